@@ -1,0 +1,55 @@
+# Common Measure — the two commands a new machine needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export DATABASE_URL ?=
+
+.PHONY: demo test install install-test chromium lint serve bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+var/secret_key:
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+## make demo: install, migrate the embedded SQLite database, load the demo initiative, serve it.
+demo: install var/secret_key
+	SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure setup
+	SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure demo load
+	SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure serve --port $(PORT)
+
+## make test: install what the tests need (Chromium too, when run as root on Debian) and run the suite.
+test: install-test chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's Chromium for the end-to-end tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: install-test
+	$(BIN)/ruff check commonmeasure tests bench
+	$(BIN)/ruff format --check commonmeasure tests bench
+
+bench: install-test
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_query.py
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,313 @@
+"""The `commonmeasure` console script: the command-line face of the same services the web UI
+and the API use. Run `commonmeasure --help` for the commands; docs/reference/cli.md has them all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonmeasure.settings")
+    import django
+
+    django.setup()
+
+
+class CommandError(Exception):
+    """A clear message for the user; exit code 1 (or the given code)."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _initiative(code: str):
+    from commonmeasure.initiatives.models import Initiative
+
+    try:
+        return Initiative.objects.get(code=code)
+    except Initiative.DoesNotExist:
+        known = ", ".join(Initiative.objects.values_list("code", flat=True)) or "none loaded"
+        raise CommandError(f"no initiative with code {code!r} (known: {known})") from None
+
+
+# -- setup, serve -----------------------------------------------------------------------------
+
+def cmd_setup(args) -> int:
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    print(f"Database ready: {connection.vendor} {connection.settings_dict['NAME']}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from waitress import serve
+
+    from commonmeasure.wsgi import application
+
+    print(f"Common Measure is running on http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, _quiet=True)
+    return 0
+
+
+# -- initiative load / dump ------------------------------------------------------------------
+
+def cmd_initiative_load(args) -> int:
+    from commonmeasure.initiatives.services import load_definition
+    from commonmeasure.interchange.definition import DefinitionError, read_definition
+
+    try:
+        defn = read_definition(args.file)
+    except DefinitionError as exc:
+        lines = "\n".join(f"  - {p}" for p in exc.problems)
+        raise CommandError(f"{exc.filename}: cannot load the initiative:\n{lines}") from None
+    initiative, summary = load_definition(defn)
+    if args.json:
+        print(json.dumps({"initiative": initiative.code, **summary.as_dict()}, indent=2))
+    elif summary.changed:
+        print(f"Initiative {initiative.code}: {len(summary.created)} created, {len(summary.updated)} updated.")
+        for label in summary.created:
+            print(f"  + {label}")
+        for label in summary.updated:
+            print(f"  ~ {label}")
+    else:
+        print(f"Initiative {initiative.code}: nothing changed.")
+    return 0
+
+
+def cmd_initiative_dump(args) -> int:
+    import yaml
+
+    from commonmeasure.initiatives.services import dump_definition
+
+    data = dump_definition(_initiative(args.code))
+    if args.format == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# -- import values ---------------------------------------------------------------------------
+
+def cmd_import_values(args) -> int:
+    from django.contrib.auth import get_user_model
+
+    from commonmeasure.interchange.errors import FileProblem
+    from commonmeasure.interchange.tabular import open_table
+    from commonmeasure.reporting.importing import FILE, ImportResult, import_table
+
+    initiative = _initiative(args.initiative)
+    user = None
+    if args.user:
+        user = get_user_model().objects.filter(username=args.user).first()
+        if user is None:
+            raise CommandError(f"no user {args.user!r}")
+    try:
+        table = open_table(args.file)
+    except FileProblem as problem:
+        result = ImportResult()
+        result.add_error(problem.error.row, problem.error.column, problem.error.message)
+    else:
+        bar = _progress_bar(table.size if table.name.lower().endswith(".csv") else None, "Importing", quiet=args.json)
+        last = {"n": 0}
+
+        def progress(position: int) -> None:
+            if bar is not None:
+                bar.update(position - last["n"])
+                last["n"] = position
+
+        try:
+            result = import_table(initiative, table, dry_run=args.dry_run, approve=args.approve, user=user, channel=FILE, progress=progress)
+        finally:
+            if bar is not None:
+                bar.close()
+    name = Path(args.file).name
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2))
+    else:
+        if result.errors:
+            print(f"{name}: {len(result.errors) + result.more_errors} error(s); nothing was imported.", file=sys.stderr)
+            for err in result.errors:
+                print(f"  {name}: {err}", file=sys.stderr)
+            if result.more_errors:
+                print(f"  ... and {result.more_errors} more", file=sys.stderr)
+        else:
+            verb = "would import" if args.dry_run else "imported"
+            print(f"{name}: {verb} {result.imported} new, {result.updated} updated, {result.unchanged} unchanged values"
+                  + (f"; {result.approved} report(s) approved" if result.approved else "")
+                  + (" (dry run: nothing written)" if args.dry_run else "") + ".")
+    return 1 if result.errors else 0
+
+
+def _progress_bar(total: int | None, label: str, quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, desc=label, file=sys.stderr) if total else tqdm(desc=label, unit=" rows", file=sys.stderr)
+
+
+# -- query -----------------------------------------------------------------------------------
+
+def cmd_query(args) -> int:
+    from commonmeasure.reporting.selectors import QueryError, query
+
+    initiative = _initiative(args.initiative)
+    indicator = initiative.indicators.filter(code=args.indicator).first()
+    if indicator is None:
+        known = ", ".join(initiative.indicators.values_list("code", flat=True))
+        raise CommandError(f"no indicator {args.indicator!r} in {initiative.code} (known: {known})")
+    within = None
+    if args.period:
+        from commonmeasure.domain import periods
+
+        try:
+            within = periods.parse(args.period, None, initiative.fy_first_month)
+        except periods.PeriodError as exc:
+            raise CommandError(f"--period: {exc}") from None
+    try:
+        rows = query(initiative, indicator, args.by, args.period_type, within=within)
+    except QueryError as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    unit = f" ({indicator.unit})" if indicator.unit else ""
+    print(f"{indicator.name}{unit} by {args.by} — {indicator.aggregation} across organisations, {indicator.time_aggregation} over time")
+    width = max([len(str(r["key"])) for r in rows] + [len(args.by)])
+    print(f"{args.by:<{width}}  value")
+    for r in rows:
+        value = "" if r["value"] is None else f"{r['value']:,.{indicator.decimals}f}" if isinstance(r["value"], float) else f"{r['value']:,}"
+        print(f"{str(r['key']):<{width}}  {value}")
+    if not rows:
+        print("(no approved values)")
+    return 0
+
+
+# -- demo, users -----------------------------------------------------------------------------
+
+def cmd_demo_load(args) -> int:
+    from commonmeasure.demo import load_demo
+
+    summary = load_demo(seed=args.seed, quiet=False)
+    print(summary)
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    from commonmeasure.initiatives.users import add_user
+
+    try:
+        message = add_user(
+            args.username, email=args.email, password=args.password or os.environ.get("CM_PASSWORD"),
+            initiative_code=args.initiative, role=args.role, organisation_code=args.organisation,
+            superuser=args.superuser,
+        )
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    print(message)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="commonmeasure", description="Common Measure: shared measurement for social outcomes.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("setup", help="create or migrate the database that DATABASE_URL names")
+    p.add_argument("--verbose", action="store_true")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("serve", help="serve the web app")
+    p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    p.add_argument("--threads", type=int, default=8)
+    p.set_defaults(func=cmd_serve)
+
+    ini = sub.add_parser("initiative", help="load or dump an initiative definition file").add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = ini.add_parser("load", help="create or update an initiative from a JSON or YAML file")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print what changed as JSON")
+    p.set_defaults(func=cmd_initiative_load)
+    p = ini.add_parser("dump", help="write an initiative's definition")
+    p.add_argument("code")
+    p.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_initiative_dump)
+
+    imp = sub.add_parser("import", help="import data files").add_subparsers(dest="what", required=True, metavar="WHAT")
+    p = imp.add_parser("values", help="import values from CSV or XLSX (long layout)")
+    p.add_argument("file")
+    p.add_argument("--initiative", required=True, help="initiative code")
+    p.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+    p.add_argument("--approve", action="store_true", help="approve the reports the file touches (backbone action)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--user", help="record this user as the author of the changes")
+    p.set_defaults(func=cmd_import_values)
+
+    p = sub.add_parser("query", help="aggregate an indicator's approved values")
+    p.add_argument("--initiative", required=True)
+    p.add_argument("--indicator", required=True)
+    p.add_argument("--by", required=True, help="period, organisation or a dimension code")
+    p.add_argument("--period-type", choices=["month", "quarter", "year", "financial-year"])
+    p.add_argument("--period", help="only values within this period (e.g. 2024, 2024-Q1, 2024-25)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_query)
+
+    demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = demo.add_parser("load", help="load the deterministic demo initiative and its users")
+    p.add_argument("--seed", type=int, default=2024)
+    p.set_defaults(func=cmd_demo_load)
+
+    usr = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = usr.add_parser("add", help="create a user (or update one) and give them a role")
+    p.add_argument("username")
+    p.add_argument("--email", default="")
+    p.add_argument("--password", help="default: $CM_PASSWORD; without one the user cannot log in until reset")
+    p.add_argument("--initiative")
+    p.add_argument("--role", choices=["backbone_admin", "reporter", "reviewer", "viewer"])
+    p.add_argument("--organisation")
+    p.add_argument("--superuser", action="store_true", help="also give access to Django admin for everything")
+    p.set_defaults(func=cmd_user_add)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        _django()
+        return args.func(args)
+    except CommandError as exc:
+        print(f"commonmeasure: {exc}", file=sys.stderr)
+        return exc.code
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # configuration problems get one clear line, not a traceback
+        from django.core.exceptions import ImproperlyConfigured
+        from django.db import OperationalError
+
+        if isinstance(exc, ImproperlyConfigured | OperationalError):
+            print(f"commonmeasure: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure calculations: no Django imports. Plain values in, plain values out."""

@@ -1,0 +1,183 @@
+"""Initiatives, organisations, memberships, indicators and dimensions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from commonmeasure.domain import aggregation, periods
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    "Use letters, digits, '_', '.' and '-', starting with a letter or digit.",
+)
+
+
+class Initiative(models.Model):
+    FREQUENCY_CHOICES = [(k, k.replace("-", " ").capitalize()) for k in periods.FREQUENCIES]
+
+    code = models.CharField(max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    vision = models.TextField(blank=True)
+    # [{"code": "G1", "name": "...", "description": "..."}]: population-level results sought.
+    goals = models.JSONField(default=list, blank=True)
+    reporting_frequency = models.CharField(max_length=20, choices=FREQUENCY_CHOICES, default="monthly")
+    fy_first_month = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="First month of the financial year (1 = January, 4 = April).",
+    )
+    is_published = models.BooleanField(
+        default=False, help_text="Published initiatives show their approved data to everyone."
+    )
+    organisations = models.ManyToManyField("Organisation", through="Participation", related_name="initiatives")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def period_type(self) -> str:
+        return periods.FREQUENCIES[self.reporting_frequency]
+
+    def parse_period(self, code: str) -> periods.Period:
+        return periods.parse(code, self.period_type, self.fy_first_month)
+
+
+class Organisation(models.Model):
+    code = models.CharField(max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    # Identifiers in org-id.guide form: ["GB-CHC-1234567", "GB-COH-01234567"].
+    identifiers = models.JSONField(default=list, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participation(models.Model):
+    """An organisation taking part in an initiative."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="participations")
+    is_backbone = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "organisation"], name="uniq_participation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.initiative}"
+
+
+class Membership(models.Model):
+    BACKBONE_ADMIN = "backbone_admin"
+    REPORTER = "reporter"
+    REVIEWER = "reviewer"
+    VIEWER = "viewer"
+    ROLE_CHOICES = [
+        (BACKBONE_ADMIN, "Backbone admin"),
+        (REPORTER, "Reporter"),
+        (REVIEWER, "Reviewer"),
+        (VIEWER, "Viewer"),
+    ]
+    ORG_ROLES = (REPORTER, REVIEWER, VIEWER)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cm_memberships")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        help_text="Required for reporter, reviewer and viewer; empty for a backbone admin.",
+    )
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "initiative", "organisation", "role"], name="uniq_membership"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role="backbone_admin") | models.Q(organisation__isnull=False),
+                name="org_role_needs_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" for {self.organisation}" if self.organisation_id else ""
+        return f"{self.user} is {self.get_role_display()}{where} in {self.initiative}"
+
+
+class Dimension(models.Model):
+    """A way of disaggregating values, e.g. gender or age band."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="dimensions")
+    code = models.CharField(max_length=64, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["initiative", "code"], name="uniq_dimension_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="categories")
+    code = models.CharField(max_length=64, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name_plural = "categories"
+        constraints = [models.UniqueConstraint(fields=["dimension", "code"], name="uniq_category_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    COUNT, PERCENTAGE, CURRENCY, RATE, SCORE = "count", "percentage", "currency", "rate", "score"
+    VALUE_TYPES = [(t, t.capitalize()) for t in (COUNT, PERCENTAGE, CURRENCY, RATE, SCORE)]
+    POLARITY_CHOICES = [("higher", "Higher is better"), ("lower", "Lower is better")]
+    ACROSS_CHOICES = [(r, r.replace("_", " ").capitalize()) for r in aggregation.ACROSS_RULES]
+    TIME_CHOICES = [(r, r.capitalize()) for r in aggregation.TIME_RULES]
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(max_length=64, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    definition = models.TextField(blank=True)
+    rationale = models.TextField(blank=True, help_text="Why this indicator was chosen.")
+    unit = models.CharField(max_length=50, blank=True)
+    value_type = models.CharField(max_length=20, choices=VALUE_TYPES, default=COUNT)
+    polarity = models.CharField(max_length=10, choices=POLARITY_CHOICES, default="higher")
+    aggregation = models.CharField(max_length=20, choices=ACROSS_CHOICES, default="sum")
+    time_aggregation = models.CharField(max_length=10, choices=TIME_CHOICES, default="sum")
+    weight_indicator = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="For a weighted mean: the indicator whose values weight each organisation.",
+    )
+    dimensions = models.ManyToManyField(Dimension, blank=True, related_name="indicators")
+    goal = models.CharField(max_length=64, blank=True, help_text="Code of the goal it measures.")
+    data_source = models.CharField(max_length=200, blank=True)
+    min_value = models.FloatField(null=True, blank=True)
+    max_value = models.FloatField(null=True, blank=True)
+    decimals = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["initiative", "code"], name="uniq_indicator_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"

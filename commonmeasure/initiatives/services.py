@@ -1,0 +1,140 @@
+"""Create or update an initiative from its definition, and write it back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from commonmeasure.interchange.definition import InitiativeDef
+
+from .models import Category, Dimension, Indicator, Initiative, Organisation, Participation
+
+
+@dataclass
+class LoadSummary:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated}
+
+
+def _upsert(model, lookup: dict, values: dict, summary: LoadSummary, label: str):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        summary.created.append(label)
+        return obj
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    if changed:
+        for k in changed:
+            setattr(obj, k, values[k])
+        obj.save(update_fields=changed)
+        summary.updated.append(label)
+    return obj
+
+
+@transaction.atomic
+def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
+    summary = LoadSummary()
+    initiative = _upsert(
+        Initiative,
+        {"code": defn.code},
+        {
+            "name": defn.name,
+            "vision": defn.vision,
+            "goals": [g.model_dump() for g in defn.goals],
+            "reporting_frequency": defn.reporting_frequency,
+            "fy_first_month": defn.fy_first_month,
+            "is_published": defn.published,
+        },
+        summary,
+        f"initiative {defn.code}",
+    )
+    for n, d in enumerate(defn.dimensions):
+        dim = _upsert(Dimension, {"initiative": initiative, "code": d.code}, {"name": d.name, "sort_order": n}, summary, f"dimension {d.code}")
+        for m, c in enumerate(d.categories):
+            _upsert(Category, {"dimension": dim, "code": c.code}, {"name": c.name, "sort_order": m}, summary, f"category {d.code}.{c.code}")
+    for o in defn.organisations:
+        org = _upsert(
+            Organisation, {"code": o.code},
+            {"name": o.name, "identifiers": o.identifiers, "description": o.description},
+            summary, f"organisation {o.code}",
+        )
+        _upsert(Participation, {"initiative": initiative, "organisation": org}, {"is_backbone": o.backbone}, summary, f"participation {o.code}")
+    dims = {d.code: d for d in initiative.dimensions.all()}
+    by_code: dict[str, Indicator] = {}
+    for n, i in enumerate(defn.indicators):
+        ind = _upsert(
+            Indicator,
+            {"initiative": initiative, "code": i.code},
+            {
+                "name": i.name, "definition": i.definition, "rationale": i.rationale, "unit": i.unit,
+                "value_type": i.value_type, "polarity": i.polarity, "aggregation": i.aggregation,
+                "time_aggregation": i.time_aggregation, "goal": i.goal, "data_source": i.data_source,
+                "min_value": i.min, "max_value": i.max, "decimals": i.decimals, "sort_order": n,
+            },
+            summary, f"indicator {i.code}",
+        )
+        wanted = {dims[c].id for c in i.dimensions}
+        if set(ind.dimensions.values_list("id", flat=True)) != wanted:
+            ind.dimensions.set(wanted)
+            if f"indicator {i.code}" not in summary.created + summary.updated:
+                summary.updated.append(f"indicator {i.code}")
+        by_code[i.code] = ind
+    for i in defn.indicators:
+        ind = by_code[i.code]
+        weight_id = by_code[i.weight_indicator].id if i.weight_indicator else None
+        if ind.weight_indicator_id != weight_id:
+            ind.weight_indicator_id = weight_id
+            ind.save(update_fields=["weight_indicator"])
+            if f"indicator {i.code}" not in summary.created + summary.updated:
+                summary.updated.append(f"indicator {i.code}")
+    return initiative, summary
+
+
+def dump_definition(initiative: Initiative) -> dict:
+    """The initiative as a definition mapping; loading it back changes nothing."""
+    out: dict = {
+        "code": initiative.code,
+        "name": initiative.name,
+        "vision": initiative.vision,
+        "goals": initiative.goals,
+        "reporting_frequency": initiative.reporting_frequency,
+        "fy_first_month": initiative.fy_first_month,
+        "published": initiative.is_published,
+        "dimensions": [
+            {
+                "code": d.code, "name": d.name,
+                "categories": [{"code": c.code, "name": c.name} for c in d.categories.all()],
+            }
+            for d in initiative.dimensions.prefetch_related("categories")
+        ],
+        "organisations": [
+            {
+                "code": p.organisation.code, "name": p.organisation.name,
+                "identifiers": p.organisation.identifiers, "description": p.organisation.description,
+                "backbone": p.is_backbone,
+            }
+            for p in initiative.participations.select_related("organisation").order_by("organisation__code")
+        ],
+        "indicators": [],
+    }
+    for ind in initiative.indicators.select_related("weight_indicator").prefetch_related("dimensions"):
+        out["indicators"].append(
+            {
+                "code": ind.code, "name": ind.name, "definition": ind.definition, "rationale": ind.rationale,
+                "unit": ind.unit, "value_type": ind.value_type, "polarity": ind.polarity,
+                "aggregation": ind.aggregation, "time_aggregation": ind.time_aggregation,
+                "weight_indicator": ind.weight_indicator.code if ind.weight_indicator else None,
+                "dimensions": [d.code for d in ind.dimensions.all()],
+                "goal": ind.goal, "data_source": ind.data_source,
+                "min": ind.min_value, "max": ind.max_value, "decimals": ind.decimals,
+            }
+        )
+    return out

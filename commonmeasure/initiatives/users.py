@@ -1,0 +1,46 @@
+"""Create users and give them roles (used by the CLI and the demo)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from .models import Initiative, Membership, Organisation
+
+
+@transaction.atomic
+def add_user(
+    username: str, *, email: str = "", password: str | None = None, initiative_code: str | None = None,
+    role: str | None = None, organisation_code: str | None = None, superuser: bool = False,
+) -> str:
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+    if email and user.email != email:
+        user.email = email
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    if superuser:
+        user.is_staff = user.is_superuser = True
+    user.save()
+    parts = [f"{'Created' if created else 'Updated'} user {username}"]
+    if role:
+        if not initiative_code:
+            raise ValueError("--role needs --initiative")
+        initiative = Initiative.objects.filter(code=initiative_code).first()
+        if initiative is None:
+            raise ValueError(f"no initiative with code {initiative_code!r}")
+        org = None
+        if role != Membership.BACKBONE_ADMIN:
+            if not organisation_code:
+                raise ValueError(f"a {role} needs --organisation")
+            org = Organisation.objects.filter(code=organisation_code, participations__initiative=initiative).first()
+            if org is None:
+                raise ValueError(f"organisation {organisation_code!r} does not take part in {initiative_code}")
+        Membership.objects.get_or_create(user=user, initiative=initiative, organisation=org, role=role)
+        if role == Membership.BACKBONE_ADMIN and not user.is_staff:
+            user.is_staff = True  # backbone staff use Django admin for their initiative
+            user.save(update_fields=["is_staff"])
+        parts.append(f"{role} in {initiative_code}" + (f" for {organisation_code}" if org else ""))
+    return ": ".join(parts)

@@ -1,0 +1,1 @@
+"""Readers and writers for the files Common Measure exchanges: CSV, XLSX, JSON, YAML."""

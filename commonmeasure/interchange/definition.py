@@ -1,0 +1,182 @@
+"""The initiative definition file (JSON or YAML): its schema and reader.
+
+Documented in docs/reference/initiative-file.md.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+ORG_ID = r"^[A-Z]{2,}-[A-Za-z0-9]+-\S+$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Goal(_Strict):
+    code: str = Field(pattern=CODE, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+
+
+class CategoryDef(_Strict):
+    code: str = Field(pattern=CODE, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+
+
+class DimensionDef(_Strict):
+    code: str = Field(pattern=CODE, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    categories: list[CategoryDef] = Field(min_length=1)
+
+    @field_validator("code")
+    @classmethod
+    def _not_reserved(cls, v: str) -> str:
+        if v.lower() in {"organisation", "indicator", "period", "value", "comment"}:
+            raise ValueError(f"{v!r} is a reserved column name in values files")
+        return v
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _no_duplicates([c.code for c in self.categories], "category")
+        return self
+
+
+class OrganisationDef(_Strict):
+    code: str = Field(pattern=CODE, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    identifiers: list[str] = []
+    description: str = ""
+    backbone: bool = False
+
+    @field_validator("identifiers")
+    @classmethod
+    def _org_ids(cls, v: list[str]) -> list[str]:
+        import re
+
+        for ident in v:
+            if not re.match(ORG_ID, ident):
+                raise ValueError(f"{ident!r} is not an org-id identifier such as GB-CHC-1234567")
+        return v
+
+
+class IndicatorDef(_Strict):
+    code: str = Field(pattern=CODE, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    definition: str = ""
+    rationale: str = ""
+    unit: str = ""
+    value_type: Literal["count", "percentage", "currency", "rate", "score"] = "count"
+    polarity: Literal["higher", "lower"] = "higher"
+    aggregation: Literal["sum", "mean", "weighted_mean", "min", "max"] = "sum"
+    time_aggregation: Literal["sum", "mean", "last"] = "sum"
+    weight_indicator: str | None = None
+    dimensions: list[str] = []
+    goal: str = ""
+    data_source: str = ""
+    min: float | None = None
+    max: float | None = None
+    decimals: int = Field(default=0, ge=0, le=6)
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.aggregation == "weighted_mean" and not self.weight_indicator:
+            raise ValueError("a weighted_mean indicator needs weight_indicator: the code of the indicator that weights it")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is greater than max")
+        _no_duplicates(self.dimensions, "dimension")
+        return self
+
+
+class InitiativeDef(_Strict):
+    code: str = Field(pattern=CODE, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    vision: str = ""
+    goals: list[Goal] = []
+    reporting_frequency: Literal["monthly", "quarterly", "yearly", "financial-yearly"] = "monthly"
+    fy_first_month: int = Field(default=4, ge=1, le=12)
+    published: bool = False
+    dimensions: list[DimensionDef] = []
+    organisations: list[OrganisationDef] = []
+    indicators: list[IndicatorDef] = []
+
+    @model_validator(mode="after")
+    def _references(self):
+        _no_duplicates([d.code for d in self.dimensions], "dimension")
+        _no_duplicates([o.code for o in self.organisations], "organisation")
+        _no_duplicates([i.code for i in self.indicators], "indicator")
+        _no_duplicates([g.code for g in self.goals], "goal")
+        dims = {d.code for d in self.dimensions}
+        goals = {g.code for g in self.goals}
+        codes = {i.code for i in self.indicators}
+        for n, ind in enumerate(self.indicators):
+            for d in ind.dimensions:
+                if d not in dims:
+                    raise ValueError(f"indicators.{n} ({ind.code}): dimension {d!r} is not defined under dimensions")
+            if ind.goal and ind.goal not in goals:
+                raise ValueError(f"indicators.{n} ({ind.code}): goal {ind.goal!r} is not defined under goals")
+            if ind.weight_indicator and ind.weight_indicator not in codes:
+                raise ValueError(f"indicators.{n} ({ind.code}): weight_indicator {ind.weight_indicator!r} is not an indicator in this file")
+            if ind.weight_indicator == ind.code:
+                raise ValueError(f"indicators.{n} ({ind.code}): an indicator cannot weight itself")
+        return self
+
+
+def _no_duplicates(codes: list[str], what: str) -> None:
+    seen = set()
+    for c in codes:
+        if c in seen:
+            raise ValueError(f"{what} code {c!r} appears twice")
+        seen.add(c)
+
+
+class DefinitionError(ValueError):
+    """The file cannot be used; ``problems`` lists each one with its location."""
+
+    def __init__(self, filename: str, problems: list[str]):
+        self.filename = filename
+        self.problems = problems
+        super().__init__(f"{filename}: " + "; ".join(problems))
+
+
+def read_definition(path: str | Path) -> InitiativeDef:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise DefinitionError(path.name, ["the file is not UTF-8 text"]) from None
+    except OSError as exc:
+        raise DefinitionError(path.name, [f"cannot be read ({exc.strerror})"]) from None
+    return parse_definition(text, path.name, fmt="json" if path.suffix.lower() == ".json" else "yaml")
+
+
+def parse_definition(text: str, filename: str = "definition", fmt: str = "yaml") -> InitiativeDef:
+    if not text.strip():
+        raise DefinitionError(filename, ["the file is empty"])
+    try:
+        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise DefinitionError(filename, [f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise DefinitionError(filename, [f"{where}{getattr(exc, 'problem', None) or exc}"]) from None
+    if not isinstance(data, dict):
+        raise DefinitionError(filename, ["the top level must be a mapping with code, name, indicators, ..."])
+    try:
+        return InitiativeDef.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{loc}: {msg}" if loc else msg)
+        raise DefinitionError(filename, problems) from None

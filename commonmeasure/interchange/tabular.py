@@ -1,0 +1,168 @@
+"""Read a table from CSV or XLSX as a header and rows of text cells, streaming.
+
+Both formats yield ``(row_number, cells)`` where row 1 is the header and cells are strings
+(or numbers, from XLSX). Formulas are never evaluated: a cell holding a formula is read as
+its formula text, which then fails validation as a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from .errors import FileProblem
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Table:
+    name: str
+    header: list[str]
+    rows: Iterator[tuple[int, list]]
+    size: int  # bytes, for progress
+    position: callable  # () -> bytes read so far (CSV) or rows read (XLSX)
+
+
+def open_table(path: str | Path, display_name: str | None = None) -> Table:
+    path = Path(path)
+    name = display_name or path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FileProblem(f"{name}: cannot be read ({exc.strerror})") from exc
+    if size == 0:
+        raise FileProblem(f"{name}: the file is empty")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    suffix = path.suffix.lower()
+    if head.startswith(XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
+        if not head.startswith(XLSX_MAGIC):
+            raise FileProblem(f"{name}: is named .xlsx but is not an XLSX workbook")
+        return _open_xlsx(path, name, size)
+    return _open_csv(path, name, size)
+
+
+def _open_csv(path: Path, name: str, size: int) -> Table:
+    raw = path.open("rb")
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", errors="strict")
+    reader = csv.reader(text, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raw.close()
+        raise FileProblem(f"{name}: the file is empty") from None
+    except UnicodeDecodeError as exc:
+        raw.close()
+        raise FileProblem(_encoding_message(name, exc, 1), row=1) from None
+    except csv.Error as exc:
+        raw.close()
+        raise FileProblem(f"{name}: the header cannot be read as CSV ({exc})", row=1) from None
+    if not any(cell.strip() for cell in header):
+        raw.close()
+        raise FileProblem(f"{name}: the first row must be a header", row=1)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        try:
+            row_number = 1
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except UnicodeDecodeError as exc:
+                    raise FileProblem(_encoding_message(name, exc, row_number + 1), row=row_number + 1) from None
+                except csv.Error as exc:
+                    raise FileProblem(
+                        f"{name}: row {row_number + 1} cannot be read as CSV ({exc}); the file may be truncated",
+                        row=row_number + 1,
+                    ) from None
+                row_number += 1
+                yield row_number, cells
+        finally:
+            raw.close()
+
+    return Table(name, header, rows(), size, raw.tell)
+
+
+def _encoding_message(name: str, exc: UnicodeDecodeError, row: int) -> str:
+    bad = exc.object[exc.start : exc.start + 1].hex()
+    return (
+        f"{name}: is not UTF-8 text (byte 0x{bad} near row {row}). "
+        "Save the file as 'CSV UTF-8' and import it again."
+    )
+
+
+def _open_xlsx(path: Path, name: str, size: int) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bad = zf.testzip()
+            if bad is not None:
+                raise FileProblem(f"{name}: the workbook is damaged ({bad} is corrupt)")
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except FileProblem:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileProblem(f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated") from None
+    sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    if not sheets:
+        wb.close()
+        raise FileProblem(f"{name}: the workbook has no visible sheet")
+    ws = sheets[0]
+    it = ws.iter_rows(values_only=True)
+    counter = {"rows": 0}
+    try:
+        header_row = next(it)
+    except StopIteration:
+        wb.close()
+        raise FileProblem(f"{name}: sheet {ws.title!r} is empty") from None
+    header = ["" if c is None else str(c) for c in header_row]
+    while header and header[-1] == "":
+        header.pop()
+    if not header:
+        wb.close()
+        raise FileProblem(f"{name}: the first row of sheet {ws.title!r} must be a header", row=1)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        try:
+            for row_number, values in enumerate(it, start=2):
+                counter["rows"] = row_number
+                cells = ["" if v is None else v for v in values]
+                if all(c == "" for c in cells):
+                    continue
+                yield row_number, cells
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise FileProblem(f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})") from None
+        finally:
+            wb.close()
+
+    return Table(name, header, rows(), size, lambda: counter["rows"])
+
+
+def write_csv(fh: IO[str], header: list[str], rows) -> None:
+    writer = csv.writer(fh, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe_cell(c) for c in row])
+
+
+def _safe_cell(value):
+    """Keep a cell from turning into a formula in someone's spreadsheet."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

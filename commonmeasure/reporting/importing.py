@@ -1,0 +1,402 @@
+"""Import values in bulk, in the long layout:
+
+    organisation,indicator,period,value[,<dimension code>...][,comment]
+
+Every row is validated; if any row has an error nothing is written. Writes happen inside one
+transaction in chunks, so memory stays flat as files grow, and are rolled back on any error
+or on a dry run. See docs/reference/values-file.md.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from commonmeasure.domain import periods
+from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.interchange.errors import FileProblem, RowError
+from commonmeasure.interchange.tabular import Table
+
+from .models import DataValue, Disaggregation, Submission, disaggregation_key
+
+REQUIRED = ("organisation", "indicator", "period", "value")
+CHUNK = 20_000
+MAX_ERRORS = 1000
+MAX_COMMENT = 2000
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+WEB, FILE, API = "web", "file", "api"
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    more_errors: int = 0
+    submissions: set[int] = field(default_factory=set)
+    approved: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add_error(self, row: int | None, column: str | None, message: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(row, column, message))
+        else:
+            self.more_errors += 1
+
+    def as_dict(self) -> dict:
+        errors = [e.as_dict() for e in self.errors]
+        if self.more_errors:
+            errors.append({"row": None, "column": None, "message": f"... and {self.more_errors} more errors"})
+        return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged, "errors": errors}
+
+
+class _Rollback(Exception):
+    pass
+
+
+class _Context:
+    """Everything a row is checked against, looked up once per import."""
+
+    def __init__(self, initiative: Initiative, today: date):
+        self.initiative = initiative
+        self.orgs = dict(initiative.participations.values_list("organisation__code", "organisation_id"))
+        self.orgs_ci = {code.lower(): oid for code, oid in self.orgs.items()}
+        self.org_codes = {oid: code for code, oid in self.orgs.items()}
+        self.indicators: dict[str, Indicator] = {}
+        self.allowed_dims: dict[int, frozenset[str]] = {}
+        for ind in initiative.indicators.prefetch_related("dimensions"):
+            self.indicators[ind.code] = ind
+            self.allowed_dims[ind.id] = frozenset(d.code for d in ind.dimensions.all())
+        self.indicators_ci = {code.lower(): ind for code, ind in self.indicators.items()}
+        self.categories: dict[str, dict[str, str]] = {}
+        for dim in initiative.dimensions.prefetch_related("categories"):
+            lookup: dict[str, str] = {}
+            for cat in dim.categories.all():
+                lookup[cat.code] = cat.code
+                lookup.setdefault(cat.code.lower(), cat.code)
+                lookup.setdefault(cat.name.lower(), cat.code)
+            self.categories[dim.code] = lookup
+        self.combos = dict(initiative.disaggregations.values_list("key", "id"))
+        self.period_cache: dict[str, periods.Period | str] = {}
+        self.today_month = periods.month_index(today.year, today.month)
+
+    def period(self, code: str) -> periods.Period | str:
+        hit = self.period_cache.get(code)
+        if hit is None:
+            try:
+                p = self.initiative.parse_period(code)
+                if p.start > self.today_month:
+                    hit = f"period {code} has not started yet"
+                else:
+                    hit = p
+            except periods.PeriodError as exc:
+                hit = f"{exc} ({self.initiative.reporting_frequency} reporting)"
+            self.period_cache[code] = hit
+        return hit
+
+    def combo_id(self, cats: dict[str, str]) -> int:
+        key, dims = disaggregation_key(cats)
+        cid = self.combos.get(key)
+        if cid is None:
+            cid = Disaggregation.objects.create(
+                initiative=self.initiative, key=key, dims=dims, categories=dict(sorted(cats.items()))
+            ).id
+            self.combos[key] = cid
+        return cid
+
+
+def check_value(raw, ind: Indicator) -> tuple[float | None, str | None]:
+    """Read a cell as this indicator's value: (value, None) or (None, message)."""
+    if isinstance(raw, bool):
+        return None, f"{raw!r} is not a number"
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = str(raw).strip()
+        if not text:
+            return None, "the value is empty"
+        if not _NUMBER_RE.match(text):
+            return None, f"{text!r} is not a number"
+        value = float(text)
+    if not math.isfinite(value):
+        return None, "the value is too large"
+    vt = ind.value_type
+    if vt == Indicator.COUNT:
+        if value < 0 or value != int(value):
+            return None, f"{_fmt(value)} is not a count: {ind.code} takes whole numbers of 0 or more"
+    elif vt == Indicator.PERCENTAGE:
+        if not 0 <= value <= 100:
+            return None, f"{_fmt(value)} is not a percentage: {ind.code} takes values from 0 to 100"
+    elif vt == Indicator.RATE:
+        if value < 0:
+            return None, f"{_fmt(value)} is negative: {ind.code} is a rate and cannot be below 0"
+    return value, None
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
+
+
+def import_table(
+    initiative: Initiative,
+    table: Table,
+    *,
+    dry_run: bool = False,
+    approve: bool = False,
+    user=None,
+    channel: str = FILE,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Validate and upsert every row of ``table``; all or nothing."""
+    result = ImportResult(dry_run=dry_run)
+    ctx = _Context(initiative, today or timezone.localdate())
+    columns = _check_header(table.header, ctx, result)
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            _run(ctx, table, columns, result, user, progress)
+            if result.errors or dry_run:
+                raise _Rollback
+            if approve and result.submissions:
+                result.approved = approve_submissions(result.submissions, user)
+    except _Rollback:
+        pass
+    except FileProblem as problem:
+        result.add_error(problem.error.row, problem.error.column, problem.error.message)
+    if result.errors:
+        result.imported = result.updated = result.unchanged = 0
+    return result
+
+
+def _check_header(header: list, ctx: _Context, result: ImportResult) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    names = [str(h).strip().lower() for h in header]
+    dims = set(ctx.categories)
+    for index, name in enumerate(names):
+        if not name:
+            result.add_error(1, f"#{index + 1}", "the header cell is empty")
+        elif name in columns:
+            result.add_error(1, name, "the column appears twice")
+        elif name in REQUIRED or name == "comment" or name in dims:
+            columns[name] = index
+        else:
+            expected = ", ".join(REQUIRED + ("comment",) + tuple(sorted(dims)))
+            result.add_error(1, name, f"unknown column; expected {expected}")
+    for name in REQUIRED:
+        if name not in columns:
+            result.add_error(1, name, "required column is missing")
+    return columns
+
+
+def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportResult, user, progress) -> None:
+    i_org, i_ind, i_per, i_val = (columns[c] for c in REQUIRED)
+    i_com = columns.get("comment")
+    dim_cols = [(name, idx) for name, idx in columns.items() if name in ctx.categories]
+    width = len(table.header)
+    seen: dict[int, int] = {}
+    submissions = _existing_submissions(ctx)
+    pending: list[tuple] = []
+    add = result.add_error
+    user_id = getattr(user, "id", None)
+    now_db = connection.ops.adapt_datetimefield_value(timezone.now())
+    writer = _Writer(ctx, submissions, result, user_id, now_db)
+    rows_seen = 0
+
+    for row_number, cells in table.rows:
+        rows_seen += 1
+        if progress is not None and rows_seen % 5000 == 0:
+            progress(table.position())
+        if len(cells) != width:
+            if len(cells) < width and all(str(c).strip() == "" for c in cells):
+                continue
+            if not any(str(c).strip() for c in cells[width:]) and len(cells) > width:
+                cells = cells[:width]
+            else:
+                add(row_number, None, f"the row has {len(cells)} cells but the header has {width}; it may be truncated")
+                continue
+        ok = True
+        org_code = str(cells[i_org]).strip()
+        org_id = ctx.orgs.get(org_code) or ctx.orgs_ci.get(org_code.lower())
+        if org_id is None:
+            add(row_number, "organisation", f"unknown organisation {org_code!r} in initiative {ctx.initiative.code}" if org_code else "the organisation is empty")
+            ok = False
+        ind_code = str(cells[i_ind]).strip()
+        ind = ctx.indicators.get(ind_code) or ctx.indicators_ci.get(ind_code.lower())
+        if ind is None:
+            add(row_number, "indicator", f"unknown indicator {ind_code!r} in initiative {ctx.initiative.code}" if ind_code else "the indicator is empty")
+            ok = False
+        raw_period = cells[i_per]
+        period_code = str(raw_period).strip()
+        if isinstance(raw_period, int) and not isinstance(raw_period, bool):
+            period_code = str(raw_period)
+        elif hasattr(raw_period, "year") and hasattr(raw_period, "month"):
+            period_code = f"{raw_period.year:04d}-{raw_period.month:02d}"
+        period = ctx.period(period_code) if period_code else "the period is empty"
+        if isinstance(period, str):
+            add(row_number, "period", period)
+            ok = False
+        cats: dict[str, str] = {}
+        for dim_code, idx in dim_cols:
+            raw = cells[idx]
+            text = str(raw).strip() if raw != "" else ""
+            if not text:
+                continue
+            if ind is not None and dim_code not in ctx.allowed_dims[ind.id]:
+                allowed = ", ".join(sorted(ctx.allowed_dims[ind.id])) or "none"
+                add(row_number, dim_code, f"indicator {ind.code} cannot be disaggregated by {dim_code} (allowed: {allowed})")
+                ok = False
+                continue
+            lookup = ctx.categories[dim_code]
+            cat = lookup.get(text) or lookup.get(text.lower())
+            if cat is None:
+                add(row_number, dim_code, f"unknown category {text!r}; expected one of {', '.join(sorted(set(lookup.values())))}")
+                ok = False
+                continue
+            cats[dim_code] = cat
+        value = None
+        if ind is not None:
+            value, problem = check_value(cells[i_val], ind)
+            if problem:
+                add(row_number, "value", problem)
+                ok = False
+        comment = ""
+        if i_com is not None:
+            comment = str(cells[i_com]).strip()
+            if len(comment) > MAX_COMMENT:
+                add(row_number, "comment", f"the comment is longer than {MAX_COMMENT} characters")
+                ok = False
+        if not ok:
+            continue
+        combo = ctx.combo_id(cats)
+        key = ((org_id << 24 | ind.id) << 32 | period.start) << 32 | combo
+        first = seen.get(key)
+        if first is not None:
+            add(row_number, None, f"duplicate of row {first}: same organisation, indicator, period and categories")
+            continue
+        seen[key] = row_number
+        if result.errors:
+            continue  # keep checking, but nothing will be written
+        pending.append((row_number, org_id, period, ind.id, combo, value, comment))
+        if len(pending) >= CHUNK:
+            writer.flush(pending)
+            pending = []
+    if progress is not None:
+        progress(table.position())
+    if not result.errors and pending:
+        writer.flush(pending)
+
+
+def _existing_submissions(ctx: _Context) -> dict[tuple[int, str], tuple[int, str]]:
+    return {
+        (org_id, period): (sid, status)
+        for sid, org_id, period, status in Submission.objects.filter(initiative=ctx.initiative).values_list(
+            "id", "organisation_id", "period", "status"
+        )
+    }
+
+
+class _Writer:
+    def __init__(self, ctx: _Context, submissions, result: ImportResult, user_id, now_db):
+        self.ctx = ctx
+        self.submissions = submissions
+        self.result = result
+        self.user_id = user_id
+        self.now_db = now_db
+        self.loaded: set[int] = set()
+        self.existing: dict[tuple[int, int, int], tuple[int, float, str]] = {}
+        table = DataValue._meta.db_table
+        qn = connection.ops.quote_name
+        self.insert_sql = (
+            f"INSERT INTO {qn(table)} (initiative_id, submission_id, indicator_id, disaggregation_id, "
+            "value, comment, updated_at, updated_by_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        )
+        self.update_sql = f"UPDATE {qn(table)} SET value = %s, comment = %s, updated_at = %s, updated_by_id = %s WHERE id = %s"
+
+    def _submission(self, org_id: int, period: periods.Period) -> tuple[int, str]:
+        hit = self.submissions.get((org_id, period.code))
+        if hit is None:
+            sub = Submission.objects.create(
+                initiative=self.ctx.initiative, organisation_id=org_id, period=period.code,
+                period_start=period.start_date,
+            )
+            hit = (sub.id, sub.status)
+            self.submissions[(org_id, period.code)] = hit
+            self.loaded.add(sub.id)  # new: nothing stored yet
+        return hit
+
+    def _load_existing(self, submission_ids: set[int]) -> None:
+        todo = [s for s in submission_ids if s not in self.loaded]
+        for start in range(0, len(todo), 500):
+            batch = todo[start : start + 500]
+            for vid, sid, iid, did, value, comment in DataValue.objects.filter(submission_id__in=batch).values_list(
+                "id", "submission_id", "indicator_id", "disaggregation_id", "value", "comment"
+            ):
+                self.existing[(sid, iid, did)] = (vid, value, comment)
+            self.loaded.update(batch)
+
+    def flush(self, rows: list[tuple]) -> None:
+        resolved = []
+        for row_number, org_id, period, ind_id, combo, value, comment in rows:
+            sid, status = self._submission(org_id, period)
+            resolved.append((row_number, org_id, period, sid, status, ind_id, combo, value, comment))
+        self._load_existing({r[3] for r in resolved})
+        inserts, updates = [], []
+        initiative_id = self.ctx.initiative.id
+        for row_number, org_id, period, sid, status, ind_id, combo, value, comment in resolved:
+            old = self.existing.get((sid, ind_id, combo))
+            if old is not None and old[1] == value and old[2] == comment:
+                self.result.unchanged += 1
+                self.result.submissions.add(sid)
+                continue
+            if status not in Submission.EDITABLE:
+                self.result.add_error(
+                    row_number, "value",
+                    f"the {period.code} report of {self.ctx.org_codes[org_id]} is {status}; "
+                    "the backbone must return or reopen it before values change",
+                )
+                continue
+            self.result.submissions.add(sid)
+            if old is None:
+                inserts.append((initiative_id, sid, ind_id, combo, value, comment, self.now_db, self.user_id))
+            else:
+                updates.append((value, comment, self.now_db, self.user_id, old[0]))
+        if self.result.errors:
+            return
+        with connection.cursor() as cursor:
+            if inserts:
+                cursor.executemany(self.insert_sql, inserts)
+            if updates:
+                cursor.executemany(self.update_sql, updates)
+        self.result.imported += len(inserts)
+        self.result.updated += len(updates)
+
+
+def approve_submissions(submission_ids: Iterable[int], user) -> int:
+    """Mark submissions approved (a backbone action)."""
+    from django.db.models import F
+
+    ids = list(submission_ids)
+    changed = 0
+    for start in range(0, len(ids), 500):
+        changed += (
+            Submission.objects.filter(id__in=ids[start : start + 500])
+            .exclude(status=Submission.APPROVED)
+            .update(
+                status=Submission.APPROVED, reviewed_at=timezone.now(), reviewed_by=user,
+                version=F("version") + 1, updated_at=timezone.now(),
+            )
+        )
+    return changed

@@ -1,0 +1,187 @@
+"""Writes to submissions: enter values, submit, approve, return, reopen.
+
+Every write checks access through ``commonmeasure.initiatives.access`` and the submission's
+version, so that two people editing the same report never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from commonmeasure.initiatives.access import Access
+from commonmeasure.initiatives.models import Indicator, Organisation
+
+from .importing import check_value
+from .models import DataValue, Disaggregation, Submission, disaggregation_key
+
+
+class WorkflowError(Exception):
+    """An action that is not allowed now; the message says why."""
+
+
+class PermissionDenied(WorkflowError):
+    pass
+
+
+class StaleVersion(WorkflowError):
+    def __init__(self, message: str, current: Submission):
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass
+class CellInput:
+    indicator: Indicator
+    categories: dict[str, str]  # {} for the total
+    raw: str
+    comment: str = ""
+
+
+@dataclass
+class SaveResult:
+    saved: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    errors: dict[str, str] = field(default_factory=dict)  # cell name -> message
+    submission: Submission | None = None
+
+
+def get_or_create_submission(access: Access, organisation: Organisation, period_code: str) -> Submission:
+    initiative = access.initiative
+    period = initiative.parse_period(period_code)
+    sub, _ = Submission.objects.get_or_create(
+        initiative=initiative, organisation=organisation, period=period.code,
+        defaults={"period_start": period.start_date},
+    )
+    return sub
+
+
+def cell_name(indicator_code: str, categories: dict[str, str]) -> str:
+    key, _ = disaggregation_key(categories)
+    return f"v:{indicator_code}:{key}"
+
+
+def save_values(
+    access: Access, submission: Submission, cells: list[CellInput], *, expected_version: int, user
+) -> SaveResult:
+    """Save a grid of values for one submission. Blank cells delete stored values."""
+    if not access.can_edit(submission.organisation_id):
+        raise PermissionDenied("You may not edit this organisation's report.")
+    result = SaveResult()
+    parsed: list[tuple[CellInput, float | None]] = []
+    for cell in cells:
+        name = cell_name(cell.indicator.code, cell.categories)
+        if str(cell.raw).strip() == "":
+            parsed.append((cell, None))
+            continue
+        value, problem = check_value(cell.raw, cell.indicator)
+        if problem:
+            result.errors[name] = problem
+        parsed.append((cell, value))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not current.is_editable:
+            raise WorkflowError(f"This report is {current.status} and cannot be edited.")
+        if current.version != expected_version:
+            raise StaleVersion(
+                "Someone else saved this report after you opened it. Your changes were not saved; "
+                "compare them with the current values below.",
+                current,
+            )
+        combos = dict(Disaggregation.objects.filter(initiative=current.initiative).values_list("key", "id"))
+        existing = {
+            (iid, did): (vid, value, comment)
+            for vid, iid, did, value, comment in DataValue.objects.filter(submission=current).values_list(
+                "id", "indicator_id", "disaggregation_id", "value", "comment"
+            )
+        }
+        now = timezone.now()
+        for cell, value in parsed:
+            key, dims = disaggregation_key(cell.categories)
+            did = combos.get(key)
+            if did is None:
+                if value is None:
+                    continue
+                did = Disaggregation.objects.create(
+                    initiative=current.initiative, key=key, dims=dims, categories=dict(sorted(cell.categories.items()))
+                ).id
+                combos[key] = did
+            old = existing.get((cell.indicator.id, did))
+            comment = cell.comment.strip()
+            if value is None:
+                if old is not None:
+                    DataValue.objects.filter(pk=old[0]).delete()
+                    result.deleted += 1
+                continue
+            if old is not None and old[1] == value and old[2] == comment:
+                result.unchanged += 1
+                continue
+            if old is None:
+                DataValue.objects.create(
+                    initiative=current.initiative, submission=current, indicator=cell.indicator,
+                    disaggregation_id=did, value=value, comment=comment, updated_at=now, updated_by=user,
+                )
+            else:
+                DataValue.objects.filter(pk=old[0]).update(value=value, comment=comment, updated_at=now, updated_by=user)
+            result.saved += 1
+        if result.saved or result.deleted:
+            Submission.objects.filter(pk=current.pk).update(version=F("version") + 1, updated_at=now)
+        current.refresh_from_db()
+        result.submission = current
+    return result
+
+
+def _transition(access: Access, submission: Submission, expected_from: tuple[str, ...], to: str, user, comment: str = "") -> Submission:
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().get(pk=submission.pk)
+        if current.status not in expected_from:
+            raise WorkflowError(
+                f"This report is {current.status}; it must be {' or '.join(expected_from)} for this action."
+            )
+        now = timezone.now()
+        current.status = to
+        current.version += 1
+        if to == Submission.SUBMITTED:
+            current.submitted_at, current.submitted_by = now, user
+        else:
+            current.reviewed_at, current.reviewed_by = now, user
+        if to == Submission.RETURNED:
+            current.review_comment = comment
+        elif to == Submission.APPROVED:
+            current.review_comment = comment or current.review_comment
+        current.save()
+    return current
+
+
+def submit(access: Access, submission: Submission, user) -> Submission:
+    if not access.can_submit(submission.organisation_id):
+        raise PermissionDenied("You may not submit this organisation's report.")
+    if not submission.values.exists():
+        raise WorkflowError("An empty report cannot be submitted: enter at least one value first.")
+    return _transition(access, submission, Submission.EDITABLE, Submission.SUBMITTED, user)
+
+
+def approve(access: Access, submission: Submission, user, comment: str = "") -> Submission:
+    if not access.can_review:
+        raise PermissionDenied("Only the initiative's backbone can approve reports.")
+    return _transition(access, submission, (Submission.SUBMITTED,), Submission.APPROVED, user, comment)
+
+
+def return_for_changes(access: Access, submission: Submission, user, comment: str) -> Submission:
+    if not access.can_review:
+        raise PermissionDenied("Only the initiative's backbone can return reports.")
+    if not comment.strip():
+        raise WorkflowError("Say what needs to change: a comment is required to return a report.")
+    return _transition(access, submission, (Submission.SUBMITTED,), Submission.RETURNED, user, comment.strip())
+
+
+def reopen(access: Access, submission: Submission, user, comment: str = "") -> Submission:
+    if not access.can_review:
+        raise PermissionDenied("Only the initiative's backbone can reopen reports.")
+    return _transition(access, submission, (Submission.APPROVED,), Submission.RETURNED, user, comment.strip() or "Reopened")
