@@ -12,6 +12,10 @@ code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
     "Use letters, digits, '_', '.' and '-', starting with a letter or digit.",
 )
+category_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$",
+    "Use letters, digits, '_', '.', '+' and '-', starting with a letter or digit.",
+)
 
 
 class Initiative(models.Model):
@@ -133,7 +137,7 @@ class Dimension(models.Model):
 
 class Category(models.Model):
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="categories")
-    code = models.CharField(max_length=64, validators=[code_validator])
+    code = models.CharField(max_length=64, validators=[category_code_validator])
     name = models.CharField(max_length=200)
     sort_order = models.PositiveIntegerField(default=0)
 

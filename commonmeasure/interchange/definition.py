@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+CATEGORY_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$"  # "25+" is a natural age band
 ORG_ID = r"^[A-Z]{2,}-[A-Za-z0-9]+-\S+$"
 
 
@@ -28,7 +29,7 @@ class Goal(_Strict):
 
 
 class CategoryDef(_Strict):
-    code: str = Field(pattern=CODE, max_length=64)
+    code: str = Field(pattern=CATEGORY_CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
 
 

@@ -1,0 +1,84 @@
+"""The standard cast (ENGINEERING.md): organisations A and B share initiative "alpha";
+organisation C is only in initiative "beta". Each has a reporter (alice, bob, carol);
+"backbone" is alpha's backbone admin; "outsider" belongs to nothing.
+
+Every permission test uses them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PASSWORD = "test-password-123"
+
+
+@dataclass
+class Cast:
+    alpha: object
+    beta: object
+    org_a: object
+    org_b: object
+    org_c: object
+    alice: object  # reporter, org A, alpha
+    bob: object  # reporter, org B, alpha
+    carol: object  # reporter, org C, beta
+    backbone: object  # backbone admin, alpha
+    outsider: object  # signed in, member of nothing
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    from commonmeasure.initiatives.models import Organisation
+    from commonmeasure.initiatives.services import load_definition
+    from commonmeasure.initiatives.users import add_user
+    from commonmeasure.interchange.definition import read_definition
+    from django.contrib.auth import get_user_model
+
+    alpha, _ = load_definition(read_definition(FIXTURES / "alpha.yaml"))
+    beta, _ = load_definition(read_definition(FIXTURES / "beta.yaml"))
+    add_user("alice", password=PASSWORD, initiative_code="alpha", role="reporter", organisation_code="org-a")
+    add_user("bob", password=PASSWORD, initiative_code="alpha", role="reporter", organisation_code="org-b")
+    add_user("carol", password=PASSWORD, initiative_code="beta", role="reporter", organisation_code="org-c")
+    add_user("backbone", password=PASSWORD, initiative_code="alpha", role="backbone_admin")
+    add_user("outsider", password=PASSWORD)
+    users = {u.username: u for u in get_user_model().objects.all()}
+    orgs = {o.code: o for o in Organisation.objects.all()}
+    return Cast(
+        alpha=alpha, beta=beta, org_a=orgs["org-a"], org_b=orgs["org-b"], org_c=orgs["org-c"],
+        alice=users["alice"], bob=users["bob"], carol=users["carol"], backbone=users["backbone"],
+        outsider=users["outsider"],
+    )
+
+
+def write_csv(tmp_path: Path, text: str, name: str = "values.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def import_csv(tmp_path):
+    """Import CSV text into an initiative; returns the ImportResult."""
+    from commonmeasure.interchange.errors import FileProblem
+    from commonmeasure.interchange.tabular import open_table
+    from commonmeasure.reporting.importing import ImportResult, import_table
+
+    def run(initiative, text: str, name: str = "values.csv", **kwargs):
+        path = write_csv(tmp_path, text, name)
+        try:
+            table = open_table(path)
+        except FileProblem as problem:
+            result = ImportResult()
+            result.add_error(problem.error.row, problem.error.column, problem.error.message)
+            return result
+        return import_table(initiative, table, **kwargs)
+
+    return run
+
+
+os.environ.setdefault("DEBUG", "1")
