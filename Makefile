@@ -34,8 +34,9 @@ demo: install var/secret_key
 	SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure serve --port $(PORT)
 
 ## make test: install what the tests need (Chromium too, when run as root on Debian) and run the suite.
+## Tests run with DEBUG on (no SECRET_KEY needed); DATABASE_URL picks the database (default SQLite in memory).
 test: install-test chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
