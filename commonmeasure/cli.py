@@ -202,7 +202,7 @@ def cmd_query(args) -> int:
 def cmd_demo_load(args) -> int:
     from commonmeasure.demo import load_demo
 
-    summary = load_demo(seed=args.seed, quiet=False)
+    summary = load_demo(seed=args.seed, quiet=False, reset=args.reset)
     print(summary)
     return 0
 
@@ -269,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True, metavar="ACTION")
     p = demo.add_parser("load", help="load the deterministic demo initiative and its users")
     p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--reset", action="store_true", help="delete the demo initiative and load it afresh")
     p.set_defaults(func=cmd_demo_load)
 
     usr = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -111,7 +111,25 @@ def generate_rows(seed: int, months: list[periods.Period], orgs: list[tuple[str,
                     yield [code, ind, p.code, part, g, "", ""]
 
 
-def load_demo(seed: int = 2024, end: periods.Period | None = None, months: int = 36, quiet: bool = True) -> str:
+def login_help(orgs) -> str:
+    return (
+        f"Log in with password '{DEMO_PASSWORD}' as:\n"
+        f"  backbone   backbone admin of the partnership (also Django admin at /admin/)\n"
+        f"  reporter   reporter for {orgs[0][1]} ({orgs[0][0]})\n"
+        f"  reporter2  reporter for {orgs[1][1]} ({orgs[1][0]})\n"
+        f"  viewer     viewer for {orgs[2][1]} ({orgs[2][0]})"
+    )
+
+
+def load_demo(
+    seed: int = 2024, end: periods.Period | None = None, months: int = 36, quiet: bool = True, reset: bool = False
+) -> str:
+    """Load the demo initiative; if it is already there, keep it (and its users' work) unless ``reset``."""
+    existing = Initiative.objects.filter(code="youth-jobs").first()
+    if existing is not None:
+        if not reset:
+            return f"The demo initiative {existing.name} ({existing.code}) is already loaded; keeping it.\n" + login_help(organisations())
+        existing.delete()
     end = end or default_end()
     month_list = periods.periods_between(periods.month(*periods.index_to_year_month(end.start - months + 1)), end)
     defn = read_definition(DEMO_FILE)
@@ -141,12 +159,7 @@ def load_demo(seed: int = 2024, end: periods.Period | None = None, months: int =
     return (
         f"Loaded {initiative.name} ({initiative.code}): {len(orgs)} organisations, "
         f"{initiative.indicators.count()} indicators, {len(month_list)} months "
-        f"({month_list[0].code} to {month_list[-1].code}), {result.imported} new values.\n"
-        f"Log in with password '{DEMO_PASSWORD}' as:\n"
-        f"  backbone   backbone admin of the partnership (also Django admin at /admin/)\n"
-        f"  reporter   reporter for {orgs[0][1]} ({orgs[0][0]})\n"
-        f"  reporter2  reporter for {orgs[1][1]} ({orgs[1][0]})\n"
-        f"  viewer     viewer for {orgs[2][1]} ({orgs[2][0]})"
+        f"({month_list[0].code} to {month_list[-1].code}), {result.imported} new values.\n" + login_help(orgs)
     )
 
 
