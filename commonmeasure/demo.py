@@ -111,6 +111,16 @@ def generate_rows(seed: int, months: list[periods.Period], orgs: list[tuple[str,
                     yield [code, ind, p.code, part, g, "", ""]
 
 
+@transaction.atomic
+def delete_initiative(initiative: Initiative) -> None:
+    """Delete an initiative with all its reports and values."""
+    from commonmeasure.reporting.models import DataValue
+
+    DataValue.objects.filter(initiative=initiative).delete()
+    initiative.indicators.update(weight_indicator=None)
+    initiative.delete()
+
+
 def login_help(orgs) -> str:
     return (
         f"Log in with password '{DEMO_PASSWORD}' as:\n"
@@ -129,7 +139,7 @@ def load_demo(
     if existing is not None:
         if not reset:
             return f"The demo initiative {existing.name} ({existing.code}) is already loaded; keeping it.\n" + login_help(organisations())
-        existing.delete()
+        delete_initiative(existing)
     end = end or default_end()
     month_list = periods.periods_between(periods.month(*periods.index_to_year_month(end.start - months + 1)), end)
     defn = read_definition(DEMO_FILE)
