@@ -122,7 +122,7 @@ def _databases() -> dict:
         # WAL lets readers work while one writer writes; a busy timeout waits out short locks
         # instead of failing, and IMMEDIATE transactions take the write lock up front.
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
