@@ -82,3 +82,17 @@ def import_csv(tmp_path):
 
 
 os.environ.setdefault("DEBUG", "1")
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the console script in-process: cli("query", "--initiative", ...) -> (exit code, stdout, stderr)."""
+    from commonmeasure.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
