@@ -282,6 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--organisation")
     p.add_argument("--superuser", action="store_true", help="also give access to Django admin for everything")
     p.set_defaults(func=cmd_user_add)
+
+    from commonmeasure.contracts.cli_commands import add_parsers as add_contract_parsers
+
+    add_contract_parsers(sub)  # payments, returns, scenario (outcomes contracts; no database needed)
     return parser
 
 
@@ -289,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        _django()
+        if getattr(args, "django", True):
+            _django()
         return args.func(args)
     except CommandError as exc:
         print(f"commonmeasure: {exc}", file=sys.stderr)

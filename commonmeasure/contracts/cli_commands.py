@@ -1,0 +1,378 @@
+"""The `commonmeasure payments`, `returns` and `scenario` commands (docs/reference/contract-file.md).
+
+They read files only and need no database. Bad input exits with code 1 and a message naming the
+file and the field, or the row and column; nothing is computed from half a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from decimal import Decimal, InvalidOperation
+
+from commonmeasure.domain import periods
+from commonmeasure.domain.payments import PERIOD_BY, ContractError, RateCard, Statement
+from commonmeasure.interchange.contracts import ContractFileError
+
+SHOWN_ADJUSTMENTS = 20
+
+
+def _fail(message: str):
+    from commonmeasure.cli import CommandError
+
+    return CommandError(message)
+
+
+def _money(value) -> str:
+    return f"{Decimal(value):,}"
+
+
+def _table(rows: list[tuple], indent: str = "  ") -> list[str]:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for r in rows:
+        cells = [
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        out.append(indent + "  ".join(cells).rstrip())
+    return out
+
+
+# -- payments --------------------------------------------------------------------------------
+
+
+def cmd_payments(args) -> int:
+    from commonmeasure.contracts.statements import statement_from_files
+
+    try:
+        statement = statement_from_files(args.contract, args.data, args.by)
+    except ContractFileError as exc:
+        raise _fail(exc.message()) from None
+    if args.json:
+        print(json.dumps(statement.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(render_statement(statement)))
+    return 0
+
+
+def render_statement(s: Statement) -> list[str]:
+    d = s.as_dict()
+    cur = s.currency
+    lines = [f"Payment statement ({s.mechanism}, {cur})", ""]
+    lines.append(
+        f"  Total due: {_money(s.total)} {cur}   (before caps and thresholds: {_money(s.gross)})"
+    )
+    if s.mechanism == "comparison":
+        lines += ["", "By cohort"]
+        rows = [("cohort", "treated", "comparison", "reduction", "threshold met", "paid")]
+        for c in d["cohorts"]:
+            reduction = f"{Decimal(c['reduction']) * 100:.2f}%"
+            rows.append(
+                (
+                    c["cohort"],
+                    c["treated_events"],
+                    c["comparison_events"],
+                    reduction,
+                    "yes" if c["threshold_met"] else "no",
+                    _money(c["amount"]),
+                )
+            )
+        lines += _table(rows)
+    elif s.mechanism == "weighted_targets":
+        lines += ["", "By target"]
+        rows = [("target", "achieved", "target", "weight", "ratio", "paid")]
+        for t in d["targets"]:
+            rows.append(
+                (
+                    t["metric"],
+                    t["achieved"],
+                    t["target"],
+                    t["weight"],
+                    t["ratio"],
+                    _money(t["amount"]),
+                )
+            )
+        lines += _table(rows)
+        if d["not_reported"]:
+            lines.append(f"  Not in the data (counted as 0): {', '.join(d['not_reported'])}")
+    else:
+        lines += ["", "By metric"]
+        rows = [("metric", "achievements value", "adjustments", "paid")]
+        for metric, paid in s.by_metric.items():
+            gross = Decimal(d["gross_by_metric"][metric])
+            rows.append((metric, _money(gross), _money(paid - gross), _money(paid)))
+        lines += _table(rows)
+    if s.by_payer:
+        lines += ["", "By payer"]
+        lines += _table([("payer", "pays")] + [(p, _money(v)) for p, v in s.by_payer.items()])
+    if s.by_period:
+        lines += ["", f"By {d.get('period_type', 'period')}"]
+        lines += _table([("period", "paid")] + [(p, _money(v)) for p, v in s.by_period.items()])
+    lines += ["", f"Adjustments ({len(s.adjustments)})"]
+    if not s.adjustments:
+        lines.append("  none: no cap or threshold changed what is due")
+    for a in s.adjustments[:SHOWN_ADJUSTMENTS]:
+        who = ", ".join(
+            x
+            for x in (
+                a.cohort and f"cohort {a.cohort}",
+                a.metric,
+                a.participant and f"participant {a.participant}",
+            )
+            if x
+        )
+        rows = (
+            ""
+            if a.row is None
+            else f"row {a.row}"
+            if a.count == 1
+            else f"{a.count} rows from row {a.row}"
+        )
+        lines.append(f"  {a.kind:<20} {_money(a.amount):>14}  {who}; {rows}")
+        lines.append(f"  {'':<20} {'':>14}  {a.rule}")
+    if len(s.adjustments) > SHOWN_ADJUSTMENTS:
+        lines.append(
+            f"  ... and {len(s.adjustments) - SHOWN_ADJUSTMENTS} more (use --json to see them all)"
+        )
+    if s.mechanism == "rate_card":
+        e = s.excluded
+        lines += [
+            "",
+            f"Rows: {d['rows']}. Not paid: {e['unvalidated']} not validated, {e['outside_dates']} outside the contract dates, "
+            f"{e['duplicate_once_only']} repeats of once-only outcomes.",
+        ]
+    return lines
+
+
+# -- returns ---------------------------------------------------------------------------------
+
+
+def cmd_returns(args) -> int:
+    from commonmeasure.domain.returns import returns_by_investor
+    from commonmeasure.interchange.contracts import read_cashflows
+
+    try:
+        flows = read_cashflows(args.cashflows)
+    except ContractFileError as exc:
+        raise _fail(exc.message()) from None
+    overall, each = returns_by_investor(flows)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "all": overall.as_dict(),
+                    "by_investor": {k: v.as_dict() for k, v in each.items()},
+                },
+                indent=2,
+            )
+        )
+        return 0
+    rows = [
+        (
+            "investor",
+            "invested",
+            "returned",
+            "net",
+            "multiple",
+            "XIRR",
+            "max potential loss",
+            "peak exposure",
+        )
+    ]
+    for r in [*each.values(), overall]:
+        d = r.as_dict()
+        rows.append(
+            (
+                r.investor or "all investors",
+                _money(r.invested),
+                _money(r.returned),
+                _money(r.net),
+                d["money_multiple"] or "-",
+                "-" if r.xirr is None else f"{r.xirr:.1%}",
+                _money(r.max_potential_loss),
+                _money(r.peak_exposure),
+            )
+        )
+    print(f"Investor returns, {overall.first} to {overall.last}")
+    print("\n".join(_table(rows)))
+    return 0
+
+
+# -- scenario --------------------------------------------------------------------------------
+
+
+def _rates(values: list[str] | None) -> Decimal | dict[str, Decimal]:
+    """--success-rate 0.6 (every metric) or --success-rate attendance=0.8 (repeatable)."""
+    if not values:
+        raise _fail("--success-rate: give a share such as 0.6, or metric=share, or use --sweep")
+    rates: dict[str, Decimal] = {}
+    uniform = None
+    for value in values:
+        metric, _, share = value.rpartition("=")
+        try:
+            number = Decimal(share.strip().rstrip("%")) / (
+                100 if share.strip().endswith("%") else 1
+            )
+        except InvalidOperation:
+            raise _fail(
+                f"--success-rate {value!r}: {share!r} is not a share such as 0.6 or 60%"
+            ) from None
+        if metric:
+            rates[metric.strip()] = number
+        else:
+            uniform = number
+    if uniform is not None and rates:
+        raise _fail(
+            "--success-rate: give one share for every metric, or metric=share for each, not both"
+        )
+    return uniform if uniform is not None else rates
+
+
+def cmd_scenario(args) -> int:
+    from commonmeasure.domain.scenario import simulate, sweep
+    from commonmeasure.interchange.contracts import read_contract
+
+    try:
+        contract = read_contract(args.contract)
+    except ContractFileError as exc:
+        raise _fail(exc.message()) from None
+    if not isinstance(contract, RateCard):
+        raise _fail(
+            f"{args.contract}: scenarios need a rate_card contract, not {contract.mechanism}"
+        )
+    try:
+        investment = None if args.investment is None else Decimal(args.investment)
+    except InvalidOperation:
+        raise _fail(f"--investment: {args.investment!r} is not an amount") from None
+    try:
+        if args.sweep:
+            rows = sweep(contract, args.participants, investment)
+        else:
+            rows = [
+                simulate(
+                    contract, args.participants, _rates(args.success_rate), investment
+                ).as_dict()
+            ]
+    except ContractError as exc:
+        raise _fail("; ".join(exc.problems)) from None
+    if args.json:
+        print(json.dumps(rows if args.sweep else rows[0], indent=2))
+        return 0
+    cur = contract.currency
+    for r in rows:
+        if not args.sweep:
+            lines = [f"Scenario: {r['participants']} participants; {cur}", ""]
+            lines += _table(
+                [("metric", "success rate", "achieved", "paid", "cost per outcome")]
+                + [
+                    (
+                        m,
+                        r["success_rates"][m],
+                        r["outcomes_achieved"][m],
+                        _money(r["by_metric"][m]),
+                        r["cost_per_outcome_by_metric"][m] or "-",
+                    )
+                    for m in r["by_metric"]
+                ]
+            )
+            lines += [
+                "",
+                f"  Outcome payments: {_money(r['total_paid'])} (caps removed {_money(r['removed_by_caps'])})",
+            ]
+            lines += [f"  {p} pays {_money(v)}" for p, v in r["by_payer"].items()]
+            inv = r["investor"]
+            if inv:
+                xirr = "-" if inv["xirr"] is None else f"{inv['xirr']:.1%}"
+                lines.append(
+                    f"  Investor: puts in {_money(inv['invested'])}, gets back {_money(inv['returned'])}: "
+                    f"multiple {inv['money_multiple']}, XIRR {xirr}"
+                    + (
+                        f"; the investor bears a loss of {_money(inv['loss'])}"
+                        if inv["loss_borne_by"]
+                        else ""
+                    )
+                )
+            print("\n".join(lines))
+    if args.sweep:
+        header = ("success rate", "paid", "cost per outcome") + (
+            ("multiple", "XIRR", "investor loss") if investment is not None else ()
+        )
+        table = [header]
+        for r in rows:
+            inv = r["investor"]
+            extra = (
+                (
+                    inv["money_multiple"] or "-",
+                    "-" if inv["xirr"] is None else f"{inv['xirr']:.1%}",
+                    _money(inv["loss"]),
+                )
+                if inv
+                else ()
+            )
+            table.append(
+                (
+                    f"{Decimal(r['success_rate']) * 100:.0f}%",
+                    _money(r["total_paid"]),
+                    r["cost_per_outcome"] or "-",
+                    *extra,
+                )
+            )
+        print(
+            f"Scenarios: {args.participants} participants, every metric at the same success rate; {cur}"
+        )
+        print("\n".join(_table(table)))
+    return 0
+
+
+# -- registration ----------------------------------------------------------------------------
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register the commands on the `commonmeasure` parser (called from cli.build_parser)."""
+    p = sub.add_parser(
+        "payments", help="the payment statement of an outcomes contract for its achievements data"
+    )
+    p.add_argument("contract", help="contract definition (JSON)")
+    p.add_argument(
+        "data",
+        help="achievements (rate_card), cohorts (comparison) or results (weighted_targets): CSV or XLSX",
+    )
+    p.add_argument(
+        "--by",
+        choices=PERIOD_BY,
+        default=periods.MONTH,
+        help="periods of by_period (default: month)",
+    )
+    p.add_argument("--json", action="store_true", help="print the statement as JSON")
+    p.set_defaults(func=cmd_payments, django=False)
+
+    p = sub.add_parser(
+        "returns",
+        help="investor returns (XIRR, money multiple, maximum potential loss) from dated cash flows",
+    )
+    p.add_argument(
+        "cashflows",
+        help="CSV or XLSX with columns date,amount[,investor]; money put in is negative",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_returns, django=False)
+
+    p = sub.add_parser(
+        "scenario",
+        help="what a rate-card contract pays, and returns to investors, at given success rates",
+    )
+    p.add_argument("contract", help="contract definition (JSON, rate_card)")
+    p.add_argument("--participants", type=int, required=True, help="number of participants")
+    p.add_argument(
+        "--success-rate",
+        action="append",
+        metavar="[METRIC=]SHARE",
+        help="share of participants achieving every metric (0.6 or 60%%), or one metric (attendance=0.8); repeatable",
+    )
+    p.add_argument("--investment", help="amount the investor puts in at the start (optional)")
+    p.add_argument(
+        "--sweep", action="store_true", help="every success rate from 0%% to 100%% in steps of 10%%"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_scenario, django=False)
