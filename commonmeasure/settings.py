@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "commonmeasure.initiatives",
     "commonmeasure.reporting",
     "commonmeasure.web",
+    "commonmeasure.api",
 ]
 
 MIDDLEWARE = [

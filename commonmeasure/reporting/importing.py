@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -90,6 +90,7 @@ class _Context:
         self.combos = dict(initiative.disaggregations.values_list("key", "id"))
         self.period_cache: dict[str, periods.Period | str] = {}
         self.today_month = periods.month_index(today.year, today.month)
+        self.allowed_orgs: frozenset[int] | None = None
 
     def period(self, code: str) -> periods.Period | str:
         hit = self.period_cache.get(code)
@@ -158,10 +159,16 @@ def import_table(
     channel: str = FILE,
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
+    organisations: Collection[int] | None = None,
 ) -> ImportResult:
-    """Validate and upsert every row of ``table``; all or nothing."""
+    """Validate and upsert every row of ``table``; all or nothing.
+
+    ``organisations``: if given, the ids of the only organisations whose values may be written;
+    a row for any other organisation is an error (e.g. a reporter uploading through the API).
+    """
     result = ImportResult(dry_run=dry_run)
     ctx = _Context(initiative, today or timezone.localdate())
+    ctx.allowed_orgs = None if organisations is None else frozenset(organisations)
     columns = _check_header(table.header, ctx, result)
     if result.errors:
         return result
@@ -232,6 +239,9 @@ def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportRes
         org_id = ctx.orgs.get(org_code) or ctx.orgs_ci.get(org_code.lower())
         if org_id is None:
             add(row_number, "organisation", f"unknown organisation {org_code!r} in initiative {ctx.initiative.code}" if org_code else "the organisation is empty")
+            ok = False
+        elif ctx.allowed_orgs is not None and org_id not in ctx.allowed_orgs:
+            add(row_number, "organisation", f"you may not enter values for organisation {ctx.org_codes[org_id]}")
             ok = False
         ind_code = str(cells[i_ind]).strip()
         ind = ctx.indicators.get(ind_code) or ctx.indicators_ci.get(ind_code.lower())
