@@ -87,7 +87,10 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
         finally:
             raw.close()
 
-    return Table(name, header, rows(), size, raw.tell)
+    def position() -> int:  # bytes read so far; the whole file once the rows are read and it is closed
+        return size if raw.closed else raw.tell()
+
+    return Table(name, header, rows(), size, position)
 
 
 def _encoding_message(name: str, exc: UnicodeDecodeError, row: int) -> str:
