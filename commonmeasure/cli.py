@@ -222,6 +222,42 @@ def cmd_user_add(args) -> int:
     return 0
 
 
+def cmd_token_create(args) -> int:
+    from commonmeasure.api.tokens import create_token
+
+    try:
+        record, token = create_token(args.username, args.name or "")
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Created API token {record.id} for {record.user.username}. It is shown only once; keep it secret:", file=sys.stderr)
+    print(token)
+    return 0
+
+
+def cmd_token_list(args) -> int:
+    from commonmeasure.api.models import ApiToken
+
+    tokens = ApiToken.objects.select_related("user")
+    if args.username:
+        tokens = tokens.filter(user__username=args.username)
+    for t in tokens:
+        state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+        print(f"{t.id}\t{t.user.username}\t{t.prefix}...\t{t.name or '-'}\tlast used {used}\t{state}")
+    return 0
+
+
+def cmd_token_revoke(args) -> int:
+    from commonmeasure.api.tokens import revoke_token
+
+    try:
+        record = revoke_token(args.id)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Revoked API token {record.id} ({record.prefix}...) of {record.user.username}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="commonmeasure", description="Common Measure: shared measurement for social outcomes.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -282,6 +318,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--organisation")
     p.add_argument("--superuser", action="store_true", help="also give access to Django admin for everything")
     p.set_defaults(func=cmd_user_add)
+
+    tok = sub.add_parser("token", help="personal API tokens").add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = tok.add_parser("create", help="create an API token for a user and print it (once)")
+    p.add_argument("username")
+    p.add_argument("--name", help="what the token is for")
+    p.set_defaults(func=cmd_token_create)
+    p = tok.add_parser("list", help="list API tokens (never the tokens themselves)")
+    p.add_argument("username", nargs="?")
+    p.set_defaults(func=cmd_token_list)
+    p = tok.add_parser("revoke", help="revoke an API token by its id")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_token_revoke)
 
     from commonmeasure.contracts.cli_commands import add_parsers as add_contract_parsers
 

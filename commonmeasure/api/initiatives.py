@@ -1,0 +1,98 @@
+"""Read endpoints: initiatives, their definitions and indicators, and aggregated queries."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+
+from commonmeasure.domain import periods
+from commonmeasure.initiatives.access import access_for, visible_initiatives
+from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.selectors import query as run_query
+
+from .common import READ_ERRORS, access_label, caller, initiative_for
+from .errors import BadRequest
+from .schemas import IndicatorOut, InitiativeDefinition, InitiativeSummary, PeriodType, QueryRow
+
+router = Router(tags=["initiatives"])
+
+
+@router.get("", response={200: list[InitiativeSummary], **READ_ERRORS}, operation_id="listInitiatives")
+def list_initiatives(request):
+    """The initiatives the caller may see: those they belong to and every published one."""
+    user = caller(request)
+    out = []
+    for initiative in visible_initiatives(user):
+        access = access_for(user, initiative)
+        out.append(
+            {
+                "code": initiative.code, "name": initiative.name, "vision": initiative.vision,
+                "reporting_frequency": initiative.reporting_frequency, "published": initiative.is_published,
+                "access": access_label(access),
+            }
+        )
+    return out
+
+
+def _definition(initiative) -> dict:
+    data = dump_definition(initiative)
+    org_ids = dict(initiative.participations.values_list("organisation__code", "organisation_id"))
+    ind_ids = dict(initiative.indicators.values_list("code", "id"))
+    for org in data["organisations"]:
+        org["id"] = org_ids[org["code"]]
+    for ind in data["indicators"]:
+        ind["id"] = ind_ids[ind["code"]]
+    return data
+
+
+@router.get("/{code}", response={200: InitiativeDefinition, **READ_ERRORS}, operation_id="getInitiative")
+def get_initiative(request, code: str):
+    """The initiative's definition: goals, dimensions, organisations and indicators (the same
+    content as `commonmeasure initiative dump`, with ids)."""
+    initiative, _ = initiative_for(request, code)
+    return _definition(initiative)
+
+
+@router.get("/{code}/indicators", response={200: list[IndicatorOut], **READ_ERRORS}, operation_id="listIndicators")
+def list_indicators(request, code: str):
+    initiative, _ = initiative_for(request, code)
+    return _definition(initiative)["indicators"]
+
+
+@router.get("/{code}/indicators/{indicator}", response={200: IndicatorOut, **READ_ERRORS}, operation_id="getIndicator")
+def get_indicator(request, code: str, indicator: str):
+    initiative, _ = initiative_for(request, code)
+    for ind in _definition(initiative)["indicators"]:
+        if ind["code"] == indicator:
+            return ind
+    raise Http404(f"No indicator {indicator!r} in initiative {initiative.code}.")
+
+
+class QueryParams(Schema):
+    indicator: str
+    by: str
+    period_type: PeriodType | None = None
+    period: str | None = None
+
+
+@router.get("/{code}/query", response={200: list[QueryRow], **READ_ERRORS}, operation_id="queryIndicator")
+def query_indicator(request, code: str, params: Query[QueryParams]):
+    """Aggregate an indicator's approved values by period, organisation or one of its dimensions,
+    by the indicator's own rules: the same as `commonmeasure query --json`.
+
+    - `by`: `period`, `organisation` or a dimension code the indicator allows.
+    - `period_type`: for `by=period`, the period length to show (default: the reporting frequency).
+    - `period`: only values of reports whose period starts within it (e.g. `2024`, `2024-Q1`, `2024-25`).
+    """
+    initiative, _ = initiative_for(request, code)
+    indicator = initiative.indicators.filter(code=params.indicator).first()
+    if indicator is None:
+        known = ", ".join(initiative.indicators.values_list("code", flat=True)) or "none"
+        raise BadRequest("indicator", f"no indicator {params.indicator!r} in {initiative.code} (known: {known})")
+    within = None
+    if params.period:
+        try:
+            within = periods.parse(params.period, None, initiative.fy_first_month)
+        except periods.PeriodError as exc:
+            raise BadRequest("period", str(exc)) from None
+    return run_query(initiative, indicator, params.by, params.period_type, within=within)

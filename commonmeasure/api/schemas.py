@@ -1,0 +1,162 @@
+"""Typed request and response bodies of the API (they make the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import StrictFloat, StrictInt, StrictStr
+
+
+class Error(Schema):
+    detail: str = Field(..., description="What went wrong, in words.")
+
+
+class FieldError(Schema):
+    field: str = Field(..., description="Where: e.g. 'query.by' or 'body.values.2.period'.")
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[FieldError]
+
+
+# -- initiatives --------------------------------------------------------------------------------
+
+Access = Literal["backbone", "member", "public"]
+
+
+class InitiativeSummary(Schema):
+    code: str
+    name: str
+    vision: str
+    reporting_frequency: str
+    published: bool
+    access: Access = Field(..., description="Why the caller sees it: backbone admin, member, or published.")
+
+
+class Goal(Schema):
+    code: str
+    name: str
+    description: str = ""
+
+
+class Category(Schema):
+    code: str
+    name: str
+
+
+class Dimension(Schema):
+    code: str
+    name: str
+    categories: list[Category]
+
+
+class OrganisationOut(Schema):
+    id: int
+    code: str
+    name: str
+    identifiers: list[str]
+    description: str
+    backbone: bool
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name: str
+    definition: str
+    rationale: str
+    unit: str
+    value_type: str
+    polarity: str
+    aggregation: str
+    time_aggregation: str
+    weight_indicator: str | None
+    dimensions: list[str]
+    goal: str
+    data_source: str
+    min: float | None
+    max: float | None
+    decimals: int
+
+
+class InitiativeDefinition(Schema):
+    code: str
+    name: str
+    vision: str
+    goals: list[Goal]
+    reporting_frequency: str
+    fy_first_month: int
+    published: bool
+    dimensions: list[Dimension]
+    organisations: list[OrganisationOut]
+    indicators: list[IndicatorOut]
+
+
+# -- query --------------------------------------------------------------------------------------
+
+PeriodType = Literal["month", "quarter", "year", "financial-year"]
+
+
+class QueryRow(Schema):
+    key: str = Field(..., description="A period code, an organisation code or a category code.")
+    value: StrictInt | StrictFloat | None
+
+
+# -- submissions --------------------------------------------------------------------------------
+
+class SubmissionOut(Schema):
+    id: int
+    organisation: str = Field(..., description="Organisation code.")
+    organisation_name: str
+    period: str
+    status: Literal["draft", "submitted", "approved", "returned"]
+    version: int = Field(..., description="Bumped on every change.")
+    values: int = Field(..., description="How many values the report holds.")
+    review_comment: str
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    updated_at: datetime
+
+
+class TransitionIn(Schema):
+    comment: str = Field("", max_length=2000, description="Required to return a report.")
+    version: int | None = Field(
+        None, description="The version you last saw; if the report has changed since, the action is refused (409)."
+    )
+
+
+# -- values -------------------------------------------------------------------------------------
+
+class ValueIn(Schema):
+    organisation: StrictStr | StrictInt = Field(..., description="Organisation code (a string) or id (a number).")
+    indicator: StrictStr | StrictInt = Field(..., description="Indicator code (a string) or id (a number).")
+    period: StrictStr | StrictInt = Field(..., description="Period code, e.g. '2024-03', '2024-Q1', '2024', '2024-25'.")
+    value: StrictInt | StrictFloat | StrictStr | None
+    categories: dict[str, str] = Field(
+        default_factory=dict, description="One category per dimension, e.g. {'gender': 'female'}; {} for the total."
+    )
+    comment: str = ""
+
+
+class ValuesIn(Schema):
+    values: list[ValueIn] = Field(..., max_length=100_000)
+    dry_run: bool = Field(False, description="Check everything and report what would change; write nothing.")
+
+
+class RowErrorOut(Schema):
+    row: int | None = Field(..., description="1-based position in the values list; null for the whole request.")
+    column: str | None = Field(..., description="The field: organisation, indicator, period, value, comment or categories.<dimension>.")
+    message: str
+
+
+class ImportSummary(Schema):
+    imported: int
+    updated: int
+    unchanged: int
+    errors: list[RowErrorOut]
+    dry_run: bool
+    detail: str | None = Field(None, description="Set when nothing was written because of errors.")
