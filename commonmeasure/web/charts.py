@@ -1,0 +1,127 @@
+"""Vega-Lite specifications as plain dictionaries.
+
+Each function takes the rows a page already shows in its table, so the chart and the table
+always carry the same numbers. The browser renders the specs with vega-embed, served locally
+from /assets/vega.js (see ``assets.py``).
+"""
+
+from __future__ import annotations
+
+import json
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; never fetched
+ACCENT = "#1f5f8b"
+GOOD = "#1a7f4b"
+BAD = "#b3261e"
+PALETTE = ["#1f5f8b", "#e0812f", "#3a9a6b", "#8e5ea2", "#c9474b", "#5aa6c9", "#b8a02e", "#7a7a7a"]
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+
+CONFIG = {
+    "font": FONT,
+    "view": {"stroke": None},
+    "axis": {
+        "labelColor": "#4a5560",
+        "titleColor": "#4a5560",
+        "gridColor": "#e6e9ee",
+        "domainColor": "#c5ccd4",
+        "tickColor": "#c5ccd4",
+        "labelFontSize": 11,
+        "titleFontSize": 11,
+        "titleFontWeight": 600,
+    },
+    "legend": {"labelLimit": 320, "labelFontSize": 12, "titleFontSize": 12, "orient": "top", "direction": "horizontal"},
+    "range": {"category": PALETTE},
+}
+
+
+def number_format(decimals: int) -> str:
+    return f",.{decimals}f"
+
+
+def _base(description: str, height: int = 320) -> dict:
+    return {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": height,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "config": CONFIG,
+    }
+
+
+def sparkline(rows: list[dict], *, verdict: str = "neutral", description: str = "") -> dict:
+    """A small line of the latest values, the last point marked."""
+    colour = {"good": GOOD, "bad": BAD}.get(verdict, ACCENT)
+    spec = _base(description or "Recent values", height=44)
+    spec["config"] = {**CONFIG, "axis": {"disable": True}}
+    spec["padding"] = {"top": 4, "bottom": 4, "left": 2, "right": 6}
+    spec["data"] = {"values": [{"period": r["key"], "value": r["value"]} for r in rows]}
+    x = {"field": "period", "type": "ordinal", "sort": None, "axis": None}
+    y = {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}}
+    spec["layer"] = [
+        {"mark": {"type": "line", "color": colour, "strokeWidth": 2, "interpolate": "monotone"},
+         "encoding": {"x": x, "y": y, "tooltip": [{"field": "period"}, {"field": "value", "format": ",.2~f"}]}},
+        {"transform": [{"window": [{"op": "row_number", "as": "n"}]},
+                       {"joinaggregate": [{"op": "max", "field": "n", "as": "last"}]},
+                       {"filter": "datum.n == datum.last"}],
+         "mark": {"type": "point", "filled": True, "color": colour, "size": 30},
+         "encoding": {"x": x, "y": y}},
+    ]
+    return spec
+
+
+def series(rows: list[dict], *, title: str, decimals: int, description: str = "") -> dict:
+    """The community total per period: a line with points (bars when there are few periods)."""
+    spec = _base(description or title)
+    spec["data"] = {"values": [{"period": r["key"], "value": r["value"]} for r in rows]}
+    fmt = number_format(decimals)
+    x = {"field": "period", "type": "ordinal", "sort": None, "title": "Period",
+         "axis": {"labelAngle": -45 if len(rows) > 12 else 0, "labelOverlap": "greedy"}}
+    y = {"field": "value", "type": "quantitative", "title": title, "axis": {"format": "~s" if decimals == 0 else ",~f"}}
+    tooltip = [{"field": "period", "title": "Period"}, {"field": "value", "title": title, "format": fmt}]
+    if len(rows) <= 6:
+        spec["mark"] = {"type": "bar", "color": ACCENT, "cornerRadiusTopLeft": 2, "cornerRadiusTopRight": 2}
+        spec["encoding"] = {"x": x, "y": y, "tooltip": tooltip}
+    else:
+        spec["mark"] = {"type": "line", "color": ACCENT, "strokeWidth": 2.5, "point": {"filled": True, "size": 36}}
+        spec["encoding"] = {"x": x, "y": y, "tooltip": tooltip}
+    return spec
+
+
+def bars(rows: list[dict], *, category_title: str, title: str, decimals: int, description: str = "") -> dict:
+    """One horizontal bar per row ({"label": ..., "value": ...}), in the order given."""
+    spec = _base(description or f"{title} by {category_title}", height=max(120, 24 * len(rows)))
+    spec["data"] = {"values": [{"label": r["label"], "value": r["value"]} for r in rows]}
+    spec["mark"] = {"type": "bar", "color": ACCENT, "cornerRadiusTopRight": 2, "cornerRadiusBottomRight": 2}
+    spec["encoding"] = {
+        "y": {"field": "label", "type": "nominal", "sort": None, "title": None, "axis": {"labelLimit": 220}},
+        "x": {"field": "value", "type": "quantitative", "title": title},
+        "tooltip": [{"field": "label", "title": category_title}, {"field": "value", "title": title,
+                                                                  "format": number_format(decimals)}],
+    }
+    return spec
+
+
+def stacked(rows: list[dict], *, categories: list[str], dimension_title: str, title: str, decimals: int,
+            stack: bool = True, description: str = "") -> dict:
+    """Bars per period split by category ({"period", "category", "value"}); stacked for values
+    that add up (sums), grouped side by side for those that do not (means, rates)."""
+    spec = _base(description or f"{title} by {dimension_title}")
+    spec["data"] = {"values": [{"period": r["period"], "category": r["category"], "value": r["value"]} for r in rows]}
+    fmt = number_format(decimals)
+    encoding = {
+        "x": {"field": "period", "type": "ordinal", "sort": None, "title": "Period",
+              "axis": {"labelAngle": -45 if len({r["period"] for r in rows}) > 12 else 0}},
+        "y": {"field": "value", "type": "quantitative", "title": title, "stack": "zero" if stack else None},
+        "color": {"field": "category", "type": "nominal", "sort": categories, "title": dimension_title,
+                  "scale": {"domain": categories}},
+        "order": {"field": "category_order", "type": "quantitative"},
+        "tooltip": [{"field": "period", "title": "Period"}, {"field": "category", "title": dimension_title},
+                    {"field": "value", "title": title, "format": fmt}],
+    }
+    spec["transform"] = [{"calculate": f"indexof({json.dumps(categories)}, datum.category)", "as": "category_order"}]
+    if not stack:
+        encoding["xOffset"] = {"field": "category", "type": "nominal", "sort": categories}
+    spec["mark"] = {"type": "bar"}
+    spec["encoding"] = encoding
+    return spec

@@ -1,0 +1,322 @@
+"""The data-entry grid for one organisation and period, and the workflow buttons under it.
+
+Rows are indicators: a total cell, and cells for the indicator's allowed disaggregations (one
+cell per category for one dimension, a cross table for two). Saving goes through
+``reporting.services.save_values`` with the submission's version, so a save that started from
+an older version is refused and the difference is shown without losing what was typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods, require_POST
+
+from commonmeasure.domain import periods
+from commonmeasure.initiatives.access import get_initiative
+from commonmeasure.initiatives.models import Indicator
+from commonmeasure.reporting import services
+from commonmeasure.reporting.importing import check_value
+from commonmeasure.reporting.models import DataValue, Submission, disaggregation_key
+from commonmeasure.reporting.services import CellInput, StaleVersion, WorkflowError, cell_name
+
+from .pages import indicators_of, participating_organisation
+from .presenters import NOT_STARTED, current_period, plain_number, recent_periods, status_label, submission_statuses
+
+
+@dataclass
+class Cell:
+    name: str
+    categories: dict[str, str]
+    label: str
+    value: str = ""  # what the input shows
+    error: str = ""
+    comment: str = ""  # stored comment, kept on save
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    total: Cell
+    kind: str = "none"  # none, one, cross, many
+    lines: list[dict] = field(default_factory=list)  # one/many: [{"dimension", "cells"}]
+    cross: dict | None = None  # {"rows": dim, "cols": dim, "col_labels", "lines": [(label, [Cell])]}
+    extra: list[Cell] = field(default_factory=list)  # stored combinations the layout has no place for
+
+    def cells(self) -> list[Cell]:
+        out = [self.total]
+        for line in self.lines:
+            out += line["cells"]
+        if self.cross:
+            for _, cells in self.cross["lines"]:
+                out += cells
+        return out + self.extra
+
+
+def _cell(indicator: Indicator, cats: dict[str, str], label: str) -> Cell:
+    return Cell(cell_name(indicator.code, cats), dict(cats), label)
+
+
+def build_rows(indicators: list[Indicator], stored: dict[tuple[int, str], tuple[float, str, dict]]) -> list[IndicatorRow]:
+    """The grid's layout, filled with stored values: {(indicator id, key): (value, comment, categories)}."""
+    rows = []
+    for ind in indicators:
+        dims = list(ind.dimensions.all())
+        row = IndicatorRow(ind, _cell(ind, {}, "Total"))
+        if len(dims) == 1 or len(dims) > 2:
+            row.kind = "one" if len(dims) == 1 else "many"
+            for d in dims:
+                row.lines.append({"dimension": d, "cells": [_cell(ind, {d.code: c.code}, c.name) for c in d.categories.all()]})
+        elif len(dims) == 2:
+            row.kind = "cross"
+            rdim, cdim = dims
+            cols = list(cdim.categories.all())
+            row.cross = {
+                "rows": rdim,
+                "cols": cdim,
+                "col_labels": [c.name for c in cols],
+                "lines": [
+                    (r.name, [_cell(ind, {rdim.code: r.code, cdim.code: c.code}, f"{r.name}, {c.name}") for c in cols])
+                    for r in rdim.categories.all()
+                ],
+            }
+        placed = {c.name for c in row.cells()}
+        for (iid, key), (_, _, cats) in sorted(stored.items(), key=lambda kv: kv[0][1]):
+            if iid == ind.id and cell_name(ind.code, cats) not in placed:
+                label = ", ".join(f"{d}: {c}" for d, c in sorted(cats.items()))
+                row.extra.append(_cell(ind, cats, label))
+        for cell in row.cells():
+            value = _stored_for(stored, ind, cell)
+            if value is not None:
+                cell.value, cell.comment = plain_number(value[0]), value[1]
+        rows.append(row)
+    return rows
+
+
+def _stored_for(stored, ind, cell):
+    key, _ = disaggregation_key(cell.categories)
+    return stored.get((ind.id, key))
+
+
+def stored_values(submission: Submission | None) -> dict:
+    if submission is None:
+        return {}
+    return {
+        (iid, key): (value, comment, cats)
+        for iid, key, value, comment, cats in DataValue.objects.filter(submission=submission).values_list(
+            "indicator_id", "disaggregation__key", "value", "comment", "disaggregation__categories"
+        )
+    }
+
+
+def _context(request, code, org_code, period_code):
+    initiative, access = get_initiative(request.user, code)
+    organisation = participating_organisation(initiative, org_code)
+    if not access.can_view_unapproved(organisation.id):
+        raise Forbidden("Only the organisation's own members and the backbone can open its reports.")
+    try:
+        period = initiative.parse_period(period_code)
+    except periods.PeriodError:
+        raise Http404("No such period") from None
+    if period.start > current_period(initiative).start:
+        raise Http404("Reports cannot be opened for future periods")
+    submission = Submission.objects.filter(initiative=initiative, organisation=organisation, period=period.code).first()
+    return initiative, access, organisation, period, submission
+
+
+@require_http_methods(["GET", "POST"])
+def grid(request, code, org_code, period_code):
+    initiative, access, organisation, period, submission = _context(request, code, org_code, period_code)
+    if request.method == "POST":
+        return _post(request, initiative, access, organisation, period, submission)
+    rows = build_rows(indicators_of(initiative), stored_values(submission))
+    return _render(request, initiative, access, organisation, period, submission, rows)
+
+
+def _render(request, initiative, access, organisation, period, submission, rows, *, version=None, difference=None, status=200):
+    status_code = submission.status if submission else NOT_STARTED
+    editable = access.can_edit(organisation.id) and (submission is None or submission.is_editable)
+    recent = recent_periods(initiative, 12)
+    if period.code not in {p.code for p in recent}:
+        recent = [period] + recent[:-1] if period.start > recent[-1].start else recent + [period]
+    statuses = submission_statuses(initiative, organisation.id, [p.code for p in recent])
+    is_submittable = submission is None or submission.is_editable
+    return render(
+        request,
+        "web/grid.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "organisation": organisation,
+            "period": period,
+            "submission": submission,
+            "status": status_code,
+            "status_label": status_label(status_code),
+            "rows": rows,
+            "editable": editable,
+            "version": version if version is not None else (submission.version if submission else 1),
+            "can_submit": access.can_submit(organisation.id) and is_submittable,
+            "can_approve": access.can_review and status_code == Submission.SUBMITTED,
+            "can_reopen": access.can_review and status_code == Submission.APPROVED,
+            "difference": difference,
+            "picker": [{"code": p.code, "status": statuses[p.code], "label": status_label(statuses[p.code])} for p in recent],
+            "has_errors": any(cell.error for row in rows for cell in row.cells()),
+        },
+        status=status,
+    )
+
+
+def _post(request, initiative, access, organisation, period, submission):
+    action = request.POST.get("action", "")
+    here = reverse("grid", args=[initiative.code, organisation.code, period.code])
+    try:
+        if action in ("save", "submit"):
+            if access.can_edit(organisation.id) and (submission is None or submission.is_editable):
+                outcome = _save(request, initiative, access, organisation, period, submission)
+                if not isinstance(outcome, Submission):
+                    return outcome
+                submission = outcome
+            if action == "save":
+                messages.success(request, f"Saved {organisation.name}'s report for {period.code}.")
+                return redirect(here)
+            if submission is None:
+                raise WorkflowError("An empty report cannot be submitted: enter at least one value first.")
+            services.submit(access, submission, request.user)
+            messages.success(request, f"Submitted {period.code} for review by the backbone.")
+        elif action in ("approve", "return", "reopen"):
+            if submission is None:
+                raise WorkflowError("There is no report for this period yet.")
+            comment = request.POST.get("comment", "")
+            if action == "approve":
+                services.approve(access, submission, request.user, comment.strip())
+                messages.success(request, f"Approved {organisation.name}'s report for {period.code}.")
+            elif action == "return":
+                services.return_for_changes(access, submission, request.user, comment)
+                messages.success(request, f"Returned the report to {organisation.name} with your comment.")
+            else:
+                services.reopen(access, submission, request.user, comment)
+                messages.success(request, f"Reopened {period.code}: {organisation.name} can edit it again.")
+        else:
+            messages.error(request, "Unknown action.")
+    except services.PermissionDenied as denied:
+        raise Forbidden(str(denied)) from None
+    except WorkflowError as problem:
+        messages.error(request, str(problem))
+    return redirect(here)
+
+
+def _save(request, initiative, access, organisation, period, submission):
+    """Save the posted cells; the submission on success, else the page to show."""
+    indicators = indicators_of(initiative)
+    rows = build_rows(indicators, stored_values(submission))
+    posted = {}
+    cells: list[CellInput] = []
+    for row in rows:
+        for cell in row.cells():
+            if cell.name not in request.POST:
+                continue
+            raw = request.POST.get(cell.name, "").strip()
+            posted[cell.name] = raw
+            cells.append(CellInput(row.indicator, cell.categories, raw, cell.comment))
+    version = _int(request.POST.get("version"))
+    if submission is None:
+        if all(v == "" for v in posted.values()):
+            messages.info(request, "Nothing to save: every cell is blank.")
+            return redirect(reverse("grid", args=[initiative.code, organisation.code, period.code]))
+        submission = services.get_or_create_submission(access, organisation, period.code)
+    try:
+        result = services.save_values(access, submission, cells, expected_version=version, user=request.user)
+    except StaleVersion as stale:
+        current = stale.current
+        fresh = build_rows(indicators, stored_values(current))
+        difference = _difference(fresh, posted)
+        _fill(rows, posted)
+        messages.error(request, str(stale))
+        return _render(request, initiative, access, organisation, period, current, rows,
+                       version=current.version, difference=difference, status=409)
+    if result.errors:
+        _fill(rows, posted, result.errors)
+        messages.error(request, f"Nothing was saved: {len(result.errors)} cell(s) need correcting.")
+        return _render(request, initiative, access, organisation, period, submission, rows,
+                       version=version, status=400)
+    return result.submission
+
+
+def _int(text) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _fill(rows, posted, errors=None):
+    for row in rows:
+        for cell in row.cells():
+            if cell.name in posted:
+                cell.value = posted[cell.name]
+            cell.error = (errors or {}).get(cell.name, "")
+
+
+def _difference(fresh_rows, posted) -> list[dict]:
+    out = []
+    for row in fresh_rows:
+        for cell in row.cells():
+            if cell.name not in posted:
+                continue
+            mine, theirs = posted[cell.name], cell.value
+            if _same(mine, theirs):
+                continue
+            out.append({"indicator": row.indicator.name, "cell": cell.label, "mine": mine or "(blank)",
+                        "theirs": theirs or "(blank)"})
+    return out
+
+
+def _same(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return False
+
+
+@require_POST
+def check_cell(request, code, org_code, period_code):
+    """Inline validation of one cell (htmx): an empty fragment, or the message."""
+    initiative, access, organisation, period, submission = _context(request, code, org_code, period_code)
+    if not access.can_edit(organisation.id):
+        raise Forbidden("You may not edit this organisation's report.")
+    names = [k for k in request.POST if k.startswith("v:")]
+    if not names:
+        return HttpResponse('<span class="cell-msg"></span>')
+    name = names[0]
+    raw = request.POST.get(name, "").strip()
+    indicator_code = name.split(":", 2)[1]
+    indicator = initiative.indicators.filter(code=indicator_code).first()
+    if indicator is None:
+        return HttpResponse(format_html('<span class="cell-msg error" role="alert">{}</span>', "Unknown indicator."))
+    if raw == "":
+        return HttpResponse('<span class="cell-msg"></span>')
+    _, problem = check_value(raw, indicator)
+    if problem:
+        return HttpResponse(format_html('<span class="cell-msg error" role="alert">{}</span>', problem))
+    return HttpResponse('<span class="cell-msg ok" aria-hidden="true"></span>')
+
+
+def goto_period(request, code, org_code):
+    """The period picker's form: go to the grid of the period typed or chosen."""
+    initiative, access = get_initiative(request.user, code)
+    organisation = participating_organisation(initiative, org_code)
+    text = request.GET.get("period", "").strip()
+    try:
+        period = initiative.parse_period(text)
+    except periods.PeriodError as problem:
+        messages.error(request, f"{problem}.")
+        return redirect(reverse("organisation", args=[initiative.code, organisation.code]))
+    return redirect(reverse("grid", args=[initiative.code, organisation.code, period.code]))

@@ -1,0 +1,265 @@
+"""Read-only pages: home, initiative, indicator and organisation.
+
+Who may see what is decided by ``commonmeasure.initiatives.access`` alone; these views only
+ask it. Community figures come from ``reporting.selectors.query``, which reads approved data.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from commonmeasure.domain import periods
+from commonmeasure.initiatives.access import get_initiative, visible_initiatives
+from commonmeasure.initiatives.models import Indicator, Membership, Organisation
+from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
+
+from . import charts
+from .presenters import (
+    ALL_STATUSES,
+    PERIOD_TYPE_LABELS,
+    allowed_period_types,
+    format_value,
+    headlines,
+    reporting_organisation_count,
+    reporting_period,
+    status_label,
+)
+
+DIMENSION_SERIES_LIMIT = 24  # periods shown when a dimension is charted over time
+
+
+def indicators_of(initiative):
+    return list(initiative.indicators.prefetch_related("dimensions__categories").select_related("weight_indicator"))
+
+
+def participating_organisation(initiative, org_code: str) -> Organisation:
+    return get_object_or_404(Organisation, code=org_code, participations__initiative=initiative)
+
+
+def home(request):
+    initiatives = list(visible_initiatives(request.user))
+    roles: dict[int, list[str]] = {}
+    if request.user.is_authenticated:
+        for membership in Membership.objects.filter(user=request.user).select_related("organisation"):
+            text = membership.get_role_display()
+            if membership.organisation_id:
+                text += f", {membership.organisation.name}"
+            roles.setdefault(membership.initiative_id, []).append(text)
+    rows = [
+        {
+            "initiative": i,
+            "roles": roles.get(i.id, []),
+            "organisations": i.participations.count(),
+            "indicators": i.indicators.count(),
+        }
+        for i in initiatives
+    ]
+    return render(request, "web/home.html", {"rows": rows})
+
+
+def initiative_home(request, code):
+    initiative, access = get_initiative(request.user, code)
+    indicators = indicators_of(initiative)
+    heads = headlines(initiative, indicators)
+    for n, head in enumerate(heads, start=1):
+        head.spark_id = f"spark-{n}"
+        head.spark_spec = charts.sparkline(
+            head.series, verdict=head.verdict, description=f"{head.indicator.name}: recent values"
+        )
+        head.latest_text = format_value(head.latest["value"], head.indicator) if head.latest else "–"
+        if head.change is not None:
+            head.change_text = format_value(abs(head.change), head.indicator)
+    organisations = list(
+        initiative.organisations.order_by("name").values("id", "code", "name", "identifiers")
+    )
+    backbone_org = initiative.participations.filter(is_backbone=True).select_related("organisation").first()
+    goals = {g.get("code"): g.get("name") for g in initiative.goals or []}
+    own = [o for o in organisations if o["id"] in access.org_roles]
+    this_period = reporting_period(initiative)
+    return render(
+        request,
+        "web/initiative.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "headlines": heads,
+            "indicators": indicators,
+            "organisations": organisations,
+            "backbone_org": backbone_org.organisation if backbone_org else None,
+            "goal_names": goals,
+            "own_organisations": own,
+            "current_period": this_period.code,
+            "expected": reporting_organisation_count(initiative),
+        },
+    )
+
+
+def _by_options(indicator: Indicator) -> list[tuple[str, str]]:
+    options = [(BY_PERIOD, "Period (community total)"), (BY_ORGANISATION, "Organisation")]
+    options += [(d.code, d.name) for d in indicator.dimensions.all()]
+    return options
+
+
+def indicator_page(request, code, indicator_code):
+    initiative, access = get_initiative(request.user, code)
+    indicator = get_object_or_404(
+        Indicator.objects.prefetch_related("dimensions__categories"), initiative=initiative, code=indicator_code
+    )
+    by_options = _by_options(indicator)
+    by = request.GET.get("by") or BY_PERIOD
+    if by not in dict(by_options):
+        by = BY_PERIOD
+    period_types = allowed_period_types(initiative)
+    period_type = request.GET.get("period_type") or initiative.period_type
+    if period_type not in period_types:
+        period_type = initiative.period_type
+    totals = query(initiative, indicator, BY_PERIOD, period_type)
+    period_codes = [row["key"] for row in totals]
+    within_code = request.GET.get("period") or ""
+    within = None
+    if within_code and by != BY_PERIOD:
+        try:
+            within = periods.parse(within_code, period_type, initiative.fy_first_month)
+        except periods.PeriodError:
+            within_code, within = "", None
+    title = indicator.name + (f" ({indicator.unit})" if indicator.unit and indicator.unit != "%" else "")
+    if indicator.value_type == Indicator.PERCENTAGE:
+        title = indicator.name + " (%)"
+    context = {
+        "initiative": initiative,
+        "access": access,
+        "indicator": indicator,
+        "by": by,
+        "by_options": by_options,
+        "period_type": period_type,
+        "period_type_options": [(t, PERIOD_TYPE_LABELS[t]) for t in period_types],
+        "period_codes": list(reversed(period_codes)),
+        "within": within_code if within else "",
+        "decimals": indicator.decimals,
+    }
+    try:
+        if by == BY_PERIOD:
+            context.update(_by_period(indicator, totals, title))
+        elif by == BY_ORGANISATION:
+            context.update(_by_organisation(initiative, indicator, period_type, within, title))
+        else:
+            context.update(_by_dimension(initiative, indicator, by, period_type, within, period_codes, title))
+    except QueryError as problem:
+        context["problem"] = str(problem)
+    template = "web/_indicator_panel.html" if request.htmx and request.htmx.target == "chart-panel" else "web/indicator.html"
+    return render(request, template, context)
+
+
+def _row(head: str, cells: list[str], href: str | None = None) -> dict:
+    return {"head": head, "cells": cells, "href": href}
+
+
+def _by_period(indicator, totals, title):
+    rows = [{"label": r["key"], "value": r["value"], "text": format_value(r["value"], indicator)} for r in totals]
+    return {
+        "columns": ["Period", title],
+        "table": [_row(r["label"], [r["text"]]) for r in reversed(rows)],
+        "spec": charts.series(totals, title=title, decimals=indicator.decimals,
+                              description=f"{indicator.name} per period"),
+        "empty": not totals,
+    }
+
+
+def _by_organisation(initiative, indicator, period_type, within, title):
+    data = query(initiative, indicator, BY_ORGANISATION, period_type, within=within)
+    names = dict(initiative.organisations.values_list("code", "name"))
+    rows = [{"label": names.get(r["key"], r["key"]), "code": r["key"], "value": r["value"]} for r in data]
+    rows.sort(key=lambda r: (-(r["value"] if r["value"] is not None else float("-inf")), r["label"]))
+    return {
+        "columns": ["Organisation", title],
+        "table": [
+            _row(r["label"], [format_value(r["value"], indicator)], reverse("organisation", args=[initiative.code, r["code"]]))
+            for r in rows
+        ],
+        "spec": charts.bars(rows, category_title="Organisation", title=title, decimals=indicator.decimals,
+                            description=f"{indicator.name} by organisation"),
+        "empty": not rows,
+    }
+
+
+def _by_dimension(initiative, indicator, dimension_code, period_type, within, period_codes, title):
+    dimension = next(d for d in indicator.dimensions.all() if d.code == dimension_code)
+    categories = list(dimension.categories.all())
+    names = {c.code: c.name for c in categories}
+    order = [c.name for c in categories]
+    stack = indicator.aggregation == "sum"
+    if within is not None:
+        data = query(initiative, indicator, dimension_code, period_type, within=within)
+        values = {r["key"]: r["value"] for r in data}
+        rows = [{"label": names[c.code], "value": values[c.code]} for c in categories if c.code in values]
+        return {
+            "columns": [dimension.name, title],
+            "table": [_row(r["label"], [format_value(r["value"], indicator)]) for r in rows],
+            "spec": charts.bars(rows, category_title=dimension.name, title=title, decimals=indicator.decimals,
+                                description=f"{indicator.name} by {dimension.name} in {within.code}"),
+            "empty": not rows,
+        }
+    shown = period_codes[-DIMENSION_SERIES_LIMIT:]
+    points, table = [], []
+    for code in shown:
+        p = periods.parse(code, period_type, initiative.fy_first_month)
+        values = {r["key"]: r["value"] for r in query(initiative, indicator, dimension_code, period_type, within=p)}
+        table.append(_row(code, [format_value(values.get(c.code), indicator) for c in categories]))
+        points += [
+            {"period": code, "category": names[c.code], "value": values[c.code]}
+            for c in categories
+            if values.get(c.code) is not None
+        ]
+    return {
+        "columns": ["Period"] + order,
+        "table": list(reversed(table)),
+        "spec": charts.stacked(points, categories=order, dimension_title=dimension.name, title=title,
+                               decimals=indicator.decimals, stack=stack,
+                               description=f"{indicator.name} by {dimension.name} per period"),
+        "empty": not points,
+        "limited": len(period_codes) > len(shown),
+        "limit": DIMENSION_SERIES_LIMIT,
+    }
+
+
+def organisation_page(request, code, org_code):
+    initiative, access = get_initiative(request.user, code)
+    organisation = participating_organisation(initiative, org_code)
+    sees_all = access.can_view_unapproved(organisation.id)
+    statuses = ALL_STATUSES if sees_all else (Submission.APPROVED,)
+    submissions = list(
+        Submission.objects.filter(initiative=initiative, organisation=organisation, status__in=statuses)
+        .order_by("-period_start")
+        .select_related("submitted_by", "reviewed_by")
+    )
+    for sub in submissions:
+        sub.label = status_label(sub.status)
+    indicators = indicators_of(initiative)
+    recent = [s.period for s in submissions[:6]]
+    status_of = {s.period: s.status for s in submissions}
+    value_rows = []
+    for indicator in indicators:
+        series = {
+            r["key"]: r["value"]
+            for r in query(initiative, indicator, BY_PERIOD, statuses=statuses, organisation_ids=[organisation.id])
+        }
+        value_rows.append({"indicator": indicator, "cells": [format_value(series.get(p), indicator) for p in recent]})
+    is_backbone_org = initiative.participations.filter(organisation=organisation, is_backbone=True).exists()
+    return render(
+        request,
+        "web/organisation.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "organisation": organisation,
+            "is_backbone_org": is_backbone_org,
+            "sees_all": sees_all,
+            "can_edit": access.can_edit(organisation.id),
+            "submissions": submissions,
+            "recent": [{"code": p, "status": status_of[p], "label": status_label(status_of[p])} for p in recent],
+            "value_rows": value_rows,
+            "current_period": reporting_period(initiative).code,
+        },
+    )

@@ -1,0 +1,181 @@
+"""Plain helpers that turn stored data into what the pages show: formatted numbers, statuses,
+recent periods and headline progress. No rule about who may see what lives here: callers pass
+in what ``commonmeasure.initiatives.access`` allowed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils import timezone
+
+from commonmeasure.domain import periods
+from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.selectors import query
+
+NOT_STARTED = "not_started"
+STATUS_LABELS = {
+    NOT_STARTED: "Not started",
+    Submission.DRAFT: "Draft",
+    Submission.SUBMITTED: "Submitted",
+    Submission.APPROVED: "Approved",
+    Submission.RETURNED: "Returned",
+}
+PERIOD_TYPE_LABELS = {
+    periods.MONTH: "Month",
+    periods.QUARTER: "Quarter",
+    periods.YEAR: "Calendar year",
+    periods.FINANCIAL_YEAR: "Financial year",
+}
+ALL_STATUSES = (Submission.DRAFT, Submission.SUBMITTED, Submission.APPROVED, Submission.RETURNED)
+
+
+def format_value(value, indicator: Indicator | None = None, *, unit: bool = False) -> str:
+    """A value as people read it: thousands separators, the indicator's decimals, a % sign."""
+    if value is None:
+        return "–"
+    decimals = indicator.decimals if indicator is not None else (0 if float(value).is_integer() else 2)
+    text = f"{float(value):,.{decimals}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]
+    if indicator is not None and indicator.value_type == Indicator.PERCENTAGE:
+        return text + "%"
+    if unit and indicator is not None and indicator.unit and indicator.unit != "%":
+        return f"{text} {indicator.unit}"
+    return text
+
+
+def plain_number(value: float | None) -> str:
+    """A stored value as typed into a grid cell: no separators, no trailing zeros."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.10f}".rstrip("0").rstrip(".")
+
+
+def allowed_period_types(initiative: Initiative) -> list[str]:
+    """Period types at least as long as the initiative's reporting frequency."""
+    return [t for t in periods.PERIOD_TYPES if periods.is_coarser_or_equal(t, initiative.period_type)]
+
+
+def current_period(initiative: Initiative) -> periods.Period:
+    return periods.current_period(timezone.localdate(), initiative.period_type, initiative.fy_first_month)
+
+
+def reporting_period(initiative: Initiative) -> periods.Period:
+    """The period reports are due for now: the last complete one."""
+    return previous_period(current_period(initiative), initiative.fy_first_month)
+
+
+def previous_period(p: periods.Period, fy_first_month: int) -> periods.Period:
+    y, m = periods.index_to_year_month(p.start - 1)
+    return periods.containing(periods.month(y, m), p.type, fy_first_month)
+
+
+def recent_periods(initiative: Initiative, count: int = 12, end: periods.Period | None = None) -> list[periods.Period]:
+    """The ``count`` reporting periods up to ``end`` (default: the current one), newest first."""
+    p = end or current_period(initiative)
+    out = [p]
+    while len(out) < count:
+        p = previous_period(p, initiative.fy_first_month)
+        out.append(p)
+    return out
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status.capitalize())
+
+
+COVERAGE_FOR_HEADLINE = 0.75
+
+
+@dataclass
+class Headline:
+    indicator: Indicator
+    latest: dict | None  # {"key": period code, "value": community value}
+    previous_key: str | None
+    change: float | None  # like for like: organisations approved in both periods
+    previous_value: float | None  # the previous period's value for those same organisations
+    series: list[dict]
+    reporting: int  # organisations with approved data in the latest period
+    compared: int  # organisations in the like-for-like comparison
+
+    @property
+    def change_percent(self) -> float | None:
+        if self.change is None or not self.previous_value:
+            return None
+        return 100.0 * self.change / abs(self.previous_value)
+
+    @property
+    def direction(self) -> str:
+        change = self.change
+        if change is None:
+            return "none"
+        if abs(change) < 10 ** -(self.indicator.decimals + 1):
+            return "flat"
+        return "up" if change > 0 else "down"
+
+    @property
+    def verdict(self) -> str:
+        """good, bad or neutral, by the indicator's polarity."""
+        direction = self.direction
+        if direction in ("flat", "none"):
+            return "neutral"
+        better = "up" if self.indicator.polarity == "higher" else "down"
+        return "good" if direction == better else "bad"
+
+
+def reporting_organisation_count(initiative: Initiative) -> int:
+    """Participants expected to report: all but the backbone (unless the backbone is all there is)."""
+    total = initiative.participations.count()
+    return initiative.participations.filter(is_backbone=False).count() or total
+
+
+def headlines(initiative: Initiative, indicators: list[Indicator], spark_points: int = 12) -> list[Headline]:
+    """Headline progress per indicator (docs/reference/web-pages.md).
+
+    The headline period is the latest one whose approved reports cover at least three quarters of
+    the reporting organisations (else the latest with approved data), so that a month still
+    being reported does not look like a fall. The change from the period before is like for like:
+    it compares only the organisations approved in both periods.
+    """
+    approved: dict[str, set[int]] = {}
+    for period_code, org_id in Submission.objects.filter(
+        initiative=initiative, status=Submission.APPROVED
+    ).values_list("period", "organisation_id"):
+        approved.setdefault(period_code, set()).add(org_id)
+    expected = max(reporting_organisation_count(initiative), 1)
+    parse = initiative.parse_period
+    out = []
+    for indicator in indicators:
+        series = [row for row in query(initiative, indicator, "period") if row["value"] is not None]
+        covered = [i for i, row in enumerate(series) if len(approved.get(row["key"], ())) / expected >= COVERAGE_FOR_HEADLINE]
+        last = covered[-1] if covered else len(series) - 1
+        series = series[: last + 1]
+        latest = series[-1] if series else None
+        previous_key = change = previous_value = None
+        compared = 0
+        if len(series) > 1:
+            previous_key = series[-2]["key"]
+            common = sorted(approved.get(latest["key"], set()) & approved.get(previous_key, set()))
+            compared = len(common)
+            if common:
+                now = query(initiative, indicator, "period", within=parse(latest["key"]), organisation_ids=common)
+                before = query(initiative, indicator, "period", within=parse(previous_key), organisation_ids=common)
+                if now and before and now[0]["value"] is not None and before[0]["value"] is not None:
+                    change = now[0]["value"] - before[0]["value"]
+                    previous_value = before[0]["value"]
+        reporting = len(approved.get(latest["key"], ())) if latest else 0
+        out.append(Headline(indicator, latest, previous_key, change, previous_value, series[-spark_points:], reporting, compared))
+    return out
+
+
+def submission_statuses(initiative: Initiative, organisation_id: int, period_codes: list[str]) -> dict[str, str]:
+    found = dict(
+        Submission.objects.filter(
+            initiative=initiative, organisation_id=organisation_id, period__in=period_codes
+        ).values_list("period", "status")
+    )
+    return {code: found.get(code, NOT_STARTED) for code in period_codes}

@@ -1,0 +1,28 @@
+/* Draws every Vega-Lite chart on the page with vega-embed (served locally from /assets/vega.js).
+   A chart is <div class="chart" data-spec-id="ID"> with its spec in <script type="application/json" id="ID">. */
+(function () {
+  "use strict";
+
+  function draw(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var charts = scope.querySelectorAll(".chart[data-spec-id]");
+    Array.prototype.forEach.call(charts, function (el) {
+      if (el.getAttribute("data-drawn")) { return; }
+      var source = document.getElementById(el.getAttribute("data-spec-id"));
+      if (!source || typeof window.vegaEmbed !== "function") { return; }
+      el.setAttribute("data-drawn", "1");
+      var actions = el.getAttribute("data-actions") === "true"
+        ? { export: true, source: false, compiled: false, editor: false }
+        : false;
+      window.vegaEmbed(el, JSON.parse(source.textContent), { actions: actions, renderer: "svg" })
+        .then(function () { el.classList.add("chart-ready"); })
+        .catch(function (error) {
+          el.classList.add("chart-failed");
+          el.textContent = "The chart could not be drawn (" + error.message + "). The table has the same figures.";
+        });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSettle", function () { draw(document); });
+})();

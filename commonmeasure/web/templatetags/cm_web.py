@@ -1,0 +1,33 @@
+"""Small template helpers for the web pages."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from commonmeasure.web.assets import vl_convert_version
+from commonmeasure.web.presenters import format_value, status_label
+
+register = template.Library()
+
+
+@register.simple_tag
+def vega_src() -> str:
+    """The local Vega bundle's address, versioned so that it can be cached for good."""
+    return f"{reverse('vega_bundle')}?v={vl_convert_version()}"
+
+
+@register.simple_tag
+def status_pill(status: str, label: str = "") -> str:
+    return format_html('<span class="pill pill-{}">{}</span>', status, label or status_label(status))
+
+
+@register.filter
+def fmt(value, indicator):
+    return format_value(value, indicator)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
