@@ -96,3 +96,9 @@ def cli(capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash the cast's passwords quickly; the real hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,8 +7,10 @@ its formula text, which then fails validation as a number.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,8 +46,17 @@ def open_table(path: str | Path, display_name: str | None = None) -> Table:
     if head.startswith(XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
         if not head.startswith(XLSX_MAGIC):
             raise FileProblem(f"{name}: is named .xlsx but is not an XLSX workbook")
-        return _open_xlsx(path, name, size)
-    return _open_csv(path, name, size)
+        return _require_rows(_open_xlsx(path, name, size))
+    return _require_rows(_open_csv(path, name, size))
+
+
+def _require_rows(table: Table) -> Table:
+    """A file with a header and no rows is as empty as one without a header."""
+    for row_number, cells in table.rows:
+        if any(str(c).strip() for c in cells):
+            table.rows = itertools.chain([(row_number, cells)], table.rows)
+            return table
+    raise FileProblem(f"{table.name}: the file has a header but no rows of values")
 
 
 def _open_csv(path: Path, name: str, size: int) -> Table:
@@ -59,7 +70,7 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
         raise FileProblem(f"{name}: the file is empty") from None
     except UnicodeDecodeError as exc:
         raw.close()
-        raise FileProblem(_encoding_message(name, exc, 1), row=1) from None
+        raise _encoding_problem(path, name, exc, 1) from None
     except csv.Error as exc:
         raw.close()
         raise FileProblem(f"{name}: the header cannot be read as CSV ({exc})", row=1) from None
@@ -76,7 +87,7 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
                 except StopIteration:
                     return
                 except UnicodeDecodeError as exc:
-                    raise FileProblem(_encoding_message(name, exc, row_number + 1), row=row_number + 1) from None
+                    raise _encoding_problem(path, name, exc, row_number + 1) from None
                 except csv.Error as exc:
                     raise FileProblem(
                         f"{name}: row {row_number + 1} cannot be read as CSV ({exc}); the file may be truncated",
@@ -93,12 +104,30 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
     return Table(name, header, rows(), size, position)
 
 
-def _encoding_message(name: str, exc: UnicodeDecodeError, row: int) -> str:
-    bad = exc.object[exc.start : exc.start + 1].hex()
-    return (
-        f"{name}: is not UTF-8 text (byte 0x{bad} near row {row}). "
-        "Save the file as 'CSV UTF-8' and import it again."
+def _encoding_problem(path: Path, name: str, exc: UnicodeDecodeError, row: int) -> FileProblem:
+    """Text is decoded in blocks, so the error names the line of the first bad byte, found again."""
+    found = _first_bad_byte(path)
+    line, bad = found if found else (row, exc.object[exc.start : exc.start + 1][0])
+    return FileProblem(
+        f"{name}: is not UTF-8 text (byte 0x{bad:02x} on line {line}). "
+        "Save the file as 'CSV UTF-8' and import it again.",
+        row=line,
     )
+
+
+def _first_bad_byte(path: Path) -> tuple[int, int] | None:
+    """(line number counted from 1, byte) of the first byte that is not UTF-8, or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                offset = max(exc.start - (len(exc.object) - len(chunk)), 0)  # exc.object may hold a partial character from the last block
+                return line + chunk.count(b"\n", 0, offset), exc.object[exc.start]
+            line += chunk.count(b"\n")
+    return None
 
 
 def _open_xlsx(path: Path, name: str, size: int) -> Table:
