@@ -162,9 +162,9 @@ def test_an_xlsx_workbook_imports_like_csv(cast, cli, tmp_path):
 
 
 def test_an_xlsx_date_cell_is_read_as_its_month(cast, cli, tmp_path):
-    from datetime import datetime
+    from datetime import date
 
-    path = write_xlsx(tmp_path / "v.xlsx", [HEADER.split(","), ["org-a", "enrolled", datetime(2024, 3, 1), 5]])
+    path = write_xlsx(tmp_path / "v.xlsx", [HEADER.split(","), ["org-a", "enrolled", date(2024, 3, 1), 5]])
     assert import_json(cli, path)[1]["imported"] == 1
     assert value_of("org-a", "enrolled", "2024-03") == 5
 
