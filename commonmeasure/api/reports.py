@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from commonmeasure.domain import periods
 from commonmeasure.interchange.tabular import Table
@@ -89,6 +89,13 @@ def _transition(request, code: str, submission_id: int, body: TransitionIn | Non
     return _submission_out(updated)
 
 
+def _required(access, comment: str) -> str:
+    """Returning needs a comment: a 400 naming the field (once the caller may return at all)."""
+    if access.can_review and not comment.strip():
+        raise BadRequest("comment", "say what needs to change: a comment is required to return a report")
+    return comment
+
+
 def _route(action_name: str, summary: str, action):
     def view(request, code: str, submission_id: int, body: TransitionIn | None = None):
         return _transition(request, code, submission_id, body, action)
@@ -113,7 +120,7 @@ _route(
 )
 _route(
     "return", "Return a submitted report for changes; a comment is required. Backbone only.",
-    lambda access, sub, user, comment: services.return_for_changes(access, sub, user, comment),
+    lambda access, sub, user, comment: services.return_for_changes(access, sub, user, _required(access, comment)),
 )
 _route(
     "reopen", "Reopen an approved report (it becomes returned). Backbone only.",
@@ -153,8 +160,8 @@ def upsert_values(request, code: str, payload: ValuesIn):
     if errors:
         summary.update(imported=0, updated=0, unchanged=0)
         summary["detail"] = f"{len(errors)} error(s) in the values; nothing was written."
-        return 400, summary
-    return 200, summary
+        return Status(400, summary)
+    return Status(200, summary)
 
 
 def _table(initiative, payload: ValuesIn) -> tuple[Table, list[dict], set[str]]:
