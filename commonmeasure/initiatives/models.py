@@ -168,7 +168,7 @@ class Indicator(models.Model):
     aggregation = models.CharField(max_length=20, choices=ACROSS_CHOICES, default="sum")
     time_aggregation = models.CharField(max_length=10, choices=TIME_CHOICES, default="sum")
     weight_indicator = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="+",
         help_text="For a weighted mean: the indicator whose values weight each organisation.",
     )
     dimensions = models.ManyToManyField(Dimension, blank=True, related_name="indicators")

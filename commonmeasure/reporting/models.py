@@ -75,10 +75,14 @@ class Disaggregation(models.Model):
 
 class DataValue(models.Model):
     # The initiative is stored on every value so that the table can be sharded by initiative.
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    disaggregation = models.ForeignKey(Disaggregation, on_delete=models.PROTECT, related_name="+")
+    # Every index slows the import of a million values, so only those that reads need are kept:
+    # a value is found by submission through uniq_value and by indicator through
+    # value_indicator_cover_idx, so the single-column foreign-key indexes are left out
+    # (see docs/reference/performance.md).
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+", db_index=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values", db_index=False)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", db_index=False)
+    disaggregation = models.ForeignKey(Disaggregation, on_delete=models.RESTRICT, related_name="+")
     value = models.FloatField()
     comment = models.TextField(blank=True)
     updated_at = models.DateTimeField()
@@ -92,7 +96,11 @@ class DataValue(models.Model):
                 fields=["submission", "indicator", "disaggregation"], name="uniq_value"
             )
         ]
-        indexes = [models.Index(fields=["indicator", "disaggregation"], name="value_indicator_idx")]
+        # Covers the queries' reads (indicator, category combination -> report, value) without
+        # touching the table.
+        indexes = [
+            models.Index(fields=["indicator", "disaggregation", "submission", "value"], name="value_indicator_cover_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.disaggregation} = {self.value}"
