@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from commonmeasure.initiatives.models import Category, Dimension, Indicator, Initiative, Organisation, Participation
+from commonmeasure.initiatives.models import (
+    Category,
+    Dimension,
+    Indicator,
+    Initiative,
+    Organisation,
+    Participation,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 MODELS = (Initiative, Organisation, Participation, Dimension, Category, Indicator)
