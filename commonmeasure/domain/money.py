@@ -95,7 +95,8 @@ def is_exact_minor(amount: Decimal, places: int) -> bool:
 
 
 def from_minor(units: int, places: int) -> Decimal:
-    return Decimal(units).scaleb(-places).quantize(quantum(places))
+    """Whole minor units as a Decimal with exactly ``places`` decimal places."""
+    return Decimal(units).scaleb(-places)
 
 
 def fmt(units: int, places: int) -> str:

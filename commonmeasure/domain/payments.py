@@ -21,10 +21,16 @@ after another, row by row; the tests check that both give the same statement.
 
 from __future__ import annotations
 
+import gc
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import compress
+from operator import itemgetter
 from typing import ClassVar, NamedTuple
 
 from . import periods
@@ -286,12 +292,13 @@ def period_code(day: date, by: str) -> str:
     raise ContractError([f"--by: must be one of {', '.join(PERIOD_BY)}, not {by!r}"])
 
 
-def rule_text(kind: str, contract: RateCard, metric: Metric | None) -> str:
+def rule_text(kind: str, contract: RateCard, metric_id: str) -> str:
     cur = contract.currency
     if kind == ONCE_ONLY:
-        return f"{metric.id} is paid once per participant, for the earliest achievement"
+        return f"{metric_id} is paid once per participant, for the earliest achievement"
     if kind == CAP_COUNT:
-        return f"{metric.id} is paid for at most {metric.cap_count} achievements, earliest first"
+        cap = next(m.cap_count for m in contract.metrics if m.id == metric_id)
+        return f"{metric_id} is paid for at most {cap} achievements, earliest first"
     if kind == CAP_PER_PARTICIPANT:
         return f"at most {contract.cap_per_participant} {cur} per participant, in date order"
     if kind == CAP_TOTAL:
@@ -305,143 +312,191 @@ def rule_text(kind: str, contract: RateCard, metric: Metric | None) -> str:
 def rate_card_statement(
     contract: RateCard, achievements: Iterable[tuple], by: str = periods.MONTH
 ) -> Statement:
+    with paused_gc():
+        return _rate_card_statement(contract, achievements, by)
+
+
+def _rate_card_statement(contract: RateCard, achievements: Iterable[tuple], by: str) -> Statement:
     """The payment statement for a rate-card contract.
 
     ``achievements`` are ``Achievement`` tuples or plain tuples in the same order of fields
-    ``(participant, metric, date, validated, row)``.
+    ``(participant, metric, date, validated, row)``; a row of None is read as the position in
+    the input, counting from 1.
     """
     check_contract(contract)
     period_code(contract.start, by)  # checks ``by``
     places = minor_unit(contract.currency)
     metrics = contract.metrics
-    index = {m.id: i for i, m in enumerate(metrics)}
-    price = [to_minor(m.price, places) for m in metrics]
-    once = [m.once_per_participant for m in metrics]
-    cap_count = [m.cap_count for m in metrics]
-    start, end = contract.start, contract.end
+    price = {m.id: to_minor(m.price, places) for m in metrics}
+    rows = achievements if isinstance(achievements, list) else list(achievements)
+    if None in map(_ROW, rows):
+        rows = [(p, m, d, v, i if r is None else r) for i, (p, m, d, v, r) in enumerate(rows, 1)]
+    _check_metrics(rows, price)
 
-    # Pass 1: exclusions, unknown metrics, and achievements grouped by date in input order.
-    buckets: dict[date, list[tuple[str, int, int, int | None]]] = {}
-    unvalidated = outside = rows = 0
-    unknown: dict[str, int] = {}
-    for position, (participant, metric, day, validated, row) in enumerate(achievements, 1):
-        mi = index.get(metric)
-        if mi is None:
-            unknown.setdefault(metric, row or position)
-            continue
-        if not validated:
-            unvalidated += 1
-        elif day < start or day > end:
-            outside += 1
-        else:
-            bucket = buckets.get(day)
-            if bucket is None:
-                buckets[day] = bucket = []
-            bucket.append((participant, mi, position, row))
-        rows = position
-    if unknown:
-        raise ContractError(
-            [
-                f"row {row}: metric {metric!r} is not in the contract (it defines {', '.join(index)})"
-                for metric, row in list(unknown.items())[:20]
-            ]
-        )
+    # Exclusions: not validated, then outside the contract's dates. The rest in date order;
+    # the sort is stable, so ties keep their input order.
+    valid = list(compress(rows, map(_VALIDATED, rows)))
+    ordered = sorted(valid, key=_DATE)
+    lo = bisect_left(ordered, contract.start, key=_DATE)
+    hi = bisect_right(ordered, contract.end, key=_DATE)
+    ordered = ordered[lo:hi]
+    adjust, removed_by_day, duplicates = _apply_rules(contract, ordered, price, places)
 
-    # Pass 2: every rule, in date order (ties in input order: buckets keep it).
-    seen: set[tuple[str, int]] = set()
-    counted = [0] * len(metrics)
-    paid_by_participant: dict[str, int] = {}
-    cap_p = (
-        None
-        if contract.cap_per_participant is None
-        else to_minor(contract.cap_per_participant, places)
-    )
-    cap_t = None if contract.cap_total is None else to_minor(contract.cap_total, places)
-    gross_m = [0] * len(metrics)
-    net_m = [0] * len(metrics)
-    by_period: dict[str, int] = {}
-    adjust: dict[
-        tuple[str, int, str | None], list
-    ] = {}  # key -> [amount, count, first position, first row]
-    total = 0
-    duplicates = 0
-    for day in sorted(buckets):
-        in_period = 0
-        for participant, mi, position, row in buckets[day]:
-            amount = price[mi]
-            gross_m[mi] += amount
-            if once[mi]:
-                key = (participant, mi)
-                if key in seen:
-                    duplicates += 1
-                    _add(adjust, (ONCE_ONLY, mi, participant), amount, position, row)
-                    continue
-                seen.add(key)
-            limit = cap_count[mi]
-            if limit is not None:
-                if counted[mi] >= limit:
-                    _add(adjust, (CAP_COUNT, mi, None), amount, position, row)
-                    continue
-                counted[mi] += 1
-            if cap_p is not None:
-                paid = paid_by_participant.get(participant, 0)
-                room = cap_p - paid
-                if amount > room:
-                    _add(
-                        adjust, (CAP_PER_PARTICIPANT, mi, participant), amount - room, position, row
-                    )
-                    amount = room
-                paid_by_participant[participant] = paid + amount
-            if cap_t is not None and amount > cap_t - total:
-                room = cap_t - total
-                _add(adjust, (CAP_TOTAL, mi, None), amount - room, position, row)
-                amount = room
-            total += amount
-            net_m[mi] += amount
-            in_period += amount
+    # Gross amounts from counts; net amounts are gross less what the rules removed.
+    gross_m = dict.fromkeys(price, 0)
+    gross_p: dict[str, int] = {}
+    for (day, metric), n in Counter(zip(map(_DATE, ordered), map(_METRIC, ordered))).items():
+        gross_m[metric] += price[metric] * n
         code = period_code(day, by)
-        by_period[code] = by_period.get(code, 0) + in_period
-
-    adjustments = [
-        Adjustment(
-            kind=kind,
-            metric=metrics[mi].id,
-            participant=participant,
-            amount=from_minor(-amount, places),
-            count=count,
-            row=row,
-            rule=rule_text(kind, contract, metrics[mi]),
+        gross_p[code] = gross_p.get(code, 0) + price[metric] * n
+    net_m = dict(gross_m)
+    net_p = dict(gross_p)
+    for (_kind, metric, _participant), entry in adjust.items():
+        net_m[metric] -= entry[0]
+    for day, amount in removed_by_day.items():
+        net_p[period_code(day, by)] -= amount
+    total = sum(net_m.values())
+    rules = {}
+    adjustments = []
+    for (kind, metric, participant), (amount, count, row) in sorted(
+        adjust.items(), key=lambda kv: KIND_ORDER[kv[0][0]]
+    ):
+        rule = rules.get((kind, metric))
+        if rule is None:
+            rule = rules[kind, metric] = rule_text(kind, contract, metric)
+        adjustments.append(
+            Adjustment(kind, metric, participant, from_minor(-amount, places), count, row, rule)
         )
-        for (kind, mi, participant), (amount, count, _pos, row) in sorted(
-            adjust.items(), key=lambda kv: (KIND_ORDER[kv[0][0]], kv[1][2])
-        )
-    ]
     return Statement(
         mechanism=RATE_CARD,
         currency=contract.currency,
-        gross=from_minor(sum(gross_m), places),
+        gross=from_minor(sum(gross_m.values()), places),
         total=from_minor(total, places),
-        by_metric={m.id: from_minor(net_m[i], places) for i, m in enumerate(metrics)},
+        by_metric={m: from_minor(v, places) for m, v in net_m.items()},
         by_payer=split_by_payer(from_minor(total, places), contract.payers, places),
-        by_period={code: from_minor(v, places) for code, v in sorted(by_period.items())},
+        by_period={code: from_minor(v, places) for code, v in sorted(net_p.items())},
         adjustments=adjustments,
         excluded={
-            "unvalidated": unvalidated,
-            "outside_dates": outside,
+            "unvalidated": len(rows) - len(valid),
+            "outside_dates": len(valid) - len(ordered),
             "duplicate_once_only": duplicates,
         },
         detail={
-            "rows": rows,
+            "rows": len(rows),
             "period_type": by,
-            "gross_by_metric": {m.id: fmt(gross_m[i], places) for i, m in enumerate(metrics)},
+            "gross_by_metric": {m: fmt(v, places) for m, v in gross_m.items()},
         },
     )
 
 
-def _add(adjust: dict, key: tuple, amount: int, position: int, row: int | None) -> None:
-    entry = adjust.get(key)
-    if entry is None:
-        adjust[key] = [amount, 1, position, row if row is not None else position]
-    else:
-        entry[0] += amount
-        entry[1] += 1
+_DATE = itemgetter(2)
+_METRIC = itemgetter(1)
+_VALIDATED = itemgetter(3)
+_ROW = itemgetter(4)
+
+
+def _check_metrics(rows: list[tuple], price: dict[str, int]) -> None:
+    unknown = set(map(_METRIC, rows)).difference(price)
+    if unknown:
+        first: dict[str, int] = {}
+        for _p, metric, _d, _v, row in rows:
+            if metric in unknown:
+                first.setdefault(metric, row)
+        raise ContractError(
+            [
+                f"row {row}: metric {metric!r} is not in the contract (it defines {', '.join(price)})"
+                for metric, row in sorted(first.items(), key=lambda kv: kv[1])[:20]
+            ]
+        )
+
+
+def _apply_rules(contract: RateCard, ordered: list[tuple], price: dict[str, int], places: int):
+    """The four rules in one pass over the achievements in date order.
+
+    Returns the adjustments as {(kind, metric, participant): [removed, count, first row]} in
+    the order they first applied, what they removed per day, and the once-only repeats.
+    The loop is written out flat because it runs once per achievement."""
+    # Per metric: (price, 1 if once-only, count cap or None).
+    terms = {m.id: (price[m.id], m.once_per_participant, m.cap_count) for m in contract.metrics}
+    counted = dict.fromkeys(terms, 0)
+    cap_p = contract.cap_per_participant
+    cap_p = None if cap_p is None else to_minor(cap_p, places)
+    room_t = None if contract.cap_total is None else to_minor(contract.cap_total, places)
+    seen: set[tuple[str, str]] = set()
+    paid_by_participant: dict[str, int] = {}
+    paid_get = paid_by_participant.get
+    adjust: dict[tuple[str, str, str | None], list] = {}
+    adjust_get = adjust.get
+    removed_by_day: dict[date, int] = {}
+    removed_get = removed_by_day.get
+    duplicates = 0
+    for participant, metric, day, _validated, row in ordered:
+        amount, once, cap_count = terms[metric]
+        if once or cap_count is not None:
+            if once:
+                key = (participant, metric)
+                if key in seen:
+                    duplicates += 1
+                    key = (ONCE_ONLY, metric, participant)
+                    entry = adjust_get(key)
+                    if entry is None:
+                        adjust[key] = [amount, 1, row]
+                    else:
+                        entry[0] += amount
+                        entry[1] += 1
+                    removed_by_day[day] = removed_get(day, 0) + amount
+                    continue
+                seen.add(key)
+            if cap_count is not None:
+                if counted[metric] >= cap_count:
+                    key = (CAP_COUNT, metric, None)
+                    entry = adjust_get(key)
+                    if entry is None:
+                        adjust[key] = [amount, 1, row]
+                    else:
+                        entry[0] += amount
+                        entry[1] += 1
+                    removed_by_day[day] = removed_get(day, 0) + amount
+                    continue
+                counted[metric] += 1
+        if cap_p is not None:
+            paid = paid_get(participant, 0)
+            if amount > cap_p - paid:
+                cut = amount - (cap_p - paid)
+                key = (CAP_PER_PARTICIPANT, metric, participant)
+                entry = adjust_get(key)
+                if entry is None:
+                    adjust[key] = [cut, 1, row]
+                else:
+                    entry[0] += cut
+                    entry[1] += 1
+                removed_by_day[day] = removed_get(day, 0) + cut
+                amount -= cut
+            paid_by_participant[participant] = paid + amount
+        if room_t is not None:
+            if amount > room_t:
+                cut = amount - room_t
+                key = (CAP_TOTAL, metric, None)
+                entry = adjust_get(key)
+                if entry is None:
+                    adjust[key] = [cut, 1, row]
+                else:
+                    entry[0] += cut
+                    entry[1] += 1
+                removed_by_day[day] = removed_get(day, 0) + cut
+                amount = room_t
+            room_t -= amount
+    return adjust, removed_by_day, duplicates
+
+
+@contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector while building many small objects that form no
+    cycles (a million rows): it would otherwise rescan them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

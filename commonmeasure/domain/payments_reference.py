@@ -140,11 +140,10 @@ def reference_rate_card_statement(
         grouped.setdefault((kind, metric, participant), []).append((amount, r))
     adjustments = []
     for (kind, metric, participant), items in grouped.items():
-        first = min(items, key=lambda item: item[1]["position"])[1]
+        first = items[0][1]  # each rule touches achievements in date order
         adjustments.append(
             (
-                KIND_ORDER[kind],
-                first["position"],
+                (KIND_ORDER[kind], first["date"], first["position"]),
                 Adjustment(
                     kind=kind,
                     metric=metric,
@@ -152,11 +151,11 @@ def reference_rate_card_statement(
                     amount=zero - sum((a for a, _ in items), zero),
                     count=len(items),
                     row=first["row"],
-                    rule=rule_text(kind, contract, metrics[metric]),
+                    rule=rule_text(kind, contract, metric),
                 ),
             )
         )
-    adjustments.sort(key=lambda a: (a[0], a[1]))
+    adjustments.sort(key=lambda a: a[0])
 
     return Statement(
         mechanism=RATE_CARD,
@@ -166,7 +165,7 @@ def reference_rate_card_statement(
         by_metric=by_metric,
         by_payer=split_by_payer(total, contract.payers, places),
         by_period=dict(sorted(by_period.items())),
-        adjustments=[a for _, _, a in adjustments],
+        adjustments=[a for _, a in adjustments],
         excluded={
             "unvalidated": len(unvalidated),
             "outside_dates": len(outside),

@@ -7,6 +7,8 @@ there is any problem nothing is returned, so nothing is ever computed from half 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import date, datetime
@@ -27,6 +29,7 @@ from commonmeasure.domain.payments import (
     Target,
     WeightedTargets,
     contract_problems,
+    paused_gc,
 )
 from commonmeasure.domain.returns import CashFlow
 
@@ -417,42 +420,81 @@ def _rows(table, width: int, errors: _Errors):
 def read_achievements(path: str | Path, contract: RateCard) -> list[tuple]:
     """Achievement tuples ``(participant, metric, date, validated, row)`` from a rate-card data
     file, or ContractFileError naming every bad row and column."""
+    with paused_gc():
+        return _read_achievements(path, contract)
+
+
+def _read_achievements(path: str | Path, contract: RateCard) -> list[tuple]:
     table, columns, errors = _open(path, RATE_CARD)
     ip, im, idate = columns["participant"], columns["metric"], columns["date"]
     iv = columns.get("validated")
     width = len(table.header)
     metric_ids = {m.id: m.id for m in contract.metrics}  # one shared string per metric
     known = ", ".join(metric_ids)
-    dates: dict[str, date] = {}
+    dates: dict = {}  # cell -> date, so each distinct date is read once
+    flags: dict = {}  # validated cell -> bool
     out: list[tuple] = []
     append = out.append
-    for row, cells in _rows(table, width, errors):
-        participant = cells[ip]
-        participant = (
-            participant.strip() if isinstance(participant, str) else _cell_text(participant)
-        )
-        metric = cells[im]
-        metric = metric_ids.get(metric) or metric_ids.get(_cell_text(metric))
-        raw = cells[idate]
-        day = dates.get(raw) if isinstance(raw, str) else None
-        if day is None:
-            day = _cell_date(raw, dates)
-        if not participant or metric is None or day is None:
-            if not participant:
-                errors.add(row, "participant", "is empty; give the participant's pseudonymous id")
-            if metric is None:
-                errors.add(
-                    row,
-                    "metric",
-                    f"{_cell_text(cells[im])!r} is not a metric of the contract ({known})",
-                )
-            if day is None:
-                errors.add(row, "date", f"{_cell_text(raw)!r} is not a date written YYYY-MM-DD")
-            continue
-        validated = True if iv is None else _cell_text(cells[iv]).lower() in YES
-        append((participant, metric, day, validated, row))
+    rows, done = _fast_rows(path, table)
+    pad_short_rows = not isinstance(rows, enumerate)  # XLSX leaves out empty trailing cells
+    row = 1
+    try:
+        for row, cells in rows:
+            if len(cells) != width:
+                if not any(_cell_text(c) for c in cells):
+                    continue
+                if len(cells) < width and pad_short_rows:
+                    cells = list(cells) + [None] * (width - len(cells))
+                else:
+                    errors.add(row, None, f"has {len(cells)} cells but the header has {width}")
+                    continue
+            participant = cells[ip]
+            participant = participant.strip() if isinstance(participant, str) else _cell_text(participant)
+            metric = metric_ids.get(cells[im]) or metric_ids.get(_cell_text(cells[im]))
+            raw = cells[idate]
+            day = dates.get(raw) or _cell_date(raw, dates)
+            if not participant or metric is None or day is None:
+                if not participant:
+                    errors.add(row, "participant", "is empty; give the participant's pseudonymous id")
+                if metric is None:
+                    errors.add(row, "metric", f"{_cell_text(cells[im])!r} is not a metric of the contract ({known})")
+                if day is None:
+                    errors.add(row, "date", f"{_cell_text(raw)!r} is not a date written YYYY-MM-DD")
+                continue
+            if iv is None:
+                validated = True
+            else:
+                flag = cells[iv]
+                validated = flags.get(flag)
+                if validated is None:
+                    validated = flags[flag] = _cell_text(flag).lower() in YES
+            append((participant, metric, day, validated, row))
+    except FileProblem as problem:
+        errors.add(problem.error.row, None, problem.error.message.removeprefix(f"{table.name}: "))
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start : exc.start + 1].hex()
+        errors.add(row + 1, None, f"is not UTF-8 text (byte 0x{bad}); save the file as 'CSV UTF-8'")
+    except csv.Error as exc:
+        errors.add(row + 1, None, f"cannot be read as CSV ({exc}); the file may be truncated")
+    finally:
+        done()
     errors.raise_if_any()
     return out
+
+
+def _fast_rows(path: str | Path, table):
+    """(row number, cells) for every data row, and a function that closes the file. A CSV file is
+    read with csv.reader directly (one loop, no generator per row); XLSX through the table."""
+    with Path(path).open("rb") as fh:
+        magic = fh.read(4)
+    if table.name.lower().endswith((".xlsx", ".xlsm")) or magic == b"PK\x03\x04":
+        return table.rows, lambda: _close(table)
+    _close(table)
+    raw = Path(path).open("rb")
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", errors="strict")
+    reader = csv.reader(text, strict=True)
+    next(reader)  # the header, already checked
+    return enumerate(reader, 2), raw.close
 
 
 def _small_table(

@@ -1,0 +1,222 @@
+"""Benchmark: a rate-card payment statement for 1,000,000 achievement rows.
+
+    .venv/bin/python bench/bench_payments.py [--rows 1000000] [--seed 7]
+
+Generates a contract with every rule in play (once-only metrics, a per-metric count cap, a
+per-participant cap, a contract cap, three payers) and a CSV of achievements (5% not
+validated, 2% outside the contract dates), then measures, each in a fresh process so memory is
+the peak of that step alone:
+
+  read      the CSV read and checked (interchange.contracts.read_achievements)
+  engine    the statement computed from the rows already read (domain.payments)
+  end to end  both, as `commonmeasure payments` does
+  baseline  the plain row-by-row implementation of the same rules (domain.payments_reference)
+            on the same rows
+
+and checks that the engine and the baseline give the same statement. Targets (issue 5):
+end to end under 2 s and under 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import multiprocessing as mp
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CONTRACT = {
+    "currency": "GBP",
+    "start": "2021-04-01",
+    "end": "2024-03-31",
+    "cap_total": "900000000",
+    "cap_per_participant": "11700",
+    "payers": [
+        {"id": "DWP", "share": "0.6"},
+        {"id": "LA", "share": "0.25"},
+        {"id": "Trust", "share": "0.15"},
+    ],
+    "metrics": [
+        {"id": "improved_behaviour", "price": "1300", "once_per_participant": True},
+        {"id": "attendance", "price": "1400"},
+        {"id": "improved_attitude", "price": "700", "once_per_participant": True},
+        {"id": "entry_level_qualification", "price": "900", "once_per_participant": True},
+        {"id": "basic_skills", "price": "900"},
+        {"id": "level_1_qualification", "price": "1100", "cap_count": 60000},
+        {"id": "level_2_qualification", "price": "3300", "once_per_participant": True},
+        {"id": "level_3_qualification", "price": "5100", "once_per_participant": True},
+        {"id": "entry_to_employment", "price": "3500"},
+        {"id": "sustained_employment", "price": "2000", "once_per_participant": True},
+    ],
+}
+
+
+def generate(folder: Path, rows: int, seed: int, mix: str) -> tuple[Path, Path]:
+    """A contract and an achievements CSV of ``rows`` rows.
+
+    realistic: 100,000 participants (for a million rows), each with a journey of about ten
+      achievements over up to two years, in file order by date: attendance and basic skills
+      repeat, the rest are once-only; about 1% of once-only achievements are entered twice;
+      about a quarter of participants reach the cap per participant; the contract cap is
+      reached in the last months; 5% not validated, about 2% outside the contract dates.
+    adversarial: every row a random participant, metric and date, so most rows hit a rule
+      (hundreds of thousands of adjustments).
+    """
+    rnd = random.Random(seed)
+    contract = folder / "contract.json"
+    terms = dict(CONTRACT)
+    metrics = [m["id"] for m in CONTRACT["metrics"]]
+    first = date(2021, 3, 1)
+    days = [(first + timedelta(days=d)).isoformat() for d in range(3 * 365 + 60)]
+    out: list[tuple[str, str, str, str]] = []
+    if mix == "adversarial":
+        participants = [f"P{i:06d}" for i in range(max(1, rows // 10))]
+        for _ in range(rows):
+            out.append(
+                (
+                    rnd.choice(participants),
+                    rnd.choice(metrics),
+                    rnd.choice(days),
+                    "no" if rnd.random() < 0.05 else "yes",
+                )
+            )
+    else:
+        once = [
+            m["id"]
+            for m in CONTRACT["metrics"]
+            if m.get("once_per_participant") or m.get("cap_count")
+        ]
+        n = 0
+        while len(out) < rows:
+            n += 1
+            who = f"P{n:06d}"
+            begin = rnd.randrange(len(days) - 30)
+            journey = ["attendance"] * rnd.randint(1, 4) + ["basic_skills"] * rnd.randint(0, 2)
+            journey += rnd.sample(once, rnd.randint(2, 6))
+            journey += [m for m in journey if m in once and rnd.random() < 0.01]  # entered twice
+            steps = sorted(rnd.randrange(begin, min(len(days), begin + 730)) for _ in journey)
+            for metric, step in zip(journey, steps, strict=True):
+                out.append((who, metric, days[step], "no" if rnd.random() < 0.05 else "yes"))
+        del out[rows:]
+        out.sort(key=lambda r: r[2])  # providers send achievements as they are claimed
+    data = folder / "achievements.csv"
+    with data.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["participant", "metric", "date", "validated"])
+        w.writerows(out)
+    if mix == "realistic":  # a contract cap that is reached in the last months
+        from commonmeasure.domain.payments import rate_card_statement
+        from commonmeasure.interchange.contracts import parse_contract, read_achievements
+
+        uncapped = parse_contract({k: v for k, v in terms.items() if k != "cap_total"})
+        total = rate_card_statement(uncapped, read_achievements(data, uncapped)).total
+        terms["cap_total"] = str(int(total * 95 / 100))
+    contract.write_text(json.dumps(terms, indent=2))
+    return contract, data
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _measure(step: str, contract_path: str, data_path: str, queue) -> None:
+    from commonmeasure.domain.payments import rate_card_statement
+    from commonmeasure.domain.payments_reference import reference_rate_card_statement
+    from commonmeasure.interchange.contracts import read_achievements, read_contract
+
+    contract = read_contract(contract_path)
+    if step in ("engine", "baseline"):
+        rows = read_achievements(data_path, contract)
+    t0, c0 = time.perf_counter(), time.process_time()
+    if step == "read":
+        result = len(read_achievements(data_path, contract))
+    elif step == "end to end":
+        statement = rate_card_statement(contract, read_achievements(data_path, contract))
+        result = json.dumps(statement.as_dict())
+    elif step == "engine":
+        result = json.dumps(rate_card_statement(contract, rows).as_dict())
+    else:
+        result = json.dumps(reference_rate_card_statement(contract, rows).as_dict())
+    queue.put((time.perf_counter() - t0, time.process_time() - c0, _peak_mb(), result))
+
+
+def run(step: str, contract: Path, data: Path):
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_measure, args=(step, str(contract), str(data), queue))
+    proc.start()
+    out = queue.get()
+    proc.join()
+    return out
+
+
+def calibration() -> float:
+    """Seconds for ten million additions in a Python loop: how fast this machine runs Python."""
+    t0 = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - t0
+
+
+STEPS = {
+    "read": "read and check the CSV",
+    "engine": "statement from rows already read, as JSON",
+    "end to end": "read + statement + JSON (what `payments --json` does)",
+    "baseline": "plain row-by-row rules in Decimal, rows already read, as JSON",
+}
+
+
+def bench(rows: int, seed: int, mix: str) -> bool:
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        contract, data = generate(Path(tmp), rows, seed, mix)
+        size = data.stat().st_size / 1e6
+        print(
+            f"\n{mix}: {rows:,} achievement rows ({size:.0f} MB CSV), generated in {time.perf_counter() - t0:.1f} s"
+        )
+        print(f"{'step':<12} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}  what")
+        results = {}
+        for step, what in STEPS.items():
+            wall, cpu, peak, result = run(step, contract, data)
+            results[step] = (wall, cpu, result)
+            print(f"{step:<12} {wall:7.2f} {cpu:7.2f} {peak:8.0f}  {what}", flush=True)
+        same = results["engine"][2] == results["baseline"][2] == results["end to end"][2]
+        s = json.loads(results["engine"][2])
+        print(
+            f"engine vs baseline (CPU): {results['baseline'][1] / results['engine'][1]:.1f}x faster; "
+            f"same statement: {'yes' if same else 'NO'}"
+        )
+        print(
+            f"total {s['total']} {s['currency']} (gross {s['gross']}); {len(s['adjustments']):,} adjustments; "
+            f"excluded {s['excluded']}"
+        )
+        return same
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--mix", choices=["realistic", "adversarial", "both"], default="both")
+    args = parser.parse_args()
+    print(
+        f"Python {sys.version.split()[0]}; this machine: {calibration():.2f} s CPU for 10 million additions "
+        f"in a Python loop; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    mixes = ["realistic", "adversarial"] if args.mix == "both" else [args.mix]
+    ok = all([bench(args.rows, args.seed, mix) for mix in mixes])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
