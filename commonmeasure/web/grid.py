@@ -177,11 +177,20 @@ def _post(request, initiative, access, organisation, period, submission):
     here = reverse("grid", args=[initiative.code, organisation.code, period.code])
     try:
         if action in ("save", "submit"):
+            if action == "save" and not access.can_edit(organisation.id):
+                raise services.PermissionDenied("You may not edit this organisation's report.")
+            if action == "save" and submission is not None and not submission.is_editable:
+                raise WorkflowError(f"This report is {submission.status} and cannot be edited.")
             if access.can_edit(organisation.id) and (submission is None or submission.is_editable):
                 outcome = _save(request, initiative, access, organisation, period, submission)
-                if not isinstance(outcome, Submission):
+                if outcome is None:  # every cell blank and no report yet: nothing to save
+                    if action == "save":
+                        messages.info(request, "Nothing to save: every cell is blank.")
+                        return redirect(here)
+                elif not isinstance(outcome, Submission):
                     return outcome
-                submission = outcome
+                else:
+                    submission = outcome
             if action == "save":
                 messages.success(request, f"Saved {organisation.name}'s report for {period.code}.")
                 return redirect(here)
@@ -212,7 +221,8 @@ def _post(request, initiative, access, organisation, period, submission):
 
 
 def _save(request, initiative, access, organisation, period, submission):
-    """Save the posted cells; the submission on success, else the page to show."""
+    """Save the posted cells: the submission on success, None when there was nothing to save,
+    else the page to show."""
     indicators = indicators_of(initiative)
     rows = build_rows(indicators, stored_values(submission))
     posted = {}
@@ -227,8 +237,7 @@ def _save(request, initiative, access, organisation, period, submission):
     version = _int(request.POST.get("version"))
     if submission is None:
         if all(v == "" for v in posted.values()):
-            messages.info(request, "Nothing to save: every cell is blank.")
-            return redirect(reverse("grid", args=[initiative.code, organisation.code, period.code]))
+            return None
         submission = services.get_or_create_submission(access, organisation, period.code)
     try:
         result = services.save_values(access, submission, cells, expected_version=version, user=request.user)

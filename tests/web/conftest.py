@@ -1,0 +1,92 @@
+"""Fixtures for the web page tests: clients signed in as each member of the standard cast,
+a small set of values at every status, and a stand-in for the slow Vega bundle builder."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client
+
+USERS = ("alice", "bob", "carol", "backbone", "outsider")
+EVERYONE = (*USERS, "anonymous")
+
+# Organisation A: approved 2024-01 (10) and a draft 2024-02 (7).
+# Organisation B: approved 2024-01 (5) and a draft 2024-02 (99).
+VALUES = """organisation,indicator,period,value,gender,age_band
+org-a,enrolled,2024-01,10,,
+org-b,enrolled,2024-01,5,,
+org-a,enrolled,2024-01,6,female,
+org-a,enrolled,2024-01,4,male,
+org-b,enrolled,2024-01,5,female,
+org-a,satisfaction,2024-01,80,,
+org-b,satisfaction,2024-01,60,,
+"""
+DRAFTS = """organisation,indicator,period,value
+org-a,enrolled,2024-02,7
+org-b,enrolled,2024-02,99
+"""
+
+
+@pytest.fixture(autouse=True)
+def fake_vega_bundle(monkeypatch, settings, tmp_path):
+    """Building the real bundle takes seconds: one test does it, the rest use this stand-in."""
+    from commonmeasure.web import assets
+
+    calls = []
+
+    def build():
+        calls.append(1)
+        return "window.vegaEmbed = function () { return Promise.resolve(); };"
+
+    settings.VAR_DIR = tmp_path / "var"
+    monkeypatch.setattr(assets, "build_bundle", build)
+    monkeypatch.setattr(assets, "_memory", {})
+    return calls
+
+
+@pytest.fixture
+def client_for(cast):
+    """client_for("alice") -> a test client signed in as alice; "anonymous" -> signed out."""
+
+    def make(name: str, **kwargs) -> Client:
+        client = Client(**kwargs)
+        if name != "anonymous":
+            client.force_login(getattr(cast, name))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def data(cast, import_csv):
+    """Approved January values for A and B, and a draft February for each."""
+    result = import_csv(cast.alpha, VALUES, approve=True, user=cast.backbone)
+    assert result.errors == [], result.errors
+    result = import_csv(cast.alpha, DRAFTS, name="drafts.csv")
+    assert result.errors == [], result.errors
+    return cast
+
+
+def spec_from(html: str, spec_id: str = "spec-main") -> dict:
+    match = re.search(rf'<script id="{spec_id}" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no chart spec {spec_id} in the page"
+    return json.loads(match.group(1))
+
+
+def table_rows(html: str, table_id: str) -> list[list[str]]:
+    """The body rows of a table as lists of cell texts (tags stripped)."""
+    match = re.search(rf'<table[^>]*id="{table_id}"[^>]*>(.*?)</table>', html, re.S)
+    assert match, f"no table {table_id} in the page"
+    body = match.group(1).split("<tbody>", 1)[1]
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
+    return rows
+
+
+def publish(initiative) -> None:
+    initiative.is_published = True
+    initiative.save(update_fields=["is_published"])

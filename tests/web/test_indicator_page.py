@@ -1,0 +1,101 @@
+"""The indicator page: a chart and a table of the same approved numbers, by period,
+organisation or dimension, for each period type at least as long as the reporting frequency."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import publish, spec_from, table_rows
+
+URL = "/i/alpha/indicators/enrolled/"
+
+
+def test_chart_and_table_show_the_same_approved_numbers_per_period(data, client_for):
+    html = client_for("alice").get(URL).content.decode()
+    assert 'class="chart main-chart"' in html and 'data-spec-id="spec-main"' in html
+    spec = spec_from(html)
+    assert spec["data"]["values"] == [{"period": "2024-01", "value": 15}]
+    assert table_rows(html, "numbers") == [["2024-01", "15"]]
+
+
+def test_drafts_never_appear_on_the_indicator_page(data, client_for):
+    for name in ("alice", "backbone"):
+        html = client_for(name).get(URL).content.decode()
+        assert "2024-02" not in str(spec_from(html))
+        assert all(row[0] != "2024-02" for row in table_rows(html, "numbers"))
+
+
+def test_indicator_page_by_organisation_shows_each_organisations_approved_value(data, client_for):
+    html = client_for("bob").get(URL + "?by=organisation").content.decode()
+    values = {v["label"]: v["value"] for v in spec_from(html)["data"]["values"]}
+    assert values == {"Organisation A": 10, "Organisation B": 5}
+    assert table_rows(html, "numbers") == [["Organisation A", "10"], ["Organisation B", "5"]]
+
+
+def test_indicator_page_by_dimension_stacks_categories_per_period(data, client_for):
+    html = client_for("alice").get(URL + "?by=gender").content.decode()
+    points = {(v["period"], v["category"]): v["value"] for v in spec_from(html)["data"]["values"]}
+    assert points == {("2024-01", "Female"): 11, ("2024-01", "Male"): 4}
+    assert table_rows(html, "numbers") == [["2024-01", "11", "4"]]
+
+
+def test_indicator_page_by_dimension_within_one_period_shows_bars(data, client_for):
+    html = client_for("alice").get(URL + "?by=gender&period_type=year&period=2024").content.decode()
+    values = {v["label"]: v["value"] for v in spec_from(html)["data"]["values"]}
+    assert values == {"Female": 11, "Male": 4}
+
+
+def test_period_type_selector_aggregates_by_the_chosen_period(data, client_for, import_csv):
+    text = "organisation,indicator,period,value\norg-a,enrolled,2024-03,20\n"
+    assert import_csv(data.alpha, text, approve=True, user=data.backbone).errors == []
+    html = client_for("alice").get(URL + "?period_type=quarter").content.decode()
+    assert spec_from(html)["data"]["values"] == [{"period": "2024-Q1", "value": 35}]
+    assert table_rows(html, "numbers") == [["2024-Q1", "35"]]
+
+
+def test_period_types_offered_are_at_least_as_long_as_the_reporting_frequency(cast, client_for):
+    html = client_for("carol").get("/i/beta/indicators/enrolled/").content.decode()
+    options = html.split('id="select-period-type"', 1)[1].split("</select>", 1)[0]
+    assert 'value="quarter"' in options and 'value="year"' in options and 'value="financial-year"' in options
+    assert 'value="month"' not in options
+
+
+def test_by_selector_lists_only_the_dimensions_the_indicator_allows(cast, client_for):
+    html = client_for("alice").get("/i/alpha/indicators/job_starts/").content.decode()
+    options = html.split('id="select-by"', 1)[1].split("</select>", 1)[0]
+    assert 'value="gender"' in options and 'value="age_band"' not in options
+
+
+def test_an_unknown_by_or_period_type_falls_back_to_the_default(data, client_for):
+    html = client_for("alice").get(URL + "?by=colour&period_type=decade").content.decode()
+    assert spec_from(html)["data"]["values"] == [{"period": "2024-01", "value": 15}]
+
+
+def test_htmx_request_for_the_panel_returns_only_the_panel(data, client_for):
+    response = client_for("alice").get(URL + "?by=organisation", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="chart-panel")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="chart-panel"')
+    assert "<html" not in html
+    assert spec_from(html)["data"]["values"]
+
+
+def test_indicator_without_data_says_so(cast, client_for):
+    html = client_for("alice").get(URL).content.decode()
+    assert "No approved data" in html
+
+
+@pytest.mark.parametrize("name", ["outsider", "carol", "anonymous"])
+def test_outsider_gets_404_for_an_indicator_of_an_unpublished_initiative(data, client_for, name):
+    assert client_for(name).get(URL).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["anonymous", "outsider", "carol"])
+def test_published_indicator_shows_approved_data_to_everyone(data, client_for, name):
+    publish(data.alpha)
+    html = client_for(name).get(URL + "?by=organisation").content.decode()
+    assert table_rows(html, "numbers") == [["Organisation A", "10"], ["Organisation B", "5"]]
+    assert "99" not in str(spec_from(html))
+
+
+def test_unknown_indicator_is_404(cast, client_for):
+    assert client_for("alice").get("/i/alpha/indicators/nope/").status_code == 404
