@@ -4,15 +4,18 @@
 - 401 a bad or revoked API token, or a write without signing in
 - 403 signed in but not allowed; CSRF failure
 - 404 no such thing, or not visible to the caller (existence is not revealed)
+- 413 the request body is too large
 - 409 the report's status or version does not allow the action
 - 422 the request does not match the schema; ``errors`` lists each field
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 
 from commonmeasure.reporting.selectors import QueryError
 from commonmeasure.reporting.services import PermissionDenied, StaleVersion, WorkflowError
@@ -48,6 +51,17 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):
         return detail(request, str(exc) or "Not found.", 404)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorized(request, exc: AuthenticationError):
+        response = detail(request, str(exc), 401)
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc: RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        return detail(request, f"The request body is larger than {limit:g} MB; send the values in smaller batches.", 413)
 
     @api.exception_handler(BadRequest)
     def bad_request(request, exc: BadRequest):

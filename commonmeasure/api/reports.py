@@ -15,7 +15,7 @@ from ninja import Query, Router, Schema, Status
 from commonmeasure.domain import periods
 from commonmeasure.interchange.tabular import Table
 from commonmeasure.reporting import services
-from commonmeasure.reporting.importing import API, import_table
+from commonmeasure.reporting.importing import API, MAX_ERRORS, import_table
 from commonmeasure.reporting.models import Submission
 
 from .common import READ_ERRORS, caller, initiative_for, require_signed_in
@@ -156,6 +156,9 @@ def upsert_values(request, code: str, payload: ValuesIn):
         {**e, "column": f"categories.{e['column']}" if e["column"] in dims else e["column"]} for e in summary["errors"]
     ]
     errors = sorted(pre_errors + errors, key=lambda e: (e["row"] is None, e["row"] or 0))
+    if len(errors) > MAX_ERRORS:
+        more = len(errors) - MAX_ERRORS
+        errors = [*errors[:MAX_ERRORS], {"row": None, "column": None, "message": f"... and {more} more errors"}]
     summary.update(errors=errors, dry_run=payload.dry_run)
     if errors:
         summary.update(imported=0, updated=0, unchanged=0)

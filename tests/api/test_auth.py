@@ -127,3 +127,9 @@ def test_anonymous_writes_are_refused_with_401(reported):
     response = client.post("/api/v1/initiatives/alpha/values", body, content_type="application/json")
     assert response.status_code == 401
     assert "API token" in response.json()["detail"]
+
+
+def test_a_401_says_how_to_authenticate(as_):
+    response = as_("alice", "revoked").get("/initiatives")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")

@@ -184,3 +184,20 @@ def test_values_by_dimension_are_queryable_once_approved(cast, as_):
     as_("backbone").post(f"/initiatives/alpha/submissions/{sub.id}/approve", {})
     rows = as_("bob").get("/initiatives/alpha/query", indicator="enrolled", by="gender").json()
     assert rows == [{"key": "female", "value": 6}, {"key": "male", "value": 4}]
+
+
+def test_a_body_over_the_size_limit_is_a_413_and_writes_nothing(cast, as_, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    response = as_("backbone").post(V, {"values": [row(period=f"2023-{m:02d}") for m in range(1, 13)] * 3})
+    assert response.status_code == 413
+    assert "smaller batches" in response.json()["detail"]
+    assert DataValue.objects.count() == 0
+
+
+def test_errors_are_capped_with_a_count_of_the_rest(cast, as_):
+    from commonmeasure.reporting.importing import MAX_ERRORS
+
+    body = {"values": [row(period=f"2023-{1 + n % 12:02d}", categories={"colour": "blue"}) for n in range(MAX_ERRORS + 5)]}
+    errors = as_("backbone").post(V, body).json()["errors"]
+    assert len(errors) == MAX_ERRORS + 1
+    assert errors[-1] == {"row": None, "column": None, "message": "... and 5 more errors"}
