@@ -334,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
     from commonmeasure.contracts.cli_commands import add_parsers as add_contract_parsers
 
     add_contract_parsers(sub)  # payments, returns, scenario (outcomes contracts; no database needed)
+
+    from commonmeasure.impactbonds.cli_commands import add_parsers as add_impact_bond_parsers
+
+    add_impact_bond_parsers(sub, imp)  # import indigo, export indigo, stats impact-bonds / impact-bond-quality
     return parser
 
 

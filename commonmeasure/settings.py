@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "commonmeasure.reporting",
     "commonmeasure.web",
     "commonmeasure.api",
+    "commonmeasure.impactbonds",
 ]
 
 MIDDLEWARE = [

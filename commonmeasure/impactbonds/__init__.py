@@ -1,0 +1,1 @@
+"""The impact bond database: INDIGO projects, organisations and funds; headline figures."""
