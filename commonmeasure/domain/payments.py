@@ -345,7 +345,9 @@ def _rate_card_statement(contract: RateCard, achievements: Iterable[tuple], by: 
     # Gross amounts from counts; net amounts are gross less what the rules removed.
     gross_m = dict.fromkeys(price, 0)
     gross_p: dict[str, int] = {}
-    for (day, metric), n in Counter(zip(map(_DATE, ordered), map(_METRIC, ordered))).items():
+    for (day, metric), n in Counter(
+        zip(map(_DATE, ordered), map(_METRIC, ordered), strict=True)
+    ).items():
         gross_m[metric] += price[metric] * n
         code = period_code(day, by)
         gross_p[code] = gross_p.get(code, 0) + price[metric] * n

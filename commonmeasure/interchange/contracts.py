@@ -220,6 +220,8 @@ class _Reader:
                 self.problems.append(f"{where}: required")
             return default if optional else Decimal(0)
         value = obj[key]
+        if isinstance(value, float):  # from a dict built in Python; JSON files give Decimal
+            value = Decimal(repr(value))
         if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
             self.problems.append(
                 f"{where}: must be a number or a number in quotes (got {json.dumps(value, default=str)})"
@@ -325,7 +327,9 @@ def _open(path: str | Path, kind: str):
     try:
         table = open_table(path)
     except FileProblem as problem:
-        raise ContractFileError(name, [str(problem.error).removeprefix(f"{name}: ")]) from None
+        e = problem.error
+        message = e.message.removeprefix(f"{name}: ")
+        raise ContractFileError(name, [str(RowError(e.row, e.column, message))]) from None
     required, optional = COLUMNS[kind]
     allowed = required + optional
     errors = _Errors(name)
@@ -449,15 +453,23 @@ def _read_achievements(path: str | Path, contract: RateCard) -> list[tuple]:
                     errors.add(row, None, f"has {len(cells)} cells but the header has {width}")
                     continue
             participant = cells[ip]
-            participant = participant.strip() if isinstance(participant, str) else _cell_text(participant)
+            participant = (
+                participant.strip() if isinstance(participant, str) else _cell_text(participant)
+            )
             metric = metric_ids.get(cells[im]) or metric_ids.get(_cell_text(cells[im]))
             raw = cells[idate]
             day = dates.get(raw) or _cell_date(raw, dates)
             if not participant or metric is None or day is None:
                 if not participant:
-                    errors.add(row, "participant", "is empty; give the participant's pseudonymous id")
+                    errors.add(
+                        row, "participant", "is empty; give the participant's pseudonymous id"
+                    )
                 if metric is None:
-                    errors.add(row, "metric", f"{_cell_text(cells[im])!r} is not a metric of the contract ({known})")
+                    errors.add(
+                        row,
+                        "metric",
+                        f"{_cell_text(cells[im])!r} is not a metric of the contract ({known})",
+                    )
                 if day is None:
                     errors.add(row, "date", f"{_cell_text(raw)!r} is not a date written YYYY-MM-DD")
                 continue

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from commonmeasure.domain.payments import Achievement, Metric, Payer, RateCard
+from commonmeasure.domain.payments import Achievement, Metric, RateCard
 
 # DWP Innovation Fund, round 2: prices for one provider (GBP) and the cap per participant.
 DWP_PRICES = {
@@ -40,7 +40,11 @@ def rate_card(**overrides) -> RateCard:
         "currency": "GBP",
         "start": date(2024, 1, 1),
         "end": date(2024, 12, 31),
-        "metrics": (Metric("a", Decimal("100")), Metric("b", Decimal("250")), Metric("c", Decimal("40"))),
+        "metrics": (
+            Metric("a", Decimal("100")),
+            Metric("b", Decimal("250")),
+            Metric("c", Decimal("40")),
+        ),
     }
     terms.update(overrides)
     return RateCard(**terms)

@@ -36,11 +36,24 @@ def contracts_and_rows(draw):
         start=START,
         end=START + timedelta(days=200),
         metrics=tuple(
-            Metric(f"m{i}", Decimal(price) * unit * 7, once, cap) for i, (price, once, cap) in enumerate(specs)
+            Metric(f"m{i}", Decimal(price) * unit * 7, once, cap)
+            for i, (price, once, cap) in enumerate(specs)
         ),
-        cap_total=draw(st.one_of(st.none(), st.integers(0, 200_000).map(lambda v: Decimal(v) * unit))),
-        cap_per_participant=draw(st.one_of(st.none(), st.integers(0, 50_000).map(lambda v: Decimal(v) * unit))),
-        payers=draw(st.sampled_from([(), (Payer("X", Decimal("1")),), (Payer("X", Decimal("0.3")), Payer("Y", Decimal("0.7")))])),
+        cap_total=draw(
+            st.one_of(st.none(), st.integers(0, 200_000).map(lambda v: Decimal(v) * unit))
+        ),
+        cap_per_participant=draw(
+            st.one_of(st.none(), st.integers(0, 50_000).map(lambda v: Decimal(v) * unit))
+        ),
+        payers=draw(
+            st.sampled_from(
+                [
+                    (),
+                    (Payer("X", Decimal("1")),),
+                    (Payer("X", Decimal("0.3")), Payer("Y", Decimal("0.7"))),
+                ]
+            )
+        ),
     )
     rows = draw(
         st.lists(

@@ -48,21 +48,32 @@ def test_a_reduction_exactly_at_the_threshold_is_paid():
 
 
 def test_comparison_contract_cap_applies_to_cohorts_in_file_order_and_payers_split_it():
-    contract = peterborough(cap_total=D("30000"), payers=(Payer("MoJ", D("0.5")), Payer("Fund", D("0.5"))))
-    s = comparison_statement(contract, [CohortResult("1", D("100"), D("125")), CohortResult("2", D("100"), D("120"))])
+    contract = peterborough(
+        cap_total=D("30000"), payers=(Payer("MoJ", D("0.5")), Payer("Fund", D("0.5")))
+    )
+    s = comparison_statement(
+        contract, [CohortResult("1", D("100"), D("125")), CohortResult("2", D("100"), D("120"))]
+    )
     assert s.detail["by_cohort"] == {"1": "25000.00", "2": "5000.00"}
-    assert [(a.kind, a.cohort, a.amount) for a in s.adjustments] == [("cap_total", "2", D("-15000.00"))]
+    assert [(a.kind, a.cohort, a.amount) for a in s.adjustments] == [
+        ("cap_total", "2", D("-15000.00"))
+    ]
     assert s.by_payer == {"MoJ": D("15000.00"), "Fund": D("15000.00")}
 
 
 def test_fractional_events_per_hundred_are_rounded_half_up_once_per_cohort():
-    s = comparison_statement(peterborough(price_per_unit=D("0.333")), [CohortResult("1", D("100"), D("115.5"))])
+    s = comparison_statement(
+        peterborough(price_per_unit=D("0.333")), [CohortResult("1", D("100"), D("115.5"))]
+    )
     assert s.total == D("5.16")  # 0.333 x 15.5 = 5.1615
 
 
 def test_bad_cohort_rows_are_refused_with_their_rows():
     with pytest.raises(ContractError) as err:
-        comparison_statement(peterborough(), [CohortResult("1", D("-1"), D("0"), 2), CohortResult("1", D("1"), D("2"), 3)])
+        comparison_statement(
+            peterborough(),
+            [CohortResult("1", D("-1"), D("0"), 2), CohortResult("1", D("1"), D("2"), 3)],
+        )
     assert err.value.problems == [
         "row 2: treated_events must not be negative (got -1)",
         "row 2: comparison_events must be more than 0 (got 0)",
@@ -85,12 +96,18 @@ def weighted(**overrides) -> WeightedTargets:
 
 def test_weighted_targets_pay_max_payment_times_the_weighted_capped_ratios():
     contract = weighted()
-    s = weighted_targets_statement(contract, [TargetResult("learning", D("4000")), TargetResult("attendance", D("130"))])
+    s = weighted_targets_statement(
+        contract, [TargetResult("learning", D("4000")), TargetResult("attendance", D("130"))]
+    )
     expected_learning = (D("1000000") * D("0.8") * D("4000") / D("5592")).quantize(D("0.01"))
     assert s.by_metric == {"learning": expected_learning, "attendance": D("240000.00")}
     assert s.total == D("812246.07") == expected_learning + D("240000.00")
     [adj] = s.adjustments
-    assert (adj.kind, adj.metric, adj.amount) == ("cap_ratio", "attendance", D("-20000.00"))  # 1.3 counted as 1.2
+    assert (adj.kind, adj.metric, adj.amount) == (
+        "cap_ratio",
+        "attendance",
+        D("-20000.00"),
+    )  # 1.3 counted as 1.2
     assert s.gross == D("832246.07")
 
 
@@ -103,7 +120,17 @@ def test_a_target_missing_from_the_data_counts_as_nothing_achieved_and_is_listed
 
 def test_weighted_results_for_unknown_or_repeated_metrics_are_refused():
     with pytest.raises(ContractError) as err:
-        weighted_targets_statement(weighted(), [TargetResult("reading", D("1"), 2), TargetResult("learning", D("1"), 3), TargetResult("learning", D("-2"), 4)])
-    assert err.value.problems[0] == "row 2: metric 'reading' is not in the contract (it defines learning, attendance)"
+        weighted_targets_statement(
+            weighted(),
+            [
+                TargetResult("reading", D("1"), 2),
+                TargetResult("learning", D("1"), 3),
+                TargetResult("learning", D("-2"), 4),
+            ],
+        )
+    assert (
+        err.value.problems[0]
+        == "row 2: metric 'reading' is not in the contract (it defines learning, attendance)"
+    )
     assert "row 4: metric 'learning' appears twice (first in row 3)" in err.value.problems
     assert "row 4: achieved must not be negative (got -2)" in err.value.problems

@@ -18,7 +18,10 @@ from commonmeasure.domain.money import (
 )
 
 
-@pytest.mark.parametrize(("currency", "places"), [("GBP", 2), ("USD", 2), ("EUR", 2), ("JPY", 0), ("KRW", 0), ("KWD", 3), ("CLF", 4)])
+@pytest.mark.parametrize(
+    ("currency", "places"),
+    [("GBP", 2), ("USD", 2), ("EUR", 2), ("JPY", 0), ("KRW", 0), ("KWD", 3), ("CLF", 4)],
+)
 def test_minor_units_follow_iso_4217(currency, places):
     assert minor_unit(currency) == places
 
@@ -30,7 +33,14 @@ def test_an_unknown_currency_is_refused_by_name():
 
 @pytest.mark.parametrize(
     ("amount", "places", "expected"),
-    [("0.005", 2, "0.01"), ("0.015", 2, "0.02"), ("2.5", 0, "3"), ("-0.005", 2, "-0.01"), ("1.2345", 3, "1.235"), ("0.004", 2, "0.00")],
+    [
+        ("0.005", 2, "0.01"),
+        ("0.015", 2, "0.02"),
+        ("2.5", 0, "3"),
+        ("-0.005", 2, "-0.01"),
+        ("1.2345", 3, "1.235"),
+        ("0.004", 2, "0.00"),
+    ],
 )
 def test_rounding_is_half_up_to_the_minor_unit(amount, places, expected):
     assert str(round_money(Decimal(amount), places)) == expected
@@ -44,11 +54,19 @@ def test_minor_units_round_trip():
 
 def test_largest_remainder_gives_the_leftover_penny_to_the_largest_remainder():
     # 100.00 in thirds: 33.33 each and one penny left, to the share with the largest remainder
-    assert split_largest_remainder(10_000, [Decimal(1) / 3] * 2 + [1 - 2 * (Decimal(1) / 3)]) == [3333, 3333, 3334]
+    assert split_largest_remainder(10_000, [Decimal(1) / 3] * 2 + [1 - 2 * (Decimal(1) / 3)]) == [
+        3333,
+        3333,
+        3334,
+    ]
     # 0.01 split 0.8 / 0.2: the 0.8 share has the larger remainder
     assert split_largest_remainder(1, [Decimal("0.8"), Decimal("0.2")]) == [1, 0]
     # 2.75, 2.75, 5.5: two units left; equal remainders .75 go first, in payer order
-    assert split_largest_remainder(11, [Decimal("0.25"), Decimal("0.25"), Decimal("0.5")]) == [3, 3, 5]
+    assert split_largest_remainder(11, [Decimal("0.25"), Decimal("0.25"), Decimal("0.5")]) == [
+        3,
+        3,
+        5,
+    ]
     # a tie between equal remainders goes to the earlier payer
     assert split_largest_remainder(1, [Decimal("0.5"), Decimal("0.5")]) == [1, 0]
 
@@ -56,7 +74,7 @@ def test_largest_remainder_gives_the_leftover_penny_to_the_largest_remainder():
 shares = st.lists(st.integers(0, 1000), min_size=1, max_size=8).filter(lambda xs: sum(xs) > 0)
 
 
-@given(total=st.integers(-10**12, 10**12), weights=shares)
+@given(total=st.integers(-(10**12), 10**12), weights=shares)
 def test_largest_remainder_parts_always_add_up_exactly_and_stay_within_a_unit(total, weights):
     whole = sum(weights)
     # shares as exact decimals that add up to 1: all but the last rounded, the last the rest

@@ -76,7 +76,10 @@ def test_a_scenario_pays_for_the_share_of_participants_who_succeed_and_applies_t
     assert result["removed_by_caps"] == "3000.00"
     assert result["by_payer"] == {"P": "11250.00", "Q": "3750.00"}
     assert result["cost_per_outcome"] == "1250.00"
-    assert result["investor"]["loss"] == "5000.00" and result["investor"]["loss_borne_by"] == "investor"
+    assert (
+        result["investor"]["loss"] == "5000.00"
+        and result["investor"]["loss_borne_by"] == "investor"
+    )
     assert result["investor"]["money_multiple"] == "0.750"
 
 
