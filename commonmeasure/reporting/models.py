@@ -77,8 +77,10 @@ class DataValue(models.Model):
     # The initiative is stored on every value so that the table can be sharded by initiative.
     # Every index slows the import of a million values, so only those that reads need are kept:
     # a value is found by submission through uniq_value and by indicator through
-    # value_indicator_cover_idx, so the single-column foreign-key indexes are left out
-    # (see docs/reference/performance.md).
+    # value_indicator_cover_idx, so the initiative, submission and indicator foreign keys need no
+    # index of their own. Deleting a user (rare) scans the table instead of using an index on
+    # updated_by. The disaggregation index stays: deleting an initiative deletes its combinations
+    # one by one, and each checks that no value refers to it. See docs/reference/performance.md.
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+", db_index=False)
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values", db_index=False)
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", db_index=False)
@@ -87,7 +89,7 @@ class DataValue(models.Model):
     comment = models.TextField(blank=True)
     updated_at = models.DateTimeField()
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
 
     class Meta:

@@ -1,0 +1,81 @@
+"""Benchmark: import values from CSV with full validation into SQLite.
+
+    .venv/bin/python bench/bench_import.py [--rows 1000000] [--repeat 3]
+
+Generates a long-layout CSV (bench/generate.py), migrates a fresh file-based SQLite database
+(WAL, as the default settings configure it) in a temporary folder, and measures, each case in
+a process of its own and on its own fresh copy of the database:
+
+    csv.reader only        baseline: reading and splitting the file, nothing else
+    bare executemany       baseline: the same rows, already resolved to ids in memory, inserted
+                           by one sqlite3 executemany into the same table in one transaction
+    import_table dry run   the real import with every check, rolled back at the end
+    import_table           the real import, what `commonmeasure import values` runs: every
+                           check, then written in chunks inside one transaction and committed
+
+Target (issue 2): import_table at least 100,000 values/s with a peak under 500 MB.
+Exit status 1 if a target is missed. See docs/reference/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    Measure, Workspace, all_passed, machine, median_measure, print_table, run_child,
+)
+
+TARGET_RATE = 100_000
+TARGET_MB = 500
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the values import.")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="values in the file (default 1,000,000)")
+    parser.add_argument("--months", type=int, default=48, help="months of data (default 48)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each case; the median is shown")
+    parser.add_argument("--keep", type=Path, help="make the scratch folder here and keep it")
+    args = parser.parse_args(argv)
+
+    print(f"machine: {machine()}")
+    print(f"generating {args.rows:,} values and a migrated SQLite template database ...", flush=True)
+    ws = Workspace(args.rows, args.months, args.keep)
+    try:
+        cases = [
+            ("csv.reader only (baseline)", "csv", [], None),
+            ("bare executemany (baseline)", "bare", [], None),
+            ("import_table, dry run", "import", ["--dry-run"], None),
+            ("import_table (import values)", "import", [], "target"),
+        ]
+        measures = []
+        for label, case, flags, target in cases:
+            runs = []
+            for n in range(args.repeat):
+                db = ws.fresh_db(f"{case}-{n}")
+                report, peak = run_child(case, db, str(ws.csv), *flags)
+                if report["rows"] != args.rows:
+                    raise SystemExit(f"{label}: handled {report['rows']:,} rows, expected {args.rows:,}")
+                m = Measure(label, report["rows"], report["seconds"], peak)
+                if target:
+                    m.target = f">= {TARGET_RATE:,}/s, < {TARGET_MB} MB"
+                    m.passed = m.rate >= TARGET_RATE and peak < TARGET_MB
+                runs.append(m)
+                db.unlink(missing_ok=True)
+            measures.append(median_measure(runs))
+            print(f"  {label}: {measures[-1].seconds:.2f} s", flush=True)
+        bare = measures[1]
+        real = measures[-1]
+        real.note = (real.note + "; " if real.note else "") + f"{real.seconds / bare.seconds:.1f}x the bare executemany time"
+        print_table(f"Import of {args.rows:,} values from CSV into SQLite (WAL), median of {args.repeat}", measures)
+        print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    finally:
+        ws.close()
+    return 0 if all_passed(measures) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,166 @@
+"""One benchmark case in a process of its own; prints one line of JSON. Run by bench/common.py.
+
+    child.py setup DEFINITION            migrate a fresh database and load the initiative
+    child.py csv FILE                    baseline: read the CSV with csv.reader, nothing else
+    child.py bare FILE                   baseline: one bare executemany of the same rows
+    child.py import FILE [--dry-run] [--approve]   the real import (import_table)
+    child.py query INDICATOR BY PERIOD_TYPE REPEATS   selectors.query, REPEATS times
+    child.py sql NAME REPEATS            baseline: a plain SQL GROUP BY (see SQL below)
+
+The database is the one DATABASE_URL names (set by bench/common.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from commonmeasure.initiatives.models import Initiative  # noqa: E402
+from commonmeasure.reporting.models import DataValue, Disaggregation, Submission, disaggregation_key  # noqa: E402
+
+INITIATIVE = "bench"
+
+
+def setup(definition: str) -> dict:
+    from commonmeasure.initiatives.services import load_definition
+    from commonmeasure.interchange.definition import read_definition
+
+    call_command("migrate", verbosity=0)
+    load_definition(read_definition(definition))
+    return {}
+
+
+def read_csv(path: str) -> dict:
+    start = time.perf_counter()
+    n = 0
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, strict=True)
+        next(reader)
+        for _cells in reader:
+            n += 1
+    return {"rows": n, "seconds": time.perf_counter() - start}
+
+
+def bare(path: str) -> dict:
+    """Turn the CSV into table rows with plain dict look-ups (untimed), then time one executemany."""
+    initiative = Initiative.objects.get(code=INITIATIVE)
+    orgs = dict(initiative.participations.values_list("organisation__code", "organisation_id"))
+    inds = dict(initiative.indicators.values_list("code", "id"))
+    combos = dict(initiative.disaggregations.values_list("key", "id"))
+    subs: dict[tuple[int, str], int] = {}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        i_g, i_a = header.index("gender"), header.index("age_band")
+        for cells in reader:
+            cats = {k: v for k, v in (("gender", cells[i_g]), ("age_band", cells[i_a])) if v}
+            key, dims = disaggregation_key(cats)
+            if key not in combos:
+                combos[key] = Disaggregation.objects.create(initiative=initiative, key=key, dims=dims, categories=cats).id
+            org_id = orgs[cells[0]]
+            sid = subs.get((org_id, cells[2]))
+            if sid is None:
+                period = initiative.parse_period(cells[2])
+                sid = subs[(org_id, cells[2])] = Submission.objects.create(
+                    initiative=initiative, organisation_id=org_id, period=period.code, period_start=period.start_date
+                ).id
+            rows.append((initiative.id, sid, inds[cells[1]], combos[key], float(cells[3]), cells[6], now, None))
+    table = DataValue._meta.db_table
+    sql = (
+        f'INSERT INTO "{table}" (initiative_id, submission_id, indicator_id, disaggregation_id, value, comment, '
+        "updated_at, updated_by_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    connection.ensure_connection()
+    start = time.perf_counter()
+    with transaction.atomic():
+        cursor = connection.connection.cursor()  # the sqlite3 cursor itself, no Django wrapper
+        cursor.executemany(sql, rows)
+        cursor.close()
+    return {"rows": len(rows), "seconds": time.perf_counter() - start}
+
+
+def import_values(path: str, *flags: str) -> dict:
+    from commonmeasure.interchange.tabular import open_table
+    from commonmeasure.reporting.importing import import_table
+
+    initiative = Initiative.objects.get(code=INITIATIVE)
+    start = time.perf_counter()
+    table = open_table(path)
+    result = import_table(initiative, table, dry_run="--dry-run" in flags, approve="--approve" in flags)
+    seconds = time.perf_counter() - start
+    if not result.ok:
+        raise SystemExit(f"the import failed: {result.as_dict()['errors'][:5]}")
+    rows = result.imported + result.updated + result.unchanged
+    if "--dry-run" in flags:
+        rows = result.imported  # counted as "would import"
+    return {"rows": rows, "seconds": seconds, "approved": result.approved}
+
+
+def query(indicator_code: str, by: str, period_type: str, repeats: str) -> dict:
+    from commonmeasure.reporting.selectors import _combos, query
+
+    initiative = Initiative.objects.get(code=INITIATIVE)
+    indicator = initiative.indicators.get(code=indicator_code)
+    times, result = [], None
+    for _ in range(int(repeats)):
+        # A fresh Initiative and Indicator each time, as a request or command would have.
+        ini = Initiative.objects.get(pk=initiative.pk)
+        ind = ini.indicators.get(pk=indicator.pk)
+        start = time.perf_counter()
+        result = query(ini, ind, by, period_type or None)
+        times.append(time.perf_counter() - start)
+    dimension = by if by not in ("period", "organisation") else None
+    exact, finer = _combos(initiative, dimension)
+    used = [indicator.id] + ([indicator.weight_indicator_id] if indicator.weight_indicator_id else [])
+    read = DataValue.objects.filter(
+        indicator_id__in=used, disaggregation_id__in=exact + list(finer), submission__status=Submission.APPROVED
+    ).count()
+    return {"rows": read, "times": times, "result": result, "stored": DataValue.objects.count()}
+
+
+# Plain SQL answers to compare with (SQLite syntax: the benchmark runs on SQLite).
+SQL = {
+    # enrolled, total level, summed by calendar quarter: what query(enrolled, by=period, quarter) gives.
+    "quarter_sum": """
+        SELECT substr(s.period, 1, 4) || '-Q' || ((CAST(substr(s.period, 6, 2) AS INTEGER) + 2) / 3) AS q,
+               SUM(v.value), COUNT(*)
+        FROM reporting_datavalue v JOIN reporting_submission s ON s.id = v.submission_id
+        JOIN initiatives_indicator i ON i.id = v.indicator_id
+        JOIN reporting_disaggregation d ON d.id = v.disaggregation_id
+        WHERE s.status = 'approved' AND i.code = 'enrolled' AND d.key = '' AND s.initiative_id = i.initiative_id
+        GROUP BY q ORDER BY q""",
+    # every stored value, summed per indicator: a full scan of the table.
+    "scan_all": """
+        SELECT indicator_id, SUM(value), COUNT(*) FROM reporting_datavalue GROUP BY indicator_id ORDER BY indicator_id""",
+}
+
+
+def sql(name: str, repeats: str) -> dict:
+    times, rows = [], []
+    with connection.cursor() as cursor:
+        for _ in range(int(repeats)):
+            start = time.perf_counter()
+            cursor.execute(SQL[name])
+            rows = cursor.fetchall()
+            times.append(time.perf_counter() - start)
+    read = sum(r[-1] for r in rows)
+    return {"rows": read, "times": times, "result": [{"key": r[0], "value": r[1]} for r in rows]}
+
+
+CASES = {"setup": setup, "csv": read_csv, "bare": bare, "import": import_values, "query": query, "sql": sql}
+
+if __name__ == "__main__":
+    report = CASES[sys.argv[1]](*sys.argv[2:])
+    sys.stdout.write(json.dumps(report, default=str) + "\n")
