@@ -27,7 +27,14 @@ from commonmeasure.reporting.models import DataValue, Submission, disaggregation
 from commonmeasure.reporting.services import CellInput, StaleVersion, WorkflowError, cell_name
 
 from .pages import indicators_of, participating_organisation
-from .presenters import NOT_STARTED, current_period, plain_number, recent_periods, status_label, submission_statuses
+from .presenters import (
+    NOT_STARTED,
+    current_period,
+    plain_number,
+    recent_periods,
+    status_label,
+    submission_statuses,
+)
 
 
 @dataclass
@@ -38,6 +45,7 @@ class Cell:
     value: str = ""  # what the input shows
     error: str = ""
     comment: str = ""  # stored comment, kept on save
+    changed: bool = False  # differs from the value someone else saved meanwhile
 
 
 @dataclass
@@ -87,7 +95,7 @@ def build_rows(indicators: list[Indicator], stored: dict[tuple[int, str], tuple[
                 ],
             }
         placed = {c.name for c in row.cells()}
-        for (iid, key), (_, _, cats) in sorted(stored.items(), key=lambda kv: kv[0][1]):
+        for (iid, _key), (_, _, cats) in sorted(stored.items(), key=lambda kv: kv[0][1]):
             if iid == ind.id and cell_name(ind.code, cats) not in placed:
                 label = ", ".join(f"{d}: {c}" for d, c in sorted(cats.items()))
                 row.extra.append(_cell(ind, cats, label))
@@ -246,6 +254,10 @@ def _save(request, initiative, access, organisation, period, submission):
         fresh = build_rows(indicators, stored_values(current))
         difference = _difference(fresh, posted)
         _fill(rows, posted)
+        differing = {d["name"] for d in difference}
+        for row in rows:
+            for cell in row.cells():
+                cell.changed = cell.name in differing
         messages.error(request, str(stale))
         return _render(request, initiative, access, organisation, period, current, rows,
                        version=current.version, difference=difference, status=409)
@@ -281,7 +293,7 @@ def _difference(fresh_rows, posted) -> list[dict]:
             mine, theirs = posted[cell.name], cell.value
             if _same(mine, theirs):
                 continue
-            out.append({"indicator": row.indicator.name, "cell": cell.label, "mine": mine or "(blank)",
+            out.append({"name": cell.name, "indicator": row.indicator.name, "cell": cell.label, "mine": mine or "(blank)",
                         "theirs": theirs or "(blank)"})
     return out
 
@@ -301,10 +313,13 @@ def check_cell(request, code, org_code, period_code):
     initiative, access, organisation, period, submission = _context(request, code, org_code, period_code)
     if not access.can_edit(organisation.id):
         raise Forbidden("You may not edit this organisation's report.")
-    names = [k for k in request.POST if k.startswith("v:")]
-    if not names:
-        return HttpResponse('<span class="cell-msg"></span>')
-    name = names[0]
+    # htmx posts the whole form; the header names the cell that changed.
+    name = request.headers.get("HX-Trigger-Name") or ""
+    if not name.startswith("v:") or name not in request.POST:
+        names = [k for k in request.POST if k.startswith("v:")]
+        if len(names) != 1:
+            return HttpResponse('<span class="cell-msg"></span>')
+        name = names[0]
     raw = request.POST.get(name, "").strip()
     indicator_code = name.split(":", 2)[1]
     indicator = initiative.indicators.filter(code=indicator_code).first()

@@ -96,7 +96,7 @@ def test_bad_values_are_refused_with_a_message_next_to_the_cell_and_nothing_is_s
     assert response.status_code == 400
     html = response.content.decode()
     assert "140 is not a percentage" in html
-    assert f'value="140"' in html and 'value="8"' in html  # the input is kept
+    assert 'value="140"' in html and 'value="8"' in html  # the input is kept
     cell = html.split(f'name="{rate}"', 1)[1].split("</div>", 1)[0]
     assert "cell-msg error" in cell
     assert stored("org-a", "2024-02") == before
@@ -221,3 +221,11 @@ def test_posting_without_a_csrf_token_is_refused(data, client_for):
     response = client.post(GRID_A, {"version": "2", "action": "save", cell_name("enrolled", {}): "1"})
     assert response.status_code == 403
     assert stored("org-a", "2024-02") == {("enrolled", ""): 7.0}
+
+
+def test_inline_check_validates_the_cell_named_by_htmx_when_the_whole_form_is_posted(data, client_for):
+    enrolled, rate = cell_name("enrolled", {}), cell_name("satisfaction", {})
+    html = client_for("alice").post(
+        GRID_A + "check/", {enrolled: "7", rate: "140"}, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME=rate
+    ).content.decode()
+    assert "140 is not a percentage" in html
