@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,22 +131,35 @@ def _first_bad_byte(path: Path) -> tuple[int, int] | None:
     return None
 
 
+# What a damaged or truncated workbook raises while it is read (zlib, zip, XML parser, openpyxl).
+_BROKEN_WORKBOOK = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError, SyntaxError)
+
+
 def _open_xlsx(path: Path, name: str, size: int) -> Table:
     from openpyxl import load_workbook
 
+    fh = path.open("rb")  # a file object, so that a workbook is read whatever its name ends with
+
+    def close() -> None:
+        wb.close()
+        fh.close()
+
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(fh) as zf:
             bad = zf.testzip()
             if bad is not None:
                 raise FileProblem(f"{name}: the workbook is damaged ({bad} is corrupt)")
-        wb = load_workbook(path, read_only=True, data_only=False)
+        fh.seek(0)
+        wb = load_workbook(fh, read_only=True, data_only=False)
     except FileProblem:
+        fh.close()
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except _BROKEN_WORKBOOK as exc:
+        fh.close()
         raise FileProblem(f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated") from None
     sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
     if not sheets:
-        wb.close()
+        close()
         raise FileProblem(f"{name}: the workbook has no visible sheet")
     ws = sheets[0]
     it = ws.iter_rows(values_only=True)
@@ -153,13 +167,13 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
     try:
         header_row = next(it)
     except StopIteration:
-        wb.close()
+        close()
         raise FileProblem(f"{name}: sheet {ws.title!r} is empty") from None
     header = ["" if c is None else str(c) for c in header_row]
     while header and header[-1] == "":
         header.pop()
     if not header:
-        wb.close()
+        close()
         raise FileProblem(f"{name}: the first row of sheet {ws.title!r} must be a header", row=1)
 
     def rows() -> Iterator[tuple[int, list]]:
@@ -170,10 +184,10 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
                 if all(c == "" for c in cells):
                     continue
                 yield row_number, cells
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        except _BROKEN_WORKBOOK as exc:
             raise FileProblem(f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})") from None
         finally:
-            wb.close()
+            close()
 
     return Table(name, header, rows(), size, lambda: counter["rows"])
 
