@@ -26,7 +26,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
-    Measure, Workspace, all_passed, machine, median_measure, print_table, run_child,
+    Measure,
+    Workspace,
+    all_passed,
+    machine,
+    median_measure,
+    print_table,
+    run_child,
 )
 
 TARGET_RATE = 100_000
@@ -59,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                 report, peak = run_child(case, db, str(ws.csv), *flags)
                 if report["rows"] != args.rows:
                     raise SystemExit(f"{label}: handled {report['rows']:,} rows, expected {args.rows:,}")
-                m = Measure(label, report["rows"], report["seconds"], peak)
+                m = Measure(label, report["rows"], report["seconds"], peak, cpu=report.get("cpu"))
                 if target:
                     m.target = f">= {TARGET_RATE:,}/s, < {TARGET_MB} MB"
                     m.passed = m.rate >= TARGET_RATE and peak < TARGET_MB

@@ -35,6 +35,7 @@ class Measure:
     seconds: float
     peak_mb: float | None
     target: str = ""
+    cpu: float | None = None  # CPU seconds of the case, to tell a slow case from a busy machine
     passed: bool | None = None  # None: a baseline, no target
     note: str = ""
 
@@ -137,16 +138,16 @@ def machine() -> str:
 
 
 def print_table(title: str, measures: list[Measure], rows_label: str = "rows") -> None:
-    header = ["case", rows_label, "seconds", "rows/s", "peak MB", "target", "result"]
+    header = ["case", rows_label, "seconds", "rows/s", "cpu s", "peak MB", "target", "result"]
     lines = []
     for m in measures:
         result = "baseline" if m.passed is None else ("PASS" if m.passed else "FAIL")
         lines.append([
-            m.case, f"{m.rows:,}", f"{m.seconds:.3f}", f"{m.rate:,.0f}",
+            m.case, f"{m.rows:,}", f"{m.seconds:.3f}", f"{m.rate:,.0f}", "" if m.cpu is None else f"{m.cpu:.3f}",
             "" if m.peak_mb is None else f"{m.peak_mb:,.0f}", m.target or "-", result,
         ])
     widths = [max(len(str(r[i])) for r in [header, *lines]) for i in range(len(header))]
-    numeric = {1, 2, 3, 4}
+    numeric = {1, 2, 3, 4, 5}
     fmt = lambda r: "  ".join(  # noqa: E731
         str(c).rjust(widths[i]) if i in numeric else str(c).ljust(widths[i]) for i, c in enumerate(r)
     )

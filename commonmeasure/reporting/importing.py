@@ -30,6 +30,7 @@ REQUIRED = ("organisation", "indicator", "period", "value")
 CHUNK = 20_000
 MAX_ERRORS = 1000
 MAX_COMMENT = 2000
+VALUE_CACHE = 10_000  # distinct value texts remembered per indicator (counts repeat a lot)
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 WEB, FILE, API = "web", "file", "api"
 
@@ -217,31 +218,33 @@ def _check_header(header: list, ctx: _Context, result: ImportResult) -> dict[str
 def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportResult, user, progress) -> None:
     # The checks are those of the docstring at the top, in the same order for every row. To keep
     # a million rows fast, what a cell means is worked out once per distinct text and cached:
-    # codes, periods and category combinations repeat on almost every row. Cells that are not
-    # text (from XLSX) take the uncached path.
+    # codes, periods and category combinations repeat on almost every row. Only text cells are
+    # cached; other cells (numbers and dates from XLSX) never equal a text key, so they are
+    # always worked out afresh.
     i_org, i_ind, i_per, i_val = (columns[c] for c in REQUIRED)
     i_com = columns.get("comment")
     dim_cols = [(name, idx) for name, idx in columns.items() if name in ctx.categories]
     dim_cells = _cells_getter([idx for _, idx in dim_cols])
     width = len(table.header)
     seen: dict[int, int] = {}
-    submissions = _existing_submissions(ctx)
     pending: list[tuple] = []
     append = pending.append
     add = result.add_error
     user_id = getattr(user, "id", None)
     now_db = connection.ops.adapt_datetimefield_value(timezone.now())
-    writer = _Writer(ctx, submissions, result, user_id, now_db)
+    writer = _Writer(ctx, result, user_id, now_db)
+    slot_for = writer.slot
+    slots: dict[int, list] = {}
     org_cache: dict[str, tuple[int | None, str | None]] = {}
-    ind_cache: dict[str, Indicator | None] = {}
+    ind_cache: dict[str, tuple | None] = {}
     period_cache: dict[str, periods.Period | str] = {}
     dims_cache: dict[tuple, list] = {}
-    value_checks = {ind.id: _value_check(ind) for ind in ctx.indicators.values()}
-    rows_seen = 0
+    # Per indicator: (indicator, id, value check, {cell text: check result}).
+    checks = {ind.id: (ind, ind.id, _value_check(ind), {}) for ind in ctx.indicators.values()}
+    missing = object()
 
     for row_number, cells in table.rows:
-        rows_seen += 1
-        if progress is not None and rows_seen % 5000 == 0:
+        if progress is not None and row_number % 5000 == 0:
             progress(table.position())
         if len(cells) != width:
             if len(cells) < width and all(str(c).strip() == "" for c in cells):
@@ -253,7 +256,7 @@ def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportRes
                 continue
         ok = True
         raw = cells[i_org]
-        hit = org_cache.get(raw) if type(raw) is str else None
+        hit = org_cache.get(raw)
         if hit is None:
             hit = _organisation(ctx, raw)
             if type(raw) is str:
@@ -263,18 +266,21 @@ def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportRes
             add(row_number, "organisation", problem)
             ok = False
         raw = cells[i_ind]
-        if type(raw) is str and raw in ind_cache:
-            ind = ind_cache[raw]
-        else:
+        info = ind_cache.get(raw, missing)
+        if info is missing:
             ind = _indicator(ctx, raw)
+            info = None if ind is None else checks[ind.id]
             if type(raw) is str:
-                ind_cache[raw] = ind
-        if ind is None:
+                ind_cache[raw] = info
+        if info is None:
+            ind = ind_id = None
             ind_code = str(raw).strip()
             add(row_number, "indicator", f"unknown indicator {ind_code!r} in initiative {ctx.initiative.code}" if ind_code else "the indicator is empty")
             ok = False
+        else:
+            ind, ind_id, check, checked = info
         raw = cells[i_per]
-        period = period_cache.get(raw) if type(raw) is str else None
+        period = period_cache.get(raw)
         if period is None:
             period = _period(ctx, raw)
             if type(raw) is str:
@@ -283,19 +289,24 @@ def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportRes
             add(row_number, "period", period)
             ok = False
         texts = dim_cells(cells)
-        dims_key = (None if ind is None else ind.id, texts)
-        dims = dims_cache.get(dims_key) if all(type(t) is str for t in texts) else None
+        dims = dims_cache.get((ind_id, texts))
         if dims is None:
             dims = _dimensions(ctx, ind, dim_cols, texts)
             if all(type(t) is str for t in texts):
-                dims_cache[dims_key] = dims
+                dims_cache[(ind_id, texts)] = dims
         if dims[0]:
             for column, message in dims[0]:
                 add(row_number, column, message)
             ok = False
         value = None
         if ind is not None:
-            value, problem = value_checks[ind.id](cells[i_val])
+            raw = cells[i_val]
+            hit = checked.get(raw)
+            if hit is None:
+                hit = check(raw)
+                if type(raw) is str and len(checked) < VALUE_CACHE:
+                    checked[raw] = hit
+            value, problem = hit
             if problem:
                 add(row_number, "value", problem)
                 ok = False
@@ -310,7 +321,8 @@ def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportRes
         combo = dims[2]
         if combo is None:
             combo = dims[2] = ctx.combo_id(dims[1])
-        key = ((org_id << 24 | ind.id) << 32 | period.start) << 32 | combo
+        report = org_id << 32 | period.start
+        key = ((report << 24 | ind_id) << 32) | combo
         first = seen.get(key)
         if first is not None:
             add(row_number, None, f"duplicate of row {first}: same organisation, indicator, period and categories")
@@ -318,7 +330,10 @@ def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportRes
         seen[key] = row_number
         if result.errors:
             continue  # keep checking, but nothing will be written
-        append((row_number, org_id, period, ind.id, combo, value, comment))
+        slot = slots.get(report)
+        if slot is None:
+            slot = slots[report] = slot_for(org_id, period)
+        append((row_number, slot, ind_id, combo, value, comment))
         if len(pending) >= CHUNK:
             writer.flush(pending)
             pending = []
@@ -408,79 +423,94 @@ def _existing_submissions(ctx: _Context) -> dict[tuple[int, str], tuple[int, str
 
 
 class _Writer:
-    def __init__(self, ctx: _Context, submissions, result: ImportResult, user_id, now_db):
+    """Writes checked rows in chunks: creates the reports they need, then inserts or updates values.
+
+    Each (organisation, period) has a slot, [submission id, status, organisation id, period],
+    shared by its rows; a new report's id is filled in when the chunk is written.
+    """
+
+    ROWS_PER_INSERT = 100  # 800 parameters a statement, under every database's limit
+
+    def __init__(self, ctx: _Context, result: ImportResult, user_id, now_db):
         self.ctx = ctx
-        self.submissions = submissions
         self.result = result
         self.user_id = user_id
         self.now_db = now_db
-        self.loaded: set[int] = set()
+        self.stored = _existing_submissions(ctx)
+        self.new_slots: list[list] = []  # reports to create before the next write
+        self.unloaded: list[list] = []  # existing reports whose values are not read yet
         self.existing: dict[tuple[int, int, int], tuple[int, float, str]] = {}
         table = DataValue._meta.db_table
         qn = connection.ops.quote_name
-        self.insert_sql = (
-            f"INSERT INTO {qn(table)} (initiative_id, submission_id, indicator_id, disaggregation_id, "
-            "value, comment, updated_at, updated_by_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-        )
+        columns = "(initiative_id, submission_id, indicator_id, disaggregation_id, value, comment, updated_at, updated_by_id)"
+        one = "(%s, %s, %s, %s, %s, %s, %s, %s)"
+        self.insert_sql = f"INSERT INTO {qn(table)} {columns} VALUES {one}"
+        self.insert_many_sql = f"INSERT INTO {qn(table)} {columns} VALUES " + ", ".join([one] * self.ROWS_PER_INSERT)
         self.update_sql = f"UPDATE {qn(table)} SET value = %s, comment = %s, updated_at = %s, updated_by_id = %s WHERE id = %s"
 
-    def _create_submissions(self, wanted: dict[tuple[int, str], periods.Period]) -> None:
-        """Create the reports these rows need that do not exist yet, in one statement where possible."""
+    def slot(self, org_id: int, period: periods.Period) -> list:
+        hit = self.stored.get((org_id, period.code))
+        if hit is None:
+            slot = [None, Submission.DRAFT, org_id, period]
+            self.new_slots.append(slot)
+        else:
+            slot = [hit[0], hit[1], org_id, period]
+            self.unloaded.append(slot)
+        return slot
+
+    def _create_submissions(self) -> None:
+        """Create the reports the rows need that do not exist yet, in one statement where possible."""
         new = [
             Submission(
                 initiative=self.ctx.initiative, organisation_id=org_id, period=period.code,
                 period_start=period.start_date,
             )
-            for (org_id, _code), period in wanted.items()
+            for _sid, _status, org_id, period in self.new_slots
         ]
         if connection.features.can_return_rows_from_bulk_insert:
             Submission.objects.bulk_create(new, batch_size=500)
         else:
             for sub in new:
                 sub.save(force_insert=True)
-        for sub in new:
-            self.submissions[(sub.organisation_id, sub.period)] = (sub.id, sub.status)
-            self.loaded.add(sub.id)  # new: nothing stored yet
+        for slot, sub in zip(self.new_slots, new, strict=True):
+            slot[0], slot[1] = sub.id, sub.status
+        self.new_slots = []
 
-    def _load_existing(self, submission_ids: set[int]) -> None:
-        todo = [s for s in submission_ids if s not in self.loaded]
+    def _load_existing(self) -> None:
+        todo = sorted({slot[0] for slot in self.unloaded})
         for start in range(0, len(todo), 500):
             batch = todo[start : start + 500]
             for vid, sid, iid, did, value, comment in DataValue.objects.filter(submission_id__in=batch).values_list(
                 "id", "submission_id", "indicator_id", "disaggregation_id", "value", "comment"
             ):
                 self.existing[(sid, iid, did)] = (vid, value, comment)
-            self.loaded.update(batch)
+        self.unloaded = []
 
     def flush(self, rows: list[tuple]) -> None:
-        submissions = self.submissions
-        wanted: dict[tuple[int, str], periods.Period] = {}
-        for _row_number, org_id, period, *_rest in rows:
-            key = (org_id, period.code)
-            if key not in submissions:
-                wanted[key] = period
-        if wanted:
-            self._create_submissions(wanted)
-        self._load_existing({submissions[(r[1], r[2].code)][0] for r in rows})
-        inserts, updates = [], []
-        add_insert, add_update = inserts.append, updates.append
+        if self.new_slots:
+            self._create_submissions()
+        if self.unloaded:
+            self._load_existing()
+        inserts: list = []  # flat: eight values a row
+        updates: list[tuple] = []
+        add_insert = inserts.extend
         touched = self.result.submissions
         existing = self.existing
         initiative_id = self.ctx.initiative.id
         now_db, user_id = self.now_db, self.user_id
         editable = Submission.EDITABLE
         unchanged = 0
-        for row_number, org_id, period, ind_id, combo, value, comment in rows:
-            sid, status = submissions[(org_id, period.code)]
+        for row_number, slot, ind_id, combo, value, comment in rows:
+            sid = slot[0]
             old = existing.get((sid, ind_id, combo)) if existing else None
             if old is not None and old[1] == value and old[2] == comment:
                 unchanged += 1
                 touched.add(sid)
                 continue
-            if status not in editable:
+            if slot[1] not in editable:
                 self.result.add_error(
                     row_number, "value",
-                    f"the {period.code} report of {self.ctx.org_codes[org_id]} is {status}; "
+                    f"the {slot[3].code} report of {self.ctx.org_codes[slot[2]]} is {slot[1]}; "
                     "the backbone must return or reopen it before values change",
                 )
                 continue
@@ -488,16 +518,20 @@ class _Writer:
             if old is None:
                 add_insert((initiative_id, sid, ind_id, combo, value, comment, now_db, user_id))
             else:
-                add_update((value, comment, now_db, user_id, old[0]))
+                updates.append((value, comment, now_db, user_id, old[0]))
         self.result.unchanged += unchanged
         if self.result.errors:
             return
+        width = 8 * self.ROWS_PER_INSERT
+        whole = len(inserts) // width * width
         with connection.cursor() as cursor:
-            if inserts:
-                cursor.executemany(self.insert_sql, inserts)
+            if whole:
+                cursor.executemany(self.insert_many_sql, [inserts[i : i + width] for i in range(0, whole, width)])
+            if whole < len(inserts):
+                cursor.executemany(self.insert_sql, [inserts[i : i + 8] for i in range(whole, len(inserts), 8)])
             if updates:
                 cursor.executemany(self.update_sql, updates)
-        self.result.imported += len(inserts)
+        self.result.imported += len(inserts) // 8
         self.result.updated += len(updates)
 
 
