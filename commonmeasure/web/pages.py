@@ -27,7 +27,7 @@ from .presenters import (
     status_label,
 )
 
-DIMENSION_SERIES_LIMIT = 24  # periods shown when a dimension is charted over time
+DIMENSION_SERIES_LIMIT = 12  # periods shown when a dimension is charted over time
 
 
 def indicators_of(initiative):

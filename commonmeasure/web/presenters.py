@@ -146,7 +146,6 @@ def headlines(initiative: Initiative, indicators: list[Indicator], spark_points:
     ).values_list("period", "organisation_id"):
         approved.setdefault(period_code, set()).add(org_id)
     expected = max(reporting_organisation_count(initiative), 1)
-    parse = initiative.parse_period
     out = []
     for indicator in indicators:
         series = [row for row in query(initiative, indicator, "period") if row["value"] is not None]
@@ -161,11 +160,10 @@ def headlines(initiative: Initiative, indicators: list[Indicator], spark_points:
             common = sorted(approved.get(latest["key"], set()) & approved.get(previous_key, set()))
             compared = len(common)
             if common:
-                now = query(initiative, indicator, "period", within=parse(latest["key"]), organisation_ids=common)
-                before = query(initiative, indicator, "period", within=parse(previous_key), organisation_ids=common)
-                if now and before and now[0]["value"] is not None and before[0]["value"] is not None:
-                    change = now[0]["value"] - before[0]["value"]
-                    previous_value = before[0]["value"]
+                same = {r["key"]: r["value"] for r in query(initiative, indicator, "period", organisation_ids=common)}
+                now, before = same.get(latest["key"]), same.get(previous_key)
+                if now is not None and before is not None:
+                    change, previous_value = now - before, before
         reporting = len(approved.get(latest["key"], ())) if latest else 0
         out.append(Headline(indicator, latest, previous_key, change, previous_value, series[-spark_points:], reporting, compared))
     return out

@@ -99,3 +99,15 @@ def test_published_indicator_shows_approved_data_to_everyone(data, client_for, n
 
 def test_unknown_indicator_is_404(cast, client_for):
     assert client_for("alice").get("/i/alpha/indicators/nope/").status_code == 404
+
+
+def test_a_dimension_over_time_draws_at_most_the_latest_twelve_periods(cast, client_for, import_csv):
+    rows = [f"org-a,job_starts,2023-{m:02d},{m},female" for m in range(1, 13)]
+    rows += [f"org-a,job_starts,2024-{m:02d},{100 + m},female" for m in range(1, 3)]
+    text = "organisation,indicator,period,value,gender\n" + "\n".join(rows) + "\n"
+    assert import_csv(cast.alpha, text, approve=True, user=cast.backbone).errors == []
+    html = client_for("alice").get("/i/alpha/indicators/job_starts/?by=gender").content.decode()
+    drawn = [v["period"] for v in spec_from(html)["data"]["values"]]
+    assert drawn[0] == "2023-03" and drawn[-1] == "2024-02" and len(drawn) == 12
+    assert [row[0] for row in table_rows(html, "numbers")][0] == "2024-02"
+    assert "Showing the latest 12 periods" in html
