@@ -67,7 +67,7 @@ def generate(folder: Path, rows: int, seed: int, mix: str) -> tuple[Path, Path]:
       achievements over up to two years, in file order by date: attendance and basic skills
       repeat, the rest are once-only; about 1% of once-only achievements are entered twice;
       about a quarter of participants reach the cap per participant; the contract cap is
-      reached in the last months; 5% not validated, about 2% outside the contract dates.
+      reached in the last months; 5% not validated, about 8% outside the contract dates.
     adversarial: every row a random participant, metric and date, so most rows hit a rule
       (hundreds of thousands of adjustments).
     """

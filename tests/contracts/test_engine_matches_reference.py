@@ -74,7 +74,7 @@ def contracts_and_rows(draw):
     return contract, achievements, draw(st.sampled_from(["month", "quarter"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(contracts_and_rows())
 def test_fast_engine_gives_the_same_statement_as_the_row_by_row_rules(case):
     contract, achievements, by = case
@@ -83,7 +83,7 @@ def test_fast_engine_gives_the_same_statement_as_the_row_by_row_rules(case):
     assert fast == plain
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(contracts_and_rows())
 def test_total_is_gross_plus_adjustments_and_parts_add_up(case):
     contract, achievements, by = case
