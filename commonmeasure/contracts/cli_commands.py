@@ -314,7 +314,7 @@ def cmd_scenario(args) -> int:
                 (
                     f"{Decimal(r['success_rate']) * 100:.0f}%",
                     _money(r["total_paid"]),
-                    r["cost_per_outcome"] or "-",
+                    _money(r["cost_per_outcome"]) if r["cost_per_outcome"] else "-",
                     *extra,
                 )
             )

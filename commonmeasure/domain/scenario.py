@@ -65,7 +65,7 @@ class ScenarioResult:
             )
             out["investor"] = {
                 **{k: v for k, v in r.as_dict().items() if k not in ("investor", "first", "last")},
-                "loss": str(max(self.investment - s.total, Decimal(0))),
+                "loss": str(round_money(max(self.investment - s.total, Decimal(0)), places)),
                 "loss_borne_by": "investor" if s.total < self.investment else None,
             }
         return out
