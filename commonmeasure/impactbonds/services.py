@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.db import models, transaction
@@ -58,6 +59,7 @@ class ImportReport:
         }
 
 
+@cache
 def _char_limits(model) -> dict[str, int]:
     return {f.name: f.max_length for f in model._meta.get_fields()
             if isinstance(f, models.CharField) and f.max_length and not f.choices}
@@ -81,7 +83,7 @@ class _Importer:
             self.problem(f, row, column, message, text)
 
         for column, text in pairs:
-            if is_status_column(column) and text.strip():
+            if text and is_status_column(column) and text.strip():
                 try:
                     values.status(text)
                 except values.Uninterpretable as exc:
@@ -108,9 +110,10 @@ class _Importer:
             self.ids[spec.key] = {iid: v[0] for iid, v in stored.items()}
             return
         incoming: dict[str, tuple] = {}
+        at = f.header.index("ID")
         for row, cells in f.rows:
             pairs = [[h, c] for h, c in zip(f.header, cells, strict=True)]
-            iid = cells[f.header.index("ID")].strip()
+            iid = cells[at].strip()
             if not iid:
                 self.problem(f, row, "ID", "the row has no ID; skipped")
                 continue
@@ -252,15 +255,18 @@ def refresh_parties(project_ids) -> None:
     found: dict[tuple, str] = {}
     public = {"project_id__in": project_ids, "status": m.Status.PUBLIC}
     sources = [
-        (m.Investment, "organisation_id", lambda r: m.Role.INVESTOR, "projects_investments"),
-        (m.OutcomePaymentCommitment, "organisation_id", lambda r: m.Role.OUTCOME_PAYER, "projects_outcome_payment_commitments"),
-        (m.OutcomePayment, "payer_id", lambda r: m.Role.OUTCOME_PAYER, "projects_outcome_payments"),
-        (m.ServiceProvision, "organisation_id", lambda r: m.Role.SERVICE_PROVIDER, "projects_service_provisions"),
-        (m.IntermediaryService, "organisation_id", lambda r: _intermediary_role(r.role_category, r.role_description), "projects_intermediary_services"),
+        (m.Investment, "organisation_id", lambda *_: m.Role.INVESTOR, "projects_investments"),
+        (m.OutcomePaymentCommitment, "organisation_id", lambda *_: m.Role.OUTCOME_PAYER, "projects_outcome_payment_commitments"),
+        (m.OutcomePayment, "payer_id", lambda *_: m.Role.OUTCOME_PAYER, "projects_outcome_payments"),
+        (m.ServiceProvision, "organisation_id", lambda *_: m.Role.SERVICE_PROVIDER, "projects_service_provisions"),
+        (m.IntermediaryService, "organisation_id", _intermediary_role, "projects_intermediary_services"),
     ]
     for model, org_field, role_of, origin in sources:
-        for row in model.objects.filter(**public).exclude(**{f"{org_field}__isnull": True}).order_by("project_id", "position"):
-            found.setdefault((row.project_id, getattr(row, org_field), role_of(row)), origin)
+        extra = ("role_category", "role_description") if model is m.IntermediaryService else ()
+        rows = (model.objects.filter(**public).exclude(**{f"{org_field}__isnull": True})
+                .order_by("project_id", "position").values_list("project_id", org_field, *extra))
+        for project_id, org_id, *text in rows:
+            found.setdefault((project_id, org_id, role_of(*text)), origin)
     manual = set(m.ProjectParty.objects.filter(project_id__in=project_ids).values_list("project_id", "organisation_id", "role"))
     m.ProjectParty.objects.bulk_create(
         [m.ProjectParty(project_id=p, organisation_id=o, role=r, origin=origin)
