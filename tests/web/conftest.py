@@ -13,7 +13,7 @@ USERS = ("alice", "bob", "carol", "backbone", "outsider")
 EVERYONE = (*USERS, "anonymous")
 
 # Organisation A: approved 2024-01 (10) and a draft 2024-02 (7).
-# Organisation B: approved 2024-01 (5) and a draft 2024-02 (99).
+# Organisation B: approved 2024-01 (5) and a draft 2024-02 (987654, shown as 987,654).
 VALUES = """organisation,indicator,period,value,gender,age_band
 org-a,enrolled,2024-01,10,,
 org-b,enrolled,2024-01,5,,
@@ -25,7 +25,7 @@ org-b,satisfaction,2024-01,60,,
 """
 DRAFTS = """organisation,indicator,period,value
 org-a,enrolled,2024-02,7
-org-b,enrolled,2024-02,99
+org-b,enrolled,2024-02,987654
 """
 
 

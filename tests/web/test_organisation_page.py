@@ -16,7 +16,7 @@ def test_own_members_and_backbone_see_drafts(data, client_for, name):
     assert "GB-CHC-1000002" in html
     periods = [row[0] for row in table_rows(html, "submissions")]
     assert periods == ["2024-02", "2024-01"]
-    assert "99" in table_rows(html, "org-values")[0]
+    assert "987,654" in table_rows(html, "org-values")[0]
 
 
 def test_reporter_cannot_see_other_organisations_drafts(data, client_for):
@@ -24,7 +24,7 @@ def test_reporter_cannot_see_other_organisations_drafts(data, client_for):
     assert [row[0] for row in table_rows(html, "submissions")] == ["2024-01"]
     values = table_rows(html, "org-values")
     assert values[0] == ["People enrolled", "5"]
-    assert "99" not in html
+    assert "987,654" not in html
     assert "/report/" not in html  # no way into B's reports
 
 
@@ -38,7 +38,7 @@ def test_public_sees_only_approved_values_of_a_published_initiative(data, client
     publish(data.alpha)
     html = client_for(name).get(URL_B).content.decode()
     assert [row[0] for row in table_rows(html, "submissions")] == ["2024-01"]
-    assert "99" not in html
+    assert "987,654" not in html
 
 
 def test_organisation_outside_the_initiative_is_404(cast, client_for):
