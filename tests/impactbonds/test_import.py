@@ -210,3 +210,14 @@ def test_parties_get_their_roles_from_the_indigo_tables():
     assert {"investor", "outcome_payer", "service_provider"} <= roles
     inv = m.Investment.objects.exclude(organisation=None).first()
     assert m.ProjectParty.objects.filter(project=inv.project, organisation=inv.organisation, role="investor").exists()
+
+
+def test_superusers_can_browse_imported_projects_in_the_admin(client, django_user_model):
+    import_bundle(SAMPLE)
+    admin = django_user_model.objects.create_superuser("root", password="pw-123456789")
+    client.force_login(admin)
+    project = m.Project.objects.get(indigo_id="INDIGO-POJ-0184")
+    listing = client.get("/admin/impactbonds/project/?q=West+London")
+    assert listing.status_code == 200 and "INDIGO-POJ-0184" in listing.content.decode()
+    page = client.get(f"/admin/impactbonds/project/{project.pk}/change/")
+    assert page.status_code == 200 and "Westminster City Council" in page.content.decode()
