@@ -42,7 +42,7 @@ def home(request):
     initiatives = list(visible_initiatives(request.user))
     roles: dict[int, list[str]] = {}
     if request.user.is_authenticated:
-        for membership in Membership.objects.filter(user=request.user).select_related("organisation"):
+        for membership in Membership.objects.filter(user=request.user).select_related("organisation").order_by("role", "organisation__name"):
             text = membership.get_role_display()
             if membership.organisation_id:
                 text += f", {membership.organisation.name}"
