@@ -8,7 +8,9 @@ a process of its own and on its own fresh copy of the database:
 
     csv.reader only        baseline: reading and splitting the file, nothing else
     bare executemany       baseline: the same rows, already resolved to ids in memory, inserted
-                           by one sqlite3 executemany into the same table in one transaction
+                           by one sqlite3 executemany into the same table in one transaction,
+                           with the import's connection settings (and, with --default-cache,
+                           once more with SQLite's default page cache)
     import_table dry run   the real import with every check, rolled back at the end
     import_table           the real import, what `commonmeasure import values` runs: every
                            check, then written in chunks inside one transaction and committed
@@ -45,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--months", type=int, default=48, help="months of data (default 48)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each case; the median is shown")
     parser.add_argument("--keep", type=Path, help="make the scratch folder here and keep it")
+    parser.add_argument(
+        "--default-cache", action="store_true",
+        help="also time the bare executemany with SQLite's default 2 MB page cache (slow at 1,000,000)",
+    )
     args = parser.parse_args(argv)
 
     print(f"machine: {machine()}")
@@ -54,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         cases = [
             ("csv.reader only (baseline)", "csv", [], None),
             ("bare executemany (baseline)", "bare", [], None),
+            *([("bare executemany, default cache", "bare", ["--default-cache"], None)] if args.default_cache else []),
             ("import_table, dry run", "import", ["--dry-run"], None),
             ("import_table (import values)", "import", [], "target"),
         ]

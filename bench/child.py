@@ -2,7 +2,7 @@
 
     child.py setup DEFINITION            migrate a fresh database and load the initiative
     child.py csv FILE                    baseline: read the CSV with csv.reader, nothing else
-    child.py bare FILE                   baseline: one bare executemany of the same rows
+    child.py bare FILE [--default-cache] baseline: one bare executemany of the same rows
     child.py import FILE [--dry-run] [--approve]   the real import (import_table)
     child.py query INDICATOR BY PERIOD_TYPE REPEATS   selectors.query, REPEATS times
     child.py sql NAME REPEATS            baseline: a plain SQL GROUP BY (see SQL below)
@@ -51,8 +51,18 @@ def read_csv(path: str) -> dict:
     return {"rows": n, "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}
 
 
-def bare(path: str) -> dict:
-    """Turn the CSV into table rows with plain dict look-ups (untimed), then time one executemany."""
+def bare(path: str, *flags: str) -> dict:
+    """Turn the CSV into table rows with plain dict look-ups (untimed), then time one executemany.
+
+    The connection has the same settings as the import's (bulk_write_settings), unless
+    --default-cache asks for SQLite's default page cache.
+    """
+    from contextlib import nullcontext
+
+    from commonmeasure.reporting.importing import bulk_write_settings
+
+    settings = nullcontext() if "--default-cache" in flags else bulk_write_settings()
+
     initiative = Initiative.objects.get(code=INITIATIVE)
     orgs = dict(initiative.participations.values_list("organisation__code", "organisation_id"))
     inds = dict(initiative.indicators.values_list("code", "id"))
@@ -84,7 +94,7 @@ def bare(path: str) -> dict:
     )
     connection.ensure_connection()
     start, cpu = time.perf_counter(), time.process_time()
-    with transaction.atomic():
+    with transaction.atomic(), settings:
         cursor = connection.connection.cursor()  # the sqlite3 cursor itself, no Django wrapper
         cursor.executemany(sql, rows)
         cursor.close()

@@ -6,6 +6,7 @@ organisation reported at a finer disaggregation than the query asks for.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -62,7 +63,7 @@ def fetch_rows(
     v = connection.ops.quote_name(DataValue._meta.db_table)
     s = connection.ops.quote_name(Submission._meta.db_table)
     status_sql = ", ".join(["%s"] * len(statuses))
-    where = [f"v.indicator_id = %s", f"s.status IN ({status_sql})", "s.initiative_id = %s"]
+    where = ["v.indicator_id = %s", f"s.status IN ({status_sql})", "s.initiative_id = %s"]
     params: list = [indicator.id, *statuses, initiative.id]
     if organisation_ids is not None:
         if not organisation_ids:
@@ -149,25 +150,194 @@ def query(
     return [{"key": k, "value": _clean(v)} for k, v in sorted(result.items(), key=lambda kv: str(kv[0]))]
 
 
+def _levels(initiative: Initiative, dimension: str | None) -> tuple[dict[int, str | None], dict[int, tuple[str, str | None]]]:
+    """({id: key} of combinations at exactly the requested level, {id: (dims, key)} of finer ones).
+
+    The key is the combination's category of ``dimension``, or None for a query of totals.
+    """
+    exact: dict[int, str | None] = {}
+    finer: dict[int, tuple[str, str | None]] = {}
+    for cid, dims, cats in Disaggregation.objects.filter(initiative=initiative).values_list("id", "dims", "categories"):
+        dim_set = set(dims.split(",")) if dims else set()
+        if dimension is None:
+            if dim_set:
+                finer[cid] = (",".join(sorted(cats)), None)
+            else:
+                exact[cid] = None
+        elif dimension in dim_set:
+            if dim_set == {dimension}:
+                exact[cid] = cats[dimension]
+            else:
+                finer[cid] = (",".join(sorted(cats)), cats.get(dimension))
+    return exact, finer
+
+
 def _observations(initiative, indicator, by, period_type, dimension, within, statuses, organisation_ids):
-    rows = fetch_rows(
-        initiative, indicator, dimension, statuses=statuses, organisation_ids=organisation_ids, within=within
-    )
+    """Observations for aggregation.aggregate: (organisation, time bucket, key, order, value).
+
+    Reads the same values as fetch_rows, but lets the database group them, so that no Python
+    object is made per stored value:
+
+    - values at the requested level are summed and counted per organisation, time bucket and
+      key when the indicator's time rule is a sum or a mean; aggregate() then combines one
+      (already combined) value per bucket, which it passes through unchanged. For the "last"
+      rule, or when the buckets are the reporting periods themselves, one value per period.
+    - finer values standing in for a missing total are grouped per organisation, period,
+      combination of dimensions and key (sum, count, min and max), and the combination with
+      the fewest dimensions is combined by the cross-organisation rule, as in fetch_rows.
+    """
+    if organisation_ids is not None and not organisation_ids:
+        return []
+    exact, finer = _levels(initiative, dimension)
+    if indicator.aggregation == aggregation.WEIGHTED_MEAN:
+        finer = {}  # finer values never stand in for a weighted mean
+    if not exact and not finer:
+        return []
+    v = connection.ops.quote_name(DataValue._meta.db_table)
+    s = connection.ops.quote_name(Submission._meta.db_table)
+    where = [
+        "v.indicator_id = %s",
+        f"s.status IN ({', '.join(['%s'] * len(statuses))})",
+        "s.initiative_id = %s",
+    ]
+    params: list = [indicator.id, *statuses, initiative.id]
+    if organisation_ids is not None:
+        where.append(f"s.organisation_id IN ({', '.join(['%s'] * len(organisation_ids))})")
+        params.extend(organisation_ids)
+    if within is not None:
+        where.append("s.period_start >= %s AND s.period_start < %s")
+        params.extend([within.start_date, within.end_date])
     fy = initiative.fy_first_month
+    parse = initiative.parse_period
+    by_period = by == BY_PERIOD
+    time_rule = indicator.time_aggregation
+    per_period = time_rule not in (aggregation.SUM, aggregation.MEAN) or (
+        by_period and period_type == initiative.period_type
+    )
+    bucket_of: dict[str, str] = {}
+
+    def bucket(code: str) -> str:
+        hit = bucket_of.get(code)
+        if hit is None:
+            hit = bucket_of[code] = periods.containing(parse(code), period_type, fy).code
+        return hit
+
+    # Values at the requested level, grouped in the database.
+    exact_rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        if exact:
+            select, group, joins, extra = ["s.organisation_id"], ["1"], "", []
+            if per_period or not by_period:
+                if per_period:
+                    select.append("s.period")
+                    group.append(str(len(select)))
+            else:
+                # Each reported period's bucket, as a small table the database joins to.
+                cursor.execute(
+                    f"SELECT DISTINCT period FROM {s} WHERE initiative_id = %s AND status IN ({', '.join(['%s'] * len(statuses))})",
+                    [initiative.id, *statuses],
+                )
+                codes = [code for (code,) in cursor.fetchall()]
+                if not codes:
+                    return []
+                mapping = ", ".join(["(%s, %s)"] * len(codes))
+                joins = f" JOIN (VALUES {mapping}) b ON b.column1 = s.period"
+                extra = [x for code in codes for x in (code, bucket(code))]
+                select.append("b.column2")
+                group.append(str(len(select)))
+            if dimension:
+                select.append("v.disaggregation_id")
+                group.append(str(len(select)))
+            ids = list(exact)
+            sql = (
+                f"SELECT {', '.join(select)}, SUM(v.value), COUNT(*) FROM {v} v JOIN {s} s ON s.id = v.submission_id{joins}"
+                f" WHERE {' AND '.join(where)} AND v.disaggregation_id IN ({', '.join(['%s'] * len(ids))})"
+                f" GROUP BY {', '.join(group)}"
+            )
+            cursor.execute(sql, extra + params + ids)
+            exact_rows = cursor.fetchall()
+        finer_rows: list[tuple] = []
+        if finer:
+            ids = list(finer)
+            dims_case = "CASE v.disaggregation_id " + " ".join(["WHEN %s THEN %s"] * len(ids)) + " END"
+            case_params = [x for cid in ids for x in (cid, finer[cid][0])]
+            select, group = f"s.organisation_id, s.period, {dims_case}", "1, 2, 3"
+            if dimension:
+                select += ", CASE v.disaggregation_id " + " ".join(["WHEN %s THEN %s"] * len(ids)) + " END"
+                case_params += [x for cid in ids for x in (cid, finer[cid][1])]
+                group += ", 4"
+            sql = (
+                f"SELECT {select}, SUM(v.value), COUNT(*), MIN(v.value), MAX(v.value)"
+                f" FROM {v} v JOIN {s} s ON s.id = v.submission_id"
+                f" WHERE {' AND '.join(where)} AND v.disaggregation_id IN ({', '.join(['%s'] * len(ids))})"
+            )
+            sql_params = case_params + params + ids
+            if exact:
+                sql += (
+                    f" AND v.submission_id NOT IN (SELECT e.submission_id FROM {v} e WHERE e.indicator_id = %s"
+                    f" AND e.disaggregation_id IN ({', '.join(['%s'] * len(exact))}))"
+                )
+                sql_params += [indicator.id, *exact]
+            cursor.execute(f"{sql} GROUP BY {group}", sql_params)
+            finer_rows = cursor.fetchall() if dimension else [(*r[:3], None, *r[3:]) for r in cursor.fetchall()]
+
+    # Finer values: per organisation, period and key, the combination with the fewest dimensions.
+    standing_in: dict[tuple, tuple] = {}
+    for org_id, code, dims, key, total, count, low, high in finer_rows:
+        if key is None and dimension:
+            continue
+        rank = (dims.count(","), dims)
+        best = standing_in.get((org_id, code, key))
+        if best is None or rank < best[0]:
+            standing_in[(org_id, code, key)] = (rank, total, count, low, high)
+    rule = indicator.aggregation
+    derived = []
+    for (org_id, code, key), (_rank, total, count, low, high) in standing_in.items():
+        if rule == aggregation.SUM:
+            value = total
+        elif rule == aggregation.MEAN:
+            value = total / count
+        elif rule == aggregation.MIN:
+            value = low
+        else:
+            value = high
+        derived.append((org_id, code, key, value))
+
+    def out_key(org_id, time_bucket, key):
+        if by_period:
+            return time_bucket
+        return org_id if by == BY_ORGANISATION else key
+
     out = []
-    if by == BY_PERIOD:
-        cache: dict[periods.Period, str] = {}
-        for r in rows:
-            code = cache.get(r.period)
-            if code is None:
-                code = cache[r.period] = periods.containing(r.period, period_type, fy).code
-            out.append((r.organisation_id, code, code, r.period.start, r.value))
-    elif by == BY_ORGANISATION:
-        for r in rows:
-            out.append((r.organisation_id, None, r.organisation_id, r.period.start, r.value))
-    else:
-        for r in rows:
-            out.append((r.organisation_id, None, r.key, r.period.start, r.value))
+    if per_period:
+        for row in exact_rows:
+            org_id, code = row[0], row[1]
+            key = exact[row[2]] if dimension else None
+            derived.append((org_id, code, key, row[-2]))  # one value per period: SUM of one
+        for org_id, code, key, value in derived:
+            p = parse(code)
+            tb = bucket(code) if by_period else None
+            out.append((org_id, tb, out_key(org_id, tb, key), p.start, value))
+        return out
+    # Sums and counts per organisation, bucket and key, then one observation each.
+    acc: dict[tuple, list] = {}
+    for row in exact_rows:
+        org_id = row[0]
+        tb = row[1] if by_period else None
+        key = exact[row[-3]] if dimension else None
+        acc.setdefault((org_id, tb, key), [[], 0])
+        entry = acc[(org_id, tb, key)]
+        entry[0].append(row[-2])
+        entry[1] += row[-1]
+    for org_id, code, key, value in derived:
+        tb = bucket(code) if by_period else None
+        entry = acc.setdefault((org_id, tb, key), [[], 0])
+        entry[0].append(value)
+        entry[1] += 1
+    mean = time_rule == aggregation.MEAN
+    for (org_id, tb, key), (sums, count) in acc.items():
+        total = math.fsum(sums)
+        out.append((org_id, tb, out_key(org_id, tb, key), 0, total / count if mean else total))
     return out
 
 
