@@ -193,10 +193,13 @@ def _set_statuses(initiative: Initiative, end: periods.Period, rng: random.Rando
                 sub.review_comment = "Job starts look high against enrolments; please check the gender split."
         else:
             sub.status = Submission.APPROVED
+        now = timezone.now()
+        if sub.submitted_at is not None and sub.submitted_at > now:
+            sub.submitted_at = now - timedelta(hours=rng.randint(1, 48))  # late, and still outstanding
         if sub.status == Submission.DRAFT:
             sub.submitted_at = None
         if sub.status == Submission.APPROVED:
-            sub.reviewed_at = (sub.submitted_at or due) + timedelta(days=rng.randint(1, 6))
+            sub.reviewed_at = min((sub.submitted_at or due) + timedelta(days=rng.randint(1, 6)), now)
     Submission.objects.bulk_update(subs, ["status", "submitted_at", "reviewed_at", "review_comment"], batch_size=500)
 
 
