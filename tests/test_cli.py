@@ -12,10 +12,18 @@ import pytest
 
 
 def run(*args: str, env: dict[str, str], cwd) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "CM_VAR_DIR")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "CM_VAR_DIR")
+    }
     return subprocess.run(
         [sys.executable, "-m", "commonmeasure.cli", *args],
-        env={**clean, **env}, cwd=cwd, capture_output=True, text=True, timeout=120,
+        env={**clean, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -27,7 +35,9 @@ def test_setup_creates_the_sqlite_database_that_database_url_names(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Database ready: sqlite {db}"
     with sqlite3.connect(db) as conn:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         applied = conn.execute("SELECT count(*) FROM django_migrations").fetchone()[0]
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {"initiatives_initiative", "reporting_datavalue", "auth_user"} <= tables
@@ -47,7 +57,10 @@ def test_without_database_url_setup_uses_sqlite_in_the_var_folder(tmp_path):
 def test_an_unsupported_database_url_is_one_clear_line(tmp_path):
     done = run("setup", env={"DEBUG": "1", "DATABASE_URL": "mysql://cm@127.0.0.1/cm"}, cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr.strip() == "commonmeasure: DATABASE_URL names an unsupported database: 'mysql://cm@127.0.0.1/cm'"
+    assert (
+        done.stderr.strip()
+        == "commonmeasure: DATABASE_URL names an unsupported database: 'mysql://cm@127.0.0.1/cm'"
+    )
 
 
 def test_a_missing_secret_key_is_one_clear_line(tmp_path):
@@ -57,13 +70,16 @@ def test_a_missing_secret_key_is_one_clear_line(tmp_path):
 
 
 def test_a_database_that_cannot_be_reached_is_one_clear_line(tmp_path):
-    done = run("setup", env={"DEBUG": "1", "DATABASE_URL": "postgresql://cm@127.0.0.1:1/cm"}, cwd=tmp_path)
+    done = run(
+        "setup", env={"DEBUG": "1", "DATABASE_URL": "postgresql://cm@127.0.0.1:1/cm"}, cwd=tmp_path
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("commonmeasure: ") and "Traceback" not in done.stderr
 
 
 @pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="needs DATABASE_URL naming a PostgreSQL server"
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs DATABASE_URL naming a PostgreSQL server",
 )
 def test_setup_creates_a_postgresql_database_that_database_url_names(tmp_path):
     import dj_database_url
@@ -71,7 +87,12 @@ def test_setup_creates_a_postgresql_database_that_database_url_names(tmp_path):
 
     config = dj_database_url.parse(os.environ["DATABASE_URL"])
     name = f"cm_setup_{uuid.uuid4().hex[:8]}"
-    server = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"], "password": config["PASSWORD"] or None}
+    server = {
+        "host": config["HOST"],
+        "port": config["PORT"] or 5432,
+        "user": config["USER"],
+        "password": config["PASSWORD"] or None,
+    }
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -80,7 +101,10 @@ def test_setup_creates_a_postgresql_database_that_database_url_names(tmp_path):
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == f"Database ready: postgresql {name}"
         with psycopg.connect(dbname=name, **server) as conn:
-            tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+            tables = {
+                r[0]
+                for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            }
         assert {"initiatives_initiative", "reporting_datavalue", "auth_user"} <= tables
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:

@@ -98,7 +98,11 @@ def test_a_weighted_mean_indicator_without_a_weight_indicator_is_an_error():
 
 
 def test_each_output_key_is_aggregated_separately():
-    obs = [("A", None, "female", 1, 3.0), ("B", None, "female", 1, 4.0), ("A", None, "male", 1, 5.0)]
+    obs = [
+        ("A", None, "female", 1, 3.0),
+        ("B", None, "female", 1, 4.0),
+        ("A", None, "male", 1, 5.0),
+    ]
     assert aggregate(obs, "sum", "max") == {"female": 4.0, "male": 5.0}
 
 
@@ -108,7 +112,9 @@ values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinit
 positive = st.floats(min_value=0.001, max_value=1e6, allow_nan=False, allow_infinity=False)
 # A grid of values: units (organisations) x periods.
 grids = st.integers(1, 6).flatmap(
-    lambda n_units: st.lists(st.lists(values, min_size=1, max_size=6), min_size=n_units, max_size=n_units)
+    lambda n_units: st.lists(
+        st.lists(values, min_size=1, max_size=6), min_size=n_units, max_size=n_units
+    )
 )
 
 
@@ -119,7 +125,8 @@ def observations(grid, bucket="all"):
 @given(grids)
 def test_sum_over_time_then_across_equals_across_then_over_time(grid):
     across_first = [
-        combine_across([row[t] for row in grid if t < len(row)], "sum") for t in range(max(map(len, grid)))
+        combine_across([row[t] for row in grid if t < len(row)], "sum")
+        for t in range(max(map(len, grid)))
     ]
     expected = combine_over_time(across_first, "sum")
     result = aggregate(observations(grid), "sum", "sum")["all"]
@@ -134,7 +141,12 @@ def test_min_mean_and_max_are_ordered(xs):
 
 @given(st.lists(values, min_size=1, max_size=20), positive)
 def test_a_weighted_mean_with_equal_weights_is_the_mean(xs, w):
-    assert math.isclose(combine_across(xs, "weighted_mean", [w] * len(xs)), combine_across(xs, "mean"), rel_tol=1e-9, abs_tol=1e-6)
+    assert math.isclose(
+        combine_across(xs, "weighted_mean", [w] * len(xs)),
+        combine_across(xs, "mean"),
+        rel_tol=1e-9,
+        abs_tol=1e-6,
+    )
 
 
 @given(st.lists(st.tuples(values, positive), min_size=1, max_size=20))
@@ -149,7 +161,9 @@ def test_rules_across_organisations_do_not_depend_on_their_order(xs, rnd):
     shuffled = list(xs)
     rnd.shuffle(shuffled)
     for rule in ("sum", "mean", "min", "max"):
-        assert math.isclose(combine_across(xs, rule), combine_across(shuffled, rule), rel_tol=1e-12, abs_tol=1e-9)
+        assert math.isclose(
+            combine_across(xs, rule), combine_across(shuffled, rule), rel_tol=1e-12, abs_tol=1e-9
+        )
 
 
 @given(st.lists(values, min_size=1, max_size=12))
@@ -162,5 +176,8 @@ def test_one_value_per_bucket_is_kept_as_it_is(xs):
 @given(grids)
 def test_last_then_sum_adds_each_units_final_value(grid):
     assert math.isclose(
-        aggregate(observations(grid), "last", "sum")["all"], math.fsum(row[-1] for row in grid), rel_tol=1e-12, abs_tol=1e-9
+        aggregate(observations(grid), "last", "sum")["all"],
+        math.fsum(row[-1] for row in grid),
+        rel_tol=1e-12,
+        abs_tol=1e-9,
     )

@@ -19,7 +19,12 @@ def months_of(p: periods.Period) -> list[str]:
 
 def test_a_month_code_is_that_month():
     p = periods.parse("2024-03")
-    assert (p.type, p.code, p.start_date, p.end_date) == ("month", "2024-03", date(2024, 3, 1), date(2024, 4, 1))
+    assert (p.type, p.code, p.start_date, p.end_date) == (
+        "month",
+        "2024-03",
+        date(2024, 3, 1),
+        date(2024, 4, 1),
+    )
 
 
 def test_a_quarter_code_is_three_calendar_months():
@@ -85,7 +90,9 @@ def test_without_a_type_a_code_whose_second_part_is_the_next_year_is_a_financial
         ("24", None, "not a period code"),
     ],
 )
-def test_a_bad_period_code_is_refused_with_a_message_saying_what_was_expected(code, period_type, message):
+def test_a_bad_period_code_is_refused_with_a_message_saying_what_was_expected(
+    code, period_type, message
+):
     with pytest.raises(PeriodError, match=message.replace("(", r"\(").replace(")", r"\)")):
         periods.parse(code, period_type)
 
@@ -122,7 +129,9 @@ def test_a_quarter_belongs_to_the_financial_year_containing_its_first_month():
 
 
 def test_periods_between_lists_every_period_inclusive():
-    codes = [p.code for p in periods.periods_between(periods.month(2023, 11), periods.month(2024, 2))]
+    codes = [
+        p.code for p in periods.periods_between(periods.month(2023, 11), periods.month(2024, 2))
+    ]
     assert codes == ["2023-11", "2023-12", "2024-01", "2024-02"]
     fys = periods.periods_between(periods.financial_year(2022, 4), periods.financial_year(2024, 4))
     assert [p.code for p in fys] == ["2022-23", "2023-24", "2024-25"]
@@ -135,7 +144,9 @@ def test_the_current_period_contains_today():
 
 # -- properties --------------------------------------------------------------------------------
 
-month_indexes = st.integers(min_value=periods.month_index(1000, 1), max_value=periods.month_index(9998, 12))
+month_indexes = st.integers(
+    min_value=periods.month_index(1000, 1), max_value=periods.month_index(9998, 12)
+)
 first_months = st.integers(min_value=1, max_value=12)
 
 
@@ -175,10 +186,17 @@ def test_a_financial_year_is_twelve_months_starting_in_the_first_month(m, fy):
     assert p.start <= m < p.end
 
 
-@given(month_indexes, st.integers(min_value=0, max_value=40), st.sampled_from(periods.PERIOD_TYPES), first_months)
+@given(
+    month_indexes,
+    st.integers(min_value=0, max_value=40),
+    st.sampled_from(periods.PERIOD_TYPES),
+    first_months,
+)
 def test_consecutive_periods_leave_no_gaps_and_do_not_overlap(m, count, period_type, fy):
     first = periods.containing(periods.month(*periods.index_to_year_month(m)), period_type, fy)
-    later_month = periods.month(*periods.index_to_year_month(first.start + count * len(first.months)))
+    later_month = periods.month(
+        *periods.index_to_year_month(first.start + count * len(first.months))
+    )
     last = periods.containing(later_month, period_type, fy)
     span = periods.periods_between(first, last)
     assert len(span) == count + 1

@@ -26,7 +26,9 @@ MODELS = (Initiative, Organisation, Participation, Dimension, Category, Indicato
 def snapshot() -> dict:
     """Every row the loader writes, with the initiative's last-change time."""
     out = {m.__name__: sorted(map(repr, m.objects.values())) for m in MODELS}
-    out["links"] = sorted(Indicator.dimensions.through.objects.values_list("indicator_id", "dimension_id"))
+    out["links"] = sorted(
+        Indicator.dimensions.through.objects.values_list("indicator_id", "dimension_id")
+    )
     return out
 
 
@@ -41,19 +43,33 @@ def test_loading_a_yaml_file_creates_the_initiative(db, cli):
     # 1 initiative, 2 dimensions, 4 categories, 2 organisations, 2 participations, 6 indicators
     assert out.startswith("Initiative alpha: 17 created, 0 updated.")
     alpha = Initiative.objects.get(code="alpha")
-    assert (alpha.name, alpha.reporting_frequency, alpha.fy_first_month) == ("Alpha Partnership", "monthly", 4)
+    assert (alpha.name, alpha.reporting_frequency, alpha.fy_first_month) == (
+        "Alpha Partnership",
+        "monthly",
+        4,
+    )
     assert alpha.goals == [{"code": "G1", "name": "People find work", "description": ""}]
     assert list(alpha.indicators.values_list("code", flat=True)) == [
-        "enrolled", "job_starts", "caseload", "start_rate", "satisfaction", "wage",
+        "enrolled",
+        "job_starts",
+        "caseload",
+        "start_rate",
+        "satisfaction",
+        "wage",
     ]
     enrolled = alpha.indicators.get(code="enrolled")
     assert sorted(enrolled.dimensions.values_list("code", flat=True)) == ["age_band", "gender"]
     rate = alpha.indicators.get(code="start_rate")
     assert (rate.value_type, rate.aggregation, rate.time_aggregation, rate.weight_indicator) == (
-        "percentage", "weighted_mean", "mean", enrolled,
+        "percentage",
+        "weighted_mean",
+        "mean",
+        enrolled,
     )
     assert Organisation.objects.get(code="org-a").identifiers == ["GB-CHC-1000001"]
-    assert list(Category.objects.filter(dimension__code="age_band").values_list("code", flat=True)) == ["16-24", "25+"]
+    assert list(
+        Category.objects.filter(dimension__code="age_band").values_list("code", flat=True)
+    ) == ["16-24", "25+"]
 
 
 def test_loading_a_json_file_creates_the_initiative(db, cli, tmp_path):
@@ -63,7 +79,12 @@ def test_loading_a_json_file_creates_the_initiative(db, cli, tmp_path):
     assert code == 0
     assert summary == {
         "initiative": "beta",
-        "created": ["initiative beta", "organisation org-c", "participation org-c", "indicator enrolled"],
+        "created": [
+            "initiative beta",
+            "organisation org-c",
+            "participation org-c",
+            "indicator enrolled",
+        ],
         "updated": [],
     }
     assert Initiative.objects.get(code="beta").period_type == "quarter"
@@ -99,7 +120,10 @@ def test_a_dump_to_standard_output_is_the_definition(db, cli):
     original = yaml.safe_load((FIXTURES / "alpha.yaml").read_text())
     assert data["code"] == "alpha" and data["fy_first_month"] == 4
     assert [i["code"] for i in data["indicators"]] == [i["code"] for i in original["indicators"]]
-    assert next(i for i in data["indicators"] if i["code"] == "start_rate")["weight_indicator"] == "enrolled"
+    assert (
+        next(i for i in data["indicators"] if i["code"] == "start_rate")["weight_indicator"]
+        == "enrolled"
+    )
 
 
 def test_a_dump_loads_into_an_empty_database_as_the_same_initiative(db, cli, tmp_path):
@@ -155,22 +179,67 @@ def bad_alpha(tmp_path, change) -> Path:
 
 
 BAD = {
-    "unknown value type": (lambda d: d["indicators"][2].update(value_type="ratio"), "indicators.2.value_type: Input should be"),
-    "unknown aggregation": (lambda d: d["indicators"][0].update(aggregation="median"), "indicators.0.aggregation: Input should be"),
-    "unknown time rule": (lambda d: d["indicators"][0].update(time_aggregation="first"), "indicators.0.time_aggregation"),
+    "unknown value type": (
+        lambda d: d["indicators"][2].update(value_type="ratio"),
+        "indicators.2.value_type: Input should be",
+    ),
+    "unknown aggregation": (
+        lambda d: d["indicators"][0].update(aggregation="median"),
+        "indicators.0.aggregation: Input should be",
+    ),
+    "unknown time rule": (
+        lambda d: d["indicators"][0].update(time_aggregation="first"),
+        "indicators.0.time_aggregation",
+    ),
     "missing name": (lambda d: d["indicators"][1].pop("name"), "indicators.1.name: Field required"),
-    "unknown field": (lambda d: d["indicators"][0].update(colour="red"), "indicators.0.colour: Extra inputs are not permitted"),
-    "bad code": (lambda d: d["organisations"][0].update(code="org a"), "organisations.0.code: String should match pattern"),
-    "bad org-id": (lambda d: d["organisations"][1].update(identifiers=["1000002"]), "organisations.1.identifiers: '1000002' is not an org-id identifier"),
-    "first month 13": (lambda d: d.update(fy_first_month=13), "fy_first_month: Input should be less than or equal to 12"),
-    "unknown frequency": (lambda d: d.update(reporting_frequency="weekly"), "reporting_frequency: Input should be"),
-    "undefined dimension": (lambda d: d["indicators"][1].update(dimensions=["area"]), "indicators.1 (job_starts): dimension 'area' is not defined"),
-    "undefined weight": (lambda d: d["indicators"][3].update(weight_indicator="people"), "indicators.3 (start_rate): weight_indicator 'people' is not an indicator"),
-    "weighted mean with no weight": (lambda d: d["indicators"][3].pop("weight_indicator"), "indicators.3: a weighted_mean indicator needs weight_indicator"),
-    "duplicate indicator": (lambda d: d["indicators"].append(dict(d["indicators"][0])), "indicator code 'enrolled' appears twice"),
-    "duplicate category": (lambda d: d["dimensions"][0]["categories"].append({"code": "male", "name": "Men"}), "dimensions.0: category code 'male' appears twice"),
-    "reserved dimension code": (lambda d: d["dimensions"][0].update(code="value"), "dimensions.0.code: 'value' is a reserved column name"),
-    "min above max": (lambda d: d["indicators"][4].update(min=10, max=5), "indicators.4: min is greater than max"),
+    "unknown field": (
+        lambda d: d["indicators"][0].update(colour="red"),
+        "indicators.0.colour: Extra inputs are not permitted",
+    ),
+    "bad code": (
+        lambda d: d["organisations"][0].update(code="org a"),
+        "organisations.0.code: String should match pattern",
+    ),
+    "bad org-id": (
+        lambda d: d["organisations"][1].update(identifiers=["1000002"]),
+        "organisations.1.identifiers: '1000002' is not an org-id identifier",
+    ),
+    "first month 13": (
+        lambda d: d.update(fy_first_month=13),
+        "fy_first_month: Input should be less than or equal to 12",
+    ),
+    "unknown frequency": (
+        lambda d: d.update(reporting_frequency="weekly"),
+        "reporting_frequency: Input should be",
+    ),
+    "undefined dimension": (
+        lambda d: d["indicators"][1].update(dimensions=["area"]),
+        "indicators.1 (job_starts): dimension 'area' is not defined",
+    ),
+    "undefined weight": (
+        lambda d: d["indicators"][3].update(weight_indicator="people"),
+        "indicators.3 (start_rate): weight_indicator 'people' is not an indicator",
+    ),
+    "weighted mean with no weight": (
+        lambda d: d["indicators"][3].pop("weight_indicator"),
+        "indicators.3: a weighted_mean indicator needs weight_indicator",
+    ),
+    "duplicate indicator": (
+        lambda d: d["indicators"].append(dict(d["indicators"][0])),
+        "indicator code 'enrolled' appears twice",
+    ),
+    "duplicate category": (
+        lambda d: d["dimensions"][0]["categories"].append({"code": "male", "name": "Men"}),
+        "dimensions.0: category code 'male' appears twice",
+    ),
+    "reserved dimension code": (
+        lambda d: d["dimensions"][0].update(code="value"),
+        "dimensions.0.code: 'value' is a reserved column name",
+    ),
+    "min above max": (
+        lambda d: d["indicators"][4].update(min=10, max=5),
+        "indicators.4: min is greater than max",
+    ),
 }
 
 
@@ -188,7 +257,10 @@ def test_a_bad_file_is_refused_naming_the_field_and_nothing_is_written(db, cli, 
 def test_a_bad_file_leaves_a_loaded_initiative_as_it_was(db, cli, tmp_path):
     cli("initiative", "load", FIXTURES / "alpha.yaml")
     before = snapshot()
-    path = bad_alpha(tmp_path, lambda d: (d.update(name="Renamed"), d["indicators"][2].update(value_type="ratio")))
+    path = bad_alpha(
+        tmp_path,
+        lambda d: (d.update(name="Renamed"), d["indicators"][2].update(value_type="ratio")),
+    )
     assert cli("initiative", "load", path)[0] == 1
     assert snapshot() == before
 
@@ -196,8 +268,16 @@ def test_a_bad_file_leaves_a_loaded_initiative_as_it_was(db, cli, tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "words"),
     [
-        ("a.yaml", "code: alpha\nname: [unclosed\n", "a.yaml: cannot load the initiative:\n  - line 3, column 1"),
-        ("a.json", '{"code": "alpha",\n "name": }', "a.json: cannot load the initiative:\n  - line 2, column 10: Expecting value"),
+        (
+            "a.yaml",
+            "code: alpha\nname: [unclosed\n",
+            "a.yaml: cannot load the initiative:\n  - line 3, column 1",
+        ),
+        (
+            "a.json",
+            '{"code": "alpha",\n "name": }',
+            "a.json: cannot load the initiative:\n  - line 2, column 10: Expecting value",
+        ),
         ("a.yaml", "", "the file is empty"),
         ("a.yaml", "- code: alpha\n", "the top level must be a mapping"),
         ("a.yaml", "name: Alpha\n", "code: Field required"),
@@ -216,7 +296,9 @@ def test_a_file_that_is_not_utf8_is_refused(db, cli, tmp_path):
     path = tmp_path / "a.yaml"
     path.write_bytes("code: alpha\nname: Caf\u00e9\n".encode("cp1252"))
     code, _, err = cli("initiative", "load", path)
-    assert code == 1 and "a.yaml: cannot load the initiative:\n  - the file is not UTF-8 text" in err
+    assert (
+        code == 1 and "a.yaml: cannot load the initiative:\n  - the file is not UTF-8 text" in err
+    )
 
 
 def test_a_missing_file_is_refused(db, cli, tmp_path):

@@ -16,7 +16,11 @@ def test_a_minimal_definition_takes_the_documented_defaults():
 def test_an_indicator_takes_the_documented_defaults():
     ind = parse_definition("code: x\nname: X\nindicators:\n  - {code: n, name: N}\n").indicators[0]
     assert (ind.value_type, ind.polarity, ind.aggregation, ind.time_aggregation, ind.decimals) == (
-        "count", "higher", "sum", "sum", 0,
+        "count",
+        "higher",
+        "sum",
+        "sum",
+        0,
     )
 
 
@@ -40,22 +44,32 @@ def test_every_problem_is_listed_with_its_field():
     with pytest.raises(DefinitionError) as exc:
         parse_definition(text, "x.yaml")
     problems = exc.value.problems
-    assert [p.split(":")[0] for p in problems] == ["name", "indicators.0.value_type", "indicators.1.decimals"]
+    assert [p.split(":")[0] for p in problems] == [
+        "name",
+        "indicators.0.value_type",
+        "indicators.1.decimals",
+    ]
     assert str(exc.value).startswith("x.yaml: name: String should have at least 1 character")
 
 
 def test_a_category_code_may_contain_a_plus_but_an_indicator_code_may_not():
-    parse_definition("code: x\nname: X\ndimensions:\n  - {code: age, name: Age, categories: [{code: '25+', name: 25 and over}]}\n")
+    parse_definition(
+        "code: x\nname: X\ndimensions:\n  - {code: age, name: Age, categories: [{code: '25+', name: 25 and over}]}\n"
+    )
     with pytest.raises(DefinitionError, match=r"indicators.0.code: String should match pattern"):
         parse_definition("code: x\nname: X\nindicators:\n  - {code: 'n+', name: N}\n")
 
 
 def test_an_indicator_cannot_weight_itself():
     text = "code: x\nname: X\nindicators:\n  - {code: n, name: N, aggregation: weighted_mean, weight_indicator: n}\n"
-    with pytest.raises(DefinitionError, match=r"indicators.0 \(n\): an indicator cannot weight itself"):
+    with pytest.raises(
+        DefinitionError, match=r"indicators.0 \(n\): an indicator cannot weight itself"
+    ):
         parse_definition(text)
 
 
 def test_a_dimension_needs_at_least_one_category():
-    with pytest.raises(DefinitionError, match="dimensions.0.categories: List should have at least 1 item"):
+    with pytest.raises(
+        DefinitionError, match="dimensions.0.categories: List should have at least 1 item"
+    ):
         parse_definition("code: x\nname: X\ndimensions:\n  - {code: g, name: G, categories: []}\n")

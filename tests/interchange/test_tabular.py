@@ -105,7 +105,9 @@ def test_a_workbook_whose_sheets_are_all_hidden_is_refused(tmp_path):
     with zipfile.ZipFile(path) as zin:
         parts = {n: zin.read(n) for n in zin.namelist()}
     assert b'state="visible" r:id="rId2"' in parts["xl/workbook.xml"]
-    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'state="visible" r:id="rId2"', b'state="hidden" r:id="rId2"')
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b'state="visible" r:id="rId2"', b'state="hidden" r:id="rId2"'
+    )
     with zipfile.ZipFile(path, "w") as zout:
         for n, data in parts.items():
             zout.writestr(n, data)
@@ -143,7 +145,9 @@ def test_a_workbook_with_a_corrupt_part_is_refused(tmp_path):
     for i in range(start, start + min(info.compress_size, 20)):
         data[i] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(FileProblem, match="v.xlsx: (the workbook is damaged|is not a readable XLSX workbook)"):
+    with pytest.raises(
+        FileProblem, match="v.xlsx: (the workbook is damaged|is not a readable XLSX workbook)"
+    ):
         open_table(path)
 
 
@@ -155,7 +159,7 @@ def test_a_workbook_sent_as_csv_is_still_read_as_a_workbook(tmp_path):
 
 def test_written_csv_cells_cannot_become_formulas(tmp_path):
     out = io.StringIO()
-    write_csv(out, ["name", "value"], [["=HYPERLINK(\"x\")", -5], ["@cmd", "+1.5"], ["plain", "-x"]])
+    write_csv(out, ["name", "value"], [['=HYPERLINK("x")', -5], ["@cmd", "+1.5"], ["plain", "-x"]])
     assert out.getvalue().splitlines() == [
         "name,value",
         '"\'=HYPERLINK(""x"")",-5',

@@ -26,11 +26,17 @@ def stored() -> dict:
     return {
         "values": sorted(
             DataValue.objects.values_list(
-                "submission__organisation__code", "indicator__code", "submission__period",
-                "disaggregation__key", "value", "comment",
+                "submission__organisation__code",
+                "indicator__code",
+                "submission__period",
+                "disaggregation__key",
+                "value",
+                "comment",
             )
         ),
-        "submissions": sorted(Submission.objects.values_list("organisation__code", "period", "status")),
+        "submissions": sorted(
+            Submission.objects.values_list("organisation__code", "period", "status")
+        ),
         "disaggregations": Disaggregation.objects.count(),
     }
 

@@ -37,30 +37,77 @@ def csv_file(tmp_path, text: str, name: str = "bad.csv"):
 
 # Each case: the file's rows after the header, and the (row, column, words in the message) expected.
 ROW_CASES = {
-    "unknown organisation": ("org-z,enrolled,2024-01,1,,", 3, "organisation", "unknown organisation 'org-z'"),
-    "organisation of another initiative": ("org-c,enrolled,2024-01,1,,", 3, "organisation", "unknown organisation 'org-c'"),
-    "unknown indicator": ("org-a,wellbeing,2024-01,1,,", 3, "indicator", "unknown indicator 'wellbeing'"),
+    "unknown organisation": (
+        "org-z,enrolled,2024-01,1,,",
+        3,
+        "organisation",
+        "unknown organisation 'org-z'",
+    ),
+    "organisation of another initiative": (
+        "org-c,enrolled,2024-01,1,,",
+        3,
+        "organisation",
+        "unknown organisation 'org-c'",
+    ),
+    "unknown indicator": (
+        "org-a,wellbeing,2024-01,1,,",
+        3,
+        "indicator",
+        "unknown indicator 'wellbeing'",
+    ),
     "unknown period": ("org-a,enrolled,2024-13,1,,", 3, "period", "month must be 01-12"),
-    "period of another type": ("org-a,enrolled,2024-Q1,1,,", 3, "period", "a month such as 2024-03"),
+    "period of another type": (
+        "org-a,enrolled,2024-Q1,1,,",
+        3,
+        "period",
+        "a month such as 2024-03",
+    ),
     "period not started": ("org-a,enrolled,2999-01,1,,", 3, "period", "has not started"),
     "empty period": ("org-a,enrolled,,1,,", 3, "period", "the period is empty"),
-    "dimension not allowed": ("org-a,job_starts,2024-01,1,,16-24", 3, "age_band", "cannot be disaggregated by age_band"),
-    "dimension on an undisaggregated indicator": ("org-a,caseload,2024-01,1,male,", 3, "gender", "cannot be disaggregated by gender"),
-    "unknown category": ("org-a,enrolled,2024-01,1,other,", 3, "gender", "unknown category 'other'"),
+    "dimension not allowed": (
+        "org-a,job_starts,2024-01,1,,16-24",
+        3,
+        "age_band",
+        "cannot be disaggregated by age_band",
+    ),
+    "dimension on an undisaggregated indicator": (
+        "org-a,caseload,2024-01,1,male,",
+        3,
+        "gender",
+        "cannot be disaggregated by gender",
+    ),
+    "unknown category": (
+        "org-a,enrolled,2024-01,1,other,",
+        3,
+        "gender",
+        "unknown category 'other'",
+    ),
     "not a number": ("org-a,enrolled,2024-01,ten,,", 3, "value", "'ten' is not a number"),
-    "decimal comma": ("org-a,wage,2024-01,\"12,5\",,", 3, "value", "'12,5' is not a number"),
+    "decimal comma": ('org-a,wage,2024-01,"12,5",,', 3, "value", "'12,5' is not a number"),
     "empty value": ("org-a,enrolled,2024-01,,,", 3, "value", "the value is empty"),
     "fraction of a count": ("org-a,enrolled,2024-01,2.5,,", 3, "value", "2.5 is not a count"),
     "negative count": ("org-a,enrolled,2024-01,-1,,", 3, "value", "-1 is not a count"),
     "infinite value": ("org-a,wage,2024-01,1e999,,", 3, "value", "too large"),
-    "percentage above 100": ("org-a,satisfaction,2024-01,100.5,,", 3, "value", "100.5 is not a percentage"),
-    "percentage below 0": ("org-a,satisfaction,2024-01,-0.1,,", 3, "value", "-0.1 is not a percentage"),
+    "percentage above 100": (
+        "org-a,satisfaction,2024-01,100.5,,",
+        3,
+        "value",
+        "100.5 is not a percentage",
+    ),
+    "percentage below 0": (
+        "org-a,satisfaction,2024-01,-0.1,,",
+        3,
+        "value",
+        "-0.1 is not a percentage",
+    ),
     "short row": ("org-a,enrolled,2024-01", 3, None, "the row has 3 cells but the header has 6"),
 }
 
 
 @pytest.mark.parametrize("case", ROW_CASES, ids=list(ROW_CASES))
-def test_a_bad_row_is_named_by_row_and_column_and_nothing_is_written(cast, existing, cli, tmp_path, case):
+def test_a_bad_row_is_named_by_row_and_column_and_nothing_is_written(
+    cast, existing, cli, tmp_path, case
+):
     line, row, column, words = ROW_CASES[case]
     # A good row first: it must not be written either.
     path = csv_file(tmp_path, f"{DIMS}\norg-a,enrolled,2024-01,10,,\n{line}\n")
@@ -71,7 +118,9 @@ def test_a_bad_row_is_named_by_row_and_column_and_nothing_is_written(cast, exist
 
 
 def test_a_percentage_of_exactly_0_or_100_is_accepted(cast, import_csv):
-    result = import_csv(cast.alpha, f"{HEADER}\norg-a,satisfaction,2024-01,0\norg-b,satisfaction,2024-01,100\n")
+    result = import_csv(
+        cast.alpha, f"{HEADER}\norg-a,satisfaction,2024-01,0\norg-b,satisfaction,2024-01,100\n"
+    )
     assert (result.errors, result.imported) == ([], 2)
 
 
@@ -86,9 +135,17 @@ def test_duplicate_rows_in_one_file_name_the_first_row(cast, existing, cli, tmp_
 
 
 def test_every_bad_row_is_listed_not_only_the_first(cast, existing, cli, tmp_path):
-    path = csv_file(tmp_path, f"{HEADER}\norg-z,enrolled,2024-01,1\norg-a,enrolled,2024-01,x\norg-a,nope,2024-99,1\n")
+    path = csv_file(
+        tmp_path,
+        f"{HEADER}\norg-z,enrolled,2024-01,1\norg-a,enrolled,2024-01,x\norg-a,nope,2024-99,1\n",
+    )
     errors = refused(cli, path)
-    assert [(e["row"], e["column"]) for e in errors] == [(2, "organisation"), (3, "value"), (4, "indicator"), (4, "period")]
+    assert [(e["row"], e["column"]) for e in errors] == [
+        (2, "organisation"),
+        (3, "value"),
+        (4, "indicator"),
+        (4, "period"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -101,7 +158,12 @@ def test_every_bad_row_is_listed_not_only_the_first(cast, existing, cli, tmp_pat
     ],
 )
 def test_a_bad_header_is_named_by_column(cast, existing, cli, tmp_path, header, column, words):
-    path = csv_file(tmp_path, f"{header}\n" + ",".join(["org-a", "enrolled", "2024-01", "1", "1"][: header.count(",") + 1]) + "\n")
+    path = csv_file(
+        tmp_path,
+        f"{header}\n"
+        + ",".join(["org-a", "enrolled", "2024-01", "1", "1"][: header.count(",") + 1])
+        + "\n",
+    )
     errors = refused(cli, path)
     assert {"row": 1, "column": column} == {k: errors[0][k] for k in ("row", "column")}
     assert words in errors[0]["message"]
@@ -123,13 +185,21 @@ def test_a_header_without_any_rows_is_refused_as_empty(cast, existing, cli, tmp_
 
 
 def test_an_unterminated_quote_is_refused_as_a_truncated_file(cast, existing, cli, tmp_path):
-    errors = refused(cli, csv_file(tmp_path, f"{HEADER},comment\norg-a,enrolled,2024-01,10,ok\norg-a,enrolled,2024-02,11,\"cut off"))
+    errors = refused(
+        cli,
+        csv_file(
+            tmp_path,
+            f'{HEADER},comment\norg-a,enrolled,2024-01,10,ok\norg-a,enrolled,2024-02,11,"cut off',
+        ),
+    )
     assert errors[0]["row"] == 3
     assert "truncated" in errors[0]["message"]
 
 
 def test_a_row_cut_short_at_the_end_of_the_file_is_refused(cast, existing, cli, tmp_path):
-    errors = refused(cli, csv_file(tmp_path, f"{HEADER}\norg-a,enrolled,2024-01,10\norg-a,enrolled,20"))
+    errors = refused(
+        cli, csv_file(tmp_path, f"{HEADER}\norg-a,enrolled,2024-01,10\norg-a,enrolled,20")
+    )
     assert (errors[0]["row"], errors[0]["column"]) == (3, None)
     assert "truncated" in errors[0]["message"]
 
@@ -143,21 +213,31 @@ def test_windows_1252_text_is_refused_naming_the_line(cast, existing, cli, tmp_p
     assert "not UTF-8" in errors[0]["message"] and "0xe9" in errors[0]["message"]
 
 
-def test_windows_1252_text_far_down_a_file_is_refused_naming_its_line(cast, existing, cli, tmp_path):
+def test_windows_1252_text_far_down_a_file_is_refused_naming_its_line(
+    cast, existing, cli, tmp_path
+):
     rows = "".join(f"org-a,enrolled,{1700 + n // 12}-{n % 12 + 1:02d},{n}\n" for n in range(3000))
     path = tmp_path / "bad.csv"
-    path.write_bytes(f"{HEADER},comment\n".encode() + rows.replace("\n", ",\n").encode() + "org-b,enrolled,2024-01,1,\u00a3\n".encode("cp1252"))
+    path.write_bytes(
+        f"{HEADER},comment\n".encode()
+        + rows.replace("\n", ",\n").encode()
+        + "org-b,enrolled,2024-01,1,\u00a3\n".encode("cp1252")
+    )
     errors = refused(cli, path)
     assert errors[0]["row"] == 3002 and "0xa3 on line 3002" in errors[0]["message"]
 
 
 def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(cast, existing, cli, tmp_path):
-    errors = refused(cli, csv_file(tmp_path, f"{HEADER}\norg-a,enrolled,2024-01,10\n", "values.xlsx"))
+    errors = refused(
+        cli, csv_file(tmp_path, f"{HEADER}\norg-a,enrolled,2024-01,10\n", "values.xlsx")
+    )
     assert "values.xlsx: is named .xlsx but is not an XLSX workbook" == errors[0]["message"]
 
 
 def test_a_workbook_cut_in_half_is_refused(cast, existing, cli, tmp_path):
-    path = write_xlsx(tmp_path / "values.xlsx", [HEADER.split(","), ["org-a", "enrolled", "2024-01", 10]])
+    path = write_xlsx(
+        tmp_path / "values.xlsx", [HEADER.split(","), ["org-a", "enrolled", "2024-01", 10]]
+    )
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     errors = refused(cli, path)
@@ -178,7 +258,13 @@ def test_bad_cells_in_a_workbook_are_named_by_row_and_column(cast, existing, cli
         ],
     )
     errors = refused(cli, path)
-    assert [(e["row"], e["column"]) for e in errors] == [(3, "value"), (4, "value"), (5, "value"), (6, "value"), (7, "age_band")]
+    assert [(e["row"], e["column"]) for e in errors] == [
+        (3, "value"),
+        (4, "value"),
+        (5, "value"),
+        (6, "value"),
+        (7, "age_band"),
+    ]
 
 
 def test_an_error_in_row_50001_of_a_large_file_still_writes_nothing(db, tmp_path):
@@ -190,7 +276,11 @@ def test_an_error_in_row_50001_of_a_large_file_still_writes_nothing(db, tmp_path
 
     areas = [f"a{n}" for n in range(1000)]
     definition = {
-        "code": "big", "name": "Big", "dimensions": [{"code": "area", "name": "Area", "categories": [{"code": a, "name": a} for a in areas]}],
+        "code": "big",
+        "name": "Big",
+        "dimensions": [
+            {"code": "area", "name": "Area", "categories": [{"code": a, "name": a} for a in areas]}
+        ],
         "organisations": [{"code": "o", "name": "O"}],
         "indicators": [{"code": "n", "name": "N", "dimensions": ["area"]}],
     }

@@ -12,7 +12,9 @@ from .helpers import HEADER, import_json, stored, write_xlsx
 
 def value_of(org: str, indicator: str, period: str, key: str = "") -> float:
     return DataValue.objects.get(
-        submission__organisation__code=org, indicator__code=indicator, submission__period=period,
+        submission__organisation__code=org,
+        indicator__code=indicator,
+        submission__period=period,
         disaggregation__key=key,
     ).value
 
@@ -29,7 +31,9 @@ def test_the_json_summary_has_exactly_the_documented_keys(cast, cli, tmp_path):
 
 def test_importing_the_same_file_again_leaves_every_value_unchanged(cast, cli, tmp_path):
     path = tmp_path / "v.csv"
-    path.write_text(f"{HEADER},comment\norg-a,enrolled,2024-01,10,late\norg-a,caseload,2024-01,3,\n")
+    path.write_text(
+        f"{HEADER},comment\norg-a,enrolled,2024-01,10,late\norg-a,caseload,2024-01,3,\n"
+    )
     assert import_json(cli, path)[1]["imported"] == 2
     before = stored()
     code, summary = import_json(cli, path)
@@ -39,13 +43,22 @@ def test_importing_the_same_file_again_leaves_every_value_unchanged(cast, cli, t
 
 def test_a_changed_value_or_comment_is_updated(cast, cli, tmp_path):
     path = tmp_path / "v.csv"
-    path.write_text(f"{HEADER},comment\norg-a,enrolled,2024-01,10,\norg-a,caseload,2024-01,3,\norg-b,caseload,2024-01,4,\n")
+    path.write_text(
+        f"{HEADER},comment\norg-a,enrolled,2024-01,10,\norg-a,caseload,2024-01,3,\norg-b,caseload,2024-01,4,\n"
+    )
     import_json(cli, path)
-    path.write_text(f"{HEADER},comment\norg-a,enrolled,2024-01,11,\norg-a,caseload,2024-01,3,checked\norg-b,caseload,2024-01,4,\n")
+    path.write_text(
+        f"{HEADER},comment\norg-a,enrolled,2024-01,11,\norg-a,caseload,2024-01,3,checked\norg-b,caseload,2024-01,4,\n"
+    )
     code, summary = import_json(cli, path)
     assert (code, summary) == (0, {"imported": 0, "updated": 2, "unchanged": 1, "errors": []})
     assert value_of("org-a", "enrolled", "2024-01") == 11
-    assert DataValue.objects.get(indicator__code="caseload", submission__organisation__code="org-a").comment == "checked"
+    assert (
+        DataValue.objects.get(
+            indicator__code="caseload", submission__organisation__code="org-a"
+        ).comment
+        == "checked"
+    )
 
 
 def test_a_dry_run_counts_but_writes_nothing(cast, cli, tmp_path):
@@ -74,13 +87,19 @@ def test_imported_reports_stay_drafts_unless_approved(cast, cli, tmp_path):
 
 def test_approve_marks_every_report_the_file_touches_approved(cast, cli, tmp_path):
     path = tmp_path / "v.csv"
-    path.write_text(f"{HEADER}\norg-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\norg-a,enrolled,2024-02,7\n")
-    code, out, _ = cli("import", "values", path, "--initiative", "alpha", "--approve", "--user", "backbone")
+    path.write_text(
+        f"{HEADER}\norg-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\norg-a,enrolled,2024-02,7\n"
+    )
+    code, out, _ = cli(
+        "import", "values", path, "--initiative", "alpha", "--approve", "--user", "backbone"
+    )
     assert code == 0
     assert "3 report(s) approved" in out
     subs = Submission.objects.all()
     assert {(s.organisation.code, s.period, s.status) for s in subs} == {
-        ("org-a", "2024-01", "approved"), ("org-b", "2024-01", "approved"), ("org-a", "2024-02", "approved"),
+        ("org-a", "2024-01", "approved"),
+        ("org-b", "2024-01", "approved"),
+        ("org-a", "2024-02", "approved"),
     }
     assert all(s.reviewed_by == cast.backbone for s in subs)
 
@@ -92,7 +111,10 @@ def test_approve_leaves_reports_the_file_does_not_touch(cast, cli, tmp_path):
     second = tmp_path / "second.csv"
     second.write_text(f"{HEADER}\norg-a,enrolled,2024-01,10\n")
     import_json(cli, second, "--approve")
-    assert dict(Submission.objects.values_list("organisation__code", "status")) == {"org-a": "approved", "org-b": "draft"}
+    assert dict(Submission.objects.values_list("organisation__code", "status")) == {
+        "org-a": "approved",
+        "org-b": "draft",
+    }
 
 
 def test_an_approved_report_cannot_be_changed_by_an_import(cast, cli, tmp_path):
@@ -106,7 +128,9 @@ def test_an_approved_report_cannot_be_changed_by_an_import(cast, cli, tmp_path):
     assert summary["errors"] == [
         {"row": 3, "column": "value", "message": summary["errors"][0]["message"]}
     ]
-    assert "approved" in summary["errors"][0]["message"] and "org-a" in summary["errors"][0]["message"]
+    assert (
+        "approved" in summary["errors"][0]["message"] and "org-a" in summary["errors"][0]["message"]
+    )
     assert stored() == before
 
 
@@ -131,7 +155,9 @@ def test_a_blank_dimension_cell_means_not_disaggregated_by_that_dimension(cast, 
 
 def test_columns_may_come_in_any_order_and_any_case_and_categories_by_name(cast, cli, tmp_path):
     path = tmp_path / "v.csv"
-    path.write_text("Value,Gender,PERIOD,Organisation,Indicator,Comment\n8,Female,2024-01,ORG-A,Enrolled,note\n")
+    path.write_text(
+        "Value,Gender,PERIOD,Organisation,Indicator,Comment\n8,Female,2024-01,ORG-A,Enrolled,note\n"
+    )
     code, summary = import_json(cli, path)
     assert (code, summary["imported"]) == (0, 1)
     assert value_of("org-a", "enrolled", "2024-01", "gender=female") == 8
@@ -140,7 +166,10 @@ def test_columns_may_come_in_any_order_and_any_case_and_categories_by_name(cast,
 def test_a_byte_order_mark_is_accepted(cast, cli, tmp_path):
     path = tmp_path / "v.csv"
     path.write_bytes(("\ufeff" + f"{HEADER}\norg-a,enrolled,2024-01,10\n").encode("utf-8"))
-    assert import_json(cli, path) == (0, {"imported": 1, "updated": 0, "unchanged": 0, "errors": []})
+    assert import_json(cli, path) == (
+        0,
+        {"imported": 1, "updated": 0, "unchanged": 0, "errors": []},
+    )
 
 
 def test_an_xlsx_workbook_imports_like_csv(cast, cli, tmp_path):
@@ -164,7 +193,9 @@ def test_an_xlsx_workbook_imports_like_csv(cast, cli, tmp_path):
 def test_an_xlsx_date_cell_is_read_as_its_month(cast, cli, tmp_path):
     from datetime import date
 
-    path = write_xlsx(tmp_path / "v.xlsx", [HEADER.split(","), ["org-a", "enrolled", date(2024, 3, 1), 5]])
+    path = write_xlsx(
+        tmp_path / "v.xlsx", [HEADER.split(","), ["org-a", "enrolled", date(2024, 3, 1), 5]]
+    )
     assert import_json(cli, path)[1]["imported"] == 1
     assert value_of("org-a", "enrolled", "2024-03") == 5
 

@@ -53,20 +53,31 @@ def reported(cast, import_csv):
     result = import_csv(cast.alpha, DRAFT)
     assert result.errors == []
     # One report submitted but not yet approved.
-    Submission.objects.filter(organisation=cast.org_a, period="2024-06").update(status=Submission.SUBMITTED)
+    Submission.objects.filter(organisation=cast.org_a, period="2024-06").update(
+        status=Submission.SUBMITTED
+    )
     return cast
 
 
-def ask(cast, indicator: str, by: str, period_type: str | None = None, within: str | None = None) -> dict:
+def ask(
+    cast, indicator: str, by: str, period_type: str | None = None, within: str | None = None
+) -> dict:
     ind = Indicator.objects.get(initiative=cast.alpha, code=indicator)
     period = periods.parse(within, None, cast.alpha.fy_first_month) if within else None
     rows = query(cast.alpha, ind, by, period_type, within=period)
-    assert [r["key"] for r in rows] == sorted(r["key"] for r in rows), "rows must come sorted by key"
+    assert [r["key"] for r in rows] == sorted(r["key"] for r in rows), (
+        "rows must come sorted by key"
+    )
     return {r["key"]: r["value"] for r in rows}
 
 
 def test_a_sum_indicator_by_month_adds_the_organisations(reported):
-    assert ask(reported, "enrolled", "period", "month") == {"2024-01": 50, "2024-02": 30, "2024-04": 5, "2024-05": 16}
+    assert ask(reported, "enrolled", "period", "month") == {
+        "2024-01": 50,
+        "2024-02": 30,
+        "2024-04": 5,
+        "2024-05": 16,
+    }
 
 
 def test_monthly_data_by_quarter_year_and_financial_year(reported):
@@ -117,24 +128,43 @@ def test_a_weighted_mean_is_weighted_by_the_weight_indicator(reported):
 
 # wage values: A 2024-01 10, 2024-02 14; B 2024-01 20, 2024-03 8.
 RULES = {
-    ("sum", "sum"): 52, ("sum", "mean"): 26, ("sum", "last"): 22,
-    ("mean", "sum"): 26, ("mean", "mean"): 13, ("mean", "last"): 11,
-    ("min", "sum"): 24, ("min", "mean"): 12, ("min", "last"): 8,
-    ("max", "sum"): 28, ("max", "mean"): 14, ("max", "last"): 14,
+    ("sum", "sum"): 52,
+    ("sum", "mean"): 26,
+    ("sum", "last"): 22,
+    ("mean", "sum"): 26,
+    ("mean", "mean"): 13,
+    ("mean", "last"): 11,
+    ("min", "sum"): 24,
+    ("min", "mean"): 12,
+    ("min", "last"): 8,
+    ("max", "sum"): 28,
+    ("max", "mean"): 14,
+    ("max", "last"): 14,
 }
 
 
-@pytest.mark.parametrize(("across", "time"), list(RULES), ids=[f"{a}-across-{t}-over-time" for a, t in RULES])
+@pytest.mark.parametrize(
+    ("across", "time"), list(RULES), ids=[f"{a}-across-{t}-over-time" for a, t in RULES]
+)
 def test_every_pair_of_rules_gives_the_documented_figure(reported, across, time):
-    Indicator.objects.filter(initiative=reported.alpha, code="wage").update(aggregation=across, time_aggregation=time)
+    Indicator.objects.filter(initiative=reported.alpha, code="wage").update(
+        aggregation=across, time_aggregation=time
+    )
     assert ask(reported, "wage", "period", "quarter") == {"2024-Q1": RULES[(across, time)]}
 
 
 def test_results_that_are_not_whole_keep_their_decimals(reported):
-    Indicator.objects.filter(initiative=reported.alpha, code="wage").update(aggregation="mean", time_aggregation="mean")
+    Indicator.objects.filter(initiative=reported.alpha, code="wage").update(
+        aggregation="mean", time_aggregation="mean"
+    )
     assert ask(reported, "wage", "period", "month") == {"2024-01": 15, "2024-02": 14, "2024-03": 8}
-    Indicator.objects.filter(initiative=reported.alpha, code="satisfaction").update(time_aggregation="mean", aggregation="mean")
-    assert ask(reported, "satisfaction", "organisation", within="2024-Q1") == {"org-a": 70, "org-b": 50}
+    Indicator.objects.filter(initiative=reported.alpha, code="satisfaction").update(
+        time_aggregation="mean", aggregation="mean"
+    )
+    assert ask(reported, "satisfaction", "organisation", within="2024-Q1") == {
+        "org-a": 70,
+        "org-b": 50,
+    }
 
 
 def test_by_a_dimension_gives_one_value_per_category(reported):
@@ -164,7 +194,9 @@ def test_an_exact_value_is_preferred_to_finer_ones(cast, import_csv):
 
 def test_a_dimension_the_indicator_does_not_allow_is_refused(reported):
     ind = Indicator.objects.get(initiative=reported.alpha, code="job_starts")
-    with pytest.raises(QueryError, match="cannot be shown by 'age_band'; use one of period, organisation, gender"):
+    with pytest.raises(
+        QueryError, match="cannot be shown by 'age_band'; use one of period, organisation, gender"
+    ):
         query(reported.alpha, ind, "age_band")
 
 
@@ -180,7 +212,14 @@ def test_an_initiative_with_no_approved_values_gives_no_rows(cast):
 
 
 def test_another_initiatives_values_are_never_counted(reported, import_csv):
-    assert import_csv(reported.beta, "organisation,indicator,period,value\norg-c,enrolled,2024-Q1,999\n", approve=True).errors == []
+    assert (
+        import_csv(
+            reported.beta,
+            "organisation,indicator,period,value\norg-c,enrolled,2024-Q1,999\n",
+            approve=True,
+        ).errors
+        == []
+    )
     assert ask(reported, "enrolled", "period", "quarter") == {"2024-Q1": 80, "2024-Q2": 21}
 
 
@@ -188,7 +227,18 @@ def test_another_initiatives_values_are_never_counted(reported, import_csv):
 
 
 def test_the_query_command_prints_json_sorted_by_key(reported, cli):
-    code, out, _ = cli("query", "--initiative", "alpha", "--indicator", "enrolled", "--by", "period", "--period-type", "quarter", "--json")
+    code, out, _ = cli(
+        "query",
+        "--initiative",
+        "alpha",
+        "--indicator",
+        "enrolled",
+        "--by",
+        "period",
+        "--period-type",
+        "quarter",
+        "--json",
+    )
     assert code == 0
     assert json.loads(out) == [{"key": "2024-Q1", "value": 80}, {"key": "2024-Q2", "value": 21}]
 
@@ -197,19 +247,32 @@ def test_the_query_command_prints_json_sorted_by_key(reported, cli):
     ("args", "expected"),
     [
         (["--by", "organisation"], [{"key": "org-a", "value": 55}, {"key": "org-b", "value": 46}]),
-        (["--by", "gender", "--period", "2024-05"], [{"key": "female", "value": 9}, {"key": "male", "value": 7}]),
-        (["--by", "period", "--period-type", "financial-year"], [{"key": "2023-24", "value": 80}, {"key": "2024-25", "value": 21}]),
-        (["--by", "period", "--period-type", "year", "--period", "2023-24"], [{"key": "2024", "value": 80}]),
+        (
+            ["--by", "gender", "--period", "2024-05"],
+            [{"key": "female", "value": 9}, {"key": "male", "value": 7}],
+        ),
+        (
+            ["--by", "period", "--period-type", "financial-year"],
+            [{"key": "2023-24", "value": 80}, {"key": "2024-25", "value": 21}],
+        ),
+        (
+            ["--by", "period", "--period-type", "year", "--period", "2023-24"],
+            [{"key": "2024", "value": 80}],
+        ),
     ],
 )
-def test_the_query_command_answers_by_organisation_dimension_and_period(reported, cli, args, expected):
+def test_the_query_command_answers_by_organisation_dimension_and_period(
+    reported, cli, args, expected
+):
     code, out, _ = cli("query", "--initiative", "alpha", "--indicator", "enrolled", "--json", *args)
     assert code == 0
     assert json.loads(out) == expected
 
 
 def test_the_query_command_prints_a_table_without_json(reported, cli):
-    code, out, _ = cli("query", "--initiative", "alpha", "--indicator", "enrolled", "--by", "organisation")
+    code, out, _ = cli(
+        "query", "--initiative", "alpha", "--indicator", "enrolled", "--by", "organisation"
+    )
     assert code == 0
     lines = out.splitlines()
     assert "sum across organisations, sum over time" in lines[0]
@@ -221,7 +284,10 @@ def test_the_query_command_prints_a_table_without_json(reported, cli):
     [
         (["--indicator", "nope", "--by", "period"], "no indicator 'nope' in alpha"),
         (["--indicator", "enrolled", "--by", "colour"], "cannot be shown by 'colour'"),
-        (["--indicator", "enrolled", "--by", "period", "--period", "2024-13"], "--period: '2024-13' is not a month"),
+        (
+            ["--indicator", "enrolled", "--by", "period", "--period", "2024-13"],
+            "--period: '2024-13' is not a month",
+        ),
     ],
 )
 def test_a_bad_query_gets_a_clear_message_and_exit_code_1(reported, cli, args, words):
@@ -232,5 +298,15 @@ def test_a_bad_query_gets_a_clear_message_and_exit_code_1(reported, cli, args, w
 
 def test_an_unknown_period_type_is_refused_by_the_command(reported, cli):
     with pytest.raises(SystemExit) as exc:
-        cli("query", "--initiative", "alpha", "--indicator", "enrolled", "--by", "period", "--period-type", "week")
+        cli(
+            "query",
+            "--initiative",
+            "alpha",
+            "--indicator",
+            "enrolled",
+            "--by",
+            "period",
+            "--period-type",
+            "week",
+        )
     assert exc.value.code == 2
