@@ -13,6 +13,8 @@ organisations and funds likewise, references rewritten), then, in a fresh SQLite
   baseline raw  csv.reader plus one executemany of every row, as JSON text, into one SQLite
                 table in one transaction: the floor for reading and writing the same rows
 
+Wall-clock seconds and the CPU seconds of this process (which do not count the database
+server's work on PostgreSQL, but do not grow when other programs load the machine).
 Target (issue 6): the import under 10 s. Seconds are wall-clock, best of --repeat runs.
 docs/reference/performance-indigo.md has the figures.
 """
@@ -59,12 +61,13 @@ def generate(target: Path, copies: int) -> tuple[int, int]:
     return projects, rows_total
 
 
-def best(fn, repeat: int) -> tuple[float, object]:
+def best(fn, repeat: int) -> tuple[tuple[float, float], object]:
+    """((wall seconds, CPU seconds of this process) of the fastest run, its result)."""
     times, result = [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = fn()
-        times.append(time.perf_counter() - start)
+        times.append((time.perf_counter() - start, time.process_time() - cpu))
     return min(times), result
 
 
@@ -99,6 +102,8 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=25, help="copies of the 12-project sample (25 -> 300 projects)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the baselines and the re-import; the best counts")
     parser.add_argument("--keep", help="write the bundle and database here and keep them")
+    parser.add_argument("--database-url", help="measure on this database (e.g. PostgreSQL) instead of a fresh SQLite "
+                        "file; its impact bond tables are emptied first")
     args = parser.parse_args()
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="cm-bench-indigo-"))
@@ -110,7 +115,8 @@ def main() -> int:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     # As in production: DEBUG off (Django then keeps no log of the queries).
-    os.environ.update({"DATABASE_URL": f"sqlite:///{db}", "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50})
+    url = args.database_url or f"sqlite:///{db}"
+    os.environ.update({"DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonmeasure.settings")
     import django
 
@@ -118,14 +124,17 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from django.db import connection
+
     from commonmeasure.impactbonds.exporting import export_bundle
-    from commonmeasure.impactbonds.models import Project
+    from commonmeasure.impactbonds.models import Fund, Organisation, Project
     from commonmeasure.impactbonds.services import import_bundle
 
-    start = time.perf_counter()
-    report = import_bundle(bundle)
-    first = time.perf_counter() - start
-    assert Project.objects.count() == projects and not report.problems[:0]
+    for model in (Project, Organisation, Fund):
+        model.objects.all().delete()
+
+    first, report = best(lambda: import_bundle(bundle), 1)
+    assert Project.objects.count() == projects
     again, second = best(lambda: import_bundle(bundle), args.repeat)
     assert not second.changed, "re-importing the same bundle changed something"
     exported, _ = best(lambda: export_bundle(work / "export"), args.repeat)
@@ -135,23 +144,23 @@ def main() -> int:
 
     size = sum(p.stat().st_size for p in bundle.glob("*.csv")) / 1e6
     print(f"INDIGO bundle: {projects} projects, {len(list(bundle.glob('*.csv')))} files, {rows:,} rows, {size:.1f} MB; "
-          f"SQLite; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
+          f"{connection.vendor}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
     print()
-    print("| case | seconds | rows/s | target |")
-    print("| --- | ---: | ---: | --- |")
-    for case, seconds, target in [
-        ("import into an empty database", first, f"< 10 s: {'met' if first < 10 else 'MISSED'}"),
+    print("| case | seconds | CPU seconds | rows/s | target |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for case, (seconds, cpu), target in [
+        ("import into an empty database", first, f"< 10 s: {'met' if first[0] < 10 else 'MISSED'}"),
         ("re-import, nothing changed", again, ""),
         ("public export", exported, ""),
         ("baseline: csv.reader only", csv_only, ""),
         ("baseline: csv.reader + one executemany of JSON rows", raw, ""),
     ]:
-        print(f"| {case} | {seconds:.2f} | {rows / seconds:,.0f} | {target} |")
+        print(f"| {case} | {seconds:.2f} | {cpu:.2f} | {rows / seconds:,.0f} | {target} |")
     print()
     print(f"problems reported: {len(report.problems)} (the sample's own messy values, times {args.copies})")
     if not args.keep:
         shutil.rmtree(work)
-    return 0 if first < 10 else 1
+    return 0 if first[0] < 10 else 1
 
 
 if __name__ == "__main__":
