@@ -131,12 +131,20 @@ def query(indicator_code: str, by: str, period_type: str, repeats: str) -> dict:
         start = time.perf_counter()
         result = query(ini, ind, by, period_type or None)
         times.append(time.perf_counter() - start)
+    # The values the query has to look at: those at the requested level in approved reports (of
+    # the weight indicator too, for a weighted mean), and finer ones of reports without them.
     dimension = by if by not in ("period", "organisation") else None
     exact, finer = _combos(initiative, dimension)
+    approved = DataValue.objects.filter(submission__status=Submission.APPROVED)
     used = [indicator.id] + ([indicator.weight_indicator_id] if indicator.weight_indicator_id else [])
-    read = DataValue.objects.filter(
-        indicator_id__in=used, disaggregation_id__in=exact + list(finer), submission__status=Submission.APPROVED
-    ).count()
+    read = approved.filter(indicator_id__in=used, disaggregation_id__in=exact).count()
+    if finer and not indicator.weight_indicator_id:
+        with_exact = DataValue.objects.filter(indicator=indicator, disaggregation_id__in=exact).values("submission_id")
+        read += (
+            approved.filter(indicator=indicator, disaggregation_id__in=list(finer))
+            .exclude(submission_id__in=with_exact)
+            .count()
+        )
     return {"rows": read, "times": times, "result": result, "stored": DataValue.objects.count()}
 
 
@@ -147,9 +155,9 @@ SQL = {
         SELECT substr(s.period, 1, 4) || '-Q' || ((CAST(substr(s.period, 6, 2) AS INTEGER) + 2) / 3) AS q,
                SUM(v.value), COUNT(*)
         FROM reporting_datavalue v JOIN reporting_submission s ON s.id = v.submission_id
-        JOIN initiatives_indicator i ON i.id = v.indicator_id
-        JOIN reporting_disaggregation d ON d.id = v.disaggregation_id
-        WHERE s.status = 'approved' AND i.code = 'enrolled' AND d.key = '' AND s.initiative_id = i.initiative_id
+        WHERE s.status = 'approved'
+          AND v.indicator_id = (SELECT id FROM initiatives_indicator WHERE code = 'enrolled')
+          AND v.disaggregation_id = (SELECT id FROM reporting_disaggregation WHERE key = '')
         GROUP BY q ORDER BY q""",
     # every stored value, summed per indicator: a full scan of the table.
     "scan_all": """

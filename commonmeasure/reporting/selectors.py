@@ -175,16 +175,19 @@ def _levels(initiative: Initiative, dimension: str | None) -> tuple[dict[int, st
 def _observations(initiative, indicator, by, period_type, dimension, within, statuses, organisation_ids):
     """Observations for aggregation.aggregate: (organisation, time bucket, key, order, value).
 
-    Reads the same values as fetch_rows, but lets the database group them, so that no Python
-    object is made per stored value:
+    Reads the same values as fetch_rows, with the same rules, but lets the database do the
+    bulk of the work so that few Python objects are made:
 
-    - values at the requested level are summed and counted per organisation, time bucket and
-      key when the indicator's time rule is a sum or a mean; aggregate() then combines one
-      (already combined) value per bucket, which it passes through unchanged. For the "last"
-      rule, or when the buckets are the reporting periods themselves, one value per period.
-    - finer values standing in for a missing total are grouped per organisation, period,
-      combination of dimensions and key (sum, count, min and max), and the combination with
-      the fewest dimensions is combined by the cross-organisation rule, as in fetch_rows.
+    - values at the requested level come straight from the covering index; for a query by
+      organisation or dimension with a sum or mean over time they are summed and counted per
+      organisation (and category) in the database;
+    - finer values standing in for a missing total are read only for approved reports that
+      have no value at the requested level, grouped per organisation, period, combination of
+      dimensions and key, and the combination with the fewest dimensions is combined by the
+      cross-organisation rule;
+    - each organisation's values per time bucket and key are then combined over time here
+      (sum, mean, or the latest period's value), so aggregate() receives one value per bucket,
+      which it passes through unchanged, and combines the organisations.
     """
     if organisation_ids is not None and not organisation_ids:
         return []
@@ -195,97 +198,64 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
         return []
     v = connection.ops.quote_name(DataValue._meta.db_table)
     s = connection.ops.quote_name(Submission._meta.db_table)
-    where = [
-        "v.indicator_id = %s",
-        f"s.status IN ({', '.join(['%s'] * len(statuses))})",
-        "s.initiative_id = %s",
-    ]
-    params: list = [indicator.id, *statuses, initiative.id]
+    status_in = f"IN ({', '.join(['%s'] * len(statuses))})"
+    scope = [f"s.status {status_in}", "s.initiative_id = %s"]
+    scope_params: list = [*statuses, initiative.id]
     if organisation_ids is not None:
-        where.append(f"s.organisation_id IN ({', '.join(['%s'] * len(organisation_ids))})")
-        params.extend(organisation_ids)
+        scope.append(f"s.organisation_id IN ({', '.join(['%s'] * len(organisation_ids))})")
+        scope_params.extend(organisation_ids)
     if within is not None:
-        where.append("s.period_start >= %s AND s.period_start < %s")
-        params.extend([within.start_date, within.end_date])
-    fy = initiative.fy_first_month
-    parse = initiative.parse_period
-    by_period = by == BY_PERIOD
+        scope.append("s.period_start >= %s AND s.period_start < %s")
+        scope_params.extend([within.start_date, within.end_date])
     time_rule = indicator.time_aggregation
-    per_period = time_rule not in (aggregation.SUM, aggregation.MEAN) or (
-        by_period and period_type == initiative.period_type
-    )
-    bucket_of: dict[str, str] = {}
-
-    def bucket(code: str) -> str:
-        hit = bucket_of.get(code)
-        if hit is None:
-            hit = bucket_of[code] = periods.containing(parse(code), period_type, fy).code
-        return hit
-
-    # Values at the requested level, grouped in the database.
-    exact_rows: list[tuple] = []
+    by_period = by == BY_PERIOD
+    grouped = not by_period and time_rule in (aggregation.SUM, aggregation.MEAN)
+    ids = list(exact)
+    marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
+        exact_rows: list[tuple] = []
         if exact:
-            select, group, joins, extra = ["s.organisation_id"], ["1"], "", []
-            if per_period or not by_period:
-                if per_period:
-                    select.append("s.period")
-                    group.append(str(len(select)))
+            key_col = ", v.disaggregation_id" if dimension else ""
+            if grouped:
+                select = f"s.organisation_id{key_col}, SUM(v.value), COUNT(*)"
+                group = " GROUP BY 1, 2" if dimension else " GROUP BY 1"
             else:
-                # Each reported period's bucket, as a small table the database joins to.
-                cursor.execute(
-                    f"SELECT DISTINCT period FROM {s} WHERE initiative_id = %s AND status IN ({', '.join(['%s'] * len(statuses))})",
-                    [initiative.id, *statuses],
-                )
-                codes = [code for (code,) in cursor.fetchall()]
-                if not codes:
-                    return []
-                mapping = ", ".join(["(%s, %s)"] * len(codes))
-                joins = f" JOIN (VALUES {mapping}) b ON b.column1 = s.period"
-                extra = [x for code in codes for x in (code, bucket(code))]
-                select.append("b.column2")
-                group.append(str(len(select)))
-            if dimension:
-                select.append("v.disaggregation_id")
-                group.append(str(len(select)))
-            ids = list(exact)
-            sql = (
-                f"SELECT {', '.join(select)}, SUM(v.value), COUNT(*) FROM {v} v JOIN {s} s ON s.id = v.submission_id{joins}"
-                f" WHERE {' AND '.join(where)} AND v.disaggregation_id IN ({', '.join(['%s'] * len(ids))})"
-                f" GROUP BY {', '.join(group)}"
+                select, group = f"s.organisation_id, s.period{key_col}, v.value", ""
+            cursor.execute(
+                f"SELECT {select} FROM {v} v JOIN {s} s ON s.id = v.submission_id"
+                f" WHERE v.indicator_id = %s AND v.disaggregation_id IN ({marks}) AND {' AND '.join(scope)}{group}",
+                [indicator.id, *ids, *scope_params],
             )
-            cursor.execute(sql, extra + params + ids)
             exact_rows = cursor.fetchall()
         finer_rows: list[tuple] = []
         if finer:
-            ids = list(finer)
-            dims_case = "CASE v.disaggregation_id " + " ".join(["WHEN %s THEN %s"] * len(ids)) + " END"
-            case_params = [x for cid in ids for x in (cid, finer[cid][0])]
-            select, group = f"s.organisation_id, s.period, {dims_case}", "1, 2, 3"
+            fids = list(finer)
+            whens = " ".join(["WHEN %s THEN %s"] * len(fids))
+            select, group = f"s.organisation_id, s.period, CASE v.disaggregation_id {whens} END", "1, 2, 3"
+            case_params = [x for cid in fids for x in (cid, finer[cid][0])]
             if dimension:
-                select += ", CASE v.disaggregation_id " + " ".join(["WHEN %s THEN %s"] * len(ids)) + " END"
-                case_params += [x for cid in ids for x in (cid, finer[cid][1])]
+                select += f", CASE v.disaggregation_id {whens} END"
+                case_params += [x for cid in fids for x in (cid, finer[cid][1])]
                 group += ", 4"
-            sql = (
+            # Only reports in scope that have no value at the requested level.
+            lacking = f"SELECT s.id FROM {s} s WHERE {' AND '.join(scope)}"
+            lacking_params = list(scope_params)
+            if exact:
+                lacking += f" EXCEPT SELECT e.submission_id FROM {v} e WHERE e.indicator_id = %s AND e.disaggregation_id IN ({marks})"
+                lacking_params += [indicator.id, *ids]
+            cursor.execute(
                 f"SELECT {select}, SUM(v.value), COUNT(*), MIN(v.value), MAX(v.value)"
                 f" FROM {v} v JOIN {s} s ON s.id = v.submission_id"
-                f" WHERE {' AND '.join(where)} AND v.disaggregation_id IN ({', '.join(['%s'] * len(ids))})"
+                f" WHERE v.submission_id IN ({lacking}) AND v.indicator_id = %s"
+                f" AND v.disaggregation_id IN ({', '.join(['%s'] * len(fids))})"
+                f" GROUP BY {group}",
+                [*case_params, *lacking_params, indicator.id, *fids],
             )
-            sql_params = case_params + params + ids
-            if exact:
-                sql += (
-                    f" AND v.submission_id NOT IN (SELECT e.submission_id FROM {v} e WHERE e.indicator_id = %s"
-                    f" AND e.disaggregation_id IN ({', '.join(['%s'] * len(exact))}))"
-                )
-                sql_params += [indicator.id, *exact]
-            cursor.execute(f"{sql} GROUP BY {group}", sql_params)
             finer_rows = cursor.fetchall() if dimension else [(*r[:3], None, *r[3:]) for r in cursor.fetchall()]
 
     # Finer values: per organisation, period and key, the combination with the fewest dimensions.
     standing_in: dict[tuple, tuple] = {}
     for org_id, code, dims, key, total, count, low, high in finer_rows:
-        if key is None and dimension:
-            continue
         rank = (dims.count(","), dims)
         best = standing_in.get((org_id, code, key))
         if best is None or rank < best[0]:
@@ -303,41 +273,48 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
             value = high
         derived.append((org_id, code, key, value))
 
-    def out_key(org_id, time_bucket, key):
-        if by_period:
-            return time_bucket
-        return org_id if by == BY_ORGANISATION else key
+    # Each organisation's values per (time bucket, key), combined over time.
+    fy = initiative.fy_first_month
+    parse = initiative.parse_period
+    when: dict[str, tuple[str | None, int]] = {}  # period code -> (time bucket, first month)
 
-    out = []
-    if per_period:
-        for row in exact_rows:
-            org_id, code = row[0], row[1]
-            key = exact[row[2]] if dimension else None
-            derived.append((org_id, code, key, row[-2]))  # one value per period: SUM of one
-        for org_id, code, key, value in derived:
+    def place(code: str) -> tuple[str | None, int]:
+        hit = when.get(code)
+        if hit is None:
             p = parse(code)
-            tb = bucket(code) if by_period else None
-            out.append((org_id, tb, out_key(org_id, tb, key), p.start, value))
-        return out
-    # Sums and counts per organisation, bucket and key, then one observation each.
-    acc: dict[tuple, list] = {}
-    for row in exact_rows:
-        org_id = row[0]
-        tb = row[1] if by_period else None
-        key = exact[row[-3]] if dimension else None
-        acc.setdefault((org_id, tb, key), [[], 0])
-        entry = acc[(org_id, tb, key)]
-        entry[0].append(row[-2])
-        entry[1] += row[-1]
-    for org_id, code, key, value in derived:
-        tb = bucket(code) if by_period else None
-        entry = acc.setdefault((org_id, tb, key), [[], 0])
-        entry[0].append(value)
-        entry[1] += 1
-    mean = time_rule == aggregation.MEAN
-    for (org_id, tb, key), (sums, count) in acc.items():
-        total = math.fsum(sums)
-        out.append((org_id, tb, out_key(org_id, tb, key), 0, total / count if mean else total))
+            hit = when[code] = (periods.containing(p, period_type, fy).code if by_period else None, p.start)
+        return hit
+
+    last = time_rule == aggregation.LAST
+    acc: dict[tuple, list] = {}  # (org, bucket, key) -> [values or (first month, value)s, count]
+    if grouped:
+        for row in exact_rows:
+            key = exact[row[1]] if dimension else None
+            acc[(row[0], None, key)] = [[row[-2]], row[-1]]
+        values = ((org_id, code, key, value) for org_id, code, key, value in derived)
+    else:
+        if dimension:
+            values = [(org_id, code, exact[did], value) for org_id, code, did, value in exact_rows]
+        else:
+            values = [(org_id, code, None, value) for org_id, code, value in exact_rows]
+        values.extend(derived)
+    for org_id, code, key, value in values:
+        tb, start = place(code)
+        entry = acc.get((org_id, tb, key))
+        if entry is None:
+            acc[(org_id, tb, key)] = [[(start, value) if last else value], 1]
+        else:
+            entry[0].append((start, value) if last else value)
+            entry[1] += 1
+    out = []
+    for (org_id, tb, key), (items, count) in acc.items():
+        if last:
+            value = max(items)[1] if len(items) > 1 else items[0][1]
+        elif time_rule == aggregation.MEAN:
+            value = math.fsum(items) / count
+        else:
+            value = math.fsum(items)
+        out.append((org_id, tb, tb if by_period else (org_id if by == BY_ORGANISATION else key), 0, value))
     return out
 
 
