@@ -29,3 +29,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/initiatives", initiatives_router)
 api.add_router("/initiatives", reports_router)
+api.add_router("/impact-bonds", "commonmeasure.api.impactbonds.router")  # public, read-only: docs/reference/indigo.md

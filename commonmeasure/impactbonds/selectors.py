@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
 
 from . import figures
 from . import models as m
@@ -38,3 +41,105 @@ def headline_facts() -> list[figures.ProjectFacts]:
 def headline(as_of: date | None = None, explain: bool = False) -> dict:
     """The headline figures (figures.headline) for the public projects loaded."""
     return figures.headline(headline_facts(), as_of=as_of, explain=explain)
+
+
+# -- directory and detail reads (the JSON API; the public pages can use the same) -----------------
+
+PROJECT_FIELDS = (
+    "indigo_id", "name", "kind", "stage", "policy_sector", "primary_sdg_goal", "sdg_goals", "jurisdiction",
+    "outcomes_contract_signed", "all_contracts_signed", "service_start", "service_end_anticipated",
+    "service_end_actual", "launch_date", "target_population", "targeted_service_users", "actual_service_users",
+    "investment_currency", "investment_min", "investment_exact", "investment_max", "investment_usd_min",
+    "investment_usd_exact", "investment_usd_max", "max_outcome_payment_currency", "max_outcome_payment",
+    "max_outcome_payment_usd",
+)
+
+
+def find_projects(*, country: str = "", stage: str = "", sector: str = "", sdg: int | None = None,
+                  launch_year: int | None = None, q: str = ""):
+    """Public projects matching every filter given, by INDIGO id. ``country`` matches a
+    delivery-location country or the jurisdiction (as the headline figures count countries)."""
+    qs = public_projects()
+    if country:
+        located = m.DeliveryLocation.objects.filter(country=country.upper(), status=m.Status.PUBLIC).values("project_id")
+        qs = qs.filter(Q(jurisdiction=country.upper()) | Q(pk__in=located))
+    if stage:
+        qs = qs.filter(stage__iexact=stage)
+    if sector:
+        qs = qs.filter(policy_sector__iexact=sector)
+    if launch_year:
+        qs = qs.filter(launch_date__year=launch_year)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(indigo_id__icontains=q))
+    if sdg is not None:  # JSON containment is not portable to SQLite: filter the few ids in Python
+        qs = qs.filter(pk__in=[pk for pk, goals in qs.values_list("pk", "sdg_goals") if sdg in (goals or [])])
+    return qs.order_by("indigo_id")
+
+
+def plain(value):
+    """A stored amount without the trailing zeros of its column's scale: 1100000.00000000 -> 1100000."""
+    if isinstance(value, Decimal):
+        return Decimal(format(value.normalize(), "f"))
+    return value
+
+
+def _org_ref(org: m.Organisation | None) -> dict | None:
+    if org is None or not org.is_public:
+        return None
+    return {"id": org.indigo_id, "name": org.name}
+
+
+def _rows(model, project, fields: tuple[str, ...], refs: tuple[str, ...] = ()) -> list[dict]:
+    rows = model.objects.filter(project=project, status=m.Status.PUBLIC).select_related(*refs).order_by("position")
+    out = []
+    for row in rows:
+        item = {f: plain(getattr(row, f)) for f in fields}
+        item.update({r: _org_ref(getattr(row, r)) for r in refs})
+        out.append(item)
+    return out
+
+
+def project_detail(indigo_id: str) -> dict | None:
+    """A public project with its public rows; None when there is no such public project."""
+    project = public_projects().filter(indigo_id=indigo_id).first()
+    if project is None:
+        return None
+    parties = (m.ProjectParty.objects.filter(project=project, organisation__status=m.Status.PUBLIC)
+               .select_related("organisation").order_by("role", "organisation__indigo_id"))
+    funds = (m.ProjectFund.objects.filter(project=project, status=m.Status.PUBLIC, fund__status=m.Status.PUBLIC)
+             .select_related("fund").order_by("position"))
+    return {
+        **{f: plain(getattr(project, f)) for f in PROJECT_FIELDS},
+        "parties": [{"organisation": _org_ref(p.organisation), "role": p.role} for p in parties],
+        "outcome_funds": [{"id": f.fund.indigo_id, "name": f.fund.name} for f in funds],
+        "delivery_locations": _rows(m.DeliveryLocation, project, ("name", "country", "lat", "lng")),
+        "outcome_metrics": _rows(m.OutcomeMetric, project, ("metric_id", "definition", "policy_sector", "targeted_number")),
+        "outcome_pricings": _rows(m.OutcomePricing, project, ("metric_id", "currency", "price", "price_usd")),
+        "results": _rows(m.Result, project, ("metric_id", "period_start", "period_end", "outcomes_achieved", "number_engaged", "number_positive")),
+        "outcome_payments": _rows(m.OutcomePayment, project, ("metric_id", "payment_type", "period_start", "period_end", "currency", "amount", "amount_usd"), ("payer", "recipient")),
+        "investments": _rows(m.Investment, project, ("role_category", "currency", "amount_min", "amount_exact", "amount_max", "amount_usd_min", "amount_usd_exact", "amount_usd_max"), ("organisation",)),
+        "sources": _rows(m.Source, project, ("item_id", "name", "source_type", "url")),
+        "documents": _rows(m.Document, project, ("title", "url")),
+    }
+
+
+def organisation_detail(indigo_id: str) -> dict | None:
+    """A public organisation and its roles across public projects."""
+    org = m.Organisation.objects.filter(indigo_id=indigo_id, status=m.Status.PUBLIC).first()
+    if org is None:
+        return None
+    roles = (m.ProjectParty.objects.filter(organisation=org, project__status=m.Status.PUBLIC)
+             .select_related("project").order_by("project__indigo_id", "role"))
+    return {"id": org.indigo_id, "name": org.name, "org_type": org.org_type, "country": org.country,
+            "jurisdiction": org.jurisdiction,
+            "roles": [{"project": {"id": r.project.indigo_id, "name": r.project.name}, "role": r.role} for r in roles]}
+
+
+def fund_detail(indigo_id: str) -> dict | None:
+    fund = m.Fund.objects.filter(indigo_id=indigo_id, status=m.Status.PUBLIC).first()
+    if fund is None:
+        return None
+    links = (m.ProjectFund.objects.filter(fund=fund, status=m.Status.PUBLIC, project__status=m.Status.PUBLIC)
+             .select_related("project").order_by("project__indigo_id"))
+    return {"id": fund.indigo_id, "name": fund.name, "country": fund.country,
+            "projects": [{"id": link.project.indigo_id, "name": link.project.name} for link in links]}
