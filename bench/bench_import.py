@@ -43,24 +43,35 @@ TARGET_MB = 500
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the values import.")
-    parser.add_argument("--rows", type=int, default=1_000_000, help="values in the file (default 1,000,000)")
+    parser.add_argument(
+        "--rows", type=int, default=1_000_000, help="values in the file (default 1,000,000)"
+    )
     parser.add_argument("--months", type=int, default=48, help="months of data (default 48)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each case; the median is shown")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each case; the median is shown"
+    )
     parser.add_argument("--keep", type=Path, help="make the scratch folder here and keep it")
     parser.add_argument(
-        "--default-cache", action="store_true",
+        "--default-cache",
+        action="store_true",
         help="also time the bare executemany with SQLite's default 2 MB page cache (slow at 1,000,000)",
     )
     args = parser.parse_args(argv)
 
     print(f"machine: {machine()}")
-    print(f"generating {args.rows:,} values and a migrated SQLite template database ...", flush=True)
+    print(
+        f"generating {args.rows:,} values and a migrated SQLite template database ...", flush=True
+    )
     ws = Workspace(args.rows, args.months, args.keep)
     try:
         cases = [
             ("csv.reader only (baseline)", "csv", [], None),
             ("bare executemany (baseline)", "bare", [], None),
-            *([("bare executemany, default cache", "bare", ["--default-cache"], None)] if args.default_cache else []),
+            *(
+                [("bare executemany, default cache", "bare", ["--default-cache"], None)]
+                if args.default_cache
+                else []
+            ),
             ("import_table, dry run", "import", ["--dry-run"], None),
             ("import_table (import values)", "import", [], "target"),
         ]
@@ -71,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
                 db = ws.fresh_db(f"{case}-{n}")
                 report, peak = run_child(case, db, str(ws.csv), *flags)
                 if report["rows"] != args.rows:
-                    raise SystemExit(f"{label}: handled {report['rows']:,} rows, expected {args.rows:,}")
+                    raise SystemExit(
+                        f"{label}: handled {report['rows']:,} rows, expected {args.rows:,}"
+                    )
                 m = Measure(label, report["rows"], report["seconds"], peak, cpu=report.get("cpu"))
                 if target:
                     m.target = f">= {TARGET_RATE:,}/s, < {TARGET_MB} MB"
@@ -82,8 +95,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label}: {measures[-1].seconds:.2f} s", flush=True)
         bare = measures[1]
         real = measures[-1]
-        real.note = (real.note + "; " if real.note else "") + f"{real.seconds / bare.seconds:.1f}x the bare executemany time"
-        print_table(f"Import of {args.rows:,} values from CSV into SQLite (WAL), median of {args.repeat}", measures)
+        real.note = (
+            real.note + "; " if real.note else ""
+        ) + f"{real.seconds / bare.seconds:.1f}x the bare executemany time"
+        print_table(
+            f"Import of {args.rows:,} values from CSV into SQLite (WAL), median of {args.repeat}",
+            measures,
+        )
         print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
     finally:
         ws.close()

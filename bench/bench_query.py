@@ -47,14 +47,20 @@ CASES = [
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark queries over stored values.")
-    parser.add_argument("--rows", type=int, default=1_000_000, help="values stored (default 1,000,000)")
+    parser.add_argument(
+        "--rows", type=int, default=1_000_000, help="values stored (default 1,000,000)"
+    )
     parser.add_argument("--months", type=int, default=48, help="months of data (default 48)")
-    parser.add_argument("--repeat", type=int, default=7, help="runs of each query; the median is shown")
+    parser.add_argument(
+        "--repeat", type=int, default=7, help="runs of each query; the median is shown"
+    )
     parser.add_argument("--keep", type=Path, help="make the scratch folder here and keep it")
     args = parser.parse_args(argv)
 
     print(f"machine: {machine()}")
-    print(f"generating {args.rows:,} values and a migrated SQLite template database ...", flush=True)
+    print(
+        f"generating {args.rows:,} values and a migrated SQLite template database ...", flush=True
+    )
     ws = Workspace(args.rows, args.months, args.keep)
     try:
         db = ws.fresh_db("query")
@@ -68,7 +74,10 @@ def main(argv: list[str] | None = None) -> int:
             measures.append(_measure(label, report, peak, target=True))
             answers.setdefault(label, report["result"])
             print(f"  {label}: {measures[-1].seconds * 1000:.1f} ms", flush=True)
-        for label, name in [("SQL GROUP BY, enrolled by quarter (baseline)", "quarter_sum"), ("SQL full scan of every value (baseline)", "scan_all")]:
+        for label, name in [
+            ("SQL GROUP BY, enrolled by quarter (baseline)", "quarter_sum"),
+            ("SQL full scan of every value (baseline)", "scan_all"),
+        ]:
             report, peak = run_child("sql", db, name, str(args.repeat))
             measures.append(_measure(label, report, peak, target=False))
             answers[label] = report["result"]
@@ -76,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         measures[-2].note += f"; same figures as query(): {'yes' if same else 'NO'}"
         print_table(
             f"Queries over {report.get('stored', args.rows):,} stored values in SQLite (WAL), median of {args.repeat} runs",
-            measures, rows_label="values read",
+            measures,
+            rows_label="values read",
         )
         print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
     finally:
@@ -97,7 +107,9 @@ def _measure(label: str, report: dict, peak: float, target: bool) -> Measure:
 def _same(rows: list[dict], baseline: list[dict]) -> bool:
     got = {r["key"]: r["value"] for r in rows}
     want = {r["key"]: r["value"] for r in baseline}
-    return got.keys() == want.keys() and all(abs(got[k] - want[k]) <= 1e-6 * max(1, abs(want[k])) for k in want)
+    return got.keys() == want.keys() and all(
+        abs(got[k] - want[k]) <= 1e-6 * max(1, abs(want[k])) for k in want
+    )
 
 
 if __name__ == "__main__":

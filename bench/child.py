@@ -78,15 +78,31 @@ def bare(path: str, *flags: str) -> dict:
             cats = {k: v for k, v in (("gender", cells[i_g]), ("age_band", cells[i_a])) if v}
             key, dims = disaggregation_key(cats)
             if key not in combos:
-                combos[key] = Disaggregation.objects.create(initiative=initiative, key=key, dims=dims, categories=cats).id
+                combos[key] = Disaggregation.objects.create(
+                    initiative=initiative, key=key, dims=dims, categories=cats
+                ).id
             org_id = orgs[cells[0]]
             sid = subs.get((org_id, cells[2]))
             if sid is None:
                 period = initiative.parse_period(cells[2])
                 sid = subs[(org_id, cells[2])] = Submission.objects.create(
-                    initiative=initiative, organisation_id=org_id, period=period.code, period_start=period.start_date
+                    initiative=initiative,
+                    organisation_id=org_id,
+                    period=period.code,
+                    period_start=period.start_date,
                 ).id
-            rows.append((initiative.id, sid, inds[cells[1]], combos[key], float(cells[3]), cells[6], now, None))
+            rows.append(
+                (
+                    initiative.id,
+                    sid,
+                    inds[cells[1]],
+                    combos[key],
+                    float(cells[3]),
+                    cells[6],
+                    now,
+                    None,
+                )
+            )
     table = DataValue._meta.db_table
     sql = (
         f'INSERT INTO "{table}" (initiative_id, submission_id, indicator_id, disaggregation_id, value, comment, '
@@ -98,7 +114,11 @@ def bare(path: str, *flags: str) -> dict:
         cursor = connection.connection.cursor()  # the sqlite3 cursor itself, no Django wrapper
         cursor.executemany(sql, rows)
         cursor.close()
-    return {"rows": len(rows), "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+    return {
+        "rows": len(rows),
+        "seconds": time.perf_counter() - start,
+        "cpu": time.process_time() - cpu,
+    }
 
 
 def import_values(path: str, *flags: str) -> dict:
@@ -108,7 +128,9 @@ def import_values(path: str, *flags: str) -> dict:
     initiative = Initiative.objects.get(code=INITIATIVE)
     start, cpu = time.perf_counter(), time.process_time()
     table = open_table(path)
-    result = import_table(initiative, table, dry_run="--dry-run" in flags, approve="--approve" in flags)
+    result = import_table(
+        initiative, table, dry_run="--dry-run" in flags, approve="--approve" in flags
+    )
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if not result.ok:
         raise SystemExit(f"the import failed: {result.as_dict()['errors'][:5]}")
@@ -136,10 +158,14 @@ def query(indicator_code: str, by: str, period_type: str, repeats: str) -> dict:
     dimension = by if by not in ("period", "organisation") else None
     exact, finer = _combos(initiative, dimension)
     approved = DataValue.objects.filter(submission__status=Submission.APPROVED)
-    used = [indicator.id] + ([indicator.weight_indicator_id] if indicator.weight_indicator_id else [])
+    used = [indicator.id] + (
+        [indicator.weight_indicator_id] if indicator.weight_indicator_id else []
+    )
     read = approved.filter(indicator_id__in=used, disaggregation_id__in=exact).count()
     if finer and not indicator.weight_indicator_id:
-        with_exact = DataValue.objects.filter(indicator=indicator, disaggregation_id__in=exact).values("submission_id")
+        with_exact = DataValue.objects.filter(
+            indicator=indicator, disaggregation_id__in=exact
+        ).values("submission_id")
         read += (
             approved.filter(indicator=indicator, disaggregation_id__in=list(finer))
             .exclude(submission_id__in=with_exact)
@@ -177,7 +203,14 @@ def sql(name: str, repeats: str) -> dict:
     return {"rows": read, "times": times, "result": [{"key": r[0], "value": r[1]} for r in rows]}
 
 
-CASES = {"setup": setup, "csv": read_csv, "bare": bare, "import": import_values, "query": query, "sql": sql}
+CASES = {
+    "setup": setup,
+    "csv": read_csv,
+    "bare": bare,
+    "import": import_values,
+    "query": query,
+    "sql": sql,
+}
 
 if __name__ == "__main__":
     report = CASES[sys.argv[1]](*sys.argv[2:])

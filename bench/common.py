@@ -142,14 +142,23 @@ def print_table(title: str, measures: list[Measure], rows_label: str = "rows") -
     lines = []
     for m in measures:
         result = "baseline" if m.passed is None else ("PASS" if m.passed else "FAIL")
-        lines.append([
-            m.case, f"{m.rows:,}", f"{m.seconds:.3f}", f"{m.rate:,.0f}", "" if m.cpu is None else f"{m.cpu:.3f}",
-            "" if m.peak_mb is None else f"{m.peak_mb:,.0f}", m.target or "-", result,
-        ])
+        lines.append(
+            [
+                m.case,
+                f"{m.rows:,}",
+                f"{m.seconds:.3f}",
+                f"{m.rate:,.0f}",
+                "" if m.cpu is None else f"{m.cpu:.3f}",
+                "" if m.peak_mb is None else f"{m.peak_mb:,.0f}",
+                m.target or "-",
+                result,
+            ]
+        )
     widths = [max(len(str(r[i])) for r in [header, *lines]) for i in range(len(header))]
     numeric = {1, 2, 3, 4, 5}
     fmt = lambda r: "  ".join(  # noqa: E731
-        str(c).rjust(widths[i]) if i in numeric else str(c).ljust(widths[i]) for i, c in enumerate(r)
+        str(c).rjust(widths[i]) if i in numeric else str(c).ljust(widths[i])
+        for i, c in enumerate(r)
     )
     print(f"\n{title}")
     print(fmt(header))
@@ -166,4 +175,12 @@ def all_passed(measures: list[Measure]) -> bool:
     return all(m.passed is not False for m in measures)
 
 
-__all__ = ["Measure", "Workspace", "run_child", "median_measure", "machine", "print_table", "statistics"]
+__all__ = [
+    "Measure",
+    "Workspace",
+    "run_child",
+    "median_measure",
+    "machine",
+    "print_table",
+    "statistics",
+]

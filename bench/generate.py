@@ -91,11 +91,23 @@ def definition(organisations: int) -> dict:
         "reporting_frequency": "monthly",
         "fy_first_month": 4,
         "dimensions": [
-            {"code": "gender", "name": "Gender", "categories": [{"code": c, "name": c.capitalize()} for c in GENDERS]},
-            {"code": "age_band", "name": "Age band", "categories": [{"code": c, "name": f"Age {c}"} for c in AGE_BANDS]},
+            {
+                "code": "gender",
+                "name": "Gender",
+                "categories": [{"code": c, "name": c.capitalize()} for c in GENDERS],
+            },
+            {
+                "code": "age_band",
+                "name": "Age band",
+                "categories": [{"code": c, "name": f"Age {c}"} for c in AGE_BANDS],
+            },
         ],
         "organisations": [
-            {"code": org_code(n), "name": f"Organisation {n:04d}", "identifiers": [f"GB-CHC-{2000000 + n}"]}
+            {
+                "code": org_code(n),
+                "name": f"Organisation {n:04d}",
+                "identifiers": [f"GB-CHC-{2000000 + n}"],
+            }
             for n in range(organisations)
         ],
         "indicators": [
@@ -155,22 +167,36 @@ def write_csv(path: Path, total: int, months: int = DEFAULT_MONTHS, seed: int = 
 
 
 def write_definition(path: Path, total: int, months: int = DEFAULT_MONTHS) -> None:
-    path.write_text(yaml.safe_dump(definition(organisations_needed(total, months)), sort_keys=False), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(definition(organisations_needed(total, months)), sort_keys=False),
+        encoding="utf-8",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="values to write (default 1,000,000)")
-    parser.add_argument("--months", type=int, default=DEFAULT_MONTHS, help="months of data from 2021-01 (default 48)")
+    parser.add_argument(
+        "--rows", type=int, default=DEFAULT_ROWS, help="values to write (default 1,000,000)"
+    )
+    parser.add_argument(
+        "--months",
+        type=int,
+        default=DEFAULT_MONTHS,
+        help="months of data from 2021-01 (default 48)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True, help="the values CSV to write")
-    parser.add_argument("--definition", type=Path, help="also write the initiative definition (YAML) here")
+    parser.add_argument(
+        "--definition", type=Path, help="also write the initiative definition (YAML) here"
+    )
     args = parser.parse_args(argv)
     write_csv(args.out, args.rows, args.months, args.seed)
     if args.definition:
         write_definition(args.definition, args.rows, args.months)
     orgs = organisations_needed(args.rows, args.months)
-    print(f"wrote {args.rows:,} values for {orgs} organisations x {args.months} months to {args.out}")
+    print(
+        f"wrote {args.rows:,} values for {orgs} organisations x {args.months} months to {args.out}"
+    )
     return 0
 
 

@@ -220,13 +220,19 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
                 select = f"s.organisation_id{key_col}, SUM(v.value), COUNT(*)"
                 group = " GROUP BY 1, 2" if dimension else " GROUP BY 1"
             else:
-                select, group = f"s.organisation_id, s.period{key_col}, v.value", ""
+                select, group = f"s.organisation_id, s.period{key_col}, v.value, v.submission_id", ""
             cursor.execute(
                 f"SELECT {select} FROM {v} v JOIN {s} s ON s.id = v.submission_id"
                 f" WHERE v.indicator_id = %s AND v.disaggregation_id IN ({marks}) AND {' AND '.join(scope)}{group}",
                 [indicator.id, *ids, *scope_params],
             )
             exact_rows = cursor.fetchall()
+            if finer and not grouped:
+                # When every report in scope has a value at the requested level, no finer value
+                # can stand in, and the finer values need not be read at all.
+                cursor.execute(f"SELECT COUNT(*) FROM {s} s WHERE {' AND '.join(scope)}", scope_params)
+                if cursor.fetchone()[0] == len({row[-1] for row in exact_rows}):
+                    finer = {}
         finer_rows: list[tuple] = []
         if finer:
             fids = list(finer)
@@ -294,12 +300,12 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
         values = ((org_id, code, key, value) for org_id, code, key, value in derived)
     else:
         if dimension:
-            values = [(org_id, code, exact[did], value) for org_id, code, did, value in exact_rows]
+            values = [(org_id, code, exact[did], value) for org_id, code, did, value, _sid in exact_rows]
         else:
-            values = [(org_id, code, None, value) for org_id, code, value in exact_rows]
+            values = [(org_id, code, None, value) for org_id, code, value, _sid in exact_rows]
         values.extend(derived)
     for org_id, code, key, value in values:
-        tb, start = place(code)
+        tb, start = when.get(code) or place(code)
         entry = acc.get((org_id, tb, key))
         if entry is None:
             acc[(org_id, tb, key)] = [[(start, value) if last else value], 1]
