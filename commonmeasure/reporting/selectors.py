@@ -209,7 +209,10 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
         scope_params.extend([within.start_date, within.end_date])
     time_rule = indicator.time_aggregation
     by_period = by == BY_PERIOD
-    grouped = not by_period and time_rule in (aggregation.SUM, aggregation.MEAN)
+    # The database adds up only whole numbers (counts), which its double-precision SUM adds
+    # exactly; other values are added here with math.fsum, as docs/reference/aggregation.md says.
+    whole = indicator.value_type == Indicator.COUNT
+    grouped = whole and not by_period and time_rule in (aggregation.SUM, aggregation.MEAN)
     ids = list(exact)
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
@@ -249,15 +252,22 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
             if exact:
                 lacking += f" EXCEPT SELECT e.submission_id FROM {v} e WHERE e.indicator_id = %s AND e.disaggregation_id IN ({marks})"
                 lacking_params += [indicator.id, *ids]
+            sums = ", SUM(v.value), COUNT(*), MIN(v.value), MAX(v.value)" if whole else ", v.value"
             cursor.execute(
-                f"SELECT {select}, SUM(v.value), COUNT(*), MIN(v.value), MAX(v.value)"
+                f"SELECT {select}{sums}"
                 f" FROM {v} v JOIN {s} s ON s.id = v.submission_id"
                 f" WHERE v.submission_id IN ({lacking}) AND v.indicator_id = %s"
                 f" AND v.disaggregation_id IN ({', '.join(['%s'] * len(fids))})"
-                f" GROUP BY {group}",
+                + (f" GROUP BY {group}" if whole else ""),
                 [*case_params, *lacking_params, indicator.id, *fids],
             )
             finer_rows = cursor.fetchall() if dimension else [(*r[:3], None, *r[3:]) for r in cursor.fetchall()]
+            if not whole:
+                # One row per value: group them here into the same (sum, count, min, max) shape.
+                lists: dict[tuple, list[float]] = defaultdict(list)
+                for org_id, code, dims, key, value in finer_rows:
+                    lists[(org_id, code, dims, key)].append(value)
+                finer_rows = [(*k, math.fsum(vs), len(vs), min(vs), max(vs)) for k, vs in lists.items()]
 
     # Finer values: per organisation, period and key, the combination with the fewest dimensions.
     standing_in: dict[tuple, tuple] = {}
