@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -35,6 +37,17 @@ class Initiative(models.Model):
         default=False, help_text="Published initiatives show their approved data to everyone."
     )
     organisations = models.ManyToManyField("Organisation", through="Participation", related_name="initiatives")
+    # Workflow and reminders (docs/reference/reminders.md): reports are due this many days after
+    # their period ends; none means no deadline.
+    deadline_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Reports are due this many days after the period ends; empty for no deadline."
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        default=3, help_text="Send a reminder this many days before the deadline (0 for none)."
+    )
+    reminder_days_after = models.PositiveSmallIntegerField(
+        default=1, help_text="Send a reminder this many days after a missed deadline (0 for none)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -50,6 +63,12 @@ class Initiative(models.Model):
 
     def parse_period(self, code: str) -> periods.Period:
         return periods.parse(code, self.period_type, self.fy_first_month)
+
+    def deadline_for(self, period: periods.Period):
+        """The last day a report for ``period`` is on time, or None without a deadline."""
+        if self.deadline_days is None:
+            return None
+        return period.end_date + datetime.timedelta(days=self.deadline_days)
 
 
 class Organisation(models.Model):

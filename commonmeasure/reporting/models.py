@@ -36,6 +36,13 @@ class Submission(models.Model):
     )
     # Bumped on every change; a save that started from an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    # The reporter's note for the backbone, e.g. explaining a warning (docs/reference/validation-rules.md).
+    note = models.TextField(blank=True)
+    # After the initiative's deadline only the backbone can let reporters edit again.
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,6 +113,88 @@ class DataValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.disaggregation} = {self.value}"
+
+
+class ValidationRule(models.Model):
+    """``left OP right`` over indicator totals of one organisation and period (validation-rules.md)."""
+
+    ERROR, WARNING = "error", "warning"
+    SEVERITY_CHOICES = [(ERROR, "Error"), (WARNING, "Warning")]
+    OPERATORS = ("<", "<=", "==", "!=", ">=", ">")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="validation_rules")
+    code = models.CharField(max_length=64)
+    left = models.TextField()
+    op = models.CharField(max_length=2, choices=[(o, o) for o in OPERATORS])
+    right = models.TextField()
+    severity = models.CharField(max_length=7, choices=SEVERITY_CHOICES, default=ERROR)
+    message = models.CharField(max_length=500)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["initiative", "code"], name="uniq_rule_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.left} {self.op} {self.right}"
+
+
+class ValueChange(models.Model):
+    """One change to one value: the audit trail (docs/reference/audit-trail.md).
+
+    ``old_value`` is empty for a new value, ``new_value`` for a deleted one. Written in bulk by
+    imports, so it carries one index only: (submission, indicator, disaggregation, id) serves the
+    history of a report and of one value.
+    """
+
+    WEB, FILE, API, CLI = "web", "file", "api", "cli"
+    CHANNEL_CHOICES = [(WEB, "Web"), (FILE, "File"), (API, "API"), (CLI, "Command line")]
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+", db_index=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="changes", db_index=False)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No constraint: combinations are never deleted while values exist, and history outlives values.
+    disaggregation = models.ForeignKey(
+        Disaggregation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    old_value = models.FloatField(null=True, blank=True)
+    new_value = models.FloatField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    channel = models.CharField(max_length=4, choices=CHANNEL_CHOICES)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["submission", "indicator", "disaggregation", "id"], name="change_value_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.disaggregation_id}: {self.old_value} -> {self.new_value}"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent, so that none is sent twice for the same reason (reminders.md)."""
+
+    BEFORE, AFTER = "before", "after"
+    KIND_CHOICES = [(BEFORE, "Before the deadline"), (AFTER, "After the deadline")]
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=16)
+    kind = models.CharField(max_length=6, choices=KIND_CHOICES)
+    recipients = models.TextField(help_text="Addresses, one a line.")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "organisation", "period", "kind"], name="uniq_reminder")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.period} ({self.kind})"
 
 
 def disaggregation_key(categories: dict[str, str]) -> tuple[str, str]:
