@@ -2,7 +2,13 @@
 
 Both formats yield ``(row_number, cells)`` where row 1 is the header and cells are strings
 (or numbers, from XLSX). Formulas are never evaluated: a cell holding a formula is read as
-its formula text, which then fails validation as a number.
+its formula text, which the import refuses as a formula, naming its row and column.
+
+CSV: UTF-8 (with or without a byte order mark), else Windows-1252 (noted in ``Table.notes``);
+the separator (comma, semicolon or tab) is taken from the header line; with semicolons, a
+decimal comma in the value column is read as a decimal point. XLSX: the zip's sizes are checked
+before anything is decompressed (zip bombs), merged cells are refused, hidden sheets ignored.
+See docs/reference/values-file.md.
 """
 
 from __future__ import annotations
@@ -11,16 +17,24 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from .errors import FileProblem
 
 XLSX_MAGIC = b"PK\x03\x04"
+# A workbook is refused before it is decompressed if its parts would grow past these: real
+# workbooks compress about 5-20 times; a zip bomb, thousands of times.
+MAX_XLSX_UNCOMPRESSED = 2 * 1024**3
+MAX_XLSX_RATIO = 200
+RATIO_CHECKED_FROM = 1024**2  # parts smaller than this are not checked for their ratio
+DELIMITERS = (",", ";", "\t")
+_DECIMAL_COMMA_RE = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
 
 
 @dataclass
@@ -30,6 +44,7 @@ class Table:
     rows: Iterator[tuple[int, list]]
     size: int  # bytes, for progress
     position: callable  # () -> bytes read so far (CSV) or rows read (XLSX)
+    notes: list[str] = field(default_factory=list)  # how the file was read, e.g. its encoding
 
 
 def open_table(path: str | Path, display_name: str | None = None) -> Table:
@@ -42,12 +57,14 @@ def open_table(path: str | Path, display_name: str | None = None) -> Table:
     if size == 0:
         raise FileProblem(f"{name}: the file is empty")
     with path.open("rb") as fh:
-        head = fh.read(8)
+        head = fh.read(8192)
     suffix = path.suffix.lower()
     if head.startswith(XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
         if not head.startswith(XLSX_MAGIC):
             raise FileProblem(f"{name}: is named .xlsx but is not an XLSX workbook")
         return _require_rows(_open_xlsx(path, name, size))
+    if b"\x00" in head:
+        raise FileProblem(f"{name}: is neither a CSV text file nor an XLSX workbook")
     return _require_rows(_open_csv(path, name, size))
 
 
@@ -61,9 +78,25 @@ def _require_rows(table: Table) -> Table:
 
 
 def _open_csv(path: Path, name: str, size: int) -> Table:
+    notes = []
+    encoding = "utf-8-sig"
+    if _first_bad_byte(path) is not None:
+        bad = _first_cp1252_gap(path)
+        if bad is not None:
+            line, byte = bad
+            raise FileProblem(
+                f"{name}: is neither UTF-8 nor Windows-1252 text (byte 0x{byte:02x} on line {line}). "
+                "Save the file as 'CSV UTF-8' and import it again.",
+                row=line,
+            )
+        encoding = "cp1252"
+        notes.append("The file is not UTF-8; it was read as Windows-1252.")
     raw = path.open("rb")
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", errors="strict")
-    reader = csv.reader(text, strict=True)
+    text = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
+    delimiter = _sniff_delimiter(path, encoding)
+    if delimiter != ",":
+        notes.append(f"Columns are separated by {'semicolons' if delimiter == ';' else 'tabs'}.")
+    reader = csv.reader(text, strict=True, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -78,6 +111,10 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
     if not any(cell.strip() for cell in header):
         raw.close()
         raise FileProblem(f"{name}: the first row must be a header", row=1)
+    # With semicolons, "12,5" in the value column is 12.5; with commas it cannot occur unquoted.
+    decimal_comma = [i for i, h in enumerate(header) if h.strip().lower() == "value"] if delimiter == ";" else []
+    if decimal_comma:
+        notes.append("Decimal commas in the value column were read as decimal points.")
 
     def rows() -> Iterator[tuple[int, list]]:
         try:
@@ -95,6 +132,9 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
                         row=row_number + 1,
                     ) from None
                 row_number += 1
+                for i in decimal_comma:
+                    if i < len(cells) and "," in cells[i] and _DECIMAL_COMMA_RE.match(cells[i]):
+                        cells[i] = cells[i].replace(",", ".")
                 yield row_number, cells
         finally:
             raw.close()
@@ -102,7 +142,37 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
     def position() -> int:  # bytes read so far; the whole file once the rows are read and it is closed
         return size if raw.closed else raw.tell()
 
-    return Table(name, header, rows(), size, position)
+    return Table(name, header, rows(), size, position, notes)
+
+
+def _sniff_delimiter(path: Path, encoding: str) -> str:
+    """The separator used most often outside quotes on the header line; a comma on a tie."""
+    with path.open("rb") as fh:
+        line = fh.readline(65536).decode(encoding, errors="replace")
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])  # max keeps the first (the comma) on a tie
+    return best if counts[best] else ","
+
+
+_CP1252_GAPS = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")  # the bytes Windows-1252 leaves undefined
+
+
+def _first_cp1252_gap(path: Path) -> tuple[int, int] | None:
+    """(line, byte) of the first byte Windows-1252 cannot decode, or None."""
+    line = 1
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            found = _CP1252_GAPS.search(chunk)
+            if found:
+                return line + chunk.count(b"\n", 0, found.start()), chunk[found.start()]
+            line += chunk.count(b"\n")
+    return None
 
 
 def _encoding_problem(path: Path, name: str, exc: UnicodeDecodeError, row: int) -> FileProblem:
@@ -146,6 +216,7 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
 
     try:
         with zipfile.ZipFile(fh) as zf:
+            check_zip_sizes(zf, name)
             bad = zf.testzip()
             if bad is not None:
                 raise FileProblem(f"{name}: the workbook is damaged ({bad} is corrupt)")
@@ -162,6 +233,11 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
         close()
         raise FileProblem(f"{name}: the workbook has no visible sheet")
     ws = sheets[0]
+    try:
+        refuse_merged_cells(wb, ws, name)
+    except FileProblem:
+        close()
+        raise
     it = ws.iter_rows(values_only=True)
     counter = {"rows": 0}
     try:
@@ -190,6 +266,49 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
             close()
 
     return Table(name, header, rows(), size, lambda: counter["rows"])
+
+
+def check_zip_sizes(zf: zipfile.ZipFile, name: str) -> None:
+    """Refuse a zip whose parts would decompress to far more than a workbook ever does."""
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        if info.file_size >= RATIO_CHECKED_FROM and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1):
+            raise FileProblem(
+                f"{name}: is not a workbook that can be read safely: its part {info.filename} would grow "
+                f"{info.file_size // max(info.compress_size, 1)} times when unpacked (a zip bomb?)"
+            )
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise FileProblem(
+            f"{name}: is not a workbook that can be read safely: it would unpack to "
+            f"{total // 1024**2} MB, more than {MAX_XLSX_UNCOMPRESSED // 1024**2} MB"
+        )
+
+
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+def refuse_merged_cells(wb, ws, name: str) -> None:
+    """Merged cells hide which row a value belongs to, so a sheet with any is refused.
+
+    The sheet's XML is scanned as it is decompressed (merged ranges are listed after the rows).
+    """
+    path = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheets keep their part name here
+    archive = getattr(wb, "_archive", None)
+    if not path or archive is None:
+        return
+    tail = b""
+    with archive.open(path) as part:
+        while chunk := part.read(1 << 20):
+            block = tail + chunk
+            found = _MERGE_RE.search(block)
+            if found:
+                ref = found.group(1).decode()
+                raise FileProblem(
+                    f"{name}: sheet {ws.title!r} has merged cells ({ref}); unmerge them so that every "
+                    "value sits in its own cell, and import the file again"
+                )
+            tail = block[-200:]
 
 
 def write_csv(fh: IO[str], header: list[str], rows) -> None:

@@ -132,6 +132,8 @@ def check_value(raw, ind: Indicator) -> tuple[float | None, str | None]:
         if not text:
             return None, "the value is empty"
         if not _NUMBER_RE.match(text):
+            if text.startswith("="):
+                return None, f"{_short(text)!r} is a formula; formulas are never calculated: enter the number itself"
             return None, f"{text!r} is not a number"
         value = float(text)
     if not math.isfinite(value):
@@ -152,6 +154,10 @@ def check_number(value: float, ind: Indicator) -> tuple[float | None, str | None
         if value < 0:
             return None, f"{_fmt(value)} is negative: {ind.code} is a rate and cannot be below 0"
     return value, None
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _fmt(value: float) -> str:

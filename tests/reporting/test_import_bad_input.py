@@ -204,16 +204,19 @@ def test_a_row_cut_short_at_the_end_of_the_file_is_refused(cast, existing, cli, 
     assert "truncated" in errors[0]["message"]
 
 
-def test_windows_1252_text_is_refused_naming_the_line(cast, existing, cli, tmp_path):
+def test_windows_1252_text_is_read_as_windows_1252(cast, existing, cli, tmp_path):
+    from commonmeasure.reporting.models import DataValue
+
     text = f"{HEADER},comment\norg-a,enrolled,2024-01,10,fine\norg-a,enrolled,2024-02,11,caf\u00e9 d\u00e9j\u00e0 vu\n"
-    path = tmp_path / "bad.csv"
+    path = tmp_path / "latin.csv"
     path.write_bytes(text.encode("cp1252"))
-    errors = refused(cli, path)
-    assert errors[0]["row"] == 3
-    assert "not UTF-8" in errors[0]["message"] and "0xe9" in errors[0]["message"]
+    code, summary = import_json(cli, path)
+    assert (code, summary["errors"], summary["imported"]) == (0, [], 2)
+    stored_comment = DataValue.objects.get(submission__period="2024-02", indicator__code="enrolled").comment
+    assert stored_comment == "caf\u00e9 d\u00e9j\u00e0 vu"
 
 
-def test_windows_1252_text_far_down_a_file_is_refused_naming_its_line(
+def test_text_that_is_neither_utf8_nor_windows_1252_is_refused_naming_its_line(
     cast, existing, cli, tmp_path
 ):
     rows = "".join(f"org-a,enrolled,{1700 + n // 12}-{n % 12 + 1:02d},{n}\n" for n in range(3000))
@@ -221,10 +224,11 @@ def test_windows_1252_text_far_down_a_file_is_refused_naming_its_line(
     path.write_bytes(
         f"{HEADER},comment\n".encode()
         + rows.replace("\n", ",\n").encode()
-        + "org-b,enrolled,2024-01,1,\u00a3\n".encode("cp1252")
+        + b"org-b,enrolled,2024-01,1,\x81\n"
     )
     errors = refused(cli, path)
-    assert errors[0]["row"] == 3002 and "0xa3 on line 3002" in errors[0]["message"]
+    assert errors[0]["row"] == 3002 and "0x81 on line 3002" in errors[0]["message"]
+    assert "neither UTF-8 nor Windows-1252" in errors[0]["message"]
 
 
 def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(cast, existing, cli, tmp_path):
