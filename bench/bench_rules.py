@@ -11,7 +11,8 @@ up) and checks, in the same run:
   compiled    a second rule with a ratio, "employed / enrolled <= 1", and its baseline
   plain       Rule.check, which also gives the reason (for the rows a page shows, not bulk)
 
-and checks that each rule and its baseline agree on every row. Target (issue 3): at least
+and checks that each rule and its baseline agree on every row. Each timing is the best of three
+runs over all the rows. Target (issue 3): at least
 200,000 values per second; rows/s and values/s (inputs per row x rows/s) are printed.
 """
 
@@ -70,10 +71,14 @@ def baseline_ratio(row):
     return a <= 1 or math.isclose(a, 1, rel_tol=EQUALITY_REL_TOL, abs_tol=EQUALITY_ABS_TOL)
 
 
-def timed(fn, rows):
-    start = time.perf_counter()
-    out = [fn(row) for row in rows]
-    return out, time.perf_counter() - start
+def timed(fn, rows, repeat=3):
+    """The results and the best of ``repeat`` timings (the machine may be shared)."""
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = [fn(row) for row in rows]
+        best = min(best, time.perf_counter() - start)
+    return out, best
 
 
 def main() -> None:
@@ -99,7 +104,7 @@ def main() -> None:
         cases.append((f"compiled  {text}", len(rows), t_compiled, inputs))
         cases.append((f"baseline  {text}", len(rows), t_base, inputs))
     rule = parse_rule("female + male == total")
-    _, t_plain = timed(rule.check, plain_rows)
+    _, t_plain = timed(rule.check, plain_rows, repeat=1)
     cases.append(("Rule.check  female + male == total", len(plain_rows), t_plain, 3))
 
     print(f"{'case':<42} {'rows':>10} {'seconds':>8} {'rows/s':>12} {'values/s':>12}")

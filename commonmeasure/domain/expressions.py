@@ -389,23 +389,6 @@ def as_node(expression: Node | str) -> Node:
 # What an expression uses
 
 
-def names(expression: Node | str) -> tuple[str, ...]:
-    """The indicator codes an expression uses, each once, in the order they first appear."""
-    seen: dict[str, None] = {}
-    stack = [as_node(expression)]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Name):
-            seen.setdefault(node.code)
-        elif isinstance(node, Unary):
-            stack.append(node.operand)
-        elif isinstance(node, Binary):
-            stack.extend((node.right, node.left))
-        elif isinstance(node, Call):
-            stack.extend(reversed(node.args))
-    return tuple(seen)
-
-
 def _name_nodes(node: Node) -> Iterable[Name]:
     if isinstance(node, Name):
         yield node
@@ -417,6 +400,11 @@ def _name_nodes(node: Node) -> Iterable[Name]:
     elif isinstance(node, Call):
         for arg in node.args:
             yield from _name_nodes(arg)
+
+
+def names(expression: Node | str) -> tuple[str, ...]:
+    """The indicator codes an expression uses, each once, in the order they first appear."""
+    return tuple(dict.fromkeys(name.code for name in _name_nodes(as_node(expression))))
 
 
 def check_names(expression: Node | str, known: Collection[str]) -> None:
@@ -562,7 +550,10 @@ def evaluate_formulas(
 
 
 def values_equal(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=EQUALITY_REL_TOL, abs_tol=EQUALITY_ABS_TOL)
+    return _isclose(a, b, rel_tol=EQUALITY_REL_TOL, abs_tol=EQUALITY_ABS_TOL)
+
+
+_isclose = math.isclose
 
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -692,7 +683,7 @@ def compile_rule(rule: Rule | str) -> Callable[[Mapping[str, object]], bool | No
     if isinstance(rule, str):
         rule = parse_rule(rule)
     left, right, compare = _fast(rule.left), _fast(rule.right), _COMPARE[rule.op]
-    slow = rule.check
+    slow, equal_only, isclose = rule.check, rule.op == "==", math.isclose
 
     def run(values: Mapping[str, object]) -> bool | None:
         try:
@@ -700,26 +691,13 @@ def compile_rule(rule: Rule | str) -> Callable[[Mapping[str, object]], bool | No
             b = right(values)
             if (a - a) or (b - b):  # not 0 for infinity and NaN
                 raise ArithmeticError
+            if equal_only:  # the commonest rule, without one function call
+                return isclose(a, b, rel_tol=EQUALITY_REL_TOL, abs_tol=EQUALITY_ABS_TOL)
             return compare(a, b)
         except _FAST_FAILURES:
             status = slow(values).status
             return None if status == NOT_APPLICABLE else status == PASSED
 
-    if rule.op == "==":
-        isclose = math.isclose
-
-        def run_equal(values: Mapping[str, object]) -> bool | None:
-            try:
-                a = left(values)
-                b = right(values)
-                if (a - a) or (b - b):
-                    raise ArithmeticError
-                return isclose(a, b, rel_tol=EQUALITY_REL_TOL, abs_tol=EQUALITY_ABS_TOL)
-            except _FAST_FAILURES:
-                status = slow(values).status
-                return None if status == NOT_APPLICABLE else status == PASSED
-
-        return run_equal
     return run
 
 

@@ -224,6 +224,7 @@ def test_equality_allows_for_floating_point_rounding_but_no_more():
     assert parse_rule("a + b == total").check(values).status == PASSED
     assert parse_rule("a + b <= total").check(values).status == PASSED
     assert parse_rule("a + b > total").check(values).status == FAILED
+    assert parse_rule("a == b").check({"a": 1_000_000, "b": 1_000_000.0001}).status == PASSED
     assert parse_rule("a == b").check({"a": 1_000_000, "b": 1_000_000.01}).status == FAILED
     assert parse_rule("a == 0").check({"a": 1e-9}).status == FAILED
 
