@@ -105,9 +105,8 @@ def cmd_initiative_dump(args) -> int:
 def cmd_import_values(args) -> int:
     from django.contrib.auth import get_user_model
 
-    from commonmeasure.interchange.errors import FileProblem
-    from commonmeasure.interchange.tabular import open_table
-    from commonmeasure.reporting.importing import FILE, ImportResult, import_table
+    from commonmeasure.reporting.importing import FILE
+    from commonmeasure.reporting.uploads import import_file
 
     initiative = _initiative(args.initiative)
     user = None
@@ -115,29 +114,28 @@ def cmd_import_values(args) -> int:
         user = get_user_model().objects.filter(username=args.user).first()
         if user is None:
             raise CommandError(f"no user {args.user!r}")
-    try:
-        table = open_table(args.file)
-    except FileProblem as problem:
-        result = ImportResult()
-        result.add_error(problem.error.row, problem.error.column, problem.error.message)
-    else:
-        bar = _progress_bar(table.size if table.name.lower().endswith(".csv") else None, "Importing", quiet=args.json)
-        last = {"n": 0}
+    is_csv = not Path(args.file).suffix.lower().startswith(".xls")
+    bar = _progress_bar(Path(args.file).stat().st_size if is_csv and Path(args.file).is_file() else None, "Importing", quiet=args.json)
+    last = {"n": 0}
 
-        def progress(position: int) -> None:
-            if bar is not None:
-                bar.update(position - last["n"])
-                last["n"] = position
+    def progress(position: int) -> None:
+        if bar is not None:
+            bar.update(position - last["n"])
+            last["n"] = position
 
-        try:
-            result = import_table(initiative, table, dry_run=args.dry_run, approve=args.approve, user=user, channel=FILE, progress=progress)
-        finally:
-            if bar is not None:
-                bar.close()
+    try:  # the long layout, or a filled-in template (XLSX or CSV), told apart by its metadata
+        outcome = import_file(initiative, Path(args.file), dry_run=args.dry_run, approve=args.approve, user=user,
+                              channel=FILE, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    result = outcome.result
     name = Path(args.file).name
     if args.json:
-        print(json.dumps(result.as_dict(), indent=2))
+        print(json.dumps(result.as_dict() | ({"notes": outcome.notes} if outcome.notes else {}), indent=2))
     else:
+        for note in outcome.notes:
+            print(f"{name}: {note}", file=sys.stderr)
         if result.errors:
             print(f"{name}: {len(result.errors) + result.more_errors} error(s); nothing was imported.", file=sys.stderr)
             for err in result.errors:
@@ -284,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_initiative_dump)
 
     imp = sub.add_parser("import", help="import data files").add_subparsers(dest="what", required=True, metavar="WHAT")
-    p = imp.add_parser("values", help="import values from CSV or XLSX (long layout)")
+    p = imp.add_parser("values", help="import values from CSV or XLSX (long layout or a filled-in template)")
     p.add_argument("file")
     p.add_argument("--initiative", required=True, help="initiative code")
     p.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
@@ -337,7 +335,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from commonmeasure.impactbonds.cli_commands import add_parsers as add_impact_bond_parsers
 
-    add_impact_bond_parsers(sub, imp)  # import indigo, export indigo, stats impact-bonds / impact-bond-quality
+    add_impact_bond_parsers(sub, imp)
+    from commonmeasure.reporting.cli_commands import add_parsers as add_reporting_parsers
+
+    add_reporting_parsers(sub)  # template, worker  # import indigo, export indigo, stats impact-bonds / impact-bond-quality
     return parser
 
 

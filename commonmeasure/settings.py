@@ -81,7 +81,12 @@ INSTALLED_APPS = [
     "commonmeasure.web",
     "commonmeasure.api",
     "commonmeasure.impactbonds",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background tasks (large uploads): queued in the database, run by `commonmeasure worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

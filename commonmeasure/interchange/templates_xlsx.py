@@ -1,0 +1,461 @@
+"""Spreadsheet templates: one organisation's values for a period or a range of periods.
+
+The XLSX template has a sheet to fill ("Values": one row per indicator and period, one column
+per category combination), an "Instructions" sheet and a hidden "cm_template" sheet carrying
+the template's version, initiative, organisation, periods and what each column means. Reading
+a filled template turns it into the long layout that ``import_table`` checks, so the checks are
+the same as for any values file; errors are then named by the template's own cells (C7).
+
+The CSV template is the long layout itself, keys filled in, values empty, after one marker line.
+
+See docs/reference/spreadsheet-template.md.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import zipfile
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import FileProblem, RowError
+from .tabular import (
+    _BROKEN_WORKBOOK,
+    Table,
+    _safe_cell,
+    check_zip_sizes,
+    refuse_merged_cells,
+    write_csv,
+)
+
+FORMAT = "commonmeasure-template"
+VERSION = 1  # the version written; READERS lists every version that can be read
+META_SHEET = "cm_template"
+FILL_SHEET = "Values"
+FIRST_ROW = 4  # rows 1-3: title, note, column headings
+KEY_COLUMNS = ("Indicator", "Code", "Unit", "Period")  # A-D, locked
+CSV_MARKER = f"# {FORMAT} version {VERSION}"
+LONG_HEADER = ("organisation", "indicator", "period")
+
+
+@dataclass
+class Column:
+    key: dict[str, str]  # {dimension code: category code}; {} is the total
+    label: str
+
+
+@dataclass
+class Line:
+    indicator: object  # Indicator
+    period: str
+
+
+@dataclass
+class TemplateSpec:
+    initiative: object
+    organisation: object
+    periods: list[str]
+    dimensions: list  # Dimension objects with .cats = [Category]
+    columns: list[Column]
+    lines: list[Line]
+    existing: dict = field(default_factory=dict)  # (indicator id, period, key) -> (value, comment)
+
+
+# -- building ---------------------------------------------------------------------------------
+
+def build_spec(initiative, organisation, period_codes: list[str]) -> TemplateSpec:
+    """What a template holds: its columns (total, each category, each combination an indicator
+    uses) and its lines (each indicator for each period), with the values already stored."""
+    from commonmeasure.reporting.models import DataValue
+
+    dims = list(initiative.dimensions.prefetch_related("categories").order_by("sort_order", "code"))
+    for d in dims:
+        d.cats = list(d.categories.order_by("sort_order", "code"))
+    by_code = {d.code: d for d in dims}
+    indicators = list(initiative.indicators.prefetch_related("dimensions").order_by("sort_order", "code"))
+    columns = [Column({}, "Total")]
+    for d in dims:
+        if any(d.code in {x.code for x in ind.dimensions.all()} for ind in indicators):
+            columns += [Column({d.code: c.code}, f"{d.name}: {c.name}") for c in d.cats]
+    combos = []
+    for ind in indicators:
+        codes = sorted((x.code for x in ind.dimensions.all()), key=lambda c: [d.code for d in dims].index(c))
+        if len(codes) >= 2 and codes not in combos:
+            combos.append(codes)
+    for codes in combos:
+        for cats in itertools.product(*(by_code[c].cats for c in codes)):
+            columns.append(Column(dict(zip(codes, (c.code for c in cats), strict=True)), " × ".join(c.name for c in cats)))
+    lines = [Line(ind, p) for p in period_codes for ind in indicators]
+    existing = {}
+    for iid, period, cats, value, comment in DataValue.objects.filter(
+        submission__initiative=initiative, submission__organisation=organisation, submission__period__in=period_codes
+    ).values_list("indicator_id", "submission__period", "disaggregation__categories", "value", "comment"):
+        existing[(iid, period, _key(cats))] = (value, comment)
+    return TemplateSpec(initiative, organisation, period_codes, dims, columns, lines, existing)
+
+
+def _key(cats: dict) -> str:
+    return ";".join(f"{d}={c}" for d, c in sorted(cats.items()))
+
+
+def applies(column: Column, indicator) -> bool:
+    return set(column.key) <= {d.code for d in indicator.dimensions.all()}
+
+
+def number_format(indicator) -> str:
+    if indicator.value_type == "count":
+        return "0"
+    places = indicator.decimals or (1 if indicator.value_type == "percentage" else 2 if indicator.value_type == "currency" else 0)
+    return "#,##0" + ("." + "0" * places if places else "") if indicator.value_type == "currency" else "0" + ("." + "0" * places if places else "")
+
+
+def rule_text(indicator) -> str:
+    vt = indicator.value_type
+    if vt == "count":
+        return "A whole number, 0 or more."
+    if vt == "percentage":
+        return "A percentage from 0 to 100 (enter 45 for 45%)."
+    if vt == "rate":
+        return "A number, 0 or more."
+    return "A number."
+
+
+def write_xlsx(spec: TemplateSpec, fh) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = FILL_SHEET
+    first_value_col = len(KEY_COLUMNS) + 1
+    comment_col = first_value_col + len(spec.columns)
+    ws.cell(1, 1, _safe_cell(f"{spec.organisation.name} ({spec.organisation.code}) · {spec.initiative.name} · {_period_range(spec.periods)}")).font = Font(bold=True, size=13)
+    ws.cell(2, 1, "Enter values in the white cells; grey cells do not apply to that indicator. The Instructions sheet says what each indicator means.").font = Font(italic=True, color="555555")
+    heading = Font(bold=True)
+    grey = PatternFill("solid", fgColor="D9D9D9")
+    head_fill = PatternFill("solid", fgColor="E8EEF7")
+    for i, label in enumerate([*KEY_COLUMNS, *(c.label for c in spec.columns), "Comment"], start=1):
+        cell = ws.cell(3, i, _safe_cell(label))
+        cell.font, cell.fill = heading, head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    validations = {
+        "count": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"),
+        "percentage": DataValidation(type="decimal", operator="between", formula1="0", formula2="100"),
+        "rate": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"),
+        "other": DataValidation(type="decimal", operator="between", formula1="-1000000000000000", formula2="1000000000000000"),
+    }
+    for vt, dv in validations.items():
+        dv.showErrorMessage = True
+        dv.errorTitle = "Not a valid value"
+        dv.error = {"count": "Enter a whole number, 0 or more.", "percentage": "Enter a percentage from 0 to 100.",
+                    "rate": "Enter a number, 0 or more."}.get(vt, "Enter a number.")
+        ws.add_data_validation(dv)
+    unlocked = Protection(locked=False)
+    for r, line in enumerate(spec.lines, start=FIRST_ROW):
+        ind = line.indicator
+        for i, v in enumerate((ind.name, ind.code, ind.unit, line.period), start=1):
+            ws.cell(r, i, _safe_cell(v))
+        dv = validations.get(ind.value_type, validations["other"])
+        fmt = number_format(ind)
+        comment = ""
+        for j, col in enumerate(spec.columns, start=first_value_col):
+            cell = ws.cell(r, j)
+            if not applies(col, ind):
+                cell.fill = grey
+                continue
+            cell.protection = unlocked
+            cell.number_format = fmt
+            dv.add(cell.coordinate)
+            old = spec.existing.get((ind.id, line.period, _key(col.key)))
+            if old is not None:
+                cell.value = old[0] if old[0] != int(old[0]) or ind.value_type != "count" else int(old[0])
+                comment = comment or old[1]
+        ws.cell(r, comment_col, _safe_cell(comment) or None).protection = unlocked
+    widths = [34, 16, 10, 10] + [max(9, min(22, len(c.label) + 2)) for c in spec.columns] + [40]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.row_dimensions[3].height = 45
+    ws.freeze_panes = ws.cell(FIRST_ROW, first_value_col)
+    ws.protection.sheet = True  # labels locked; the value and comment cells are unlocked
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+    info = wb.create_sheet("Instructions")
+    info.append(["How to fill in this template"])
+    info["A1"].font = Font(bold=True, size=13)
+    for text in (
+        f"Organisation: {spec.organisation.name} ({spec.organisation.code}). Initiative: {spec.initiative.name} ({spec.initiative.code}).",
+        f"Periods: {', '.join(spec.periods)}.",
+        f"Fill in the white cells of the '{FILL_SHEET}' sheet. Leave a cell empty if you have no value; empty cells change nothing.",
+        "Do not add, remove or reorder rows or columns, and do not merge cells. Formulas are not calculated: type the numbers.",
+        "Upload the file on the organisation's page (Upload values) or with: commonmeasure import values FILE --initiative "
+        + spec.initiative.code,
+        "",
+    ):
+        info.append([_safe_cell(text)])
+    info.append(["Code", "Indicator", "Unit", "Value type", "What to enter", "Definition", "Disaggregations"])
+    for c in info[info.max_row]:
+        c.font = heading
+    for ind in {line.indicator.code: line.indicator for line in spec.lines}.values():
+        info.append([_safe_cell(x) for x in (
+            ind.code, ind.name, ind.unit, ind.value_type, rule_text(ind), ind.definition,
+            ", ".join(d.name for d in ind.dimensions.all()) or "total only",
+        )])
+    for letter, w in zip("ABCDEFG", (16, 34, 10, 12, 34, 60, 24), strict=True):
+        info.column_dimensions[letter].width = w
+    info.protection.sheet = True
+
+    meta = wb.create_sheet(META_SHEET)
+    meta.append(["format", FORMAT])
+    meta.append(["version", VERSION])
+    meta.append(["initiative", spec.initiative.code])
+    meta.append(["organisation", spec.organisation.code])
+    meta.append(["periods", ",".join(spec.periods)])
+    meta.append(["sheet", FILL_SHEET])
+    meta.append(["first_row", FIRST_ROW])
+    meta.append(["comment_column", get_column_letter(comment_col)])
+    for j, col in enumerate(spec.columns, start=first_value_col):
+        meta.append(["column", get_column_letter(j), _key(col.key), col.label])
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True
+    wb.save(fh)
+
+
+def write_csv_template(spec: TemplateSpec, fh) -> None:
+    """The long layout, keys filled in; a row whose value is left empty is skipped on import."""
+    fh.write(CSV_MARKER + "\n")
+    dims = [d.code for d in spec.dimensions]
+    header = [*LONG_HEADER, *dims, "value", "comment"]
+
+    def rows():
+        for line in spec.lines:
+            ind = line.indicator
+            for col in spec.columns:
+                if not applies(col, ind):
+                    continue
+                old = spec.existing.get((ind.id, line.period, _key(col.key)))
+                value = "" if old is None else (int(old[0]) if old[0] == int(old[0]) else old[0])
+                yield [spec.organisation.code, ind.code, line.period, *(col.key.get(d, "") for d in dims),
+                       value, "" if old is None else old[1]]
+
+    write_csv(fh, header, rows())
+
+
+def _period_range(codes: list[str]) -> str:
+    return codes[0] if len(codes) == 1 else f"{codes[0]} to {codes[-1]}"
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+@dataclass
+class TemplateTable:
+    """A filled template read as the long layout, and how to name its cells in errors."""
+
+    table: Table
+    initiative: str
+    organisation: str
+    version: int
+    rows: array = field(default_factory=lambda: array("I"))  # long row - 2 -> sheet row
+    cols: array = field(default_factory=lambda: array("H"))  # long row - 2 -> sheet column (1-based)
+    comment_col: int = 0
+    sheet: str = FILL_SHEET
+
+    def cell_error(self, error: RowError) -> RowError:
+        """An import error about long row n, named by the template's sheet, row and column."""
+        from openpyxl.utils import get_column_letter
+
+        if error.row is None or error.row < 2 or error.row - 2 >= len(self.rows):
+            return error
+        row, col = self.rows[error.row - 2], self.cols[error.row - 2]
+        if error.column == "indicator":
+            col = 2
+        elif error.column == "period":
+            col = 4
+        elif error.column == "comment":
+            col = self.comment_col
+        letter = get_column_letter(col)
+        return RowError(row, letter, f"sheet {self.sheet!r}, cell {letter}{row}: {error.message}")
+
+
+def is_xlsx_template(path: Path) -> bool:
+    """True if the workbook has the template's metadata sheet (read from workbook.xml only)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            check_zip_sizes(zf, path.name)
+            return f'name="{META_SHEET}"'.encode() in zf.read("xl/workbook.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, FileProblem):
+        return False
+
+
+def is_csv_template(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(CSV_MARKER) + 3).lstrip(b"\xef\xbb\xbf").startswith(f"# {FORMAT} version".encode())
+
+
+def open_xlsx_template(path: Path, display_name: str | None = None) -> TemplateTable:
+    from openpyxl import load_workbook
+
+    name = display_name or path.name
+    fh = path.open("rb")
+    try:
+        with zipfile.ZipFile(fh) as zf:
+            check_zip_sizes(zf, name)
+        fh.seek(0)
+        wb = load_workbook(fh, read_only=True, data_only=False)
+    except FileProblem:
+        fh.close()
+        raise
+    except _BROKEN_WORKBOOK as exc:
+        fh.close()
+        raise FileProblem(f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated") from None
+    try:
+        meta = _read_meta(wb, name)
+        version = meta.get("version")
+        reader = READERS.get(version)
+        if reader is None:
+            newest = max(READERS)
+            if isinstance(version, int) and version > newest:
+                raise FileProblem(
+                    f"{name}: is a version {version} template, newer than this installation reads "
+                    f"(versions {', '.join(map(str, sorted(READERS)))}); update Common Measure, or download "
+                    f"a new template (version {newest}) and fill that in"
+                )
+            raise FileProblem(
+                f"{name}: has template version {version!r}, which cannot be read; download a new template "
+                f"(version {newest}) and fill that in"
+            )
+        return reader(wb, fh, meta, name, path.stat().st_size)
+    except BaseException:
+        wb.close()
+        fh.close()
+        raise
+
+
+def _read_meta(wb, name: str) -> dict:
+    if META_SHEET not in wb.sheetnames:
+        raise FileProblem(f"{name}: is not a Common Measure template (no {META_SHEET} sheet)")
+    meta: dict = {"columns": []}
+    for row in wb[META_SHEET].iter_rows(values_only=True):
+        if not row or row[0] is None:
+            continue
+        if row[0] == "column":
+            meta["columns"].append((row[1], row[2] or "", row[3] or ""))
+        else:
+            meta[row[0]] = row[1]
+    if meta.get("format") != FORMAT:
+        raise FileProblem(f"{name}: is not a Common Measure template (format {meta.get('format')!r})")
+    return meta
+
+
+def _read_v1(wb, fh, meta: dict, name: str, size: int) -> TemplateTable:
+    from openpyxl.utils import column_index_from_string
+
+    sheet = meta.get("sheet") or FILL_SHEET
+    if sheet not in wb.sheetnames:
+        raise FileProblem(f"{name}: the template's sheet {sheet!r} is missing")
+    ws = wb[sheet]
+    refuse_merged_cells(wb, ws, name)
+    first_row = int(meta.get("first_row") or FIRST_ROW)
+    comment_col = column_index_from_string(meta["comment_column"])
+    value_cols = []  # (sheet column index, {dimension: category})
+    dim_codes: list[str] = []
+    for letter, key, _label in meta["columns"]:
+        cats = dict(part.split("=", 1) for part in key.split(";") if part)
+        value_cols.append((column_index_from_string(letter), cats))
+        dim_codes += [d for d in cats if d not in dim_codes]
+    org = str(meta.get("organisation") or "")
+    header = [*LONG_HEADER, *dim_codes, "value", "comment"]
+    known = {1, 2, 3, 4, comment_col, *(c for c, _ in value_cols)}
+    width = max(known)
+    result = TemplateTable(Table(name, header, iter(()), size, lambda: 0), str(meta.get("initiative") or ""), org, 1,
+                           comment_col=comment_col, sheet=sheet)
+    counter = {"rows": 0}
+    from openpyxl.utils import get_column_letter
+
+    def rows() -> Iterator[tuple[int, list]]:
+        n = 1
+        try:
+            for r, values in enumerate(ws.iter_rows(min_row=first_row, values_only=True), start=first_row):
+                counter["rows"] = r
+                values = list(values)
+                values += [None] * (width - len(values))
+                for i, v in enumerate(values, start=1):
+                    if i not in known and v not in (None, ""):
+                        raise FileProblem(
+                            f"{name}: sheet {sheet!r}, cell {get_column_letter(i)}{r} is outside the template's "
+                            "columns; values there would be lost, so the file is refused",
+                            row=r, column=get_column_letter(i),
+                        )
+                comment = _text(values[comment_col - 1])
+                code, period = _text(values[1]), _text(values[3])
+                for col, cats in value_cols:
+                    value = values[col - 1]
+                    if value is None:
+                        continue
+                    if value == "" or (type(value) is str and not value.strip()):
+                        continue
+                    n += 1
+                    result.rows.append(r)
+                    result.cols.append(col)
+                    yield n, [org, code, period, *(cats.get(d, "") for d in dim_codes), value, comment]
+        except _BROKEN_WORKBOOK as exc:
+            raise FileProblem(f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})") from None
+        finally:
+            wb.close()
+            fh.close()
+
+    result.table.rows = rows()
+    result.table.position = lambda: counter["rows"]
+    return result
+
+
+def _text(value) -> str | object:
+    return "" if value is None else value
+
+
+READERS = {1: _read_v1}  # template version -> reader; keep old readers so old templates import
+
+
+def open_csv_template(path: Path, display_name: str | None = None) -> Table:
+    """The CSV template: the long layout after its marker line; rows left without a value are skipped."""
+    from .tabular import open_table
+
+    name = display_name or path.name
+    with path.open("rb") as fh:
+        first = fh.readline().decode("utf-8-sig", errors="replace").strip()
+        rest = fh.read()
+    words = first.split()
+    version = int(words[-1]) if words and words[-1].isdigit() else None
+    if version != VERSION:
+        raise FileProblem(
+            f"{name}: has CSV template version {version!r}; this installation reads version {VERSION}: "
+            "download a new template and fill that in", row=1,
+        )
+    body = path.with_name(path.name + ".body")
+    body.write_bytes(rest)
+    try:
+        table = open_table(body, name)
+    finally:
+        body.unlink()  # the open file stays readable on POSIX; elsewhere it is removed when closed
+    try:
+        i_val = [h.strip().lower() for h in table.header].index("value")
+    except ValueError:
+        return table
+    inner = table.rows
+    table.rows = ((n + 1, cells) for n, cells in inner if i_val >= len(cells) or str(cells[i_val]).strip() != "")
+    return table
+
+
+def template_bytes(spec: TemplateSpec, fmt: str) -> bytes:
+    if fmt == "csv":
+        out = io.StringIO()
+        write_csv_template(spec, out)
+        return out.getvalue().encode("utf-8")
+    out = io.BytesIO()
+    write_xlsx(spec, out)
+    return out.getvalue()

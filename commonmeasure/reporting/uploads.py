@@ -1,0 +1,266 @@
+"""Values files uploaded through the web: kept server-side between the dry run and the commit.
+
+An upload is stored under ``settings.VAR_DIR/uploads`` with a random name, beside a small JSON
+file saying who uploaded it, for which initiative, when it expires and how far its import has
+got. Only its owner can see or commit it. Files of ``BACKGROUND_ROWS`` rows or more are checked
+and imported by a background task (django-tasks, database backend, run by
+``commonmeasure worker``); the page polls the JSON file for progress.
+
+``import_file`` is the one way a file is imported, from the web and from ``import values``:
+it reads the long layout, the XLSX template or the CSV template alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from commonmeasure.initiatives.models import Initiative
+from commonmeasure.interchange import templates_xlsx as templates
+from commonmeasure.interchange.errors import FileProblem
+from commonmeasure.interchange.tabular import check_zip_sizes, open_table
+
+from .importing import FILE, WEB, ImportResult, import_table
+
+EXPIRY_SECONDS = 24 * 3600
+BACKGROUND_ROWS = 100_000
+SUFFIXES = (".csv", ".xlsx", ".txt")
+_TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+@dataclass
+class Outcome:
+    result: ImportResult
+    notes: list[str] = field(default_factory=list)
+    kind: str = "long"  # long, template-xlsx, template-csv
+
+    def as_dict(self) -> dict:
+        summary = self.result.as_dict()
+        summary.update(notes=self.notes, kind=self.kind, dry_run=self.result.dry_run, approved=self.result.approved)
+        return summary
+
+
+def open_values_file(path: Path, display_name: str | None = None, initiative: Initiative | None = None):
+    """(Table, TemplateTable or None, kind) for any values file; FileProblem if it cannot be read."""
+    path = Path(path)
+    name = display_name or path.name
+    if not path.is_file():
+        return open_table(path, name), None, "long"  # says why it cannot be read
+    if templates.is_xlsx_template(path):
+        tt = templates.open_xlsx_template(path, name)
+        if initiative is not None and tt.initiative != initiative.code:
+            tt.table.rows.close()
+            raise FileProblem(f"{name}: is a template for initiative {tt.initiative!r}, not {initiative.code!r}")
+        return tt.table, tt, "template-xlsx"
+    if path.stat().st_size and templates.is_csv_template(path):
+        return templates.open_csv_template(path, name), None, "template-csv"
+    return open_table(path, name), None, "long"
+
+
+def import_file(
+    initiative: Initiative, path: Path, *, display_name: str | None = None, dry_run: bool = False,
+    approve: bool = False, user=None, channel: str = FILE, organisations=None, progress=None,
+) -> Outcome:
+    """Check, and unless a dry run, import a values file of any layout; all or nothing."""
+    try:
+        table, template, kind = open_values_file(path, display_name, initiative)
+    except FileProblem as problem:
+        result = ImportResult(dry_run=dry_run)
+        result.add_error(problem.error.row, problem.error.column, problem.error.message)
+        return Outcome(result)
+    result = import_table(
+        initiative, table, dry_run=dry_run, approve=approve, user=user, channel=channel,
+        organisations=organisations, progress=progress,
+    )
+    if template is not None:
+        result.errors = [template.cell_error(e) for e in result.errors]
+    return Outcome(result, list(table.notes), kind)
+
+
+def estimate_rows(path: Path) -> int:
+    """About how many values a file holds, to decide whether to import it in the background."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+        if head != b"PK\x03\x04":
+            lines = 0
+            with path.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    lines += chunk.count(b"\n")
+            return lines
+        from openpyxl import load_workbook
+
+        with zipfile.ZipFile(path) as zf:
+            check_zip_sizes(zf, path.name)
+        wb = load_workbook(path, read_only=True)
+        try:
+            if templates.META_SHEET in wb.sheetnames:
+                ws = wb[templates.FILL_SHEET] if templates.FILL_SHEET in wb.sheetnames else wb.worksheets[0]
+                return (ws.max_row or 0) * max((ws.max_column or 1) - 5, 1)
+            visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+            return (visible[0].max_row or 0) if visible else 0
+        finally:
+            wb.close()
+    except Exception:  # an unreadable file is reported by the import itself
+        return 0
+
+
+# -- stored uploads ---------------------------------------------------------------------------
+
+class UploadNotFound(Exception):
+    """No such upload for this user (never said apart from "not yours", so tokens cannot be probed)."""
+
+
+def upload_dir() -> Path:
+    folder = Path(settings.VAR_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def max_upload_bytes() -> int:
+    return int(settings.CM_MAX_UPLOAD_MB) * 1024 * 1024
+
+
+def check_size(name: str, size: int) -> None:
+    if size > max_upload_bytes():
+        raise FileProblem(
+            f"{name}: is {size / 1024 / 1024:.1f} MB, more than the {settings.CM_MAX_UPLOAD_MB} MB an upload may be; "
+            "split it into smaller files, or ask the backbone to import it with the command line"
+        )
+    if size == 0:
+        raise FileProblem(f"{name}: the file is empty")
+
+
+def save_upload(uploaded, user, initiative: Initiative, organisation) -> str:
+    """Store an uploaded file (a Django UploadedFile) and return its token."""
+    name = Path(uploaded.name or "upload").name[:200]
+    check_size(name, uploaded.size)
+    suffix = Path(name).suffix.lower()
+    suffix = suffix if suffix in SUFFIXES else ".dat"
+    purge_expired()
+    token = secrets.token_urlsafe(24)
+    data_path = upload_dir() / f"{token}{suffix}"
+    with data_path.open("wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    now = time.time()
+    _write_meta(token, {
+        "token": token, "owner": user.id, "initiative": initiative.code, "organisation": organisation.code,
+        "name": name, "file": data_path.name, "size": uploaded.size, "created": now, "expires": now + EXPIRY_SECONDS,
+        "state": "uploaded", "stage": None, "done": 0, "total": 0, "summary": None, "committed": None,
+    })
+    return token
+
+
+def load_upload(token: str, user) -> dict:
+    if not token or not set(token) <= _TOKEN_CHARS or len(token) > 64:
+        raise UploadNotFound
+    path = upload_dir() / f"{token}.json"
+    try:
+        meta = json.loads(path.read_text())
+    except (OSError, ValueError):
+        raise UploadNotFound from None
+    if meta.get("owner") != getattr(user, "id", None) or meta.get("expires", 0) < time.time():
+        raise UploadNotFound
+    return meta
+
+
+def data_path(meta: dict) -> Path:
+    return upload_dir() / meta["file"]
+
+
+def _write_meta(token: str, meta: dict) -> None:
+    path = upload_dir() / f"{token}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(meta))
+    os.replace(tmp, path)  # readers never see half a file
+
+
+def update_upload(token: str, **changes) -> dict:
+    path = upload_dir() / f"{token}.json"
+    meta = json.loads(path.read_text())
+    meta.update(changes)
+    _write_meta(token, meta)
+    return meta
+
+
+def purge_expired(now: float | None = None) -> int:
+    """Delete uploads past their expiry; returns how many."""
+    now = time.time() if now is None else now
+    removed = 0
+    for meta_path in upload_dir().glob("*.json"):
+        try:
+            meta = json.loads(meta_path.read_text())
+        except (OSError, ValueError):
+            continue
+        if meta.get("expires", 0) < now:
+            (upload_dir() / meta.get("file", "-")).unlink(missing_ok=True)
+            meta_path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def allowed_organisations(access, initiative: Initiative):
+    """None (any organisation) for the backbone; otherwise those the user may edit."""
+    if access.is_backbone:
+        return None
+    return [oid for oid in access.own_organisations if access.can_edit(oid)]
+
+
+def process_upload(token: str, user, commit: bool, organisations) -> dict:
+    """Run the dry run or the commit of a stored upload, recording progress and the summary."""
+    meta = load_upload(token, user)
+    initiative = Initiative.objects.get(code=meta["initiative"])
+    path = data_path(meta)
+    stage = "commit" if commit else "check"
+    total = meta.get("estimate") or 0
+    update_upload(token, state="running", stage=stage, done=0, total=total)
+    last = {"t": 0.0}
+
+    def progress(position: int) -> None:
+        now = time.monotonic()
+        if now - last["t"] > 0.5:
+            last["t"] = now
+            update_upload(token, done=int(position))
+
+    outcome = import_file(
+        initiative, path, display_name=meta["name"], dry_run=not commit, user=user, channel=WEB,
+        organisations=organisations, progress=progress,
+    )
+    summary = outcome.as_dict()
+    if commit and outcome.result.ok:
+        meta = update_upload(token, state="committed", summary=summary, committed=time.time())
+        data_path(meta).unlink(missing_ok=True)
+    else:
+        meta = update_upload(token, state="checked" if not commit else "failed", summary=summary)
+    return meta
+
+
+def run_upload_task(token: str, user_id: int, commit: bool, organisations) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(id=user_id)
+    try:
+        process_upload(token, user, commit, organisations)
+    except Exception as exc:  # recorded for the page, then raised for the worker's log
+        update_upload(token, state="error", summary={"errors": [{"row": None, "column": None, "message": f"The import stopped: {exc}"}]})
+        raise
+
+
+def start(token: str, user, commit: bool, organisations, background: bool) -> dict:
+    """Process an upload now, or queue it for the worker and return at once."""
+    if not background:
+        return process_upload(token, user, commit, organisations)
+    from .tasks import import_upload
+
+    update_upload(token, state="queued", stage="commit" if commit else "check", done=0)
+    import_upload.enqueue(token, user.id, commit, list(organisations) if organisations is not None else None)
+    return load_upload(token, user)
