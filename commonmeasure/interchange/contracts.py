@@ -439,10 +439,12 @@ def _read_achievements(path: str | Path, contract: RateCard) -> list[tuple]:
     flags: dict = {}  # validated cell -> bool
     out: list[tuple] = []
     append = out.append
-    rows, done = _fast_rows(path, table)
-    pad_short_rows = not isinstance(rows, enumerate)  # XLSX leaves out empty trailing cells
     row = 1
+    done = lambda: None  # noqa: E731
     try:
+        # Inside the try: a bad byte near the start fails while the header is skipped.
+        rows, done = _fast_rows(path, table)
+        pad_short_rows = not isinstance(rows, enumerate)  # XLSX leaves out empty trailing cells
         for row, cells in rows:
             if len(cells) != width:
                 if not any(_cell_text(c) for c in cells):
