@@ -52,6 +52,9 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
             "reporting_frequency": defn.reporting_frequency,
             "fy_first_month": defn.fy_first_month,
             "is_published": defn.published,
+            "deadline_days": defn.deadline_days,
+            "reminder_days_before": defn.reminder_days_before,
+            "reminder_days_after": defn.reminder_days_after,
         },
         summary,
         f"initiative {defn.code}",
@@ -95,7 +98,24 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
             ind.save(update_fields=["weight_indicator"])
             if f"indicator {i.code}" not in summary.created + summary.updated:
                 summary.updated.append(f"indicator {i.code}")
+    _load_rules(initiative, defn, summary)
     return initiative, summary
+
+
+def _load_rules(initiative: Initiative, defn: InitiativeDef, summary: LoadSummary) -> None:
+    """The file's rules replace the initiative's: rules no longer in the file are removed."""
+    from commonmeasure.reporting.models import ValidationRule
+
+    for n, r in enumerate(defn.rules):
+        _upsert(
+            ValidationRule, {"initiative": initiative, "code": r.code},
+            {"left": r.left, "op": r.op, "right": r.right, "severity": r.severity, "message": r.message, "sort_order": n},
+            summary, f"rule {r.code}",
+        )
+    gone = ValidationRule.objects.filter(initiative=initiative).exclude(code__in=[r.code for r in defn.rules])
+    for code in gone.values_list("code", flat=True):
+        summary.updated.append(f"rule {code} removed")
+    gone.delete()
 
 
 def dump_definition(initiative: Initiative) -> dict:
@@ -108,6 +128,9 @@ def dump_definition(initiative: Initiative) -> dict:
         "reporting_frequency": initiative.reporting_frequency,
         "fy_first_month": initiative.fy_first_month,
         "published": initiative.is_published,
+        "deadline_days": initiative.deadline_days,
+        "reminder_days_before": initiative.reminder_days_before,
+        "reminder_days_after": initiative.reminder_days_after,
         "dimensions": [
             {
                 "code": d.code, "name": d.name,
@@ -137,4 +160,10 @@ def dump_definition(initiative: Initiative) -> dict:
                 "min": ind.min_value, "max": ind.max_value, "decimals": ind.decimals,
             }
         )
+    from commonmeasure.reporting.models import ValidationRule
+
+    out["rules"] = [
+        {"code": r.code, "left": r.left, "op": r.op, "right": r.right, "severity": r.severity, "message": r.message}
+        for r in ValidationRule.objects.filter(initiative=initiative).order_by("sort_order", "code")
+    ]
     return out

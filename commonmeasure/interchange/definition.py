@@ -12,6 +12,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from commonmeasure.domain import expressions
+
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 CATEGORY_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$"  # "25+" is a natural age band
@@ -97,6 +99,17 @@ class IndicatorDef(_Strict):
         return self
 
 
+class RuleDef(_Strict):
+    """A validation rule: ``left op right`` over indicator totals (docs/reference/validation-rules.md)."""
+
+    code: str = Field(pattern=CODE, max_length=64)
+    left: str = Field(min_length=1, max_length=10_000)
+    op: Literal["<", "<=", "==", "!=", ">=", ">"]
+    right: str = Field(min_length=1, max_length=10_000)
+    severity: Literal["error", "warning"] = "error"
+    message: str = Field(min_length=1, max_length=500)
+
+
 class InitiativeDef(_Strict):
     code: str = Field(pattern=CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
@@ -108,6 +121,10 @@ class InitiativeDef(_Strict):
     dimensions: list[DimensionDef] = []
     organisations: list[OrganisationDef] = []
     indicators: list[IndicatorDef] = []
+    rules: list[RuleDef] = []
+    deadline_days: int | None = Field(default=None, ge=0, le=365)
+    reminder_days_before: int = Field(default=3, ge=0, le=365)
+    reminder_days_after: int = Field(default=1, ge=0, le=365)
 
     @model_validator(mode="after")
     def _references(self):
@@ -128,6 +145,14 @@ class InitiativeDef(_Strict):
                 raise ValueError(f"indicators.{n} ({ind.code}): weight_indicator {ind.weight_indicator!r} is not an indicator in this file")
             if ind.weight_indicator == ind.code:
                 raise ValueError(f"indicators.{n} ({ind.code}): an indicator cannot weight itself")
+        _no_duplicates([r.code for r in self.rules], "rule")
+        for n, r in enumerate(self.rules):
+            for side in ("left", "right"):
+                text = getattr(r, side)
+                try:
+                    expressions.check_names(expressions.parse_expression(text), codes)
+                except expressions.ExpressionError as problem:
+                    raise ValueError(f"rules.{n} ({r.code}): {side} {text!r}: {problem}") from None
         return self
 
 

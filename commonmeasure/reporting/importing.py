@@ -18,6 +18,7 @@ from datetime import date
 from operator import itemgetter
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from commonmeasure.domain import periods
@@ -25,7 +26,7 @@ from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.interchange.errors import FileProblem, RowError
 from commonmeasure.interchange.tabular import Table
 
-from .models import DataValue, Disaggregation, Submission, disaggregation_key
+from .models import DataValue, Disaggregation, Submission, ValueChange, disaggregation_key
 
 REQUIRED = ("organisation", "indicator", "period", "value")
 CHUNK = 20_000
@@ -47,6 +48,7 @@ class ImportResult:
     submissions: set[int] = field(default_factory=set)
     approved: int = 0
     dry_run: bool = False
+    warnings: list[RowError] = field(default_factory=list)  # failed warning rules; they do not block
 
     @property
     def ok(self) -> bool:
@@ -62,7 +64,10 @@ class ImportResult:
         errors = [e.as_dict() for e in self.errors]
         if self.more_errors:
             errors.append({"row": None, "column": None, "message": f"... and {self.more_errors} more errors"})
-        return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged, "errors": errors}
+        out = {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged, "errors": errors}
+        if self.warnings:
+            out["warnings"] = [w.as_dict() for w in self.warnings]
+        return out
 
 
 class _Rollback(Exception):
@@ -93,6 +98,7 @@ class _Context:
             self.categories[dim.code] = lookup
         self.combos = dict(initiative.disaggregations.values_list("key", "id"))
         self.period_cache: dict[str, periods.Period | str] = {}
+        self.today = today
         self.today_month = periods.month_index(today.year, today.month)
         self.allowed_orgs: frozenset[int] | None = None
 
@@ -189,7 +195,9 @@ def import_table(
         return result
     try:
         with transaction.atomic():
-            _run(ctx, table, columns, result, user, progress)
+            writer = _run(ctx, table, columns, result, user, progress, channel)
+            if not result.errors:
+                writer.finish()
             if result.errors or dry_run:
                 raise _Rollback
             if approve and result.submissions:
@@ -246,12 +254,12 @@ def bulk_write_settings():
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportResult, user, progress) -> None:
+def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportResult, user, progress, channel=FILE):
     with bulk_write_settings():
-        _check_and_write(ctx, table, columns, result, user, progress)
+        return _check_and_write(ctx, table, columns, result, user, progress, channel)
 
 
-def _check_and_write(ctx: _Context, table: Table, columns: dict[str, int], result: ImportResult, user, progress) -> None:
+def _check_and_write(ctx: _Context, table: Table, columns: dict[str, int], result: ImportResult, user, progress, channel=FILE):
     # The checks are those of the docstring at the top, in the same order for every row. To keep
     # a million rows fast, what a cell means is worked out once per distinct text and cached:
     # codes, periods and category combinations repeat on almost every row. Only text cells are
@@ -268,7 +276,7 @@ def _check_and_write(ctx: _Context, table: Table, columns: dict[str, int], resul
     add = result.add_error
     user_id = getattr(user, "id", None)
     now_db = connection.ops.adapt_datetimefield_value(timezone.now())
-    writer = _Writer(ctx, result, user_id, now_db)
+    writer = _Writer(ctx, result, user_id, now_db, channel)
     slot_for = writer.slot
     slots: dict[int, list] = {}
     org_cache: dict[str, tuple[int | None, str | None]] = {}
@@ -378,6 +386,7 @@ def _check_and_write(ctx: _Context, table: Table, columns: dict[str, int], resul
         progress(table.position())
     if not result.errors and pending:
         writer.flush(pending)
+    return writer
 
 
 def _cells_getter(indexes: list[int]) -> Callable[[list], tuple]:
@@ -449,11 +458,11 @@ def _value_check(ind: Indicator) -> Callable[[object], tuple[float | None, str |
     return check
 
 
-def _existing_submissions(ctx: _Context) -> dict[tuple[int, str], tuple[int, str]]:
+def _existing_submissions(ctx: _Context) -> dict[tuple[int, str], tuple[int, str, bool]]:
     return {
-        (org_id, period): (sid, status)
-        for sid, org_id, period, status in Submission.objects.filter(initiative=ctx.initiative).values_list(
-            "id", "organisation_id", "period", "status"
+        (org_id, period): (sid, status, unlocked is not None)
+        for sid, org_id, period, status, unlocked in Submission.objects.filter(initiative=ctx.initiative).values_list(
+            "id", "organisation_id", "period", "status", "unlocked_at"
         )
     }
 
@@ -461,17 +470,35 @@ def _existing_submissions(ctx: _Context) -> dict[tuple[int, str], tuple[int, str
 class _Writer:
     """Writes checked rows in chunks: creates the reports they need, then inserts or updates values.
 
-    Each (organisation, period) has a slot, [submission id, status, organisation id, period],
-    shared by its rows; a new report's id is filled in when the chunk is written.
+    Each (organisation, period) has a slot, [submission id, status, organisation id, period,
+    past its deadline and locked], shared by its rows; a new report's id is filled in when the
+    chunk is written. Every inserted or updated value also gets a row in the audit trail
+    (ValueChange), written in bulk the same way.
     """
 
     ROWS_PER_INSERT = 100  # 800 parameters a statement, under every database's limit
 
-    def __init__(self, ctx: _Context, result: ImportResult, user_id, now_db):
+    def __init__(self, ctx: _Context, result: ImportResult, user_id, now_db, channel=FILE):
+        from .rules import RuleSet
+
         self.ctx = ctx
         self.result = result
         self.user_id = user_id
         self.now_db = now_db
+        self.channel = channel
+        self.changed: set[int] = set()  # reports whose values this import changed
+        self.rules = RuleSet.for_initiative(ctx.initiative)
+        self.total_rows: dict[tuple[int, int], int] = {}  # (report, indicator) -> row of its total
+        qn = connection.ops.quote_name
+        audit_columns = (
+            "(initiative_id, submission_id, indicator_id, disaggregation_id, old_value, new_value, comment, channel, "
+            "changed_at, changed_by_id)"
+        )
+        ten = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        self.audit_sql = f"INSERT INTO {qn(ValueChange._meta.db_table)} {audit_columns} VALUES {ten}"
+        self.audit_many_sql = f"INSERT INTO {qn(ValueChange._meta.db_table)} {audit_columns} VALUES " + ", ".join(
+            [ten] * (self.ROWS_PER_INSERT * 8 // 10)
+        )
         self.stored = _existing_submissions(ctx)
         self.new_slots: list[list] = []  # reports to create before the next write
         self.unloaded: list[list] = []  # existing reports whose values are not read yet
@@ -486,11 +513,15 @@ class _Writer:
 
     def slot(self, org_id: int, period: periods.Period) -> list:
         hit = self.stored.get((org_id, period.code))
+        locked = False
+        if self.ctx.allowed_orgs is not None:  # a reporter: the deadline applies
+            deadline = self.ctx.initiative.deadline_for(period)
+            locked = deadline is not None and self.ctx.today > deadline and not (hit and hit[2])
         if hit is None:
-            slot = [None, Submission.DRAFT, org_id, period]
+            slot = [None, Submission.DRAFT, org_id, period, locked]
             self.new_slots.append(slot)
         else:
-            slot = [hit[0], hit[1], org_id, period]
+            slot = [hit[0], hit[1], org_id, period, locked]
             self.unloaded.append(slot)
         return slot
 
@@ -501,7 +532,7 @@ class _Writer:
                 initiative=self.ctx.initiative, organisation_id=org_id, period=period.code,
                 period_start=period.start_date,
             )
-            for _sid, _status, org_id, period in self.new_slots
+            for _sid, _status, org_id, period, _locked in self.new_slots
         ]
         if connection.features.can_return_rows_from_bulk_insert:
             Submission.objects.bulk_create(new, batch_size=500)
@@ -536,9 +567,17 @@ class _Writer:
         now_db, user_id = self.now_db, self.user_id
         editable = Submission.EDITABLE
         unchanged = 0
+        audit: list = []  # flat: ten values a row
+        add_audit = audit.extend
+        channel = self.channel
+        changed = self.changed
+        total_combo = self.ctx.combos.get("", -1) if self.rules else -1
+        total_rows = self.total_rows
         for row_number, slot, ind_id, combo, value, comment in rows:
             sid = slot[0]
             old = existing.get((sid, ind_id, combo)) if existing else None
+            if combo == total_combo:
+                total_rows[(sid, ind_id)] = row_number
             if old is not None and old[1] == value and old[2] == comment:
                 unchanged += 1
                 touched.add(sid)
@@ -550,11 +589,21 @@ class _Writer:
                     "the backbone must return or reopen it before values change",
                 )
                 continue
+            if slot[4]:
+                self.result.add_error(
+                    row_number, "value",
+                    f"the deadline for the {slot[3].code} report of {self.ctx.org_codes[slot[2]]} has passed; "
+                    "ask the backbone to unlock it",
+                )
+                continue
             touched.add(sid)
+            changed.add(sid)
             if old is None:
                 add_insert((initiative_id, sid, ind_id, combo, value, comment, now_db, user_id))
+                add_audit((initiative_id, sid, ind_id, combo, None, value, comment, channel, now_db, user_id))
             else:
                 updates.append((value, comment, now_db, user_id, old[0]))
+                add_audit((initiative_id, sid, ind_id, combo, old[1], value, comment, channel, now_db, user_id))
         self.result.unchanged += unchanged
         if self.result.errors:
             return
@@ -567,8 +616,45 @@ class _Writer:
                 cursor.executemany(self.insert_sql, [inserts[i : i + 8] for i in range(whole, len(inserts), 8)])
             if updates:
                 cursor.executemany(self.update_sql, updates)
+            width = 10 * (self.ROWS_PER_INSERT * 8 // 10)
+            whole = len(audit) // width * width
+            if whole:
+                cursor.executemany(self.audit_many_sql, [audit[i : i + width] for i in range(0, whole, width)])
+            if whole < len(audit):
+                cursor.executemany(self.audit_sql, [audit[i : i + 10] for i in range(whole, len(audit), 10)])
         self.result.imported += len(inserts) // 8
         self.result.updated += len(updates)
+
+    def finish(self) -> None:
+        """After every row is written: bump the version of every report whose values changed (so
+        an open grid becomes stale), then check the validation rules of every report the file
+        touched. A failed error names the rows of the totals involved; a warning is reported."""
+        ids = sorted(self.changed)
+        for start in range(0, len(ids), 500):
+            Submission.objects.filter(id__in=ids[start : start + 500]).update(
+                version=F("version") + 1, updated_at=timezone.now()
+            )
+        if not self.rules:
+            return
+        from .rules import totals
+
+        by_code = {code: ind.id for code, ind in self.ctx.indicators.items()}
+        touched = sorted(self.result.submissions)
+        for sid, values in totals(touched).items():
+            for outcome in self.rules.failures(values):
+                rows = sorted(
+                    self.total_rows[(sid, by_code[c])] for c in outcome.indicators if (sid, by_code[c]) in self.total_rows
+                )
+                if not rows:
+                    continue  # the file changed none of the values the rule compares
+                add = self.result.add_error if outcome.severity == "error" else self._warn
+                where = f"rows {', '.join(map(str, rows))}" if len(rows) > 1 else f"row {rows[0]}"
+                for row in rows[:1]:
+                    add(row, "value", f"rule {outcome.code} ({outcome.severity}): {outcome.message} — {outcome.reason} ({where})")
+
+    def _warn(self, row, column, message) -> None:
+        if len(self.result.warnings) < MAX_ERRORS:
+            self.result.warnings.append(RowError(row, column, message))
 
 
 def approve_submissions(submission_ids: Iterable[int], user) -> int:

@@ -16,7 +16,8 @@ from commonmeasure.initiatives.access import Access
 from commonmeasure.initiatives.models import Indicator, Organisation
 
 from .importing import check_value
-from .models import DataValue, Disaggregation, Submission, disaggregation_key
+from . import rules as validation
+from .models import DataValue, Disaggregation, Submission, ValueChange, disaggregation_key
 
 
 class WorkflowError(Exception):
@@ -48,6 +49,36 @@ class SaveResult:
     unchanged: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # cell name -> message
     submission: Submission | None = None
+    rules: list = field(default_factory=list)  # validation.RuleOutcome for the saved report
+
+
+def deadline_of(initiative, period_code: str):
+    """The last day on time for this period's reports, or None without a deadline."""
+    return initiative.deadline_for(initiative.parse_period(period_code))
+
+
+def locked_by_deadline(access: Access, submission: Submission | None, period_code: str, today=None) -> bool:
+    """True when the deadline has passed and only the backbone may change the report until it
+    unlocks it (docs/reference/reminders.md)."""
+    if access.is_backbone:
+        return False
+    if submission is not None and submission.unlocked_at is not None:
+        return False
+    deadline = deadline_of(access.initiative, period_code)
+    return deadline is not None and (today or timezone.localdate()) > deadline
+
+
+def is_late(submission: Submission | None, initiative, period_code: str, today=None) -> bool:
+    """Submitted after the deadline, or not submitted and the deadline has passed."""
+    deadline = deadline_of(initiative, period_code)
+    if deadline is None:
+        return False
+    if submission is not None and submission.submitted_at is not None:
+        return timezone.localdate(submission.submitted_at) > deadline
+    return (today or timezone.localdate()) > deadline
+
+
+DEADLINE_MESSAGE = "The deadline for this report has passed; ask the backbone to unlock it."
 
 
 def get_or_create_submission(access: Access, organisation: Organisation, period_code: str) -> Submission:
@@ -66,11 +97,19 @@ def cell_name(indicator_code: str, categories: dict[str, str]) -> str:
 
 
 def save_values(
-    access: Access, submission: Submission, cells: list[CellInput], *, expected_version: int, user
+    access: Access, submission: Submission, cells: list[CellInput], *, expected_version: int, user,
+    channel: str = ValueChange.WEB, note: str | None = None,
 ) -> SaveResult:
-    """Save a grid of values for one submission. Blank cells delete stored values."""
+    """Save a grid of values for one submission. Blank cells delete stored values.
+
+    Every change is written to the audit trail with ``channel``; ``note`` (if given) replaces the
+    report's note for the backbone. The validation rules are checked on the saved values and
+    returned; they do not stop a save (they stop a submission).
+    """
     if not access.can_edit(submission.organisation_id):
         raise PermissionDenied("You may not edit this organisation's report.")
+    if locked_by_deadline(access, submission, submission.period):
+        raise WorkflowError(DEADLINE_MESSAGE)
     result = SaveResult()
     parsed: list[tuple[CellInput, float | None]] = []
     for cell in cells:
@@ -102,6 +141,15 @@ def save_values(
             )
         }
         now = timezone.now()
+        changes: list[ValueChange] = []
+
+        def audit(cell, did, old_value, new_value, comment):
+            changes.append(ValueChange(
+                initiative_id=current.initiative_id, submission=current, indicator=cell.indicator, disaggregation_id=did,
+                old_value=old_value, new_value=new_value, comment=comment, channel=channel, changed_at=now,
+                changed_by=user if getattr(user, "pk", None) else None,
+            ))
+
         for cell, value in parsed:
             key, dims = disaggregation_key(cell.categories)
             did = combos.get(key)
@@ -117,6 +165,7 @@ def save_values(
             if value is None:
                 if old is not None:
                     DataValue.objects.filter(pk=old[0]).delete()
+                    audit(cell, did, old[1], None, "")
                     result.deleted += 1
                 continue
             if old is not None and old[1] == value and old[2] == comment:
@@ -129,11 +178,17 @@ def save_values(
                 )
             else:
                 DataValue.objects.filter(pk=old[0]).update(value=value, comment=comment, updated_at=now, updated_by=user)
+            audit(cell, did, None if old is None else old[1], value, comment)
             result.saved += 1
-        if result.saved or result.deleted:
+        ValueChange.objects.bulk_create(changes)
+        note_changed = note is not None and note.strip() != current.note
+        if note_changed:
+            Submission.objects.filter(pk=current.pk).update(note=note.strip())
+        if result.saved or result.deleted or note_changed:
             Submission.objects.filter(pk=current.pk).update(version=F("version") + 1, updated_at=now)
         current.refresh_from_db()
         result.submission = current
+        result.rules = validation.check_submission(current)
     return result
 
 
@@ -164,6 +219,14 @@ def submit(access: Access, submission: Submission, user) -> Submission:
         raise PermissionDenied("You may not submit this organisation's report.")
     if not submission.values.exists():
         raise WorkflowError("An empty report cannot be submitted: enter at least one value first.")
+    if locked_by_deadline(access, submission, submission.period):
+        raise WorkflowError(DEADLINE_MESSAGE)
+    submission.refresh_from_db(fields=["note"])
+    problems = validation.blocking(
+        validation.check_submission(submission), submission.note, validation.commented_totals(submission.id)
+    )
+    if problems:
+        raise WorkflowError("The report cannot be submitted: " + "; ".join(problems) + ".")
     return _transition(access, submission, Submission.EDITABLE, Submission.SUBMITTED, user)
 
 
@@ -179,6 +242,18 @@ def return_for_changes(access: Access, submission: Submission, user, comment: st
     if not comment.strip():
         raise WorkflowError("Say what needs to change: a comment is required to return a report.")
     return _transition(access, submission, (Submission.SUBMITTED,), Submission.RETURNED, user, comment.strip())
+
+
+def unlock(access: Access, submission: Submission, user) -> Submission:
+    """Let the organisation's reporters edit and submit a report after the deadline."""
+    if not access.can_review:
+        raise PermissionDenied("Only the initiative's backbone can unlock reports after the deadline.")
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().get(pk=submission.pk)
+        current.unlocked_at, current.unlocked_by = timezone.now(), user
+        current.version += 1
+        current.save()
+    return current
 
 
 def reopen(access: Access, submission: Submission, user, comment: str = "") -> Submission:

@@ -24,7 +24,8 @@ def test_backbone_can_approve_and_value_appears_on_indicator_page(data, client_f
     alice, backbone = client_for("alice"), client_for("backbone")
     before = spec_from(alice.get("/i/alpha/indicators/enrolled/").content.decode())
     assert [v["period"] for v in before["data"]["values"]] == ["2024-01"]
-    alice.post(GRID_A, {"version": "1", "action": "submit", cell_name("enrolled", {}): "7"})
+    version = Submission.objects.get(organisation=data.org_a, period="2024-02").version
+    alice.post(GRID_A, {"version": str(version), "action": "submit", cell_name("enrolled", {}): "7"})
     assert status_of() == Submission.SUBMITTED
     html = backbone.get(GRID_A).content.decode()
     assert 'value="approve"' in html and 'value="return"' in html

@@ -1,0 +1,173 @@
+"""Validation rules of an initiative, checked over one organisation's totals for one period.
+
+A rule is ``left OP right`` (docs/reference/validation-rules.md); the expressions are read by
+``commonmeasure.domain.expressions``, never by ``eval``. Rules are checked on entry (the grid),
+on import (``import_table``) and on submit (``services.submit``): a failed error blocks an import
+and a submission, a failed warning blocks a submission unless a comment explains it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from commonmeasure.domain import expressions as ex
+
+from .models import DataValue, ValidationRule
+
+ERROR, WARNING = ValidationRule.ERROR, ValidationRule.WARNING
+
+
+class RuleDefinitionError(ValueError):
+    """A rule that cannot be used; the message names the rule and the column."""
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    code: str
+    severity: str  # error or warning
+    message: str  # the rule's own message
+    status: str  # passed, failed, not applicable
+    reason: str  # what was compared, or why it could not be
+    indicators: tuple[str, ...]  # the indicator codes the rule uses
+
+    @property
+    def failed(self) -> bool:
+        return self.status == ex.FAILED
+
+    @property
+    def is_error(self) -> bool:
+        return self.failed and self.severity == ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.failed and self.severity == WARNING
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code, "severity": self.severity, "message": self.message,
+            "status": self.status, "reason": self.reason, "indicators": list(self.indicators),
+        }
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    code: str
+    severity: str
+    message: str
+    rule: ex.Rule
+    fast: object  # values -> True / False / None
+    names: tuple[str, ...]
+
+
+def parse(code: str, left: str, op: str, right: str, known: Iterable[str] | None = None) -> ex.Rule:
+    """The rule as a tree, checked against the indicator codes ``known``; RuleDefinitionError otherwise."""
+    if op not in ex.COMPARISONS:
+        raise RuleDefinitionError(f"rule {code}: unknown operator {op!r}; use one of {' '.join(ex.COMPARISONS)}")
+    sides = []
+    for side, text in (("left", left), ("right", right)):
+        try:
+            node = ex.parse_expression(text)
+            if known is not None:
+                ex.check_names(node, set(known))
+        except ex.ExpressionError as problem:
+            raise RuleDefinitionError(f"rule {code}, {side} side {text!r}: {problem}") from None
+        sides.append(node)
+    return ex.Rule(sides[0], op, sides[1])
+
+
+class RuleSet:
+    """An initiative's rules, compiled once; check() gives one outcome per rule."""
+
+    def __init__(self, rules: Iterable[ValidationRule]):
+        self.rules: list[_Compiled] = []
+        for r in rules:
+            rule = parse(r.code, r.left, r.op, r.right)
+            self.rules.append(_Compiled(r.code, r.severity, r.message, rule, ex.compile_rule(rule), rule.names))
+
+    @classmethod
+    def for_initiative(cls, initiative) -> RuleSet:
+        return cls(ValidationRule.objects.filter(initiative=initiative).order_by("sort_order", "code"))
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def check(self, values: Mapping[str, float]) -> list[RuleOutcome]:
+        """Every rule's outcome for one organisation and period: {indicator code: total}."""
+        out = []
+        for r in self.rules:
+            ok = r.fast(values)
+            if ok is True:
+                out.append(RuleOutcome(r.code, r.severity, r.message, ex.PASSED, "", r.names))
+            else:
+                check = r.rule.check(values)
+                out.append(RuleOutcome(r.code, r.severity, r.message, check.status, check.reason or "", r.names))
+        return out
+
+    def failures(self, values: Mapping[str, float]) -> list[RuleOutcome]:
+        """Only the rules that fail; the fast path for many reports."""
+        out = []
+        for r in self.rules:
+            if r.fast(values) is False:
+                check = r.rule.check(values)
+                out.append(RuleOutcome(r.code, r.severity, r.message, check.status, check.reason or "", r.names))
+        return out
+
+    def count_failures(self, rows: Iterable[Mapping[str, float]]) -> int:
+        """How many (row, rule) pairs fail; used by the benchmark over many reports."""
+        fasts = [r.fast for r in self.rules]
+        failed = 0
+        for row in rows:
+            for f in fasts:
+                if f(row) is False:
+                    failed += 1
+        return failed
+
+
+def totals(submission_ids: Iterable[int]) -> dict[int, dict[str, float]]:
+    """{submission id: {indicator code: total value}} (the values without a breakdown)."""
+    ids = list(submission_ids)
+    out: dict[int, dict[str, float]] = {sid: {} for sid in ids}
+    for start in range(0, len(ids), 500):
+        for sid, code, value in DataValue.objects.filter(
+            submission_id__in=ids[start : start + 500], disaggregation__key=""
+        ).values_list("submission_id", "indicator__code", "value"):
+            out[sid][code] = value
+    return out
+
+
+def commented_totals(submission_id: int) -> set[str]:
+    """Indicator codes whose total carries a comment in this report."""
+    return set(
+        DataValue.objects.filter(submission_id=submission_id, disaggregation__key="")
+        .exclude(comment="")
+        .values_list("indicator__code", flat=True)
+    )
+
+
+def check_submission(submission, rules: RuleSet | None = None) -> list[RuleOutcome]:
+    rules = rules if rules is not None else RuleSet.for_initiative(submission.initiative_id)
+    if not rules:
+        return []
+    return rules.check(totals([submission.id])[submission.id])
+
+
+def blocking(outcomes: list[RuleOutcome], note: str, commented: set[str]) -> list[str]:
+    """Why a report cannot be submitted: failed errors, and failed warnings nobody explained.
+
+    A warning is explained by a comment on the total of any indicator the rule uses, or by the
+    report's note for the backbone.
+    """
+    problems = []
+    for o in outcomes:
+        if o.is_error:
+            problems.append(f"{o.message} ({o.reason})")
+        elif o.is_warning and not note.strip() and not (commented & set(o.indicators)):
+            problems.append(
+                f"{o.message} ({o.reason}) — a warning: explain it in a comment on "
+                f"{' or '.join(o.indicators)}, or in the note for the backbone"
+            )
+    return problems
