@@ -84,8 +84,12 @@ def import_file(
     return Outcome(result, list(table.notes), kind)
 
 
-def estimate_rows(path: Path) -> int:
-    """About how many values a file holds, to decide whether to import it in the background."""
+def estimate_rows(path: Path) -> tuple[int, int]:
+    """(about how many values a file holds, the progress count at its end).
+
+    The first decides whether to import the file in the background; the second is what the
+    import's progress reaches when done: bytes for CSV, sheet rows for XLSX.
+    """
     path = Path(path)
     try:
         with path.open("rb") as fh:
@@ -95,7 +99,7 @@ def estimate_rows(path: Path) -> int:
             with path.open("rb") as fh:
                 while chunk := fh.read(1 << 20):
                     lines += chunk.count(b"\n")
-            return lines
+            return lines, path.stat().st_size
         from openpyxl import load_workbook
 
         with zipfile.ZipFile(path) as zf:
@@ -104,13 +108,15 @@ def estimate_rows(path: Path) -> int:
         try:
             if templates.META_SHEET in wb.sheetnames:
                 ws = wb[templates.FILL_SHEET] if templates.FILL_SHEET in wb.sheetnames else wb.worksheets[0]
-                return (ws.max_row or 0) * max((ws.max_column or 1) - 5, 1)
+                rows = ws.max_row or 0
+                return rows * max((ws.max_column or 1) - 5, 1), rows
             visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
-            return (visible[0].max_row or 0) if visible else 0
+            rows = (visible[0].max_row or 0) if visible else 0
+            return rows, rows
         finally:
             wb.close()
     except Exception:  # an unreadable file is reported by the import itself
-        return 0
+        return 0, 0
 
 
 # -- stored uploads ---------------------------------------------------------------------------
@@ -221,7 +227,7 @@ def process_upload(token: str, user, commit: bool, organisations) -> dict:
     initiative = Initiative.objects.get(code=meta["initiative"])
     path = data_path(meta)
     stage = "commit" if commit else "check"
-    total = meta.get("estimate") or 0
+    total = meta.get("progress_total") or 0
     update_upload(token, state="running", stage=stage, done=0, total=total)
     last = {"t": 0.0}
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import assets, grid, pages, reports
+from . import assets, grid, pages, reports, uploads
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -15,4 +15,8 @@ urlpatterns = [
     path("i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/", grid.grid, name="grid"),
     path("i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/check/", grid.check_cell, name="grid_check"),
     path("i/<str:code>/reports/", reports.reports, name="reports"),
+    path("i/<str:code>/orgs/<str:org_code>/upload/", uploads.upload, name="upload"),
+    path("i/<str:code>/orgs/<str:org_code>/upload/template/", uploads.template_download, name="upload_template"),
+    path("i/<str:code>/orgs/<str:org_code>/upload/<str:token>/", uploads.upload_status, name="upload_status"),
+    path("i/<str:code>/orgs/<str:org_code>/upload/<str:token>/commit/", uploads.upload_commit, name="upload_commit"),
 ]
