@@ -6,5 +6,6 @@ from commonmeasure.api.urls import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("impact-bonds/", include("commonmeasure.impactbonds.urls")),
     path("", include("commonmeasure.web.urls")),
 ]

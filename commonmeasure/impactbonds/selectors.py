@@ -143,3 +143,93 @@ def fund_detail(indigo_id: str) -> dict | None:
              .select_related("project").order_by("project__indigo_id"))
     return {"id": fund.indigo_id, "name": fund.name, "country": fund.country,
             "projects": [{"id": link.project.indigo_id, "name": link.project.name} for link in links]}
+
+
+# -- reads for the public web pages (commonmeasure/impactbonds/views*.py) ------------------------
+
+def directory_rows() -> list[dict]:
+    """Every public project as one flat row, with the figures the headline rules give it
+    (service users: actual else targeted; capital: USD exact else minimum) and its countries
+    (public delivery locations plus jurisdiction). Three queries, whatever the number of projects."""
+    locations: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for project_id, country, name in (m.DeliveryLocation.objects
+                                      .filter(status=m.Status.PUBLIC, project__status=m.Status.PUBLIC)
+                                      .order_by("project_id", "position").values_list("project_id", "country", "name")):
+        locations[project_id].append((country, name))
+    organisations: dict[int, set[str]] = defaultdict(set)
+    for project_id, name in (m.ProjectParty.objects
+                             .filter(project__status=m.Status.PUBLIC, organisation__status=m.Status.PUBLIC)
+                             .values_list("project_id", "organisation__name")):
+        organisations[project_id].add(name)
+    rows = []
+    for p in public_projects().order_by("indigo_id").values(
+        "pk", "indigo_id", "name", "stage", "policy_sector", "sdg_goals", "jurisdiction", "launch_date",
+        "actual_service_users", "targeted_service_users", "investment_usd_exact", "investment_usd_min",
+        "investment_exact", "investment_min", "investment_max", "investment_currency",
+    ):
+        places = locations.get(p["pk"], [])
+        countries = {c for c, _ in places if c} | ({p["jurisdiction"]} if p["jurisdiction"] else set())
+        facts = figures.ProjectFacts(
+            indigo_id=p["indigo_id"], stage=p["stage"], launch=p["launch_date"],
+            actual_users=p["actual_service_users"], targeted_users=p["targeted_service_users"],
+            usd_exact=p["investment_usd_exact"], usd_min=p["investment_usd_min"],
+            local_amounts=(p["investment_exact"], p["investment_min"], p["investment_max"]),
+            countries=frozenset(countries))
+        users, users_from = figures.service_users(facts)
+        capital, capital_from = figures.capital_usd(facts)
+        rows.append({
+            "id": p["indigo_id"], "name": p["name"], "stage": p["stage"], "sector": p["policy_sector"],
+            "sdg_goals": list(p["sdg_goals"] or []), "jurisdiction": p["jurisdiction"],
+            "launch_date": p["launch_date"], "launch_year": p["launch_date"].year if p["launch_date"] else None,
+            "countries": sorted(countries), "locations": [n for _, n in places if n],
+            "organisations": sorted(organisations.get(p["pk"], ())),
+            "service_users": users, "service_users_from": users_from,
+            "capital_usd": plain(capital), "capital_from": capital_from,
+            "currency": p["investment_currency"], "facts": facts,
+        })
+    return rows
+
+
+def delivery_points(indigo_ids=None) -> list[dict]:
+    """Public delivery locations of public projects that have coordinates, by project then position."""
+    qs = (m.DeliveryLocation.objects.filter(status=m.Status.PUBLIC, project__status=m.Status.PUBLIC,
+                                            lat__isnull=False, lng__isnull=False)
+          .order_by("project__indigo_id", "position"))
+    if indigo_ids is not None:
+        qs = qs.filter(project__indigo_id__in=list(indigo_ids))
+    return [{"project": pid, "project_name": pname, "name": name, "country": country, "lat": lat, "lng": lng}
+            for pid, pname, name, country, lat, lng in
+            qs.values_list("project__indigo_id", "project__name", "name", "country", "lat", "lng")]
+
+
+def parties_with_types(indigo_ids) -> dict[str, list[dict]]:
+    """The public parties of these public projects with their organisation type:
+    {project id: [{"id", "name", "org_type", "role"}, ...]} by role then organisation id."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for pid, oid, name, org_type, role in (
+        m.ProjectParty.objects.filter(project__indigo_id__in=list(indigo_ids), project__status=m.Status.PUBLIC,
+                                      organisation__status=m.Status.PUBLIC)
+        .order_by("project__indigo_id", "role", "organisation__indigo_id")
+        .values_list("project__indigo_id", "organisation__indigo_id", "organisation__name", "organisation__org_type", "role")
+    ):
+        out[pid].append({"id": oid, "name": name, "org_type": org_type, "role": role})
+    return dict(out)
+
+
+def organisation_rows(q: str = "") -> list[dict]:
+    """Public organisations with the roles they hold in public projects:
+    [{"id", "name", "org_type", "country", "projects": n, "roles": {role: n}}] by name."""
+    roles: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for org_id, project_id, role in (m.ProjectParty.objects.filter(project__status=m.Status.PUBLIC)
+                                     .values_list("organisation_id", "project_id", "role")):
+        roles[org_id][role].add(project_id)
+    qs = m.Organisation.objects.filter(status=m.Status.PUBLIC)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(indigo_id__icontains=q))
+    rows = []
+    for o in qs.order_by("name", "indigo_id").values("pk", "indigo_id", "name", "org_type", "country"):
+        held = roles.get(o["pk"], {})
+        rows.append({"id": o["indigo_id"], "name": o["name"], "org_type": o["org_type"], "country": o["country"],
+                     "projects": len(set().union(*held.values())) if held else 0,
+                     "roles": {role: len(ids) for role, ids in held.items()}})
+    return rows

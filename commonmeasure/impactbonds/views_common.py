@@ -1,0 +1,152 @@
+"""What the public impact bond pages share: number and date formats, safe links, the roles'
+names and the query-string helpers of the directory.
+
+Every page reads through ``selectors``, which return public records, rows and fields only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode, urlsplit
+
+from django.urls import reverse
+
+from . import models as m
+from .charts import country_name
+
+ROLE_ORDER = [
+    m.Role.OUTCOME_PAYER,
+    m.Role.INVESTOR,
+    m.Role.SERVICE_PROVIDER,
+    m.Role.INTERMEDIARY,
+    m.Role.EVALUATOR,
+    m.Role.VALIDATOR,
+]
+ROLE_LABELS = {r.value: r.label for r in m.Role}
+ROLE_PLURALS = {
+    "outcome_payer": "Outcome payers",
+    "investor": "Investors",
+    "service_provider": "Service providers",
+    "intermediary": "Intermediaries",
+    "evaluator": "Evaluators",
+    "validator": "Validators",
+}
+STAGE_ORDER = [s.value for s in m.Stage]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def number(value, decimals: int = 0) -> str:
+    """1234567 -> '1,234,567'; None -> '–'. Decimals are shown only when the value has them."""
+    if value is None:
+        return "–"
+    value = Decimal(value)
+    if decimals == 0 and value != value.to_integral_value():
+        decimals = 2
+    return f"{value:,.{decimals}f}"
+
+
+def usd(value) -> str:
+    return "–" if value is None else f"${Decimal(value):,.0f}"
+
+
+def usd_short(value) -> str:
+    """$16,110,081.81 -> '$16.1m'; $325,277 -> '$325k'; under $1,000 in full."""
+    if value is None:
+        return "–"
+    value = Decimal(value)
+    for size, suffix in ((Decimal(10**9), "bn"), (Decimal(10**6), "m"), (Decimal(10**3), "k")):
+        if abs(value) >= size:
+            scaled = value / size
+            return f"${scaled:,.1f}{suffix}" if scaled < 100 else f"${scaled:,.0f}{suffix}"
+    return f"${value:,.0f}"
+
+
+def money(amount, currency: str) -> str:
+    """An amount in its own currency: 'GBP 739,200'."""
+    if amount is None:
+        return "–"
+    return f"{currency} {number(amount)}".strip()
+
+
+def partial_date(text: str) -> str:
+    """'2018' -> '2018'; '2018-12' -> 'December 2018'; '2018-12-05' -> '5 December 2018'."""
+    if not text:
+        return "–"
+    parts = text.split("-")
+    try:
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return text
+
+
+def long_date(value: date | None) -> str:
+    return "–" if value is None else f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def period(start: str, end: str) -> str:
+    if start and end:
+        return f"{partial_date(start)} – {partial_date(end)}"
+    if end:
+        return f"to {partial_date(end)}"
+    if start:
+        return f"from {partial_date(start)}"
+    return "–"
+
+
+def safe_url(url: str) -> str:
+    """The URL when it is an http(s) address, else ''. Never a javascript: or data: link."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def countries_text(codes) -> str:
+    return ", ".join(country_name(c) for c in codes) or "–"
+
+
+def project_url(indigo_id: str) -> str:
+    return reverse("impactbonds:project", args=[indigo_id])
+
+
+def organisation_url(indigo_id: str) -> str:
+    return reverse("impactbonds:organisation", args=[indigo_id])
+
+
+def directory_url(**params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse("impactbonds:directory") + (f"?{query}" if query else "")
+
+
+def parse_as_of(text: str) -> tuple[date | None, str]:
+    """(the date, '') or (None, a message) for an as-of date typed as YYYY-MM-DD."""
+    text = (text or "").strip()
+    if not text:
+        return None, ""
+    try:
+        return date.fromisoformat(text), ""
+    except ValueError:
+        return (
+            None,
+            f"“{text[:40]}” is not a date: use YYYY-MM-DD, for example 2020-12-31. Showing today's figures.",
+        )
