@@ -195,6 +195,12 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_remind(args) -> int:
+    from commonmeasure.reporting.reminders import cli_remind
+
+    return cli_remind(args)
+
+
 # -- demo, users -----------------------------------------------------------------------------
 
 def cmd_demo_load(args) -> int:
@@ -336,6 +342,13 @@ def build_parser() -> argparse.ArgumentParser:
     from commonmeasure.impactbonds.cli_commands import add_parsers as add_impact_bond_parsers
 
     add_impact_bond_parsers(sub, imp)
+    p = sub.add_parser("remind", help="send reminder e-mails before and after report deadlines (for cron)")
+    p.add_argument("--dry-run", action="store_true", help="list the reminders due, send nothing")
+    p.add_argument("--date", help="act as if today were this date (YYYY-MM-DD)")
+    p.add_argument("--every", type=int, metavar="SECONDS",
+                   help="instead, queue a background task that sends them now and every SECONDS (run by `worker`)")
+    p.set_defaults(func=cmd_remind)
+
     from commonmeasure.reporting.cli_commands import add_parsers as add_reporting_parsers
 
     add_reporting_parsers(sub)  # template, worker  # import indigo, export indigo, stats impact-bonds / impact-bond-quality

@@ -15,13 +15,14 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.reporting import services
+from commonmeasure.reporting import quality, rules, services
 from commonmeasure.reporting.importing import check_value
 from commonmeasure.reporting.models import DataValue, Submission, disaggregation_key
 from commonmeasure.reporting.services import CellInput, StaleVersion, WorkflowError, cell_name
@@ -46,6 +47,7 @@ class Cell:
     error: str = ""
     comment: str = ""  # stored comment, kept on save
     changed: bool = False  # differs from the value someone else saved meanwhile
+    flag: str = ""  # why the value needs a second look (an outlier), shown but not blocking
 
 
 @dataclass
@@ -147,9 +149,22 @@ def grid(request, code, org_code, period_code):
     return _render(request, initiative, access, organisation, period, submission, rows)
 
 
+def _quality(rows, submission):
+    """Outlier flags on the cells, and the validation rules' outcomes for the stored values."""
+    flags = quality.flags_for_submission(submission)
+    for row in rows:
+        for cell in row.cells():
+            cell.flag = flags.get((row.indicator.id, disaggregation_key(cell.categories)[0]), "")
+    return rules.check_submission(submission) if submission else []
+
+
 def _render(request, initiative, access, organisation, period, submission, rows, *, version=None, difference=None, status=200):
     status_code = submission.status if submission else NOT_STARTED
-    editable = access.can_edit(organisation.id) and (submission is None or submission.is_editable)
+    locked = services.locked_by_deadline(access, submission, period.code)
+    editable = access.can_edit(organisation.id) and (submission is None or submission.is_editable) and not locked
+    outcomes = _quality(rows, submission)
+    deadline = initiative.deadline_for(period)
+    past_deadline = deadline is not None and timezone.localdate() > deadline
     recent = recent_periods(initiative, 12)
     if period.code not in {p.code for p in recent}:
         recent = [period] + recent[:-1] if period.start > recent[-1].start else recent + [period]
@@ -169,7 +184,15 @@ def _render(request, initiative, access, organisation, period, submission, rows,
             "rows": rows,
             "editable": editable,
             "version": version if version is not None else (submission.version if submission else 1),
-            "can_submit": access.can_submit(organisation.id) and is_submittable,
+            "can_submit": access.can_submit(organisation.id) and is_submittable and not locked,
+            "locked_by_deadline": locked,
+            "deadline": deadline,
+            "late": services.is_late(submission, initiative, period.code),
+            "can_unlock": access.can_review and past_deadline and is_submittable
+            and (submission is None or submission.unlocked_at is None),
+            "rule_outcomes": [o for o in outcomes if o.status != "passed"],
+            "rules_passed": sum(1 for o in outcomes if o.status == "passed"),
+            "rule_count": len(outcomes),
             "can_approve": access.can_review and status_code == Submission.SUBMITTED,
             "can_reopen": access.can_review and status_code == Submission.APPROVED,
             "difference": difference,
@@ -184,7 +207,15 @@ def _post(request, initiative, access, organisation, period, submission):
     action = request.POST.get("action", "")
     here = reverse("grid", args=[initiative.code, organisation.code, period.code])
     try:
-        if action in ("save", "submit"):
+        if action in ("save", "submit") and services.locked_by_deadline(access, submission, period.code):
+            raise WorkflowError(services.DEADLINE_MESSAGE)
+        if action == "unlock":
+            if not access.can_review:
+                raise services.PermissionDenied("Only the initiative's backbone can unlock reports after the deadline.")
+            submission = submission or services.get_or_create_submission(access, organisation, period.code)
+            services.unlock(access, submission, request.user)
+            messages.success(request, f"Unlocked {period.code}: {organisation.name} can enter and submit it after the deadline.")
+        elif action in ("save", "submit"):
             if action == "save" and not access.can_edit(organisation.id):
                 raise services.PermissionDenied("You may not edit this organisation's report.")
             if action == "save" and submission is not None and not submission.is_editable:
@@ -244,11 +275,14 @@ def _save(request, initiative, access, organisation, period, submission):
             cells.append(CellInput(row.indicator, cell.categories, raw, cell.comment))
     version = _int(request.POST.get("version"))
     if submission is None:
-        if all(v == "" for v in posted.values()):
+        if all(v == "" for v in posted.values()) and not request.POST.get("note", "").strip():
             return None
         submission = services.get_or_create_submission(access, organisation, period.code)
     try:
-        result = services.save_values(access, submission, cells, expected_version=version, user=request.user)
+        result = services.save_values(
+            access, submission, cells, expected_version=version, user=request.user,
+            note=request.POST["note"] if "note" in request.POST else None,
+        )
     except StaleVersion as stale:
         current = stale.current
         fresh = build_rows(indicators, stored_values(current))
@@ -328,9 +362,31 @@ def check_cell(request, code, org_code, period_code):
     if raw == "":
         return HttpResponse('<span class="cell-msg"></span>')
     _, problem = check_value(raw, indicator)
+    panel = _rules_panel(request, initiative)
     if problem:
-        return HttpResponse(format_html('<span class="cell-msg error" role="alert">{}</span>', problem))
-    return HttpResponse('<span class="cell-msg ok" aria-hidden="true"></span>')
+        return HttpResponse(format_html('<span class="cell-msg error" role="alert">{}</span>', problem) + panel)
+    return HttpResponse('<span class="cell-msg ok" aria-hidden="true"></span>' + panel)
+
+
+def _rules_panel(request, initiative) -> str:
+    """The validation rules checked on the totals typed so far, swapped in out of band."""
+    from django.template.loader import render_to_string
+
+    rule_set = rules.RuleSet.for_initiative(initiative)
+    if not rule_set:
+        return ""
+    values = {}
+    for ind in initiative.indicators.all():
+        raw = request.POST.get(cell_name(ind.code, {}), "").strip()
+        if raw:
+            value, problem = check_value(raw, ind)
+            if problem is None:
+                values[ind.code] = value
+    outcomes = rule_set.check(values)
+    return render_to_string("web/_rules.html", {
+        "rule_outcomes": [o for o in outcomes if o.status != "passed"],
+        "rules_passed": sum(1 for o in outcomes if o.status == "passed"), "rule_count": len(outcomes), "oob": True,
+    })
 
 
 def goto_period(request, code, org_code):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import assets, grid, pages, reports, uploads
+from . import assets, grid, pages, quality, reports, uploads
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/", grid.grid, name="grid"),
     path("i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/check/", grid.check_cell, name="grid_check"),
     path("i/<str:code>/reports/", reports.reports, name="reports"),
+    path("i/<str:code>/quality/", quality.overview, name="quality"),
+    path("i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/history/", quality.history, name="history"),
     path("i/<str:code>/orgs/<str:org_code>/upload/", uploads.upload, name="upload"),
     path("i/<str:code>/orgs/<str:org_code>/upload/template/", uploads.template_download, name="upload_template"),
     path("i/<str:code>/orgs/<str:org_code>/upload/<str:token>/", uploads.upload_status, name="upload_status"),

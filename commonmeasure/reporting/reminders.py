@@ -1,0 +1,168 @@
+"""Reminder e-mails before and after a report's deadline (docs/reference/reminders.md).
+
+``send_reminders`` is run by ``commonmeasure remind`` (for cron) and by the background task
+``reminders_task`` (django-tasks, run by ``commonmeasure worker``). Each (initiative, organisation, period, before/after) is recorded in the Reminder log
+in the same transaction as the e-mail is sent, so no reminder is ever sent twice, however
+often or however many copies of the job run.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from commonmeasure.domain import periods
+from commonmeasure.initiatives.models import Initiative, Membership
+
+from .models import Reminder, Submission
+
+AFTER_WINDOW_DAYS = 31  # no "after" reminder for deadlines missed longer ago than this
+LOOKBACK_PERIODS = 3  # periods checked per initiative: the last ones that have ended
+
+
+@dataclass
+class Planned:
+    initiative: Initiative
+    organisation: object
+    period: str
+    kind: str  # before, after
+    deadline: datetime.date
+    recipients: list[str]
+
+    def describe(self) -> str:
+        return (
+            f"{self.initiative.code} {self.organisation.code} {self.period}: {self.kind} the deadline "
+            f"{self.deadline.isoformat()} -> {', '.join(self.recipients) or '(no addresses)'}"
+        )
+
+
+def _ended_periods(initiative: Initiative, today: datetime.date) -> list[periods.Period]:
+    p = periods.current_period(today, initiative.period_type, initiative.fy_first_month)
+    out = []
+    while len(out) < LOOKBACK_PERIODS:
+        y, m = periods.index_to_year_month(p.start - 1)
+        p = periods.containing(periods.month(y, m), p.type, initiative.fy_first_month)
+        out.append(p)
+    return out
+
+
+def due(today: datetime.date | None = None) -> list[Planned]:
+    """Reminders due today that have not been sent yet."""
+    today = today or timezone.localdate()
+    out: list[Planned] = []
+    for initiative in Initiative.objects.filter(deadline_days__isnull=False).order_by("code"):
+        orgs = [p.organisation for p in initiative.participations.select_related("organisation").order_by("organisation__code")]
+        for period in _ended_periods(initiative, today):
+            deadline = initiative.deadline_for(period)
+            kind = None
+            before, after = initiative.reminder_days_before, initiative.reminder_days_after
+            if before and deadline - datetime.timedelta(days=before) <= today <= deadline:
+                kind = Reminder.BEFORE
+            elif after and deadline + datetime.timedelta(days=after) <= today <= deadline + datetime.timedelta(days=AFTER_WINDOW_DAYS):
+                kind = Reminder.AFTER
+            if kind is None:
+                continue
+            done = set(
+                Submission.objects.filter(
+                    initiative=initiative, period=period.code, status__in=(Submission.SUBMITTED, Submission.APPROVED)
+                ).values_list("organisation_id", flat=True)
+            )
+            sent = set(
+                Reminder.objects.filter(initiative=initiative, period=period.code, kind=kind).values_list("organisation_id", flat=True)
+            )
+            for org in orgs:
+                if org.id in done or org.id in sent:
+                    continue
+                out.append(Planned(initiative, org, period.code, kind, deadline, _recipients(initiative, org)))
+    return out
+
+
+def _recipients(initiative: Initiative, organisation) -> list[str]:
+    emails = (
+        Membership.objects.filter(initiative=initiative, organisation=organisation, role=Membership.REPORTER)
+        .exclude(user__email="")
+        .filter(user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+    return sorted(set(emails))
+
+
+def _message(p: Planned) -> tuple[str, str]:
+    if p.kind == Reminder.BEFORE:
+        subject = f"Reminder: {p.initiative.name} report for {p.period} is due on {p.deadline:%d %B %Y}"
+        lead = f"{p.organisation.name}'s report for {p.period} is due on {p.deadline:%d %B %Y}."
+    else:
+        subject = f"Overdue: {p.initiative.name} report for {p.period} (due {p.deadline:%d %B %Y})"
+        lead = (
+            f"{p.organisation.name}'s report for {p.period} was due on {p.deadline:%d %B %Y} and has not been "
+            "submitted. Ask the backbone to unlock it so that you can enter and submit it."
+        )
+    body = f"{lead}\n\nEnter it in Common Measure: /i/{p.initiative.code}/orgs/{p.organisation.code}/report/{p.period}/\n"
+    return subject, body
+
+
+def send_reminders(today: datetime.date | None = None, *, dry_run: bool = False) -> list[Planned]:
+    """Send every reminder due today, once; with ``dry_run`` only say what would be sent."""
+    planned = due(today)
+    if dry_run:
+        return planned
+    sent = []
+    for p in planned:
+        if not p.recipients:
+            continue  # nobody to write to; tried again on the next run
+        subject, body = _message(p)
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(
+                    initiative=p.initiative, organisation=p.organisation, period=p.period, kind=p.kind,
+                    recipients="\n".join(p.recipients), sent_at=timezone.now(),
+                )
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, p.recipients)
+        except IntegrityError:
+            continue  # another run sent it meanwhile
+        sent.append(p)
+    return sent
+
+
+@task()
+def reminders_task(every_seconds: int = 0) -> int:
+    """The background task: send due reminders, then (if ``every_seconds``) queue itself again.
+
+    Queued by ``commonmeasure remind --every SECONDS`` and run by ``commonmeasure worker``.
+    """
+    count = len(send_reminders())
+    if every_seconds > 0:
+        run_after = timezone.now() + datetime.timedelta(seconds=every_seconds)
+        reminders_task.using(run_after=run_after).enqueue(every_seconds)
+    return count
+
+
+def cli_remind(args) -> int:
+    """`commonmeasure remind [--dry-run] [--date YYYY-MM-DD] [--every SECONDS]`."""
+    import sys
+
+    from commonmeasure.cli import CommandError
+
+    today = None
+    if args.date:
+        try:
+            today = datetime.date.fromisoformat(args.date)
+        except ValueError:
+            raise CommandError(f"--date {args.date!r} is not a date such as 2024-03-31") from None
+    if args.every is not None:
+        if args.every < 60:
+            raise CommandError("--every must be at least 60 seconds")
+        reminders_task.enqueue(args.every)
+        print(f"queued: reminders now and every {args.every} s, sent by `commonmeasure worker`", file=sys.stderr)
+        return 0
+    result = send_reminders(today, dry_run=args.dry_run)
+    for p in result:
+        print(("would send " if args.dry_run else "sent ") + p.describe())
+    print(f"{len(result)} reminder(s) {'due' if args.dry_run else 'sent'}", file=sys.stderr)
+    return 0
