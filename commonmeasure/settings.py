@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "commonmeasure.web",
     "commonmeasure.api",
     "commonmeasure.impactbonds",
+    "commonmeasure.voice",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("impact-bonds/", include("commonmeasure.impactbonds.urls")),
+    path("", include("commonmeasure.voice.urls")),
     path("", include("commonmeasure.web.urls")),
 ]

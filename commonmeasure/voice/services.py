@@ -1,0 +1,325 @@
+"""Taking responses and turning them into indicator values (docs/reference/surveys.md).
+
+The response write path is kept small (SQLite has a single writer): check the rate limit in
+memory, insert one row, and work the indicator values out at most every
+``RECOMPUTE_SECONDS`` per link (and always by `commonmeasure surveys recompute`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from commonmeasure.domain import feedback, periods
+from commonmeasure.initiatives.access import Access
+from commonmeasure.reporting import services as reporting
+from commonmeasure.reporting.models import Submission
+
+from .models import FREE_TEXT_MAX, Ballot, BallotResponse, Link, Question, Response, Survey
+
+SURVEY_CHANNEL = "srvy"  # ValueChange.channel holds four characters: "srvy" marks survey values
+DUPLICATE_TEXT_WINDOW = 600  # seconds
+DUPLICATE_TEXT_LIMIT = 2  # identical free texts on one link in the window; the next is refused
+LIKERT_LABELS = ["Very dissatisfied", "Dissatisfied", "Neither", "Satisfied", "Very satisfied"]
+
+
+def recompute_seconds() -> float:
+    return float(getattr(settings, "CM_SURVEY_RECOMPUTE_SECONDS", 30))
+
+
+class ResponseRefused(Exception):
+    """A response that is not taken; the message says why. ``status`` is the HTTP status."""
+
+    def __init__(self, message: str, status: int = 400, field_errors: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.field_errors = field_errors or {}
+
+
+# --- rate limiting: per link (or ballot) per minute, in this process's memory -----------------
+
+_rate_lock = threading.Lock()
+_rate: dict[str, tuple[int, int]] = {}  # sha256(kind:id) -> (minute, count); kept one minute
+
+
+def check_rate(key: str, per_minute: int, now: float | None = None) -> None:
+    minute = int((now if now is not None else time.time()) // 60)
+    hashed = hashlib.sha256(key.encode()).hexdigest()[:32]
+    with _rate_lock:
+        if len(_rate) > 10000:
+            for k in [k for k, (m, _) in _rate.items() if m != minute]:
+                del _rate[k]
+        m, count = _rate.get(hashed, (minute, 0))
+        if m != minute:
+            count = 0
+        if count >= per_minute:
+            raise ResponseRefused(
+                "Too many responses have arrived through this link in the last minute. "
+                "Please wait a minute and send yours again; nothing you entered was kept.",
+                status=429,
+            )
+        _rate[hashed] = (minute, count + 1)
+
+
+def reset_rate_limits() -> None:
+    with _rate_lock:
+        _rate.clear()
+
+
+def device_hash(cookie: str, scope: str, period: str) -> str:
+    """One-way: the random cookie cannot be read back from it, nor linked across surveys."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{scope}|{period}|{cookie}".encode()).hexdigest()
+
+
+def current_period(initiative, today=None) -> str:
+    today = today or timezone.localdate()
+    return periods.current_period(today, initiative.period_type, initiative.fy_first_month).code
+
+
+# --- reading the form ---------------------------------------------------------------------------
+
+
+def localised(question: Question, lang: str | None) -> tuple[str, list[str]]:
+    tr = (question.translations or {}).get(lang or "", {})
+    labels = tr.get("choices") or question.choices
+    if len(labels) != len(question.choices):
+        labels = question.choices
+    return tr.get("text") or question.text, list(labels)
+
+
+def clean_answers(questions: list[Question], data) -> tuple[dict, list[str], dict[str, str]]:
+    """Answers keyed by question id, the free texts, and errors keyed by field name."""
+    answers: dict[str, object] = {}
+    texts: list[str] = []
+    errors: dict[str, str] = {}
+    for q in questions:
+        name = f"q{q.id}"
+        if q.kind == Question.MULTI:
+            raw = [v for v in data.getlist(name) if v != ""]
+        else:
+            raw = (data.get(name) or "").strip() if q.kind != Question.TEXT else (data.get(name) or "")
+        if raw in ("", []) or (q.kind == Question.TEXT and not raw.strip()):
+            if q.required:
+                errors[name] = "Please answer this question."
+            continue
+        if q.kind in (Question.NPS, Question.LIKERT):
+            low, high = (0, 10) if q.kind == Question.NPS else (1, 5)
+            if not (raw.isdigit() and low <= int(raw) <= high):
+                errors[name] = f"Choose a number from {low} to {high}."
+                continue
+            answers[str(q.id)] = int(raw)
+        elif q.kind == Question.SINGLE:
+            if raw not in q.choices:
+                errors[name] = "Choose one of the options shown."
+                continue
+            answers[str(q.id)] = raw
+        elif q.kind == Question.MULTI:
+            if any(v not in q.choices for v in raw) or len(set(raw)) != len(raw):
+                errors[name] = "Choose among the options shown."
+                continue
+            answers[str(q.id)] = raw
+        else:
+            text = raw.replace("\x00", "").strip()
+            if len(text) > FREE_TEXT_MAX:
+                errors[name] = (
+                    f"Please keep this answer under {FREE_TEXT_MAX} characters "
+                    f"(it has {len(text)})."
+                )
+                continue
+            answers[str(q.id)] = text
+            texts.append(text)
+    return answers, texts, errors
+
+
+def text_digest(texts: list[str]) -> str:
+    norm = "\n".join(" ".join(t.lower().split()) for t in texts if t.strip())
+    return hashlib.sha256(norm.encode()).hexdigest() if norm else ""
+
+
+def take_response(link: Link, survey: Survey, questions: list[Question], data, cookie: str, now=None) -> Response:
+    """Store one response, or raise ResponseRefused saying why and storing nothing."""
+    now = now or timezone.now()
+    if not link.is_active or not survey.accepting(now):
+        raise ResponseRefused("This survey is closed and no longer takes responses.", status=410)
+    answers, texts, errors = clean_answers(questions, data)
+    if errors:
+        raise ResponseRefused("Some answers need attention; see the messages below.", 400, errors)
+    if not answers:
+        raise ResponseRefused("Please answer at least one question before sending.")
+    check_rate(f"link:{link.id}", survey.rate_limit_per_minute)
+    period = current_period(survey.initiative, timezone.localdate(now))
+    digest = text_digest(texts)
+    if digest:
+        since = now - timezone.timedelta(seconds=DUPLICATE_TEXT_WINDOW)
+        same = Response.objects.filter(link=link, text_digest=digest, created_at__gte=since).count()
+        if same >= DUPLICATE_TEXT_LIMIT:
+            raise ResponseRefused(
+                "The same comment has just been sent several times through this link, so this "
+                "copy was not kept. If this is your own comment, thank you: it has been received.",
+                status=409,
+            )
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey, link=link, period=period, answers=answers,
+                device=device_hash(cookie, f"survey:{survey.id}", period), text_digest=digest,
+                created_at=now,
+            )
+    except IntegrityError:
+        raise ResponseRefused(
+            "A response from this device has already been received for this survey in this "
+            f"period ({period}). Thank you: each device can answer once per period.",
+            status=409,
+        ) from None
+    if link.computed_at is None or (now - link.computed_at).total_seconds() >= recompute_seconds():
+        Link.objects.filter(pk=link.pk).update(computed_at=now)
+        recompute(link, period)
+    return response
+
+
+def take_ballot(ballot: Ballot, data, cookie: str, now=None) -> BallotResponse:
+    now = now or timezone.now()
+    if not ballot.accepting(now):
+        raise ResponseRefused("This vote is closed and no longer takes responses.", status=410)
+    codes = [c["code"] for c in ballot.candidates]
+    if ballot.mode == Ballot.VOTE:
+        choice = (data.get("choice") or "").strip()
+        if choice not in codes:
+            raise ResponseRefused("Choose one of the outcomes shown.", field_errors={"choice": "Choose one."})
+        ranking = [choice]
+    else:
+        positions = {}
+        for code in codes:
+            raw = (data.get(f"rank_{code}") or "").strip()
+            if raw == "":
+                continue
+            if not raw.isdigit() or not 1 <= int(raw) <= len(codes):
+                raise ResponseRefused(f"Ranks are numbers from 1 to {len(codes)}.")
+            positions[code] = int(raw)
+        if not positions:
+            raise ResponseRefused("Give at least your first choice a rank of 1.")
+        if len(set(positions.values())) != len(positions):
+            raise ResponseRefused("Each rank can be used once: two outcomes have the same rank.")
+        ranking = sorted(positions, key=positions.get)
+    check_rate(f"ballot:{ballot.id}", ballot.rate_limit_per_minute)
+    try:
+        with transaction.atomic():
+            return BallotResponse.objects.create(
+                ballot=ballot, ranking=ranking, device=device_hash(cookie, f"ballot:{ballot.id}", ""),
+                created_at=now,
+            )
+    except IntegrityError:
+        raise ResponseRefused(
+            "A response from this device has already been received for this vote. Thank you.", 409
+        ) from None
+
+
+def ballot_results(ballot: Ballot) -> tuple[int, list[dict]]:
+    rankings = list(ballot.responses.order_by("id").values_list("ranking", flat=True))
+    labels = {c["code"]: c["label"] for c in ballot.candidates}
+    results = feedback.borda([c["code"] for c in ballot.candidates], rankings)
+    return len(rankings), [
+        {"code": r.code, "label": labels[r.code], "borda": r.borda, "first_choices": r.first_choices,
+         "top_share": r.top_share, "rank": r.rank}
+        for r in results
+    ]
+
+
+# --- figures and indicator values ---------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    question: Question
+    responses: int
+    value: float | None  # None when suppressed or no answers
+    suppressed: bool
+    distribution: dict = field(default_factory=dict)
+
+
+def figures(link: Link, period: str) -> list[Figure]:
+    questions = list(link.survey.questions.all())
+    answers = list(Response.objects.filter(link=link, period=period).order_by("id").values_list("answers", flat=True))
+    return [figure(q, answers, link.survey.threshold) for q in questions]
+
+
+def figure(q: Question, answers: list[dict], threshold: int) -> Figure:
+    key = str(q.id)
+    given = [a[key] for a in answers if key in a]
+    dist: dict = {}
+    for g in given:
+        for v in g if isinstance(g, list) else [g]:
+            if q.kind != Question.TEXT:
+                dist[v] = dist.get(v, 0) + 1
+    value = None
+    measure = q.measure or {Question.NPS: "nps", Question.LIKERT: "satisfied"}.get(q.kind)
+    if measure and q.kind in (Question.NPS, Question.LIKERT) and given:
+        value = feedback.measure(measure, given)
+    suppressed = len(given) < threshold
+    return Figure(q, len(given), None if suppressed else value, suppressed, dist)
+
+
+@dataclass
+class RecomputeResult:
+    written: int = 0
+    cleared: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+def recompute(link: Link, period: str) -> RecomputeResult:
+    """Write each mapped question's figure to the organisation's report for ``period`` through
+    the ordinary save path; below the threshold the value is removed (no value)."""
+    survey = link.survey
+    result = RecomputeResult()
+    mapped = [f for f in figures(link, period) if f.question.indicator_id and f.question.kind in (Question.NPS, Question.LIKERT)]
+    if not mapped:
+        return result
+    initiative = survey.initiative
+    system = Access(initiative, is_backbone=True)
+    exists = Submission.objects.filter(initiative=initiative, organisation=link.organisation, period=period).first()
+    if exists is None and all(f.value is None for f in mapped):
+        return result
+    sub = exists or reporting.get_or_create_submission(system, link.organisation, period)
+    if not sub.is_editable:
+        result.messages.append(
+            f"{link.organisation.name} {period}: the report is {sub.status}, so survey values were not changed."
+        )
+        return result
+    cells = [
+        reporting.CellInput(f.question.indicator, {}, "" if f.value is None else repr(round(f.value, 6)))
+        for f in mapped
+    ]
+    try:
+        saved = reporting.save_values(
+            system, sub, cells, expected_version=sub.version, user=None, channel=SURVEY_CHANNEL
+        )
+    except reporting.WorkflowError as exc:
+        result.messages.append(f"{link.organisation.name} {period}: {exc}")
+        return result
+    for name, message in saved.errors.items():
+        result.messages.append(f"{link.organisation.name} {period} {name}: {message}")
+    result.written, result.cleared = saved.saved, saved.deleted
+    return result
+
+
+def recompute_all(survey_ids=None) -> RecomputeResult:
+    total = RecomputeResult()
+    pairs = Response.objects.order_by().values_list("link_id", "period").distinct()
+    if survey_ids:
+        pairs = pairs.filter(survey_id__in=survey_ids)
+    links = {}
+    for link_id, period in sorted(set(pairs)):
+        link = links.get(link_id) or Link.objects.select_related("survey__initiative", "organisation").get(pk=link_id)
+        links[link_id] = link
+        r = recompute(link, period)
+        total.written += r.written
+        total.cleared += r.cleared
+        total.messages += r.messages
+    Link.objects.filter(pk__in=list(links)).update(computed_at=timezone.now())
+    return total

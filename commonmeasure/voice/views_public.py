@@ -1,0 +1,183 @@
+"""The anonymous pages: the survey form, its QR code and printable poster, and the co-design vote.
+
+No login; nothing about the person is stored (docs/reference/surveys.md, "What is stored").
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+
+import segno
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .models import Ballot, Link
+
+DEVICE_COOKIE = "cm_device"
+DEVICE_COOKIE_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
+_COOKIE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+NO_COOKIE = (
+    "Your browser did not keep the small cookie this form uses to count one response per "
+    "device. Please allow cookies for this site and send your answers again."
+)
+
+
+def _link(token: str) -> Link:
+    try:
+        return Link.objects.select_related("survey__initiative", "organisation").get(token=token)
+    except Link.DoesNotExist:
+        raise Http404("No such survey") from None
+
+
+def _set_device(request, response) -> None:
+    if not _COOKIE_RE.match(request.COOKIES.get(DEVICE_COOKIE, "")):
+        response.set_cookie(
+            DEVICE_COOKIE, secrets.token_urlsafe(18), max_age=DEVICE_COOKIE_AGE, httponly=True,
+            samesite="Lax", secure=request.is_secure(),
+        )
+
+
+def languages(survey, questions) -> list[str]:
+    langs = set(survey.translations or {})
+    for q in questions:
+        langs |= set(q.translations or {})
+    return sorted(langs)
+
+
+def pick_language(request, available: list[str]) -> str:
+    """?lang= first, then the browser's Accept-Language; "" for the survey's own language."""
+    wanted = request.GET.get("lang")
+    if wanted is not None:
+        return wanted if wanted in available else ""
+    for part in request.headers.get("Accept-Language", "").split(","):
+        code = part.split(";")[0].strip().lower()
+        for candidate in (code, code.split("-")[0]):
+            if candidate in available:
+                return candidate
+    return ""
+
+
+def _closed(request, what: str):
+    return render(request, "voice/closed.html", {"what": what}, status=410)
+
+
+def _form_context(request, link, lang, questions, errors=None, values=None):
+    survey = link.survey
+    tr = (survey.translations or {}).get(lang, {})
+    items = []
+    for q in questions:
+        text, labels = localised(q, lang)
+        items.append({
+            "q": q, "name": f"q{q.id}", "text": text,
+            "options": list(zip(q.choices, labels, strict=True)),
+            "error": (errors or {}).get(f"q{q.id}", ""),
+            "value": (values.getlist(f"q{q.id}") if values is not None else []),
+        })
+    return {
+        "link": link, "survey": survey, "lang": lang, "items": items,
+        "title": tr.get("title") or survey.title, "intro": tr.get("intro") or survey.intro,
+        "languages": languages(survey, questions), "scale_nps": range(0, 11),
+        "likert": list(zip(range(1, 6), services.LIKERT_LABELS, strict=True)),
+        "you_said": link.you_said.filter(is_published=True)[:20],
+        "max_text": services.FREE_TEXT_MAX,
+    }
+
+
+localised = services.localised
+
+
+@require_http_methods(["GET", "POST"])
+def survey_form(request, token):
+    link = _link(token)
+    survey = link.survey
+    if not link.is_active or not survey.accepting():
+        return _closed(request, "survey")
+    questions = list(survey.questions.all())
+    lang = pick_language(request, languages(survey, questions))
+    if request.method == "POST":
+        cookie = request.COOKIES.get(DEVICE_COOKIE, "")
+        try:
+            if not _COOKIE_RE.match(cookie):
+                raise services.ResponseRefused(NO_COOKIE)
+            services.take_response(link, survey, questions, request.POST, cookie)
+        except services.ResponseRefused as refused:
+            if refused.status == 410:
+                return _closed(request, "survey")
+            ctx = _form_context(request, link, lang, questions, refused.field_errors, request.POST)
+            ctx["refused"] = str(refused)
+            response = render(request, "voice/form.html", ctx, status=refused.status)
+            _set_device(request, response)
+            return response
+        url = reverse("voice:thanks", args=[token])
+        return redirect(f"{url}?lang={lang}" if lang else url)
+    response = render(request, "voice/form.html", _form_context(request, link, lang, questions))
+    _set_device(request, response)
+    return response
+
+
+def survey_thanks(request, token):
+    link = _link(token)
+    return render(request, "voice/thanks.html", {"link": link, "survey": link.survey,
+                                                  "you_said": link.you_said.filter(is_published=True)[:20]})
+
+
+def _qr(request, token):
+    return segno.make(request.build_absolute_uri(reverse("voice:form", args=[token])), error="m")
+
+
+def survey_qr(request, token, fmt):
+    link = _link(token)
+    buf = io.BytesIO()
+    if fmt == "png":
+        _qr(request, token).save(buf, kind="png", scale=10, border=4)
+        content_type = "image/png"
+    else:
+        _qr(request, token).save(buf, kind="svg", scale=10, border=4, xmldecl=False)
+        content_type = "image/svg+xml"
+    response = HttpResponse(buf.getvalue(), content_type=content_type)
+    filename = f"survey-{link.organisation.code}.{fmt}"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def survey_print(request, token):
+    link = _link(token)
+    qr = _qr(request, token)
+    return render(request, "voice/print.html", {
+        "link": link, "survey": link.survey, "url": request.build_absolute_uri(reverse("voice:form", args=[token])),
+        "svg": qr.svg_inline(scale=8, border=2),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def ballot_form(request, token):
+    try:
+        ballot = Ballot.objects.get(token=token)
+    except Ballot.DoesNotExist:
+        raise Http404("No such vote") from None
+    if not ballot.accepting():
+        return _closed(request, "vote")
+    ctx = {"ballot": ballot, "positions": range(1, len(ballot.candidates) + 1)}
+    if request.method == "POST":
+        cookie = request.COOKIES.get(DEVICE_COOKIE, "")
+        try:
+            if not _COOKIE_RE.match(cookie):
+                raise services.ResponseRefused(NO_COOKIE)
+            services.take_ballot(ballot, request.POST, cookie)
+        except services.ResponseRefused as refused:
+            if refused.status == 410:
+                return _closed(request, "vote")
+            ctx.update(refused=str(refused), posted=request.POST)
+            response = render(request, "voice/ballot.html", ctx, status=refused.status)
+            _set_device(request, response)
+            return response
+        return render(request, "voice/thanks.html", {"ballot": ballot})
+    response = render(request, "voice/ballot.html", ctx)
+    _set_device(request, response)
+    return response
+

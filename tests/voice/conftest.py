@@ -1,0 +1,86 @@
+"""Fixtures for the feedback survey and co-design tests: a survey of alpha with an NPS question
+mapped to an indicator `nps`, a 5-point question mapped to `satisfaction`, a choice and a free
+text question; one anonymous link per organisation."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from django.test import Client
+
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits(settings):
+    from commonmeasure.voice import services
+
+    settings.CM_SURVEY_RECOMPUTE_SECONDS = 0  # every response works the values out again
+    services.reset_rate_limits()
+    yield
+    services.reset_rate_limits()
+
+
+@pytest.fixture
+def login():
+    def client_for(user) -> Client:
+        c = Client()
+        if user is not None:
+            assert c.login(username=user.username, password=PASSWORD)
+        return c
+
+    return client_for
+
+
+@pytest.fixture
+def survey(cast):
+    from commonmeasure.initiatives.models import Indicator
+    from commonmeasure.voice.models import Link, Question, Survey
+
+    nps_ind = Indicator.objects.create(
+        initiative=cast.alpha, code="nps", name="Net Promoter Score", value_type="score",
+        aggregation="mean", time_aggregation="mean", min_value=-100, max_value=100,
+    )
+    s = Survey.objects.create(initiative=cast.alpha, title="How did we do?", created_by=cast.backbone)
+    q_nps = Question.objects.create(survey=s, kind="nps", text="Would you recommend us?", indicator=nps_ind,
+                                    measure="nps", sort_order=1,
+                                    translations={"cy": {"text": "Fyddech chi'n ein hargymell?"}})
+    q_likert = Question.objects.create(
+        survey=s, kind="likert", text="How satisfied are you?", sort_order=2,
+        indicator=cast.alpha.indicators.get(code="satisfaction"), measure="satisfied",
+    )
+    q_single = Question.objects.create(survey=s, kind="single", text="How did you hear of us?",
+                                       choices=["Friend", "Poster"], sort_order=3)
+    q_multi = Question.objects.create(survey=s, kind="multi", text="What helped?",
+                                      choices=["Advice", "Training", "Money"], sort_order=4)
+    q_text = Question.objects.create(survey=s, kind="text", text="Anything else?", sort_order=5)
+    link_a = Link.objects.create(survey=s, organisation=cast.org_a)
+    link_b = Link.objects.create(survey=s, organisation=cast.org_b)
+    s.q = {"nps": q_nps, "likert": q_likert, "single": q_single, "multi": q_multi, "text": q_text}
+    s.link_a, s.link_b, s.nps_indicator = link_a, link_b, nps_ind
+    return s
+
+
+def device_client() -> Client:
+    c = Client()
+    c.cookies["cm_device"] = secrets.token_urlsafe(18)
+    return c
+
+
+@pytest.fixture
+def respond():
+    """Post one response from a fresh device; returns the HTTP response."""
+
+    def post(survey, link, nps=None, likert=None, text=None, client=None, **extra):
+        c = client or device_client()
+        data = dict(extra)
+        if nps is not None:
+            data[f"q{survey.q['nps'].id}"] = str(nps)
+        if likert is not None:
+            data[f"q{survey.q['likert'].id}"] = str(likert)
+        if text is not None:
+            data[f"q{survey.q['text'].id}"] = text
+        return c.post(f"/s/{link.token}/", data)
+
+    return post
