@@ -68,7 +68,8 @@ class Initiative(models.Model):
         """The last day a report for ``period`` is on time, or None without a deadline."""
         if self.deadline_days is None:
             return None
-        return period.end_date + datetime.timedelta(days=self.deadline_days)
+        last_day = period.end_date - datetime.timedelta(days=1)  # end_date is the first day after
+        return last_day + datetime.timedelta(days=self.deadline_days)
 
 
 class Organisation(models.Model):
