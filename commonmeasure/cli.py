@@ -352,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     from commonmeasure.reporting.cli_commands import add_parsers as add_reporting_parsers
 
     add_reporting_parsers(sub)  # template, worker  # import indigo, export indigo, stats impact-bonds / impact-bond-quality
+    from commonmeasure.voice.cli_commands import add_parsers as add_survey_parsers
+
+    add_survey_parsers(sub)  # surveys recompute
     return parser
 
 

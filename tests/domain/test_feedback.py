@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from commonmeasure.domain import feedback
@@ -20,6 +20,7 @@ def test_nps_of_no_answers_is_none():
     assert feedback.nps([]) is None
 
 
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.integers(0, 10), min_size=1))
 def test_nps_is_between_minus_100_and_100(scores):
     assert -100 <= feedback.nps(scores) <= 100
