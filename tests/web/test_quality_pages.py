@@ -1,0 +1,151 @@
+"""The data-quality page, the history of a report, and quality on the grid: who sees what."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from commonmeasure.initiatives.services import load_definition
+from commonmeasure.interchange.definition import InitiativeDef, read_definition
+from commonmeasure.reporting.models import Submission, ValueChange
+from commonmeasure.reporting.services import cell_name
+from tests.conftest import FIXTURES
+
+from .conftest import spec_from, table_rows
+
+QUALITY = "/i/alpha/quality/?period=2024-02"
+HISTORY_A = "/i/alpha/orgs/org-a/report/2024-02/history/"
+GRID_A = "/i/alpha/orgs/org-a/report/2024-02/"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("backbone", 200), ("alice", 403), ("bob", 403), ("carol", 404), ("outsider", 404), ("anonymous", 404)],
+)
+def test_only_the_backbone_sees_the_data_quality_page(data, client_for, who, status):
+    assert client_for(who).get(QUALITY).status_code == status
+
+
+def test_data_quality_page_lists_who_has_not_reported_with_a_chart_and_table(data, client_for):
+    Submission.objects.filter(organisation=data.org_a, period="2024-02").update(status=Submission.SUBMITTED)
+    html = client_for("backbone").get(QUALITY).content.decode()
+    missing = table_rows(html, "missing")
+    assert [r[0] for r in missing] == ["Organisation B"]
+    assert missing[0][2] == "1 of 6"
+    spec = spec_from(html, "spec-completeness")
+    assert {"label": "2024-02", "value": 50.0} in spec["data"]["values"]
+    assert ["2024-02", "1 of 2", "50%", "2 of 12"] in table_rows(html, "per-period")
+
+
+def test_data_quality_page_lists_values_outside_declared_bounds(data, client_for):
+    data.alpha.indicators.filter(code="enrolled").update(max_value=1000)
+    html = client_for("backbone").get(QUALITY).content.decode()
+    rows = table_rows(html, "outlier-list")
+    assert rows == [["Organisation B", "People enrolled", "Total", "987654.0", "above the declared maximum 1,000"]]
+
+
+def test_data_quality_page_shows_late_reports_and_the_on_time_rate(data, client_for):
+    data.alpha.deadline_days = 10
+    data.alpha.save()
+    Submission.objects.filter(organisation=data.org_a, period="2024-02").update(
+        status=Submission.SUBMITTED, submitted_at=datetime.datetime(2024, 3, 5, tzinfo=datetime.UTC))
+    html = client_for("backbone").get(QUALITY).content.decode()
+    assert "Deadline 10 Mar 2024" in html
+    assert "Late" in table_rows(html, "missing")[0][3]
+    assert 'id="on-time-rate"' in html
+
+
+def test_an_unknown_period_is_not_found(data, client_for):
+    assert client_for("backbone").get("/i/alpha/quality/?period=2024-13").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("alice", 200), ("backbone", 200), ("bob", 403), ("carol", 404), ("outsider", 404), ("anonymous", 404)],
+)
+def test_a_reports_history_is_for_those_who_may_see_its_unapproved_values(data, client_for, who, status):
+    assert client_for(who).get(HISTORY_A).status_code == status
+    assert client_for(who).get(HISTORY_A + "?format=csv").status_code == status
+
+
+def test_history_shows_each_change_and_exports_it(data, client_for):
+    alice = client_for("alice")
+    version = Submission.objects.get(organisation=data.org_a, period="2024-02").version
+    alice.post(GRID_A, {"version": str(version), "action": "save", cell_name("enrolled", {}): "8"})
+    rows = table_rows(alice.get(HISTORY_A).content.decode(), "history")
+    assert [r[1:7] for r in rows] == [
+        ["alice", "Web", "People enrolled", "Total", "7.0", "8.0"],
+        ["—", "File", "People enrolled", "Total", "—", "7.0"],
+    ]
+    exported = alice.get(HISTORY_A + "?format=csv")
+    assert exported["Content-Disposition"] == 'attachment; filename="history-alpha-org-a-2024-02.csv"'
+    lines = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert lines[1][1:9] == ["alice", "web", "org-a", "2024-02", "enrolled", "", "7.0", "8.0"]
+    xlsx = alice.get(HISTORY_A + "?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_history_of_one_value_leaves_out_the_others(data, client_for):
+    ValueChange.objects.filter(indicator__code="enrolled").update(comment="kept")
+    html = client_for("backbone").get(HISTORY_A + "?indicator=caseload&key=").content.decode()
+    assert 'id="no-history"' in html
+    assert client_for("backbone").get(HISTORY_A + "?indicator=nope").status_code == 404
+
+
+@pytest.fixture
+def rules(data):
+    defn = read_definition(FIXTURES / "alpha.yaml").model_dump()
+    defn["rules"] = [{"code": "max_enrolled", "left": "enrolled", "op": "<=", "right": "500", "severity": "error",
+                      "message": "More than 500 enrolled is implausible"}]
+    load_definition(InitiativeDef.model_validate(defn))
+    return data
+
+
+def test_the_grid_shows_failed_rules_and_blocks_submission(rules, client_for):
+    bob = client_for("bob")
+    html = bob.get("/i/alpha/orgs/org-b/report/2024-02/").content.decode()
+    assert 'data-rule="max_enrolled"' in html and "More than 500 enrolled is implausible" in html
+    version = Submission.objects.get(organisation=rules.org_b, period="2024-02").version
+    response = bob.post("/i/alpha/orgs/org-b/report/2024-02/", {"version": str(version), "action": "submit"}, follow=True)
+    assert "cannot be submitted" in response.content.decode()
+    assert Submission.objects.get(organisation=rules.org_b, period="2024-02").status == Submission.DRAFT
+
+
+def test_the_inline_check_updates_the_rules_panel(rules, client_for):
+    response = client_for("alice").post(GRID_A + "check/", {cell_name("enrolled", {}): "900"},
+                                        headers={"HX-Request": "true", "HX-Trigger-Name": cell_name("enrolled", {})})
+    html = response.content.decode()
+    assert 'hx-swap-oob="true"' in html and "More than 500 enrolled is implausible" in html
+
+
+def test_the_grid_flags_a_value_outside_declared_bounds(data, client_for):
+    data.alpha.indicators.filter(code="enrolled").update(max_value=1000)
+    html = client_for("bob").get("/i/alpha/orgs/org-b/report/2024-02/").content.decode()
+    assert "Check: above the declared maximum 1,000" in html
+
+
+def test_after_the_deadline_the_reporter_needs_the_backbone_to_unlock(data, client_for):
+    data.alpha.deadline_days = 10
+    data.alpha.save()
+    alice, backbone = client_for("alice"), client_for("backbone")
+    html = alice.get(GRID_A).content.decode()
+    assert 'id="deadline-locked"' in html and 'id="save"' not in html and 'id="late"' in html
+    version = Submission.objects.get(organisation=data.org_a, period="2024-02").version
+    response = alice.post(GRID_A, {"version": str(version), "action": "save", cell_name("enrolled", {}): "8"}, follow=True)
+    assert "deadline for this report has passed" in response.content.decode()
+    assert alice.post(GRID_A, {"action": "unlock"}).status_code == 403
+    assert 'id="unlock-button"' in backbone.get(GRID_A).content.decode()
+    backbone.post(GRID_A, {"action": "unlock"})
+    sub = Submission.objects.get(organisation=data.org_a, period="2024-02")
+    assert sub.unlocked_by == data.backbone
+    html = alice.get(GRID_A).content.decode()
+    assert 'id="save"' in html and 'id="unlocked"' in html
+
+
+def test_a_note_for_the_backbone_is_saved_from_the_grid(data, client_for):
+    version = Submission.objects.get(organisation=data.org_a, period="2024-02").version
+    client_for("alice").post(GRID_A, {"version": str(version), "action": "save", "note": "Counted at month end"})
+    assert Submission.objects.get(organisation=data.org_a, period="2024-02").note == "Counted at month end"
