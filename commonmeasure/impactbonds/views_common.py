@@ -63,6 +63,11 @@ def usd(value) -> str:
     return "–" if value is None else f"${Decimal(value):,.0f}"
 
 
+def usd_exact(value) -> str:
+    """A price: '$1,083.79', whole dollars without decimals."""
+    return "–" if value is None else f"${number(value)}"
+
+
 def usd_short(value) -> str:
     """$16,110,081.81 -> '$16.1m'; $325,277 -> '$325k'; under $1,000 in full."""
     if value is None:

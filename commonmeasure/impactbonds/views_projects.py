@@ -32,6 +32,7 @@ from .views_common import (
     project_url,
     safe_url,
     usd,
+    usd_exact,
     usd_short,
 )
 
@@ -108,7 +109,7 @@ def project(request, indigo_id: str):
         prices[p["metric_id"]].append(
             {
                 "price": money(p["price"], p["currency"]),
-                "price_usd": usd(p["price_usd"]) if p["price_usd"] is not None else "",
+                "price_usd": usd_exact(p["price_usd"]) if p["price_usd"] is not None else "",
             }
         )
     metric_rows = [
