@@ -1,0 +1,86 @@
+"""The impact bond world map in Chromium: it draws with nothing fetched from outside this server,
+a hovered country shows its tooltip, and a click on a country lands on the directory filtered
+to it. The public pages are photographed into test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from commonmeasure.impactbonds.services import import_bundle
+from tests.impactbonds.helpers import SAMPLE
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_map_shows_tooltips_and_a_click_on_a_country_filters_the_directory(
+    transactional_db, live_server, page, shoot
+):
+    import_bundle(SAMPLE)
+    base = live_server.url
+    own_host = urlparse(base).netloc
+    foreign: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            foreign.append(r.url)
+            if urlparse(r.url).netloc not in (own_host, "")
+            and not r.url.startswith(("data:", "blob:"))
+            else None
+        ),
+    )
+
+    page.goto(f"{base}/impact-bonds/")
+    page.wait_for_selector("#world-map.chart-ready")
+    assert "12 impact bonds around the world" in page.inner_text("#headline")
+    shapes = page.locator("#world-map path[aria-label]")
+    assert shapes.count() > 150  # the country shapes were loaded and drawn
+    page.wait_for_selector("#launches-chart.chart-ready")
+    page.wait_for_selector("#capital-chart.chart-ready")
+    shoot(page, "impact-bonds-home")
+
+    argentina = page.locator('#world-map path[aria-label^="Argentina"]')
+    assert argentina.get_attribute("aria-label") == "Argentina: 1 impact bond"
+    argentina.hover()
+    tooltip = page.wait_for_selector("#vg-tooltip-element.visible")
+    assert "Argentina" in tooltip.inner_text() and "1" in tooltip.inner_text()
+    shoot(page, "impact-bonds-map-tooltip")
+
+    argentina.click()
+    page.wait_for_url("**/impact-bonds/projects/?country=AR")
+    assert page.inner_text("#result-count").startswith("1 of 12")
+    rows = page.locator("#projects tbody tr")
+    assert rows.count() == 1 and rows.first.get_attribute("data-project") == "INDIGO-POJ-0001"
+    assert page.locator("#filter-country").input_value() == "AR"
+    shoot(page, "impact-bonds-directory-argentina")
+
+    # Filters update the list in place and keep a shareable address.
+    page.select_option("#filter-country", "")
+    page.wait_for_function(
+        "document.querySelector('#result-count').innerText.startsWith('12 of 12')"
+    )
+    page.select_option("#filter-sector", "Education")
+    page.wait_for_function(
+        "document.querySelector('#result-count').innerText.startsWith('4 of 12')"
+    )
+    assert "sector=Education" in page.url
+    shoot(page, "impact-bonds-directory")
+
+    # Pick two projects and compare them side by side.
+    page.check("#pick-INDIGO-POJ-0184")
+    page.check("#pick-INDIGO-POJ-0276")
+    page.click("#compare-selected")
+    page.wait_for_selector("#comparison")
+    assert page.locator("#comparison thead th[data-project]").count() == 2
+    shoot(page, "impact-bonds-compare")
+
+    page.click('#comparison thead th[data-project="INDIGO-POJ-0184"] a >> nth=0')
+    page.wait_for_selector("#project-map.chart-ready")
+    assert "West London Zone" in page.inner_text("#project-name")
+    shoot(page, "impact-bonds-project")
+    page.click("#parties a >> text=Westminster City Council")
+    page.wait_for_selector("#organisation-name")
+    shoot(page, "impact-bonds-organisation")
+
+    assert foreign == [], f"requests left this server: {foreign}"
