@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from commonmeasure.domain import expressions as ex
 
-from .models import DataValue, ValidationRule
+from commonmeasure.initiatives.models import Indicator
+
+from .models import DataValue, Disaggregation, Submission, ValidationRule
 
 ERROR, WARNING = ValidationRule.ERROR, ValidationRule.WARNING
 
@@ -128,14 +130,21 @@ class RuleSet:
 
 
 def totals(submission_ids: Iterable[int]) -> dict[int, dict[str, float]]:
-    """{submission id: {indicator code: total value}} (the values without a breakdown)."""
+    """{submission id: {indicator code: total value}} (the values without a breakdown), for
+    reports of one initiative."""
     ids = list(submission_ids)
     out: dict[int, dict[str, float]] = {sid: {} for sid in ids}
+    if not ids:
+        return out
+    # No joins per value: the total's combination and the indicator codes are looked up once.
+    initiative_ids = set(Submission.objects.filter(id__in=ids[:1]).values_list("initiative_id", flat=True))
+    total_ids = list(Disaggregation.objects.filter(initiative_id__in=initiative_ids, key="").values_list("id", flat=True))
+    codes = dict(Indicator.objects.filter(initiative_id__in=initiative_ids).values_list("id", "code"))
     for start in range(0, len(ids), 500):
-        for sid, code, value in DataValue.objects.filter(
-            submission_id__in=ids[start : start + 500], disaggregation__key=""
-        ).values_list("submission_id", "indicator__code", "value"):
-            out[sid][code] = value
+        for sid, iid, value in DataValue.objects.filter(
+            submission_id__in=ids[start : start + 500], disaggregation_id__in=total_ids
+        ).values_list("submission_id", "indicator_id", "value"):
+            out[sid][codes[iid]] = value
     return out
 
 
