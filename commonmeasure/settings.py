@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "commonmeasure.api",
     "commonmeasure.impactbonds",
     "commonmeasure.voice",
+    "commonmeasure.contracts",
     "django_tasks",
     "django_tasks_db",
 ]

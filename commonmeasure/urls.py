@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("impact-bonds/", include("commonmeasure.impactbonds.urls")),
+    path("contracts/", include("commonmeasure.contracts.urls")),
     path("", include("commonmeasure.voice.urls")),
     path("", include("commonmeasure.web.urls")),
 ]

@@ -60,7 +60,7 @@ REQUIRED = {
     WEIGHTED_TARGETS: ("currency", "max_payment", "targets"),
 }
 COLUMNS = {  # data file columns: (required, optional)
-    RATE_CARD: (("participant", "metric", "date"), ("validated",)),
+    RATE_CARD: (("participant", "metric", "date"), ("validated", "evidence")),  # evidence: kept by managed contracts, not used in payments
     COMPARISON: (("cohort", "treated_events", "comparison_events"), ()),
     WEIGHTED_TARGETS: (("metric", "achieved"), ()),
     "cashflows": (("date", "amount"), ("investor",)),

@@ -219,7 +219,7 @@ def test_an_unknown_column_is_named_so_a_misspelt_validated_column_is_not_ignore
         tmp_path, contract, "participant,metric,date,validatd\nP1,attendance,2013-01-02,no"
     )
     assert found == [
-        "row 1, column 'validatd': is not a column of this file; expected participant, metric, date and optionally validated"
+        "row 1, column 'validatd': is not a column of this file; expected participant, metric, date and optionally validated, evidence"
     ]
 
 

@@ -1,0 +1,729 @@
+"""Contract pages: the contract, its statement downloads, achievement uploads, payments made,
+investor cash flows and the scenario simulator (docs/reference/contract-pages.md).
+
+Who may see and change what is decided by ``contracts.access`` alone; figures come from
+``contracts.services`` (the payment engine), never computed here.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from commonmeasure.domain.money import minor_unit
+from commonmeasure.domain.payments import ContractError
+from commonmeasure.domain.scenario import simulate, sweep
+from commonmeasure.impactbonds.models import ProjectParty
+from commonmeasure.interchange.contracts import ContractFileError
+from commonmeasure.web import charts
+
+from . import services
+from .access import get_contract, visible_contracts
+from .exports import KIND_LABELS, StatementDocument, statement_pdf, statement_xlsx
+from .models import Achievement, InvestorFlow
+
+SHOWN_ADJUSTMENTS = 100
+SHOWN_ACHIEVEMENTS = 25
+SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
+
+
+def money(amount, currency: str) -> str:
+    """£1,234.00 for the currencies with a familiar symbol, else 1,234.00 KES."""
+    if amount is None:
+        return "–"
+    amount = Decimal(amount)
+    places = minor_unit(currency)
+    sign = "−" if amount < 0 else ""
+    text = f"{abs(amount):,.{places}f}"
+    symbol = SYMBOLS.get(currency)
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+
+
+def percent(value, digits: int = 1) -> str:
+    return "–" if value is None else f"{float(value) * 100:.{digits}f}%"
+
+
+def contract_list(request):
+    rows = []
+    for contract in visible_contracts(request.user).order_by("project__name", "id"):
+        s = services.statement(contract)
+        rows.append(
+            {
+                "contract": contract,
+                "due": money(s.total, s.currency),
+                "rows": s.detail.get("rows", 0),
+            }
+        )
+    return render(request, "contracts/list.html", {"rows": rows})
+
+
+# -- the contract page -----------------------------------------------------------------------
+
+
+def _parties(contract) -> list[dict]:
+    parties = ProjectParty.objects.filter(project=contract.project).select_related("organisation")
+    order = [r for r, _ in ProjectParty._meta.get_field("role").choices]
+    rows = sorted(
+        parties, key=lambda p: (order.index(p.role) if p.role in order else 99, p.organisation.name)
+    )
+    return [
+        {"role": p.get_role_display(), "name": p.organisation.name or p.organisation.indigo_id}
+        for p in rows
+    ]
+
+
+def _achievements_by_month(contract, metric_ids: list[str]) -> tuple[list[dict], list[dict]]:
+    counts = (
+        contract.achievements.annotate(month=TruncMonth("date"))
+        .values("month", "metric", "status")
+        .annotate(n=Count("id"))
+        .order_by("month", "metric", "status")
+    )
+    months: dict[str, dict] = {}
+    chart_rows = []
+    for row in counts:
+        code = row["month"].strftime("%Y-%m")
+        entry = months.setdefault(
+            code, {"period": code, "validated": 0, "pending": 0, "rejected": 0}
+        )
+        entry[row["status"]] += row["n"]
+        if row["status"] == Achievement.VALIDATED:
+            chart_rows.append({"period": code, "category": row["metric"], "value": row["n"]})
+    return chart_rows, list(months.values())
+
+
+def _context(request, contract, access) -> dict:
+    terms = services.terms(contract)
+    s = services.statement(contract)
+    cur = terms.currency
+    payers = services.payer_rows(contract, s)
+    investors, overall = services.investor_returns(contract)
+    metric_ids = [m.id for m in terms.metrics]
+    chart_rows, months = _achievements_by_month(contract, metric_ids)
+    for month in months:
+        month["due"] = money(s.by_period.get(month["period"], Decimal(0)), cur)
+    status_counts = dict(
+        contract.achievements.values_list("status").annotate(n=Count("id")).order_by()
+    )
+    gross = s.detail.get("gross_by_metric", {})
+    validated_by_metric = dict(
+        contract.achievements.filter(status=Achievement.VALIDATED)
+        .values_list("metric")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rate_card = [
+        {
+            "id": m.id,
+            "price": money(m.price, cur),
+            "once": m.once_per_participant,
+            "cap_count": m.cap_count,
+            "validated": validated_by_metric.get(m.id, 0),
+            "gross": money(Decimal(gross.get(m.id, 0)), cur),
+            "due": money(s.by_metric.get(m.id, Decimal(0)), cur),
+            "adjusted": s.by_metric.get(m.id, Decimal(0)) != Decimal(gross.get(m.id, 0)),
+        }
+        for m in terms.metrics
+    ]
+    paid_total = contract.payments.aggregate(t=Sum("amount"))["t"] or Decimal(0)
+    cap_used = (s.total / terms.cap_total) if terms.cap_total else None
+    project = contract.project
+    chart = None
+    if chart_rows:
+        chart = charts.stacked(
+            chart_rows,
+            categories=metric_ids,
+            dimension_title="Outcome",
+            title="Validated achievements",
+            decimals=0,
+            description="Validated achievements per month, by outcome metric",
+        )
+        chart["config"] = {
+            **chart["config"],
+            "legend": {**chart["config"]["legend"], "columns": 4, "labelLimit": 200},
+        }
+    adjustments = [
+        {
+            "kind": KIND_LABELS.get(a.kind, a.kind),
+            "kind_code": a.kind,
+            "metric": a.metric,
+            "participant": a.participant,
+            "amount": money(a.amount, cur),
+            "count": a.count,
+            "row": a.row,
+            "rule": a.rule,
+        }
+        for a in s.adjustments[:SHOWN_ADJUSTMENTS]
+    ]
+    removed_by_kind: dict[str, Decimal] = {}
+    for a in s.adjustments:
+        removed_by_kind[a.kind] = removed_by_kind.get(a.kind, Decimal(0)) + a.amount
+    return {
+        "contract": contract,
+        "project": project,
+        "access": access,
+        "terms": terms,
+        "statement": s,
+        "currency": cur,
+        "parties": _parties(contract),
+        "sdgs": project.sdg_goals
+        or ([project.primary_sdg_goal] if project.primary_sdg_goal else []),
+        "headline": {
+            "due": money(s.total, cur),
+            "gross": money(s.gross, cur),
+            "paid": money(paid_total, cur),
+            "outstanding": money(s.total - paid_total, cur),
+            "outstanding_negative": s.total - paid_total < 0,
+            "validated": status_counts.get(Achievement.VALIDATED, 0),
+            "pending": status_counts.get(Achievement.PENDING, 0),
+            "rejected": status_counts.get(Achievement.REJECTED, 0),
+            "participants": contract.participants.count(),
+            "cap_used": percent(cap_used),
+            "cap_used_width": min(float(cap_used or 0) * 100, 100),
+            "cap_total": money(terms.cap_total, cur) if terms.cap_total is not None else None,
+            "max_outcome_payment": money(project.max_outcome_payment, cur)
+            if project.max_outcome_payment
+            else None,
+        },
+        "rate_card": rate_card,
+        "cap_per_participant": money(terms.cap_per_participant, cur)
+        if terms.cap_per_participant is not None
+        else None,
+        "chart": chart,
+        "months": months,
+        "by_period": [(code, money(v, cur)) for code, v in s.by_period.items()],
+        "payers": [
+            {
+                "payer": p.payer or "All payers",
+                "share": percent(p.share, 1),
+                "due": money(p.due, cur),
+                "paid": money(p.paid, cur),
+                "outstanding": money(p.outstanding, cur),
+            }
+            for p in payers
+        ],
+        "payer_ids": [p.id for p in terms.payers],
+        "adjustments": adjustments,
+        "adjustments_more": max(len(s.adjustments) - SHOWN_ADJUSTMENTS, 0),
+        "removed_by_kind": [
+            (KIND_LABELS.get(k, k), money(v, cur)) for k, v in removed_by_kind.items()
+        ],
+        "excluded": s.excluded,
+        "recent": contract.achievements.select_related("participant").order_by("-date", "-id")[
+            :SHOWN_ACHIEVEMENTS
+        ],
+        "uploads": contract.uploads.select_related("uploaded_by")[:10],
+        "payments": [
+            {
+                "date": p.date,
+                "payer": p.payer,
+                "amount": money(p.amount, cur),
+                "reference": p.reference,
+            }
+            for p in contract.payments.order_by("-date", "-id")
+        ],
+        "flows": [
+            {
+                "date": f.date,
+                "investor": f.investor,
+                "kind": f.get_kind_display(),
+                "amount": money(f.amount, cur),
+            }
+            for f in contract.investor_flows.order_by("date", "id")
+        ],
+        "investors": [_investor_row(r, cur) for r in investors],
+        "investors_total": _investor_row(overall, cur) if overall else None,
+        "flow_kinds": InvestorFlow.KIND_CHOICES,
+        "today": timezone.localdate().isoformat(),
+    }
+
+
+def _investor_row(row: services.InvestorRow, cur: str) -> dict:
+    r = row.returns
+    return {
+        "investor": row.investor or "All investors",
+        "committed": money(row.committed, cur),
+        "invested": money(r.invested, cur),
+        "returned": money(r.returned, cur),
+        "net": money(r.net, cur),
+        "net_negative": r.net < 0,
+        "multiple": "–" if r.money_multiple is None else f"{r.money_multiple:.3f}×",
+        "xirr": percent(r.xirr, 1),
+        "max_loss": money(r.max_potential_loss, cur),
+        "undrawn": money(row.undrawn, cur),
+    }
+
+
+@require_GET
+def contract_page(request, pk: int):
+    contract, access = get_contract(request.user, pk)
+    return render(request, "contracts/contract.html", _context(request, contract, access))
+
+
+# -- downloads -------------------------------------------------------------------------------
+
+
+def _document(contract) -> StatementDocument:
+    s = services.statement(contract)
+    return StatementDocument(
+        contract,
+        services.terms(contract),
+        s,
+        services.payer_rows(contract, s),
+        timezone.localdate(),
+    )
+
+
+def _filename(contract, suffix: str) -> str:
+    base = "".join(
+        c if c.isalnum() or c in "-_" else "-"
+        for c in (contract.project.indigo_id or f"contract-{contract.pk}")
+    )
+    return f"{base}-statement-{timezone.localdate().isoformat()}.{suffix}"
+
+
+@require_GET
+def statement_xlsx_view(request, pk: int):
+    contract, _access = get_contract(request.user, pk)
+    response = HttpResponse(
+        statement_xlsx(_document(contract)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(contract, "xlsx")}"'
+    return response
+
+
+@require_GET
+def statement_pdf_view(request, pk: int):
+    contract, _access = get_contract(request.user, pk)
+    response = HttpResponse(statement_pdf(_document(contract)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(contract, "pdf")}"'
+    return response
+
+
+# -- changes (backbone admins) ---------------------------------------------------------------
+
+
+def _manage(request, pk: int):
+    contract, access = get_contract(request.user, pk)
+    if not access.can_manage:
+        raise PermissionDenied("Only the initiative's backbone admins change this contract.")
+    return contract, access
+
+
+def _upload_dir() -> Path:
+    return Path(settings.VAR_DIR) / "contract-uploads"
+
+
+def _stored_upload(token: str, contract, user) -> Path | None:
+    """The file kept between the dry run and the commit, if it is this user's for this contract."""
+    if not token or not all(c.isalnum() or c in "-_" for c in token):
+        return None
+    folder = _upload_dir() / token
+    try:
+        meta = json.loads((folder / "upload.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if meta.get("contract") != contract.pk or meta.get("user") != user.pk:
+        return None
+    path = folder / meta["name"]
+    return path if path.is_file() else None
+
+
+@require_POST
+def upload_achievements(request, pk: int):
+    """POST a file: check it and show what it would change (dry run). POST ``token`` with
+    ``commit``: record it. A bad file gives every problem and writes nothing."""
+    contract, access = _manage(request, pk)
+    token = request.POST.get("token", "")
+    if token:
+        path = _stored_upload(token, contract, request.user)
+        if path is None:
+            messages.error(
+                request, "That upload has expired or is not yours; choose the file again."
+            )
+            return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
+        if "cancel" in request.POST:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            messages.info(request, "Upload cancelled; nothing was recorded.")
+            return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
+        try:
+            summary = services.commit_upload(contract, path, request.user)
+        except ContractFileError as exc:
+            return _upload_problems(request, contract, access, exc)
+        shutil.rmtree(path.parent, ignore_errors=True)
+        messages.success(
+            request,
+            f"{summary.filename}: {summary.to_add:,} achievements recorded"
+            + (
+                f", {summary.already_recorded:,} already recorded were skipped"
+                if summary.already_recorded
+                else ""
+            )
+            + f". Total due is now {money(summary.due_after, contract.currency)}.",
+        )
+        return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
+
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a CSV or XLSX file of achievements to upload.")
+        return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
+    name = Path(upload.name or "achievements.csv").name
+    if not name.lower().endswith(UPLOAD_SUFFIXES):
+        messages.error(
+            request,
+            f"{name}: upload a .csv or .xlsx file (participant, metric, date, and optionally validated, evidence).",
+        )
+        return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
+    if upload.size > settings.CM_MAX_UPLOAD_MB * 1024 * 1024:
+        messages.error(request, f"{name}: the file is larger than {settings.CM_MAX_UPLOAD_MB} MB.")
+        return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
+    token = secrets.token_urlsafe(18)
+    folder = _upload_dir() / token
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = (
+        "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:120] or "achievements.csv"
+    )
+    path = folder / safe
+    with path.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    (folder / "upload.json").write_text(
+        json.dumps(
+            {
+                "contract": contract.pk,
+                "user": request.user.pk,
+                "name": safe,
+                "uploaded": timezone.now().isoformat(),
+            }
+        )
+    )
+    try:
+        summary = services.preview_upload(contract, path)
+    except ContractFileError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _upload_problems(request, contract, access, exc)
+    cur = contract.currency
+    return render(
+        request,
+        "contracts/upload_preview.html",
+        {
+            "contract": contract,
+            "project": contract.project,
+            "access": access,
+            "summary": summary,
+            "token": token,
+            "due_before": money(summary.due_before, cur),
+            "due_after": money(summary.due_after, cur),
+            "change": money(summary.change, cur),
+            "statuses": [
+                (label, summary.by_status.get(code, 0))
+                for code, label in Achievement.STATUS_CHOICES
+            ],
+        },
+    )
+
+
+def _upload_problems(request, contract, access, exc: ContractFileError):
+    return render(
+        request,
+        "contracts/upload_problems.html",
+        {"contract": contract, "project": contract.project, "access": access, "error": exc},
+        status=400,
+    )
+
+
+@require_POST
+def record_payment(request, pk: int):
+    contract, _access = _manage(request, pk)
+    try:
+        payment = services.record_payment(
+            contract,
+            day=request.POST.get("date", ""),
+            payer=request.POST.get("payer", ""),
+            amount=request.POST.get("amount", ""),
+            reference=request.POST.get("reference", ""),
+        )
+    except services.ContractServiceError as exc:
+        messages.error(request, f"The payment was not recorded. {exc}")
+    else:
+        messages.success(
+            request,
+            f"Payment of {money(payment.amount, contract.currency)} by {payment.payer} recorded.",
+        )
+    return redirect(reverse("contract", args=[contract.pk]) + "#payments")
+
+
+@require_POST
+def record_flow(request, pk: int):
+    contract, _access = _manage(request, pk)
+    try:
+        flow = services.record_investor_flow(
+            contract,
+            investor=request.POST.get("investor", ""),
+            day=request.POST.get("date", ""),
+            kind=request.POST.get("kind", ""),
+            amount=request.POST.get("amount", ""),
+        )
+    except services.ContractServiceError as exc:
+        messages.error(request, f"The cash flow was not recorded. {exc}")
+    else:
+        messages.success(
+            request,
+            f"{flow.get_kind_display()} of {money(flow.amount, contract.currency)} for {flow.investor} recorded.",
+        )
+    return redirect(reverse("contract", args=[contract.pk]) + "#investors")
+
+
+@require_POST
+def publish(request, pk: int):
+    contract, _access = _manage(request, pk)
+    services.set_published(contract, request.POST.get("published") == "1")
+    messages.success(
+        request,
+        "The contract is now public."
+        if contract.is_published
+        else "The contract is now visible to the initiative's members only.",
+    )
+    return redirect("contract", contract.pk)
+
+
+# -- scenarios -------------------------------------------------------------------------------
+
+
+@dataclass
+class ScenarioInput:
+    participants: int
+    investment: Decimal | None
+    rates: dict[str, Decimal]
+    problems: list[str]
+
+
+def _default_participants(contract) -> int:
+    return contract.project.targeted_service_users or contract.participants.count() or 100
+
+
+def _default_investment(contract) -> Decimal | None:
+    project = contract.project
+    if project.investment_exact:
+        return project.investment_exact
+    drawn = contract.investor_flows.filter(kind=InvestorFlow.DRAWDOWN).aggregate(t=Sum("amount"))[
+        "t"
+    ]
+    return drawn
+
+
+def _scenario_input(request, contract, terms) -> ScenarioInput:
+    problems = []
+    try:
+        participants = int(request.GET.get("participants") or _default_participants(contract))
+        if not 0 <= participants <= 100_000:
+            raise ValueError
+    except ValueError:
+        problems.append("Participants: a whole number from 0 to 100,000.")
+        participants = _default_participants(contract)
+    raw = request.GET.get("investment")
+    investment = _default_investment(contract)
+    if raw is not None:
+        try:
+            investment = Decimal(raw.replace(",", "")) if raw.strip() else None
+            if investment is not None and (not investment.is_finite() or investment < 0):
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append("Investment: an amount of 0 or more, or leave it empty.")
+            investment = _default_investment(contract)
+    rates = {}
+    for m in terms.metrics:
+        try:
+            value = Decimal(request.GET.get(f"rate_{m.id}", "50"))
+            if not 0 <= value <= 100:
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(f"{m.id}: a share from 0 to 100%.")
+            value = Decimal(50)
+        rates[m.id] = value / 100
+    if investment is not None:
+        investment = investment.quantize(Decimal(1).scaleb(-minor_unit(terms.currency)))
+    return ScenarioInput(participants, investment, rates, problems)
+
+
+def _scenario_result(contract, terms, given: ScenarioInput) -> dict:
+    cur = terms.currency
+    result = simulate(terms, given.participants, given.rates, given.investment).as_dict()
+    inv = result["investor"]
+    achieved = sum(result["outcomes_achieved"].values())
+    return {
+        "raw": result,
+        "total": money(Decimal(result["total_paid"]), cur),
+        "removed": money(Decimal(result["removed_by_caps"]), cur),
+        "cost_per_outcome": money(Decimal(result["cost_per_outcome"]), cur)
+        if result["cost_per_outcome"]
+        else "–",
+        "outcomes": achieved,
+        "by_payer": [(p, money(Decimal(v), cur)) for p, v in result["by_payer"].items()],
+        "by_metric": [
+            {
+                "id": m,
+                "rate": percent(given.rates[m], 0),
+                "achieved": result["outcomes_achieved"][m],
+                "paid": money(Decimal(result["by_metric"][m]), cur),
+                "cost": money(Decimal(c), cur)
+                if (c := result["cost_per_outcome_by_metric"][m])
+                else "–",
+            }
+            for m in result["by_metric"]
+        ],
+        "investor": inv
+        and {
+            "invested": money(Decimal(inv["invested"]), cur),
+            "returned": money(Decimal(inv["returned"]), cur),
+            "multiple": "–"
+            if inv["money_multiple"] is None
+            else f"{Decimal(inv['money_multiple']):.3f}×",
+            "xirr": percent(inv["xirr"], 1),
+            "loss": money(Decimal(inv["loss"]), cur),
+            "bears_loss": inv["loss_borne_by"] == "investor",
+            "gain": money(Decimal(inv["returned"]) - Decimal(inv["invested"]), cur),
+        },
+    }
+
+
+def _sweep_chart(terms, given: ScenarioInput) -> tuple[dict, list[dict]]:
+    cur = terms.currency
+    rows = sweep(terms, given.participants, given.investment)
+    table = []
+    values = []
+    for r in rows:
+        rate = int(Decimal(r["success_rate"]) * 100)
+        paid = float(Decimal(r["total_paid"]))
+        values.append({"rate": rate, "series": "Outcome payments", "value": paid})
+        if given.investment is not None:
+            values.append({"rate": rate, "series": "Investment", "value": float(given.investment)})
+        inv = r["investor"]
+        table.append(
+            {
+                "rate": f"{rate}%",
+                "paid": money(Decimal(r["total_paid"]), cur),
+                "cost": money(Decimal(r["cost_per_outcome"]), cur)
+                if r["cost_per_outcome"]
+                else "–",
+                "multiple": (
+                    f"{Decimal(inv['money_multiple']):.3f}×"
+                    if inv and inv["money_multiple"]
+                    else "–"
+                ),
+                "xirr": percent(inv["xirr"], 1) if inv else "–",
+                "loss": money(Decimal(inv["loss"]), cur) if inv else "–",
+                "who": ("Investor" if inv and inv["loss_borne_by"] else "No one") if inv else "–",
+            }
+        )
+    spec = charts._base(
+        "Outcome payments at every success rate from 0 to 100%, against the investment", height=300
+    )
+    spec["data"] = {"values": values}
+    spec["mark"] = {"type": "line", "point": {"filled": True, "size": 40}, "strokeWidth": 2.5}
+    spec["encoding"] = {
+        "x": {
+            "field": "rate",
+            "type": "quantitative",
+            "title": "Share of participants achieving every outcome (%)",
+            "scale": {"domain": [0, 100]},
+        },
+        "y": {
+            "field": "value",
+            "type": "quantitative",
+            "title": f"Amount ({cur})",
+            "axis": {"format": "~s"},
+        },
+        "color": {
+            "field": "series",
+            "type": "nominal",
+            "title": None,
+            "legend": {"orient": "top"},
+            "scale": {
+                "domain": ["Outcome payments", "Investment"],
+                "range": [charts.ACCENT, "#e0812f"],
+            },
+        },
+        "strokeDash": {
+            "field": "series",
+            "type": "nominal",
+            "legend": None,
+            "scale": {"domain": ["Outcome payments", "Investment"], "range": [[1, 0], [6, 4]]},
+        },
+        "tooltip": [
+            {"field": "rate", "title": "Success rate (%)"},
+            {"field": "series", "title": "Series"},
+            {"field": "value", "title": cur, "format": ",.2f"},
+        ],
+    }
+    return spec, table
+
+
+def _scenario_context(request, contract, access) -> dict:
+    terms = services.terms(contract)
+    given = _scenario_input(request, contract, terms)
+    return {
+        "contract": contract,
+        "project": contract.project,
+        "access": access,
+        "terms": terms,
+        "given": given,
+        "sliders": [
+            {
+                "id": m.id,
+                "value": int(given.rates[m.id] * 100),
+                "price": money(m.price, terms.currency),
+            }
+            for m in terms.metrics
+        ],
+        "currency": terms.currency,
+    }
+
+
+@require_GET
+def scenario_page(request, pk: int):
+    contract, access = get_contract(request.user, pk)
+    ctx = _scenario_context(request, contract, access)
+    try:
+        ctx["result"] = _scenario_result(contract, ctx["terms"], ctx["given"])
+        ctx["sweep_spec"], ctx["sweep_rows"] = _sweep_chart(ctx["terms"], ctx["given"])
+    except ContractError as exc:
+        ctx["given"].problems += exc.problems
+    return render(request, "contracts/scenario.html", ctx)
+
+
+@require_GET
+def scenario_result(request, pk: int):
+    """The figures for the sliders' current values (htmx swaps them into the page)."""
+    contract, access = get_contract(request.user, pk)
+    ctx = _scenario_context(request, contract, access)
+    try:
+        ctx["result"] = _scenario_result(contract, ctx["terms"], ctx["given"])
+    except ContractError as exc:
+        ctx["given"].problems += exc.problems
+    return render(request, "contracts/_scenario_result.html", ctx)
+
+
+@require_GET
+def scenario_sweep(request, pk: int):
+    contract, access = get_contract(request.user, pk)
+    ctx = _scenario_context(request, contract, access)
+    ctx["sweep_spec"], ctx["sweep_rows"] = _sweep_chart(ctx["terms"], ctx["given"])
+    return render(request, "contracts/_scenario_sweep.html", ctx)
