@@ -206,61 +206,69 @@ _BROKEN_WORKBOOK = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError,
 
 
 def _open_xlsx(path: Path, name: str, size: int) -> Table:
-    from openpyxl import load_workbook
+    from xml.parsers.expat import ExpatError
 
+    from . import xlsx_fast
+
+    broken = (*_BROKEN_WORKBOOK, ExpatError, IndexError)
     fh = path.open("rb")  # a file object, so that a workbook is read whatever its name ends with
+    zf = None
 
     def close() -> None:
-        wb.close()
+        if zf is not None:
+            zf.close()
         fh.close()
 
     try:
-        with zipfile.ZipFile(fh) as zf:
-            check_zip_sizes(zf, name)
-            bad = zf.testzip()
-            if bad is not None:
-                raise FileProblem(f"{name}: the workbook is damaged ({bad} is corrupt)")
-        fh.seek(0)
-        wb = load_workbook(fh, read_only=True, data_only=False)
+        zf = zipfile.ZipFile(fh)
+        check_zip_sizes(zf, name)
+        bad = zf.testzip()
+        if bad is not None:
+            raise FileProblem(f"{name}: the workbook is damaged ({bad} is corrupt)")
+        sheets = [s for s in xlsx_fast.sheets(zf) if s.state == "visible"]
+        if not sheets:
+            raise FileProblem(f"{name}: the workbook has no visible sheet")
+        sheet = sheets[0]
+        refuse_merged_cells_in(zf, sheet.path, sheet.title, name)
+        strings = xlsx_fast.shared_strings(zf)
+        dates = xlsx_fast.date_styles(zf)
     except FileProblem:
-        fh.close()
+        close()
         raise
-    except _BROKEN_WORKBOOK as exc:
-        fh.close()
+    except broken as exc:
+        close()
         raise FileProblem(f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated") from None
-    sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
-    if not sheets:
-        close()
-        raise FileProblem(f"{name}: the workbook has no visible sheet")
-    ws = sheets[0]
-    try:
-        refuse_merged_cells(wb, ws, name)
-    except FileProblem:
-        close()
-        raise
-    it = ws.iter_rows(values_only=True)
     counter = {"rows": 0}
+    it = xlsx_fast.iter_rows(zf, sheet.path, strings, dates, counter)
     try:
-        header_row = next(it)
+        header_number, header_row = next(it)
     except StopIteration:
         close()
-        raise FileProblem(f"{name}: sheet {ws.title!r} is empty") from None
+        raise FileProblem(f"{name}: sheet {sheet.title!r} is empty") from None
+    except broken as exc:
+        close()
+        raise FileProblem(f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated") from None
+    if header_number != 1:
+        close()
+        raise FileProblem(f"{name}: the first row of sheet {sheet.title!r} must be a header", row=1)
     header = ["" if c is None else str(c) for c in header_row]
     while header and header[-1] == "":
         header.pop()
     if not header:
         close()
-        raise FileProblem(f"{name}: the first row of sheet {ws.title!r} must be a header", row=1)
+        raise FileProblem(f"{name}: the first row of sheet {sheet.title!r} must be a header", row=1)
+    width = len(header)
 
     def rows() -> Iterator[tuple[int, list]]:
         try:
-            for row_number, values in enumerate(it, start=2):
-                counter["rows"] = row_number
+            for row_number, values in it:
                 cells = ["" if v is None else v for v in values]
+                if len(cells) < width:  # a row stops at its last filled cell
+                    cells += [""] * (width - len(cells))
                 if all(c == "" for c in cells):
                     continue
                 yield row_number, cells
-        except _BROKEN_WORKBOOK as exc:
+        except broken as exc:
             raise FileProblem(f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})") from None
         finally:
             close()
@@ -289,23 +297,27 @@ _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9
 
 
 def refuse_merged_cells(wb, ws, name: str) -> None:
+    """As refuse_merged_cells_in, for a sheet openpyxl opened read-only."""
+    path = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheets keep their part name here
+    archive = getattr(wb, "_archive", None)
+    if path and archive is not None:
+        refuse_merged_cells_in(archive, path, ws.title, name)
+
+
+def refuse_merged_cells_in(zf: zipfile.ZipFile, path: str, title: str, name: str) -> None:
     """Merged cells hide which row a value belongs to, so a sheet with any is refused.
 
     The sheet's XML is scanned as it is decompressed (merged ranges are listed after the rows).
     """
-    path = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheets keep their part name here
-    archive = getattr(wb, "_archive", None)
-    if not path or archive is None:
-        return
     tail = b""
-    with archive.open(path) as part:
+    with zf.open(path) as part:
         while chunk := part.read(1 << 20):
             block = tail + chunk
             found = _MERGE_RE.search(block)
             if found:
                 ref = found.group(1).decode()
                 raise FileProblem(
-                    f"{name}: sheet {ws.title!r} has merged cells ({ref}); unmerge them so that every "
+                    f"{name}: sheet {title!r} has merged cells ({ref}); unmerge them so that every "
                     "value sits in its own cell, and import the file again"
                 )
             tail = block[-200:]
