@@ -376,3 +376,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_scenario, django=False)
+
+    from commonmeasure.contracts.cli_managed import add_parsers as add_managed_parsers
+
+    add_managed_parsers(sub)  # contract load, contract achievements (database)
