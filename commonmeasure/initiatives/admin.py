@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Category, Dimension, Indicator, Initiative, Membership, Organisation, Participation
+from .models import (
+    Category,
+    Dimension,
+    Indicator,
+    Initiative,
+    Membership,
+    Organisation,
+    Participation,
+)
 
 
 def backbone_initiative_ids(user) -> list[int]:

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from commonmeasure.domain import expressions
 
-
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 CATEGORY_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$"  # "25+" is a natural age band
 ORG_ID = r"^[A-Z]{2,}-[A-Za-z0-9]+-\S+$"

@@ -4,7 +4,6 @@ in the indicator chart. Every page type is photographed into test-artifacts/scre
 from __future__ import annotations
 
 import json
-from datetime import date
 from urllib.parse import urlparse
 
 import pytest
@@ -16,7 +15,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _last_complete_month() -> str:
-    today = date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     index = periods.month_index(today.year, today.month) - 1
     return periods.month(*periods.index_to_year_month(index)).code
 
