@@ -105,7 +105,6 @@ def cmd_initiative_dump(args) -> int:
 def cmd_import_values(args) -> int:
     from django.contrib.auth import get_user_model
 
-    from commonmeasure.reporting.importing import FILE
     from commonmeasure.reporting.uploads import import_file
 
     initiative = _initiative(args.initiative)
@@ -125,7 +124,7 @@ def cmd_import_values(args) -> int:
 
     try:  # the long layout, or a filled-in template (XLSX or CSV), told apart by its metadata
         outcome = import_file(initiative, Path(args.file), dry_run=args.dry_run, approve=args.approve, user=user,
-                              channel=FILE, progress=progress)
+                              channel="cli", progress=progress)
     finally:
         if bar is not None:
             bar.close()

@@ -149,11 +149,13 @@ def completeness(initiative, period_list: list[periods.Period], today: date | No
     }
     reported: dict[int, int] = defaultdict(int)
     ids = [s.id for s in subs.values()]
+    totals = set(initiative.disaggregations.filter(key="").values_list("id", flat=True))
     for start in range(0, len(ids), 500):
-        for sid in DataValue.objects.filter(submission_id__in=ids[start : start + 500], disaggregation__key="").values_list(
-            "submission_id", flat=True
+        for sid, did in DataValue.objects.filter(submission_id__in=ids[start : start + 500]).values_list(
+            "submission_id", "disaggregation_id"
         ):
-            reported[sid] += 1
+            if did in totals:
+                reported[sid] += 1
     out = []
     for p in period_list:
         deadline = initiative.deadline_for(p)

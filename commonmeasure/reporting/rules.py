@@ -138,13 +138,16 @@ def totals(submission_ids: Iterable[int]) -> dict[int, dict[str, float]]:
         return out
     # No joins per value: the total's combination and the indicator codes are looked up once.
     initiative_ids = set(Submission.objects.filter(id__in=ids[:1]).values_list("initiative_id", flat=True))
-    total_ids = list(Disaggregation.objects.filter(initiative_id__in=initiative_ids, key="").values_list("id", flat=True))
+    total_ids = set(Disaggregation.objects.filter(initiative_id__in=initiative_ids, key="").values_list("id", flat=True))
     codes = dict(Indicator.objects.filter(initiative_id__in=initiative_ids).values_list("id", "code"))
+    # Filtered by report only, so that the database reads the reports' values through uniq_value;
+    # a condition on the combination as well can make it scan every total of the initiative.
     for start in range(0, len(ids), 500):
-        for sid, iid, value in DataValue.objects.filter(
-            submission_id__in=ids[start : start + 500], disaggregation_id__in=total_ids
-        ).values_list("submission_id", "indicator_id", "value"):
-            out[sid][codes[iid]] = value
+        for sid, iid, did, value in DataValue.objects.filter(submission_id__in=ids[start : start + 500]).values_list(
+            "submission_id", "indicator_id", "disaggregation_id", "value"
+        ):
+            if did in total_ids:
+                out[sid][codes[iid]] = value
     return out
 
 
