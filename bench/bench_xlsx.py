@@ -7,13 +7,17 @@ program saves them), migrates a fresh SQLite database (WAL) in a temporary folde
 measures, each case in a process of its own on its own fresh copy of the database:
 
     openpyxl read-only rows   baseline: openpyxl's read-only iteration of the sheet, nothing else
+                              (smallest file only unless --all-baselines: it is slow)
+    streaming reader rows     baseline: the import's own XLSX reader (interchange/xlsx_fast.py)
+                              through tabular.open_table, nothing else
     import values (XLSX)      the real import, what `commonmeasure import values` and the upload
                               page run (reporting.uploads.import_file): the zip and merged-cell
                               checks, every row checked, written in chunks, committed
 
 Peak MB is the child process's peak resident set size (bench/common.py). Target (issue 3):
 100,000 rows at 20,000 rows/s or more, with memory flat as the file grows (the peak for the
-largest file at most 1.25 times the peak for the smallest). Exit status 1 if a target is missed.
+largest file at most 1.25 times the peak for the smallest), checked for the import and for the
+reader alone. Exit status 1 if a target is missed.
 See docs/reference/performance-xlsx.md.
 """
 
@@ -72,6 +76,11 @@ def child(case: str, path: str) -> dict:
         n = sum(1 for _ in wb.worksheets[0].iter_rows(min_row=2, values_only=True))
         wb.close()
         return {"rows": n, "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+    if case == "fast":
+        from commonmeasure.interchange.tabular import open_table
+
+        n = sum(1 for _ in open_table(path).rows)
+        return {"rows": n, "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}
     from commonmeasure.initiatives.models import Initiative
     from commonmeasure.reporting.uploads import import_file
 
@@ -104,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="25000,50000,100000", help="rows per file, comma-separated")
     parser.add_argument("--months", type=int, default=48)
     parser.add_argument("--repeat", type=int, default=1, help="runs of each case; the median is shown")
+    parser.add_argument("--all-baselines", action="store_true", help="time openpyxl at every size")
     parser.add_argument("--child", nargs=2, metavar=("CASE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -128,12 +138,15 @@ def main(argv: list[str] | None = None) -> int:
         con = sqlite3.connect(template)
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         con.close()
-        measures, imports = [], []
+        measures, imports, readers = [], [], []
         for size in sizes:
             xlsx = folder / f"values-{size}.xlsx"
             print(f"writing {size:,} rows to {xlsx.name} ...", flush=True)
             write_xlsx(xlsx, size, args.months)
-            for label, case in (("openpyxl read-only rows (baseline)", "read"), ("import values (XLSX)", "import")):
+            cases = [("streaming reader rows (baseline)", "fast"), ("import values (XLSX)", "import")]
+            if size == sizes[0] or args.all_baselines:
+                cases.insert(0, ("openpyxl read-only rows (baseline)", "read"))
+            for label, case in cases:
                 runs = []
                 for n in range(args.repeat):
                     db = folder / f"{case}-{size}-{n}.sqlite3"
@@ -145,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{db}{suffix}").unlink(missing_ok=True)
                 m = median_measure(runs)
+                if case == "fast":
+                    readers.append(m)
                 if case == "import":
                     imports.append(m)
                     if size >= TARGET_ROWS:
@@ -153,11 +168,14 @@ def main(argv: list[str] | None = None) -> int:
                 measures.append(m)
                 print(f"  {m.case}: {m.seconds:.2f} s, peak {m.peak_mb:.0f} MB", flush=True)
             xlsx.unlink()
-        growth = imports[-1].peak_mb / imports[0].peak_mb
-        flat = Measure(f"peak growth {sizes[0]:,} -> {sizes[-1]:,} rows", sizes[-1], imports[-1].seconds, imports[-1].peak_mb)
-        flat.target, flat.passed = f"<= {FLAT}x", growth <= FLAT
-        flat.note = f"import peak {imports[0].peak_mb:.0f} MB -> {imports[-1].peak_mb:.0f} MB ({growth:.2f}x)"
-        measures.append(flat)
+        for label, series in (("import", imports), ("reader", readers)):
+            growth = series[-1].peak_mb / series[0].peak_mb
+            flat = Measure(f"{label} peak growth {sizes[0]:,} -> {sizes[-1]:,} rows", sizes[-1], series[-1].seconds, series[-1].peak_mb)
+            flat.target, flat.passed = f"<= {FLAT}x", growth <= FLAT
+            flat.note = f"peak {series[0].peak_mb:.0f} MB -> {series[-1].peak_mb:.0f} MB ({growth:.2f}x)"
+            measures.append(flat)
+        for m in imports:
+            m.note = (m.note + "; " if m.note else "") + f"{m.rows / m.cpu:,.0f} rows per CPU second"
         print_table(f"Import of long-layout XLSX into SQLite (WAL), median of {args.repeat}", measures)
         print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
     finally:
