@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from . import figures
 from . import models as m
@@ -90,7 +90,8 @@ def _org_ref(org: m.Organisation | None) -> dict | None:
 
 
 def _rows(model, project, fields: tuple[str, ...], refs: tuple[str, ...] = ()) -> list[dict]:
-    rows = model.objects.filter(project=project, status=m.Status.PUBLIC).select_related(*refs).order_by("position")
+    rows = (model.objects.filter(project=project, status=m.Status.PUBLIC).select_related(*refs)
+            .defer("cells", *(f"{r}__cells" for r in refs)).order_by("position"))
     out = []
     for row in rows:
         item = {f: plain(getattr(row, f)) for f in fields}
@@ -101,13 +102,13 @@ def _rows(model, project, fields: tuple[str, ...], refs: tuple[str, ...] = ()) -
 
 def project_detail(indigo_id: str) -> dict | None:
     """A public project with its public rows; None when there is no such public project."""
-    project = public_projects().filter(indigo_id=indigo_id).first()
+    project = public_projects().filter(indigo_id=indigo_id).defer("cells").first()
     if project is None:
         return None
     parties = (m.ProjectParty.objects.filter(project=project, organisation__status=m.Status.PUBLIC)
-               .select_related("organisation").order_by("role", "organisation__indigo_id"))
+               .select_related("organisation").defer("organisation__cells").order_by("role", "organisation__indigo_id"))
     funds = (m.ProjectFund.objects.filter(project=project, status=m.Status.PUBLIC, fund__status=m.Status.PUBLIC)
-             .select_related("fund").order_by("position"))
+             .select_related("fund").defer("cells", "fund__cells").order_by("position"))
     return {
         **{f: plain(getattr(project, f)) for f in PROJECT_FIELDS},
         "parties": [{"organisation": _org_ref(p.organisation), "role": p.role} for p in parties],
@@ -147,22 +148,28 @@ def fund_detail(indigo_id: str) -> dict | None:
 
 # -- reads for the public web pages (commonmeasure/impactbonds/views*.py) ------------------------
 
-def directory_rows() -> list[dict]:
-    """Every public project as one flat row, with the figures the headline rules give it
-    (service users: actual else targeted; capital: USD exact else minimum) and its countries
-    (public delivery locations plus jurisdiction). Three queries, whatever the number of projects."""
+def directory_rows(indigo_ids=None, with_organisations: bool = False) -> list[dict]:
+    """Every public project (or those of ``indigo_ids``) as one flat row, with the figures the
+    headline rules give it (service users: actual else targeted; capital: USD exact else minimum)
+    and its countries (public delivery locations plus jurisdiction); with ``with_organisations``,
+    the names of its public parties too (for searching). Two or three queries, whatever the
+    number of projects."""
+    projects = public_projects()
+    if indigo_ids is not None:
+        projects = projects.filter(indigo_id__in=list(indigo_ids))
     locations: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for project_id, country, name in (m.DeliveryLocation.objects
-                                      .filter(status=m.Status.PUBLIC, project__status=m.Status.PUBLIC)
+                                      .filter(status=m.Status.PUBLIC, project__in=projects.values("pk"))
                                       .order_by("project_id", "position").values_list("project_id", "country", "name")):
         locations[project_id].append((country, name))
     organisations: dict[int, set[str]] = defaultdict(set)
-    for project_id, name in (m.ProjectParty.objects
-                             .filter(project__status=m.Status.PUBLIC, organisation__status=m.Status.PUBLIC)
-                             .values_list("project_id", "organisation__name")):
-        organisations[project_id].add(name)
+    if with_organisations:
+        for project_id, name in (m.ProjectParty.objects
+                                 .filter(project__in=projects.values("pk"), organisation__status=m.Status.PUBLIC)
+                                 .values_list("project_id", "organisation__name")):
+            organisations[project_id].add(name)
     rows = []
-    for p in public_projects().order_by("indigo_id").values(
+    for p in projects.order_by("indigo_id").values(
         "pk", "indigo_id", "name", "stage", "policy_sector", "sdg_goals", "jurisdiction", "launch_date",
         "actual_service_users", "targeted_service_users", "investment_usd_exact", "investment_usd_min",
         "investment_exact", "investment_min", "investment_max", "investment_currency",
@@ -216,20 +223,26 @@ def parties_with_types(indigo_ids) -> dict[str, list[dict]]:
     return dict(out)
 
 
-def organisation_rows(q: str = "") -> list[dict]:
-    """Public organisations with the roles they hold in public projects:
-    [{"id", "name", "org_type", "country", "projects": n, "roles": {role: n}}] by name."""
-    roles: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for org_id, project_id, role in (m.ProjectParty.objects.filter(project__status=m.Status.PUBLIC)
-                                     .values_list("organisation_id", "project_id", "role")):
-        roles[org_id][role].add(project_id)
+def public_organisations(q: str = "", role: str = ""):
+    """Public organisations by name, optionally those whose name or id contains ``q`` and those
+    holding ``role`` in a public project."""
     qs = m.Organisation.objects.filter(status=m.Status.PUBLIC)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(indigo_id__icontains=q))
-    rows = []
-    for o in qs.order_by("name", "indigo_id").values("pk", "indigo_id", "name", "org_type", "country"):
-        held = roles.get(o["pk"], {})
-        rows.append({"id": o["indigo_id"], "name": o["name"], "org_type": o["org_type"], "country": o["country"],
-                     "projects": len(set().union(*held.values())) if held else 0,
-                     "roles": {role: len(ids) for role, ids in held.items()}})
-    return rows
+    if role:
+        qs = qs.filter(Exists(m.ProjectParty.objects.filter(organisation=OuterRef("pk"), role=role,
+                                                            project__status=m.Status.PUBLIC)))
+    return qs.order_by("name", "indigo_id")
+
+
+def organisation_roles(organisation_pks) -> dict[int, dict]:
+    """{organisation pk: {"roles": {role: number of public projects}, "projects": number of
+    public projects}} for these organisations."""
+    held: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for org_id, role, project_id in (m.ProjectParty.objects
+                                     .filter(organisation_id__in=list(organisation_pks), project__status=m.Status.PUBLIC)
+                                     .values_list("organisation_id", "role", "project_id")):
+        held[org_id][role].add(project_id)
+    return {org_id: {"roles": {role: len(ids) for role, ids in roles.items()},
+                     "projects": len(set().union(*roles.values()))}
+            for org_id, roles in held.items()}

@@ -19,7 +19,7 @@ from .views_common import (
     long_date,
     number,
     parse_as_of,
-    project_url,
+    project_links,
     usd,
     usd_short,
 )
@@ -43,9 +43,9 @@ def home(request):
         }
         for code, n in result["by_country"].items()
     ]
+    link = project_links()
     points = [
-        {**p, "href": project_url(p["project"])}
-        for p in selectors.delivery_points(sorted(counted_ids))
+        {**p, "href": link(p["project"])} for p in selectors.delivery_points(sorted(counted_ids))
     ]
     launches, years, sectors, undated = launches_table(counted)
     capital = capital_table(counted)

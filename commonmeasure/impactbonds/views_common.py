@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlencode, urlsplit
+from functools import lru_cache
+from urllib.parse import quote, urlencode, urlsplit
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from . import models as m
 from .charts import country_name
@@ -130,12 +131,31 @@ def countries_text(codes) -> str:
     return ", ".join(country_name(c) for c in codes) or "–"
 
 
+@lru_cache(maxsize=32)
+def _template(name: str, prefix: str) -> str:
+    return reverse(name, args=[_MARKER])
+
+
+_MARKER = "ID-MARKER-0"
+
+
+def _link(name: str):
+    """A function id -> address for a URL with one id argument; the pattern is reversed once
+    (per script prefix), as a page may link hundreds of projects."""
+    template = _template(name, get_script_prefix())
+    return lambda indigo_id: template.replace(_MARKER, quote(str(indigo_id), safe=""))
+
+
 def project_url(indigo_id: str) -> str:
-    return reverse("impactbonds:project", args=[indigo_id])
+    return _link("impactbonds:project")(indigo_id)
 
 
 def organisation_url(indigo_id: str) -> str:
-    return reverse("impactbonds:organisation", args=[indigo_id])
+    return _link("impactbonds:organisation")(indigo_id)
+
+
+def project_links():
+    return _link("impactbonds:project")
 
 
 def directory_url(**params) -> str:

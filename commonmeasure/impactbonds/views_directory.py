@@ -17,7 +17,14 @@ from django.shortcuts import render
 
 from . import selectors
 from .charts import country_name, sdg_label
-from .views_common import STAGE_ORDER, countries_text, directory_url, number, project_url, usd_short
+from .views_common import (
+    STAGE_ORDER,
+    countries_text,
+    directory_url,
+    number,
+    project_links,
+    usd_short,
+)
 
 PAGE_SIZE = 50
 SORTS = {
@@ -132,7 +139,7 @@ def directory(request):
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
-    rows = selectors.directory_rows()
+    rows = selectors.directory_rows(with_organisations=bool(filters["q"]))
     found = sorted((r for r in rows if matches(r, filters)), key=SORTS[sort][1])
     counts = facet_counts(rows, filters)
     stage_rank = {s: i for i, s in enumerate(STAGE_ORDER)}
@@ -173,6 +180,7 @@ def directory(request):
         },
     ]
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    link = project_links()
     params = {k: v for k, v in filters.items() if v not in (None, "")}
     active = [
         {
@@ -192,7 +200,7 @@ def directory(request):
         "total": len(rows),
         "count": len(found),
         "page": page,
-        "items": [_item(r) for r in page.object_list],
+        "items": [_item(r, link) for r in page.object_list],
         "sort": sort,
         "sorts": [(k, v[0]) for k, v in SORTS.items()],
         "pages": _page_links(page, params, sort),
@@ -233,11 +241,11 @@ def _page_links(page, params: dict, sort: str) -> dict:
     }
 
 
-def _item(r: dict) -> dict:
+def _item(r: dict, link) -> dict:
     return {
         "id": r["id"],
         "name": r["name"] or r["id"],
-        "url": project_url(r["id"]),
+        "url": link(r["id"]),
         "countries": countries_text(r["countries"]),
         "sector": r["sector"] or "–",
         "stage": r["stage"] or "–",

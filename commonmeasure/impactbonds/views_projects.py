@@ -40,7 +40,7 @@ COMPARE_MAX = 6
 
 
 def _row_of(indigo_id: str) -> dict | None:
-    return next((r for r in selectors.directory_rows() if r["id"] == indigo_id), None)
+    return next(iter(selectors.directory_rows([indigo_id])), None)
 
 
 def _parties_by_role(parties: list[dict]) -> list[dict]:
@@ -280,7 +280,10 @@ def organisation(request, indigo_id: str):
     detail = selectors.organisation_detail(indigo_id)
     if detail is None:
         raise Http404("No public organisation with this id.")
-    rows = {r["id"]: r for r in selectors.directory_rows()}
+    rows = {
+        r["id"]: r
+        for r in selectors.directory_rows({role["project"]["id"] for role in detail["roles"]})
+    }
     by_project: dict[str, list[str]] = defaultdict(list)
     for role in detail["roles"]:
         by_project[role["project"]["id"]].append(role["role"])
@@ -319,25 +322,35 @@ def organisations(request):
     role = request.GET.get("role", "")
     if role not in ROLE_LABELS:
         role = ""
-    rows = selectors.organisation_rows(q)
-    if role:
-        rows = [r for r in rows if r["roles"].get(role)]
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    items = [
-        {
-            **r,
-            "url": organisation_url(r["id"]),
-            "country_name": country_name(r["country"]) if r["country"] else "–",
-            "role_list": [(ROLE_LABELS[x], r["roles"][x]) for x in ROLE_ORDER if r["roles"].get(x)],
-        }
-        for r in page.object_list
-    ]
+    page = Paginator(
+        selectors.public_organisations(q, role).values(
+            "pk", "indigo_id", "name", "org_type", "country"
+        ),
+        100,
+    ).get_page(request.GET.get("page"))
+    roles = selectors.organisation_roles([o["pk"] for o in page.object_list])
+    items = []
+    for o in page.object_list:
+        held = roles.get(o["pk"], {"roles": {}, "projects": 0})
+        items.append(
+            {
+                "id": o["indigo_id"],
+                "name": o["name"],
+                "org_type": o["org_type"],
+                "url": organisation_url(o["indigo_id"]),
+                "country_name": country_name(o["country"]) if o["country"] else "–",
+                "projects": held["projects"],
+                "role_list": [
+                    (ROLE_LABELS[x], held["roles"][x]) for x in ROLE_ORDER if held["roles"].get(x)
+                ],
+            }
+        )
     base = {"q": q, "role": role}
     context = {
         "q": q,
         "role": role,
         "roles": [(r.value, ROLE_PLURALS[r.value]) for r in ROLE_ORDER],
-        "count": len(rows),
+        "count": page.paginator.count,
         "page": page,
         "items": items,
         "previous": _query(base, page.previous_page_number()) if page.has_previous() else "",
@@ -371,8 +384,8 @@ def fund(request, indigo_id: str):
 
 
 def compare(request):
-    wanted = list(dict.fromkeys(i.strip() for i in request.GET.getlist("p") if i.strip()))
-    rows = {r["id"]: r for r in selectors.directory_rows()}
+    wanted = list(dict.fromkeys(i.strip()[:64] for i in request.GET.getlist("p") if i.strip()))[:50]
+    rows = {r["id"]: r for r in selectors.directory_rows(wanted)}
     problems = []
     unknown = [i for i in wanted if i not in rows]
     if unknown:
@@ -391,7 +404,11 @@ def compare(request):
         for i in chosen
     ]
     choices = sorted(
-        ((r["id"], r["name"] or r["id"]) for r in rows.values() if r["id"] not in chosen),
+        (
+            (pid, _shorten(name or pid, 90))
+            for pid, name in selectors.public_projects().values_list("indigo_id", "name")
+            if pid not in chosen
+        ),
         key=lambda c: c[1].casefold(),
     )
     context = {
@@ -403,6 +420,10 @@ def compare(request):
         "sections": _compare_sections(columns),
     }
     return render(request, "impactbonds/compare.html", context)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _by_type(parties: list[dict], role: str) -> list[dict]:
