@@ -60,7 +60,7 @@ def cmd_template(args) -> int:
 def cmd_worker(args) -> int:
     from django.core.management import call_command
 
-    options = {"interval": args.interval}
+    options = {"interval": args.interval, "reload": False}
     if args.batch:
         options["batch"] = True
     call_command("db_worker", **options)

@@ -43,7 +43,8 @@ class Outcome:
 
     def as_dict(self) -> dict:
         summary = self.result.as_dict()
-        summary.update(notes=self.notes, kind=self.kind, dry_run=self.result.dry_run, approved=self.result.approved)
+        summary.update(notes=self.notes, kind=self.kind, dry_run=self.result.dry_run, approved=self.result.approved,
+                       error_count=len(self.result.errors) + self.result.more_errors)
         return summary
 
 

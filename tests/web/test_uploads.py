@@ -197,3 +197,20 @@ def test_a_large_upload_run_by_the_worker_reaches_the_same_summary(client_for, s
 def test_the_organisation_page_links_to_the_upload_page_for_its_reporter_only(client_for):
     assert 'id="upload-values"' in client_for("alice").get("/i/alpha/orgs/org-a/").content.decode()
     assert 'id="upload-values"' not in client_for("bob").get("/i/alpha/orgs/org-a/").content.decode()
+
+
+def test_the_problem_count_counts_errors_beyond_those_listed(client_for):
+    rows = "".join(f"org-a,caseload,2024-01,{n}\n" for n in range(1200))  # every row after the first repeats it
+    response = upload(client_for("alice"), f"organisation,indicator,period,value\n{rows}".encode(), "dupes.csv")
+    assert "1199 problems found" in response.content.decode()
+
+
+def test_the_worker_command_runs_a_queued_upload(client_for, cli, settings):
+    settings.CM_BACKGROUND_ROWS = 2
+    alice = client_for("alice")
+    response = upload(alice, filled_template(alice, {"E4": 12, "F4": 7, "G4": 5}))
+    assert 'data-state="queued"' in response.content.decode()  # the database queue, as in production
+    code, _, _ = cli("worker", "--batch", "--interval", "0")
+    assert code == 0
+    page = alice.get(response.redirect_chain[-1][0]).content.decode()
+    assert 'data-state="checked"' in page and 'id="count-new">3<' in page
