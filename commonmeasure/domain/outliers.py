@@ -39,7 +39,7 @@ def band(history: Sequence[float]) -> tuple[float, float, float] | None:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
 def flag(value: float, history: Sequence[float] = (), minimum: float | None = None,
