@@ -8,6 +8,7 @@ memory, insert one row, and work the indicator values out at most every
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from commonmeasure.initiatives.access import Access
 from commonmeasure.reporting import services as reporting
 from commonmeasure.reporting.models import Submission
 
+from . import groupcommit
 from .models import FREE_TEXT_MAX, Ballot, BallotResponse, Link, Question, Response, Survey
 
 SURVEY_CHANNEL = "srvy"  # ValueChange.channel holds four characters: "srvy" marks survey values
@@ -30,7 +32,11 @@ LIKERT_LABELS = ["Very dissatisfied", "Dissatisfied", "Neither", "Satisfied", "V
 
 
 def recompute_seconds() -> float:
-    return float(getattr(settings, "CM_SURVEY_RECOMPUTE_SECONDS", 30))
+    """Settings first (tests), then the environment variable CM_SURVEY_RECOMPUTE_SECONDS."""
+    value = getattr(settings, "CM_SURVEY_RECOMPUTE_SECONDS", None)
+    if value is None:
+        value = os.environ.get("CM_SURVEY_RECOMPUTE_SECONDS") or 30
+    return float(value)
 
 
 class ResponseRefused(Exception):
@@ -155,29 +161,26 @@ def take_response(link: Link, survey: Survey, questions: list[Question], data, c
     check_rate(f"link:{link.id}", survey.rate_limit_per_minute)
     period = current_period(survey.initiative, timezone.localdate(now))
     digest = text_digest(texts)
-    if digest:
-        since = now - timezone.timedelta(seconds=DUPLICATE_TEXT_WINDOW)
-        same = Response.objects.filter(link=link, text_digest=digest, created_at__gte=since).count()
-        if same >= DUPLICATE_TEXT_LIMIT:
-            raise ResponseRefused(
-                "The same comment has just been sent several times through this link, so this "
-                "copy was not kept. If this is your own comment, thank you: it has been received.",
-                status=409,
-            )
-    try:
-        with transaction.atomic():
-            response = Response.objects.create(
-                survey=survey, link=link, period=period, answers=answers,
-                device=device_hash(cookie, f"survey:{survey.id}", period), text_digest=digest,
-                created_at=now,
-            )
-    except IntegrityError:
+    response = Response(
+        survey=survey, link=link, period=period, answers=answers,
+        device=device_hash(cookie, f"survey:{survey.id}", period), text_digest=digest, created_at=now,
+    )
+    since = now - timezone.timedelta(seconds=DUPLICATE_TEXT_WINDOW)
+    outcome = groupcommit.store(response, since, DUPLICATE_TEXT_LIMIT)
+    if outcome == groupcommit.SAME_DEVICE:
         raise ResponseRefused(
             "A response from this device has already been received for this survey in this "
             f"period ({period}). Thank you: each device can answer once per period.",
             status=409,
-        ) from None
+        )
+    if outcome == groupcommit.SAME_TEXT:
+        raise ResponseRefused(
+            "The same comment has just been sent several times through this link, so this "
+            "copy was not kept. If this is your own comment, thank you: it has been received.",
+            status=409,
+        )
     if link.computed_at is None or (now - link.computed_at).total_seconds() >= recompute_seconds():
+        link.computed_at = now
         Link.objects.filter(pk=link.pk).update(computed_at=now)
         recompute(link, period)
     return response

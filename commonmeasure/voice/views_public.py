@@ -6,10 +6,13 @@ No login; nothing about the person is stored (docs/reference/surveys.md, "What i
 from __future__ import annotations
 
 import io
+import os
 import re
 import secrets
+import time
 
 import segno
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +35,33 @@ def _link(token: str) -> Link:
         return Link.objects.select_related("survey__initiative", "organisation").get(token=token)
     except Link.DoesNotExist:
         raise Http404("No such survey") from None
+
+
+_form_cache: dict[str, tuple[float, Link, list]] = {}
+
+
+def cache_seconds() -> float:
+    """How long one process keeps a link, its survey and questions in memory (default 2 s):
+    closing a survey reaches the form within this time. Settings first, then the environment."""
+    value = getattr(settings, "CM_SURVEY_CACHE_SECONDS", None)
+    if value is None:
+        value = os.environ.get("CM_SURVEY_CACHE_SECONDS") or 2
+    return float(value)
+
+
+def _link_and_questions(token: str) -> tuple[Link, list]:
+    now = time.monotonic()
+    hit = _form_cache.get(token)
+    if hit is not None and hit[0] > now:
+        return hit[1], hit[2]
+    link = _link(token)
+    questions = list(link.survey.questions.all())
+    ttl = cache_seconds()
+    if ttl > 0:
+        if len(_form_cache) > 1000:
+            _form_cache.clear()
+        _form_cache[token] = (now + ttl, link, questions)
+    return link, questions
 
 
 def _set_device(request, response) -> None:
@@ -93,11 +123,10 @@ localised = services.localised
 
 @require_http_methods(["GET", "POST"])
 def survey_form(request, token):
-    link = _link(token)
+    link, questions = _link_and_questions(token)
     survey = link.survey
     if not link.is_active or not survey.accepting():
         return _closed(request, "survey")
-    questions = list(survey.questions.all())
     lang = pick_language(request, languages(survey, questions))
     if request.method == "POST":
         cookie = request.COOKIES.get(DEVICE_COOKIE, "")

@@ -17,6 +17,7 @@ def fresh_limits(settings):
     from commonmeasure.voice import services
 
     settings.CM_SURVEY_RECOMPUTE_SECONDS = 0  # every response works the values out again
+    settings.CM_SURVEY_CACHE_SECONDS = 0  # a closed survey shows as closed at once
     services.reset_rate_limits()
     yield
     services.reset_rate_limits()
