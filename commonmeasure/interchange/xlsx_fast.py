@@ -161,8 +161,8 @@ _ROW_END = re.compile(rb"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
 # One pass over a block: a row's start or end, a cell in the form every common writer uses
 # (reference, style, type, then a value or an inline string), or any other cell, read slowly.
 _TOKEN_RE = re.compile(
-    rb"<(?:\w+:)?row\b([^>]*?)(/?)>"
-    rb"|</(?:\w+:)?row>"
+    rb"(<(?:\w+:)?row\b[^>]*>)"
+    rb"|(</(?:\w+:)?row>)"
     rb'|<c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?>(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)</c>'
     rb"|(<(?:\w+:)?c\b[^>]*?(?:/>|>.*?</(?:\w+:)?c>))",
     re.S,
@@ -189,49 +189,46 @@ def iter_rows(zf: zipfile.ZipFile, path: str, strings: list[str], dates: set[int
             chunk = part.read(1 << 20)
             block = tail + chunk
             if chunk:
-                cut = max(block.rfind(b"</row>"), block.rfind(b"row>"))
+                cut = block.rfind(b"row>")
                 if cut < 0:
                     tail = block
                     continue
-                cut = block.index(b">", cut) + 1
+                cut += 4
                 block, tail = block[:cut], block[cut:]
-            for m in _TOKEN_RE.finditer(block):
-                letters = m.group(3)
-                if letters is not None:
+            for row_start, row_end, letters, style, t, v, text, other in _TOKEN_RE.findall(block):
+                if letters:
                     col = columns.get(letters)
                     if col is None:
                         col = columns[letters] = column_index(letters.decode())
-                    v = m.group(6)
-                    if v is None:
-                        text = m.group(7)
+                    if t == b"s":
+                        value = strings[int(v)]
+                    elif t == b"inlineStr":
                         value = _text(text) if text else None
-                    else:
-                        t = m.group(5)
-                        if t is None or t == b"n":
-                            if not v:
-                                value = None
-                            else:
-                                value = float(v) if (b"." in v or b"E" in v or b"e" in v) else int(v)
-                                if dates and m.group(4) is not None and int(m.group(4)) in dates:
-                                    value = from_excel(value)
-                        elif t == b"s":
-                            value = strings[int(v)]
+                    elif not t or t == b"n":
+                        if not v:
+                            value = None
                         else:
-                            value = _cell_value(m.group(0), t, int(m.group(4) or 0), strings, dates, from_excel)
+                            value = float(v) if (b"." in v or b"E" in v or b"e" in v) else int(v)
+                            if style and dates and int(style) in dates:
+                                value = from_excel(value)
+                    else:
+                        value = _cell_value(b"<v>" + v + b"</v>", t, int(style or 0), strings, dates, from_excel)
                     next_col = col + 1
-                elif m.group(8) is not None:
-                    col, value = _any_cell(m.group(8), next_col, strings, dates, from_excel)
+                elif other:
+                    col, value = _any_cell(other, next_col, strings, dates, from_excel)
                     next_col = col + 1
-                elif m.group(0).startswith(b"</"):
+                elif row_end:
                     if row:
                         yield row_number, row
                     row = []
                     continue
                 else:
-                    found = _ROW_NUMBER_RE.search(m.group(1))
+                    found = _ROW_NUMBER_RE.search(row_start)
                     row_number = int(found.group(1)) if found else row_number + 1
                     counter["rows"] = row_number
-                    row, next_col = [], 0
+                    next_col = 0
+                    if row_start.endswith(b"/>"):
+                        row = []
                     continue
                 if value is None:
                     continue
