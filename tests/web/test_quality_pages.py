@@ -77,8 +77,8 @@ def test_history_shows_each_change_and_exports_it(data, client_for):
     alice.post(GRID_A, {"version": str(version), "action": "save", cell_name("enrolled", {}): "8"})
     rows = table_rows(alice.get(HISTORY_A).content.decode(), "history")
     assert [r[1:7] for r in rows] == [
-        ["alice", "Web", "People enrolled", "Total", "7.0", "8.0"],
-        ["—", "File", "People enrolled", "Total", "—", "7.0"],
+        ["alice", "Web", "People enrolled", "Total", "7", "8"],
+        ["—", "File", "People enrolled", "Total", "—", "7"],
     ]
     exported = alice.get(HISTORY_A + "?format=csv")
     assert exported["Content-Disposition"] == 'attachment; filename="history-alpha-org-a-2024-02.csv"'
