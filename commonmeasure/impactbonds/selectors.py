@@ -148,34 +148,26 @@ def fund_detail(indigo_id: str) -> dict | None:
 
 # -- reads for the public web pages (commonmeasure/impactbonds/views*.py) ------------------------
 
-def directory_rows(indigo_ids=None, with_organisations: bool = False) -> list[dict]:
+def directory_rows(indigo_ids=None) -> list[dict]:
     """Every public project (or those of ``indigo_ids``) as one flat row, with the figures the
     headline rules give it (service users: actual else targeted; capital: USD exact else minimum)
-    and its countries (public delivery locations plus jurisdiction); with ``with_organisations``,
-    the names of its public parties too (for searching). Two or three queries, whatever the
+    and its countries (public delivery locations plus jurisdiction). Two queries, whatever the
     number of projects."""
     projects = public_projects()
     if indigo_ids is not None:
         projects = projects.filter(indigo_id__in=list(indigo_ids))
-    locations: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for project_id, country, name in (m.DeliveryLocation.objects
-                                      .filter(status=m.Status.PUBLIC, project__in=projects.values("pk"))
-                                      .order_by("project_id", "position").values_list("project_id", "country", "name")):
-        locations[project_id].append((country, name))
-    organisations: dict[int, set[str]] = defaultdict(set)
-    if with_organisations:
-        for project_id, name in (m.ProjectParty.objects
-                                 .filter(project__in=projects.values("pk"), organisation__status=m.Status.PUBLIC)
-                                 .values_list("project_id", "organisation__name")):
-            organisations[project_id].add(name)
+    locations: dict[int, list[str]] = defaultdict(list)
+    for project_id, country in (m.DeliveryLocation.objects
+                                .filter(status=m.Status.PUBLIC, project__in=projects.values("pk"))
+                                .exclude(country="").values_list("project_id", "country")):
+        locations[project_id].append(country)
     rows = []
     for p in projects.order_by("indigo_id").values(
         "pk", "indigo_id", "name", "stage", "policy_sector", "sdg_goals", "jurisdiction", "launch_date",
         "actual_service_users", "targeted_service_users", "investment_usd_exact", "investment_usd_min",
         "investment_exact", "investment_min", "investment_max", "investment_currency",
     ):
-        places = locations.get(p["pk"], [])
-        countries = {c for c, _ in places if c} | ({p["jurisdiction"]} if p["jurisdiction"] else set())
+        countries = set(locations.get(p["pk"], [])) | ({p["jurisdiction"]} if p["jurisdiction"] else set())
         facts = figures.ProjectFacts(
             indigo_id=p["indigo_id"], stage=p["stage"], launch=p["launch_date"],
             actual_users=p["actual_service_users"], targeted_users=p["targeted_service_users"],
@@ -188,13 +180,24 @@ def directory_rows(indigo_ids=None, with_organisations: bool = False) -> list[di
             "id": p["indigo_id"], "name": p["name"], "stage": p["stage"], "sector": p["policy_sector"],
             "sdg_goals": list(p["sdg_goals"] or []), "jurisdiction": p["jurisdiction"],
             "launch_date": p["launch_date"], "launch_year": p["launch_date"].year if p["launch_date"] else None,
-            "countries": sorted(countries), "locations": [n for _, n in places if n],
-            "organisations": sorted(organisations.get(p["pk"], ())),
+            "countries": sorted(countries),
             "service_users": users, "service_users_from": users_from,
             "capital_usd": plain(capital), "capital_from": capital_from,
             "currency": p["investment_currency"], "facts": facts,
         })
     return rows
+
+
+def search_project_ids(text: str) -> set[str]:
+    """The public projects in which every word of ``text`` appears (ignoring case) in the name,
+    the INDIGO id, the name of a public delivery location or the name of a public party."""
+    qs = public_projects()
+    for word in text.split():
+        located = m.DeliveryLocation.objects.filter(project=OuterRef("pk"), status=m.Status.PUBLIC, name__icontains=word)
+        party = m.ProjectParty.objects.filter(project=OuterRef("pk"), organisation__status=m.Status.PUBLIC,
+                                              organisation__name__icontains=word)
+        qs = qs.filter(Q(name__icontains=word) | Q(indigo_id__icontains=word) | Exists(located) | Exists(party))
+    return set(qs.values_list("indigo_id", flat=True))
 
 
 def delivery_points(indigo_ids=None) -> list[dict]:
@@ -246,3 +249,25 @@ def organisation_roles(organisation_pks) -> dict[int, dict]:
     return {org_id: {"roles": {role: len(ids) for role, ids in roles.items()},
                      "projects": len(set().union(*roles.values()))}
             for org_id, roles in held.items()}
+
+
+def comparison_details(indigo_ids) -> dict[str, dict]:
+    """What the comparison page shows of these public projects, in a few queries whatever their
+    number: the project fields, and lists of their public ``outcome_metrics`` (metric ids),
+    ``outcome_pricings`` (price_usd), ``results`` (number_engaged, number_positive) and
+    ``outcome_payments`` (payment_type, currency, amount, amount_usd)."""
+    ids = list(indigo_ids)
+    out = {p["indigo_id"]: {**p, "outcome_metrics": [], "outcome_pricings": [], "results": [], "outcome_payments": []}
+           for p in public_projects().filter(indigo_id__in=ids).values(*PROJECT_FIELDS)}
+    reads = [
+        ("outcome_metrics", m.OutcomeMetric, ("metric_id",)),
+        ("outcome_pricings", m.OutcomePricing, ("price_usd",)),
+        ("results", m.Result, ("number_engaged", "number_positive")),
+        ("outcome_payments", m.OutcomePayment, ("payment_type", "currency", "amount", "amount_usd")),
+    ]
+    for key, model, fields in reads:
+        for row in (model.objects.filter(project__indigo_id__in=list(out), project__status=m.Status.PUBLIC,
+                                         status=m.Status.PUBLIC)
+                    .order_by("project_id", "position").values("project__indigo_id", *fields)):
+            out[row.pop("project__indigo_id")][key].append(row)
+    return out

@@ -93,12 +93,8 @@ def matches(row: dict, filters: dict, skip: str = "") -> bool:
         return False
     if filters["sdg"] and skip != "sdg" and filters["sdg"] not in row["sdg_goals"]:
         return False
-    if filters["q"] and skip != "q":
-        haystack = " ".join(
-            [row["name"], row["id"], *row["locations"], *row["organisations"]]
-        ).casefold()
-        if not all(word in haystack for word in filters["q"].casefold().split()):
-            return False
+    if filters["q"] and skip != "q" and row["id"] not in filters["q_ids"]:
+        return False
     return True
 
 
@@ -139,7 +135,8 @@ def directory(request):
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
-    rows = selectors.directory_rows(with_organisations=bool(filters["q"]))
+    rows = selectors.directory_rows()
+    filters["q_ids"] = selectors.search_project_ids(filters["q"]) if filters["q"] else set()
     found = sorted((r for r in rows if matches(r, filters)), key=SORTS[sort][1])
     counts = facet_counts(rows, filters)
     stage_rank = {s: i for i, s in enumerate(STAGE_ORDER)}
@@ -181,7 +178,7 @@ def directory(request):
     ]
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     link = project_links()
-    params = {k: v for k, v in filters.items() if v not in (None, "")}
+    params = {k: v for k, v in filters.items() if v not in (None, "") and k != "q_ids"}
     active = [
         {
             "label": next(f["label"] for f in facets if f["name"] == key)

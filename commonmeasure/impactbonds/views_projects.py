@@ -399,10 +399,8 @@ def compare(request):
         )
         chosen = chosen[:COMPARE_MAX]
     parties = selectors.parties_with_types(chosen)
-    columns = [
-        _compare_column(rows[i], selectors.project_detail(i), parties.get(i, []), chosen)
-        for i in chosen
-    ]
+    details = selectors.comparison_details(chosen)
+    columns = [_compare_column(rows[i], details[i], parties.get(i, []), chosen) for i in chosen]
     choices = sorted(
         (
             (pid, _shorten(name or pid, 90))
