@@ -107,8 +107,8 @@ def setup_django() -> None:
 def rule_objects(initiative=None):
     from commonmeasure.reporting.models import ValidationRule
 
-    return [ValidationRule(initiative=initiative, code=c, left=l, op=o, right=r, severity=s, message=m)
-            for c, l, o, r, s, m in RULES]
+    return [ValidationRule(initiative=initiative, code=c, left=lhs, op=o, right=r, severity=s, message=m)
+            for c, lhs, o, r, s, m in RULES]
 
 
 def db_case(reports: list[dict[str, float]]) -> tuple[float, int]:

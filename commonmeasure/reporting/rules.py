@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from commonmeasure.domain import expressions as ex
-
 from commonmeasure.initiatives.models import Indicator
 
 from .models import DataValue, Disaggregation, Submission, ValidationRule

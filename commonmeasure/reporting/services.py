@@ -15,8 +15,8 @@ from django.utils import timezone
 from commonmeasure.initiatives.access import Access
 from commonmeasure.initiatives.models import Indicator, Organisation
 
-from .importing import check_value
 from . import rules as validation
+from .importing import check_value
 from .models import DataValue, Disaggregation, Submission, ValueChange, disaggregation_key
 
 
