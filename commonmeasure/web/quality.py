@@ -76,6 +76,7 @@ def overview(request, code):
             for o in rule_set.failures(sums[s.id]):
                 failures.append({"submission": s, "outcome": o})
     return render(request, "web/quality.html", {
+        "here": "quality",
         "initiative": initiative,
         "access": access,
         "period": chosen,

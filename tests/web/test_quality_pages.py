@@ -58,6 +58,15 @@ def test_data_quality_page_shows_late_reports_and_the_on_time_rate(data, client_
     assert 'id="on-time-rate"' in html
 
 
+def test_the_backbone_finds_the_page_in_the_initiative_menu(data, client_for):
+    assert 'id="nav-quality"' in client_for("backbone").get("/i/alpha/").content.decode()
+    assert 'id="nav-quality"' not in client_for("alice").get("/i/alpha/").content.decode()
+
+
+def test_the_grid_has_no_rules_panel_when_the_initiative_has_no_rules(data, client_for):
+    assert 'id="rule-results"' not in client_for("alice").get(GRID_A).content.decode()
+
+
 def test_an_unknown_period_is_not_found(data, client_for):
     assert client_for("backbone").get("/i/alpha/quality/?period=2024-13").status_code == 404
 
