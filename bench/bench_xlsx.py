@@ -55,6 +55,7 @@ def write_xlsx(path: Path, total: int, months: int) -> None:
 
 # -- child process ----------------------------------------------------------------------------
 
+
 def child(case: str, path: str) -> dict:
     import django
 
@@ -89,7 +90,11 @@ def child(case: str, path: str) -> dict:
     result = outcome.result
     if result.errors:
         raise SystemExit(f"import failed: {result.errors[:3]}")
-    return {"rows": result.imported + result.updated + result.unchanged, "seconds": seconds, "cpu": cpu}
+    return {
+        "rows": result.imported + result.updated + result.unchanged,
+        "seconds": seconds,
+        "cpu": cpu,
+    }
 
 
 def run(case: str, db: Path, path: Path) -> tuple[dict, float]:
@@ -97,7 +102,9 @@ def run(case: str, db: Path, path: Path) -> tuple[dict, float]:
 
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", case, str(path)]
     err = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=child_env(db), cwd=BENCH.parent)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=err, env=child_env(db), cwd=BENCH.parent
+    )
     out = proc.stdout.read()
     proc.stdout.close()
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -110,9 +117,13 @@ def run(case: str, db: Path, path: Path) -> tuple[dict, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the XLSX values import.")
-    parser.add_argument("--sizes", default="25000,50000,100000", help="rows per file, comma-separated")
+    parser.add_argument(
+        "--sizes", default="25000,50000,100000", help="rows per file, comma-separated"
+    )
     parser.add_argument("--months", type=int, default=48)
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each case; the median is shown")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each case; the median is shown"
+    )
     parser.add_argument("--all-baselines", action="store_true", help="time openpyxl at every size")
     parser.add_argument("--child", nargs=2, metavar=("CASE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -143,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
             xlsx = folder / f"values-{size}.xlsx"
             print(f"writing {size:,} rows to {xlsx.name} ...", flush=True)
             write_xlsx(xlsx, size, args.months)
-            cases = [("streaming reader rows (baseline)", "fast"), ("import values (XLSX)", "import")]
+            cases = [
+                ("streaming reader rows (baseline)", "fast"),
+                ("import values (XLSX)", "import"),
+            ]
             if size == sizes[0] or args.all_baselines:
                 cases.insert(0, ("openpyxl read-only rows (baseline)", "read"))
             for label, case in cases:
@@ -153,8 +167,14 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.copyfile(template, db)
                     report, peak = run(case, db, xlsx)
                     if report["rows"] != size:
-                        raise SystemExit(f"{label}: handled {report['rows']:,} rows, expected {size:,}")
-                    runs.append(Measure(f"{label}, {size:,}", size, report["seconds"], peak, cpu=report["cpu"]))
+                        raise SystemExit(
+                            f"{label}: handled {report['rows']:,} rows, expected {size:,}"
+                        )
+                    runs.append(
+                        Measure(
+                            f"{label}, {size:,}", size, report["seconds"], peak, cpu=report["cpu"]
+                        )
+                    )
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{db}{suffix}").unlink(missing_ok=True)
                 m = median_measure(runs)
@@ -170,13 +190,24 @@ def main(argv: list[str] | None = None) -> int:
             xlsx.unlink()
         for label, series in (("import", imports), ("reader", readers)):
             growth = series[-1].peak_mb / series[0].peak_mb
-            flat = Measure(f"{label} peak growth {sizes[0]:,} -> {sizes[-1]:,} rows", sizes[-1], series[-1].seconds, series[-1].peak_mb)
+            flat = Measure(
+                f"{label} peak growth {sizes[0]:,} -> {sizes[-1]:,} rows",
+                sizes[-1],
+                series[-1].seconds,
+                series[-1].peak_mb,
+            )
             flat.target, flat.passed = f"<= {FLAT}x", growth <= FLAT
-            flat.note = f"peak {series[0].peak_mb:.0f} MB -> {series[-1].peak_mb:.0f} MB ({growth:.2f}x)"
+            flat.note = (
+                f"peak {series[0].peak_mb:.0f} MB -> {series[-1].peak_mb:.0f} MB ({growth:.2f}x)"
+            )
             measures.append(flat)
         for m in imports:
-            m.note = (m.note + "; " if m.note else "") + f"{m.rows / m.cpu:,.0f} rows per CPU second"
-        print_table(f"Import of long-layout XLSX into SQLite (WAL), median of {args.repeat}", measures)
+            m.note = (
+                m.note + "; " if m.note else ""
+            ) + f"{m.rows / m.cpu:,.0f} rows per CPU second"
+        print_table(
+            f"Import of long-layout XLSX into SQLite (WAL), median of {args.repeat}", measures
+        )
         print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -15,19 +15,36 @@ def read(path) -> list[tuple[int, list]]:
     with zipfile.ZipFile(path) as zf:
         sheet = xlsx_fast.sheets(zf)[0]
         counter = {"rows": 0}
-        return list(xlsx_fast.iter_rows(zf, sheet.path, xlsx_fast.shared_strings(zf), xlsx_fast.date_styles(zf), counter))
+        return list(
+            xlsx_fast.iter_rows(
+                zf, sheet.path, xlsx_fast.shared_strings(zf), xlsx_fast.date_styles(zf), counter
+            )
+        )
 
 
 def test_values_match_openpyxl_for_text_numbers_dates_booleans_and_formulas(tmp_path):
     wb = Workbook()
     ws = wb.active
-    ws.append(["a & b <c>", 10, 2.5, True, datetime(2024, 3, 1),  # noqa: DTZ001 (spreadsheet dates have no time zone)
-        "=SUM(B1:C1)", None, "x"])
-    ws.append([None, -3, 1e20, False, "  spaced  ", "=A1&\"q\"", "café", None])
+    ws.append(
+        [
+            "a & b <c>",
+            10,
+            2.5,
+            True,
+            datetime(2024, 3, 1),  # noqa: DTZ001 (spreadsheet dates have no time zone)
+            "=SUM(B1:C1)",
+            None,
+            "x",
+        ]
+    )
+    ws.append([None, -3, 1e20, False, "  spaced  ", '=A1&"q"', "café", None])
     path = tmp_path / "v.xlsx"
     wb.save(path)
     expected = [
-        (n, list(row)) for n, row in enumerate(load_workbook(path, read_only=True).active.iter_rows(values_only=True), start=1)
+        (n, list(row))
+        for n, row in enumerate(
+            load_workbook(path, read_only=True).active.iter_rows(values_only=True), start=1
+        )
     ]
     got = read(path)
     assert [(n, r + [None] * (8 - len(r))) for n, r in got] == expected
@@ -43,8 +60,14 @@ def test_hand_written_xml_with_other_attribute_orders_prefixes_and_rich_text_is_
     )
     path = tmp_path / "hand.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("xl/workbook.xml", '<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        zf.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>')
+        zf.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
         zf.writestr("xl/sharedStrings.xml", "<sst><si><t>shared &amp; one</t></si></sst>")
         zf.writestr("xl/worksheets/sheet1.xml", sheet)
     assert read(path) == [(1, ["abc ", None, "shared & one"]), (3, [None, 7, None, True])]
@@ -58,5 +81,8 @@ def test_a_large_sheet_is_read_across_blocks_without_losing_a_row(tmp_path):
         ws.append([f"org-{n % 7}", "enrolled", "2024-01", n])
     wb.save(tmp_path / "big.xlsx")
     rows = list(open_table(tmp_path / "big.xlsx").rows)
-    assert len(rows) == 30_000 and rows[-1] == (30_001, [f"org-{29_999 % 7}", "enrolled", "2024-01", 29_999])
+    assert len(rows) == 30_000 and rows[-1] == (
+        30_001,
+        [f"org-{29_999 % 7}", "enrolled", "2024-01", 29_999],
+    )
     assert [r[1][3] for r in rows] == list(range(30_000))

@@ -212,7 +212,9 @@ def test_windows_1252_text_is_read_as_windows_1252(cast, existing, cli, tmp_path
     path.write_bytes(text.encode("cp1252"))
     code, summary = import_json(cli, path)
     assert (code, summary["errors"], summary["imported"]) == (0, [], 2)
-    stored_comment = DataValue.objects.get(submission__period="2024-02", indicator__code="enrolled").comment
+    stored_comment = DataValue.objects.get(
+        submission__period="2024-02", indicator__code="enrolled"
+    ).comment
     assert stored_comment == "caf\u00e9 d\u00e9j\u00e0 vu"
 
 

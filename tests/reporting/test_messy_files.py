@@ -45,7 +45,9 @@ def test_a_csv_with_a_byte_order_mark_is_read(existing, cli, tmp_path):
 
 def test_semicolons_and_decimal_commas_are_read_and_noted(existing, cli, tmp_path):
     path = tmp_path / "excel.csv"
-    path.write_text("organisation;indicator;period;value\norg-a;wage;2024-01;12,5\norg-a;caseload;2024-01;4\n")
+    path.write_text(
+        "organisation;indicator;period;value\norg-a;wage;2024-01;12,5\norg-a;caseload;2024-01;4\n"
+    )
     summary = imported(cli, path)
     assert summary["imported"] == 2 and value_of("wage") == 12.5
     assert "Columns are separated by semicolons." in summary["notes"]
@@ -55,7 +57,10 @@ def test_a_thousands_separator_is_not_taken_for_a_decimal_comma(existing, cli, t
     path = tmp_path / "excel.csv"
     path.write_text("organisation;indicator;period;value\norg-a;caseload;2024-01;1.234,5\n")
     errors = refused(cli, path)
-    assert (errors[0]["row"], errors[0]["column"]) == (2, "value") and "'1.234,5' is not a number" in errors[0]["message"]
+    assert (errors[0]["row"], errors[0]["column"]) == (
+        2,
+        "value",
+    ) and "'1.234,5' is not a number" in errors[0]["message"]
 
 
 def test_with_comma_separators_a_quoted_decimal_comma_is_refused(existing, cli, tmp_path):
@@ -72,7 +77,9 @@ def test_tab_separated_values_are_read(existing, cli, tmp_path):
 
 def test_windows_1252_is_read_and_the_summary_says_so(existing, cli, tmp_path):
     path = tmp_path / "latin.csv"
-    path.write_bytes(f"{HEADER},comment\norg-a,caseload,2024-01,4,\u00a3 spent on caf\u00e9\n".encode("cp1252"))
+    path.write_bytes(
+        f"{HEADER},comment\norg-a,caseload,2024-01,4,\u00a3 spent on caf\u00e9\n".encode("cp1252")
+    )
     summary = imported(cli, path)
     assert summary["notes"] == ["The file is not UTF-8; it was read as Windows-1252."]
     assert stored()["values"][0][5] == "\u00a3 spent on caf\u00e9"
@@ -80,13 +87,17 @@ def test_windows_1252_is_read_and_the_summary_says_so(existing, cli, tmp_path):
 
 def test_all_of_them_at_once_bom_semicolons_decimal_commas(existing, cli, tmp_path):
     path = tmp_path / "all.csv"
-    path.write_bytes(b"\xef\xbb\xbforganisation;indicator;period;value;comment\r\norg-a;satisfaction;2024-01;45,5;ok\r\n")
+    path.write_bytes(
+        b"\xef\xbb\xbforganisation;indicator;period;value;comment\r\norg-a;satisfaction;2024-01;45,5;ok\r\n"
+    )
     imported(cli, path)
     assert value_of("satisfaction") == 45.5
 
 
 def test_a_formula_in_a_workbook_is_never_calculated_and_is_named(existing, cli, tmp_path):
-    path = write_xlsx(tmp_path / "v.xlsx", [HEADER.split(","), ["org-a", "caseload", "2024-01", "=2+2"]])
+    path = write_xlsx(
+        tmp_path / "v.xlsx", [HEADER.split(","), ["org-a", "caseload", "2024-01", "=2+2"]]
+    )
     errors = refused(cli, path)
     assert (errors[0]["row"], errors[0]["column"]) == (2, "value")
     assert "'=2+2' is a formula; formulas are never calculated" in errors[0]["message"]
@@ -95,7 +106,11 @@ def test_a_formula_in_a_workbook_is_never_calculated_and_is_named(existing, cli,
 def test_merged_cells_are_refused_naming_the_range(existing, cli, tmp_path):
     wb = Workbook()
     ws = wb.active
-    for row in (HEADER.split(","), ["org-a", "caseload", "2024-01", 4], ["org-a", "caseload", "2024-02", 5]):
+    for row in (
+        HEADER.split(","),
+        ["org-a", "caseload", "2024-01", 4],
+        ["org-a", "caseload", "2024-02", 5],
+    ):
         ws.append(row)
     ws.merge_cells("A2:A3")
     wb.save(tmp_path / "merged.xlsx")
@@ -121,11 +136,16 @@ def test_an_extra_column_is_refused_by_name(existing, cli, tmp_path):
     path = tmp_path / "v.csv"
     path.write_text(f"{HEADER},notes\norg-a,caseload,2024-01,4,hi\n")
     errors = refused(cli, path)
-    assert (errors[0]["row"], errors[0]["column"]) == (1, "notes") and "unknown column" in errors[0]["message"]
+    assert (errors[0]["row"], errors[0]["column"]) == (1, "notes") and "unknown column" in errors[
+        0
+    ]["message"]
 
 
 def test_blank_columns_after_the_last_in_a_workbook_are_ignored(existing, cli, tmp_path):
-    path = write_xlsx(tmp_path / "v.xlsx", [[*HEADER.split(","), None, None], ["org-a", "caseload", "2024-01", 4, None, None]])
+    path = write_xlsx(
+        tmp_path / "v.xlsx",
+        [[*HEADER.split(","), None, None], ["org-a", "caseload", "2024-01", 4, None, None]],
+    )
     assert imported(cli, path)["imported"] == 1
 
 
@@ -141,7 +161,9 @@ def test_a_binary_file_renamed_to_csv_is_refused(existing, cli, tmp_path):
     assert "is neither a CSV text file nor an XLSX workbook" in refused(cli, path)[0]["message"]
 
 
-def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_unpacked(existing, cli, tmp_path, monkeypatch):
+def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_unpacked(
+    existing, cli, tmp_path, monkeypatch
+):
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
@@ -149,7 +171,9 @@ def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_unpacked(existing, cli, t
     assert path.stat().st_size < 100_000
     unpacked = []
     real_testzip = zipfile.ZipFile.testzip
-    monkeypatch.setattr(zipfile.ZipFile, "testzip", lambda self: unpacked.append(1) or real_testzip(self))
+    monkeypatch.setattr(
+        zipfile.ZipFile, "testzip", lambda self: unpacked.append(1) or real_testzip(self)
+    )
     message = refused(cli, path)[0]["message"]
     assert "would grow" in message and "times when unpacked" in message
     assert unpacked == []  # refused from the sizes the zip declares, before decompressing anything
@@ -166,7 +190,9 @@ def test_a_workbook_that_would_unpack_too_large_is_refused(existing, cli, tmp_pa
 def test_a_template_holding_a_zip_bomb_is_refused_too(existing, cli, tmp_path):
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="cm_template"/></sheets></workbook>')
+        zf.writestr(
+            "xl/workbook.xml", '<workbook><sheets><sheet name="cm_template"/></sheets></workbook>'
+        )
         zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 * 1024 * 1024))
     assert "would grow" in refused(cli, path)[0]["message"]
 

@@ -15,7 +15,20 @@ from .helpers import stored
 
 def make_template(cli, tmp_path, *extra, fmt="xlsx", period="2024-01", org="org-a"):
     path = tmp_path / f"template.{fmt}"
-    code, _, err = cli("template", "--initiative", "alpha", "--organisation", org, "--period", period, "--format", fmt, "-o", path, *extra)
+    code, _, err = cli(
+        "template",
+        "--initiative",
+        "alpha",
+        "--organisation",
+        org,
+        "--period",
+        period,
+        "--format",
+        fmt,
+        "-o",
+        path,
+        *extra,
+    )
     assert code == 0, err
     return path
 
@@ -41,9 +54,23 @@ def test_the_template_has_a_sheet_to_fill_instructions_and_hidden_metadata(cast,
     wb = load_workbook(make_template(cli, tmp_path))
     assert wb.sheetnames == ["Values", "Instructions", "cm_template"]
     assert [wb[n].sheet_state for n in wb.sheetnames] == ["visible", "visible", "hidden"]
-    meta = {row[0]: row[1] for row in wb["cm_template"].iter_rows(values_only=True) if row[0] != "column"}
-    assert (meta["format"], meta["version"], meta["initiative"], meta["organisation"], meta["periods"]) == (
-        "commonmeasure-template", 1, "alpha", "org-a", "2024-01",
+    meta = {
+        row[0]: row[1]
+        for row in wb["cm_template"].iter_rows(values_only=True)
+        if row[0] != "column"
+    }
+    assert (
+        meta["format"],
+        meta["version"],
+        meta["initiative"],
+        meta["organisation"],
+        meta["periods"],
+    ) == (
+        "commonmeasure-template",
+        1,
+        "alpha",
+        "org-a",
+        "2024-01",
     )
 
 
@@ -53,7 +80,14 @@ def test_indicators_are_rows_and_categories_and_their_combinations_are_columns(c
     assert header[:5] == ["Indicator", "Code", "Unit", "Period", "Total"]
     assert "Gender: Female" in header and "Age band: 25 and over" in header
     assert "Female × 16 to 24" in header and header[-1] == "Comment"
-    assert list(rows_of(ws)) == ["enrolled", "job_starts", "caseload", "start_rate", "satisfaction", "wage"]
+    assert list(rows_of(ws)) == [
+        "enrolled",
+        "job_starts",
+        "caseload",
+        "start_rate",
+        "satisfaction",
+        "wage",
+    ]
 
 
 def test_a_range_of_periods_repeats_each_indicator_for_each_period(cast, cli, tmp_path):
@@ -90,19 +124,30 @@ def test_the_instructions_give_each_indicators_definition_unit_and_rule(cast, cl
     Indicator.objects.filter(code="enrolled").update(definition="People who signed up this month.")
     ws = load_workbook(make_template(cli, tmp_path))["Instructions"]
     rows = {row[0]: row for row in ws.iter_rows(values_only=True) if row and row[0]}
-    assert rows["enrolled"][1:6] == ("People enrolled", "people", "count", "A whole number, 0 or more.", "People who signed up this month.")
+    assert rows["enrolled"][1:6] == (
+        "People enrolled",
+        "people",
+        "count",
+        "A whole number, 0 or more.",
+        "People who signed up this month.",
+    )
     assert rows["satisfaction"][4] == "A percentage from 0 to 100 (enter 45 for 45%)."
 
 
 def test_text_that_could_become_a_formula_is_exported_as_text(cast, cli, tmp_path):
-    Indicator.objects.filter(code="enrolled").update(name="=HYPERLINK(\"http://x\")", definition="+1 trick")
+    Indicator.objects.filter(code="enrolled").update(
+        name='=HYPERLINK("http://x")', definition="+1 trick"
+    )
     wb = load_workbook(make_template(cli, tmp_path))
-    assert wb["Values"]["A4"].value == "'=HYPERLINK(\"http://x\")"
+    assert wb["Values"]["A4"].value == '\'=HYPERLINK("http://x")'
     assert any(row[5] == "'+1 trick" for row in wb["Instructions"].iter_rows(values_only=True))
 
 
 def test_a_filled_template_imports_its_values(cast, cli, tmp_path):
-    path = fill(make_template(cli, tmp_path), {"E4": 10, "F4": 6, "G4": 4, "J4": 3, "E6": 25, "N6": "a note"})
+    path = fill(
+        make_template(cli, tmp_path),
+        {"E4": 10, "F4": 6, "G4": 4, "J4": 3, "E6": 25, "N6": "a note"},
+    )
     code, summary = import_json(cli, path)
     assert (code, summary["imported"], summary["errors"]) == (0, 5, [])
     assert stored()["values"] == [
@@ -114,7 +159,9 @@ def test_a_filled_template_imports_its_values(cast, cli, tmp_path):
     ]
 
 
-def test_a_new_template_comes_filled_with_the_stored_values_and_imports_unchanged(cast, cli, tmp_path):
+def test_a_new_template_comes_filled_with_the_stored_values_and_imports_unchanged(
+    cast, cli, tmp_path
+):
     import_json(cli, fill(make_template(cli, tmp_path), {"E4": 10, "E9": 12.5}))
     again = make_template(cli, tmp_path)
     ws = load_workbook(again)["Values"]
@@ -163,13 +210,19 @@ def test_a_template_newer_than_this_installation_says_which_version_is_needed(ca
 def test_a_template_of_an_unknown_version_says_which_version_is_needed(cast, cli, tmp_path):
     path = set_meta(fill(make_template(cli, tmp_path), {"E4": 1}), "version", "beta")
     code, summary = import_json(cli, path)
-    assert code == 1 and "template version 'beta', which cannot be read" in summary["errors"][0]["message"]
+    assert (
+        code == 1
+        and "template version 'beta', which cannot be read" in summary["errors"][0]["message"]
+    )
 
 
 def test_a_template_for_another_initiative_is_refused(cast, cli, tmp_path):
     path = set_meta(fill(make_template(cli, tmp_path), {"E4": 1}), "initiative", "beta")
     code, summary = import_json(cli, path)
-    assert code == 1 and "is a template for initiative 'beta', not 'alpha'" in summary["errors"][0]["message"]
+    assert (
+        code == 1
+        and "is a template for initiative 'beta', not 'alpha'" in summary["errors"][0]["message"]
+    )
 
 
 def test_every_template_version_has_a_reader():
@@ -182,7 +235,9 @@ def test_the_csv_template_imports_the_rows_given_a_value_and_skips_the_rest(cast
     path = make_template(cli, tmp_path, fmt="csv")
     lines = path.read_text().splitlines()
     assert lines[0] == "# commonmeasure-template version 1"
-    filled = [line.replace("org-a,caseload,2024-01,,,,", "org-a,caseload,2024-01,,,17,") for line in lines]
+    filled = [
+        line.replace("org-a,caseload,2024-01,,,,", "org-a,caseload,2024-01,,,17,") for line in lines
+    ]
     path.write_text("\n".join(filled) + "\n")
     code, summary = import_json(cli, path)
     assert (code, summary["imported"], summary["errors"]) == (0, 1, [])
@@ -196,7 +251,10 @@ def test_csv_template_errors_name_the_line_of_the_file(cast, cli, tmp_path):
     lines[3] = "org-a,enrolled,2024-01,female,,-1,"
     path.write_text("\n".join(lines) + "\n")
     code, summary = import_json(cli, path)
-    assert code == 1 and (summary["errors"][0]["row"], summary["errors"][0]["column"]) == (4, "value")
+    assert code == 1 and (summary["errors"][0]["row"], summary["errors"][0]["column"]) == (
+        4,
+        "value",
+    )
 
 
 def test_a_csv_template_of_another_version_is_refused(cast, cli, tmp_path):
@@ -209,9 +267,15 @@ def test_a_csv_template_of_another_version_is_refused(cast, cli, tmp_path):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (("--organisation", "org-c", "--period", "2024-01"), "organisation 'org-c' does not take part"),
+        (
+            ("--organisation", "org-c", "--period", "2024-01"),
+            "organisation 'org-c' does not take part",
+        ),
         (("--organisation", "org-a", "--period", "2024-Q1"), "monthly reporting"),
-        (("--organisation", "org-a", "--period", "2024-03", "--to", "2024-01"), "ends (2024-01) before it starts"),
+        (
+            ("--organisation", "org-a", "--period", "2024-03", "--to", "2024-01"),
+            "ends (2024-01) before it starts",
+        ),
     ],
 )
 def test_the_template_command_names_what_is_wrong(cast, cli, tmp_path, args, message):

@@ -38,12 +38,23 @@ def token_of(response) -> str:
 
 def values():
     return sorted(
-        DataValue.objects.values_list("submission__organisation__code", "indicator__code", "submission__period", "disaggregation__key", "value")
+        DataValue.objects.values_list(
+            "submission__organisation__code",
+            "indicator__code",
+            "submission__period",
+            "disaggregation__key",
+            "value",
+        )
     )
 
 
-@pytest.mark.parametrize("name,status", [("alice", 200), ("backbone", 200), ("bob", 403), ("carol", 404), ("outsider", 404)])
-def test_only_the_organisations_reporters_and_the_backbone_can_open_its_upload_page(client_for, name, status):
+@pytest.mark.parametrize(
+    "name,status",
+    [("alice", 200), ("backbone", 200), ("bob", 403), ("carol", 404), ("outsider", 404)],
+)
+def test_only_the_organisations_reporters_and_the_backbone_can_open_its_upload_page(
+    client_for, name, status
+):
     response = client_for(name).get(UPLOAD)
     assert response.status_code == status
 
@@ -59,7 +70,10 @@ def test_a_reporter_cannot_download_another_organisations_template(client_for):
 
 def test_the_template_download_is_a_workbook_for_the_organisation_and_periods(client_for):
     response = client_for("alice").get(TEMPLATE, {"period": "2024-01", "to": "2024-03"})
-    assert response["Content-Disposition"] == 'attachment; filename="alpha_org-a_2024-01_to_2024-03.xlsx"'
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="alpha_org-a_2024-01_to_2024-03.xlsx"'
+    )
     wb = load_workbook(io.BytesIO(response.content))
     meta = {row[0]: row[1] for row in wb["cm_template"].iter_rows(values_only=True)}
     assert (meta["organisation"], meta["periods"]) == ("org-a", "2024-01,2024-02,2024-03")
@@ -86,7 +100,10 @@ def test_an_upload_is_checked_first_and_imported_only_on_commit(client_for):
     assert values() == []
     token = token_of(response)
     response = alice.post(f"{UPLOAD}{token}/commit/", follow=True)
-    assert 'id="upload-result"' in response.content.decode() and "Imported: 3 new" in response.content.decode()
+    assert (
+        'id="upload-result"' in response.content.decode()
+        and "Imported: 3 new" in response.content.decode()
+    )
     assert values() == [
         ("org-a", "enrolled", "2024-01", "", 12.0),
         ("org-a", "enrolled", "2024-01", "gender=female", 7.0),
@@ -140,7 +157,11 @@ def test_someone_elses_upload_cannot_be_seen_or_committed(client_for):
 
 def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(client_for, settings):
     settings.CM_MAX_UPLOAD_MB = 1
-    response = upload(client_for("alice"), b"organisation,indicator,period,value\n" + b"x" * (1024 * 1024 + 1), "big.csv")
+    response = upload(
+        client_for("alice"),
+        b"organisation,indicator,period,value\n" + b"x" * (1024 * 1024 + 1),
+        "big.csv",
+    )
     assert response.status_code == 400
     assert "more than the 1 MB an upload may be" in response.content.decode()
 
@@ -149,7 +170,9 @@ def test_a_windows_1252_file_is_read_and_the_page_says_so(client_for):
     text = "organisation;indicator;period;value;comment\norg-a;wage;2024-01;12,5;caf\u00e9\n"
     response = upload(client_for("alice"), text.encode("cp1252"), "excel.csv")
     page = response.content.decode()
-    assert "read as Windows-1252" in page and "Decimal commas" in page and 'id="count-new">1<' in page
+    assert (
+        "read as Windows-1252" in page and "Decimal commas" in page and 'id="count-new">1<' in page
+    )
 
 
 def test_expired_uploads_are_deleted_and_no_longer_found(client_for, settings):
@@ -169,17 +192,25 @@ def test_the_uploaded_file_is_kept_under_a_random_name_not_the_users(client_for,
     upload(alice, filled_template(alice, {"E4": 1}), "../../etc/passwd.xlsx")
     names = sorted(p.name for p in (settings.VAR_DIR / "uploads").iterdir())
     assert all("passwd" not in n for n in names)
-    record = json.loads(next(p for p in (settings.VAR_DIR / "uploads").iterdir() if p.suffix == ".json").read_text())
+    record = json.loads(
+        next(p for p in (settings.VAR_DIR / "uploads").iterdir() if p.suffix == ".json").read_text()
+    )
     assert record["name"] == "passwd.xlsx" and record["owner"]
 
 
 def test_a_large_upload_runs_in_the_background_and_the_page_polls(client_for, settings):
     settings.CM_BACKGROUND_ROWS = 2
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, never run
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }  # queued, never run
     alice = client_for("alice")
     response = upload(alice, filled_template(alice, {"E4": 12, "F4": 7, "G4": 5}))
     page = response.content.decode()
-    assert 'data-state="queued"' in page and 'hx-trigger="every 1s"' in page and 'id="upload-progress"' in page
+    assert (
+        'data-state="queued"' in page
+        and 'hx-trigger="every 1s"' in page
+        and 'id="upload-progress"' in page
+    )
 
 
 def test_a_large_upload_run_by_the_worker_reaches_the_same_summary(client_for, settings):
@@ -196,12 +227,18 @@ def test_a_large_upload_run_by_the_worker_reaches_the_same_summary(client_for, s
 
 def test_the_organisation_page_links_to_the_upload_page_for_its_reporter_only(client_for):
     assert 'id="upload-values"' in client_for("alice").get("/i/alpha/orgs/org-a/").content.decode()
-    assert 'id="upload-values"' not in client_for("bob").get("/i/alpha/orgs/org-a/").content.decode()
+    assert (
+        'id="upload-values"' not in client_for("bob").get("/i/alpha/orgs/org-a/").content.decode()
+    )
 
 
 def test_the_problem_count_counts_errors_beyond_those_listed(client_for):
-    rows = "".join(f"org-a,caseload,2024-01,{n}\n" for n in range(1200))  # every row after the first repeats it
-    response = upload(client_for("alice"), f"organisation,indicator,period,value\n{rows}".encode(), "dupes.csv")
+    rows = "".join(
+        f"org-a,caseload,2024-01,{n}\n" for n in range(1200)
+    )  # every row after the first repeats it
+    response = upload(
+        client_for("alice"), f"organisation,indicator,period,value\n{rows}".encode(), "dupes.csv"
+    )
     assert "1199 problems found" in response.content.decode()
 
 
@@ -209,7 +246,9 @@ def test_the_worker_command_runs_a_queued_upload(client_for, cli, settings):
     settings.CM_BACKGROUND_ROWS = 2
     alice = client_for("alice")
     response = upload(alice, filled_template(alice, {"E4": 12, "F4": 7, "G4": 5}))
-    assert 'data-state="queued"' in response.content.decode()  # the database queue, as in production
+    assert (
+        'data-state="queued"' in response.content.decode()
+    )  # the database queue, as in production
     code, _, _ = cli("worker", "--batch", "--interval", "0")
     assert code == 0
     page = alice.get(response.redirect_chain[-1][0]).content.decode()
