@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
+import tempfile
 import zipfile
 from array import array
 from collections.abc import Iterator
@@ -436,12 +438,14 @@ def open_csv_template(path: Path, display_name: str | None = None) -> Table:
             f"{name}: has CSV template version {version!r}; this installation reads version {VERSION}: "
             "download a new template and fill that in", row=1,
         )
-    body = path.with_name(path.name + ".body")
-    body.write_bytes(rest)
+    fd, body_name = tempfile.mkstemp(suffix=".csv")
+    body = Path(body_name)
+    with os.fdopen(fd, "wb") as out:
+        out.write(rest)
     try:
         table = open_table(body, name)
     finally:
-        body.unlink()  # the open file stays readable on POSIX; elsewhere it is removed when closed
+        body.unlink()  # the reader keeps the file open, and an open file stays readable on POSIX
     try:
         i_val = [h.strip().lower() for h in table.header].index("value")
     except ValueError:
