@@ -1,0 +1,47 @@
+"""The group commit's SQLite file writer makes the same decisions as the ORM path."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from commonmeasure.voice import groupcommit
+from commonmeasure.voice.groupcommit import SAME_DEVICE, SAME_TEXT, STORED, Pending
+from commonmeasure.voice.models import Response
+
+
+@pytest.fixture
+def file_db(tmp_path, survey):
+    """A database file with the response table, as the server's writer sees it."""
+    with connection.cursor() as c:
+        c.execute("SELECT sql FROM sqlite_master WHERE name = %s", [Response._meta.db_table])
+        (ddl,) = c.fetchone()
+    db = sqlite3.connect(tmp_path / "file.sqlite3", isolation_level=None, check_same_thread=False)
+    db.execute(ddl)
+    yield db
+    db.close()
+
+
+def item(survey, link, device, digest="", since=None):
+    row = Response(survey=survey, link=link, period="2026-11", answers={"1": 9}, device=device,
+                   text_digest=digest, created_at=timezone.now())
+    return Pending(row, text_since=since, text_limit=2)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the file writer is for SQLite only")
+def test_the_file_writer_stores_new_devices_and_refuses_repeats_and_text_bursts(file_db, survey):
+    since = timezone.now() - timezone.timedelta(minutes=10)
+    first = [item(survey, survey.link_a, "d1"), item(survey, survey.link_a, "d1"),
+             item(survey, survey.link_a, "d2", "t", since), item(survey, survey.link_a, "d3", "t", since)]
+    groupcommit.write_sqlite(file_db, first)
+    assert [i.outcome for i in first] == [STORED, SAME_DEVICE, STORED, STORED]
+    second = [item(survey, survey.link_a, "d1"), item(survey, survey.link_a, "d4", "t", since),
+              item(survey, survey.link_b, "d5", "t", since)]
+    groupcommit.write_sqlite(file_db, second)
+    assert [i.outcome for i in second] == [SAME_DEVICE, SAME_TEXT, STORED]
+    assert file_db.execute("SELECT count(*) FROM voice_response").fetchone() == (4,)
+    stored = file_db.execute("SELECT answers, period FROM voice_response ORDER BY id").fetchone()
+    assert stored == ('{"1": 9}', "2026-11")
