@@ -200,6 +200,7 @@ def world_map(
     if top <= 6:
         key["values"] = list(range(1, top + 1))
     spec = _base("World map: impact bonds per country, and delivery locations", height)
+    spec["height"] = "container"  # the page's stylesheet sets it (``height`` is the default there)
     spec["projection"] = {"type": "equalEarth"}
     shapes = {
         "data": {"url": shapes_url, "format": {"type": "topojson", "feature": "countries"}},
