@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import shutil
 import tempfile
 import zipfile
 from array import array
@@ -430,7 +431,6 @@ def open_csv_template(path: Path, display_name: str | None = None) -> Table:
     name = display_name or path.name
     with path.open("rb") as fh:
         first = fh.readline().decode("utf-8-sig", errors="replace").strip()
-        rest = fh.read()
     words = first.split()
     version = int(words[-1]) if words and words[-1].isdigit() else None
     if version != VERSION:
@@ -440,8 +440,9 @@ def open_csv_template(path: Path, display_name: str | None = None) -> Table:
         )
     fd, body_name = tempfile.mkstemp(suffix=".csv")
     body = Path(body_name)
-    with os.fdopen(fd, "wb") as out:
-        out.write(rest)
+    with os.fdopen(fd, "wb") as out, path.open("rb") as fh:
+        fh.readline()
+        shutil.copyfileobj(fh, out, 1 << 20)  # the file after its marker line, without holding it in memory
     try:
         table = open_table(body, name)
     finally:
