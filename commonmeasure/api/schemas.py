@@ -158,5 +158,8 @@ class ImportSummary(Schema):
     updated: int
     unchanged: int
     errors: list[RowErrorOut]
+    warnings: list[RowErrorOut] = Field(
+        default_factory=list, description="Validation rules of severity warning that fail; they do not stop the import."
+    )
     dry_run: bool
     detail: str | None = Field(None, description="Set when nothing was written because of errors.")

@@ -137,3 +137,24 @@ def test_import_into_another_report_is_not_blocked_by_a_rule_it_does_not_touch(w
     _save(with_rules, with_rules.alice, job_starts=12, enrolled=10)  # already breaks the error rule
     result = import_csv(with_rules.alpha, "organisation,indicator,period,value\norg-a,wage,2024-02,11.5\n")
     assert result.ok
+
+
+def test_the_api_returns_warnings_and_refuses_errors(with_rules):
+    import json
+
+    from django.test import Client
+
+    client = Client()
+    client.force_login(with_rules.alice)
+
+    def send(*rows):
+        body = {"values": [{"organisation": "org-a", "indicator": i, "period": "2024-02", "value": v} for i, v in rows]}
+        return client.post("/api/v1/initiatives/alpha/values", json.dumps(body), content_type="application/json")
+
+    response = send(("enrolled", 10), ("caseload", 8))
+    assert response.status_code == 200
+    (warning,) = response.json()["warnings"]
+    assert warning["row"] == 1 and "caseload_covers" in warning["message"] and "(rows 1, 2)" in warning["message"]
+    response = send(("job_starts", 12))
+    assert response.status_code == 400
+    assert "starts_within_enrolled" in response.json()["errors"][0]["message"]
