@@ -66,6 +66,15 @@ def test_the_map_shows_tooltips_and_a_click_on_a_country_filters_the_directory(
     )
     assert "sector=Education" in page.url
     shoot(page, "impact-bonds-directory")
+    page.fill("#search", "london")
+    page.wait_for_function(
+        "document.querySelector('#result-count').innerText.startsWith('1 of 12')"
+    )
+    assert "q=london" in page.url
+    page.fill("#search", "")
+    page.wait_for_function(
+        "document.querySelector('#result-count').innerText.startsWith('4 of 12')"
+    )
 
     # Pick two projects and compare them side by side.
     page.check("#pick-INDIGO-POJ-0184")
