@@ -141,8 +141,8 @@ def run_case(port, kind, token, qids, total, clients, seconds) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--requests", type=int, default=2000, help="responses to post (default 2000)")
-    ap.add_argument("--clients", type=int, default=4, help="load processes (default 4)")
-    ap.add_argument("--threads", type=int, default=4, help="server threads (default 4)")
+    ap.add_argument("--clients", type=int, default=8, help="load processes (default 8)")
+    ap.add_argument("--threads", type=int, default=8, help="server threads (default 8, as commonmeasure serve)")
     ap.add_argument("--seconds", type=float, default=30, help="stop each case after this long")
     ap.add_argument("--port", type=int, default=8071, choices=range(8070, 8080), metavar="8070-8079")
     args = ap.parse_args()
