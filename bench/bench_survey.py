@@ -39,15 +39,17 @@ TARGET_RPS, TARGET_P95_MS = 200, 100
 
 def env_for(workdir: Path) -> dict:
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "CM_VAR_DIR": str(workdir),
-        "SECRET_KEY": "bench-" + secrets.token_hex(16),
-        "DEBUG": "",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "ERROR",
-        "CM_SURVEY_RECOMPUTE_SECONDS": "30",
-    })
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+            "CM_VAR_DIR": str(workdir),
+            "SECRET_KEY": "bench-" + secrets.token_hex(16),
+            "DEBUG": "",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "LOG_LEVEL": "ERROR",
+            "CM_SURVEY_RECOMPUTE_SECONDS": "30",
+        }
+    )
     return env
 
 
@@ -100,7 +102,10 @@ def _client(args) -> tuple[list[float], int, float]:
         html = page.read().decode()
         csrf_cookie = re.search(r"csrftoken=([^;]+)", page.getheader("Set-Cookie") or "").group(1)
         csrf_form = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://127.0.0.1:{port}"}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"http://127.0.0.1:{port}",
+        }
         body_base = f"csrfmiddlewaretoken={csrf_form}&"
     started = time.perf_counter()
     for i in range(count):
@@ -108,10 +113,17 @@ def _client(args) -> tuple[list[float], int, float]:
             break
         t0 = time.perf_counter()
         if kind == "post":
-            answers = {f"q{qids[0]}": str(i % 11), f"q{qids[1]}": str(1 + i % 5), f"q{qids[2]}": "a",
-                       f"q{qids[3]}": ["x", "z"], f"q{qids[4]}": f"Comment number {i} {secrets.token_hex(4)}"}
+            answers = {
+                f"q{qids[0]}": str(i % 11),
+                f"q{qids[1]}": str(1 + i % 5),
+                f"q{qids[2]}": "a",
+                f"q{qids[3]}": ["x", "z"],
+                f"q{qids[4]}": f"Comment number {i} {secrets.token_hex(4)}",
+            }
             body = body_base + urllib.parse.urlencode(answers, doseq=True)
-            h = dict(headers, Cookie=f"csrftoken={csrf_cookie}; cm_device={secrets.token_urlsafe(18)}")
+            h = dict(
+                headers, Cookie=f"csrftoken={csrf_cookie}; cm_device={secrets.token_urlsafe(18)}"
+            )
             conn.request("POST", f"/s/{token}/", body=body, headers=h)
             expected = 302
         else:
@@ -134,53 +146,107 @@ def run_case(port, kind, token, qids, total, clients, seconds) -> dict:
     lat = sorted(x for r in results for x in r[0])
     busy = max(r[2] for r in results)
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [lat[0]] * 99
-    return {"requests": len(lat), "errors": sum(r[1] for r in results), "rps": len(lat) / busy,
-            "p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000, "wall": wall}
+    return {
+        "requests": len(lat),
+        "errors": sum(r[1] for r in results),
+        "rps": len(lat) / busy,
+        "p50": q[49] * 1000,
+        "p95": q[94] * 1000,
+        "p99": q[98] * 1000,
+        "wall": wall,
+    }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--requests", type=int, default=2000, help="responses to post (default 2000)")
     ap.add_argument("--clients", type=int, default=8, help="load processes (default 8)")
-    ap.add_argument("--threads", type=int, default=8, help="server threads (default 8, as commonmeasure serve)")
+    ap.add_argument(
+        "--threads", type=int, default=8, help="server threads (default 8, as commonmeasure serve)"
+    )
     ap.add_argument("--seconds", type=float, default=30, help="stop each case after this long")
-    ap.add_argument("--port", type=int, default=8071, choices=range(8070, 8080), metavar="8070-8079")
+    ap.add_argument(
+        "--port", type=int, default=8071, choices=range(8070, 8080), metavar="8070-8079"
+    )
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="cm-bench-survey-"))
     env = env_for(work)
     server = None
     try:
-        subprocess.run([PYTHON, "-m", "commonmeasure.cli", "setup"], env=env, cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        out = subprocess.run([PYTHON, "-c", SETUP], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+        subprocess.run(
+            [PYTHON, "-m", "commonmeasure.cli", "setup"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        out = subprocess.run(
+            [PYTHON, "-c", SETUP], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+        )
         token, *qids = out.stdout.split()
         server = subprocess.Popen(
-            [PYTHON, "-m", "commonmeasure.cli", "serve", "--host", "127.0.0.1", "--port", str(args.port),
-             "--threads", str(args.threads)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+            [
+                PYTHON,
+                "-m",
+                "commonmeasure.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(args.port),
+                "--threads",
+                str(args.threads),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
         )
         wait_for(args.port, server)
-        rows = [("baseline: static file (GET)", run_case(args.port, "static", token, qids, args.requests, args.clients, args.seconds)),
-                ("survey response (POST)", run_case(args.port, "post", token, qids, args.requests, args.clients, args.seconds))]
-        stored = subprocess.run(
-            ["sqlite3", str(work / "bench.sqlite3"), "select count(*) from voice_response"],
-            capture_output=True, text=True,
-        ).stdout.strip() if shutil.which("sqlite3") else "?"
+        rows = [
+            (
+                "baseline: static file (GET)",
+                run_case(
+                    args.port, "static", token, qids, args.requests, args.clients, args.seconds
+                ),
+            ),
+            (
+                "survey response (POST)",
+                run_case(args.port, "post", token, qids, args.requests, args.clients, args.seconds),
+            ),
+        ]
+        stored = (
+            subprocess.run(
+                ["sqlite3", str(work / "bench.sqlite3"), "select count(*) from voice_response"],
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            if shutil.which("sqlite3")
+            else "?"
+        )
     finally:
         if server is not None:
             server.terminate()
             server.wait(10)
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"Survey form over loopback: {args.clients} client processes, {args.threads} server threads, "
-          f"SQLite (WAL), {os.cpu_count()} CPUs")
-    print(f"{'case':<30} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
+    print(
+        f"Survey form over loopback: {args.clients} client processes, {args.threads} server threads, "
+        f"SQLite (WAL), {os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'case':<30} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+    )
     for name, r in rows:
-        print(f"{name:<30} {r['requests']:>8} {r['errors']:>6} {r['rps']:>8.0f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f}")
+        print(
+            f"{name:<30} {r['requests']:>8} {r['errors']:>6} {r['rps']:>8.0f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f}"
+        )
     post = rows[1][1]
     print(f"responses stored: {stored}")
     ok = post["rps"] >= TARGET_RPS and post["p95"] < TARGET_P95_MS and post["errors"] == 0
-    print(f"target: >= {TARGET_RPS} responses/s and p95 < {TARGET_P95_MS} ms, no errors: {'PASS' if ok else 'FAIL'}")
+    print(
+        f"target: >= {TARGET_RPS} responses/s and p95 < {TARGET_P95_MS} ms, no errors: {'PASS' if ok else 'FAIL'}"
+    )
     return 0 if ok else 1
 
 

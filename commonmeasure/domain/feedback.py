@@ -32,7 +32,12 @@ class FeedbackError(ValueError):
 def _checked(scores: Iterable, low: int, high: int, scale: str) -> list[int]:
     out = []
     for s in scores:
-        if isinstance(s, bool) or not isinstance(s, int | float) or s != int(s) or not low <= s <= high:
+        if (
+            isinstance(s, bool)
+            or not isinstance(s, int | float)
+            or s != int(s)
+            or not low <= s <= high
+        ):
             raise FeedbackError(f"{s!r} is not a whole number from {low} to {high} ({scale})")
         out.append(int(s))
     return out

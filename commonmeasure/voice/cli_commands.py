@@ -4,9 +4,18 @@ from __future__ import annotations
 
 
 def add_parsers(sub) -> None:
-    surveys = sub.add_parser("surveys", help="feedback surveys").add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = surveys.add_parser("recompute", help="work out survey indicator values again from the responses")
-    p.add_argument("--survey", type=int, action="append", help="a survey id (repeatable; default: every survey)")
+    surveys = sub.add_parser("surveys", help="feedback surveys").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = surveys.add_parser(
+        "recompute", help="work out survey indicator values again from the responses"
+    )
+    p.add_argument(
+        "--survey",
+        type=int,
+        action="append",
+        help="a survey id (repeatable; default: every survey)",
+    )
     p.set_defaults(func=cmd_recompute)
 
 

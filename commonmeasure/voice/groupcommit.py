@@ -59,9 +59,12 @@ def sqlite_writer() -> sqlite3.Connection | None:
             writer = _writers.get(name)
             if writer is None:
                 timeout = float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 20))
-                writer = sqlite3.connect(name, timeout=timeout, isolation_level=None, check_same_thread=False)
+                writer = sqlite3.connect(
+                    name, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
                 writer.execute("PRAGMA journal_mode=WAL")
                 writer.execute("PRAGMA synchronous=FULL")
+                writer.execute("PRAGMA foreign_keys=ON")
                 _writers[name] = writer
     return writer
 
@@ -123,7 +126,11 @@ def _decide(batch: list[Pending], taken: set, seen: dict) -> list[Response]:
         text_key = (row.link_id, row.text_digest)
         if key in taken:
             item.outcome = SAME_DEVICE
-        elif row.text_digest and item.text_since is not None and seen.get(text_key, 0) >= item.text_limit:
+        elif (
+            row.text_digest
+            and item.text_since is not None
+            and seen.get(text_key, 0) >= item.text_limit
+        ):
             item.outcome = SAME_TEXT
         else:
             taken.add(key)
@@ -154,7 +161,8 @@ def _write(batch: list[Pending]) -> None:
         seen: dict[tuple, int] = {}
         if texts:
             for link_id, digest in Response.objects.filter(
-                link_id__in={i.row.link_id for i in texts}, text_digest__in={i.row.text_digest for i in texts},
+                link_id__in={i.row.link_id for i in texts},
+                text_digest__in={i.row.text_digest for i in texts},
                 created_at__gte=min(i.text_since for i in texts),
             ).values_list("link_id", "text_digest"):
                 seen[(link_id, digest)] = seen.get((link_id, digest), 0) + 1
@@ -172,13 +180,20 @@ def write_sqlite(writer: sqlite3.Connection, batch: list[Pending]) -> None:
     rows = [item.row for item in batch]
     texts = _texts(batch)
     surveys, devices = sorted({r.survey_id for r in rows}), sorted({r.device for r in rows})
-    sql = (f"SELECT survey_id, period, device, link_id, text_digest, created_at FROM {table} "
-           f"WHERE (survey_id IN ({_marks(len(surveys))}) AND device IN ({_marks(len(devices))}))")
+    sql = (
+        f"SELECT survey_id, period, device, link_id, text_digest, created_at FROM {table} "
+        f"WHERE (survey_id IN ({_marks(len(surveys))}) AND device IN ({_marks(len(devices))}))"
+    )
     params: list = [*surveys, *devices]
     if texts:
-        links, digests = sorted({i.row.link_id for i in texts}), sorted({i.row.text_digest for i in texts})
-        sql += (f" OR (link_id IN ({_marks(len(links))}) AND text_digest IN ({_marks(len(digests))})"
-                " AND created_at >= ?)")
+        links, digests = (
+            sorted({i.row.link_id for i in texts}),
+            sorted({i.row.text_digest for i in texts}),
+        )
+        sql += (
+            f" OR (link_id IN ({_marks(len(links))}) AND text_digest IN ({_marks(len(digests))})"
+            " AND created_at >= ?)"
+        )
         since = connection.ops.adapt_datetimefield_value(min(i.text_since for i in texts))
         params += [*links, *digests, since]
     wanted_devices = {(r.survey_id, r.period, r.device) for r in rows}
@@ -189,15 +204,28 @@ def write_sqlite(writer: sqlite3.Connection, batch: list[Pending]) -> None:
         for survey_id, period, device, link_id, digest, created in writer.execute(sql, params):
             if (survey_id, period, device) in wanted_devices:
                 taken.add((survey_id, period, device))
-            if (link_id, digest) in wanted_texts and created >= since:  # a row may match both checks
+            if (
+                link_id,
+                digest,
+            ) in wanted_texts and created >= since:  # a row may match both checks
                 seen[(link_id, digest)] = seen.get((link_id, digest), 0) + 1
         new = _decide(batch, taken, seen)
         if new:
             writer.executemany(
                 f"INSERT INTO {table} (survey_id, link_id, period, answers, device, text_digest, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(r.survey_id, r.link_id, r.period, json.dumps(r.answers), r.device, r.text_digest,
-                  connection.ops.adapt_datetimefield_value(r.created_at)) for r in new],
+                [
+                    (
+                        r.survey_id,
+                        r.link_id,
+                        r.period,
+                        json.dumps(r.answers),
+                        r.device,
+                        r.text_digest,
+                        connection.ops.adapt_datetimefield_value(r.created_at),
+                    )
+                    for r in new
+                ],
             )
         writer.execute("COMMIT")
     except BaseException:

@@ -41,7 +41,9 @@ class Survey(models.Model):
     )
     is_open = models.BooleanField(default=True)
     closes_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,7 +75,11 @@ class Question(models.Model):
     choices = models.JSONField(default=list, blank=True)
     required = models.BooleanField(default=False)
     indicator = models.ForeignKey(
-        Indicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Indicator,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The indicator this question's figure is written to, per organisation and period.",
     )
     measure = models.CharField(max_length=10, choices=MEASURE_CHOICES, blank=True)
@@ -98,25 +104,35 @@ class Link(models.Model):
     computed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["survey", "organisation"], name="uniq_survey_link")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "organisation"], name="uniq_survey_link")
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey} · {self.organisation}"
 
 
 class Response(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", db_index=False)
-    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="responses", db_index=False)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
+    link = models.ForeignKey(
+        Link, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
     period = models.CharField(max_length=16)
     # {"<question id>": 9 | "choice" | ["a", "b"] | "text"}
     answers = models.JSONField(default=dict)
-    device = models.CharField(max_length=64, help_text="sha256 of the device cookie, survey and period.")
+    device = models.CharField(
+        max_length=64, help_text="sha256 of the device cookie, survey and period."
+    )
     text_digest = models.CharField(max_length=64, blank=True, help_text="sha256 of the free text.")
     created_at = models.DateTimeField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["survey", "period", "device"], name="uniq_response_device")
+            models.UniqueConstraint(
+                fields=["survey", "period", "device"], name="uniq_response_device"
+            )
         ]
         indexes = [
             models.Index(fields=["link", "period"], name="response_link_period_idx"),
@@ -129,7 +145,9 @@ class YouSaidWeDid(models.Model):
     you_said = models.TextField(max_length=FREE_TEXT_MAX)
     we_did = models.TextField(max_length=FREE_TEXT_MAX)
     is_published = models.BooleanField(default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -152,7 +170,9 @@ class Ballot(models.Model):
     is_open = models.BooleanField(default=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     rate_limit_per_minute = models.PositiveIntegerField(default=60)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -166,10 +186,14 @@ class Ballot(models.Model):
 
 
 class BallotResponse(models.Model):
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="responses", db_index=False)
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
     ranking = models.JSONField(default=list)  # candidate codes, first choice first
     device = models.CharField(max_length=64)
     created_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["ballot", "device"], name="uniq_ballot_device")]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "device"], name="uniq_ballot_device")
+        ]

@@ -109,7 +109,11 @@ def clean_answers(questions: list[Question], data) -> tuple[dict, list[str], dic
         if q.kind == Question.MULTI:
             raw = [v for v in data.getlist(name) if v != ""]
         else:
-            raw = (data.get(name) or "").strip() if q.kind != Question.TEXT else (data.get(name) or "")
+            raw = (
+                (data.get(name) or "").strip()
+                if q.kind != Question.TEXT
+                else (data.get(name) or "")
+            )
         if raw in ("", []) or (q.kind == Question.TEXT and not raw.strip()):
             if q.required:
                 errors[name] = "Please answer this question."
@@ -148,7 +152,9 @@ def text_digest(texts: list[str]) -> str:
     return hashlib.sha256(norm.encode()).hexdigest() if norm else ""
 
 
-def take_response(link: Link, survey: Survey, questions: list[Question], data, cookie: str, now=None) -> Response:
+def take_response(
+    link: Link, survey: Survey, questions: list[Question], data, cookie: str, now=None
+) -> Response:
     """Store one response, or raise ResponseRefused saying why and storing nothing."""
     now = now or timezone.now()
     if not link.is_active or not survey.accepting(now):
@@ -162,8 +168,13 @@ def take_response(link: Link, survey: Survey, questions: list[Question], data, c
     period = current_period(survey.initiative, timezone.localdate(now))
     digest = text_digest(texts)
     response = Response(
-        survey=survey, link=link, period=period, answers=answers,
-        device=device_hash(cookie, f"survey:{survey.id}", period), text_digest=digest, created_at=now,
+        survey=survey,
+        link=link,
+        period=period,
+        answers=answers,
+        device=device_hash(cookie, f"survey:{survey.id}", period),
+        text_digest=digest,
+        created_at=now,
     )
     since = now - timezone.timedelta(seconds=DUPLICATE_TEXT_WINDOW)
     outcome = groupcommit.store(response, since, DUPLICATE_TEXT_LIMIT)
@@ -194,7 +205,9 @@ def take_ballot(ballot: Ballot, data, cookie: str, now=None) -> BallotResponse:
     if ballot.mode == Ballot.VOTE:
         choice = (data.get("choice") or "").strip()
         if choice not in codes:
-            raise ResponseRefused("Choose one of the outcomes shown.", field_errors={"choice": "Choose one."})
+            raise ResponseRefused(
+                "Choose one of the outcomes shown.", field_errors={"choice": "Choose one."}
+            )
         ranking = [choice]
     else:
         positions = {}
@@ -214,7 +227,9 @@ def take_ballot(ballot: Ballot, data, cookie: str, now=None) -> BallotResponse:
     try:
         with transaction.atomic():
             return BallotResponse.objects.create(
-                ballot=ballot, ranking=ranking, device=device_hash(cookie, f"ballot:{ballot.id}", ""),
+                ballot=ballot,
+                ranking=ranking,
+                device=device_hash(cookie, f"ballot:{ballot.id}", ""),
                 created_at=now,
             )
     except IntegrityError:
@@ -228,8 +243,14 @@ def ballot_results(ballot: Ballot) -> tuple[int, list[dict]]:
     labels = {c["code"]: c["label"] for c in ballot.candidates}
     results = feedback.borda([c["code"] for c in ballot.candidates], rankings)
     return len(rankings), [
-        {"code": r.code, "label": labels[r.code], "borda": r.borda, "first_choices": r.first_choices,
-         "top_share": r.top_share, "rank": r.rank}
+        {
+            "code": r.code,
+            "label": labels[r.code],
+            "borda": r.borda,
+            "first_choices": r.first_choices,
+            "top_share": r.top_share,
+            "rank": r.rank,
+        }
         for r in results
     ]
 
@@ -248,7 +269,11 @@ class Figure:
 
 def figures(link: Link, period: str) -> list[Figure]:
     questions = list(link.survey.questions.all())
-    answers = list(Response.objects.filter(link=link, period=period).order_by("id").values_list("answers", flat=True))
+    answers = list(
+        Response.objects.filter(link=link, period=period)
+        .order_by("id")
+        .values_list("answers", flat=True)
+    )
     return [figure(q, answers, link.survey.threshold) for q in questions]
 
 
@@ -280,12 +305,18 @@ def recompute(link: Link, period: str) -> RecomputeResult:
     the ordinary save path; below the threshold the value is removed (no value)."""
     survey = link.survey
     result = RecomputeResult()
-    mapped = [f for f in figures(link, period) if f.question.indicator_id and f.question.kind in (Question.NPS, Question.LIKERT)]
+    mapped = [
+        f
+        for f in figures(link, period)
+        if f.question.indicator_id and f.question.kind in (Question.NPS, Question.LIKERT)
+    ]
     if not mapped:
         return result
     initiative = survey.initiative
     system = Access(initiative, is_backbone=True)
-    exists = Submission.objects.filter(initiative=initiative, organisation=link.organisation, period=period).first()
+    exists = Submission.objects.filter(
+        initiative=initiative, organisation=link.organisation, period=period
+    ).first()
     if exists is None and all(f.value is None for f in mapped):
         return result
     sub = exists or reporting.get_or_create_submission(system, link.organisation, period)
@@ -295,7 +326,9 @@ def recompute(link: Link, period: str) -> RecomputeResult:
         )
         return result
     cells = [
-        reporting.CellInput(f.question.indicator, {}, "" if f.value is None else repr(round(f.value, 6)))
+        reporting.CellInput(
+            f.question.indicator, {}, "" if f.value is None else repr(round(f.value, 6))
+        )
         for f in mapped
     ]
     try:
@@ -318,7 +351,9 @@ def recompute_all(survey_ids=None) -> RecomputeResult:
         pairs = pairs.filter(survey_id__in=survey_ids)
     links = {}
     for link_id, period in sorted(set(pairs)):
-        link = links.get(link_id) or Link.objects.select_related("survey__initiative", "organisation").get(pk=link_id)
+        link = links.get(link_id) or Link.objects.select_related(
+            "survey__initiative", "organisation"
+        ).get(pk=link_id)
         links[link_id] = link
         r = recompute(link, period)
         total.written += r.written

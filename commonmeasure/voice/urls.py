@@ -15,8 +15,16 @@ urlpatterns = [
     path("i/<str:code>/surveys/new/", staff.survey_new, name="survey_new"),
     path("i/<str:code>/surveys/<int:survey_id>/", staff.survey_detail, name="survey"),
     path("i/<str:code>/surveys/<int:survey_id>/open/", staff.survey_close, name="survey_close"),
-    path("i/<str:code>/surveys/<int:survey_id>/recompute/", staff.survey_recompute, name="survey_recompute"),
-    path("i/<str:code>/surveys/<int:survey_id>/links/<int:link_id>/you-said/", staff.you_said, name="you_said"),
+    path(
+        "i/<str:code>/surveys/<int:survey_id>/recompute/",
+        staff.survey_recompute,
+        name="survey_recompute",
+    ),
+    path(
+        "i/<str:code>/surveys/<int:survey_id>/links/<int:link_id>/you-said/",
+        staff.you_said,
+        name="you_said",
+    ),
     path("i/<str:code>/co-design/new/", staff.ballot_new, name="ballot_new"),
     path("i/<str:code>/co-design/<int:ballot_id>/", staff.ballot_detail, name="ballot"),
 ]

@@ -67,8 +67,12 @@ def _link_and_questions(token: str) -> tuple[Link, list]:
 def _set_device(request, response) -> None:
     if not _COOKIE_RE.match(request.COOKIES.get(DEVICE_COOKIE, "")):
         response.set_cookie(
-            DEVICE_COOKIE, secrets.token_urlsafe(18), max_age=DEVICE_COOKIE_AGE, httponly=True,
-            samesite="Lax", secure=request.is_secure(),
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(18),
+            max_age=DEVICE_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
         )
 
 
@@ -102,16 +106,25 @@ def _form_context(request, link, lang, questions, errors=None, values=None):
     items = []
     for q in questions:
         text, labels = localised(q, lang)
-        items.append({
-            "q": q, "name": f"q{q.id}", "text": text,
-            "options": list(zip(q.choices, labels, strict=True)),
-            "error": (errors or {}).get(f"q{q.id}", ""),
-            "value": (values.getlist(f"q{q.id}") if values is not None else []),
-        })
+        items.append(
+            {
+                "q": q,
+                "name": f"q{q.id}",
+                "text": text,
+                "options": list(zip(q.choices, labels, strict=True)),
+                "error": (errors or {}).get(f"q{q.id}", ""),
+                "value": (values.getlist(f"q{q.id}") if values is not None else []),
+            }
+        )
     return {
-        "link": link, "survey": survey, "lang": lang, "items": items,
-        "title": tr.get("title") or survey.title, "intro": tr.get("intro") or survey.intro,
-        "languages": languages(survey, questions), "scale_nps": range(0, 11),
+        "link": link,
+        "survey": survey,
+        "lang": lang,
+        "items": items,
+        "title": tr.get("title") or survey.title,
+        "intro": tr.get("intro") or survey.intro,
+        "languages": languages(survey, questions),
+        "scale_nps": range(0, 11),
         "likert": list(zip(range(1, 6), services.LIKERT_LABELS, strict=True)),
         "you_said": link.you_said.filter(is_published=True)[:20],
         "max_text": services.FREE_TEXT_MAX,
@@ -151,8 +164,15 @@ def survey_form(request, token):
 
 def survey_thanks(request, token):
     link = _link(token)
-    return render(request, "voice/thanks.html", {"link": link, "survey": link.survey,
-                                                  "you_said": link.you_said.filter(is_published=True)[:20]})
+    return render(
+        request,
+        "voice/thanks.html",
+        {
+            "link": link,
+            "survey": link.survey,
+            "you_said": link.you_said.filter(is_published=True)[:20],
+        },
+    )
 
 
 def _qr(request, token):
@@ -177,10 +197,16 @@ def survey_qr(request, token, fmt):
 def survey_print(request, token):
     link = _link(token)
     qr = _qr(request, token)
-    return render(request, "voice/print.html", {
-        "link": link, "survey": link.survey, "url": request.build_absolute_uri(reverse("voice:form", args=[token])),
-        "svg": qr.svg_inline(scale=8, border=2),
-    })
+    return render(
+        request,
+        "voice/print.html",
+        {
+            "link": link,
+            "survey": link.survey,
+            "url": request.build_absolute_uri(reverse("voice:form", args=[token])),
+            "svg": qr.svg_inline(scale=8, border=2),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,4 +235,3 @@ def ballot_form(request, token):
     response = render(request, "voice/ballot.html", ctx)
     _set_device(request, response)
     return response
-

@@ -31,7 +31,9 @@ def _orgs(initiative):
 
 def _survey(user, code, survey_id):
     initiative, access = get_initiative(user, code)
-    survey = get_object_or_404(Survey.objects.select_related("organisation"), pk=survey_id, initiative=initiative)
+    survey = get_object_or_404(
+        Survey.objects.select_related("organisation"), pk=survey_id, initiative=initiative
+    )
     orgs = visible_org_ids(access, survey, initiative)
     if not orgs:
         raise Http404("No such survey")
@@ -48,13 +50,24 @@ def visible_org_ids(access, survey, initiative) -> list[int]:
 @login_required
 def survey_list(request, code):
     initiative, access = get_initiative(request.user, code)
-    surveys = [s for s in initiative.surveys.select_related("organisation") if visible_org_ids(access, s, initiative)]
+    surveys = [
+        s
+        for s in initiative.surveys.select_related("organisation")
+        if visible_org_ids(access, s, initiative)
+    ]
     ballots = list(initiative.ballots.all()) if access.is_backbone else []
     may_build = access.is_backbone or any(access.can_edit(o) for o in access.own_organisations)
-    return render(request, "voice/survey_list.html", {
-        "initiative": initiative, "access": access, "surveys": surveys, "ballots": ballots,
-        "may_build": may_build,
-    })
+    return render(
+        request,
+        "voice/survey_list.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "surveys": surveys,
+            "ballots": ballots,
+            "may_build": may_build,
+        },
+    )
 
 
 @login_required
@@ -77,19 +90,38 @@ def survey_new(request, code):
         elif org_code and org is None:
             errors["organisation"] = "You may not build a survey for that organisation."
         threshold = _int(request.POST.get("threshold", "5"), 1, 1000, "threshold", errors)
-        rate = _int(request.POST.get("rate_limit_per_minute", "60"), 1, 100000, "rate_limit_per_minute", errors)
+        rate = _int(
+            request.POST.get("rate_limit_per_minute", "60"),
+            1,
+            100000,
+            "rate_limit_per_minute",
+            errors,
+        )
         if not errors:
             survey = Survey.objects.create(
-                initiative=initiative, organisation=org, title=title, intro=request.POST.get("intro", "").strip(),
-                threshold=threshold, rate_limit_per_minute=rate, created_by=request.user,
+                initiative=initiative,
+                organisation=org,
+                title=title,
+                intro=request.POST.get("intro", "").strip(),
+                threshold=threshold,
+                rate_limit_per_minute=rate,
+                created_by=request.user,
             )
             for o in [org] if org else _orgs(initiative):
                 Link.objects.create(survey=survey, organisation=o)
             messages.success(request, "Survey created. Add its questions below.")
             return redirect("voice:survey", code, survey.id)
-    return render(request, "voice/survey_new.html", {
-        "initiative": initiative, "access": access, "orgs": orgs, "errors": errors, "posted": request.POST,
-    })
+    return render(
+        request,
+        "voice/survey_new.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "orgs": orgs,
+            "errors": errors,
+            "posted": request.POST,
+        },
+    )
 
 
 def _int(raw, low, high, name, errors):
@@ -108,16 +140,24 @@ def parse_translations(text: str, line_no_offset: int = 0) -> tuple[dict, str | 
             continue
         m = re.match(r"^\s*([a-z]{2,3}(?:-[A-Za-z]{2,4})?)\s*:\s*(.+)$", line)
         if not m:
-            return {}, f'translations line {i}: write "cy: question text" (a language code, a colon, the text)'
+            return (
+                {},
+                f'translations line {i}: write "cy: question text" (a language code, a colon, the text)',
+            )
         parts = [p.strip() for p in m.group(2).split("|")]
-        out[m.group(1).lower()] = {"text": parts[0], **({"choices": parts[1:]} if len(parts) > 1 else {})}
+        out[m.group(1).lower()] = {
+            "text": parts[0],
+            **({"choices": parts[1:]} if len(parts) > 1 else {}),
+        }
     return out, None
 
 
 @login_required
 def survey_detail(request, code, survey_id):
     initiative, access, survey, org_ids = _survey(request.user, code, survey_id)
-    may_edit_questions = access.is_backbone or (survey.organisation_id and access.can_edit(survey.organisation_id))
+    may_edit_questions = access.is_backbone or (
+        survey.organisation_id and access.can_edit(survey.organisation_id)
+    )
     errors = {}
     if request.method == "POST" and request.POST.get("action") == "add_question":
         if not may_edit_questions:
@@ -126,20 +166,42 @@ def survey_detail(request, code, survey_id):
         if not errors:
             messages.success(request, "Question added.")
             return redirect("voice:survey", code, survey.id)
-    links = list(survey.links.filter(organisation_id__in=org_ids).select_related("organisation").order_by("organisation__name"))
+    links = list(
+        survey.links.filter(organisation_id__in=org_ids)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
     period = request.GET.get("period") or services.current_period(initiative)
     results = []
     for link in links:
         count = Response.objects.filter(link=link, period=period).count()
         results.append({"link": link, "count": count, "figures": services.figures(link, period)})
-    periods = sorted(set(Response.objects.filter(link__in=links).values_list("period", flat=True)), reverse=True)
-    return render(request, "voice/survey_detail.html", {
-        "initiative": initiative, "access": access, "survey": survey, "questions": survey.questions.all(),
-        "links": links, "results": results, "period": period, "periods": periods, "errors": errors,
-        "posted": request.POST, "kinds": Question.KIND_CHOICES, "measures": Question.MEASURE_CHOICES,
-        "indicators": initiative.indicators.filter(value_type__in=["score", "percentage", "rate"]),
-        "may_edit_questions": may_edit_questions, "max_text": FREE_TEXT_MAX,
-    })
+    periods = sorted(
+        set(Response.objects.filter(link__in=links).values_list("period", flat=True)), reverse=True
+    )
+    return render(
+        request,
+        "voice/survey_detail.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "survey": survey,
+            "questions": survey.questions.all(),
+            "links": links,
+            "results": results,
+            "period": period,
+            "periods": periods,
+            "errors": errors,
+            "posted": request.POST,
+            "kinds": Question.KIND_CHOICES,
+            "measures": Question.MEASURE_CHOICES,
+            "indicators": initiative.indicators.filter(
+                value_type__in=["score", "percentage", "rate"]
+            ),
+            "may_edit_questions": may_edit_questions,
+            "max_text": FREE_TEXT_MAX,
+        },
+    )
 
 
 def _add_question(request, initiative, survey) -> dict:
@@ -167,13 +229,24 @@ def _add_question(request, initiative, survey) -> dict:
     measure = p.get("measure", "")
     if measure and measure not in dict(Question.MEASURE_CHOICES):
         errors["measure"] = "Choose NPS, % satisfied or mean score."
-    elif measure == "nps" and kind != Question.NPS or measure == "satisfied" and kind != Question.LIKERT:
+    elif (
+        measure == "nps"
+        and kind != Question.NPS
+        or measure == "satisfied"
+        and kind != Question.LIKERT
+    ):
         errors["measure"] = "NPS needs a 0-10 question; % satisfied a 5-point question."
     if not errors:
         Question.objects.create(
-            survey=survey, kind=kind, text=text, choices=choices if kind in (Question.SINGLE, Question.MULTI) else [],
-            translations=translations, required=bool(p.get("required")), indicator=indicator,
-            measure=measure, sort_order=survey.questions.count() + 1,
+            survey=survey,
+            kind=kind,
+            text=text,
+            choices=choices if kind in (Question.SINGLE, Question.MULTI) else [],
+            translations=translations,
+            required=bool(p.get("required")),
+            indicator=indicator,
+            measure=measure,
+            sort_order=survey.questions.count() + 1,
         )
     return errors
 
@@ -182,11 +255,15 @@ def _add_question(request, initiative, survey) -> dict:
 @require_POST
 def survey_close(request, code, survey_id):
     initiative, access, survey, _ = _survey(request.user, code, survey_id)
-    if not (access.is_backbone or (survey.organisation_id and access.can_edit(survey.organisation_id))):
+    if not (
+        access.is_backbone or (survey.organisation_id and access.can_edit(survey.organisation_id))
+    ):
         raise Http404("No such page")
     survey.is_open = request.POST.get("open") == "1"
     survey.save(update_fields=["is_open"])
-    messages.success(request, "Survey reopened." if survey.is_open else "Survey closed: its links now say so.")
+    messages.success(
+        request, "Survey reopened." if survey.is_open else "Survey closed: its links now say so."
+    )
     return redirect("voice:survey", code, survey.id)
 
 
@@ -201,7 +278,10 @@ def survey_recompute(request, code, survey_id):
             result.written += r.written
             result.cleared += r.cleared
             result.messages += r.messages
-    messages.success(request, f"Indicator values worked out again: {result.written} written, {result.cleared} removed.")
+    messages.success(
+        request,
+        f"Indicator values worked out again: {result.written} written, {result.cleared} removed.",
+    )
     for m in result.messages:
         messages.warning(request, m)
     return redirect("voice:survey", code, survey.id)
@@ -224,17 +304,31 @@ def you_said(request, code, survey_id, link_id):
             elif len(value) > FREE_TEXT_MAX:
                 errors[name] = f"Keep this under {FREE_TEXT_MAX} characters (it has {len(value)})."
         if not errors:
-            YouSaidWeDid.objects.create(link=link, you_said=said, we_did=did, created_by=request.user)
+            YouSaidWeDid.objects.create(
+                link=link, you_said=said, we_did=did, created_by=request.user
+            )
             messages.success(request, "Published on the survey page.")
             return redirect("voice:you_said", code, survey.id, link.id)
     texts = []
     text_ids = [str(q.id) for q in survey.questions.all() if q.kind == Question.TEXT]
-    for answers in Response.objects.filter(link=link).order_by("-id").values_list("answers", flat=True)[:200]:
+    for answers in (
+        Response.objects.filter(link=link).order_by("-id").values_list("answers", flat=True)[:200]
+    ):
         texts += [answers[k] for k in text_ids if answers.get(k)]
-    return render(request, "voice/you_said.html", {
-        "initiative": initiative, "access": access, "survey": survey, "link": link, "errors": errors,
-        "posted": request.POST, "entries": link.you_said.all(), "texts": texts,
-    })
+    return render(
+        request,
+        "voice/you_said.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "survey": survey,
+            "link": link,
+            "errors": errors,
+            "posted": request.POST,
+            "entries": link.you_said.all(),
+            "texts": texts,
+        },
+    )
 
 
 # --- co-design -----------------------------------------------------------------------------------
@@ -265,15 +359,27 @@ def ballot_new(request, code):
             errors["mode"] = "Choose rank or vote."
         if not errors:
             ballot = Ballot.objects.create(
-                initiative=initiative, title=title, intro=request.POST.get("intro", "").strip(), mode=mode,
-                candidates=[{"code": f"c{i}", "label": label} for i, label in enumerate(labels, start=1)],
+                initiative=initiative,
+                title=title,
+                intro=request.POST.get("intro", "").strip(),
+                mode=mode,
+                candidates=[
+                    {"code": f"c{i}", "label": label} for i, label in enumerate(labels, start=1)
+                ],
                 created_by=request.user,
             )
             return redirect("voice:ballot", code, ballot.id)
-    return render(request, "voice/ballot_new.html", {
-        "initiative": initiative, "access": access, "errors": errors, "posted": request.POST,
-        "modes": Ballot.MODE_CHOICES,
-    })
+    return render(
+        request,
+        "voice/ballot_new.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "errors": errors,
+            "posted": request.POST,
+            "modes": Ballot.MODE_CHOICES,
+        },
+    )
 
 
 @login_required
@@ -287,11 +393,22 @@ def ballot_detail(request, code, ballot_id):
     count, rows = services.ballot_results(ballot)
     spec = charts.bars(
         [{"label": r["label"], "value": r["borda"]} for r in rows],
-        category_title="Outcome", title="Borda points", decimals=0,
+        category_title="Outcome",
+        title="Borda points",
+        decimals=0,
         description="Borda points per candidate outcome",
     )
-    return render(request, "voice/ballot_detail.html", {
-        "initiative": initiative, "access": access, "ballot": ballot, "count": count, "rows": rows,
-        "spec": spec, "url": request.build_absolute_uri(reverse("voice:ballot_form", args=[ballot.token])),
-        "n": len(ballot.candidates),
-    })
+    return render(
+        request,
+        "voice/ballot_detail.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "ballot": ballot,
+            "count": count,
+            "rows": rows,
+            "spec": spec,
+            "url": request.build_absolute_uri(reverse("voice:ballot_form", args=[ballot.token])),
+            "n": len(ballot.candidates),
+        },
+    )

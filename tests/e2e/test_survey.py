@@ -10,25 +10,54 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def _survey(cast):
     from commonmeasure.voice.models import Link, Question, Survey
 
-    survey = Survey.objects.create(initiative=cast.alpha, title="How did we do?",
-                                   intro="Four quick questions. Your answers are anonymous.")
-    Question.objects.create(survey=survey, kind="nps", text="How likely are you to recommend us to a friend?",
-                            required=True, sort_order=1, translations={"cy": {"text": "Pa mor debygol ydych chi o'n hargymell?"}})
-    Question.objects.create(survey=survey, kind="likert", text="How satisfied are you with the support?", sort_order=2,
-                            indicator=cast.alpha.indicators.get(code="satisfaction"), measure="satisfied")
-    Question.objects.create(survey=survey, kind="multi", text="What helped most?", choices=["Advice", "Training", "Company"],
-                            sort_order=3)
-    Question.objects.create(survey=survey, kind="text", text="Anything else you want to tell us?", sort_order=4)
+    survey = Survey.objects.create(
+        initiative=cast.alpha,
+        title="How did we do?",
+        intro="Four quick questions. Your answers are anonymous.",
+    )
+    Question.objects.create(
+        survey=survey,
+        kind="nps",
+        text="How likely are you to recommend us to a friend?",
+        required=True,
+        sort_order=1,
+        translations={"cy": {"text": "Pa mor debygol ydych chi o'n hargymell?"}},
+    )
+    Question.objects.create(
+        survey=survey,
+        kind="likert",
+        text="How satisfied are you with the support?",
+        sort_order=2,
+        indicator=cast.alpha.indicators.get(code="satisfaction"),
+        measure="satisfied",
+    )
+    Question.objects.create(
+        survey=survey,
+        kind="multi",
+        text="What helped most?",
+        choices=["Advice", "Training", "Company"],
+        sort_order=3,
+    )
+    Question.objects.create(
+        survey=survey, kind="text", text="Anything else you want to tell us?", sort_order=4
+    )
     return survey, Link.objects.create(survey=survey, organisation=cast.org_a)
 
 
-def test_a_service_user_answers_on_a_phone_and_cannot_answer_twice(transactional_db, cast, live_server, browser, shoot):
+def test_a_service_user_answers_on_a_phone_and_cannot_answer_twice(
+    transactional_db, cast, live_server, browser, shoot
+):
     from commonmeasure.voice.models import Response
 
     survey, link = _survey(cast)
@@ -52,7 +81,10 @@ def test_a_service_user_answers_on_a_phone_and_cannot_answer_twice(transactional
         shoot(page, "survey-phone-thanks")
         stored = Response.objects.get()
         assert stored.answers[str(survey.questions.get(kind="nps").id)] == 9
-        assert stored.answers[str(survey.questions.get(kind="text").id)] == "The <b>evening</b> sessions were great"
+        assert (
+            stored.answers[str(survey.questions.get(kind="text").id)]
+            == "The <b>evening</b> sessions were great"
+        )
 
         # The same browser tries again: refused, with a clear message, and nothing more is stored.
         page.goto(f"{live_server.url}/s/{link.token}/")
@@ -70,14 +102,25 @@ def test_a_service_user_answers_on_a_phone_and_cannot_answer_twice(transactional
         context.close()
 
 
-def test_the_backbone_sees_links_qr_codes_and_a_co_design_result(transactional_db, cast, live_server, page, shoot):
+def test_the_backbone_sees_links_qr_codes_and_a_co_design_result(
+    transactional_db, cast, live_server, page, shoot
+):
     from commonmeasure.voice.models import Ballot, BallotResponse
 
     survey, link = _survey(cast)
-    ballot = Ballot.objects.create(initiative=cast.alpha, title="What should we measure next year?", candidates=[
-        {"code": "c1", "label": "Stable housing"}, {"code": "c2", "label": "A job"}, {"code": "c3", "label": "Feeling less alone"}])
+    ballot = Ballot.objects.create(
+        initiative=cast.alpha,
+        title="What should we measure next year?",
+        candidates=[
+            {"code": "c1", "label": "Stable housing"},
+            {"code": "c2", "label": "A job"},
+            {"code": "c3", "label": "Feeling less alone"},
+        ],
+    )
     for i, ranking in enumerate([["c1", "c2"], ["c2", "c1", "c3"], ["c1"], ["c3", "c1"]]):
-        BallotResponse.objects.create(ballot=ballot, ranking=ranking, device=f"d{i}", created_at=ballot.created_at)
+        BallotResponse.objects.create(
+            ballot=ballot, ranking=ranking, device=f"d{i}", created_at=ballot.created_at
+        )
     page.goto(f"{live_server.url}/login/")
     page.fill("#login-form [name=username]", "backbone")
     page.fill("#login-form [name=password]", PASSWORD)

@@ -40,21 +40,49 @@ def survey(cast):
     from commonmeasure.voice.models import Link, Question, Survey
 
     nps_ind = Indicator.objects.create(
-        initiative=cast.alpha, code="nps", name="Net Promoter Score", value_type="score",
-        aggregation="mean", time_aggregation="mean", min_value=-100, max_value=100,
+        initiative=cast.alpha,
+        code="nps",
+        name="Net Promoter Score",
+        value_type="score",
+        aggregation="mean",
+        time_aggregation="mean",
+        min_value=-100,
+        max_value=100,
     )
-    s = Survey.objects.create(initiative=cast.alpha, title="How did we do?", created_by=cast.backbone)
-    q_nps = Question.objects.create(survey=s, kind="nps", text="Would you recommend us?", indicator=nps_ind,
-                                    measure="nps", sort_order=1,
-                                    translations={"cy": {"text": "Fyddech chi'n ein hargymell?"}})
+    s = Survey.objects.create(
+        initiative=cast.alpha, title="How did we do?", created_by=cast.backbone
+    )
+    q_nps = Question.objects.create(
+        survey=s,
+        kind="nps",
+        text="Would you recommend us?",
+        indicator=nps_ind,
+        measure="nps",
+        sort_order=1,
+        translations={"cy": {"text": "Fyddech chi'n ein hargymell?"}},
+    )
     q_likert = Question.objects.create(
-        survey=s, kind="likert", text="How satisfied are you?", sort_order=2,
-        indicator=cast.alpha.indicators.get(code="satisfaction"), measure="satisfied",
+        survey=s,
+        kind="likert",
+        text="How satisfied are you?",
+        sort_order=2,
+        indicator=cast.alpha.indicators.get(code="satisfaction"),
+        measure="satisfied",
     )
-    q_single = Question.objects.create(survey=s, kind="single", text="How did you hear of us?",
-                                       choices=["Friend", "Poster"], sort_order=3)
-    q_multi = Question.objects.create(survey=s, kind="multi", text="What helped?",
-                                      choices=["Advice", "Training", "Money"], sort_order=4)
+    q_single = Question.objects.create(
+        survey=s,
+        kind="single",
+        text="How did you hear of us?",
+        choices=["Friend", "Poster"],
+        sort_order=3,
+    )
+    q_multi = Question.objects.create(
+        survey=s,
+        kind="multi",
+        text="What helped?",
+        choices=["Advice", "Training", "Money"],
+        sort_order=4,
+    )
     q_text = Question.objects.create(survey=s, kind="text", text="Anything else?", sort_order=5)
     link_a = Link.objects.create(survey=s, organisation=cast.org_a)
     link_b = Link.objects.create(survey=s, organisation=cast.org_b)

@@ -11,24 +11,38 @@ from tests.voice.conftest import device_client
 @pytest.fixture
 def ballot(cast):
     return Ballot.objects.create(
-        initiative=cast.alpha, title="What matters most?", mode=Ballot.RANK,
-        candidates=[{"code": "c1", "label": "Stable housing"}, {"code": "c2", "label": "A job"},
-                    {"code": "c3", "label": "Feeling less alone"}],
+        initiative=cast.alpha,
+        title="What matters most?",
+        mode=Ballot.RANK,
+        candidates=[
+            {"code": "c1", "label": "Stable housing"},
+            {"code": "c2", "label": "A job"},
+            {"code": "c3", "label": "Feeling less alone"},
+        ],
     )
 
 
 def rank(ballot, client=None, **ranks):
-    return (client or device_client()).post(f"/v/{ballot.token}/", {f"rank_{k}": v for k, v in ranks.items()})
+    return (client or device_client()).post(
+        f"/v/{ballot.token}/", {f"rank_{k}": v for k, v in ranks.items()}
+    )
 
 
 def test_a_ranking_is_taken_anonymously_and_counted_with_borda(ballot, login, cast):
     assert rank(ballot, c1="1", c2="2", c3="3").status_code == 200
     assert rank(ballot, c2="1").status_code == 200
     assert rank(ballot, c3="1", c1="2").status_code == 200
-    assert [r.ranking for r in BallotResponse.objects.order_by("id")] == [["c1", "c2", "c3"], ["c2"], ["c3", "c1"]]
+    assert [r.ranking for r in BallotResponse.objects.order_by("id")] == [
+        ["c1", "c2", "c3"],
+        ["c2"],
+        ["c3", "c1"],
+    ]
     page = login(cast.backbone).get(f"/i/alpha/co-design/{ballot.id}/").content.decode()
     # c1: 2 + 0 + 1 = 3; c2: 1 + 2 = 3; c3: 0 + 2 = 2; each is first once: 33.3%
-    assert '<tr data-code="c1"><td>1</td><th scope="row">Stable housing</th><td class="right">3</td><td class="right">1</td><td class="right">33.3%</td>' in page
+    assert (
+        '<tr data-code="c1"><td>1</td><th scope="row">Stable housing</th><td class="right">3</td><td class="right">1</td><td class="right">33.3%</td>'
+        in page
+    )
     assert '<tr data-code="c3"><td>3</td>' in page
     assert 'data-spec-id="ballot-spec"' in page and "Borda points" in page
 
@@ -72,27 +86,46 @@ def test_a_closed_vote_gives_410(ballot):
     assert r.status_code == 410 and b"This vote is closed" in r.content
 
 
-@pytest.mark.parametrize("name, status", [("backbone", 200), ("alice", 404), ("bob", 404), ("carol", 404), ("outsider", 404)])
+@pytest.mark.parametrize(
+    "name, status",
+    [("backbone", 200), ("alice", 404), ("bob", 404), ("carol", 404), ("outsider", 404)],
+)
 def test_only_the_backbone_sees_co_design_results(ballot, login, cast, name, status):
     assert login(getattr(cast, name)).get(f"/i/alpha/co-design/{ballot.id}/").status_code == status
 
 
 def test_the_backbone_creates_a_vote_and_bad_candidates_are_named(cast, login):
     c = login(cast.backbone)
-    bad = c.post("/i/alpha/co-design/new/", {"title": "Next year", "candidates": "Only one", "mode": "rank"})
+    bad = c.post(
+        "/i/alpha/co-design/new/", {"title": "Next year", "candidates": "Only one", "mode": "rank"}
+    )
     assert b"List from 2 to 20 candidate outcomes" in bad.content and not Ballot.objects.exists()
-    ok = c.post("/i/alpha/co-design/new/", {"title": "Next year", "candidates": "Housing\nWork\n", "mode": "vote"})
+    ok = c.post(
+        "/i/alpha/co-design/new/",
+        {"title": "Next year", "candidates": "Housing\nWork\n", "mode": "vote"},
+    )
     assert ok.status_code == 302
-    assert Ballot.objects.get().candidates == [{"code": "c1", "label": "Housing"}, {"code": "c2", "label": "Work"}]
+    assert Ballot.objects.get().candidates == [
+        {"code": "c1", "label": "Housing"},
+        {"code": "c2", "label": "Work"},
+    ]
 
 
 def test_a_reporter_cannot_create_a_vote(cast, login):
-    r = login(cast.alice).post("/i/alpha/co-design/new/", {"title": "X", "candidates": "a\nb", "mode": "rank"})
+    r = login(cast.alice).post(
+        "/i/alpha/co-design/new/", {"title": "X", "candidates": "a\nb", "mode": "rank"}
+    )
     assert r.status_code == 404 and not Ballot.objects.exists()
 
 
 def test_candidate_labels_are_rendered_escaped(cast):
-    b = Ballot.objects.create(initiative=cast.alpha, title="T", candidates=[
-        {"code": "c1", "label": "<script>alert(1)</script>"}, {"code": "c2", "label": "B"}])
+    b = Ballot.objects.create(
+        initiative=cast.alpha,
+        title="T",
+        candidates=[
+            {"code": "c1", "label": "<script>alert(1)</script>"},
+            {"code": "c2", "label": "B"},
+        ],
+    )
     page = device_client().get(f"/v/{b.token}/").content
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page and b"<script>alert(1)" not in page

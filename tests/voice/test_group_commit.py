@@ -26,20 +26,34 @@ def file_db(tmp_path, survey):
 
 
 def item(survey, link, device, digest="", since=None):
-    row = Response(survey=survey, link=link, period="2026-11", answers={"1": 9}, device=device,
-                   text_digest=digest, created_at=timezone.now())
+    row = Response(
+        survey=survey,
+        link=link,
+        period="2026-11",
+        answers={"1": 9},
+        device=device,
+        text_digest=digest,
+        created_at=timezone.now(),
+    )
     return Pending(row, text_since=since, text_limit=2)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the file writer is for SQLite only")
 def test_the_file_writer_stores_new_devices_and_refuses_repeats_and_text_bursts(file_db, survey):
     since = timezone.now() - timezone.timedelta(minutes=10)
-    first = [item(survey, survey.link_a, "d1"), item(survey, survey.link_a, "d1"),
-             item(survey, survey.link_a, "d2", "t", since), item(survey, survey.link_a, "d3", "t", since)]
+    first = [
+        item(survey, survey.link_a, "d1"),
+        item(survey, survey.link_a, "d1"),
+        item(survey, survey.link_a, "d2", "t", since),
+        item(survey, survey.link_a, "d3", "t", since),
+    ]
     groupcommit.write_sqlite(file_db, first)
     assert [i.outcome for i in first] == [STORED, SAME_DEVICE, STORED, STORED]
-    second = [item(survey, survey.link_a, "d1"), item(survey, survey.link_a, "d4", "t", since),
-              item(survey, survey.link_b, "d5", "t", since)]
+    second = [
+        item(survey, survey.link_a, "d1"),
+        item(survey, survey.link_a, "d4", "t", since),
+        item(survey, survey.link_b, "d5", "t", since),
+    ]
     groupcommit.write_sqlite(file_db, second)
     assert [i.outcome for i in second] == [SAME_DEVICE, SAME_TEXT, STORED]
     assert file_db.execute("SELECT count(*) FROM voice_response").fetchone() == (4,)

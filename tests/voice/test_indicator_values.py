@@ -8,8 +8,9 @@ from commonmeasure.voice import services
 
 
 def value_of(org, indicator_code):
-    row = DataValue.objects.filter(submission__organisation=org, indicator__code=indicator_code,
-                                   disaggregation__key="").first()
+    row = DataValue.objects.filter(
+        submission__organisation=org, indicator__code=indicator_code, disaggregation__key=""
+    ).first()
     return None if row is None else row.value
 
 
@@ -72,7 +73,9 @@ def test_a_submitted_report_is_not_changed_and_the_reason_is_given(survey, respo
     assert "the report is submitted" in result.messages[0]
 
 
-def test_values_wait_for_the_recompute_interval_then_the_command_catches_up(survey, respond, cast, settings):
+def test_values_wait_for_the_recompute_interval_then_the_command_catches_up(
+    survey, respond, cast, settings
+):
     settings.CM_SURVEY_RECOMPUTE_SECONDS = 3600
     for _ in range(6):
         respond(survey, survey.link_a, nps=10)

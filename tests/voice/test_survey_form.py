@@ -22,8 +22,15 @@ def test_an_unknown_token_is_not_found(survey):
 
 
 def test_a_response_is_stored_without_ip_address_or_user_agent(survey, respond):
-    r = respond(survey, survey.link_a, nps=9, likert=4, text="Kind staff",
-                **{f"q{survey.q['multi'].id}": ["Advice", "Money"]}, HTTP_USER_AGENT="Secret/1.0")
+    r = respond(
+        survey,
+        survey.link_a,
+        nps=9,
+        likert=4,
+        text="Kind staff",
+        **{f"q{survey.q['multi'].id}": ["Advice", "Money"]},
+        HTTP_USER_AGENT="Secret/1.0",
+    )
     assert r.status_code == 302 and r["Location"].endswith("/thanks/")
     stored = Response.objects.get()
     row = " ".join(str(v) for v in Response.objects.values().get().values())
@@ -57,7 +64,9 @@ def test_responses_beyond_the_links_rate_limit_are_refused(survey, respond):
     codes = [respond(survey, survey.link_a, nps=8).status_code for _ in range(4)]
     assert codes == [302, 302, 302, 429]
     assert Response.objects.count() == 3
-    assert respond(survey, survey.link_b, nps=8).status_code == 302  # another link has its own limit
+    assert (
+        respond(survey, survey.link_b, nps=8).status_code == 302
+    )  # another link has its own limit
 
 
 def test_the_rate_limit_message_says_to_wait(survey, respond):
@@ -68,7 +77,9 @@ def test_the_rate_limit_message_says_to_wait(survey, respond):
 
 
 def test_a_burst_of_identical_free_text_is_refused_after_two(survey, respond):
-    codes = [respond(survey, survey.link_a, text="Buy cheap pills NOW").status_code for _ in range(3)]
+    codes = [
+        respond(survey, survey.link_a, text="Buy cheap pills NOW").status_code for _ in range(3)
+    ]
     assert codes == [302, 302, 409]
     assert respond(survey, survey.link_a, text="buy  cheap pills now").status_code == 409
     assert respond(survey, survey.link_a, text="Something else").status_code == 302
@@ -109,7 +120,10 @@ def test_an_empty_response_is_refused(survey, respond):
 def test_a_closed_survey_link_gives_a_clear_410_page(survey, respond):
     survey.is_open = False
     survey.save()
-    for r in (device_client().get(f"/s/{survey.link_a.token}/"), respond(survey, survey.link_a, nps=9)):
+    for r in (
+        device_client().get(f"/s/{survey.link_a.token}/"),
+        respond(survey, survey.link_a, nps=9),
+    ):
         assert r.status_code == 410
         assert b"This survey is closed" in r.content
     assert not Response.objects.exists()
@@ -126,8 +140,16 @@ def test_an_expired_survey_link_gives_410(survey):
 def test_the_form_picks_the_translation_by_lang_or_accept_language(survey):
     welsh = b"Fyddech chi&#x27;n ein hargymell?"
     assert welsh in device_client().get(f"/s/{survey.link_a.token}/?lang=cy").content
-    assert welsh in device_client().get(f"/s/{survey.link_a.token}/", HTTP_ACCEPT_LANGUAGE="cy-GB,en;q=0.5").content
-    assert welsh not in device_client().get(f"/s/{survey.link_a.token}/", HTTP_ACCEPT_LANGUAGE="fr").content
+    assert (
+        welsh
+        in device_client()
+        .get(f"/s/{survey.link_a.token}/", HTTP_ACCEPT_LANGUAGE="cy-GB,en;q=0.5")
+        .content
+    )
+    assert (
+        welsh
+        not in device_client().get(f"/s/{survey.link_a.token}/", HTTP_ACCEPT_LANGUAGE="fr").content
+    )
 
 
 def test_qr_codes_download_as_png_and_svg_and_a_printable_page(survey):
@@ -143,8 +165,10 @@ def test_qr_codes_download_as_png_and_svg_and_a_printable_page(survey):
 
 def test_published_you_said_we_did_shows_on_the_public_page_escaped(survey, login, cast):
     c = login(cast.alice)
-    r = c.post(f"/i/alpha/surveys/{survey.id}/links/{survey.link_a.id}/you-said/",
-               {"you_said": "Longer hours <b>please</b>", "we_did": "Open on Saturdays"})
+    r = c.post(
+        f"/i/alpha/surveys/{survey.id}/links/{survey.link_a.id}/you-said/",
+        {"you_said": "Longer hours <b>please</b>", "we_did": "Open on Saturdays"},
+    )
     assert r.status_code == 302
     public = device_client().get(f"/s/{survey.link_a.token}/")
     assert b"Open on Saturdays" in public.content

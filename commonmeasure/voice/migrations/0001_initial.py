@@ -8,132 +8,349 @@ import commonmeasure.voice.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('initiatives', '0003_quality_and_workflow'),
+        ("initiatives", "0003_quality_and_workflow"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('intro', models.TextField(blank=True)),
-                ('mode', models.CharField(choices=[('rank', 'Rank the outcomes'), ('vote', 'Vote for one outcome')], default='rank', max_length=4)),
-                ('candidates', models.JSONField(default=list)),
-                ('token', models.CharField(default=commonmeasure.voice.models.new_token, max_length=40, unique=True)),
-                ('is_open', models.BooleanField(default=True)),
-                ('closes_at', models.DateTimeField(blank=True, null=True)),
-                ('rate_limit_per_minute', models.PositiveIntegerField(default=60)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='initiatives.initiative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("intro", models.TextField(blank=True)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("rank", "Rank the outcomes"), ("vote", "Vote for one outcome")],
+                        default="rank",
+                        max_length=4,
+                    ),
+                ),
+                ("candidates", models.JSONField(default=list)),
+                (
+                    "token",
+                    models.CharField(
+                        default=commonmeasure.voice.models.new_token, max_length=40, unique=True
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=True)),
+                ("closes_at", models.DateTimeField(blank=True, null=True)),
+                ("rate_limit_per_minute", models.PositiveIntegerField(default=60)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="initiatives.initiative",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('intro', models.TextField(blank=True)),
-                ('translations', models.JSONField(blank=True, default=dict)),
-                ('threshold', models.PositiveSmallIntegerField(default=5, help_text='Fewer responses than this in a period give no indicator value.')),
-                ('rate_limit_per_minute', models.PositiveIntegerField(default=60, help_text='Responses accepted per link per minute.')),
-                ('is_open', models.BooleanField(default=True)),
-                ('closes_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='surveys', to='initiatives.initiative')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='surveys', to='initiatives.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("intro", models.TextField(blank=True)),
+                ("translations", models.JSONField(blank=True, default=dict)),
+                (
+                    "threshold",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        help_text="Fewer responses than this in a period give no indicator value.",
+                    ),
+                ),
+                (
+                    "rate_limit_per_minute",
+                    models.PositiveIntegerField(
+                        default=60, help_text="Responses accepted per link per minute."
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=True)),
+                ("closes_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="surveys",
+                        to="initiatives.initiative",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="surveys",
+                        to="initiatives.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('nps', 'Net Promoter Score (0-10)'), ('likert', '5-point scale (1-5)'), ('single', 'Single choice'), ('multi', 'Multiple choice'), ('text', 'Free text')], max_length=8)),
-                ('text', models.CharField(max_length=500)),
-                ('translations', models.JSONField(blank=True, default=dict)),
-                ('choices', models.JSONField(blank=True, default=list)),
-                ('required', models.BooleanField(default=False)),
-                ('measure', models.CharField(blank=True, choices=[('nps', 'NPS'), ('satisfied', '% satisfied (4-5)'), ('mean', 'Mean score')], max_length=10)),
-                ('sort_order', models.PositiveIntegerField(default=0)),
-                ('indicator', models.ForeignKey(blank=True, help_text="The indicator this question's figure is written to, per organisation and period.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='initiatives.indicator')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='voice.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nps", "Net Promoter Score (0-10)"),
+                            ("likert", "5-point scale (1-5)"),
+                            ("single", "Single choice"),
+                            ("multi", "Multiple choice"),
+                            ("text", "Free text"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("text", models.CharField(max_length=500)),
+                ("translations", models.JSONField(blank=True, default=dict)),
+                ("choices", models.JSONField(blank=True, default=list)),
+                ("required", models.BooleanField(default=False)),
+                (
+                    "measure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nps", "NPS"),
+                            ("satisfied", "% satisfied (4-5)"),
+                            ("mean", "Mean score"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The indicator this question's figure is written to, per organisation and period.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="initiatives.indicator",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="voice.survey",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order', 'id'],
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Link',
+            name="Link",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=commonmeasure.voice.models.new_token, max_length=40, unique=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('computed_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='initiatives.organisation')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='voice.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=commonmeasure.voice.models.new_token, max_length=40, unique=True
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("computed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="initiatives.organisation",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="voice.survey",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='YouSaidWeDid',
+            name="YouSaidWeDid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('you_said', models.TextField(max_length=2000)),
-                ('we_did', models.TextField(max_length=2000)),
-                ('is_published', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='you_said', to='voice.link')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("you_said", models.TextField(max_length=2000)),
+                ("we_did", models.TextField(max_length=2000)),
+                ("is_published", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="you_said",
+                        to="voice.link",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='BallotResponse',
+            name="BallotResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ranking', models.JSONField(default=list)),
-                ('device', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField()),
-                ('ballot', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='voice.ballot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ranking", models.JSONField(default=list)),
+                ("device", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="voice.ballot",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('ballot', 'device'), name='uniq_ballot_device')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("ballot", "device"), name="uniq_ballot_device")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=16)),
-                ('answers', models.JSONField(default=dict)),
-                ('device', models.CharField(help_text='sha256 of the device cookie, survey and period.', max_length=64)),
-                ('text_digest', models.CharField(blank=True, help_text='sha256 of the free text.', max_length=64)),
-                ('created_at', models.DateTimeField()),
-                ('link', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='voice.link')),
-                ('survey', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='voice.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=16)),
+                ("answers", models.JSONField(default=dict)),
+                (
+                    "device",
+                    models.CharField(
+                        help_text="sha256 of the device cookie, survey and period.", max_length=64
+                    ),
+                ),
+                (
+                    "text_digest",
+                    models.CharField(
+                        blank=True, help_text="sha256 of the free text.", max_length=64
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                (
+                    "link",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="voice.link",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="voice.survey",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['link', 'period'], name='response_link_period_idx'), models.Index(fields=['link', 'text_digest', 'created_at'], name='response_text_idx')],
-                'constraints': [models.UniqueConstraint(fields=('survey', 'period', 'device'), name='uniq_response_device')],
+                "indexes": [
+                    models.Index(fields=["link", "period"], name="response_link_period_idx"),
+                    models.Index(
+                        fields=["link", "text_digest", "created_at"], name="response_text_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("survey", "period", "device"), name="uniq_response_device"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='link',
-            constraint=models.UniqueConstraint(fields=('survey', 'organisation'), name='uniq_survey_link'),
+            model_name="link",
+            constraint=models.UniqueConstraint(
+                fields=("survey", "organisation"), name="uniq_survey_link"
+            ),
         ),
     ]
