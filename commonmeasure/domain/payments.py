@@ -13,10 +13,12 @@ Three mechanisms (docs/reference/payment-rules.md has every rule with worked exa
 - ``weighted_targets``: max_payment x sum of weight x min(achieved / target, cap_ratio)
   (mechanisms.py).
 
-Amounts are Decimal. The rate-card engine adds whole minor units (integers) and makes a single
-pass over the achievements in date order, which is the same as applying the four rules one
-after another because all four use the same order. ``payments_reference.py`` applies them one
-after another, row by row; the tests check that both give the same statement.
+Amounts are Decimal. The rate-card engine adds whole minor units (integers). It applies the
+four rules one after another to whole columns of achievements in date order (NumPy,
+payments_arrays.py); amounts too large for 64-bit integers go through a single Python loop over
+the achievements instead (the four rules in one pass, which is the same because all four use
+the same order). ``payments_reference.py`` applies them the plain way, row by row in Decimal;
+the tests check that every path gives the same statement.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from itertools import compress
 from operator import itemgetter
 from typing import ClassVar, NamedTuple
 
+import numpy as np
+
 from . import periods
 from .money import (
     MoneyError,
@@ -43,6 +47,7 @@ from .money import (
     split_largest_remainder,
     to_minor,
 )
+from .payments_arrays import AchievementArrays, Ordered, apply_rules, sums_by_day
 
 RATE_CARD = "rate_card"
 COMPARISON = "comparison"
@@ -263,6 +268,10 @@ class Statement:
     detail: dict = field(default_factory=dict)  # per-mechanism: counts, cohorts, targets
 
     def as_dict(self) -> dict:
+        with paused_gc():  # many small dicts, no cycles
+            return self._as_dict()
+
+    def _as_dict(self) -> dict:
         money = lambda d: {k: str(v) for k, v in d.items()}  # noqa: E731
         return {
             "mechanism": self.mechanism,
@@ -272,7 +281,20 @@ class Statement:
             "by_metric": money(self.by_metric),
             "by_payer": money(self.by_payer),
             "by_period": money(self.by_period),
-            "adjustments": [a.as_dict() for a in self.adjustments],
+            "adjustments": [
+                a.as_dict()
+                if a.cohort is not None
+                else {
+                    "kind": a.kind,
+                    "metric": a.metric,
+                    "participant": a.participant,
+                    "amount": str(a.amount),
+                    "count": a.count,
+                    "row": a.row,
+                    "rule": a.rule,
+                }
+                for a in self.adjustments
+            ],
             "excluded": dict(self.excluded),
             **self.detail,
         }
@@ -312,17 +334,124 @@ def rule_text(kind: str, contract: RateCard, metric_id: str) -> str:
 def rate_card_statement(
     contract: RateCard, achievements: Iterable[tuple], by: str = periods.MONTH
 ) -> Statement:
-    with paused_gc():
-        return _rate_card_statement(contract, achievements, by)
-
-
-def _rate_card_statement(contract: RateCard, achievements: Iterable[tuple], by: str) -> Statement:
     """The payment statement for a rate-card contract.
 
-    ``achievements`` are ``Achievement`` tuples or plain tuples in the same order of fields
-    ``(participant, metric, date, validated, row)``; a row of None is read as the position in
-    the input, counting from 1.
+    ``achievements`` are an ``AchievementArrays`` (as the data file reader returns), or
+    ``Achievement`` tuples or plain tuples in the same order of fields ``(participant, metric,
+    date, validated, row)``; a row of None is read as the position in the input, counting
+    from 1. The rules run on whole columns (payments_arrays.py); amounts so large that a total
+    could pass 2**62 minor units go through the row-by-row loop below instead.
     """
+    with paused_gc():
+        check_contract(contract)
+        period_code(contract.start, by)  # checks ``by``
+        places = minor_unit(contract.currency)
+        if not isinstance(achievements, AchievementArrays | list):
+            achievements = list(achievements)
+        largest = max((to_minor(m.price, places) for m in contract.metrics), default=0)
+        if largest * max(len(achievements), 1) < 2**62:
+            return _array_statement(contract, achievements, by, places)
+        return _rate_card_statement(contract, list(achievements), by)
+
+
+def _array_statement(contract: RateCard, achievements, by: str, places: int) -> Statement:
+    table = AchievementArrays.from_tuples(achievements)
+    price_of = {m.id: to_minor(m.price, places) for m in contract.metrics}
+    unknown = [i for i, m in enumerate(table.metrics) if m not in price_of]
+    if unknown:
+        _check_metrics(list(table), price_of)
+    # Codes of the table's metrics -> the contract's metrics, in the contract's order.
+    ids = [m.id for m in contract.metrics]
+    position = {m: i for i, m in enumerate(ids)}
+    recode = np.array([position[m] for m in table.metrics] or [0], dtype=np.int64)
+    table = AchievementArrays(
+        table.participants,
+        table.participant,
+        ids,
+        recode[table.metric],
+        table.day,
+        table.validated,
+        table.row,
+    )
+    price = np.array([price_of[m] for m in ids], dtype=np.int64)
+    o = Ordered(table, contract.start, contract.end, price)
+    cap_p = contract.cap_per_participant
+    cap_t = contract.cap_total
+    paid, groups, repeats = apply_rules(
+        o,
+        len(ids),
+        np.array([m.once_per_participant for m in contract.metrics], dtype=bool),
+        [m.cap_count for m in contract.metrics],
+        None if cap_p is None else to_minor(cap_p, places),
+        None if cap_t is None else to_minor(cap_t, places),
+    )
+    gross_p: dict[str, int] = {}
+    net_p: dict[str, int] = {}
+    for day, gross, net in sums_by_day(o, paid):
+        code = period_code(date.fromordinal(day), by)
+        gross_p[code] = gross_p.get(code, 0) + gross
+        net_p[code] = net_p.get(code, 0) + net
+    counts = np.bincount(o.metric, minlength=len(ids)).tolist()
+    gross_m = {m: price_of[m] * n for m, n in zip(ids, counts, strict=True)}
+    net_m = dict(gross_m)
+    # Adjustments: the rules in their order; within a rule, in the order of the first
+    # achievement each touched. Built column by column, then put in that order at once.
+    kinds, metrics, people, amounts, counts_, rows, rules, first, order_of = ([] for _ in range(9))
+    who = table.participants
+    decimals: dict[int, Decimal] = {}  # the same amounts recur: one Decimal for each
+    for g in groups:
+        metric_ids = [ids[i] for i in g.metric.tolist()]
+        removed = g.removed.tolist()
+        for m, amount in zip(metric_ids, removed, strict=True):
+            net_m[m] -= amount
+        text = {m: rule_text(g.kind, contract, m) for m in set(metric_ids)}
+        kinds += [g.kind] * len(removed)
+        metrics += metric_ids
+        people += (
+            [None] * len(removed)
+            if g.participant is None
+            else [who[i] for i in g.participant.tolist()]
+        )
+        amounts += [
+            decimals.get(x) or decimals.setdefault(x, from_minor(-x, places)) for x in removed
+        ]
+        counts_ += g.count.tolist()
+        rows += [table.row[i] for i in o.position[g.first].tolist()]
+        rules += [text[m] for m in metric_ids]
+        first.append(g.first)
+        order_of.append(np.full(len(removed), KIND_ORDER[g.kind]))
+    adjustments = []
+    if first:
+        order = np.lexsort((np.concatenate(first), np.concatenate(order_of))).tolist()
+        adjustments = [
+            Adjustment(kinds[i], metrics[i], people[i], amounts[i], counts_[i], rows[i], rules[i])
+            for i in order
+        ]
+    total = sum(net_m.values())
+    return Statement(
+        mechanism=RATE_CARD,
+        currency=contract.currency,
+        gross=from_minor(sum(gross_m.values()), places),
+        total=from_minor(total, places),
+        by_metric={m: from_minor(v, places) for m, v in net_m.items()},
+        by_payer=split_by_payer(from_minor(total, places), contract.payers, places),
+        by_period={code: from_minor(v, places) for code, v in sorted(net_p.items())},
+        adjustments=adjustments,
+        excluded={
+            "unvalidated": o.rows - o.validated,
+            "outside_dates": o.validated - len(o),
+            "duplicate_once_only": repeats,
+        },
+        detail={
+            "rows": o.rows,
+            "period_type": by,
+            "gross_by_metric": {m: fmt(v, places) for m, v in gross_m.items()},
+        },
+    )
+
+
+def _rate_card_statement(contract: RateCard, achievements: list[tuple], by: str) -> Statement:
+    """The same statement by a loop over the achievements, in Python integers of any size."""
     check_contract(contract)
     period_code(contract.start, by)  # checks ``by``
     places = minor_unit(contract.currency)

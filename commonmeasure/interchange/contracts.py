@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,6 +34,7 @@ from commonmeasure.domain.payments import (
 )
 from commonmeasure.domain.returns import CashFlow
 
+from .contracts_columns import read_plain_achievements
 from .errors import FileProblem, RowError
 from .tabular import open_table
 
@@ -421,19 +423,26 @@ def _rows(table, width: int, errors: _Errors):
         )
 
 
-def read_achievements(path: str | Path, contract: RateCard) -> list[tuple]:
-    """Achievement tuples ``(participant, metric, date, validated, row)`` from a rate-card data
-    file, or ContractFileError naming every bad row and column."""
+def read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
+    """Achievements ``(participant, metric, date, validated, row)`` from a rate-card data file,
+    or ContractFileError naming every bad row and column. A plain CSV file comes back as an
+    ``AchievementArrays`` (columns), anything else as a list of tuples: both are sequences of
+    the same tuples, and the payment engine takes either."""
     with paused_gc():
         return _read_achievements(path, contract)
 
 
-def _read_achievements(path: str | Path, contract: RateCard) -> list[tuple]:
+def _read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
+    # A plain CSV file is read as columns (contracts_columns.py); any other file, or a plain
+    # one with any problem, row by row below, which names every problem.
+    metric_ids = {m.id: m.id for m in contract.metrics}
+    quick = read_plain_achievements(path, *COLUMNS[RATE_CARD], metric_ids, YES, _cell_date)
+    if quick is not None:
+        return quick
     table, columns, errors = _open(path, RATE_CARD)
     ip, im, idate = columns["participant"], columns["metric"], columns["date"]
     iv = columns.get("validated")
     width = len(table.header)
-    metric_ids = {m.id: m.id for m in contract.metrics}  # one shared string per metric
     known = ", ".join(metric_ids)
     dates: dict = {}  # cell -> date, so each distinct date is read once
     flags: dict = {}  # validated cell -> bool
@@ -496,12 +505,16 @@ def _read_achievements(path: str | Path, contract: RateCard) -> list[tuple]:
     return out
 
 
+def _is_xlsx(path: str | Path, table) -> bool:
+    with Path(path).open("rb") as fh:
+        magic = fh.read(4)
+    return table.name.lower().endswith((".xlsx", ".xlsm")) or magic == b"PK\x03\x04"
+
+
 def _fast_rows(path: str | Path, table):
     """(row number, cells) for every data row, and a function that closes the file. A CSV file is
     read with csv.reader directly (one loop, no generator per row); XLSX through the table."""
-    with Path(path).open("rb") as fh:
-        magic = fh.read(4)
-    if table.name.lower().endswith((".xlsx", ".xlsm")) or magic == b"PK\x03\x04":
+    if _is_xlsx(path, table):
         return table.rows, lambda: _close(table)
     _close(table)
     raw = Path(path).open("rb")
