@@ -50,10 +50,24 @@ def cmd_payments(args) -> int:
     except ContractFileError as exc:
         raise _fail(exc.message()) from None
     if args.json:
-        print(json.dumps(statement.as_dict(), indent=2, ensure_ascii=False))
+        print(statement_json(statement.as_dict()))
     else:
         print("\n".join(render_statement(statement)))
     return 0
+
+
+def statement_json(d: dict) -> str:
+    """The statement as indented JSON with each adjustment on a line of its own: the same data
+    as json.dumps(d, indent=2), written several times faster when there are many adjustments
+    (the indented encoder is pure Python; one line per adjustment uses the C encoder)."""
+    adjustments = d.get("adjustments") or []
+    marker = "@@adjustments@@"
+    text = json.dumps({**d, "adjustments": marker}, indent=2, ensure_ascii=False)
+    if not adjustments:
+        return text.replace(f'"{marker}"', "[]", 1)
+    one = json.JSONEncoder(ensure_ascii=False).encode
+    body = "[\n    " + ",\n    ".join(map(one, adjustments)) + "\n  ]"
+    return text.replace(f'"adjustments": "{marker}"', f'"adjustments": {body}', 1)
 
 
 def render_statement(s: Statement) -> list[str]:

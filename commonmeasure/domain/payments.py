@@ -423,10 +423,9 @@ def _array_statement(contract: RateCard, achievements, by: str, places: int) -> 
     adjustments = []
     if first:
         order = np.lexsort((np.concatenate(first), np.concatenate(order_of))).tolist()
-        adjustments = [
-            Adjustment(kinds[i], metrics[i], people[i], amounts[i], counts_[i], rows[i], rules[i])
-            for i in order
-        ]
+        pick = itemgetter(*order) if len(order) > 1 else (lambda col: (col[order[0]],))
+        columns = (kinds, metrics, people, amounts, counts_, rows, rules)
+        adjustments = list(map(Adjustment, *map(pick, columns)))
     total = sum(net_m.values())
     return Statement(
         mechanism=RATE_CARD,

@@ -26,7 +26,8 @@ from commonmeasure.domain.payments_arrays import AchievementArrays
 COMMA, NEWLINE = ord(","), ord("\n")
 MAX_CELL = 64
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_ONE = np.uint64(1)
+# _KEEP[i]: a mask keeping the first i bytes of a little-endian 8-byte word.
+_KEEP = np.array([(1 << (8 * i)) - 1 for i in range(9)], dtype=np.uint64)
 
 
 class _Column:
@@ -55,10 +56,7 @@ class _Column:
                 np.minimum(at, len(self.words8) - 1, out=at)
             word = self.words8[at, 0]
             if shortest < k + 8:  # zero the bytes past the end of shorter cells
-                keep = np.clip(length - k, 0, 8).astype(np.uint64)
-                word = word & np.where(
-                    keep >= 8, ~np.uint64(0), (_ONE << (keep * np.uint64(8))) - _ONE
-                )
+                word &= _KEEP[np.clip(length - k, 0, 8)]
             steps.append(word)
         if len(steps) == 1:
             # Eight bytes or fewer: the bytes themselves are the key (a cell holds no NUL
