@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -177,3 +178,17 @@ def test_achievement_arrays_behave_as_the_tuples_they_hold():
     assert arrays[:1] == rows[:1]
     with pytest.raises(IndexError):
         arrays[2]
+
+
+def test_the_statement_json_has_one_line_per_adjustment_and_the_same_data_as_plain_json():
+    from commonmeasure.contracts.cli_commands import statement_json
+
+    tricky = 'P}, {"kind": "x'  # the text that separates adjustments, inside an id
+    rows = [(tricky, "job_start", START, True, 2), (tricky, "job_start", START, True, 3)]
+    rows += [(f"P{i}", "training", START, True, i) for i in range(4, 9)]
+    d = rate_card_statement(CONTRACT, rows).as_dict()
+    text = statement_json(d)
+    assert json.loads(text) == json.loads(json.dumps(d))
+    lines = [line for line in text.splitlines() if line.startswith('    {"kind": ')]
+    assert len(lines) == len(d["adjustments"]) == 2
+    assert json.loads(statement_json({**d, "adjustments": []}))["adjustments"] == []
