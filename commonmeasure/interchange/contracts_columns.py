@@ -162,9 +162,13 @@ def read_plain_achievements(
     buf = np.frombuffer(body, dtype=np.uint8)
     first = header_end + 1
     text = buf[begin : len(body) - 8]
-    seps = np.flatnonzero((text == COMMA) | (text == NEWLINE))
+    is_sep = text == COMMA
+    is_sep |= text == NEWLINE
+    seps = np.flatnonzero(is_sep)
+    del is_sep
     if seps.size % width:
         return None
+    seps = seps.astype(np.int32) if len(body) < 2**31 - 16 else seps  # half the memory traffic
     seps += begin
     grid = seps.reshape(-1, width)[1:]  # the header's own separators are the first row
     if not (np.all(buf[grid[:, :-1]] == COMMA) and np.all(buf[grid[:, -1]] == NEWLINE)):
@@ -187,9 +191,7 @@ def read_plain_achievements(
 
     def column(label: str) -> _Column:
         i = columns[label]
-        return _Column(
-            words8, np.ascontiguousarray(starts[:, i]), np.ascontiguousarray(grid[:, i]), body
-        )
+        return _Column(words8, starts[:, i], grid[:, i], body)
 
     cells = column("participant")
     found = cells.factorize()
