@@ -156,7 +156,7 @@ def _context(request, contract, access) -> dict:
         )
         chart["config"] = {
             **chart["config"],
-            "legend": {**chart["config"]["legend"], "columns": 4, "labelLimit": 200},
+            "legend": {**chart["config"]["legend"], "columns": 3, "labelLimit": 220},
         }
     adjustments = [
         {
@@ -206,7 +206,7 @@ def _context(request, contract, access) -> dict:
         if terms.cap_per_participant is not None
         else None,
         "chart": chart,
-        "months": months,
+        "months": months[::-1],  # the latest first
         "by_period": [(code, money(v, cur)) for code, v in s.by_period.items()],
         "payers": [
             {
