@@ -26,6 +26,7 @@ from commonmeasure.reporting.importing import import_table
 from commonmeasure.reporting.models import Submission
 
 DEMO_FILE = Path(__file__).parent / "demo_data" / "initiative.yaml"
+DEMO_INDIGO = Path(__file__).parent / "demo_data" / "indigo"
 DEMO_PASSWORD = "commonmeasure"
 ORG_NAMES = [
     "Northside Youth Trust", "Riverside Works", "Eastgate Community Hub", "Open Doors Mentoring",
@@ -166,6 +167,13 @@ def load_demo(
             raise RuntimeError(f"demo data did not import: {result.errors[:3]}")
         _set_statuses(initiative, end, rng)
         _users(initiative, orgs)
+        from commonmeasure.contracts.demo import load_demo_contract
+
+        load_demo_contract(initiative)
+    from commonmeasure.impactbonds.services import import_bundle
+
+    # Twelve real projects from GO Lab's INDIGO dataset, for the impact bond pages; re-importing changes nothing.
+    import_bundle(DEMO_INDIGO)
     return (
         f"Loaded {initiative.name} ({initiative.code}): {len(orgs)} organisations, "
         f"{initiative.indicators.count()} indicators, {len(month_list)} months "
