@@ -1,0 +1,28 @@
+"""`commonmeasure demo load`: the data `make demo` shows."""
+
+from __future__ import annotations
+
+from commonmeasure.demo import load_demo
+from commonmeasure.domain import periods
+from commonmeasure.initiatives.models import Initiative
+from commonmeasure.reporting.models import DataValue, Submission
+from commonmeasure.reporting.selectors import query
+
+
+def test_demo_loads_a_partnership_with_a_realistic_mix_of_reports_and_keeps_it_on_a_second_load(db):
+    end = periods.month(2025, 12)
+    message = load_demo(end=end)
+    initiative = Initiative.objects.get(code="youth-jobs")
+    assert "backbone" in message and "commonmeasure" in message
+    assert initiative.participations.count() == 31 and initiative.indicators.count() == 12
+    statuses = set(Submission.objects.filter(initiative=initiative).values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "approved", "returned"}
+    # Two organisations never sent the latest month.
+    assert Submission.objects.filter(initiative=initiative, period=end.code).count() == 28
+    job_starts = initiative.indicators.get(code="job_starts")
+    by_year = {r["key"]: r["value"] for r in query(initiative, job_starts, "period", "year")}
+    by_gender = query(initiative, job_starts, "gender", within=periods.year(2024))
+    assert by_year["2024"] == sum(r["value"] for r in by_gender)  # breakdowns add up to the total
+    values = DataValue.objects.count()
+    assert "already loaded" in load_demo(end=end)
+    assert DataValue.objects.count() == values
