@@ -53,7 +53,12 @@ def generate(target: Path, copies: int) -> tuple[int, int]:
         writer.writerow(header)
         for k in range(copies):
             for row in rows:
-                writer.writerow([ID.sub(lambda m, k=k: f"INDIGO-{m.group(1)}-{k:02d}{m.group(2)}", c) for c in row])
+                writer.writerow(
+                    [
+                        ID.sub(lambda m, k=k: f"INDIGO-{m.group(1)}-{k:02d}{m.group(2)}", c)
+                        for c in row
+                    ]
+                )
         rows_total += len(rows) * copies
         if path.name == "projects.csv":
             projects = len(rows) * copies
@@ -90,20 +95,40 @@ def baseline_raw(bundle: Path, db: Path) -> int:
         for path in sorted(bundle.glob("*.csv")):
             with path.open(newline="", encoding="utf-8") as fh:
                 header, *rows = list(csv.reader(fh))
-            conn.executemany("INSERT INTO row VALUES (?, ?, ?)",
-                             ((path.stem, i, json.dumps(list(zip(header, r, strict=True)))) for i, r in enumerate(rows)))
+            conn.executemany(
+                "INSERT INTO row VALUES (?, ?, ?)",
+                (
+                    (path.stem, i, json.dumps(list(zip(header, r, strict=True))))
+                    for i, r in enumerate(rows)
+                ),
+            )
             n += len(rows)
     conn.close()
     return n
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--copies", type=int, default=25, help="copies of the 12-project sample (25 -> 300 projects)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the baselines and the re-import; the best counts")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=25,
+        help="copies of the 12-project sample (25 -> 300 projects)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of the baselines and the re-import; the best counts",
+    )
     parser.add_argument("--keep", help="write the bundle and database here and keep them")
-    parser.add_argument("--database-url", help="measure on this database (e.g. PostgreSQL) instead of a fresh SQLite "
-                        "file; its impact bond tables are emptied first")
+    parser.add_argument(
+        "--database-url",
+        help="measure on this database (e.g. PostgreSQL) instead of a fresh SQLite "
+        "file; its impact bond tables are emptied first",
+    )
     args = parser.parse_args()
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="cm-bench-indigo-"))
@@ -143,8 +168,10 @@ def main() -> int:
     assert n == rows
 
     size = sum(p.stat().st_size for p in bundle.glob("*.csv")) / 1e6
-    print(f"INDIGO bundle: {projects} projects, {len(list(bundle.glob('*.csv')))} files, {rows:,} rows, {size:.1f} MB; "
-          f"{connection.vendor}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
+    print(
+        f"INDIGO bundle: {projects} projects, {len(list(bundle.glob('*.csv')))} files, {rows:,} rows, {size:.1f} MB; "
+        f"{connection.vendor}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs"
+    )
     print()
     print("| case | seconds | CPU seconds | rows/s | target |")
     print("| --- | ---: | ---: | ---: | --- |")
@@ -157,7 +184,9 @@ def main() -> int:
     ]:
         print(f"| {case} | {seconds:.2f} | {cpu:.2f} | {rows / seconds:,.0f} | {target} |")
     print()
-    print(f"problems reported: {len(report.problems)} (the sample's own messy values, times {args.copies})")
+    print(
+        f"problems reported: {len(report.problems)} (the sample's own messy values, times {args.copies})"
+    )
     if not args.keep:
         shutil.rmtree(work)
     return 0 if first[0] < 10 else 1

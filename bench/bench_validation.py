@@ -48,8 +48,13 @@ def make_reports(n: int, seed: int) -> list[dict[str, float]]:
     for _ in range(n):
         female, male = rng.randint(0, 500), rng.randint(0, 500)
         enrolled = rng.randint(1, 1000)
-        row = {"female": float(female), "male": float(male), "total": float(female + male),
-               "employed": float(rng.randint(0, int(enrolled * 0.8))), "enrolled": float(enrolled)}
+        row = {
+            "female": float(female),
+            "male": float(male),
+            "total": float(female + male),
+            "employed": float(rng.randint(0, int(enrolled * 0.8))),
+            "enrolled": float(enrolled),
+        }
         r = rng.random()
         if r < 0.02:
             del row[rng.choice(CODES)]
@@ -107,8 +112,12 @@ def setup_django() -> None:
 def rule_objects(initiative=None):
     from commonmeasure.reporting.models import ValidationRule
 
-    return [ValidationRule(initiative=initiative, code=c, left=lhs, op=o, right=r, severity=s, message=m)
-            for c, lhs, o, r, s, m in RULES]
+    return [
+        ValidationRule(
+            initiative=initiative, code=c, left=lhs, op=o, right=r, severity=s, message=m
+        )
+        for c, lhs, o, r, s, m in RULES
+    ]
 
 
 def db_case(reports: list[dict[str, float]]) -> tuple[float, int]:
@@ -124,19 +133,37 @@ def db_case(reports: list[dict[str, float]]) -> tuple[float, int]:
     ini = Initiative.objects.create(code="bench", name="Bench")
     inds = {c: Indicator.objects.create(initiative=ini, code=c, name=c) for c in CODES}
     combo = Disaggregation.objects.create(initiative=ini, key="", dims="")
-    orgs = Organisation.objects.bulk_create([Organisation(code=f"o{i}", name=f"O{i}") for i in range(100)])
+    orgs = Organisation.objects.bulk_create(
+        [Organisation(code=f"o{i}", name=f"O{i}") for i in range(100)]
+    )
     Participation.objects.bulk_create([Participation(initiative=ini, organisation=o) for o in orgs])
     subs = []
     for n in range(len(reports)):
         year, month = 1900 + n // 100 // 12, 1 + n // 100 % 12
-        subs.append(Submission(initiative=ini, organisation=orgs[n % 100], period=f"{year}-{month:02d}",
-                               period_start=datetime.date(year, month, 1)))
+        subs.append(
+            Submission(
+                initiative=ini,
+                organisation=orgs[n % 100],
+                period=f"{year}-{month:02d}",
+                period_start=datetime.date(year, month, 1),
+            )
+        )
     Submission.objects.bulk_create(subs, batch_size=1000)
-    ids = list(Submission.objects.filter(initiative=ini).order_by("id").values_list("id", flat=True))
+    ids = list(
+        Submission.objects.filter(initiative=ini).order_by("id").values_list("id", flat=True)
+    )
     now = timezone.now()
     values = [
-        DataValue(initiative=ini, submission_id=sid, indicator=inds[c], disaggregation=combo, value=v, updated_at=now)
-        for sid, row in zip(ids, reports, strict=True) for c, v in row.items()
+        DataValue(
+            initiative=ini,
+            submission_id=sid,
+            indicator=inds[c],
+            disaggregation=combo,
+            value=v,
+            updated_at=now,
+        )
+        for sid, row in zip(ids, reports, strict=True)
+        for c, v in row.items()
     ]
     DataValue.objects.bulk_create(values, batch_size=2000)
     rule_set = RuleSet(rule_objects(ini))
@@ -153,8 +180,12 @@ def db_case(reports: list[dict[str, float]]) -> tuple[float, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--values", type=int, default=1_000_000, help="indicator values checked in memory")
-    parser.add_argument("--db-values", type=int, default=200_000, help="values read from the database (0: skip)")
+    parser.add_argument(
+        "--values", type=int, default=1_000_000, help="indicator values checked in memory"
+    )
+    parser.add_argument(
+        "--db-values", type=int, default=200_000, help="values read from the database (0: skip)"
+    )
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     setup_django()
@@ -173,14 +204,24 @@ def main() -> int:
     t_real, failed_real = best_of(real)
     t_base, failed_base = best_of(lambda: baseline(reports))
     if failed_real != failed_base:
-        print(f"MISMATCH: RuleSet found {failed_real} failures, the baseline {failed_base}", file=sys.stderr)
+        print(
+            f"MISMATCH: RuleSet found {failed_real} failures, the baseline {failed_base}",
+            file=sys.stderr,
+        )
         return 1
-    rows = [("RuleSet.failures", len(reports), n_values, t_real), ("hand-written baseline", len(reports), n_values, t_base)]
+    rows = [
+        ("RuleSet.failures", len(reports), n_values, t_real),
+        ("hand-written baseline", len(reports), n_values, t_base),
+    ]
     if args.db_values:
         db_reports = reports[: args.db_values // len(CODES)]
         t_db, _ = db_case(db_reports)
-        rows.append(("totals + failures (SQLite)", len(db_reports), sum(len(r) for r in db_reports), t_db))
-    print(f"Validation rules: {len(RULES)} rules, {failed_real:,} failures among {len(reports):,} reports")
+        rows.append(
+            ("totals + failures (SQLite)", len(db_reports), sum(len(r) for r in db_reports), t_db)
+        )
+    print(
+        f"Validation rules: {len(RULES)} rules, {failed_real:,} failures among {len(reports):,} reports"
+    )
     print(f"{'case':<28} {'reports':>9} {'values':>10} {'seconds':>8} {'values/s':>11}  target")
     ok = True
     for name, n_rep, n_val, t in rows:

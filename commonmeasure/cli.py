@@ -38,6 +38,7 @@ def _initiative(code: str):
 
 # -- setup, serve -----------------------------------------------------------------------------
 
+
 def cmd_setup(args) -> int:
     from django.core.management import call_command
     from django.db import connection
@@ -52,12 +53,16 @@ def cmd_serve(args) -> int:
 
     from commonmeasure.wsgi import application
 
-    print(f"Common Measure is running on http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
+    print(
+        f"Common Measure is running on http://{args.host}:{args.port}/  (Ctrl+C to stop)",
+        flush=True,
+    )
     serve(application, host=args.host, port=args.port, threads=args.threads, _quiet=True)
     return 0
 
 
 # -- initiative load / dump ------------------------------------------------------------------
+
 
 def cmd_initiative_load(args) -> int:
     from commonmeasure.initiatives.services import load_definition
@@ -72,7 +77,9 @@ def cmd_initiative_load(args) -> int:
     if args.json:
         print(json.dumps({"initiative": initiative.code, **summary.as_dict()}, indent=2))
     elif summary.changed:
-        print(f"Initiative {initiative.code}: {len(summary.created)} created, {len(summary.updated)} updated.")
+        print(
+            f"Initiative {initiative.code}: {len(summary.created)} created, {len(summary.updated)} updated."
+        )
         for label in summary.created:
             print(f"  + {label}")
         for label in summary.updated:
@@ -102,6 +109,7 @@ def cmd_initiative_dump(args) -> int:
 
 # -- import values ---------------------------------------------------------------------------
 
+
 def cmd_import_values(args) -> int:
     from django.contrib.auth import get_user_model
 
@@ -114,7 +122,11 @@ def cmd_import_values(args) -> int:
         if user is None:
             raise CommandError(f"no user {args.user!r}")
     is_csv = not Path(args.file).suffix.lower().startswith(".xls")
-    bar = _progress_bar(Path(args.file).stat().st_size if is_csv and Path(args.file).is_file() else None, "Importing", quiet=args.json)
+    bar = _progress_bar(
+        Path(args.file).stat().st_size if is_csv and Path(args.file).is_file() else None,
+        "Importing",
+        quiet=args.json,
+    )
     last = {"n": 0}
 
     def progress(position: int) -> None:
@@ -123,29 +135,46 @@ def cmd_import_values(args) -> int:
             last["n"] = position
 
     try:  # the long layout, or a filled-in template (XLSX or CSV), told apart by its metadata
-        outcome = import_file(initiative, Path(args.file), dry_run=args.dry_run, approve=args.approve, user=user,
-                              channel="cli", progress=progress)
+        outcome = import_file(
+            initiative,
+            Path(args.file),
+            dry_run=args.dry_run,
+            approve=args.approve,
+            user=user,
+            channel="cli",
+            progress=progress,
+        )
     finally:
         if bar is not None:
             bar.close()
     result = outcome.result
     name = Path(args.file).name
     if args.json:
-        print(json.dumps(result.as_dict() | ({"notes": outcome.notes} if outcome.notes else {}), indent=2))
+        print(
+            json.dumps(
+                result.as_dict() | ({"notes": outcome.notes} if outcome.notes else {}), indent=2
+            )
+        )
     else:
         for note in outcome.notes:
             print(f"{name}: {note}", file=sys.stderr)
         if result.errors:
-            print(f"{name}: {len(result.errors) + result.more_errors} error(s); nothing was imported.", file=sys.stderr)
+            print(
+                f"{name}: {len(result.errors) + result.more_errors} error(s); nothing was imported.",
+                file=sys.stderr,
+            )
             for err in result.errors:
                 print(f"  {name}: {err}", file=sys.stderr)
             if result.more_errors:
                 print(f"  ... and {result.more_errors} more", file=sys.stderr)
         else:
             verb = "would import" if args.dry_run else "imported"
-            print(f"{name}: {verb} {result.imported} new, {result.updated} updated, {result.unchanged} unchanged values"
-                  + (f"; {result.approved} report(s) approved" if result.approved else "")
-                  + (" (dry run: nothing written)" if args.dry_run else "") + ".")
+            print(
+                f"{name}: {verb} {result.imported} new, {result.updated} updated, {result.unchanged} unchanged values"
+                + (f"; {result.approved} report(s) approved" if result.approved else "")
+                + (" (dry run: nothing written)" if args.dry_run else "")
+                + "."
+            )
     return 1 if result.errors else 0
 
 
@@ -154,10 +183,15 @@ def _progress_bar(total: int | None, label: str, quiet: bool):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="B", unit_scale=True, desc=label, file=sys.stderr) if total else tqdm(desc=label, unit=" rows", file=sys.stderr)
+    return (
+        tqdm(total=total, unit="B", unit_scale=True, desc=label, file=sys.stderr)
+        if total
+        else tqdm(desc=label, unit=" rows", file=sys.stderr)
+    )
 
 
 # -- query -----------------------------------------------------------------------------------
+
 
 def cmd_query(args) -> int:
     from commonmeasure.reporting.selectors import QueryError, query
@@ -183,11 +217,19 @@ def cmd_query(args) -> int:
         print(json.dumps(rows))
         return 0
     unit = f" ({indicator.unit})" if indicator.unit else ""
-    print(f"{indicator.name}{unit} by {args.by} — {indicator.aggregation} across organisations, {indicator.time_aggregation} over time")
+    print(
+        f"{indicator.name}{unit} by {args.by} — {indicator.aggregation} across organisations, {indicator.time_aggregation} over time"
+    )
     width = max([len(str(r["key"])) for r in rows] + [len(args.by)])
     print(f"{args.by:<{width}}  value")
     for r in rows:
-        value = "" if r["value"] is None else f"{r['value']:,.{indicator.decimals}f}" if isinstance(r["value"], float) else f"{r['value']:,}"
+        value = (
+            ""
+            if r["value"] is None
+            else f"{r['value']:,.{indicator.decimals}f}"
+            if isinstance(r["value"], float)
+            else f"{r['value']:,}"
+        )
         print(f"{str(r['key']):<{width}}  {value}")
     if not rows:
         print("(no approved values)")
@@ -202,6 +244,7 @@ def cmd_remind(args) -> int:
 
 # -- demo, users -----------------------------------------------------------------------------
 
+
 def cmd_demo_load(args) -> int:
     from commonmeasure.demo import load_demo
 
@@ -215,8 +258,12 @@ def cmd_user_add(args) -> int:
 
     try:
         message = add_user(
-            args.username, email=args.email, password=args.password or os.environ.get("CM_PASSWORD"),
-            initiative_code=args.initiative, role=args.role, organisation_code=args.organisation,
+            args.username,
+            email=args.email,
+            password=args.password or os.environ.get("CM_PASSWORD"),
+            initiative_code=args.initiative,
+            role=args.role,
+            organisation_code=args.organisation,
             superuser=args.superuser,
         )
     except ValueError as exc:
@@ -232,7 +279,10 @@ def cmd_token_create(args) -> int:
         record, token = create_token(args.username, args.name or "")
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    print(f"Created API token {record.id} for {record.user.username}. It is shown only once; keep it secret:", file=sys.stderr)
+    print(
+        f"Created API token {record.id} for {record.user.username}. It is shown only once; keep it secret:",
+        file=sys.stderr,
+    )
     print(token)
     return 0
 
@@ -246,7 +296,9 @@ def cmd_token_list(args) -> int:
     for t in tokens:
         state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
         used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
-        print(f"{t.id}\t{t.user.username}\t{t.prefix}...\t{t.name or '-'}\tlast used {used}\t{state}")
+        print(
+            f"{t.id}\t{t.user.username}\t{t.prefix}...\t{t.name or '-'}\tlast used {used}\t{state}"
+        )
     return 0
 
 
@@ -262,7 +314,9 @@ def cmd_token_revoke(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="commonmeasure", description="Common Measure: shared measurement for social outcomes.")
+    parser = argparse.ArgumentParser(
+        prog="commonmeasure", description="Common Measure: shared measurement for social outcomes."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("setup", help="create or migrate the database that DATABASE_URL names")
@@ -275,7 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=8)
     p.set_defaults(func=cmd_serve)
 
-    ini = sub.add_parser("initiative", help="load or dump an initiative definition file").add_subparsers(dest="action", required=True, metavar="ACTION")
+    ini = sub.add_parser(
+        "initiative", help="load or dump an initiative definition file"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
     p = ini.add_parser("load", help="create or update an initiative from a JSON or YAML file")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print what changed as JSON")
@@ -286,12 +342,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_initiative_dump)
 
-    imp = sub.add_parser("import", help="import data files").add_subparsers(dest="what", required=True, metavar="WHAT")
-    p = imp.add_parser("values", help="import values from CSV or XLSX (long layout or a filled-in template)")
+    imp = sub.add_parser("import", help="import data files").add_subparsers(
+        dest="what", required=True, metavar="WHAT"
+    )
+    p = imp.add_parser(
+        "values", help="import values from CSV or XLSX (long layout or a filled-in template)"
+    )
     p.add_argument("file")
     p.add_argument("--initiative", required=True, help="initiative code")
     p.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
-    p.add_argument("--approve", action="store_true", help="approve the reports the file touches (backbone action)")
+    p.add_argument(
+        "--approve",
+        action="store_true",
+        help="approve the reports the file touches (backbone action)",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--user", help="record this user as the author of the changes")
     p.set_defaults(func=cmd_import_values)
@@ -305,24 +369,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_query)
 
-    demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True, metavar="ACTION")
+    demo = sub.add_parser("demo", help="demo data").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
     p = demo.add_parser("load", help="load the deterministic demo initiative and its users")
     p.add_argument("--seed", type=int, default=2024)
-    p.add_argument("--reset", action="store_true", help="delete the demo initiative and load it afresh")
+    p.add_argument(
+        "--reset", action="store_true", help="delete the demo initiative and load it afresh"
+    )
     p.set_defaults(func=cmd_demo_load)
 
-    usr = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True, metavar="ACTION")
+    usr = sub.add_parser("user", help="manage users").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
     p = usr.add_parser("add", help="create a user (or update one) and give them a role")
     p.add_argument("username")
     p.add_argument("--email", default="")
-    p.add_argument("--password", help="default: $CM_PASSWORD; without one the user cannot log in until reset")
+    p.add_argument(
+        "--password", help="default: $CM_PASSWORD; without one the user cannot log in until reset"
+    )
     p.add_argument("--initiative")
     p.add_argument("--role", choices=["backbone_admin", "reporter", "reviewer", "viewer"])
     p.add_argument("--organisation")
-    p.add_argument("--superuser", action="store_true", help="also give access to Django admin for everything")
+    p.add_argument(
+        "--superuser", action="store_true", help="also give access to Django admin for everything"
+    )
     p.set_defaults(func=cmd_user_add)
 
-    tok = sub.add_parser("token", help="personal API tokens").add_subparsers(dest="action", required=True, metavar="ACTION")
+    tok = sub.add_parser("token", help="personal API tokens").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
     p = tok.add_parser("create", help="create an API token for a user and print it (once)")
     p.add_argument("username")
     p.add_argument("--name", help="what the token is for")
@@ -336,21 +412,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     from commonmeasure.contracts.cli_commands import add_parsers as add_contract_parsers
 
-    add_contract_parsers(sub)  # payments, returns, scenario (outcomes contracts; no database needed)
+    add_contract_parsers(
+        sub
+    )  # payments, returns, scenario (outcomes contracts; no database needed)
 
     from commonmeasure.impactbonds.cli_commands import add_parsers as add_impact_bond_parsers
 
     add_impact_bond_parsers(sub, imp)
-    p = sub.add_parser("remind", help="send reminder e-mails before and after report deadlines (for cron)")
+    p = sub.add_parser(
+        "remind", help="send reminder e-mails before and after report deadlines (for cron)"
+    )
     p.add_argument("--dry-run", action="store_true", help="list the reminders due, send nothing")
     p.add_argument("--date", help="act as if today were this date (YYYY-MM-DD)")
-    p.add_argument("--every", type=int, metavar="SECONDS",
-                   help="instead, queue a background task that sends them now and every SECONDS (run by `worker`)")
+    p.add_argument(
+        "--every",
+        type=int,
+        metavar="SECONDS",
+        help="instead, queue a background task that sends them now and every SECONDS (run by `worker`)",
+    )
     p.set_defaults(func=cmd_remind)
 
     from commonmeasure.reporting.cli_commands import add_parsers as add_reporting_parsers
 
-    add_reporting_parsers(sub)  # template, worker  # import indigo, export indigo, stats impact-bonds / impact-bond-quality
+    add_reporting_parsers(
+        sub
+    )  # template, worker  # import indigo, export indigo, stats impact-bonds / impact-bond-quality
     from commonmeasure.voice.cli_commands import add_parsers as add_survey_parsers
 
     add_survey_parsers(sub)  # surveys recompute

@@ -29,14 +29,36 @@ DEMO_FILE = Path(__file__).parent / "demo_data" / "initiative.yaml"
 DEMO_INDIGO = Path(__file__).parent / "demo_data" / "indigo"
 DEMO_PASSWORD = "commonmeasure"
 ORG_NAMES = [
-    "Northside Youth Trust", "Riverside Works", "Eastgate Community Hub", "Open Doors Mentoring",
-    "Harbour Lights Foundation", "Step Up Training", "Millfield Youth Project", "Bridges to Work",
-    "Canal Street Collective", "Greenway Futures", "Southbank Skills Centre", "The Next Chapter",
-    "Westwood Young People's Service", "First Rung Apprenticeships", "Lighthouse Careers",
-    "Oakfield Family Centre", "New Horizons Youth", "St Anne's Community Trust", "Youth Voice Riverside",
-    "Compass Employment Support", "Ladder Up", "Hillcrest Learning Partnership", "Spark Enterprise",
-    "The Foundry Arts Trust", "Kingsmead Youth Club", "Fresh Start Riverside", "Pathways Mentoring",
-    "Brightside Digital Skills", "Valley Sports Trust", "Unity Youth Network",
+    "Northside Youth Trust",
+    "Riverside Works",
+    "Eastgate Community Hub",
+    "Open Doors Mentoring",
+    "Harbour Lights Foundation",
+    "Step Up Training",
+    "Millfield Youth Project",
+    "Bridges to Work",
+    "Canal Street Collective",
+    "Greenway Futures",
+    "Southbank Skills Centre",
+    "The Next Chapter",
+    "Westwood Young People's Service",
+    "First Rung Apprenticeships",
+    "Lighthouse Careers",
+    "Oakfield Family Centre",
+    "New Horizons Youth",
+    "St Anne's Community Trust",
+    "Youth Voice Riverside",
+    "Compass Employment Support",
+    "Ladder Up",
+    "Hillcrest Learning Partnership",
+    "Spark Enterprise",
+    "The Foundry Arts Trust",
+    "Kingsmead Youth Club",
+    "Fresh Start Riverside",
+    "Pathways Mentoring",
+    "Brightside Digital Skills",
+    "Valley Sports Trust",
+    "Unity Youth Network",
 ]
 BACKBONE = ("RCF", "Riverside Community Foundation", "GB-CHC-1090001")
 
@@ -76,7 +98,11 @@ def generate_rows(seed: int, months: list[periods.Period], orgs: list[tuple[str,
     rng = random.Random(seed)
     genders, g_w = ["female", "male", "other"], [0.47, 0.49, 0.04]
     ages, a_w = ["16-17", "18-21", "22-24"], [0.25, 0.45, 0.30]
-    combos = [(g, a, gw * aw) for g, gw in zip(genders, g_w, strict=True) for a, aw in zip(ages, a_w, strict=True)]
+    combos = [
+        (g, a, gw * aw)
+        for g, gw in zip(genders, g_w, strict=True)
+        for a, aw in zip(ages, a_w, strict=True)
+    ]
     for code, _, _ in orgs:
         size = rng.uniform(0.4, 2.2)
         skill = rng.uniform(0.7, 1.3)
@@ -86,14 +112,21 @@ def generate_rows(seed: int, months: list[periods.Period], orgs: list[tuple[str,
             growth = 1 + 0.012 * n
             referrals = max(1, int(rng.gauss(18 * size * season * growth, 3)))
             enrolled = max(1, int(referrals * rng.uniform(0.55, 0.8)))
-            job_starts = min(enrolled, max(0, int(rng.gauss(enrolled * 0.22 * skill * (1 + 0.006 * n), 1.2))))
+            job_starts = min(
+                enrolled, max(0, int(rng.gauss(enrolled * 0.22 * skill * (1 + 0.006 * n), 1.2)))
+            )
             sustained = max(0, int(job_starts * rng.uniform(0.45, 0.75)))
-            caseload = max(5, caseload + enrolled - job_starts - int(rng.uniform(0.1, 0.25) * caseload))
+            caseload = max(
+                5, caseload + enrolled - job_starts - int(rng.uniform(0.1, 0.25) * caseload)
+            )
             values = {
-                "referrals": referrals, "enrolled": enrolled, "caseload": caseload,
+                "referrals": referrals,
+                "enrolled": enrolled,
+                "caseload": caseload,
                 "training_completed": max(0, int(rng.gauss(enrolled * 0.6, 2))),
                 "qualifications": max(0, int(rng.gauss(enrolled * 0.3 * skill, 1.5))),
-                "job_starts": job_starts, "sustained_6m": sustained,
+                "job_starts": job_starts,
+                "sustained_6m": sustained,
                 "job_start_rate": round(100 * job_starts / enrolled, 1),
                 "mentoring_hours": int(enrolled * rng.uniform(3, 6)),
                 "wellbeing": round(min(35, max(7, rng.gauss(21 + 2 * skill + 0.05 * n, 1.2))), 1),
@@ -133,30 +166,55 @@ def login_help(orgs) -> str:
 
 
 def load_demo(
-    seed: int = 2024, end: periods.Period | None = None, months: int = 36, quiet: bool = True, reset: bool = False
+    seed: int = 2024,
+    end: periods.Period | None = None,
+    months: int = 36,
+    quiet: bool = True,
+    reset: bool = False,
 ) -> str:
     """Load the demo initiative; if it is already there, keep it (and its users' work) unless ``reset``."""
     existing = Initiative.objects.filter(code="youth-jobs").first()
     if existing is not None:
         if not reset:
-            return f"The demo initiative {existing.name} ({existing.code}) is already loaded; keeping it.\n" + login_help(organisations())
+            return (
+                f"The demo initiative {existing.name} ({existing.code}) is already loaded; keeping it.\n"
+                + login_help(organisations())
+            )
         delete_initiative(existing)
     end = end or default_end()
-    month_list = periods.periods_between(periods.month(*periods.index_to_year_month(end.start - months + 1)), end)
+    month_list = periods.periods_between(
+        periods.month(*periods.index_to_year_month(end.start - months + 1)), end
+    )
     defn = read_definition(DEMO_FILE)
     orgs = organisations()
     with transaction.atomic():
         initiative, _ = load_definition(defn)
         for code, name, ident in [BACKBONE, *orgs]:
-            org, _ = Organisation.objects.update_or_create(code=code, defaults={"name": name, "identifiers": [ident]})
-            Participation.objects.update_or_create(initiative=initiative, organisation=org, defaults={"is_backbone": code == BACKBONE[0]})
+            org, _ = Organisation.objects.update_or_create(
+                code=code, defaults={"name": name, "identifiers": [ident]}
+            )
+            Participation.objects.update_or_create(
+                initiative=initiative,
+                organisation=org,
+                defaults={"is_backbone": code == BACKBONE[0]},
+            )
         # Reporting organisations skip the last month or two now and then; two never send the latest.
         rng = random.Random(seed + 1)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "demo-values.csv"
             with path.open("w", newline="", encoding="utf-8") as fh:
                 writer = csv.writer(fh)
-                writer.writerow(["organisation", "indicator", "period", "value", "gender", "age_band", "comment"])
+                writer.writerow(
+                    [
+                        "organisation",
+                        "indicator",
+                        "period",
+                        "value",
+                        "gender",
+                        "age_band",
+                        "comment",
+                    ]
+                )
                 latest_missing = {orgs[-1][0], orgs[-2][0]}
                 for row in generate_rows(seed, month_list, orgs):
                     if row[2] == end.code and row[0] in latest_missing:
@@ -177,7 +235,8 @@ def load_demo(
     return (
         f"Loaded {initiative.name} ({initiative.code}): {len(orgs)} organisations, "
         f"{initiative.indicators.count()} indicators, {len(month_list)} months "
-        f"({month_list[0].code} to {month_list[-1].code}), {result.imported} new values.\n" + login_help(orgs)
+        f"({month_list[0].code} to {month_list[-1].code}), {result.imported} new values.\n"
+        + login_help(orgs)
     )
 
 
@@ -187,32 +246,79 @@ def _set_statuses(initiative: Initiative, end: periods.Period, rng: random.Rando
     for sub in subs:
         p = initiative.parse_period(sub.period)
         age = end.start - p.start  # 0 = latest month
-        due = timezone.make_aware(timezone.datetime.combine(p.end_date + timedelta(days=15), timezone.datetime.min.time()))
+        due = timezone.make_aware(
+            timezone.datetime.combine(p.end_date + timedelta(days=15), timezone.datetime.min.time())
+        )
         late = rng.random() < 0.12
-        sub.submitted_at = due + timedelta(days=rng.randint(1, 20)) if late else due - timedelta(days=rng.randint(1, 12))
+        sub.submitted_at = (
+            due + timedelta(days=rng.randint(1, 20))
+            if late
+            else due - timedelta(days=rng.randint(1, 12))
+        )
         roll = rng.random()
         if sub.organisation.code == first_org and age == 0:
             sub.status, sub.submitted_at = Submission.DRAFT, None
         elif age == 0:
-            sub.status = Submission.APPROVED if roll < 0.55 else Submission.SUBMITTED if roll < 0.8 else Submission.DRAFT
+            sub.status = (
+                Submission.APPROVED
+                if roll < 0.55
+                else Submission.SUBMITTED
+                if roll < 0.8
+                else Submission.DRAFT
+            )
         elif age == 1:
             sub.status = Submission.APPROVED if roll < 0.9 else Submission.RETURNED
             if sub.status == Submission.RETURNED:
-                sub.review_comment = "Job starts look high against enrolments; please check the gender split."
+                sub.review_comment = (
+                    "Job starts look high against enrolments; please check the gender split."
+                )
         else:
             sub.status = Submission.APPROVED
         now = timezone.now()
         if sub.submitted_at is not None and sub.submitted_at > now:
-            sub.submitted_at = now - timedelta(hours=rng.randint(1, 48))  # late, and still outstanding
+            sub.submitted_at = now - timedelta(
+                hours=rng.randint(1, 48)
+            )  # late, and still outstanding
         if sub.status == Submission.DRAFT:
             sub.submitted_at = None
         if sub.status == Submission.APPROVED:
-            sub.reviewed_at = min((sub.submitted_at or due) + timedelta(days=rng.randint(1, 6)), now)
-    Submission.objects.bulk_update(subs, ["status", "submitted_at", "reviewed_at", "review_comment"], batch_size=500)
+            sub.reviewed_at = min(
+                (sub.submitted_at or due) + timedelta(days=rng.randint(1, 6)), now
+            )
+    Submission.objects.bulk_update(
+        subs, ["status", "submitted_at", "reviewed_at", "review_comment"], batch_size=500
+    )
 
 
 def _users(initiative: Initiative, orgs) -> None:
-    add_user("backbone", email="backbone@example.org", password=DEMO_PASSWORD, initiative_code=initiative.code, role=Membership.BACKBONE_ADMIN)
-    add_user("reporter", email="reporter@example.org", password=DEMO_PASSWORD, initiative_code=initiative.code, role=Membership.REPORTER, organisation_code=orgs[0][0])
-    add_user("reporter2", email="reporter2@example.org", password=DEMO_PASSWORD, initiative_code=initiative.code, role=Membership.REPORTER, organisation_code=orgs[1][0])
-    add_user("viewer", email="viewer@example.org", password=DEMO_PASSWORD, initiative_code=initiative.code, role=Membership.VIEWER, organisation_code=orgs[2][0])
+    add_user(
+        "backbone",
+        email="backbone@example.org",
+        password=DEMO_PASSWORD,
+        initiative_code=initiative.code,
+        role=Membership.BACKBONE_ADMIN,
+    )
+    add_user(
+        "reporter",
+        email="reporter@example.org",
+        password=DEMO_PASSWORD,
+        initiative_code=initiative.code,
+        role=Membership.REPORTER,
+        organisation_code=orgs[0][0],
+    )
+    add_user(
+        "reporter2",
+        email="reporter2@example.org",
+        password=DEMO_PASSWORD,
+        initiative_code=initiative.code,
+        role=Membership.REPORTER,
+        organisation_code=orgs[1][0],
+    )
+    add_user(
+        "viewer",
+        email="viewer@example.org",
+        password=DEMO_PASSWORD,
+        initiative_code=initiative.code,
+        role=Membership.VIEWER,
+        organisation_code=orgs[2][0],
+    )

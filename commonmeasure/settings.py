@@ -53,7 +53,9 @@ def _secret_key() -> str:
         try:
             key = Path(key_file).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ImproperlyConfigured(f"SECRET_KEY_FILE {key_file!r} cannot be read: {exc}") from exc
+            raise ImproperlyConfigured(
+                f"SECRET_KEY_FILE {key_file!r} cannot be read: {exc}"
+            ) from exc
     if not key:
         if DEBUG:
             return "insecure-debug-only-key"

@@ -42,16 +42,41 @@ def cast(db) -> Cast:
 
     alpha, _ = load_definition(read_definition(FIXTURES / "alpha.yaml"))
     beta, _ = load_definition(read_definition(FIXTURES / "beta.yaml"))
-    add_user("alice", password=PASSWORD, initiative_code="alpha", role="reporter", organisation_code="org-a")
-    add_user("bob", password=PASSWORD, initiative_code="alpha", role="reporter", organisation_code="org-b")
-    add_user("carol", password=PASSWORD, initiative_code="beta", role="reporter", organisation_code="org-c")
+    add_user(
+        "alice",
+        password=PASSWORD,
+        initiative_code="alpha",
+        role="reporter",
+        organisation_code="org-a",
+    )
+    add_user(
+        "bob",
+        password=PASSWORD,
+        initiative_code="alpha",
+        role="reporter",
+        organisation_code="org-b",
+    )
+    add_user(
+        "carol",
+        password=PASSWORD,
+        initiative_code="beta",
+        role="reporter",
+        organisation_code="org-c",
+    )
     add_user("backbone", password=PASSWORD, initiative_code="alpha", role="backbone_admin")
     add_user("outsider", password=PASSWORD)
     users = {u.username: u for u in get_user_model().objects.all()}
     orgs = {o.code: o for o in Organisation.objects.all()}
     return Cast(
-        alpha=alpha, beta=beta, org_a=orgs["org-a"], org_b=orgs["org-b"], org_c=orgs["org-c"],
-        alice=users["alice"], bob=users["bob"], carol=users["carol"], backbone=users["backbone"],
+        alpha=alpha,
+        beta=beta,
+        org_a=orgs["org-a"],
+        org_b=orgs["org-b"],
+        org_c=orgs["org-c"],
+        alice=users["alice"],
+        bob=users["bob"],
+        carol=users["carol"],
+        backbone=users["backbone"],
         outsider=users["outsider"],
     )
 

@@ -16,7 +16,11 @@ def test_backbone_admin_sees_own_initiative_in_admin_but_not_others(client, cast
     body = listing.content.decode()
     assert "Alpha Partnership" in body
     assert "Beta Network" not in body
-    assert client.get(f"/admin/initiatives/initiative/{cast.beta.pk}/change/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/initiatives/initiative/{cast.beta.pk}/change/").status_code in (
+        302,
+        403,
+        404,
+    )
 
 
 def test_backbone_admin_sees_only_own_initiatives_organisations(client, cast):

@@ -15,7 +15,9 @@ def test_demo_loads_a_partnership_with_a_realistic_mix_of_reports_and_keeps_it_o
     initiative = Initiative.objects.get(code="youth-jobs")
     assert "backbone" in message and "commonmeasure" in message
     assert initiative.participations.count() == 31 and initiative.indicators.count() == 12
-    statuses = set(Submission.objects.filter(initiative=initiative).values_list("status", flat=True))
+    statuses = set(
+        Submission.objects.filter(initiative=initiative).values_list("status", flat=True)
+    )
     assert statuses == {"draft", "submitted", "approved", "returned"}
     # Two organisations never sent the latest month.
     assert Submission.objects.filter(initiative=initiative, period=end.code).count() == 28

@@ -6,7 +6,9 @@ def test_standard_cast_has_two_initiatives(cast):
 def test_import_then_query_gives_the_sum(cast, import_csv):
     from commonmeasure.reporting.selectors import query
 
-    text = "organisation,indicator,period,value\norg-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\n"
+    text = (
+        "organisation,indicator,period,value\norg-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\n"
+    )
     result = import_csv(cast.alpha, text, approve=True, user=cast.backbone)
     assert result.errors == [] and result.imported == 2
     ind = cast.alpha.indicators.get(code="enrolled")

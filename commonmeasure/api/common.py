@@ -24,7 +24,9 @@ def initiative_for(request, code: str) -> tuple[Initiative, Access]:
 
 def require_signed_in(request) -> None:
     if not caller(request).is_authenticated:
-        raise AuthenticationError(message="Sign in or send an API token (Authorization: Bearer <token>) to do this.")
+        raise AuthenticationError(
+            message="Sign in or send an API token (Authorization: Bearer <token>) to do this."
+        )
 
 
 def access_label(access: Access) -> str:

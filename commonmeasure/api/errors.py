@@ -42,7 +42,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
-        errors = [{"field": _location(e.get("loc", ())), "message": e.get("msg", "invalid")} for e in exc.errors]
+        errors = [
+            {"field": _location(e.get("loc", ())), "message": e.get("msg", "invalid")}
+            for e in exc.errors
+        ]
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         if len(errors) > 5:
             summary += f"; and {len(errors) - 5} more"
@@ -61,7 +64,11 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc: RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
-        return detail(request, f"The request body is larger than {limit:g} MB; send the values in smaller batches.", 413)
+        return detail(
+            request,
+            f"The request body is larger than {limit:g} MB; send the values in smaller batches.",
+            413,
+        )
 
     @api.exception_handler(BadRequest)
     def bad_request(request, exc: BadRequest):
@@ -77,7 +84,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(StaleVersion)
     def stale_version(request, exc: StaleVersion):
-        return detail(request, str(exc), 409, version=exc.current.version, status_now=exc.current.status)
+        return detail(
+            request, str(exc), 409, version=exc.current.version, status_now=exc.current.status
+        )
 
     @api.exception_handler(WorkflowError)
     def workflow_error(request, exc: WorkflowError):

@@ -31,9 +31,14 @@ class ImpactBondProjectSummary(Schema):
     policy_sector: str
     sdg_goals: list[int]
     jurisdiction: str
-    launch_date: date | None = Field(None, description="Earliest of the contract dates and service start; partial dates count as their first day")
+    launch_date: date | None = Field(
+        None,
+        description="Earliest of the contract dates and service start; partial dates count as their first day",
+    )
     service_users: int | None = Field(None, description="Actual number engaged, else targeted")
-    investment_usd: Decimal | None = Field(None, description="Total investment commitment in USD: exact, else minimum")
+    investment_usd: Decimal | None = Field(
+        None, description="Total investment commitment in USD: exact, else minimum"
+    )
 
 
 class ImpactBondProjectPage(Schema):
@@ -43,7 +48,10 @@ class ImpactBondProjectPage(Schema):
 
 class ImpactBondParty(Schema):
     organisation: ImpactBondRef | None
-    role: str = Field(..., description="outcome_payer, investor, service_provider, intermediary, evaluator or validator")
+    role: str = Field(
+        ...,
+        description="outcome_payer, investor, service_provider, intermediary, evaluator or validator",
+    )
 
 
 class ImpactBondLocation(Schema):
@@ -115,13 +123,17 @@ class ImpactBondDocumentOut(Schema):
 class ImpactBondProjectDetail(Schema):
     id: str
     name: str
-    kind: str = Field(..., description="listed (headline data) or managed (live achievements and payments)")
+    kind: str = Field(
+        ..., description="listed (headline data) or managed (live achievements and payments)"
+    )
     stage: str
     policy_sector: str
     primary_sdg_goal: int | None
     sdg_goals: list[int]
     jurisdiction: str
-    outcomes_contract_signed: str = Field(..., description="YYYY, YYYY-MM or YYYY-MM-DD, as precise as known")
+    outcomes_contract_signed: str = Field(
+        ..., description="YYYY, YYYY-MM or YYYY-MM-DD, as precise as known"
+    )
     all_contracts_signed: str
     service_start: str
     service_end_anticipated: str
@@ -181,12 +193,16 @@ class ImpactBondStats(Schema):
     capital_raised_usd: Decimal
     capital_projects: int
     capital_unconverted_projects: int
-    by_country: dict[str, int] = Field(..., description="Country code -> number of projects (delivery locations plus jurisdiction)")
+    by_country: dict[str, int] = Field(
+        ..., description="Country code -> number of projects (delivery locations plus jurisdiction)"
+    )
     headline: str
 
 
 class ImpactBondProjectFilters(Schema):
-    country: str = Field("", description="ISO 3166-1 code: a delivery-location country or the jurisdiction")
+    country: str = Field(
+        "", description="ISO 3166-1 code: a delivery-location country or the jurisdiction"
+    )
     stage: str = ""
     sector: str = Field("", description="Policy sector, e.g. 'Employment and training'")
     sdg: int | None = Field(None, ge=1, le=17)
@@ -196,23 +212,51 @@ class ImpactBondProjectFilters(Schema):
     offset: int = Field(0, ge=0)
 
 
-@router.get("/projects", response={200: ImpactBondProjectPage, **READ_ERRORS}, operation_id="listImpactBondProjects")
+@router.get(
+    "/projects",
+    response={200: ImpactBondProjectPage, **READ_ERRORS},
+    operation_id="listImpactBondProjects",
+)
 def list_projects(request, filters: Query[ImpactBondProjectFilters]):
     """Public projects of the impact bond database, by INDIGO id, filtered and paged."""
-    qs = selectors.find_projects(country=filters.country, stage=filters.stage, sector=filters.sector,
-                                 sdg=filters.sdg, launch_year=filters.launch_year, q=filters.q)
-    page = qs[filters.offset: filters.offset + filters.limit]
+    qs = selectors.find_projects(
+        country=filters.country,
+        stage=filters.stage,
+        sector=filters.sector,
+        sdg=filters.sdg,
+        launch_year=filters.launch_year,
+        q=filters.q,
+    )
+    page = qs[filters.offset : filters.offset + filters.limit]
     items = []
     for p in page:
-        users = p.actual_service_users if p.actual_service_users is not None else p.targeted_service_users
+        users = (
+            p.actual_service_users
+            if p.actual_service_users is not None
+            else p.targeted_service_users
+        )
         usd = p.investment_usd_exact if p.investment_usd_exact is not None else p.investment_usd_min
-        items.append({"id": p.indigo_id, "name": p.name, "stage": p.stage, "policy_sector": p.policy_sector,
-                      "sdg_goals": p.sdg_goals, "jurisdiction": p.jurisdiction, "launch_date": p.launch_date,
-                      "service_users": users, "investment_usd": selectors.plain(usd)})
+        items.append(
+            {
+                "id": p.indigo_id,
+                "name": p.name,
+                "stage": p.stage,
+                "policy_sector": p.policy_sector,
+                "sdg_goals": p.sdg_goals,
+                "jurisdiction": p.jurisdiction,
+                "launch_date": p.launch_date,
+                "service_users": users,
+                "investment_usd": selectors.plain(usd),
+            }
+        )
     return {"count": qs.count(), "items": items}
 
 
-@router.get("/projects/{indigo_id}", response={200: ImpactBondProjectDetail, **READ_ERRORS}, operation_id="getImpactBondProject")
+@router.get(
+    "/projects/{indigo_id}",
+    response={200: ImpactBondProjectDetail, **READ_ERRORS},
+    operation_id="getImpactBondProject",
+)
 def get_project(request, indigo_id: str):
     """A public project: its headline data, parties, outcome metrics and prices, results,
     payments, investments, delivery locations, sources and documents (public rows only)."""
@@ -223,16 +267,26 @@ def get_project(request, indigo_id: str):
     return detail
 
 
-@router.get("/organisations", response={200: list[ImpactBondRef], **READ_ERRORS}, operation_id="listImpactBondOrganisations")
-def list_organisations(request, q: str = "", limit: int = Query(100, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)):
+@router.get(
+    "/organisations",
+    response={200: list[ImpactBondRef], **READ_ERRORS},
+    operation_id="listImpactBondOrganisations",
+)
+def list_organisations(
+    request, q: str = "", limit: int = Query(100, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)
+):
     """Public organisations, by INDIGO id; ``q`` searches their names."""
     qs = m.Organisation.objects.filter(status=m.Status.PUBLIC).order_by("indigo_id")
     if q:
         qs = qs.filter(name__icontains=q)
-    return [{"id": o.indigo_id, "name": o.name} for o in qs[offset: offset + limit]]
+    return [{"id": o.indigo_id, "name": o.name} for o in qs[offset : offset + limit]]
 
 
-@router.get("/organisations/{indigo_id}", response={200: ImpactBondOrganisationOut, **READ_ERRORS}, operation_id="getImpactBondOrganisation")
+@router.get(
+    "/organisations/{indigo_id}",
+    response={200: ImpactBondOrganisationOut, **READ_ERRORS},
+    operation_id="getImpactBondOrganisation",
+)
 def get_organisation(request, indigo_id: str):
     """A public organisation and its roles across the public projects."""
     detail = selectors.organisation_detail(indigo_id)
@@ -241,12 +295,21 @@ def get_organisation(request, indigo_id: str):
     return detail
 
 
-@router.get("/funds", response={200: list[ImpactBondRef], **READ_ERRORS}, operation_id="listImpactBondFunds")
+@router.get(
+    "/funds", response={200: list[ImpactBondRef], **READ_ERRORS}, operation_id="listImpactBondFunds"
+)
 def list_funds(request):
-    return [{"id": f.indigo_id, "name": f.name} for f in m.Fund.objects.filter(status=m.Status.PUBLIC).order_by("indigo_id")]
+    return [
+        {"id": f.indigo_id, "name": f.name}
+        for f in m.Fund.objects.filter(status=m.Status.PUBLIC).order_by("indigo_id")
+    ]
 
 
-@router.get("/funds/{indigo_id}", response={200: ImpactBondFundOut, **READ_ERRORS}, operation_id="getImpactBondFund")
+@router.get(
+    "/funds/{indigo_id}",
+    response={200: ImpactBondFundOut, **READ_ERRORS},
+    operation_id="getImpactBondFund",
+)
 def get_fund(request, indigo_id: str):
     """A public outcome fund and the public projects it pays for."""
     detail = selectors.fund_detail(indigo_id)
@@ -255,7 +318,9 @@ def get_fund(request, indigo_id: str):
     return detail
 
 
-@router.get("/stats", response={200: ImpactBondStats, **READ_ERRORS}, operation_id="getImpactBondStats")
+@router.get(
+    "/stats", response={200: ImpactBondStats, **READ_ERRORS}, operation_id="getImpactBondStats"
+)
 def get_stats(request, as_of: date | None = None):
     """The headline figures by GO Lab's rules (docs/reference/impact-bond-stats.md): with
     ``as_of``, only projects launched on or before that date."""

@@ -17,7 +17,9 @@ from .schemas import IndicatorOut, InitiativeDefinition, InitiativeSummary, Peri
 router = Router(tags=["initiatives"])
 
 
-@router.get("", response={200: list[InitiativeSummary], **READ_ERRORS}, operation_id="listInitiatives")
+@router.get(
+    "", response={200: list[InitiativeSummary], **READ_ERRORS}, operation_id="listInitiatives"
+)
 def list_initiatives(request):
     """The initiatives the caller may see: those they belong to and every published one."""
     user = caller(request)
@@ -26,8 +28,11 @@ def list_initiatives(request):
         access = access_for(user, initiative)
         out.append(
             {
-                "code": initiative.code, "name": initiative.name, "vision": initiative.vision,
-                "reporting_frequency": initiative.reporting_frequency, "published": initiative.is_published,
+                "code": initiative.code,
+                "name": initiative.name,
+                "vision": initiative.vision,
+                "reporting_frequency": initiative.reporting_frequency,
+                "published": initiative.is_published,
                 "access": access_label(access),
             }
         )
@@ -45,7 +50,9 @@ def _definition(initiative) -> dict:
     return data
 
 
-@router.get("/{code}", response={200: InitiativeDefinition, **READ_ERRORS}, operation_id="getInitiative")
+@router.get(
+    "/{code}", response={200: InitiativeDefinition, **READ_ERRORS}, operation_id="getInitiative"
+)
 def get_initiative(request, code: str):
     """The initiative's definition: goals, dimensions, organisations and indicators (the same
     content as `commonmeasure initiative dump`, with ids)."""
@@ -53,13 +60,21 @@ def get_initiative(request, code: str):
     return _definition(initiative)
 
 
-@router.get("/{code}/indicators", response={200: list[IndicatorOut], **READ_ERRORS}, operation_id="listIndicators")
+@router.get(
+    "/{code}/indicators",
+    response={200: list[IndicatorOut], **READ_ERRORS},
+    operation_id="listIndicators",
+)
 def list_indicators(request, code: str):
     initiative, _ = initiative_for(request, code)
     return _definition(initiative)["indicators"]
 
 
-@router.get("/{code}/indicators/{indicator}", response={200: IndicatorOut, **READ_ERRORS}, operation_id="getIndicator")
+@router.get(
+    "/{code}/indicators/{indicator}",
+    response={200: IndicatorOut, **READ_ERRORS},
+    operation_id="getIndicator",
+)
 def get_indicator(request, code: str, indicator: str):
     initiative, _ = initiative_for(request, code)
     for ind in _definition(initiative)["indicators"]:
@@ -75,7 +90,9 @@ class QueryParams(Schema):
     period: str | None = None
 
 
-@router.get("/{code}/query", response={200: list[QueryRow], **READ_ERRORS}, operation_id="queryIndicator")
+@router.get(
+    "/{code}/query", response={200: list[QueryRow], **READ_ERRORS}, operation_id="queryIndicator"
+)
 def query_indicator(request, code: str, params: Query[QueryParams]):
     """Aggregate an indicator's approved values by period, organisation or one of its dimensions,
     by the indicator's own rules: the same as `commonmeasure query --json`.
@@ -88,7 +105,9 @@ def query_indicator(request, code: str, params: Query[QueryParams]):
     indicator = initiative.indicators.filter(code=params.indicator).first()
     if indicator is None:
         known = ", ".join(initiative.indicators.values_list("code", flat=True)) or "none"
-        raise BadRequest("indicator", f"no indicator {params.indicator!r} in {initiative.code} (known: {known})")
+        raise BadRequest(
+            "indicator", f"no indicator {params.indicator!r} in {initiative.code} (known: {known})"
+        )
     within = None
     if params.period:
         try:

@@ -8,11 +8,17 @@ from django.db import models
 
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, blank=True, help_text="What the token is for, e.g. 'nightly upload'.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(
+        max_length=100, blank=True, help_text="What the token is for, e.g. 'nightly upload'."
+    )
     # The first characters of the token, so that people can tell their tokens apart.
     prefix = models.CharField(max_length=16)
-    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token, hex.")
+    token_hash = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the token, hex."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -32,10 +32,17 @@ def _submission_out(sub: Submission, values: int | None = None) -> dict:
     if values is None:
         values = sub.values.count()
     return {
-        "id": sub.id, "organisation": sub.organisation.code, "organisation_name": sub.organisation.name,
-        "period": sub.period, "status": sub.status, "version": sub.version, "values": values,
-        "review_comment": sub.review_comment, "submitted_at": sub.submitted_at,
-        "reviewed_at": sub.reviewed_at, "updated_at": sub.updated_at,
+        "id": sub.id,
+        "organisation": sub.organisation.code,
+        "organisation_name": sub.organisation.name,
+        "period": sub.period,
+        "status": sub.status,
+        "version": sub.version,
+        "values": values,
+        "review_comment": sub.review_comment,
+        "submitted_at": sub.submitted_at,
+        "reviewed_at": sub.reviewed_at,
+        "updated_at": sub.updated_at,
     }
 
 
@@ -45,7 +52,11 @@ class SubmissionFilters(Schema):
     status: str | None = None
 
 
-@router.get("/{code}/submissions", response={200: list[SubmissionOut], **READ_ERRORS}, operation_id="listSubmissions")
+@router.get(
+    "/{code}/submissions",
+    response={200: list[SubmissionOut], **READ_ERRORS},
+    operation_id="listSubmissions",
+)
 def list_submissions(request, code: str, filters: Query[SubmissionFilters]):
     """Reports with their status. The backbone sees every organisation's; reporters, reviewers and
     viewers see their own organisation's; anyone else sees none."""
@@ -57,22 +68,34 @@ def list_submissions(request, code: str, filters: Query[SubmissionFilters]):
         try:
             period = initiative.parse_period(filters.period)
         except periods.PeriodError as exc:
-            raise BadRequest("period", f"{exc} ({initiative.reporting_frequency} reporting)") from None
+            raise BadRequest(
+                "period", f"{exc} ({initiative.reporting_frequency} reporting)"
+            ) from None
         qs = qs.filter(period=period.code)
     if filters.organisation:
         qs = qs.filter(organisation__code=filters.organisation)
     if filters.status:
         if filters.status not in STATUSES:
-            raise BadRequest("status", f"unknown status {filters.status!r}; use one of {', '.join(STATUSES)}")
+            raise BadRequest(
+                "status", f"unknown status {filters.status!r}; use one of {', '.join(STATUSES)}"
+            )
         qs = qs.filter(status=filters.status)
-    qs = qs.select_related("organisation").annotate(n_values=Count("values")).order_by("-period_start", "organisation__code", "id")
+    qs = (
+        qs.select_related("organisation")
+        .annotate(n_values=Count("values"))
+        .order_by("-period_start", "organisation__code", "id")
+    )
     return [_submission_out(s, s.n_values) for s in qs]
 
 
 def _transition(request, code: str, submission_id: int, body: TransitionIn | None, action) -> dict:
     require_signed_in(request)
     initiative, access = initiative_for(request, code)
-    sub = Submission.objects.filter(initiative=initiative, pk=submission_id).select_related("organisation").first()
+    sub = (
+        Submission.objects.filter(initiative=initiative, pk=submission_id)
+        .select_related("organisation")
+        .first()
+    )
     if sub is None or not access.can_view_unapproved(sub.organisation_id):
         raise Http404(f"No submission {submission_id} in initiative {initiative.code}.")
     body = body or TransitionIn()
@@ -92,7 +115,9 @@ def _transition(request, code: str, submission_id: int, body: TransitionIn | Non
 def _required(access, comment: str) -> str:
     """Returning needs a comment: a 400 naming the field (once the caller may return at all)."""
     if access.can_review and not comment.strip():
-        raise BadRequest("comment", "say what needs to change: a comment is required to return a report")
+        raise BadRequest(
+            "comment", "say what needs to change: a comment is required to return a report"
+        )
     return comment
 
 
@@ -111,26 +136,39 @@ def _route(action_name: str, summary: str, action):
 
 
 _route(
-    "submit", "Submit a draft or returned report for review. Reporters and reviewers of the organisation, or the backbone.",
+    "submit",
+    "Submit a draft or returned report for review. Reporters and reviewers of the organisation, or the backbone.",
     lambda access, sub, user, comment: services.submit(access, sub, user),
 )
 _route(
-    "approve", "Approve a submitted report; approval locks it. Backbone only.",
+    "approve",
+    "Approve a submitted report; approval locks it. Backbone only.",
     lambda access, sub, user, comment: services.approve(access, sub, user, comment),
 )
 _route(
-    "return", "Return a submitted report for changes; a comment is required. Backbone only.",
-    lambda access, sub, user, comment: services.return_for_changes(access, sub, user, _required(access, comment)),
+    "return",
+    "Return a submitted report for changes; a comment is required. Backbone only.",
+    lambda access, sub, user, comment: services.return_for_changes(
+        access, sub, user, _required(access, comment)
+    ),
 )
 _route(
-    "reopen", "Reopen an approved report (it becomes returned). Backbone only.",
+    "reopen",
+    "Reopen an approved report (it becomes returned). Backbone only.",
     lambda access, sub, user, comment: services.reopen(access, sub, user, comment),
 )
 
 
 @router.post(
     "/{code}/values",
-    response={200: ImportSummary, 400: ImportSummary, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut},
+    response={
+        200: ImportSummary,
+        400: ImportSummary,
+        401: Error,
+        403: Error,
+        404: Error,
+        422: ValidationErrorOut,
+    },
     operation_id="upsertValues",
 )
 def upsert_values(request, code: str, payload: ValuesIn):
@@ -148,17 +186,25 @@ def upsert_values(request, code: str, payload: ValuesIn):
         raise services.PermissionDenied("You may not enter values in this initiative.")
     table, pre_errors, dims = _table(initiative, payload)
     result = import_table(
-        initiative, table, dry_run=payload.dry_run or bool(pre_errors), user=caller(request), channel=API,
+        initiative,
+        table,
+        dry_run=payload.dry_run or bool(pre_errors),
+        user=caller(request),
+        channel=API,
         organisations=None if access.is_backbone else editable,
     )
     summary = result.as_dict()
     errors = [
-        {**e, "column": f"categories.{e['column']}" if e["column"] in dims else e["column"]} for e in summary["errors"]
+        {**e, "column": f"categories.{e['column']}" if e["column"] in dims else e["column"]}
+        for e in summary["errors"]
     ]
     errors = sorted(pre_errors + errors, key=lambda e: (e["row"] is None, e["row"] or 0))
     if len(errors) > MAX_ERRORS:
         more = len(errors) - MAX_ERRORS
-        errors = [*errors[:MAX_ERRORS], {"row": None, "column": None, "message": f"... and {more} more errors"}]
+        errors = [
+            *errors[:MAX_ERRORS],
+            {"row": None, "column": None, "message": f"... and {more} more errors"},
+        ]
     summary.update(errors=errors, dry_run=payload.dry_run)
     if errors:
         summary.update(imported=0, updated=0, unchanged=0)
@@ -183,20 +229,47 @@ def _table(initiative, payload: ValuesIn) -> tuple[Table, list[dict], set[str]]:
         if isinstance(org, int):
             org = org_codes.get(org)
             if org is None:
-                errors.append({"row": n, "column": "organisation", "message": f"no organisation with id {item.organisation} in initiative {initiative.code}"})
+                errors.append(
+                    {
+                        "row": n,
+                        "column": "organisation",
+                        "message": f"no organisation with id {item.organisation} in initiative {initiative.code}",
+                    }
+                )
                 continue
         if isinstance(ind, int):
             ind = ind_codes.get(ind)
             if ind is None:
-                errors.append({"row": n, "column": "indicator", "message": f"no indicator with id {item.indicator} in initiative {initiative.code}"})
+                errors.append(
+                    {
+                        "row": n,
+                        "column": "indicator",
+                        "message": f"no indicator with id {item.indicator} in initiative {initiative.code}",
+                    }
+                )
                 continue
         unknown = sorted(set(item.categories) - set(dims))
         for key in unknown:
-            errors.append({"row": n, "column": f"categories.{key}", "message": f"unknown dimension {key!r}; expected one of {', '.join(dims) or 'none'}"})
+            errors.append(
+                {
+                    "row": n,
+                    "column": f"categories.{key}",
+                    "message": f"unknown dimension {key!r}; expected one of {', '.join(dims) or 'none'}",
+                }
+            )
         if unknown:
             continue
         value = "" if item.value is None else item.value
-        cells = [org, ind, str(item.period), value, *[item.categories.get(d, "") for d in dims], item.comment]
+        cells = [
+            org,
+            ind,
+            str(item.period),
+            value,
+            *[item.categories.get(d, "") for d in dims],
+            item.comment,
+        ]
         rows.append((n, cells))
-    table = Table(name="request", header=header, rows=iter(rows), size=len(rows), position=lambda: 0)
+    table = Table(
+        name="request", header=header, rows=iter(rows), size=len(rows), position=lambda: 0
+    )
     return table, errors, set(dims)

@@ -34,7 +34,9 @@ class InitiativeSummary(Schema):
     vision: str
     reporting_frequency: str
     published: bool
-    access: Access = Field(..., description="Why the caller sees it: backbone admin, member, or published.")
+    access: Access = Field(
+        ..., description="Why the caller sees it: backbone admin, member, or published."
+    )
 
 
 class Goal(Schema):
@@ -108,6 +110,7 @@ class QueryRow(Schema):
 
 # -- submissions --------------------------------------------------------------------------------
 
+
 class SubmissionOut(Schema):
     id: int
     organisation: str = Field(..., description="Organisation code.")
@@ -125,31 +128,47 @@ class SubmissionOut(Schema):
 class TransitionIn(Schema):
     comment: str = Field("", max_length=2000, description="Required to return a report.")
     version: int | None = Field(
-        None, description="The version you last saw; if the report has changed since, the action is refused (409)."
+        None,
+        description="The version you last saw; if the report has changed since, the action is refused (409).",
     )
 
 
 # -- values -------------------------------------------------------------------------------------
 
+
 class ValueIn(Schema):
-    organisation: StrictStr | StrictInt = Field(..., description="Organisation code (a string) or id (a number).")
-    indicator: StrictStr | StrictInt = Field(..., description="Indicator code (a string) or id (a number).")
-    period: StrictStr | StrictInt = Field(..., description="Period code, e.g. '2024-03', '2024-Q1', '2024', '2024-25'.")
+    organisation: StrictStr | StrictInt = Field(
+        ..., description="Organisation code (a string) or id (a number)."
+    )
+    indicator: StrictStr | StrictInt = Field(
+        ..., description="Indicator code (a string) or id (a number)."
+    )
+    period: StrictStr | StrictInt = Field(
+        ..., description="Period code, e.g. '2024-03', '2024-Q1', '2024', '2024-25'."
+    )
     value: StrictInt | StrictFloat | StrictStr | None
     categories: dict[str, str] = Field(
-        default_factory=dict, description="One category per dimension, e.g. {'gender': 'female'}; {} for the total."
+        default_factory=dict,
+        description="One category per dimension, e.g. {'gender': 'female'}; {} for the total.",
     )
     comment: str = ""
 
 
 class ValuesIn(Schema):
     values: list[ValueIn] = Field(..., max_length=100_000)
-    dry_run: bool = Field(False, description="Check everything and report what would change; write nothing.")
+    dry_run: bool = Field(
+        False, description="Check everything and report what would change; write nothing."
+    )
 
 
 class RowErrorOut(Schema):
-    row: int | None = Field(..., description="1-based position in the values list; null for the whole request.")
-    column: str | None = Field(..., description="The field: organisation, indicator, period, value, comment or categories.<dimension>.")
+    row: int | None = Field(
+        ..., description="1-based position in the values list; null for the whole request."
+    )
+    column: str | None = Field(
+        ...,
+        description="The field: organisation, indicator, period, value, comment or categories.<dimension>.",
+    )
     message: str
 
 
@@ -159,7 +178,8 @@ class ImportSummary(Schema):
     unchanged: int
     errors: list[RowErrorOut]
     warnings: list[RowErrorOut] = Field(
-        default_factory=list, description="Validation rules of severity warning that fail; they do not stop the import."
+        default_factory=list,
+        description="Validation rules of severity warning that fail; they do not stop the import.",
     )
     dry_run: bool
     detail: str | None = Field(None, description="Set when nothing was written because of errors.")

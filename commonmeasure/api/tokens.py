@@ -29,7 +29,9 @@ def create_token(username: str, name: str = "") -> tuple[ApiToken, str]:
     if not user.is_active:
         raise ValueError(f"user {username!r} is not active")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken.objects.create(user=user, name=name.strip(), prefix=token[:PREFIX_SHOWN], token_hash=hash_token(token))
+    record = ApiToken.objects.create(
+        user=user, name=name.strip(), prefix=token[:PREFIX_SHOWN], token_hash=hash_token(token)
+    )
     return record, token
 
 
@@ -48,7 +50,11 @@ def user_for_token(token: str):
     token = token.strip()
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    record = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token), revoked_at__isnull=True).first()
+    record = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .first()
+    )
     if record is None or not record.user.is_active:
         return None
     now = timezone.now()

@@ -19,7 +19,7 @@ api = NinjaAPI(
         "Authenticate with a personal API token (`Authorization: Bearer <token>`, from "
         "`commonmeasure token create USERNAME`) or a signed-in browser session (send the CSRF token "
         "in `X-CSRFToken` for POST). Without either, only published initiatives' approved data is "
-        "visible. Errors are JSON: `{\"detail\": \"...\"}`."
+        'visible. Errors are JSON: `{"detail": "..."}`.'
     ),
     urls_namespace="api-v1",
     auth=AUTH,
@@ -29,4 +29,6 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/initiatives", initiatives_router)
 api.add_router("/initiatives", reports_router)
-api.add_router("/impact-bonds", "commonmeasure.api.impactbonds.router")  # public, read-only: docs/reference/indigo.md
+api.add_router(
+    "/impact-bonds", "commonmeasure.api.impactbonds.router"
+)  # public, read-only: docs/reference/indigo.md

@@ -27,7 +27,9 @@ class AggregationError(ValueError):
     pass
 
 
-def combine_across(values: Sequence[float], rule: str, weights: Sequence[float] | None = None) -> float | None:
+def combine_across(
+    values: Sequence[float], rule: str, weights: Sequence[float] | None = None
+) -> float | None:
     """Combine several units' values (organisations, or categories) into one."""
     if not values:
         return None

@@ -42,8 +42,12 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
-def flag(value: float, history: Sequence[float] = (), minimum: float | None = None,
-         maximum: float | None = None) -> str | None:
+def flag(
+    value: float,
+    history: Sequence[float] = (),
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> str | None:
     """Why ``value`` needs a second look, or None. Bounds first, then history."""
     if minimum is not None and value < minimum:
         return f"below the declared minimum {_fmt(minimum)}"

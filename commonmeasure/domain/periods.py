@@ -24,7 +24,12 @@ YEAR = "year"
 FINANCIAL_YEAR = "financial-year"
 PERIOD_TYPES = (MONTH, QUARTER, YEAR, FINANCIAL_YEAR)
 # Reporting frequencies an initiative may choose, and the period type each one uses.
-FREQUENCIES = {"monthly": MONTH, "quarterly": QUARTER, "yearly": YEAR, "financial-yearly": FINANCIAL_YEAR}
+FREQUENCIES = {
+    "monthly": MONTH,
+    "quarterly": QUARTER,
+    "yearly": YEAR,
+    "financial-yearly": FINANCIAL_YEAR,
+}
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -106,7 +111,9 @@ def parse(code: str, period_type: str | None = None, fy_first_month: int = 4) ->
         raise PeriodError(f"period must be text, not {type(code).__name__}")
     text = code.strip()
     if period_type not in (None, *PERIOD_TYPES):
-        raise PeriodError(f"unknown period type {period_type!r}; use one of {', '.join(PERIOD_TYPES)}")
+        raise PeriodError(
+            f"unknown period type {period_type!r}; use one of {', '.join(PERIOD_TYPES)}"
+        )
     if period_type == FINANCIAL_YEAR:
         return _parse_financial_year(text, fy_first_month)
     m = _MONTH_RE.match(text)
@@ -144,7 +151,9 @@ def _parse_financial_year(text: str, first_month: int) -> Period:
             f"{text!r} is not a financial year: the second part must be the next year ({(start_year + 1) % 100:02d})"
         )
     if first_month == 1:
-        raise PeriodError(f"{text!r}: this initiative's financial year is the calendar year; write {start_year}")
+        raise PeriodError(
+            f"{text!r}: this initiative's financial year is the calendar year; write {start_year}"
+        )
     return financial_year(start_year, first_month)
 
 

@@ -22,7 +22,9 @@ class Reader:
     """Typed access to one row's cells. A value that cannot be read is reported through
     ``report(column, text, message)`` and read as empty."""
 
-    def __init__(self, cells: dict[str, str], report: Callable[[str, str, str], None] | None = None):
+    def __init__(
+        self, cells: dict[str, str], report: Callable[[str, str, str], None] | None = None
+    ):
         self.cells = cells
         self.report = report
         self.seen: list[str] = []
@@ -63,7 +65,9 @@ class Reader:
     def stage(self, column: str) -> str:
         def known(text):
             if text.lower() not in STAGES:
-                raise values.Uninterpretable("not a stage of the INDIGO codelist (Contracted, Implementation, Service delivery complete, Complete)")
+                raise values.Uninterpretable(
+                    "not a stage of the INDIGO codelist (Contracted, Implementation, Service delivery complete, Complete)"
+                )
             return STAGES[text.lower()]
 
         return self._parse(column, known, "")
@@ -84,9 +88,13 @@ def project_fields(r: Reader) -> dict:
         "name": r.text("Impact Bond Name - (Value)"),
         "stage": r.stage("Stage of Development - (Value)"),
         "outcomes_contract_signed": r.date("Dates - Date outcomes contract signed - (Value)"),
-        "all_contracts_signed": r.date("Dates - Date contracts between all parties signed - (Value)"),
+        "all_contracts_signed": r.date(
+            "Dates - Date contracts between all parties signed - (Value)"
+        ),
         "service_start": r.date("Dates - Start date of service provision - (Value)"),
-        "service_end_anticipated": r.date("Dates - Anticipated end date of service provision - (Value)"),
+        "service_end_anticipated": r.date(
+            "Dates - Anticipated end date of service provision - (Value)"
+        ),
         "service_end_actual": r.date("Dates - Actual end date of service provision - (Value)"),
         "jurisdiction": r.country("Jurisdiction - Jurisdiction - (Value)"),
         "investment_currency": r.currency(TIC + "Currency - (Value)"),
@@ -103,14 +111,22 @@ def project_fields(r: Reader) -> dict:
         "primary_sdg_goal": primary[0] if primary else None,
         "sdg_goals": primary + [g for g in secondary if g not in primary],
         "target_population": r.text(SB + "Target population - (Value)"),
-        "targeted_service_users": r.count(SB + "Targeted number of unique service users or beneficiaries (total) - (Value)"),
-        "actual_service_users": r.count(SB + "Actual number of unique service users or beneficiaries engaged (total) - (Value)"),
+        "targeted_service_users": r.count(
+            SB + "Targeted number of unique service users or beneficiaries (total) - (Value)"
+        ),
+        "actual_service_users": r.count(
+            SB + "Actual number of unique service users or beneficiaries engaged (total) - (Value)"
+        ),
     }
 
 
 def organisation_fields(r: Reader) -> dict:
-    return {"name": r.text("Name"), "org_type": r.text("Type - (Value)"),
-            "country": r.country("Country"), "jurisdiction": r.country("Jurisdiction")}
+    return {
+        "name": r.text("Name"),
+        "org_type": r.text("Type - (Value)"),
+        "country": r.country("Country"),
+        "jurisdiction": r.country("Jurisdiction"),
+    }
 
 
 def fund_fields(r: Reader) -> dict:
@@ -123,66 +139,113 @@ V = " - (Value)"
 
 
 def delivery_location(r):
-    return {"name": r.text("Location - Name" + V), "country": r.country("Location - Country" + V),
-            "lat": r.amount("Lat/Lng - Lat" + V), "lng": r.amount("Lat/Lng - Lng" + V)}
+    return {
+        "name": r.text("Location - Name" + V),
+        "country": r.country("Location - Country" + V),
+        "lat": r.amount("Lat/Lng - Lat" + V),
+        "lng": r.amount("Lat/Lng - Lng" + V),
+    }
 
 
 def outcome_metric(r):
-    return {"metric_id": r.text("Id"), "definition": r.text("Outcome Definition" + V),
-            "policy_sector": r.text("Policy sector" + V),
-            "targeted_number": r.amount("Targeted number of service users Or beneficiaries (total)" + V)}
+    return {
+        "metric_id": r.text("Id"),
+        "definition": r.text("Outcome Definition" + V),
+        "policy_sector": r.text("Policy sector" + V),
+        "targeted_number": r.amount(
+            "Targeted number of service users Or beneficiaries (total)" + V
+        ),
+    }
 
 
 def outcome_pricing(r):
-    return {"metric_id": r.text("Outcome Metric Id" + V), "currency": r.currency("Currency" + V),
-            "price": r.amount("Price Per Unit - Amount" + V), "price_usd": r.amount("Price Per Unit - Amount USD" + V)}
+    return {
+        "metric_id": r.text("Outcome Metric Id" + V),
+        "currency": r.currency("Currency" + V),
+        "price": r.amount("Price Per Unit - Amount" + V),
+        "price_usd": r.amount("Price Per Unit - Amount USD" + V),
+    }
 
 
 def outcome_payment(r):
-    return {"metric_id": r.text("Outcome Metric Id" + V), "payer": r.text("Payer Organisation ID" + V),
-            "recipient": r.text("Recipient Organisation ID" + V), "payment_type": r.text("Type" + V),
-            "period_start": r.date("Period - Start" + V), "period_end": r.date("Period - End" + V),
-            "currency": r.currency("Payments - Currency" + V), "amount": r.amount("Payments - Amount" + V),
-            "amount_usd": r.amount("Payments - Amount USD" + V)}
+    return {
+        "metric_id": r.text("Outcome Metric Id" + V),
+        "payer": r.text("Payer Organisation ID" + V),
+        "recipient": r.text("Recipient Organisation ID" + V),
+        "payment_type": r.text("Type" + V),
+        "period_start": r.date("Period - Start" + V),
+        "period_end": r.date("Period - End" + V),
+        "currency": r.currency("Payments - Currency" + V),
+        "amount": r.amount("Payments - Amount" + V),
+        "amount_usd": r.amount("Payments - Amount USD" + V),
+    }
 
 
 def result(r):
-    return {"metric_id": r.text("Outcome Metric Id" + V), "period_start": r.date("Period - Start" + V),
-            "period_end": r.date("Period - End" + V), "outcomes_achieved": r.text("Outcomes achieved" + V),
-            "number_engaged": r.amount("Number engaged In impact bond" + V),
-            "number_positive": r.amount("Number with Positive social outcomes" + V)}
+    return {
+        "metric_id": r.text("Outcome Metric Id" + V),
+        "period_start": r.date("Period - Start" + V),
+        "period_end": r.date("Period - End" + V),
+        "outcomes_achieved": r.text("Outcomes achieved" + V),
+        "number_engaged": r.amount("Number engaged In impact bond" + V),
+        "number_positive": r.amount("Number with Positive social outcomes" + V),
+    }
 
 
 def investment(r):
     ic = "Investment Commitment - "
-    return {"item_id": r.text("Id"), "organisation": r.text("Organisation ID" + V),
-            "role_category": r.text("Organisation Role Category" + V), "currency": r.currency(ic + "Currency" + V),
-            "amount_min": r.amount(ic + "Amount - Min" + V), "amount_exact": r.amount(ic + "Amount - Exact" + V),
-            "amount_max": r.amount(ic + "Amount - Max" + V), "amount_usd_min": r.amount(ic + "Amount USD - Min" + V),
-            "amount_usd_exact": r.amount(ic + "Amount USD - Exact" + V), "amount_usd_max": r.amount(ic + "Amount USD - Max" + V)}
+    return {
+        "item_id": r.text("Id"),
+        "organisation": r.text("Organisation ID" + V),
+        "role_category": r.text("Organisation Role Category" + V),
+        "currency": r.currency(ic + "Currency" + V),
+        "amount_min": r.amount(ic + "Amount - Min" + V),
+        "amount_exact": r.amount(ic + "Amount - Exact" + V),
+        "amount_max": r.amount(ic + "Amount - Max" + V),
+        "amount_usd_min": r.amount(ic + "Amount USD - Min" + V),
+        "amount_usd_exact": r.amount(ic + "Amount USD - Exact" + V),
+        "amount_usd_max": r.amount(ic + "Amount USD - Max" + V),
+    }
 
 
 def service_provision(r):
-    return {"item_id": r.text("Id"), "organisation": r.text("Organisation ID" + V),
-            "role_category": r.text("Organisation Role Category" + V),
-            "planned_start": r.date("Planned Service - Start" + V), "planned_end": r.date("Planned Service - End" + V),
-            "actual_start": r.date("Actual Service - Start" + V), "actual_end": r.date("Actual Service - End" + V)}
+    return {
+        "item_id": r.text("Id"),
+        "organisation": r.text("Organisation ID" + V),
+        "role_category": r.text("Organisation Role Category" + V),
+        "planned_start": r.date("Planned Service - Start" + V),
+        "planned_end": r.date("Planned Service - End" + V),
+        "actual_start": r.date("Actual Service - Start" + V),
+        "actual_end": r.date("Actual Service - End" + V),
+    }
 
 
 def outcome_payment_commitment(r):
     mp = "Maximum potential Outcome payment - "
-    return {"organisation": r.text("Organisation ID" + V), "role_category": r.text("Organisation Role Category" + V),
-            "currency": r.currency(mp + "Currency" + V), "max_amount": r.amount(mp + "Amount" + V),
-            "max_amount_usd": r.amount(mp + "Amount USD" + V)}
+    return {
+        "organisation": r.text("Organisation ID" + V),
+        "role_category": r.text("Organisation Role Category" + V),
+        "currency": r.currency(mp + "Currency" + V),
+        "max_amount": r.amount(mp + "Amount" + V),
+        "max_amount_usd": r.amount(mp + "Amount USD" + V),
+    }
 
 
 def intermediary_service(r):
-    return {"organisation": r.text("Organisation ID" + V), "role_category": r.text("Organisation Role Category" + V),
-            "role_description": r.text("Other Role Description" + V)}
+    return {
+        "organisation": r.text("Organisation ID" + V),
+        "role_category": r.text("Organisation Role Category" + V),
+        "role_description": r.text("Other Role Description" + V),
+    }
 
 
 def source(r):
-    return {"item_id": r.text("Id"), "name": r.text("Name" + V), "source_type": r.text("Type" + V), "url": r.text("URL" + V)}
+    return {
+        "item_id": r.text("Id"),
+        "name": r.text("Name" + V),
+        "source_type": r.text("Type" + V),
+        "url": r.text("URL" + V),
+    }
 
 
 def document(r):
@@ -203,7 +266,9 @@ class Spec:
     model: type
     extract: Callable[[Reader], dict] = nothing
     owner: str | None = None  # the model's foreign key to its record; None for a record file
-    refs: dict[str, tuple[str, str]] = field(default_factory=dict)  # typed field -> ("organisation" | "fund", column)
+    refs: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # typed field -> ("organisation" | "fund", column)
     generic: bool = False  # the model has a ``component`` field and holds several files
 
     @property
@@ -223,18 +288,44 @@ _TYPED = {
     "projects_delivery_locations": (m.DeliveryLocation, delivery_location, {}),
     "projects_outcome_metrics": (m.OutcomeMetric, outcome_metric, {}),
     "projects_outcome_pricings": (m.OutcomePricing, outcome_pricing, {}),
-    "projects_outcome_payments": (m.OutcomePayment, outcome_payment, {"payer": (ORG, "Payer Organisation ID" + V), "recipient": (ORG, "Recipient Organisation ID" + V)}),
+    "projects_outcome_payments": (
+        m.OutcomePayment,
+        outcome_payment,
+        {
+            "payer": (ORG, "Payer Organisation ID" + V),
+            "recipient": (ORG, "Recipient Organisation ID" + V),
+        },
+    ),
     "projects_results": (m.Result, result, {}),
-    "projects_investments": (m.Investment, investment, {"organisation": (ORG, "Organisation ID" + V)}),
-    "projects_service_provisions": (m.ServiceProvision, service_provision, {"organisation": (ORG, "Organisation ID" + V)}),
-    "projects_outcome_payment_commitments": (m.OutcomePaymentCommitment, outcome_payment_commitment, {"organisation": (ORG, "Organisation ID" + V)}),
-    "projects_intermediary_services": (m.IntermediaryService, intermediary_service, {"organisation": (ORG, "Organisation ID" + V)}),
+    "projects_investments": (
+        m.Investment,
+        investment,
+        {"organisation": (ORG, "Organisation ID" + V)},
+    ),
+    "projects_service_provisions": (
+        m.ServiceProvision,
+        service_provision,
+        {"organisation": (ORG, "Organisation ID" + V)},
+    ),
+    "projects_outcome_payment_commitments": (
+        m.OutcomePaymentCommitment,
+        outcome_payment_commitment,
+        {"organisation": (ORG, "Organisation ID" + V)},
+    ),
+    "projects_intermediary_services": (
+        m.IntermediaryService,
+        intermediary_service,
+        {"organisation": (ORG, "Organisation ID" + V)},
+    ),
     "projects_sources": (m.Source, source, {}),
     "projects_documents": (m.Document, document, {}),
     "projects_outcome_funds": (m.ProjectFund, project_fund, {"fund": ("fund", "Id")}),
 }
-GENERIC = {"projects": (m.ProjectRow, "project"), "organisations": (m.OrganisationRow, "organisation"),
-           "funds": (m.FundRow, "fund")}
+GENERIC = {
+    "projects": (m.ProjectRow, "project"),
+    "organisations": (m.OrganisationRow, "organisation"),
+    "funds": (m.FundRow, "fund"),
+}
 
 
 def component_specs() -> list[Spec]:

@@ -56,7 +56,9 @@ def _table(key: str, records: list[list[list[str]]], include_private: bool) -> t
                     extras.append(c)
         rows.append(cells)
     full_header = header + extras
-    return csv_bytes(full_header, [[cells.get(c, "") for c in full_header] for cells in rows]), len(rows)
+    return csv_bytes(full_header, [[cells.get(c, "") for c in full_header] for cells in rows]), len(
+        rows
+    )
 
 
 def bundle_files(include_private: bool = False) -> dict[str, bytes]:
@@ -65,14 +67,18 @@ def bundle_files(include_private: bool = False) -> dict[str, bytes]:
 
 
 def _collect(include_private: bool, files: dict, counts: dict) -> dict[str, bytes]:
-    visible: dict[str, dict[int, str]] = {}  # record file -> pk -> INDIGO id, of the records exported
+    visible: dict[
+        str, dict[int, str]
+    ] = {}  # record file -> pk -> INDIGO id, of the records exported
     for spec in RECORD_SPECS:
         qs = spec.model.objects.order_by("indigo_id")
         if not include_private:
             qs = qs.filter(status=m.Status.PUBLIC)
         rows = list(qs.values_list("pk", "indigo_id", "cells"))
         visible[spec.key] = {pk: iid for pk, iid, _ in rows}
-        files[spec.key], counts[spec.key] = _table(spec.key, [cells for _, _, cells in rows], include_private)
+        files[spec.key], counts[spec.key] = _table(
+            spec.key, [cells for _, _, cells in rows], include_private
+        )
     for spec in component_specs():
         owners = visible[layout()[spec.key]["record"]]
         qs = spec.model.objects.all()
@@ -80,9 +86,15 @@ def _collect(include_private: bool, files: dict, counts: dict) -> dict[str, byte
             qs = qs.filter(component=spec.key)
         if not include_private:
             qs = qs.filter(status=m.Status.PUBLIC)
-        rows = [(owners[o], pos, cells) for o, pos, cells in qs.values_list(f"{spec.owner}_id", "position", "cells") if o in owners]
+        rows = [
+            (owners[o], pos, cells)
+            for o, pos, cells in qs.values_list(f"{spec.owner}_id", "position", "cells")
+            if o in owners
+        ]
         rows.sort(key=lambda r: (r[0], r[1]))
-        files[spec.key], counts[spec.key] = _table(spec.key, [cells for _, _, cells in rows], include_private)
+        files[spec.key], counts[spec.key] = _table(
+            spec.key, [cells for _, _, cells in rows], include_private
+        )
     # The layout's order, so that a bundle always lists its files the same way.
     return {key: files[key] for key in layout() if key in files}
 

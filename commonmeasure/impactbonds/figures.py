@@ -60,7 +60,9 @@ def capital_usd(p: ProjectFacts) -> tuple[Decimal | None, str]:
     return None, ""
 
 
-def headline(projects: list[ProjectFacts], as_of: date | None = None, explain: bool = False) -> dict:
+def headline(
+    projects: list[ProjectFacts], as_of: date | None = None, explain: bool = False
+) -> dict:
     counted = sorted((p for p in projects if is_counted(p, as_of)), key=lambda p: p.indigo_id)
     users_total, users_projects = 0, 0
     capital_total, capital_projects, unconverted = Decimal(0), 0, 0
@@ -79,12 +81,18 @@ def headline(projects: list[ProjectFacts], as_of: date | None = None, explain: b
             unconverted += 1
         countries.update(p.countries)
         if explain:
-            lines.append({
-                "id": p.indigo_id, "stage": p.stage, "launch": p.launch.isoformat() if p.launch else None,
-                "service_users": users, "service_users_from": users_from,
-                "capital_usd": None if capital is None else str(capital), "capital_from": capital_from,
-                "countries": sorted(p.countries),
-            })
+            lines.append(
+                {
+                    "id": p.indigo_id,
+                    "stage": p.stage,
+                    "launch": p.launch.isoformat() if p.launch else None,
+                    "service_users": users,
+                    "service_users_from": users_from,
+                    "capital_usd": None if capital is None else str(capital),
+                    "capital_from": capital_from,
+                    "countries": sorted(p.countries),
+                }
+            )
     result = {
         "as_of": as_of.isoformat() if as_of else None,
         "impact_bonds": len(counted),
@@ -105,5 +113,7 @@ def headline_sentence(figures: dict) -> str:
     capital = Decimal(figures["capital_raised_usd"])
     money = f"${capital / Decimal(1_000_000):,.1f}m" if capital >= 1_000_000 else f"${capital:,.0f}"
     noun = "impact bond" if figures["impact_bonds"] == 1 else "impact bonds"
-    return (f"{figures['impact_bonds']:,} {noun} around the world supporting {figures['service_users']:,} "
-            f"service users, with {money} capital raised")
+    return (
+        f"{figures['impact_bonds']:,} {noun} around the world supporting {figures['service_users']:,} "
+        f"service users, with {money} capital raised"
+    )

@@ -20,7 +20,11 @@ from __future__ import annotations
 from django.db import models
 
 AMOUNT = {"max_digits": 30, "decimal_places": 8, "null": True, "blank": True}
-PARTIAL_DATE = {"max_length": 10, "blank": True, "help_text": "YYYY, YYYY-MM or YYYY-MM-DD, as precise as known"}
+PARTIAL_DATE = {
+    "max_length": 10,
+    "blank": True,
+    "help_text": "YYYY, YYYY-MM or YYYY-MM-DD, as precise as known",
+}
 
 
 class CellsField(models.JSONField):
@@ -41,7 +45,9 @@ class Status(models.TextChoices):
 
 
 class IndigoRecord(models.Model):
-    indigo_id = models.CharField(max_length=64, unique=True, help_text="INDIGO id, e.g. INDIGO-POJ-0001")
+    indigo_id = models.CharField(
+        max_length=64, unique=True, help_text="INDIGO id, e.g. INDIGO-POJ-0001"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLIC)
     cells = CellsField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -82,18 +88,29 @@ class Stage(models.TextChoices):
 
 class Project(IndigoRecord):
     LISTED, MANAGED = "listed", "managed"
-    KIND_CHOICES = [(LISTED, "Listed (headline data)"), (MANAGED, "Managed (live achievements and payments)")]
+    KIND_CHOICES = [
+        (LISTED, "Listed (headline data)"),
+        (MANAGED, "Managed (live achievements and payments)"),
+    ]
 
     kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=LISTED)
     initiative = models.ForeignKey(
-        "initiatives.Initiative", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects",
+        "initiatives.Initiative",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
         help_text="The initiative that manages this contract, if any.",
     )
     name = models.CharField(max_length=500, blank=True)
-    stage = models.CharField(max_length=40, blank=True, help_text="INDIGO codelist: Contracted, Implementation, ...")
+    stage = models.CharField(
+        max_length=40, blank=True, help_text="INDIGO codelist: Contracted, Implementation, ..."
+    )
     policy_sector = models.CharField(max_length=200, blank=True)
     primary_sdg_goal = models.PositiveSmallIntegerField(null=True, blank=True)
-    sdg_goals = models.JSONField(default=list, blank=True, help_text="Primary then secondary SDG goals, 1-17")
+    sdg_goals = models.JSONField(
+        default=list, blank=True, help_text="Primary then secondary SDG goals, 1-17"
+    )
     jurisdiction = models.CharField(max_length=2, blank=True)
     # Dates at the precision known.
     outcomes_contract_signed = models.CharField(**PARTIAL_DATE)
@@ -101,9 +118,15 @@ class Project(IndigoRecord):
     service_start = models.CharField(**PARTIAL_DATE)
     service_end_anticipated = models.CharField(**PARTIAL_DATE)
     service_end_actual = models.CharField(**PARTIAL_DATE)
-    launch_date = models.DateField(null=True, blank=True, db_index=True, help_text=(
-        "Earliest of outcomes contract signed, all contracts signed and start of service provision; "
-        "a partial date counts as its first day (GO Lab's rule)."))
+    launch_date = models.DateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=(
+            "Earliest of outcomes contract signed, all contracts signed and start of service provision; "
+            "a partial date counts as its first day (GO Lab's rule)."
+        ),
+    )
     # Service users.
     target_population = models.TextField(blank=True)
     targeted_service_users = models.PositiveIntegerField(null=True, blank=True)
@@ -145,11 +168,20 @@ class ProjectComponent(models.Model):
 
 
 def _org(related_name: str, **kwargs):
-    return models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name=related_name, **kwargs)
+    return models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+        **kwargs,
+    )
 
 
 class DeliveryLocation(ProjectComponent):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="delivery_locations")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="delivery_locations"
+    )
     name = models.CharField(max_length=500, blank=True)
     country = models.CharField(max_length=2, blank=True)
     lat = models.DecimalField(max_digits=12, decimal_places=8, null=True, blank=True)
@@ -192,7 +224,9 @@ class Result(ProjectComponent):
     period_end = models.CharField(**PARTIAL_DATE)
     outcomes_achieved = models.TextField(blank=True, help_text="Free text in INDIGO")
     number_engaged = models.DecimalField(**AMOUNT)
-    number_positive = models.DecimalField(**AMOUNT, help_text="Number with positive social outcomes")
+    number_positive = models.DecimalField(
+        **AMOUNT, help_text="Number with positive social outcomes"
+    )
 
 
 class Investment(ProjectComponent):
@@ -210,7 +244,9 @@ class Investment(ProjectComponent):
 
 
 class ServiceProvision(ProjectComponent):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="service_provisions")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="service_provisions"
+    )
     item_id = models.CharField(max_length=100, blank=True)
     organisation = _org("service_provisions")
     role_category = models.CharField(max_length=200, blank=True)
@@ -221,7 +257,9 @@ class ServiceProvision(ProjectComponent):
 
 
 class OutcomePaymentCommitment(ProjectComponent):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outcome_payment_commitments")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="outcome_payment_commitments"
+    )
     organisation = _org("outcome_payment_commitments")
     role_category = models.CharField(max_length=200, blank=True)
     currency = models.CharField(max_length=3, blank=True)
@@ -230,7 +268,9 @@ class OutcomePaymentCommitment(ProjectComponent):
 
 
 class IntermediaryService(ProjectComponent):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="intermediary_services")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="intermediary_services"
+    )
     organisation = _org("intermediary_services")
     role_category = models.CharField(max_length=200, blank=True)
     role_description = models.TextField(blank=True)
@@ -254,7 +294,9 @@ class ProjectFund(ProjectComponent):
     """The outcome funds a project draws on (projects_outcome_funds.csv)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outcome_funds")
-    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.SET_NULL, related_name="project_links")
+    fund = models.ForeignKey(
+        Fund, null=True, blank=True, on_delete=models.SET_NULL, related_name="project_links"
+    )
 
 
 class ProjectRow(ProjectComponent):
@@ -262,7 +304,9 @@ class ProjectRow(ProjectComponent):
     costs, 360Giving and Open Contracting links): kept whole, shown and exported as it came."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="other_rows")
-    component = models.CharField(max_length=60, help_text="INDIGO file key, e.g. projects_transactions")
+    component = models.CharField(
+        max_length=60, help_text="INDIGO file key, e.g. projects_transactions"
+    )
 
     class Meta(ProjectComponent.Meta):
         ordering = ["project", "component", "position"]
@@ -311,11 +355,17 @@ class ProjectParty(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="parties")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(max_length=20, choices=Role.choices)
-    origin = models.CharField(max_length=60, blank=True, help_text="INDIGO table it came from; blank if entered")
+    origin = models.CharField(
+        max_length=60, blank=True, help_text="INDIGO table it came from; blank if entered"
+    )
 
     class Meta:
         ordering = ["project", "role", "organisation"]
-        constraints = [models.UniqueConstraint(fields=["project", "organisation", "role"], name="uniq_project_party_role")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"], name="uniq_project_party_role"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.get_role_display()} in {self.project}"

@@ -88,14 +88,32 @@ def _report(project, rows, orgs: set[str], funds: set[str]) -> dict:
             for kind, column in component.refs.values():
                 ref = row_cells.get(column, "").strip()
                 if ref and ref not in (orgs if kind == "organisation" else funds):
-                    problems.append({"priority": 0, "where": where, "field": column,
-                                     "message": f"refers to {kind} {ref}, which is not loaded"})
+                    problems.append(
+                        {
+                            "priority": 0,
+                            "where": where,
+                            "field": column,
+                            "message": f"refers to {kind} {ref}, which is not loaded",
+                        }
+                    )
             if key == "projects_sources":
                 known_sources.add(row_cells.get("Id", "").strip())
             else:
                 used_sources |= _source_ids([c for c in row.cells if not is_status_column(c[0])])
     for source_id in sorted(used_sources - known_sources):
-        problems.append({"priority": 0, "where": "sources", "field": source_id,
-                         "message": "source id used but not in the project's sources table"})
+        problems.append(
+            {
+                "priority": 0,
+                "where": "sources",
+                "field": source_id,
+                "message": "source id used but not in the project's sources table",
+            }
+        )
     counts = {"0": len(problems), **{k: len(v) for k, v in missing.items()}}
-    return {"id": project.indigo_id, "name": project.name, "counts": counts, "errors": problems, "missing": missing}
+    return {
+        "id": project.indigo_id,
+        "name": project.name,
+        "counts": counts,
+        "errors": problems,
+        "missing": missing,
+    }

@@ -32,8 +32,13 @@ from commonmeasure.interchange.indigo import (
 from . import models as m
 from .components import RECORD_SPECS, Reader, Spec, component_specs, required_columns
 
-PARTY_TABLES = {"projects_investments", "projects_outcome_payment_commitments", "projects_outcome_payments",
-                "projects_service_provisions", "projects_intermediary_services"}
+PARTY_TABLES = {
+    "projects_investments",
+    "projects_outcome_payment_commitments",
+    "projects_outcome_payments",
+    "projects_service_provisions",
+    "projects_intermediary_services",
+}
 BATCH = 1000
 
 
@@ -49,20 +54,30 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return any(c.get("created") or c.get("updated") or c.get("replaced") for c in self.tables.values())
+        return any(
+            c.get("created") or c.get("updated") or c.get("replaced") for c in self.tables.values()
+        )
 
     def as_dict(self) -> dict:
         return {
-            "source": self.source, "dry_run": self.dry_run, "changed": self.changed, "tables": self.tables,
-            "problems": [p.as_dict() for p in self.problems], "empty_rows_skipped": self.empty_rows,
-            "absent_files": self.absent_files, "ignored_files": self.ignored_files,
+            "source": self.source,
+            "dry_run": self.dry_run,
+            "changed": self.changed,
+            "tables": self.tables,
+            "problems": [p.as_dict() for p in self.problems],
+            "empty_rows_skipped": self.empty_rows,
+            "absent_files": self.absent_files,
+            "ignored_files": self.ignored_files,
         }
 
 
 @cache
 def _char_limits(model) -> dict[str, int]:
-    return {f.name: f.max_length for f in model._meta.get_fields()
-            if isinstance(f, models.CharField) and f.max_length and not f.choices}
+    return {
+        f.name: f.max_length
+        for f in model._meta.get_fields()
+        if isinstance(f, models.CharField) and f.max_length and not f.choices
+    }
 
 
 class _Importer:
@@ -73,7 +88,9 @@ class _Importer:
         self.in_bundle: dict[str, set[int]] = {}  # record file -> pks of the records in this bundle
         self.changed_projects: set[int] = set()
 
-    def problem(self, f: CsvFile, row: int | None, column: str | None, message: str, value: str = "") -> None:
+    def problem(
+        self, f: CsvFile, row: int | None, column: str | None, message: str, value: str = ""
+    ) -> None:
         self.report.problems.append(Problem(f.name, row, column, message, value))
 
     def typed(self, spec: Spec, f: CsvFile, row: int, pairs: list[list[str]]) -> dict:
@@ -102,7 +119,12 @@ class _Importer:
 
     def records(self, spec: Spec) -> None:
         model, f = spec.model, self.bundle.files.get(spec.key)
-        stored = {iid: (pk, status, cells) for iid, pk, status, cells in model.objects.values_list("indigo_id", "pk", "status", "cells")}
+        stored = {
+            iid: (pk, status, cells)
+            for iid, pk, status, cells in model.objects.values_list(
+                "indigo_id", "pk", "status", "cells"
+            )
+        }
         counts = self.report.tables[spec.key] = {"created": 0, "updated": 0, "unchanged": 0}
         self.in_bundle[spec.key] = set()
         if f is None:
@@ -118,7 +140,9 @@ class _Importer:
                 self.problem(f, row, "ID", "the row has no ID; skipped")
                 continue
             if iid in incoming:
-                self.problem(f, row, "ID", f"{iid} appears more than once; the first row is kept", iid)
+                self.problem(
+                    f, row, "ID", f"{iid} appears more than once; the first row is kept", iid
+                )
                 continue
             incoming[iid] = (row, pairs)
         create, update, names = [], [], {"status", "cells", "updated_at"}
@@ -162,8 +186,13 @@ class _Importer:
             owner_iid = cells[at].strip()
             pk = owners.get(owner_iid)
             if pk is None:
-                self.problem(f, row, owner_column,
-                             f"refers to {owner_iid or 'no record'}, which is neither in {record}.csv nor already loaded; row skipped", owner_iid)
+                self.problem(
+                    f,
+                    row,
+                    owner_column,
+                    f"refers to {owner_iid or 'no record'}, which is neither in {record}.csv nor already loaded; row skipped",
+                    owner_iid,
+                )
                 continue
             pairs = [[h, c] for h, c in zip(f.header, cells, strict=True)]
             grouped[pk].append((row, row_status(dict(pairs)), pairs))
@@ -173,7 +202,9 @@ class _Importer:
         if spec.generic:
             stored_rows = stored_rows.filter(component=spec.key)
         stored: dict[int, list] = defaultdict(list)
-        for owner, status, cells in stored_rows.order_by(f"{spec.owner}_id", "position").values_list(f"{spec.owner}_id", "status", "cells"):
+        for owner, status, cells in stored_rows.order_by(
+            f"{spec.owner}_id", "position"
+        ).values_list(f"{spec.owner}_id", "status", "cells"):
             if owner in scope:
                 stored[owner].append((status, cells))
         replace, new_rows = [], []
@@ -187,7 +218,16 @@ class _Importer:
                 fields = self.typed(spec, f, row, pairs)
                 self.resolve_refs(spec, f, row, fields)
                 extra = {"component": spec.key} if spec.generic else {}
-                new_rows.append(spec.model(**{f"{spec.owner}_id": owner}, position=position, status=status, cells=pairs, **extra, **fields))
+                new_rows.append(
+                    spec.model(
+                        **{f"{spec.owner}_id": owner},
+                        position=position,
+                        status=status,
+                        cells=pairs,
+                        **extra,
+                        **fields,
+                    )
+                )
         if replace:
             doomed = spec.model.objects.filter(**{f"{spec.owner}_id__in": replace})
             if spec.generic:
@@ -201,16 +241,29 @@ class _Importer:
     def resolve_refs(self, spec: Spec, f: CsvFile, row: int, fields: dict) -> None:
         for name, (kind, column) in spec.refs.items():
             iid = fields.pop(name, "")
-            pk = self.ids["organisations" if kind == "organisation" else "funds"].get(iid) if iid else None
+            pk = (
+                self.ids["organisations" if kind == "organisation" else "funds"].get(iid)
+                if iid
+                else None
+            )
             if iid and pk is None:
-                self.problem(f, row, column, f"refers to {kind} {iid}, which is neither in {kind}s.csv nor already loaded; kept as text", iid)
+                self.problem(
+                    f,
+                    row,
+                    column,
+                    f"refers to {kind} {iid}, which is neither in {kind}s.csv nor already loaded; kept as text",
+                    iid,
+                )
             fields[f"{name}_id"] = pk
 
 
 def launch_date(fields: dict):
     """GO Lab's launch date: the earliest of outcomes contract signed, all contracts signed and
     start of service provision, a partial date counting as its first day."""
-    days = [values.first_day(fields.get(k, "")) for k in ("outcomes_contract_signed", "all_contracts_signed", "service_start")]
+    days = [
+        values.first_day(fields.get(k, ""))
+        for k in ("outcomes_contract_signed", "all_contracts_signed", "service_start")
+    ]
     days = [d for d in days if d]
     return min(days) if days else None
 
@@ -219,8 +272,12 @@ def import_bundle(path: str | Path, *, dry_run: bool = False) -> ImportReport:
     """Import an INDIGO bundle (folder or zip). Raises BundleLayoutError, writing nothing, when
     a file's layout is wrong."""
     bundle = read_bundle(path, required_columns())
-    report = ImportReport(source=str(path), dry_run=dry_run, empty_rows=bundle.empty_rows,
-                          ignored_files=bundle.ignored_files)
+    report = ImportReport(
+        source=str(path),
+        dry_run=dry_run,
+        empty_rows=bundle.empty_rows,
+        ignored_files=bundle.ignored_files,
+    )
     report.problems.extend(bundle.problems)
     importer = _Importer(bundle, report)
     with transaction.atomic():
@@ -256,20 +313,51 @@ def refresh_parties(project_ids) -> None:
     public = {"project_id__in": project_ids, "status": m.Status.PUBLIC}
     sources = [
         (m.Investment, "organisation_id", lambda *_: m.Role.INVESTOR, "projects_investments"),
-        (m.OutcomePaymentCommitment, "organisation_id", lambda *_: m.Role.OUTCOME_PAYER, "projects_outcome_payment_commitments"),
-        (m.OutcomePayment, "payer_id", lambda *_: m.Role.OUTCOME_PAYER, "projects_outcome_payments"),
-        (m.ServiceProvision, "organisation_id", lambda *_: m.Role.SERVICE_PROVIDER, "projects_service_provisions"),
-        (m.IntermediaryService, "organisation_id", _intermediary_role, "projects_intermediary_services"),
+        (
+            m.OutcomePaymentCommitment,
+            "organisation_id",
+            lambda *_: m.Role.OUTCOME_PAYER,
+            "projects_outcome_payment_commitments",
+        ),
+        (
+            m.OutcomePayment,
+            "payer_id",
+            lambda *_: m.Role.OUTCOME_PAYER,
+            "projects_outcome_payments",
+        ),
+        (
+            m.ServiceProvision,
+            "organisation_id",
+            lambda *_: m.Role.SERVICE_PROVIDER,
+            "projects_service_provisions",
+        ),
+        (
+            m.IntermediaryService,
+            "organisation_id",
+            _intermediary_role,
+            "projects_intermediary_services",
+        ),
     ]
     for model, org_field, role_of, origin in sources:
         extra = ("role_category", "role_description") if model is m.IntermediaryService else ()
-        rows = (model.objects.filter(**public).exclude(**{f"{org_field}__isnull": True})
-                .order_by("project_id", "position").values_list("project_id", org_field, *extra))
+        rows = (
+            model.objects.filter(**public)
+            .exclude(**{f"{org_field}__isnull": True})
+            .order_by("project_id", "position")
+            .values_list("project_id", org_field, *extra)
+        )
         for project_id, org_id, *text in rows:
             found.setdefault((project_id, org_id, role_of(*text)), origin)
-    manual = set(m.ProjectParty.objects.filter(project_id__in=project_ids).values_list("project_id", "organisation_id", "role"))
+    manual = set(
+        m.ProjectParty.objects.filter(project_id__in=project_ids).values_list(
+            "project_id", "organisation_id", "role"
+        )
+    )
     m.ProjectParty.objects.bulk_create(
-        [m.ProjectParty(project_id=p, organisation_id=o, role=r, origin=origin)
-         for (p, o, r), origin in sorted(found.items()) if (p, o, r) not in manual],
+        [
+            m.ProjectParty(project_id=p, organisation_id=o, role=r, origin=origin)
+            for (p, o, r), origin in sorted(found.items())
+            if (p, o, r) not in manual
+        ],
         batch_size=BATCH,
     )

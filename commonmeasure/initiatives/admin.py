@@ -20,7 +20,9 @@ def backbone_initiative_ids(user) -> list[int]:
     if not (user.is_active and user.is_staff):
         return []
     return list(
-        Membership.objects.filter(user=user, role=Membership.BACKBONE_ADMIN).values_list("initiative_id", flat=True)
+        Membership.objects.filter(user=user, role=Membership.BACKBONE_ADMIN).values_list(
+            "initiative_id", flat=True
+        )
     )
 
 
@@ -51,7 +53,11 @@ class BackboneScopedAdmin(admin.ModelAdmin):
             return False
         if obj is None:
             return True
-        return type(obj)._default_manager.filter(pk=obj.pk, **{f"{self.initiative_path}__in": ids}).exists()
+        return (
+            type(obj)
+            ._default_manager.filter(pk=obj.pk, **{f"{self.initiative_path}__in": ids})
+            .exists()
+        )
 
     def has_module_permission(self, request):
         return self._allowed(request)

@@ -28,19 +28,26 @@ class Initiative(models.Model):
     vision = models.TextField(blank=True)
     # [{"code": "G1", "name": "...", "description": "..."}]: population-level results sought.
     goals = models.JSONField(default=list, blank=True)
-    reporting_frequency = models.CharField(max_length=20, choices=FREQUENCY_CHOICES, default="monthly")
+    reporting_frequency = models.CharField(
+        max_length=20, choices=FREQUENCY_CHOICES, default="monthly"
+    )
     fy_first_month = models.PositiveSmallIntegerField(
-        default=4, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="First month of the financial year (1 = January, 4 = April).",
     )
     is_published = models.BooleanField(
         default=False, help_text="Published initiatives show their approved data to everyone."
     )
-    organisations = models.ManyToManyField("Organisation", through="Participation", related_name="initiatives")
+    organisations = models.ManyToManyField(
+        "Organisation", through="Participation", related_name="initiatives"
+    )
     # Workflow and reminders (docs/reference/reminders.md): reports are due this many days after
     # their period ends; none means no deadline.
     deadline_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Reports are due this many days after the period ends; empty for no deadline."
+        null=True,
+        blank=True,
+        help_text="Reports are due this many days after the period ends; empty for no deadline.",
     )
     reminder_days_before = models.PositiveSmallIntegerField(
         default=3, help_text="Send a reminder this many days before the deadline (0 for none)."
@@ -89,13 +96,19 @@ class Organisation(models.Model):
 class Participation(models.Model):
     """An organisation taking part in an initiative."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="participations")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="participations")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="participations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="participations"
+    )
     is_backbone = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "organisation"], name="uniq_participation")
+            models.UniqueConstraint(
+                fields=["initiative", "organisation"], name="uniq_participation"
+            )
         ]
 
     def __str__(self) -> str:
@@ -115,10 +128,16 @@ class Membership(models.Model):
     ]
     ORG_ROLES = (REPORTER, REVIEWER, VIEWER)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cm_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cm_memberships"
+    )
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         help_text="Required for reporter, reviewer and viewer; empty for a backbone admin.",
     )
     role = models.CharField(max_length=20, choices=ROLE_CHOICES)
@@ -149,7 +168,9 @@ class Dimension(models.Model):
 
     class Meta:
         ordering = ["sort_order", "code"]
-        constraints = [models.UniqueConstraint(fields=["initiative", "code"], name="uniq_dimension_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "code"], name="uniq_dimension_code")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -164,7 +185,9 @@ class Category(models.Model):
     class Meta:
         ordering = ["sort_order", "code"]
         verbose_name_plural = "categories"
-        constraints = [models.UniqueConstraint(fields=["dimension", "code"], name="uniq_category_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="uniq_category_code")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -188,7 +211,11 @@ class Indicator(models.Model):
     aggregation = models.CharField(max_length=20, choices=ACROSS_CHOICES, default="sum")
     time_aggregation = models.CharField(max_length=10, choices=TIME_CHOICES, default="sum")
     weight_indicator = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="+",
         help_text="For a weighted mean: the indicator whose values weight each organisation.",
     )
     dimensions = models.ManyToManyField(Dimension, blank=True, related_name="indicators")
@@ -201,7 +228,9 @@ class Indicator(models.Model):
 
     class Meta:
         ordering = ["sort_order", "code"]
-        constraints = [models.UniqueConstraint(fields=["initiative", "code"], name="uniq_indicator_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "code"], name="uniq_indicator_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"

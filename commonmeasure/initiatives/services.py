@@ -60,16 +60,36 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
         f"initiative {defn.code}",
     )
     for n, d in enumerate(defn.dimensions):
-        dim = _upsert(Dimension, {"initiative": initiative, "code": d.code}, {"name": d.name, "sort_order": n}, summary, f"dimension {d.code}")
+        dim = _upsert(
+            Dimension,
+            {"initiative": initiative, "code": d.code},
+            {"name": d.name, "sort_order": n},
+            summary,
+            f"dimension {d.code}",
+        )
         for m, c in enumerate(d.categories):
-            _upsert(Category, {"dimension": dim, "code": c.code}, {"name": c.name, "sort_order": m}, summary, f"category {d.code}.{c.code}")
+            _upsert(
+                Category,
+                {"dimension": dim, "code": c.code},
+                {"name": c.name, "sort_order": m},
+                summary,
+                f"category {d.code}.{c.code}",
+            )
     for o in defn.organisations:
         org = _upsert(
-            Organisation, {"code": o.code},
+            Organisation,
+            {"code": o.code},
             {"name": o.name, "identifiers": o.identifiers, "description": o.description},
-            summary, f"organisation {o.code}",
+            summary,
+            f"organisation {o.code}",
         )
-        _upsert(Participation, {"initiative": initiative, "organisation": org}, {"is_backbone": o.backbone}, summary, f"participation {o.code}")
+        _upsert(
+            Participation,
+            {"initiative": initiative, "organisation": org},
+            {"is_backbone": o.backbone},
+            summary,
+            f"participation {o.code}",
+        )
     dims = {d.code: d for d in initiative.dimensions.all()}
     by_code: dict[str, Indicator] = {}
     for n, i in enumerate(defn.indicators):
@@ -77,12 +97,23 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
             Indicator,
             {"initiative": initiative, "code": i.code},
             {
-                "name": i.name, "definition": i.definition, "rationale": i.rationale, "unit": i.unit,
-                "value_type": i.value_type, "polarity": i.polarity, "aggregation": i.aggregation,
-                "time_aggregation": i.time_aggregation, "goal": i.goal, "data_source": i.data_source,
-                "min_value": i.min, "max_value": i.max, "decimals": i.decimals, "sort_order": n,
+                "name": i.name,
+                "definition": i.definition,
+                "rationale": i.rationale,
+                "unit": i.unit,
+                "value_type": i.value_type,
+                "polarity": i.polarity,
+                "aggregation": i.aggregation,
+                "time_aggregation": i.time_aggregation,
+                "goal": i.goal,
+                "data_source": i.data_source,
+                "min_value": i.min,
+                "max_value": i.max,
+                "decimals": i.decimals,
+                "sort_order": n,
             },
-            summary, f"indicator {i.code}",
+            summary,
+            f"indicator {i.code}",
         )
         wanted = {dims[c].id for c in i.dimensions}
         if set(ind.dimensions.values_list("id", flat=True)) != wanted:
@@ -108,11 +139,22 @@ def _load_rules(initiative: Initiative, defn: InitiativeDef, summary: LoadSummar
 
     for n, r in enumerate(defn.rules):
         _upsert(
-            ValidationRule, {"initiative": initiative, "code": r.code},
-            {"left": r.left, "op": r.op, "right": r.right, "severity": r.severity, "message": r.message, "sort_order": n},
-            summary, f"rule {r.code}",
+            ValidationRule,
+            {"initiative": initiative, "code": r.code},
+            {
+                "left": r.left,
+                "op": r.op,
+                "right": r.right,
+                "severity": r.severity,
+                "message": r.message,
+                "sort_order": n,
+            },
+            summary,
+            f"rule {r.code}",
         )
-    gone = ValidationRule.objects.filter(initiative=initiative).exclude(code__in=[r.code for r in defn.rules])
+    gone = ValidationRule.objects.filter(initiative=initiative).exclude(
+        code__in=[r.code for r in defn.rules]
+    )
     for code in gone.values_list("code", flat=True):
         summary.updated.append(f"rule {code} removed")
     gone.delete()
@@ -133,37 +175,60 @@ def dump_definition(initiative: Initiative) -> dict:
         "reminder_days_after": initiative.reminder_days_after,
         "dimensions": [
             {
-                "code": d.code, "name": d.name,
+                "code": d.code,
+                "name": d.name,
                 "categories": [{"code": c.code, "name": c.name} for c in d.categories.all()],
             }
             for d in initiative.dimensions.prefetch_related("categories")
         ],
         "organisations": [
             {
-                "code": p.organisation.code, "name": p.organisation.name,
-                "identifiers": p.organisation.identifiers, "description": p.organisation.description,
+                "code": p.organisation.code,
+                "name": p.organisation.name,
+                "identifiers": p.organisation.identifiers,
+                "description": p.organisation.description,
                 "backbone": p.is_backbone,
             }
-            for p in initiative.participations.select_related("organisation").order_by("organisation__code")
+            for p in initiative.participations.select_related("organisation").order_by(
+                "organisation__code"
+            )
         ],
         "indicators": [],
     }
-    for ind in initiative.indicators.select_related("weight_indicator").prefetch_related("dimensions"):
+    for ind in initiative.indicators.select_related("weight_indicator").prefetch_related(
+        "dimensions"
+    ):
         out["indicators"].append(
             {
-                "code": ind.code, "name": ind.name, "definition": ind.definition, "rationale": ind.rationale,
-                "unit": ind.unit, "value_type": ind.value_type, "polarity": ind.polarity,
-                "aggregation": ind.aggregation, "time_aggregation": ind.time_aggregation,
+                "code": ind.code,
+                "name": ind.name,
+                "definition": ind.definition,
+                "rationale": ind.rationale,
+                "unit": ind.unit,
+                "value_type": ind.value_type,
+                "polarity": ind.polarity,
+                "aggregation": ind.aggregation,
+                "time_aggregation": ind.time_aggregation,
                 "weight_indicator": ind.weight_indicator.code if ind.weight_indicator else None,
                 "dimensions": [d.code for d in ind.dimensions.all()],
-                "goal": ind.goal, "data_source": ind.data_source,
-                "min": ind.min_value, "max": ind.max_value, "decimals": ind.decimals,
+                "goal": ind.goal,
+                "data_source": ind.data_source,
+                "min": ind.min_value,
+                "max": ind.max_value,
+                "decimals": ind.decimals,
             }
         )
     from commonmeasure.reporting.models import ValidationRule
 
     out["rules"] = [
-        {"code": r.code, "left": r.left, "op": r.op, "right": r.right, "severity": r.severity, "message": r.message}
+        {
+            "code": r.code,
+            "left": r.left,
+            "op": r.op,
+            "right": r.right,
+            "severity": r.severity,
+            "message": r.message,
+        }
         for r in ValidationRule.objects.filter(initiative=initiative).order_by("sort_order", "code")
     ]
     return out

@@ -10,8 +10,14 @@ from .models import Initiative, Membership, Organisation
 
 @transaction.atomic
 def add_user(
-    username: str, *, email: str = "", password: str | None = None, initiative_code: str | None = None,
-    role: str | None = None, organisation_code: str | None = None, superuser: bool = False,
+    username: str,
+    *,
+    email: str = "",
+    password: str | None = None,
+    initiative_code: str | None = None,
+    role: str | None = None,
+    organisation_code: str | None = None,
+    superuser: bool = False,
 ) -> str:
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults={"email": email})
@@ -35,10 +41,16 @@ def add_user(
         if role != Membership.BACKBONE_ADMIN:
             if not organisation_code:
                 raise ValueError(f"a {role} needs --organisation")
-            org = Organisation.objects.filter(code=organisation_code, participations__initiative=initiative).first()
+            org = Organisation.objects.filter(
+                code=organisation_code, participations__initiative=initiative
+            ).first()
             if org is None:
-                raise ValueError(f"organisation {organisation_code!r} does not take part in {initiative_code}")
-        Membership.objects.get_or_create(user=user, initiative=initiative, organisation=org, role=role)
+                raise ValueError(
+                    f"organisation {organisation_code!r} does not take part in {initiative_code}"
+                )
+        Membership.objects.get_or_create(
+            user=user, initiative=initiative, organisation=org, role=role
+        )
         if role == Membership.BACKBONE_ADMIN and not user.is_staff:
             user.is_staff = True  # backbone staff use Django admin for their initiative
             user.save(update_fields=["is_staff"])

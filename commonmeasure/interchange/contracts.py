@@ -62,7 +62,10 @@ REQUIRED = {
     WEIGHTED_TARGETS: ("currency", "max_payment", "targets"),
 }
 COLUMNS = {  # data file columns: (required, optional)
-    RATE_CARD: (("participant", "metric", "date"), ("validated", "evidence")),  # evidence: kept by managed contracts, not used in payments
+    RATE_CARD: (
+        ("participant", "metric", "date"),
+        ("validated", "evidence"),
+    ),  # evidence: kept by managed contracts, not used in payments
     COMPARISON: (("cohort", "treated_events", "comparison_events"), ()),
     WEIGHTED_TARGETS: (("metric", "achieved"), ()),
     "cashflows": (("date", "amount"), ("investor",)),

@@ -91,7 +91,9 @@ class IndicatorDef(_Strict):
     @model_validator(mode="after")
     def _rules(self):
         if self.aggregation == "weighted_mean" and not self.weight_indicator:
-            raise ValueError("a weighted_mean indicator needs weight_indicator: the code of the indicator that weights it")
+            raise ValueError(
+                "a weighted_mean indicator needs weight_indicator: the code of the indicator that weights it"
+            )
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is greater than max")
         _no_duplicates(self.dimensions, "dimension")
@@ -137,11 +139,17 @@ class InitiativeDef(_Strict):
         for n, ind in enumerate(self.indicators):
             for d in ind.dimensions:
                 if d not in dims:
-                    raise ValueError(f"indicators.{n} ({ind.code}): dimension {d!r} is not defined under dimensions")
+                    raise ValueError(
+                        f"indicators.{n} ({ind.code}): dimension {d!r} is not defined under dimensions"
+                    )
             if ind.goal and ind.goal not in goals:
-                raise ValueError(f"indicators.{n} ({ind.code}): goal {ind.goal!r} is not defined under goals")
+                raise ValueError(
+                    f"indicators.{n} ({ind.code}): goal {ind.goal!r} is not defined under goals"
+                )
             if ind.weight_indicator and ind.weight_indicator not in codes:
-                raise ValueError(f"indicators.{n} ({ind.code}): weight_indicator {ind.weight_indicator!r} is not an indicator in this file")
+                raise ValueError(
+                    f"indicators.{n} ({ind.code}): weight_indicator {ind.weight_indicator!r} is not an indicator in this file"
+                )
             if ind.weight_indicator == ind.code:
                 raise ValueError(f"indicators.{n} ({ind.code}): an indicator cannot weight itself")
         _no_duplicates([r.code for r in self.rules], "rule")
@@ -180,7 +188,9 @@ def read_definition(path: str | Path) -> InitiativeDef:
         raise DefinitionError(path.name, ["the file is not UTF-8 text"]) from None
     except OSError as exc:
         raise DefinitionError(path.name, [f"cannot be read ({exc.strerror})"]) from None
-    return parse_definition(text, path.name, fmt="json" if path.suffix.lower() == ".json" else "yaml")
+    return parse_definition(
+        text, path.name, fmt="json" if path.suffix.lower() == ".json" else "yaml"
+    )
 
 
 def parse_definition(text: str, filename: str = "definition", fmt: str = "yaml") -> InitiativeDef:
@@ -189,13 +199,19 @@ def parse_definition(text: str, filename: str = "definition", fmt: str = "yaml")
     try:
         data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
-        raise DefinitionError(filename, [f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None
+        raise DefinitionError(
+            filename, [f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise DefinitionError(filename, [f"{where}{getattr(exc, 'problem', None) or exc}"]) from None
+        raise DefinitionError(
+            filename, [f"{where}{getattr(exc, 'problem', None) or exc}"]
+        ) from None
     if not isinstance(data, dict):
-        raise DefinitionError(filename, ["the top level must be a mapping with code, name, indicators, ..."])
+        raise DefinitionError(
+            filename, ["the top level must be a mapping with code, name, indicators, ..."]
+        )
     try:
         return InitiativeDef.model_validate(data)
     except ValidationError as exc:

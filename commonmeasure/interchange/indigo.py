@@ -53,7 +53,11 @@ class Problem:
         return asdict(self)
 
     def __str__(self) -> str:
-        where = [self.file] + ([f"row {self.row}"] if self.row else []) + ([f"column {self.column!r}"] if self.column else [])
+        where = (
+            [self.file]
+            + ([f"row {self.row}"] if self.row else [])
+            + ([f"column {self.column!r}"] if self.column else [])
+        )
         shown = f" ({self.value[:60]!r})" if self.value else ""
         return f"{', '.join(where)}: {self.message}{shown}"
 
@@ -106,7 +110,9 @@ def _bundle_members(path: Path) -> dict[str, bytes]:
                 if not info.is_dir() and len(rel.parts) <= 2:
                     add(rel, lambda info=info: zf.read(info))
     elif path.exists():
-        raise BundleLayoutError([Problem(path.name, None, None, "is neither a folder nor a zip file")])
+        raise BundleLayoutError(
+            [Problem(path.name, None, None, "is neither a folder nor a zip file")]
+        )
     else:
         raise BundleLayoutError([Problem(str(path), None, None, "does not exist")])
     return {name: data for name, (_, data) in found.items()}
@@ -116,16 +122,27 @@ def _parse_csv(key: str, name: str, data: bytes, required: list[str], bundle: Bu
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BundleLayoutError([Problem(name, None, None, f"is not UTF-8 text (byte {exc.start})")]) from None
+        raise BundleLayoutError(
+            [Problem(name, None, None, f"is not UTF-8 text (byte {exc.start})")]
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
             raise BundleLayoutError([Problem(name, 1, None, "has no header row")])
         header = [h.strip() for h in header]
-        layout_problems = [Problem(name, 1, h, "column appears more than once") for h in {h for h in header if header.count(h) > 1}]
-        layout_problems += [Problem(name, 1, None, f"column {i + 1} has no name") for i, h in enumerate(header) if not h]
-        layout_problems += [Problem(name, 1, c, "required column missing") for c in required if c not in header]
+        layout_problems = [
+            Problem(name, 1, h, "column appears more than once")
+            for h in {h for h in header if header.count(h) > 1}
+        ]
+        layout_problems += [
+            Problem(name, 1, None, f"column {i + 1} has no name")
+            for i, h in enumerate(header)
+            if not h
+        ]
+        layout_problems += [
+            Problem(name, 1, c, "required column missing") for c in required if c not in header
+        ]
         if layout_problems:
             raise BundleLayoutError(layout_problems)
         rows = []
@@ -136,15 +153,32 @@ def _parse_csv(key: str, name: str, data: bytes, required: list[str], bundle: Bu
                 bundle.empty_rows += 1
                 continue
             if len(cells) > len(header):
-                extra = [c for c in cells[len(header):] if c.strip()]
+                extra = [c for c in cells[len(header) :] if c.strip()]
                 if extra:
-                    bundle.problems.append(Problem(name, row_number, None, f"{len(extra)} cell(s) beyond the last column were dropped", extra[0]))
+                    bundle.problems.append(
+                        Problem(
+                            name,
+                            row_number,
+                            None,
+                            f"{len(extra)} cell(s) beyond the last column were dropped",
+                            extra[0],
+                        )
+                    )
                 cells = cells[: len(header)]
             elif len(cells) < len(header):
                 cells = cells + [""] * (len(header) - len(cells))
             rows.append((row_number, cells))
     except csv.Error as exc:
-        raise BundleLayoutError([Problem(name, row_number + 1 if "row_number" in locals() else None, None, f"is not readable CSV ({exc})")]) from None
+        raise BundleLayoutError(
+            [
+                Problem(
+                    name,
+                    row_number + 1 if "row_number" in locals() else None,
+                    None,
+                    f"is not readable CSV ({exc})",
+                )
+            ]
+        ) from None
     return CsvFile(key, name, header, rows)
 
 
@@ -157,7 +191,9 @@ def read_bundle(path: str | Path, required: dict[str, list[str]]) -> Bundle:
     known = layout()
     by_lower = {name.lower(): name for name in members}
     if "projects.csv" not in by_lower:
-        raise BundleLayoutError([Problem(path.name, None, None, "has no projects.csv: this is not an INDIGO bundle")])
+        raise BundleLayoutError(
+            [Problem(path.name, None, None, "has no projects.csv: this is not an INDIGO bundle")]
+        )
     problems: list[Problem] = []
     for key, spec in known.items():
         name = by_lower.get(f"{key}.csv")
@@ -173,11 +209,14 @@ def read_bundle(path: str | Path, required: dict[str, list[str]]) -> Bundle:
     for name in sorted(members):
         if name.lower()[:-4] not in known:
             bundle.ignored_files.append(name)
-            bundle.problems.append(Problem(name, None, None, "is not a file of the INDIGO bundle; ignored"))
+            bundle.problems.append(
+                Problem(name, None, None, "is not a file of the INDIGO bundle; ignored")
+            )
     return bundle
 
 
 # -- public and private ----------------------------------------------------------------------
+
 
 def row_status(cells: dict[str, str]) -> str:
     """The status of a whole row or record: its 'Status' column, PUBLIC when blank or absent,
@@ -199,8 +238,15 @@ def public_cells(pairs: list[list[str]]) -> list[list[str]]:
             hidden.append(column[: -len("(Status)")])
     if not hidden:
         return pairs
-    return [[c, "" if any(c.startswith(prefix) for prefix in hidden) and not c.endswith(STATUS_SUFFIX) else v]
-            for c, v in pairs]
+    return [
+        [
+            c,
+            ""
+            if any(c.startswith(prefix) for prefix in hidden) and not c.endswith(STATUS_SUFFIX)
+            else v,
+        ]
+        for c, v in pairs
+    ]
 
 
 def is_status_column(column: str) -> bool:
@@ -208,6 +254,7 @@ def is_status_column(column: str) -> bool:
 
 
 # -- writing ---------------------------------------------------------------------------------
+
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     """CSV as GO Lab writes it: comma, minimal quoting, CRLF after each row, UTF-8 without BOM."""

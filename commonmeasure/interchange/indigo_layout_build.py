@@ -75,28 +75,46 @@ def build(schema_dir: Path, bundle_dir: Path) -> dict:
     files: dict[str, dict] = {}
     for schema_name, main, owner_column, prefix in RECORDS:
         schema = json.loads((schema_dir / schema_name).read_text(encoding="utf-8"))
-        files[main] = {"record": main, "owner_column": None, "id_column": "ID", "priority": None,
-                       "columns": [{"name": "ID", "priority": None, "status": False}]}
+        files[main] = {
+            "record": main,
+            "owner_column": None,
+            "id_column": "ID",
+            "priority": None,
+            "columns": [{"name": "ID", "priority": None, "status": False}],
+        }
         for file, parts, is_status, priority in _leaves(schema, main):
             if parts is None:
-                files[file] = {"record": main, "owner_column": owner_column, "id_column": owner_column,
-                               "priority": priority if priority is not None else DEFAULT_PRIORITY,
-                               "columns": [{"name": owner_column, "priority": None, "status": False}]}
+                files[file] = {
+                    "record": main,
+                    "owner_column": owner_column,
+                    "id_column": owner_column,
+                    "priority": priority if priority is not None else DEFAULT_PRIORITY,
+                    "columns": [{"name": owner_column, "priority": None, "status": False}],
+                }
                 continue
             name = _file_title(parts, prefix, is_status, file == main)
-            files[file]["columns"].append({
-                "name": name, "status": is_status,
-                "priority": None if is_status else (priority if priority is not None else DEFAULT_PRIORITY),
-            })
+            files[file]["columns"].append(
+                {
+                    "name": name,
+                    "status": is_status,
+                    "priority": None
+                    if is_status
+                    else (priority if priority is not None else DEFAULT_PRIORITY),
+                }
+            )
     for file, layout in files.items():
         public = [c["name"] for c in layout["columns"] if not c["status"]]
         with (bundle_dir / f"{file}.csv").open(newline="", encoding="utf-8") as fh:
             header = next(csv.reader(fh))
         if header != public:
-            raise SystemExit(f"{file}.csv: the bundle's header differs from the schema's titles:\n"
-                             f"  bundle: {header}\n  schema: {public}")
-    return {"standard": "INDIGO data standard (INDIGO-Initiative/indigo-data-standard, commit f034d757)",
-            "files": files}
+            raise SystemExit(
+                f"{file}.csv: the bundle's header differs from the schema's titles:\n"
+                f"  bundle: {header}\n  schema: {public}"
+            )
+    return {
+        "standard": "INDIGO data standard (INDIGO-Initiative/indigo-data-standard, commit f034d757)",
+        "files": files,
+    }
 
 
 if __name__ == "__main__":

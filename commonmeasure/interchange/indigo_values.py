@@ -50,7 +50,9 @@ def partial_date(text: str) -> str:
     try:
         return date(y, mo, int(day)).isoformat()
     except ValueError:
-        raise Uninterpretable(f"not a date: day {int(day)} does not exist in {y:04d}-{mo:02d}") from None
+        raise Uninterpretable(
+            f"not a date: day {int(day)} does not exist in {y:04d}-{mo:02d}"
+        ) from None
 
 
 def first_day(partial: str) -> date | None:
@@ -67,7 +69,9 @@ def amount(text: str) -> Decimal:
     if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", value):
         value = value.replace(",", "")
     if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", value):
-        raise Uninterpretable("not a number: write digits with a '.' for decimals, no currency or words")
+        raise Uninterpretable(
+            "not a number: write digits with a '.' for decimals, no currency or words"
+        )
     try:
         number = Decimal(value)
     except InvalidOperation:  # pragma: no cover - the pattern rules this out

@@ -112,7 +112,11 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
         raw.close()
         raise FileProblem(f"{name}: the first row must be a header", row=1)
     # With semicolons, "12,5" in the value column is 12.5; with commas it cannot occur unquoted.
-    decimal_comma = [i for i, h in enumerate(header) if h.strip().lower() == "value"] if delimiter == ";" else []
+    decimal_comma = (
+        [i for i, h in enumerate(header) if h.strip().lower() == "value"]
+        if delimiter == ";"
+        else []
+    )
     if decimal_comma:
         notes.append("Decimal commas in the value column were read as decimal points.")
 
@@ -139,7 +143,9 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
         finally:
             raw.close()
 
-    def position() -> int:  # bytes read so far; the whole file once the rows are read and it is closed
+    def position() -> (
+        int
+    ):  # bytes read so far; the whole file once the rows are read and it is closed
         return size if raw.closed else raw.tell()
 
     return Table(name, header, rows(), size, position, notes)
@@ -195,14 +201,24 @@ def _first_bad_byte(path: Path) -> tuple[int, int] | None:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                offset = max(exc.start - (len(exc.object) - len(chunk)), 0)  # exc.object may hold a partial character from the last block
+                offset = max(
+                    exc.start - (len(exc.object) - len(chunk)), 0
+                )  # exc.object may hold a partial character from the last block
                 return line + chunk.count(b"\n", 0, offset), exc.object[exc.start]
             line += chunk.count(b"\n")
     return None
 
 
 # What a damaged or truncated workbook raises while it is read (zlib, zip, XML parser, openpyxl).
-_BROKEN_WORKBOOK = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError, SyntaxError)
+_BROKEN_WORKBOOK = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    OSError,
+    ValueError,
+    SyntaxError,
+)
 
 
 def _open_xlsx(path: Path, name: str, size: int) -> Table:
@@ -237,7 +253,9 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
         raise
     except broken as exc:
         close()
-        raise FileProblem(f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated") from None
+        raise FileProblem(
+            f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated"
+        ) from None
     counter = {"rows": 0}
     it = xlsx_fast.iter_rows(zf, sheet.path, strings, dates, counter)
     try:
@@ -247,7 +265,9 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
         raise FileProblem(f"{name}: sheet {sheet.title!r} is empty") from None
     except broken as exc:
         close()
-        raise FileProblem(f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated") from None
+        raise FileProblem(
+            f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated"
+        ) from None
     if header_number != 1:
         close()
         raise FileProblem(f"{name}: the first row of sheet {sheet.title!r} must be a header", row=1)
@@ -269,7 +289,9 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
                     continue
                 yield row_number, cells
         except broken as exc:
-            raise FileProblem(f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})") from None
+            raise FileProblem(
+                f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})"
+            ) from None
         finally:
             close()
 
@@ -281,7 +303,9 @@ def check_zip_sizes(zf: zipfile.ZipFile, name: str) -> None:
     total = 0
     for info in zf.infolist():
         total += info.file_size
-        if info.file_size >= RATIO_CHECKED_FROM and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1):
+        if info.file_size >= RATIO_CHECKED_FROM and info.file_size > MAX_XLSX_RATIO * max(
+            info.compress_size, 1
+        ):
             raise FileProblem(
                 f"{name}: is not a workbook that can be read safely: its part {info.filename} would grow "
                 f"{info.file_size // max(info.compress_size, 1)} times when unpacked (a zip bomb?)"
@@ -298,7 +322,9 @@ _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9
 
 def refuse_merged_cells(wb, ws, name: str) -> None:
     """As refuse_merged_cells_in, for a sheet openpyxl opened read-only."""
-    path = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheets keep their part name here
+    path = getattr(
+        ws, "_worksheet_path", None
+    )  # openpyxl's read-only sheets keep their part name here
     archive = getattr(wb, "_archive", None)
     if path and archive is not None:
         refuse_merged_cells_in(archive, path, ws.title, name)

@@ -69,6 +69,7 @@ class TemplateSpec:
 
 # -- building ---------------------------------------------------------------------------------
 
+
 def build_spec(initiative, organisation, period_codes: list[str]) -> TemplateSpec:
     """What a template holds: its columns (total, each category, each combination an indicator
     uses) and its lines (each indicator for each period), with the values already stored."""
@@ -78,24 +79,37 @@ def build_spec(initiative, organisation, period_codes: list[str]) -> TemplateSpe
     for d in dims:
         d.cats = list(d.categories.order_by("sort_order", "code"))
     by_code = {d.code: d for d in dims}
-    indicators = list(initiative.indicators.prefetch_related("dimensions").order_by("sort_order", "code"))
+    indicators = list(
+        initiative.indicators.prefetch_related("dimensions").order_by("sort_order", "code")
+    )
     columns = [Column({}, "Total")]
     for d in dims:
         if any(d.code in {x.code for x in ind.dimensions.all()} for ind in indicators):
             columns += [Column({d.code: c.code}, f"{d.name}: {c.name}") for c in d.cats]
     combos = []
     for ind in indicators:
-        codes = sorted((x.code for x in ind.dimensions.all()), key=lambda c: [d.code for d in dims].index(c))
+        codes = sorted(
+            (x.code for x in ind.dimensions.all()), key=lambda c: [d.code for d in dims].index(c)
+        )
         if len(codes) >= 2 and codes not in combos:
             combos.append(codes)
     for codes in combos:
         for cats in itertools.product(*(by_code[c].cats for c in codes)):
-            columns.append(Column(dict(zip(codes, (c.code for c in cats), strict=True)), " × ".join(c.name for c in cats)))
+            columns.append(
+                Column(
+                    dict(zip(codes, (c.code for c in cats), strict=True)),
+                    " × ".join(c.name for c in cats),
+                )
+            )
     lines = [Line(ind, p) for p in period_codes for ind in indicators]
     existing = {}
     for iid, period, cats, value, comment in DataValue.objects.filter(
-        submission__initiative=initiative, submission__organisation=organisation, submission__period__in=period_codes
-    ).values_list("indicator_id", "submission__period", "disaggregation__categories", "value", "comment"):
+        submission__initiative=initiative,
+        submission__organisation=organisation,
+        submission__period__in=period_codes,
+    ).values_list(
+        "indicator_id", "submission__period", "disaggregation__categories", "value", "comment"
+    ):
         existing[(iid, period, _key(cats))] = (value, comment)
     return TemplateSpec(initiative, organisation, period_codes, dims, columns, lines, existing)
 
@@ -111,8 +125,18 @@ def applies(column: Column, indicator) -> bool:
 def number_format(indicator) -> str:
     if indicator.value_type == "count":
         return "0"
-    places = indicator.decimals or (1 if indicator.value_type == "percentage" else 2 if indicator.value_type == "currency" else 0)
-    return "#,##0" + ("." + "0" * places if places else "") if indicator.value_type == "currency" else "0" + ("." + "0" * places if places else "")
+    places = indicator.decimals or (
+        1
+        if indicator.value_type == "percentage"
+        else 2
+        if indicator.value_type == "currency"
+        else 0
+    )
+    return (
+        "#,##0" + ("." + "0" * places if places else "")
+        if indicator.value_type == "currency"
+        else "0" + ("." + "0" * places if places else "")
+    )
 
 
 def rule_text(indicator) -> str:
@@ -137,8 +161,18 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
     ws.title = FILL_SHEET
     first_value_col = len(KEY_COLUMNS) + 1
     comment_col = first_value_col + len(spec.columns)
-    ws.cell(1, 1, _safe_cell(f"{spec.organisation.name} ({spec.organisation.code}) · {spec.initiative.name} · {_period_range(spec.periods)}")).font = Font(bold=True, size=13)
-    ws.cell(2, 1, "Enter values in the white cells; grey cells do not apply to that indicator. The Instructions sheet says what each indicator means.").font = Font(italic=True, color="555555")
+    ws.cell(
+        1,
+        1,
+        _safe_cell(
+            f"{spec.organisation.name} ({spec.organisation.code}) · {spec.initiative.name} · {_period_range(spec.periods)}"
+        ),
+    ).font = Font(bold=True, size=13)
+    ws.cell(
+        2,
+        1,
+        "Enter values in the white cells; grey cells do not apply to that indicator. The Instructions sheet says what each indicator means.",
+    ).font = Font(italic=True, color="555555")
     heading = Font(bold=True)
     grey = PatternFill("solid", fgColor="D9D9D9")
     head_fill = PatternFill("solid", fgColor="E8EEF7")
@@ -148,15 +182,25 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     validations = {
         "count": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"),
-        "percentage": DataValidation(type="decimal", operator="between", formula1="0", formula2="100"),
+        "percentage": DataValidation(
+            type="decimal", operator="between", formula1="0", formula2="100"
+        ),
         "rate": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"),
-        "other": DataValidation(type="decimal", operator="between", formula1="-1000000000000000", formula2="1000000000000000"),
+        "other": DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="-1000000000000000",
+            formula2="1000000000000000",
+        ),
     }
     for vt, dv in validations.items():
         dv.showErrorMessage = True
         dv.errorTitle = "Not a valid value"
-        dv.error = {"count": "Enter a whole number, 0 or more.", "percentage": "Enter a percentage from 0 to 100.",
-                    "rate": "Enter a number, 0 or more."}.get(vt, "Enter a number.")
+        dv.error = {
+            "count": "Enter a whole number, 0 or more.",
+            "percentage": "Enter a percentage from 0 to 100.",
+            "rate": "Enter a number, 0 or more.",
+        }.get(vt, "Enter a number.")
         ws.add_data_validation(dv)
     unlocked = Protection(locked=False)
     for r, line in enumerate(spec.lines, start=FIRST_ROW):
@@ -176,7 +220,9 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
             dv.add(cell.coordinate)
             old = spec.existing.get((ind.id, line.period, _key(col.key)))
             if old is not None:
-                cell.value = old[0] if old[0] != int(old[0]) or ind.value_type != "count" else int(old[0])
+                cell.value = (
+                    old[0] if old[0] != int(old[0]) or ind.value_type != "count" else int(old[0])
+                )
                 comment = comment or old[1]
         ws.cell(r, comment_col, _safe_cell(comment) or None).protection = unlocked
     widths = [34, 16, 10, 10] + [max(9, min(22, len(c.label) + 2)) for c in spec.columns] + [40]
@@ -201,14 +247,34 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
         "",
     ):
         info.append([_safe_cell(text)])
-    info.append(["Code", "Indicator", "Unit", "Value type", "What to enter", "Definition", "Disaggregations"])
+    info.append(
+        [
+            "Code",
+            "Indicator",
+            "Unit",
+            "Value type",
+            "What to enter",
+            "Definition",
+            "Disaggregations",
+        ]
+    )
     for c in info[info.max_row]:
         c.font = heading
     for ind in {line.indicator.code: line.indicator for line in spec.lines}.values():
-        info.append([_safe_cell(x) for x in (
-            ind.code, ind.name, ind.unit, ind.value_type, rule_text(ind), ind.definition,
-            ", ".join(d.name for d in ind.dimensions.all()) or "total only",
-        )])
+        info.append(
+            [
+                _safe_cell(x)
+                for x in (
+                    ind.code,
+                    ind.name,
+                    ind.unit,
+                    ind.value_type,
+                    rule_text(ind),
+                    ind.definition,
+                    ", ".join(d.name for d in ind.dimensions.all()) or "total only",
+                )
+            ]
+        )
     for letter, w in zip("ABCDEFG", (16, 34, 10, 12, 34, 60, 24), strict=True):
         info.column_dimensions[letter].width = w
     info.protection.sheet = True
@@ -243,8 +309,14 @@ def write_csv_template(spec: TemplateSpec, fh) -> None:
                     continue
                 old = spec.existing.get((ind.id, line.period, _key(col.key)))
                 value = "" if old is None else (int(old[0]) if old[0] == int(old[0]) else old[0])
-                yield [spec.organisation.code, ind.code, line.period, *(col.key.get(d, "") for d in dims),
-                       value, "" if old is None else old[1]]
+                yield [
+                    spec.organisation.code,
+                    ind.code,
+                    line.period,
+                    *(col.key.get(d, "") for d in dims),
+                    value,
+                    "" if old is None else old[1],
+                ]
 
     write_csv(fh, header, rows())
 
@@ -255,6 +327,7 @@ def _period_range(codes: list[str]) -> str:
 
 # -- reading ----------------------------------------------------------------------------------
 
+
 @dataclass
 class TemplateTable:
     """A filled template read as the long layout, and how to name its cells in errors."""
@@ -264,7 +337,9 @@ class TemplateTable:
     organisation: str
     version: int
     rows: array = field(default_factory=lambda: array("I"))  # long row - 2 -> sheet row
-    cols: array = field(default_factory=lambda: array("H"))  # long row - 2 -> sheet column (1-based)
+    cols: array = field(
+        default_factory=lambda: array("H")
+    )  # long row - 2 -> sheet column (1-based)
     comment_col: int = 0
     sheet: str = FILL_SHEET
 
@@ -297,7 +372,11 @@ def is_xlsx_template(path: Path) -> bool:
 
 def is_csv_template(path: Path) -> bool:
     with path.open("rb") as fh:
-        return fh.read(len(CSV_MARKER) + 3).lstrip(b"\xef\xbb\xbf").startswith(f"# {FORMAT} version".encode())
+        return (
+            fh.read(len(CSV_MARKER) + 3)
+            .lstrip(b"\xef\xbb\xbf")
+            .startswith(f"# {FORMAT} version".encode())
+        )
 
 
 def open_xlsx_template(path: Path, display_name: str | None = None) -> TemplateTable:
@@ -315,7 +394,9 @@ def open_xlsx_template(path: Path, display_name: str | None = None) -> TemplateT
         raise
     except _BROKEN_WORKBOOK as exc:
         fh.close()
-        raise FileProblem(f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated") from None
+        raise FileProblem(
+            f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated"
+        ) from None
     try:
         meta = _read_meta(wb, name)
         version = meta.get("version")
@@ -351,7 +432,9 @@ def _read_meta(wb, name: str) -> dict:
         else:
             meta[row[0]] = row[1]
     if meta.get("format") != FORMAT:
-        raise FileProblem(f"{name}: is not a Common Measure template (format {meta.get('format')!r})")
+        raise FileProblem(
+            f"{name}: is not a Common Measure template (format {meta.get('format')!r})"
+        )
     return meta
 
 
@@ -375,15 +458,23 @@ def _read_v1(wb, fh, meta: dict, name: str, size: int) -> TemplateTable:
     header = [*LONG_HEADER, *dim_codes, "value", "comment"]
     known = {1, 2, 3, 4, comment_col, *(c for c, _ in value_cols)}
     width = max(known)
-    result = TemplateTable(Table(name, header, iter(()), size, lambda: 0), str(meta.get("initiative") or ""), org, 1,
-                           comment_col=comment_col, sheet=sheet)
+    result = TemplateTable(
+        Table(name, header, iter(()), size, lambda: 0),
+        str(meta.get("initiative") or ""),
+        org,
+        1,
+        comment_col=comment_col,
+        sheet=sheet,
+    )
     counter = {"rows": 0}
     from openpyxl.utils import get_column_letter
 
     def rows() -> Iterator[tuple[int, list]]:
         n = 1
         try:
-            for r, values in enumerate(ws.iter_rows(min_row=first_row, values_only=True), start=first_row):
+            for r, values in enumerate(
+                ws.iter_rows(min_row=first_row, values_only=True), start=first_row
+            ):
                 counter["rows"] = r
                 values = list(values)
                 values += [None] * (width - len(values))
@@ -392,7 +483,8 @@ def _read_v1(wb, fh, meta: dict, name: str, size: int) -> TemplateTable:
                         raise FileProblem(
                             f"{name}: sheet {sheet!r}, cell {get_column_letter(i)}{r} is outside the template's "
                             "columns; values there would be lost, so the file is refused",
-                            row=r, column=get_column_letter(i),
+                            row=r,
+                            column=get_column_letter(i),
                         )
                 comment = _text(values[comment_col - 1])
                 code, period = _text(values[1]), _text(values[3])
@@ -405,9 +497,14 @@ def _read_v1(wb, fh, meta: dict, name: str, size: int) -> TemplateTable:
                     n += 1
                     result.rows.append(r)
                     result.cols.append(col)
-                    yield n, [org, code, period, *(cats.get(d, "") for d in dim_codes), value, comment]
+                    yield (
+                        n,
+                        [org, code, period, *(cats.get(d, "") for d in dim_codes), value, comment],
+                    )
         except _BROKEN_WORKBOOK as exc:
-            raise FileProblem(f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})") from None
+            raise FileProblem(
+                f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})"
+            ) from None
         finally:
             wb.close()
             fh.close()
@@ -436,13 +533,16 @@ def open_csv_template(path: Path, display_name: str | None = None) -> Table:
     if version != VERSION:
         raise FileProblem(
             f"{name}: has CSV template version {version!r}; this installation reads version {VERSION}: "
-            "download a new template and fill that in", row=1,
+            "download a new template and fill that in",
+            row=1,
         )
     fd, body_name = tempfile.mkstemp(suffix=".csv")
     body = Path(body_name)
     with os.fdopen(fd, "wb") as out, path.open("rb") as fh:
         fh.readline()
-        shutil.copyfileobj(fh, out, 1 << 20)  # the file after its marker line, without holding it in memory
+        shutil.copyfileobj(
+            fh, out, 1 << 20
+        )  # the file after its marker line, without holding it in memory
     try:
         table = open_table(body, name)
     finally:
@@ -452,7 +552,11 @@ def open_csv_template(path: Path, display_name: str | None = None) -> Table:
     except ValueError:
         return table
     inner = table.rows
-    table.rows = ((n + 1, cells) for n, cells in inner if i_val >= len(cells) or str(cells[i_val]).strip() != "")
+    table.rows = (
+        (n + 1, cells)
+        for n, cells in inner
+        if i_val >= len(cells) or str(cells[i_val]).strip() != ""
+    )
     return table
 
 

@@ -63,7 +63,11 @@ def sheets(zf: zipfile.ZipFile) -> list[SheetInfo]:
         if _local(name) == "sheet":
             rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
             target = targets.get(rid, "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            path = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
             found.append(SheetInfo(attrs.get("name", ""), attrs.get("state", "visible"), path))
 
     _parse(zf.read("xl/workbook.xml"), sheet)
@@ -169,7 +173,9 @@ _TOKEN_RE = re.compile(
 )
 
 
-def iter_rows(zf: zipfile.ZipFile, path: str, strings: list[str], dates: set[int], counter: dict) -> Iterator[tuple[int, list]]:
+def iter_rows(
+    zf: zipfile.ZipFile, path: str, strings: list[str], dates: set[int], counter: dict
+) -> Iterator[tuple[int, list]]:
     """(row number, cell values) of each row that has cells, as the sheet's XML is decompressed.
 
     The rows are found with one regular expression over the decompressed text, a block at a
@@ -212,7 +218,9 @@ def iter_rows(zf: zipfile.ZipFile, path: str, strings: list[str], dates: set[int
                             if style and dates and int(style) in dates:
                                 value = from_excel(value)
                     else:
-                        value = _cell_value(b"<v>" + v + b"</v>", t, int(style or 0), strings, dates, from_excel)
+                        value = _cell_value(
+                            b"<v>" + v + b"</v>", t, int(style or 0), strings, dates, from_excel
+                        )
                     next_col = col + 1
                 elif other:
                     col, value = _any_cell(other, next_col, strings, dates, from_excel)

@@ -9,7 +9,14 @@ class DataValueInline(admin.TabularInline):
     model = DataValue
     extra = 0
     fields = ["indicator", "disaggregation", "value", "comment", "updated_at", "updated_by"]
-    readonly_fields = ["indicator", "disaggregation", "value", "comment", "updated_at", "updated_by"]
+    readonly_fields = [
+        "indicator",
+        "disaggregation",
+        "value",
+        "comment",
+        "updated_at",
+        "updated_by",
+    ]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -21,5 +28,17 @@ class SubmissionAdmin(BackboneScopedAdmin):
     list_display = ["organisation", "period", "status", "submitted_at", "reviewed_at", "initiative"]
     list_filter = ["status", "initiative", "period"]
     search_fields = ["organisation__code", "organisation__name", "period"]
-    readonly_fields = ["initiative", "organisation", "period", "period_start", "status", "review_comment", "version", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
+    readonly_fields = [
+        "initiative",
+        "organisation",
+        "period",
+        "period_start",
+        "status",
+        "review_comment",
+        "version",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+    ]
     inlines = [DataValueInline]

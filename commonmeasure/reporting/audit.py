@@ -13,8 +13,18 @@ from dataclasses import dataclass
 
 from .models import Submission, ValueChange
 
-COLUMNS = ("changed_at", "changed_by", "channel", "organisation", "period", "indicator", "breakdown",
-           "old_value", "new_value", "comment")
+COLUMNS = (
+    "changed_at",
+    "changed_by",
+    "channel",
+    "organisation",
+    "period",
+    "indicator",
+    "breakdown",
+    "old_value",
+    "new_value",
+    "comment",
+)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -29,13 +39,22 @@ class Entry:
     def row(self, submission: Submission) -> list:
         c = self.change
         return [
-            c.changed_at.isoformat(timespec="seconds"), self.user, c.channel, submission.organisation.code,
-            submission.period, self.indicator_code, self.breakdown,
-            "" if c.old_value is None else c.old_value, "" if c.new_value is None else c.new_value, c.comment,
+            c.changed_at.isoformat(timespec="seconds"),
+            self.user,
+            c.channel,
+            submission.organisation.code,
+            submission.period,
+            self.indicator_code,
+            self.breakdown,
+            "" if c.old_value is None else c.old_value,
+            "" if c.new_value is None else c.new_value,
+            c.comment,
         ]
 
 
-def history(submission: Submission, indicator_code: str | None = None, key: str | None = None) -> list[Entry]:
+def history(
+    submission: Submission, indicator_code: str | None = None, key: str | None = None
+) -> list[Entry]:
     """Changes to a report, newest first; only one value's when ``indicator_code`` (and ``key``) are given."""
     qs = ValueChange.objects.filter(submission=submission)
     if indicator_code is not None:
@@ -47,7 +66,15 @@ def history(submission: Submission, indicator_code: str | None = None, key: str 
         breakdown = combos.get(c.disaggregation_id, "")
         if key is not None and breakdown != key:
             continue
-        out.append(Entry(c, c.indicator.code, c.indicator.name, breakdown, c.changed_by.get_username() if c.changed_by else ""))
+        out.append(
+            Entry(
+                c,
+                c.indicator.code,
+                c.indicator.name,
+                breakdown,
+                c.changed_by.get_username() if c.changed_by else "",
+            )
+        )
     return out
 
 

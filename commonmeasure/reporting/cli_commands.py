@@ -7,7 +7,9 @@ from pathlib import Path
 
 
 def add_parsers(sub) -> None:
-    p = sub.add_parser("template", help="write a spreadsheet template for one organisation and period(s)")
+    p = sub.add_parser(
+        "template", help="write a spreadsheet template for one organisation and period(s)"
+    )
     p.add_argument("--initiative", required=True, help="initiative code")
     p.add_argument("--organisation", required=True, help="organisation code")
     p.add_argument("--period", required=True, help="the (first) period, e.g. 2024-03")
@@ -17,7 +19,9 @@ def add_parsers(sub) -> None:
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("worker", help="run background tasks (large uploads) until stopped")
-    p.add_argument("--batch", action="store_true", help="run the queued tasks, then stop (for cron)")
+    p.add_argument(
+        "--batch", action="store_true", help="run the queued tasks, then stop (for cron)"
+    )
     p.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the queue")
     p.set_defaults(func=cmd_worker)
 
@@ -46,14 +50,20 @@ def cmd_template(args) -> int:
     initiative = _initiative(args.initiative)
     org = initiative.organisations.filter(code=args.organisation).first()
     if org is None:
-        raise CommandError(f"organisation {args.organisation!r} does not take part in initiative {initiative.code}")
+        raise CommandError(
+            f"organisation {args.organisation!r} does not take part in initiative {initiative.code}"
+        )
     try:
         codes = template_periods(initiative, args.period, args.to)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     data = template_bytes(build_spec(initiative, org, codes), args.format)
     Path(args.output).write_bytes(data)
-    print(f"{args.output}: template for {org.code}, {codes[0]}" + (f" to {codes[-1]}" if len(codes) > 1 else ""), file=sys.stderr)
+    print(
+        f"{args.output}: template for {org.code}, {codes[0]}"
+        + (f" to {codes[-1]}" if len(codes) > 1 else ""),
+        file=sys.stderr,
+    )
     return 0
 
 

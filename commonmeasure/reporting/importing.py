@@ -48,7 +48,9 @@ class ImportResult:
     submissions: set[int] = field(default_factory=set)
     approved: int = 0
     dry_run: bool = False
-    warnings: list[RowError] = field(default_factory=list)  # failed warning rules; they do not block
+    warnings: list[RowError] = field(
+        default_factory=list
+    )  # failed warning rules; they do not block
 
     @property
     def ok(self) -> bool:
@@ -63,8 +65,15 @@ class ImportResult:
     def as_dict(self) -> dict:
         errors = [e.as_dict() for e in self.errors]
         if self.more_errors:
-            errors.append({"row": None, "column": None, "message": f"... and {self.more_errors} more errors"})
-        out = {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged, "errors": errors}
+            errors.append(
+                {"row": None, "column": None, "message": f"... and {self.more_errors} more errors"}
+            )
+        out = {
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": errors,
+        }
         if self.warnings:
             out["warnings"] = [w.as_dict() for w in self.warnings]
         return out
@@ -79,7 +88,9 @@ class _Context:
 
     def __init__(self, initiative: Initiative, today: date):
         self.initiative = initiative
-        self.orgs = dict(initiative.participations.values_list("organisation__code", "organisation_id"))
+        self.orgs = dict(
+            initiative.participations.values_list("organisation__code", "organisation_id")
+        )
         self.orgs_ci = {code.lower(): oid for code, oid in self.orgs.items()}
         self.org_codes = {oid: code for code, oid in self.orgs.items()}
         self.indicators: dict[str, Indicator] = {}
@@ -121,7 +132,10 @@ class _Context:
         cid = self.combos.get(key)
         if cid is None:
             cid = Disaggregation.objects.create(
-                initiative=self.initiative, key=key, dims=dims, categories=dict(sorted(cats.items()))
+                initiative=self.initiative,
+                key=key,
+                dims=dims,
+                categories=dict(sorted(cats.items())),
             ).id
             self.combos[key] = cid
         return cid
@@ -139,7 +153,10 @@ def check_value(raw, ind: Indicator) -> tuple[float | None, str | None]:
             return None, "the value is empty"
         if not _NUMBER_RE.match(text):
             if text.startswith("="):
-                return None, f"{_short(text)!r} is a formula; formulas are never calculated: enter the number itself"
+                return (
+                    None,
+                    f"{_short(text)!r} is a formula; formulas are never calculated: enter the number itself",
+                )
             return None, f"{text!r} is not a number"
         value = float(text)
     if not math.isfinite(value):
@@ -152,7 +169,10 @@ def check_number(value: float, ind: Indicator) -> tuple[float | None, str | None
     vt = ind.value_type
     if vt == Indicator.COUNT:
         if value < 0 or value != int(value):
-            return None, f"{_fmt(value)} is not a count: {ind.code} takes whole numbers of 0 or more"
+            return (
+                None,
+                f"{_fmt(value)} is not a count: {ind.code} takes whole numbers of 0 or more",
+            )
     elif vt == Indicator.PERCENTAGE:
         if not 0 <= value <= 100:
             return None, f"{_fmt(value)} is not a percentage: {ind.code} takes values from 0 to 100"
@@ -254,12 +274,28 @@ def bulk_write_settings():
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _run(ctx: _Context, table: Table, columns: dict[str, int], result: ImportResult, user, progress, channel=FILE):
+def _run(
+    ctx: _Context,
+    table: Table,
+    columns: dict[str, int],
+    result: ImportResult,
+    user,
+    progress,
+    channel=FILE,
+):
     with bulk_write_settings():
         return _check_and_write(ctx, table, columns, result, user, progress, channel)
 
 
-def _check_and_write(ctx: _Context, table: Table, columns: dict[str, int], result: ImportResult, user, progress, channel=FILE):
+def _check_and_write(
+    ctx: _Context,
+    table: Table,
+    columns: dict[str, int],
+    result: ImportResult,
+    user,
+    progress,
+    channel=FILE,
+):
     # The checks are those of the docstring at the top, in the same order for every row. To keep
     # a million rows fast, what a cell means is worked out once per distinct text and cached:
     # codes, periods and category combinations repeat on almost every row. Only text cells are
@@ -296,7 +332,11 @@ def _check_and_write(ctx: _Context, table: Table, columns: dict[str, int], resul
             if not any(str(c).strip() for c in cells[width:]) and len(cells) > width:
                 cells = cells[:width]
             else:
-                add(row_number, None, f"the row has {len(cells)} cells but the header has {width}; it may be truncated")
+                add(
+                    row_number,
+                    None,
+                    f"the row has {len(cells)} cells but the header has {width}; it may be truncated",
+                )
                 continue
         ok = True
         raw = cells[i_org]
@@ -319,7 +359,13 @@ def _check_and_write(ctx: _Context, table: Table, columns: dict[str, int], resul
         if info is None:
             ind = ind_id = None
             ind_code = str(raw).strip()
-            add(row_number, "indicator", f"unknown indicator {ind_code!r} in initiative {ctx.initiative.code}" if ind_code else "the indicator is empty")
+            add(
+                row_number,
+                "indicator",
+                f"unknown indicator {ind_code!r} in initiative {ctx.initiative.code}"
+                if ind_code
+                else "the indicator is empty",
+            )
             ok = False
         else:
             ind, ind_id, check, checked = info
@@ -369,7 +415,11 @@ def _check_and_write(ctx: _Context, table: Table, columns: dict[str, int], resul
         key = ((report << 24 | ind_id) << 32) | combo
         first = seen.get(key)
         if first is not None:
-            add(row_number, None, f"duplicate of row {first}: same organisation, indicator, period and categories")
+            add(
+                row_number,
+                None,
+                f"duplicate of row {first}: same organisation, indicator, period and categories",
+            )
             continue
         seen[key] = row_number
         if result.errors:
@@ -403,7 +453,11 @@ def _organisation(ctx: _Context, raw) -> tuple[int | None, str | None]:
     org_code = str(raw).strip()
     org_id = ctx.orgs.get(org_code) or ctx.orgs_ci.get(org_code.lower())
     if org_id is None:
-        return None, (f"unknown organisation {org_code!r} in initiative {ctx.initiative.code}" if org_code else "the organisation is empty")
+        return None, (
+            f"unknown organisation {org_code!r} in initiative {ctx.initiative.code}"
+            if org_code
+            else "the organisation is empty"
+        )
     if ctx.allowed_orgs is not None and org_id not in ctx.allowed_orgs:
         return org_id, f"you may not enter values for organisation {ctx.org_codes[org_id]}"
     return org_id, None
@@ -434,12 +488,22 @@ def _dimensions(ctx: _Context, ind: Indicator | None, dim_cols, texts) -> list:
             continue
         if ind is not None and dim_code not in ctx.allowed_dims[ind.id]:
             allowed = ", ".join(sorted(ctx.allowed_dims[ind.id])) or "none"
-            problems.append((dim_code, f"indicator {ind.code} cannot be disaggregated by {dim_code} (allowed: {allowed})"))
+            problems.append(
+                (
+                    dim_code,
+                    f"indicator {ind.code} cannot be disaggregated by {dim_code} (allowed: {allowed})",
+                )
+            )
             continue
         lookup = ctx.categories[dim_code]
         cat = lookup.get(text) or lookup.get(text.lower())
         if cat is None:
-            problems.append((dim_code, f"unknown category {text!r}; expected one of {', '.join(sorted(set(lookup.values())))}"))
+            problems.append(
+                (
+                    dim_code,
+                    f"unknown category {text!r}; expected one of {', '.join(sorted(set(lookup.values())))}",
+                )
+            )
             continue
         cats[dim_code] = cat
     return [problems, cats, None]
@@ -461,9 +525,9 @@ def _value_check(ind: Indicator) -> Callable[[object], tuple[float | None, str |
 def _existing_submissions(ctx: _Context) -> dict[tuple[int, str], tuple[int, str, bool]]:
     return {
         (org_id, period): (sid, status, unlocked is not None)
-        for sid, org_id, period, status, unlocked in Submission.objects.filter(initiative=ctx.initiative).values_list(
-            "id", "organisation_id", "period", "status", "unlocked_at"
-        )
+        for sid, org_id, period, status, unlocked in Submission.objects.filter(
+            initiative=ctx.initiative
+        ).values_list("id", "organisation_id", "period", "status", "unlocked_at")
     }
 
 
@@ -495,9 +559,12 @@ class _Writer:
             "changed_at, changed_by_id)"
         )
         ten = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        self.audit_sql = f"INSERT INTO {qn(ValueChange._meta.db_table)} {audit_columns} VALUES {ten}"
-        self.audit_many_sql = f"INSERT INTO {qn(ValueChange._meta.db_table)} {audit_columns} VALUES " + ", ".join(
-            [ten] * (self.ROWS_PER_INSERT * 8 // 10)
+        self.audit_sql = (
+            f"INSERT INTO {qn(ValueChange._meta.db_table)} {audit_columns} VALUES {ten}"
+        )
+        self.audit_many_sql = (
+            f"INSERT INTO {qn(ValueChange._meta.db_table)} {audit_columns} VALUES "
+            + ", ".join([ten] * (self.ROWS_PER_INSERT * 8 // 10))
         )
         self.stored = _existing_submissions(ctx)
         self.new_slots: list[list] = []  # reports to create before the next write
@@ -508,7 +575,9 @@ class _Writer:
         columns = "(initiative_id, submission_id, indicator_id, disaggregation_id, value, comment, updated_at, updated_by_id)"
         one = "(%s, %s, %s, %s, %s, %s, %s, %s)"
         self.insert_sql = f"INSERT INTO {qn(table)} {columns} VALUES {one}"
-        self.insert_many_sql = f"INSERT INTO {qn(table)} {columns} VALUES " + ", ".join([one] * self.ROWS_PER_INSERT)
+        self.insert_many_sql = f"INSERT INTO {qn(table)} {columns} VALUES " + ", ".join(
+            [one] * self.ROWS_PER_INSERT
+        )
         self.update_sql = f"UPDATE {qn(table)} SET value = %s, comment = %s, updated_at = %s, updated_by_id = %s WHERE id = %s"
 
     def slot(self, org_id: int, period: periods.Period) -> list:
@@ -529,7 +598,9 @@ class _Writer:
         """Create the reports the rows need that do not exist yet, in one statement where possible."""
         new = [
             Submission(
-                initiative=self.ctx.initiative, organisation_id=org_id, period=period.code,
+                initiative=self.ctx.initiative,
+                organisation_id=org_id,
+                period=period.code,
                 period_start=period.start_date,
             )
             for _sid, _status, org_id, period, _locked in self.new_slots
@@ -547,7 +618,9 @@ class _Writer:
         todo = sorted({slot[0] for slot in self.unloaded})
         for start in range(0, len(todo), 500):
             batch = todo[start : start + 500]
-            for vid, sid, iid, did, value, comment in DataValue.objects.filter(submission_id__in=batch).values_list(
+            for vid, sid, iid, did, value, comment in DataValue.objects.filter(
+                submission_id__in=batch
+            ).values_list(
                 "id", "submission_id", "indicator_id", "disaggregation_id", "value", "comment"
             ):
                 self.existing[(sid, iid, did)] = (vid, value, comment)
@@ -584,14 +657,16 @@ class _Writer:
                 continue
             if slot[1] not in editable:
                 self.result.add_error(
-                    row_number, "value",
+                    row_number,
+                    "value",
                     f"the {slot[3].code} report of {self.ctx.org_codes[slot[2]]} is {slot[1]}; "
                     "the backbone must return or reopen it before values change",
                 )
                 continue
             if slot[4]:
                 self.result.add_error(
-                    row_number, "value",
+                    row_number,
+                    "value",
                     f"the deadline for the {slot[3].code} report of {self.ctx.org_codes[slot[2]]} has passed; "
                     "ask the backbone to unlock it",
                 )
@@ -600,10 +675,36 @@ class _Writer:
             changed.add(sid)
             if old is None:
                 add_insert((initiative_id, sid, ind_id, combo, value, comment, now_db, user_id))
-                add_audit((initiative_id, sid, ind_id, combo, None, value, comment, channel, now_db, user_id))
+                add_audit(
+                    (
+                        initiative_id,
+                        sid,
+                        ind_id,
+                        combo,
+                        None,
+                        value,
+                        comment,
+                        channel,
+                        now_db,
+                        user_id,
+                    )
+                )
             else:
                 updates.append((value, comment, now_db, user_id, old[0]))
-                add_audit((initiative_id, sid, ind_id, combo, old[1], value, comment, channel, now_db, user_id))
+                add_audit(
+                    (
+                        initiative_id,
+                        sid,
+                        ind_id,
+                        combo,
+                        old[1],
+                        value,
+                        comment,
+                        channel,
+                        now_db,
+                        user_id,
+                    )
+                )
         self.result.unchanged += unchanged
         if self.result.errors:
             return
@@ -611,17 +712,25 @@ class _Writer:
         whole = len(inserts) // width * width
         with connection.cursor() as cursor:
             if whole:
-                cursor.executemany(self.insert_many_sql, [inserts[i : i + width] for i in range(0, whole, width)])
+                cursor.executemany(
+                    self.insert_many_sql, [inserts[i : i + width] for i in range(0, whole, width)]
+                )
             if whole < len(inserts):
-                cursor.executemany(self.insert_sql, [inserts[i : i + 8] for i in range(whole, len(inserts), 8)])
+                cursor.executemany(
+                    self.insert_sql, [inserts[i : i + 8] for i in range(whole, len(inserts), 8)]
+                )
             if updates:
                 cursor.executemany(self.update_sql, updates)
             width = 10 * (self.ROWS_PER_INSERT * 8 // 10)
             whole = len(audit) // width * width
             if whole:
-                cursor.executemany(self.audit_many_sql, [audit[i : i + width] for i in range(0, whole, width)])
+                cursor.executemany(
+                    self.audit_many_sql, [audit[i : i + width] for i in range(0, whole, width)]
+                )
             if whole < len(audit):
-                cursor.executemany(self.audit_sql, [audit[i : i + 10] for i in range(whole, len(audit), 10)])
+                cursor.executemany(
+                    self.audit_sql, [audit[i : i + 10] for i in range(whole, len(audit), 10)]
+                )
         self.result.imported += len(inserts) // 8
         self.result.updated += len(updates)
 
@@ -643,14 +752,20 @@ class _Writer:
         for sid, values in totals(touched).items():
             for outcome in self.rules.failures(values):
                 rows = sorted(
-                    self.total_rows[(sid, by_code[c])] for c in outcome.indicators if (sid, by_code[c]) in self.total_rows
+                    self.total_rows[(sid, by_code[c])]
+                    for c in outcome.indicators
+                    if (sid, by_code[c]) in self.total_rows
                 )
                 if not rows:
                     continue  # the file changed none of the values the rule compares
                 add = self.result.add_error if outcome.severity == "error" else self._warn
                 where = f"rows {', '.join(map(str, rows))}" if len(rows) > 1 else f"row {rows[0]}"
                 for row in rows[:1]:
-                    add(row, "value", f"rule {outcome.code} ({outcome.severity}): {outcome.message} — {outcome.reason} ({where})")
+                    add(
+                        row,
+                        "value",
+                        f"rule {outcome.code} ({outcome.severity}): {outcome.message} — {outcome.reason} ({where})",
+                    )
 
     def _warn(self, row, column, message) -> None:
         if len(self.result.warnings) < MAX_ERRORS:
@@ -668,8 +783,11 @@ def approve_submissions(submission_ids: Iterable[int], user) -> int:
             Submission.objects.filter(id__in=ids[start : start + 500])
             .exclude(status=Submission.APPROVED)
             .update(
-                status=Submission.APPROVED, reviewed_at=timezone.now(), reviewed_by=user,
-                version=F("version") + 1, updated_at=timezone.now(),
+                status=Submission.APPROVED,
+                reviewed_at=timezone.now(),
+                reviewed_by=user,
+                version=F("version") + 1,
+                updated_at=timezone.now(),
             )
         )
     return changed

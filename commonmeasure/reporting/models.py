@@ -21,7 +21,9 @@ class Submission(models.Model):
     EDITABLE = (DRAFT, RETURNED)
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="submissions")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="submissions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="submissions"
+    )
     period = models.CharField(max_length=16)
     period_start = models.DateField(help_text="First day of the period, for ordering.")
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=DRAFT)
@@ -49,7 +51,9 @@ class Submission(models.Model):
     class Meta:
         ordering = ["-period_start", "organisation__name"]
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "organisation", "period"], name="uniq_submission")
+            models.UniqueConstraint(
+                fields=["initiative", "organisation", "period"], name="uniq_submission"
+            )
         ]
         indexes = [models.Index(fields=["initiative", "status"], name="submission_status_idx")]
 
@@ -68,13 +72,17 @@ class Disaggregation(models.Model):
     dims: "age_band,gender", or "" for the total.
     """
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="disaggregations")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="disaggregations"
+    )
     key = models.CharField(max_length=500, blank=True)
     dims = models.CharField(max_length=300, blank=True)
     categories = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["initiative", "key"], name="uniq_disaggregation")]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "key"], name="uniq_disaggregation")
+        ]
 
     def __str__(self) -> str:
         return self.key or "total"
@@ -88,15 +96,26 @@ class DataValue(models.Model):
     # index of their own. Deleting a user (rare) scans the table instead of using an index on
     # updated_by. The disaggregation index stays: deleting an initiative deletes its combinations
     # one by one, and each checks that no value refers to it. See docs/reference/performance.md.
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+", db_index=False)
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values", db_index=False)
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", db_index=False)
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
     disaggregation = models.ForeignKey(Disaggregation, on_delete=models.RESTRICT, related_name="+")
     value = models.FloatField()
     comment = models.TextField(blank=True)
     updated_at = models.DateTimeField()
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -108,7 +127,10 @@ class DataValue(models.Model):
         # Covers the queries' reads (indicator, category combination -> report, value) without
         # touching the table.
         indexes = [
-            models.Index(fields=["indicator", "disaggregation", "submission", "value"], name="value_indicator_cover_idx")
+            models.Index(
+                fields=["indicator", "disaggregation", "submission", "value"],
+                name="value_indicator_cover_idx",
+            )
         ]
 
     def __str__(self) -> str:
@@ -122,7 +144,9 @@ class ValidationRule(models.Model):
     SEVERITY_CHOICES = [(ERROR, "Error"), (WARNING, "Warning")]
     OPERATORS = ("<", "<=", "==", "!=", ">=", ">")
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="validation_rules")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="validation_rules"
+    )
     code = models.CharField(max_length=64)
     left = models.TextField()
     op = models.CharField(max_length=2, choices=[(o, o) for o in OPERATORS])
@@ -133,7 +157,9 @@ class ValidationRule(models.Model):
 
     class Meta:
         ordering = ["sort_order", "code"]
-        constraints = [models.UniqueConstraint(fields=["initiative", "code"], name="uniq_rule_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "code"], name="uniq_rule_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.left} {self.op} {self.right}"
@@ -150,12 +176,22 @@ class ValueChange(models.Model):
     WEB, FILE, API, CLI = "web", "file", "api", "cli"
     CHANNEL_CHOICES = [(WEB, "Web"), (FILE, "File"), (API, "API"), (CLI, "Command line")]
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+", db_index=False)
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="changes", db_index=False)
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="changes", db_index=False
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     # No constraint: combinations are never deleted while values exist, and history outlives values.
     disaggregation = models.ForeignKey(
-        Disaggregation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+        Disaggregation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        db_index=False,
     )
     old_value = models.FloatField(null=True, blank=True)
     new_value = models.FloatField(null=True, blank=True)
@@ -163,12 +199,19 @@ class ValueChange(models.Model):
     channel = models.CharField(max_length=4, choices=CHANNEL_CHOICES)
     changed_at = models.DateTimeField()
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
         indexes = [
-            models.Index(fields=["submission", "indicator", "disaggregation", "id"], name="change_value_idx"),
+            models.Index(
+                fields=["submission", "indicator", "disaggregation", "id"], name="change_value_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -190,7 +233,9 @@ class Reminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "organisation", "period", "kind"], name="uniq_reminder")
+            models.UniqueConstraint(
+                fields=["initiative", "organisation", "period", "kind"], name="uniq_reminder"
+            )
         ]
 
     def __str__(self) -> str:

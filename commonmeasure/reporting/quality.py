@@ -23,8 +23,10 @@ def _history(initiative_id: int, organisation_ids, before_start: date) -> dict[i
     out: dict[int, list[int]] = defaultdict(list)
     for sid, org_id in (
         Submission.objects.filter(
-            initiative_id=initiative_id, organisation_id__in=list(organisation_ids),
-            status=Submission.APPROVED, period_start__lt=before_start,
+            initiative_id=initiative_id,
+            organisation_id__in=list(organisation_ids),
+            status=Submission.APPROVED,
+            period_start__lt=before_start,
         )
         .order_by("organisation_id", "-period_start")
         .values_list("id", "organisation_id")
@@ -39,19 +41,28 @@ def flags_for(submissions: list[Submission]) -> dict[int, dict[tuple[int, str], 
     if not submissions:
         return {}
     first = submissions[0]
-    history_ids = _history(first.initiative_id, {s.organisation_id for s in submissions}, first.period_start)
+    history_ids = _history(
+        first.initiative_id, {s.organisation_id for s in submissions}, first.period_start
+    )
     sub_of = {sid: org for org, sids in history_ids.items() for sid in sids}
     past: dict[tuple[int, int, str], list[float]] = defaultdict(list)
     all_ids = sorted(sub_of)
     for start in range(0, len(all_ids), 500):
-        for sid, iid, key, value in DataValue.objects.filter(submission_id__in=all_ids[start : start + 500]).values_list(
-            "submission_id", "indicator_id", "disaggregation__key", "value"
-        ):
+        for sid, iid, key, value in DataValue.objects.filter(
+            submission_id__in=all_ids[start : start + 500]
+        ).values_list("submission_id", "indicator_id", "disaggregation__key", "value"):
             past[(sub_of[sid], iid, key)].append(value)
     out: dict[int, dict[tuple[int, str], str]] = {s.id: {} for s in submissions}
     org_of = {s.id: s.organisation_id for s in submissions}
-    for sid, iid, key, value, lo, hi in DataValue.objects.filter(submission_id__in=list(org_of)).values_list(
-        "submission_id", "indicator_id", "disaggregation__key", "value", "indicator__min_value", "indicator__max_value"
+    for sid, iid, key, value, lo, hi in DataValue.objects.filter(
+        submission_id__in=list(org_of)
+    ).values_list(
+        "submission_id",
+        "indicator_id",
+        "disaggregation__key",
+        "value",
+        "indicator__min_value",
+        "indicator__max_value",
     ):
         reason = od.flag(value, past.get((org_of[sid], iid, key), ()), lo, hi)
         if reason:
@@ -76,7 +87,11 @@ class Flag:
 
 def outliers(initiative, period_code: str) -> list[Flag]:
     """Every flagged value of every organisation's report for one period."""
-    subs = list(Submission.objects.filter(initiative=initiative, period=period_code).select_related("organisation"))
+    subs = list(
+        Submission.objects.filter(initiative=initiative, period=period_code).select_related(
+            "organisation"
+        )
+    )
     found = flags_for(subs)
     indicators = {i.id: i for i in initiative.indicators.all()}
     values = {
@@ -87,9 +102,18 @@ def outliers(initiative, period_code: str) -> list[Flag]:
     }
     out = []
     for sub in subs:
-        for (iid, key), reason in sorted(found[sub.id].items(), key=lambda kv: (indicators[kv[0][0]].sort_order, kv[0][1])):
+        for (iid, key), reason in sorted(
+            found[sub.id].items(), key=lambda kv: (indicators[kv[0][0]].sort_order, kv[0][1])
+        ):
             out.append(Flag(sub, indicators[iid], key, values[(sub.id, iid, key)], reason))
-    out.sort(key=lambda f: (f.submission.organisation.name, f.indicator.sort_order, f.indicator.code, f.key))
+    out.sort(
+        key=lambda f: (
+            f.submission.organisation.name,
+            f.indicator.sort_order,
+            f.indicator.code,
+            f.key,
+        )
+    )
     return out
 
 
@@ -133,14 +157,21 @@ def due_periods(initiative, count: int = 12, today: date | None = None) -> list[
     return out
 
 
-def completeness(initiative, period_list: list[periods.Period], today: date | None = None) -> list[Cell]:
+def completeness(
+    initiative, period_list: list[periods.Period], today: date | None = None
+) -> list[Cell]:
     """Expected against reported values and on-time status, per organisation and period.
 
     Expected: one total per indicator of the initiative. Reported: totals stored in the report
     (breakdowns are not counted; see docs/reference/data-quality.md).
     """
     today = today or timezone.localdate()
-    orgs = [p.organisation for p in initiative.participations.select_related("organisation").order_by("organisation__name")]
+    orgs = [
+        p.organisation
+        for p in initiative.participations.select_related("organisation").order_by(
+            "organisation__name"
+        )
+    ]
     expected = initiative.indicators.count()
     codes = [p.code for p in period_list]
     subs = {
@@ -151,9 +182,9 @@ def completeness(initiative, period_list: list[periods.Period], today: date | No
     ids = [s.id for s in subs.values()]
     totals = set(initiative.disaggregations.filter(key="").values_list("id", flat=True))
     for start in range(0, len(ids), 500):
-        for sid, did in DataValue.objects.filter(submission_id__in=ids[start : start + 500]).values_list(
-            "submission_id", "disaggregation_id"
-        ):
+        for sid, did in DataValue.objects.filter(
+            submission_id__in=ids[start : start + 500]
+        ).values_list("submission_id", "disaggregation_id"):
             if did in totals:
                 reported[sid] += 1
     out = []
@@ -169,7 +200,18 @@ def completeness(initiative, period_list: list[periods.Period], today: date | No
                     on_time = timezone.localdate(submitted_at) <= deadline
                 elif today > deadline:
                     on_time = False
-            out.append(Cell(org, p.code, status, expected, reported[sub.id] if sub else 0, deadline, submitted_at, on_time))
+            out.append(
+                Cell(
+                    org,
+                    p.code,
+                    status,
+                    expected,
+                    reported[sub.id] if sub else 0,
+                    deadline,
+                    submitted_at,
+                    on_time,
+                )
+            )
     return out
 
 

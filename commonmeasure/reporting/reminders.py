@@ -57,35 +57,52 @@ def due(today: datetime.date | None = None) -> list[Planned]:
     today = today or timezone.localdate()
     out: list[Planned] = []
     for initiative in Initiative.objects.filter(deadline_days__isnull=False).order_by("code"):
-        orgs = [p.organisation for p in initiative.participations.select_related("organisation").order_by("organisation__code")]
+        orgs = [
+            p.organisation
+            for p in initiative.participations.select_related("organisation").order_by(
+                "organisation__code"
+            )
+        ]
         for period in _ended_periods(initiative, today):
             deadline = initiative.deadline_for(period)
             kind = None
             before, after = initiative.reminder_days_before, initiative.reminder_days_after
             if before and deadline - datetime.timedelta(days=before) <= today <= deadline:
                 kind = Reminder.BEFORE
-            elif after and deadline + datetime.timedelta(days=after) <= today <= deadline + datetime.timedelta(days=AFTER_WINDOW_DAYS):
+            elif after and deadline + datetime.timedelta(
+                days=after
+            ) <= today <= deadline + datetime.timedelta(days=AFTER_WINDOW_DAYS):
                 kind = Reminder.AFTER
             if kind is None:
                 continue
             done = set(
                 Submission.objects.filter(
-                    initiative=initiative, period=period.code, status__in=(Submission.SUBMITTED, Submission.APPROVED)
+                    initiative=initiative,
+                    period=period.code,
+                    status__in=(Submission.SUBMITTED, Submission.APPROVED),
                 ).values_list("organisation_id", flat=True)
             )
             sent = set(
-                Reminder.objects.filter(initiative=initiative, period=period.code, kind=kind).values_list("organisation_id", flat=True)
+                Reminder.objects.filter(
+                    initiative=initiative, period=period.code, kind=kind
+                ).values_list("organisation_id", flat=True)
             )
             for org in orgs:
                 if org.id in done or org.id in sent:
                     continue
-                out.append(Planned(initiative, org, period.code, kind, deadline, _recipients(initiative, org)))
+                out.append(
+                    Planned(
+                        initiative, org, period.code, kind, deadline, _recipients(initiative, org)
+                    )
+                )
     return out
 
 
 def _recipients(initiative: Initiative, organisation) -> list[str]:
     emails = (
-        Membership.objects.filter(initiative=initiative, organisation=organisation, role=Membership.REPORTER)
+        Membership.objects.filter(
+            initiative=initiative, organisation=organisation, role=Membership.REPORTER
+        )
         .exclude(user__email="")
         .filter(user__is_active=True)
         .values_list("user__email", flat=True)
@@ -95,7 +112,9 @@ def _recipients(initiative: Initiative, organisation) -> list[str]:
 
 def _message(p: Planned) -> tuple[str, str]:
     if p.kind == Reminder.BEFORE:
-        subject = f"Reminder: {p.initiative.name} report for {p.period} is due on {p.deadline:%d %B %Y}"
+        subject = (
+            f"Reminder: {p.initiative.name} report for {p.period} is due on {p.deadline:%d %B %Y}"
+        )
         lead = f"{p.organisation.name}'s report for {p.period} is due on {p.deadline:%d %B %Y}."
     else:
         subject = f"Overdue: {p.initiative.name} report for {p.period} (due {p.deadline:%d %B %Y})"
@@ -120,8 +139,12 @@ def send_reminders(today: datetime.date | None = None, *, dry_run: bool = False)
         try:
             with transaction.atomic():
                 Reminder.objects.create(
-                    initiative=p.initiative, organisation=p.organisation, period=p.period, kind=p.kind,
-                    recipients="\n".join(p.recipients), sent_at=timezone.now(),
+                    initiative=p.initiative,
+                    organisation=p.organisation,
+                    period=p.period,
+                    kind=p.kind,
+                    recipients="\n".join(p.recipients),
+                    sent_at=timezone.now(),
                 )
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, p.recipients)
         except IntegrityError:
@@ -159,7 +182,10 @@ def cli_remind(args) -> int:
         if args.every < 60:
             raise CommandError("--every must be at least 60 seconds")
         reminders_task.enqueue(args.every)
-        print(f"queued: reminders now and every {args.every} s, sent by `commonmeasure worker`", file=sys.stderr)
+        print(
+            f"queued: reminders now and every {args.every} s, sent by `commonmeasure worker`",
+            file=sys.stderr,
+        )
         return 0
     result = send_reminders(today, dry_run=args.dry_run)
     for p in result:

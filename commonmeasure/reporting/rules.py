@@ -46,8 +46,12 @@ class RuleOutcome:
 
     def as_dict(self) -> dict:
         return {
-            "code": self.code, "severity": self.severity, "message": self.message,
-            "status": self.status, "reason": self.reason, "indicators": list(self.indicators),
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "status": self.status,
+            "reason": self.reason,
+            "indicators": list(self.indicators),
         }
 
 
@@ -64,7 +68,9 @@ class _Compiled:
 def parse(code: str, left: str, op: str, right: str, known: Iterable[str] | None = None) -> ex.Rule:
     """The rule as a tree, checked against the indicator codes ``known``; RuleDefinitionError otherwise."""
     if op not in ex.COMPARISONS:
-        raise RuleDefinitionError(f"rule {code}: unknown operator {op!r}; use one of {' '.join(ex.COMPARISONS)}")
+        raise RuleDefinitionError(
+            f"rule {code}: unknown operator {op!r}; use one of {' '.join(ex.COMPARISONS)}"
+        )
     sides = []
     for side, text in (("left", left), ("right", right)):
         try:
@@ -84,11 +90,15 @@ class RuleSet:
         self.rules: list[_Compiled] = []
         for r in rules:
             rule = parse(r.code, r.left, r.op, r.right)
-            self.rules.append(_Compiled(r.code, r.severity, r.message, rule, ex.compile_rule(rule), rule.names))
+            self.rules.append(
+                _Compiled(r.code, r.severity, r.message, rule, ex.compile_rule(rule), rule.names)
+            )
 
     @classmethod
     def for_initiative(cls, initiative) -> RuleSet:
-        return cls(ValidationRule.objects.filter(initiative=initiative).order_by("sort_order", "code"))
+        return cls(
+            ValidationRule.objects.filter(initiative=initiative).order_by("sort_order", "code")
+        )
 
     def __bool__(self) -> bool:
         return bool(self.rules)
@@ -105,7 +115,11 @@ class RuleSet:
                 out.append(RuleOutcome(r.code, r.severity, r.message, ex.PASSED, "", r.names))
             else:
                 check = r.rule.check(values)
-                out.append(RuleOutcome(r.code, r.severity, r.message, check.status, check.reason or "", r.names))
+                out.append(
+                    RuleOutcome(
+                        r.code, r.severity, r.message, check.status, check.reason or "", r.names
+                    )
+                )
         return out
 
     def failures(self, values: Mapping[str, float]) -> list[RuleOutcome]:
@@ -114,7 +128,11 @@ class RuleSet:
         for r in self.rules:
             if r.fast(values) is False:
                 check = r.rule.check(values)
-                out.append(RuleOutcome(r.code, r.severity, r.message, check.status, check.reason or "", r.names))
+                out.append(
+                    RuleOutcome(
+                        r.code, r.severity, r.message, check.status, check.reason or "", r.names
+                    )
+                )
         return out
 
     def count_failures(self, rows: Iterable[Mapping[str, float]]) -> int:
@@ -136,15 +154,23 @@ def totals(submission_ids: Iterable[int]) -> dict[int, dict[str, float]]:
     if not ids:
         return out
     # No joins per value: the total's combination and the indicator codes are looked up once.
-    initiative_ids = set(Submission.objects.filter(id__in=ids[:1]).values_list("initiative_id", flat=True))
-    total_ids = set(Disaggregation.objects.filter(initiative_id__in=initiative_ids, key="").values_list("id", flat=True))
-    codes = dict(Indicator.objects.filter(initiative_id__in=initiative_ids).values_list("id", "code"))
+    initiative_ids = set(
+        Submission.objects.filter(id__in=ids[:1]).values_list("initiative_id", flat=True)
+    )
+    total_ids = set(
+        Disaggregation.objects.filter(initiative_id__in=initiative_ids, key="").values_list(
+            "id", flat=True
+        )
+    )
+    codes = dict(
+        Indicator.objects.filter(initiative_id__in=initiative_ids).values_list("id", "code")
+    )
     # Filtered by report only, so that the database reads the reports' values through uniq_value;
     # a condition on the combination as well can make it scan every total of the initiative.
     for start in range(0, len(ids), 500):
-        for sid, iid, did, value in DataValue.objects.filter(submission_id__in=ids[start : start + 500]).values_list(
-            "submission_id", "indicator_id", "disaggregation_id", "value"
-        ):
+        for sid, iid, did, value in DataValue.objects.filter(
+            submission_id__in=ids[start : start + 500]
+        ).values_list("submission_id", "indicator_id", "disaggregation_id", "value"):
             if did in total_ids:
                 out[sid][codes[iid]] = value
     return out

@@ -35,7 +35,9 @@ class Row:
 def _combos(initiative: Initiative, dimension: str | None) -> tuple[list[int], dict[int, dict]]:
     """(ids of combinations at exactly the requested level, {id: categories} of finer ones)."""
     exact, finer = [], {}
-    for cid, dims, cats in Disaggregation.objects.filter(initiative=initiative).values_list("id", "dims", "categories"):
+    for cid, dims, cats in Disaggregation.objects.filter(initiative=initiative).values_list(
+        "id", "dims", "categories"
+    ):
         dim_set = set(dims.split(",")) if dims else set()
         if dimension is None:
             (exact.append(cid) if not dim_set else finer.__setitem__(cid, cats))
@@ -59,7 +61,11 @@ def fetch_rows(
     values are combined by the indicator's cross-organisation rule (not for weighted means).
     """
     exact, finer = _combos(initiative, dimension)
-    exact_cats = dict(Disaggregation.objects.filter(id__in=exact).values_list("id", "categories")) if dimension else {}
+    exact_cats = (
+        dict(Disaggregation.objects.filter(id__in=exact).values_list("id", "categories"))
+        if dimension
+        else {}
+    )
     v = connection.ops.quote_name(DataValue._meta.db_table)
     s = connection.ops.quote_name(Submission._meta.db_table)
     status_sql = ", ".join(["%s"] * len(statuses))
@@ -73,12 +79,18 @@ def fetch_rows(
     if within is not None:
         where.append("s.period_start >= %s AND s.period_start < %s")
         params.extend([within.start_date, within.end_date])
-    base = f"SELECT s.organisation_id, s.period, v.disaggregation_id, v.value FROM {v} v JOIN {s} s ON s.id = v.submission_id WHERE " + " AND ".join(where)
+    base = (
+        f"SELECT s.organisation_id, s.period, v.disaggregation_id, v.value FROM {v} v JOIN {s} s ON s.id = v.submission_id WHERE "
+        + " AND ".join(where)
+    )
     rows: list[Row] = []
     parse = initiative.parse_period
     with connection.cursor() as cursor:
         if exact:
-            cursor.execute(base + f" AND v.disaggregation_id IN ({', '.join(['%s'] * len(exact))})", params + exact)
+            cursor.execute(
+                base + f" AND v.disaggregation_id IN ({', '.join(['%s'] * len(exact))})",
+                params + exact,
+            )
             for org_id, period_code, did, value in cursor.fetchall():
                 key = exact_cats[did][dimension] if dimension else None
                 rows.append(Row(org_id, parse(period_code), key, value))
@@ -122,7 +134,9 @@ def query(
     """
     period_type = period_type or initiative.period_type
     if period_type not in periods.PERIOD_TYPES:
-        raise QueryError(f"unknown period type {period_type!r}; use one of {', '.join(periods.PERIOD_TYPES)}")
+        raise QueryError(
+            f"unknown period type {period_type!r}; use one of {', '.join(periods.PERIOD_TYPES)}"
+        )
     if by == BY_PERIOD and not periods.is_coarser_or_equal(period_type, initiative.period_type):
         raise QueryError(
             f"cannot show {initiative.reporting_frequency} data by {period_type}: choose a period type at least as long"
@@ -132,32 +146,55 @@ def query(
         allowed = set(indicator.dimensions.values_list("code", flat=True))
         if by not in allowed:
             known = ", ".join(["period", "organisation", *sorted(allowed)])
-            raise QueryError(f"indicator {indicator.code} cannot be shown by {by!r}; use one of {known}")
+            raise QueryError(
+                f"indicator {indicator.code} cannot be shown by {by!r}; use one of {known}"
+            )
         dimension = by
-    observations = _observations(initiative, indicator, by, period_type, dimension, within, statuses, organisation_ids)
+    observations = _observations(
+        initiative, indicator, by, period_type, dimension, within, statuses, organisation_ids
+    )
     weights = None
     if indicator.aggregation == aggregation.WEIGHTED_MEAN:
         if indicator.weight_indicator_id is None:
-            raise QueryError(f"indicator {indicator.code} is a weighted mean but names no weight indicator")
+            raise QueryError(
+                f"indicator {indicator.code} is a weighted mean but names no weight indicator"
+            )
         weight_obs = _observations(
-            initiative, indicator.weight_indicator, by, period_type, dimension, within, statuses, organisation_ids
+            initiative,
+            indicator.weight_indicator,
+            by,
+            period_type,
+            dimension,
+            within,
+            statuses,
+            organisation_ids,
         )
-        weights = aggregation.unit_bucket_values(weight_obs, indicator.weight_indicator.time_aggregation)
-    result = aggregation.aggregate(observations, indicator.time_aggregation, indicator.aggregation, weights)
+        weights = aggregation.unit_bucket_values(
+            weight_obs, indicator.weight_indicator.time_aggregation
+        )
+    result = aggregation.aggregate(
+        observations, indicator.time_aggregation, indicator.aggregation, weights
+    )
     if by == BY_ORGANISATION:
         codes = dict(initiative.organisations.values_list("id", "code"))
         result = {codes.get(k, str(k)): v for k, v in result.items()}
-    return [{"key": k, "value": _clean(v)} for k, v in sorted(result.items(), key=lambda kv: str(kv[0]))]
+    return [
+        {"key": k, "value": _clean(v)} for k, v in sorted(result.items(), key=lambda kv: str(kv[0]))
+    ]
 
 
-def _levels(initiative: Initiative, dimension: str | None) -> tuple[dict[int, str | None], dict[int, tuple[str, str | None]]]:
+def _levels(
+    initiative: Initiative, dimension: str | None
+) -> tuple[dict[int, str | None], dict[int, tuple[str, str | None]]]:
     """({id: key} of combinations at exactly the requested level, {id: (dims, key)} of finer ones).
 
     The key is the combination's category of ``dimension``, or None for a query of totals.
     """
     exact: dict[int, str | None] = {}
     finer: dict[int, tuple[str, str | None]] = {}
-    for cid, dims, cats in Disaggregation.objects.filter(initiative=initiative).values_list("id", "dims", "categories"):
+    for cid, dims, cats in Disaggregation.objects.filter(initiative=initiative).values_list(
+        "id", "dims", "categories"
+    ):
         dim_set = set(dims.split(",")) if dims else set()
         if dimension is None:
             if dim_set:
@@ -172,7 +209,9 @@ def _levels(initiative: Initiative, dimension: str | None) -> tuple[dict[int, st
     return exact, finer
 
 
-def _observations(initiative, indicator, by, period_type, dimension, within, statuses, organisation_ids):
+def _observations(
+    initiative, indicator, by, period_type, dimension, within, statuses, organisation_ids
+):
     """Observations for aggregation.aggregate: (organisation, time bucket, key, order, value).
 
     Reads the same values as fetch_rows, with the same rules, but lets the database do the
@@ -223,7 +262,10 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
                 select = f"s.organisation_id{key_col}, SUM(v.value), COUNT(*)"
                 group = " GROUP BY 1, 2" if dimension else " GROUP BY 1"
             else:
-                select, group = f"s.organisation_id, s.period{key_col}, v.value, v.submission_id", ""
+                select, group = (
+                    f"s.organisation_id, s.period{key_col}, v.value, v.submission_id",
+                    "",
+                )
             cursor.execute(
                 f"SELECT {select} FROM {v} v JOIN {s} s ON s.id = v.submission_id"
                 f" WHERE v.indicator_id = %s AND v.disaggregation_id IN ({marks}) AND {' AND '.join(scope)}{group}",
@@ -233,14 +275,19 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
             if finer and not grouped:
                 # When every report in scope has a value at the requested level, no finer value
                 # can stand in, and the finer values need not be read at all.
-                cursor.execute(f"SELECT COUNT(*) FROM {s} s WHERE {' AND '.join(scope)}", scope_params)
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {s} s WHERE {' AND '.join(scope)}", scope_params
+                )
                 if cursor.fetchone()[0] == len({row[-1] for row in exact_rows}):
                     finer = {}
         finer_rows: list[tuple] = []
         if finer:
             fids = list(finer)
             whens = " ".join(["WHEN %s THEN %s"] * len(fids))
-            select, group = f"s.organisation_id, s.period, CASE v.disaggregation_id {whens} END", "1, 2, 3"
+            select, group = (
+                f"s.organisation_id, s.period, CASE v.disaggregation_id {whens} END",
+                "1, 2, 3",
+            )
             case_params = [x for cid in fids for x in (cid, finer[cid][0])]
             if dimension:
                 select += f", CASE v.disaggregation_id {whens} END"
@@ -261,13 +308,19 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
                 + (f" GROUP BY {group}" if whole else ""),
                 [*case_params, *lacking_params, indicator.id, *fids],
             )
-            finer_rows = cursor.fetchall() if dimension else [(*r[:3], None, *r[3:]) for r in cursor.fetchall()]
+            finer_rows = (
+                cursor.fetchall()
+                if dimension
+                else [(*r[:3], None, *r[3:]) for r in cursor.fetchall()]
+            )
             if not whole:
                 # One row per value: group them here into the same (sum, count, min, max) shape.
                 lists: dict[tuple, list[float]] = defaultdict(list)
                 for org_id, code, dims, key, value in finer_rows:
                     lists[(org_id, code, dims, key)].append(value)
-                finer_rows = [(*k, math.fsum(vs), len(vs), min(vs), max(vs)) for k, vs in lists.items()]
+                finer_rows = [
+                    (*k, math.fsum(vs), len(vs), min(vs), max(vs)) for k, vs in lists.items()
+                ]
 
     # Finer values: per organisation, period and key, the combination with the fewest dimensions.
     standing_in: dict[tuple, tuple] = {}
@@ -298,7 +351,10 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
         hit = when.get(code)
         if hit is None:
             p = parse(code)
-            hit = when[code] = (periods.containing(p, period_type, fy).code if by_period else None, p.start)
+            hit = when[code] = (
+                periods.containing(p, period_type, fy).code if by_period else None,
+                p.start,
+            )
         return hit
 
     last = time_rule == aggregation.LAST
@@ -310,7 +366,9 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
         values = ((org_id, code, key, value) for org_id, code, key, value in derived)
     else:
         if dimension:
-            values = [(org_id, code, exact[did], value) for org_id, code, did, value, _sid in exact_rows]
+            values = [
+                (org_id, code, exact[did], value) for org_id, code, did, value, _sid in exact_rows
+            ]
         else:
             values = [(org_id, code, None, value) for org_id, code, value, _sid in exact_rows]
         values.extend(derived)
@@ -330,7 +388,9 @@ def _observations(initiative, indicator, by, period_type, dimension, within, sta
             value = math.fsum(items) / count
         else:
             value = math.fsum(items)
-        out.append((org_id, tb, tb if by_period else (org_id if by == BY_ORGANISATION else key), 0, value))
+        out.append(
+            (org_id, tb, tb if by_period else (org_id if by == BY_ORGANISATION else key), 0, value)
+        )
     return out
 
 

@@ -57,7 +57,9 @@ def deadline_of(initiative, period_code: str):
     return initiative.deadline_for(initiative.parse_period(period_code))
 
 
-def locked_by_deadline(access: Access, submission: Submission | None, period_code: str, today=None) -> bool:
+def locked_by_deadline(
+    access: Access, submission: Submission | None, period_code: str, today=None
+) -> bool:
     """True when the deadline has passed and only the backbone may change the report until it
     unlocks it (docs/reference/reminders.md)."""
     if access.is_backbone:
@@ -81,11 +83,15 @@ def is_late(submission: Submission | None, initiative, period_code: str, today=N
 DEADLINE_MESSAGE = "The deadline for this report has passed; ask the backbone to unlock it."
 
 
-def get_or_create_submission(access: Access, organisation: Organisation, period_code: str) -> Submission:
+def get_or_create_submission(
+    access: Access, organisation: Organisation, period_code: str
+) -> Submission:
     initiative = access.initiative
     period = initiative.parse_period(period_code)
     sub, _ = Submission.objects.get_or_create(
-        initiative=initiative, organisation=organisation, period=period.code,
+        initiative=initiative,
+        organisation=organisation,
+        period=period.code,
         defaults={"period_start": period.start_date},
     )
     return sub
@@ -97,8 +103,14 @@ def cell_name(indicator_code: str, categories: dict[str, str]) -> str:
 
 
 def save_values(
-    access: Access, submission: Submission, cells: list[CellInput], *, expected_version: int, user,
-    channel: str = ValueChange.WEB, note: str | None = None,
+    access: Access,
+    submission: Submission,
+    cells: list[CellInput],
+    *,
+    expected_version: int,
+    user,
+    channel: str = ValueChange.WEB,
+    note: str | None = None,
 ) -> SaveResult:
     """Save a grid of values for one submission. Blank cells delete stored values.
 
@@ -133,22 +145,33 @@ def save_values(
                 "compare them with the current values below.",
                 current,
             )
-        combos = dict(Disaggregation.objects.filter(initiative=current.initiative).values_list("key", "id"))
+        combos = dict(
+            Disaggregation.objects.filter(initiative=current.initiative).values_list("key", "id")
+        )
         existing = {
             (iid, did): (vid, value, comment)
-            for vid, iid, did, value, comment in DataValue.objects.filter(submission=current).values_list(
-                "id", "indicator_id", "disaggregation_id", "value", "comment"
-            )
+            for vid, iid, did, value, comment in DataValue.objects.filter(
+                submission=current
+            ).values_list("id", "indicator_id", "disaggregation_id", "value", "comment")
         }
         now = timezone.now()
         changes: list[ValueChange] = []
 
         def audit(cell, did, old_value, new_value, comment):
-            changes.append(ValueChange(
-                initiative_id=current.initiative_id, submission=current, indicator=cell.indicator, disaggregation_id=did,
-                old_value=old_value, new_value=new_value, comment=comment, channel=channel, changed_at=now,
-                changed_by=user if getattr(user, "pk", None) else None,
-            ))
+            changes.append(
+                ValueChange(
+                    initiative_id=current.initiative_id,
+                    submission=current,
+                    indicator=cell.indicator,
+                    disaggregation_id=did,
+                    old_value=old_value,
+                    new_value=new_value,
+                    comment=comment,
+                    channel=channel,
+                    changed_at=now,
+                    changed_by=user if getattr(user, "pk", None) else None,
+                )
+            )
 
         for cell, value in parsed:
             key, dims = disaggregation_key(cell.categories)
@@ -157,7 +180,10 @@ def save_values(
                 if value is None:
                     continue
                 did = Disaggregation.objects.create(
-                    initiative=current.initiative, key=key, dims=dims, categories=dict(sorted(cell.categories.items()))
+                    initiative=current.initiative,
+                    key=key,
+                    dims=dims,
+                    categories=dict(sorted(cell.categories.items())),
                 ).id
                 combos[key] = did
             old = existing.get((cell.indicator.id, did))
@@ -173,11 +199,19 @@ def save_values(
                 continue
             if old is None:
                 DataValue.objects.create(
-                    initiative=current.initiative, submission=current, indicator=cell.indicator,
-                    disaggregation_id=did, value=value, comment=comment, updated_at=now, updated_by=user,
+                    initiative=current.initiative,
+                    submission=current,
+                    indicator=cell.indicator,
+                    disaggregation_id=did,
+                    value=value,
+                    comment=comment,
+                    updated_at=now,
+                    updated_by=user,
                 )
             else:
-                DataValue.objects.filter(pk=old[0]).update(value=value, comment=comment, updated_at=now, updated_by=user)
+                DataValue.objects.filter(pk=old[0]).update(
+                    value=value, comment=comment, updated_at=now, updated_by=user
+                )
             audit(cell, did, None if old is None else old[1], value, comment)
             result.saved += 1
         ValueChange.objects.bulk_create(changes)
@@ -185,14 +219,23 @@ def save_values(
         if note_changed:
             Submission.objects.filter(pk=current.pk).update(note=note.strip())
         if result.saved or result.deleted or note_changed:
-            Submission.objects.filter(pk=current.pk).update(version=F("version") + 1, updated_at=now)
+            Submission.objects.filter(pk=current.pk).update(
+                version=F("version") + 1, updated_at=now
+            )
         current.refresh_from_db()
         result.submission = current
         result.rules = validation.check_submission(current)
     return result
 
 
-def _transition(access: Access, submission: Submission, expected_from: tuple[str, ...], to: str, user, comment: str = "") -> Submission:
+def _transition(
+    access: Access,
+    submission: Submission,
+    expected_from: tuple[str, ...],
+    to: str,
+    user,
+    comment: str = "",
+) -> Submission:
     with transaction.atomic():
         current = Submission.objects.select_for_update().get(pk=submission.pk)
         if current.status not in expected_from:
@@ -223,7 +266,9 @@ def submit(access: Access, submission: Submission, user) -> Submission:
         raise WorkflowError(DEADLINE_MESSAGE)
     submission.refresh_from_db(fields=["note"])
     problems = validation.blocking(
-        validation.check_submission(submission), submission.note, validation.commented_totals(submission.id)
+        validation.check_submission(submission),
+        submission.note,
+        validation.commented_totals(submission.id),
     )
     if problems:
         raise WorkflowError("The report cannot be submitted: " + "; ".join(problems) + ".")
@@ -233,7 +278,9 @@ def submit(access: Access, submission: Submission, user) -> Submission:
 def approve(access: Access, submission: Submission, user, comment: str = "") -> Submission:
     if not access.can_review:
         raise PermissionDenied("Only the initiative's backbone can approve reports.")
-    return _transition(access, submission, (Submission.SUBMITTED,), Submission.APPROVED, user, comment)
+    return _transition(
+        access, submission, (Submission.SUBMITTED,), Submission.APPROVED, user, comment
+    )
 
 
 def return_for_changes(access: Access, submission: Submission, user, comment: str) -> Submission:
@@ -241,13 +288,17 @@ def return_for_changes(access: Access, submission: Submission, user, comment: st
         raise PermissionDenied("Only the initiative's backbone can return reports.")
     if not comment.strip():
         raise WorkflowError("Say what needs to change: a comment is required to return a report.")
-    return _transition(access, submission, (Submission.SUBMITTED,), Submission.RETURNED, user, comment.strip())
+    return _transition(
+        access, submission, (Submission.SUBMITTED,), Submission.RETURNED, user, comment.strip()
+    )
 
 
 def unlock(access: Access, submission: Submission, user) -> Submission:
     """Let the organisation's reporters edit and submit a report after the deadline."""
     if not access.can_review:
-        raise PermissionDenied("Only the initiative's backbone can unlock reports after the deadline.")
+        raise PermissionDenied(
+            "Only the initiative's backbone can unlock reports after the deadline."
+        )
     with transaction.atomic():
         current = Submission.objects.select_for_update().get(pk=submission.pk)
         current.unlocked_at, current.unlocked_by = timezone.now(), user
@@ -259,4 +310,11 @@ def unlock(access: Access, submission: Submission, user) -> Submission:
 def reopen(access: Access, submission: Submission, user, comment: str = "") -> Submission:
     if not access.can_review:
         raise PermissionDenied("Only the initiative's backbone can reopen reports.")
-    return _transition(access, submission, (Submission.APPROVED,), Submission.RETURNED, user, comment.strip() or "Reopened")
+    return _transition(
+        access,
+        submission,
+        (Submission.APPROVED,),
+        Submission.RETURNED,
+        user,
+        comment.strip() or "Reopened",
+    )

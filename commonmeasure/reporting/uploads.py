@@ -43,12 +43,19 @@ class Outcome:
 
     def as_dict(self) -> dict:
         summary = self.result.as_dict()
-        summary.update(notes=self.notes, kind=self.kind, dry_run=self.result.dry_run, approved=self.result.approved,
-                       error_count=len(self.result.errors) + self.result.more_errors)
+        summary.update(
+            notes=self.notes,
+            kind=self.kind,
+            dry_run=self.result.dry_run,
+            approved=self.result.approved,
+            error_count=len(self.result.errors) + self.result.more_errors,
+        )
         return summary
 
 
-def open_values_file(path: Path, display_name: str | None = None, initiative: Initiative | None = None):
+def open_values_file(
+    path: Path, display_name: str | None = None, initiative: Initiative | None = None
+):
     """(Table, TemplateTable or None, kind) for any values file; FileProblem if it cannot be read."""
     path = Path(path)
     name = display_name or path.name
@@ -58,7 +65,9 @@ def open_values_file(path: Path, display_name: str | None = None, initiative: In
         tt = templates.open_xlsx_template(path, name)
         if initiative is not None and tt.initiative != initiative.code:
             tt.table.rows.close()
-            raise FileProblem(f"{name}: is a template for initiative {tt.initiative!r}, not {initiative.code!r}")
+            raise FileProblem(
+                f"{name}: is a template for initiative {tt.initiative!r}, not {initiative.code!r}"
+            )
         return tt.table, tt, "template-xlsx"
     if path.stat().st_size and templates.is_csv_template(path):
         return templates.open_csv_template(path, name), None, "template-csv"
@@ -66,8 +75,16 @@ def open_values_file(path: Path, display_name: str | None = None, initiative: In
 
 
 def import_file(
-    initiative: Initiative, path: Path, *, display_name: str | None = None, dry_run: bool = False,
-    approve: bool = False, user=None, channel: str = FILE, organisations=None, progress=None,
+    initiative: Initiative,
+    path: Path,
+    *,
+    display_name: str | None = None,
+    dry_run: bool = False,
+    approve: bool = False,
+    user=None,
+    channel: str = FILE,
+    organisations=None,
+    progress=None,
 ) -> Outcome:
     """Check, and unless a dry run, import a values file of any layout; all or nothing."""
     try:
@@ -77,8 +94,14 @@ def import_file(
         result.add_error(problem.error.row, problem.error.column, problem.error.message)
         return Outcome(result)
     result = import_table(
-        initiative, table, dry_run=dry_run, approve=approve, user=user, channel=channel,
-        organisations=organisations, progress=progress,
+        initiative,
+        table,
+        dry_run=dry_run,
+        approve=approve,
+        user=user,
+        channel=channel,
+        organisations=organisations,
+        progress=progress,
     )
     if template is not None:
         result.errors = [template.cell_error(e) for e in result.errors]
@@ -108,7 +131,11 @@ def estimate_rows(path: Path) -> tuple[int, int]:
         wb = load_workbook(path, read_only=True)
         try:
             if templates.META_SHEET in wb.sheetnames:
-                ws = wb[templates.FILL_SHEET] if templates.FILL_SHEET in wb.sheetnames else wb.worksheets[0]
+                ws = (
+                    wb[templates.FILL_SHEET]
+                    if templates.FILL_SHEET in wb.sheetnames
+                    else wb.worksheets[0]
+                )
                 rows = ws.max_row or 0
                 return rows * max((ws.max_column or 1) - 5, 1), rows
             visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
@@ -121,6 +148,7 @@ def estimate_rows(path: Path) -> tuple[int, int]:
 
 
 # -- stored uploads ---------------------------------------------------------------------------
+
 
 class UploadNotFound(Exception):
     """No such upload for this user (never said apart from "not yours", so tokens cannot be probed)."""
@@ -159,11 +187,26 @@ def save_upload(uploaded, user, initiative: Initiative, organisation) -> str:
         for chunk in uploaded.chunks():
             out.write(chunk)
     now = time.time()
-    _write_meta(token, {
-        "token": token, "owner": user.id, "initiative": initiative.code, "organisation": organisation.code,
-        "name": name, "file": data_path.name, "size": uploaded.size, "created": now, "expires": now + EXPIRY_SECONDS,
-        "state": "uploaded", "stage": None, "done": 0, "total": 0, "summary": None, "committed": None,
-    })
+    _write_meta(
+        token,
+        {
+            "token": token,
+            "owner": user.id,
+            "initiative": initiative.code,
+            "organisation": organisation.code,
+            "name": name,
+            "file": data_path.name,
+            "size": uploaded.size,
+            "created": now,
+            "expires": now + EXPIRY_SECONDS,
+            "state": "uploaded",
+            "stage": None,
+            "done": 0,
+            "total": 0,
+            "summary": None,
+            "committed": None,
+        },
+    )
     return token
 
 
@@ -239,8 +282,14 @@ def process_upload(token: str, user, commit: bool, organisations) -> dict:
             update_upload(token, done=int(position))
 
     outcome = import_file(
-        initiative, path, display_name=meta["name"], dry_run=not commit, user=user, channel=WEB,
-        organisations=organisations, progress=progress,
+        initiative,
+        path,
+        display_name=meta["name"],
+        dry_run=not commit,
+        user=user,
+        channel=WEB,
+        organisations=organisations,
+        progress=progress,
     )
     summary = outcome.as_dict()
     if commit and outcome.result.ok:
@@ -258,7 +307,13 @@ def run_upload_task(token: str, user_id: int, commit: bool, organisations) -> No
     try:
         process_upload(token, user, commit, organisations)
     except Exception as exc:  # recorded for the page, then raised for the worker's log
-        update_upload(token, state="error", summary={"errors": [{"row": None, "column": None, "message": f"The import stopped: {exc}"}]})
+        update_upload(
+            token,
+            state="error",
+            summary={
+                "errors": [{"row": None, "column": None, "message": f"The import stopped: {exc}"}]
+            },
+        )
         raise
 
 
@@ -269,5 +324,7 @@ def start(token: str, user, commit: bool, organisations, background: bool) -> di
     from .tasks import import_upload
 
     update_upload(token, state="queued", stage="commit" if commit else "check", done=0)
-    import_upload.enqueue(token, user.id, commit, list(organisations) if organisations is not None else None)
+    import_upload.enqueue(
+        token, user.id, commit, list(organisations) if organisations is not None else None
+    )
     return load_upload(token, user)

@@ -29,7 +29,13 @@ CONFIG = {
         "titleFontSize": 11,
         "titleFontWeight": 600,
     },
-    "legend": {"labelLimit": 320, "labelFontSize": 12, "titleFontSize": 12, "orient": "top", "direction": "horizontal"},
+    "legend": {
+        "labelLimit": 320,
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "orient": "top",
+        "direction": "horizontal",
+    },
     "range": {"category": PALETTE},
 }
 
@@ -59,13 +65,23 @@ def sparkline(rows: list[dict], *, verdict: str = "neutral", description: str = 
     x = {"field": "period", "type": "ordinal", "sort": None, "axis": None}
     y = {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}}
     spec["layer"] = [
-        {"mark": {"type": "line", "color": colour, "strokeWidth": 2, "interpolate": "monotone"},
-         "encoding": {"x": x, "y": y, "tooltip": [{"field": "period"}, {"field": "value", "format": ",.2~f"}]}},
-        {"transform": [{"window": [{"op": "row_number", "as": "n"}]},
-                       {"joinaggregate": [{"op": "max", "field": "n", "as": "last"}]},
-                       {"filter": "datum.n == datum.last"}],
-         "mark": {"type": "point", "filled": True, "color": colour, "size": 30},
-         "encoding": {"x": x, "y": y}},
+        {
+            "mark": {"type": "line", "color": colour, "strokeWidth": 2, "interpolate": "monotone"},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "tooltip": [{"field": "period"}, {"field": "value", "format": ",.2~f"}],
+            },
+        },
+        {
+            "transform": [
+                {"window": [{"op": "row_number", "as": "n"}]},
+                {"joinaggregate": [{"op": "max", "field": "n", "as": "last"}]},
+                {"filter": "datum.n == datum.last"},
+            ],
+            "mark": {"type": "point", "filled": True, "color": colour, "size": 30},
+            "encoding": {"x": x, "y": y},
+        },
     ]
     return spec
 
@@ -75,51 +91,121 @@ def series(rows: list[dict], *, title: str, decimals: int, description: str = ""
     spec = _base(description or title)
     spec["data"] = {"values": [{"period": r["key"], "value": r["value"]} for r in rows]}
     fmt = number_format(decimals)
-    x = {"field": "period", "type": "ordinal", "sort": None, "title": "Period",
-         "axis": {"labelAngle": -45 if len(rows) > 12 else 0, "labelOverlap": "greedy"}}
-    y = {"field": "value", "type": "quantitative", "title": title, "axis": {"format": "~s" if decimals == 0 else ",~f"}}
-    tooltip = [{"field": "period", "title": "Period"}, {"field": "value", "title": title, "format": fmt}]
+    x = {
+        "field": "period",
+        "type": "ordinal",
+        "sort": None,
+        "title": "Period",
+        "axis": {"labelAngle": -45 if len(rows) > 12 else 0, "labelOverlap": "greedy"},
+    }
+    y = {
+        "field": "value",
+        "type": "quantitative",
+        "title": title,
+        "axis": {"format": "~s" if decimals == 0 else ",~f"},
+    }
+    tooltip = [
+        {"field": "period", "title": "Period"},
+        {"field": "value", "title": title, "format": fmt},
+    ]
     if len(rows) <= 6:
-        spec["mark"] = {"type": "bar", "color": ACCENT, "cornerRadiusTopLeft": 2, "cornerRadiusTopRight": 2}
+        spec["mark"] = {
+            "type": "bar",
+            "color": ACCENT,
+            "cornerRadiusTopLeft": 2,
+            "cornerRadiusTopRight": 2,
+        }
         spec["encoding"] = {"x": x, "y": y, "tooltip": tooltip}
     else:
-        spec["mark"] = {"type": "line", "color": ACCENT, "strokeWidth": 2.5, "point": {"filled": True, "size": 36}}
+        spec["mark"] = {
+            "type": "line",
+            "color": ACCENT,
+            "strokeWidth": 2.5,
+            "point": {"filled": True, "size": 36},
+        }
         spec["encoding"] = {"x": x, "y": y, "tooltip": tooltip}
     return spec
 
 
-def bars(rows: list[dict], *, category_title: str, title: str, decimals: int, description: str = "") -> dict:
+def bars(
+    rows: list[dict], *, category_title: str, title: str, decimals: int, description: str = ""
+) -> dict:
     """One horizontal bar per row ({"label": ..., "value": ...}), in the order given."""
     spec = _base(description or f"{title} by {category_title}", height=max(120, 24 * len(rows)))
     spec["data"] = {"values": [{"label": r["label"], "value": r["value"]} for r in rows]}
-    spec["mark"] = {"type": "bar", "color": ACCENT, "cornerRadiusTopRight": 2, "cornerRadiusBottomRight": 2}
+    spec["mark"] = {
+        "type": "bar",
+        "color": ACCENT,
+        "cornerRadiusTopRight": 2,
+        "cornerRadiusBottomRight": 2,
+    }
     spec["encoding"] = {
-        "y": {"field": "label", "type": "nominal", "sort": None, "title": None, "axis": {"labelLimit": 220}},
+        "y": {
+            "field": "label",
+            "type": "nominal",
+            "sort": None,
+            "title": None,
+            "axis": {"labelLimit": 220},
+        },
         "x": {"field": "value", "type": "quantitative", "title": title},
-        "tooltip": [{"field": "label", "title": category_title}, {"field": "value", "title": title,
-                                                                  "format": number_format(decimals)}],
+        "tooltip": [
+            {"field": "label", "title": category_title},
+            {"field": "value", "title": title, "format": number_format(decimals)},
+        ],
     }
     return spec
 
 
-def stacked(rows: list[dict], *, categories: list[str], dimension_title: str, title: str, decimals: int,
-            stack: bool = True, description: str = "") -> dict:
+def stacked(
+    rows: list[dict],
+    *,
+    categories: list[str],
+    dimension_title: str,
+    title: str,
+    decimals: int,
+    stack: bool = True,
+    description: str = "",
+) -> dict:
     """Bars per period split by category ({"period", "category", "value"}); stacked for values
     that add up (sums), grouped side by side for those that do not (means, rates)."""
     spec = _base(description or f"{title} by {dimension_title}")
-    spec["data"] = {"values": [{"period": r["period"], "category": r["category"], "value": r["value"]} for r in rows]}
+    spec["data"] = {
+        "values": [
+            {"period": r["period"], "category": r["category"], "value": r["value"]} for r in rows
+        ]
+    }
     fmt = number_format(decimals)
     encoding = {
-        "x": {"field": "period", "type": "ordinal", "sort": None, "title": "Period",
-              "axis": {"labelAngle": -45 if len({r["period"] for r in rows}) > 12 else 0}},
-        "y": {"field": "value", "type": "quantitative", "title": title, "stack": "zero" if stack else None},
-        "color": {"field": "category", "type": "nominal", "sort": categories, "title": dimension_title,
-                  "scale": {"domain": categories}},
+        "x": {
+            "field": "period",
+            "type": "ordinal",
+            "sort": None,
+            "title": "Period",
+            "axis": {"labelAngle": -45 if len({r["period"] for r in rows}) > 12 else 0},
+        },
+        "y": {
+            "field": "value",
+            "type": "quantitative",
+            "title": title,
+            "stack": "zero" if stack else None,
+        },
+        "color": {
+            "field": "category",
+            "type": "nominal",
+            "sort": categories,
+            "title": dimension_title,
+            "scale": {"domain": categories},
+        },
         "order": {"field": "category_order", "type": "quantitative"},
-        "tooltip": [{"field": "period", "title": "Period"}, {"field": "category", "title": dimension_title},
-                    {"field": "value", "title": title, "format": fmt}],
+        "tooltip": [
+            {"field": "period", "title": "Period"},
+            {"field": "category", "title": dimension_title},
+            {"field": "value", "title": title, "format": fmt},
+        ],
     }
-    spec["transform"] = [{"calculate": f"indexof({json.dumps(categories)}, datum.category)", "as": "category_order"}]
+    spec["transform"] = [
+        {"calculate": f"indexof({json.dumps(categories)}, datum.category)", "as": "category_order"}
+    ]
     if not stack:
         encoding["xOffset"] = {"field": "category", "type": "nominal", "sort": categories}
     spec["mark"] = {"type": "bar"}

@@ -56,8 +56,12 @@ class IndicatorRow:
     total: Cell
     kind: str = "none"  # none, one, cross, many
     lines: list[dict] = field(default_factory=list)  # one/many: [{"dimension", "cells"}]
-    cross: dict | None = None  # {"rows": dim, "cols": dim, "col_labels", "lines": [(label, [Cell])]}
-    extra: list[Cell] = field(default_factory=list)  # stored combinations the layout has no place for
+    cross: dict | None = (
+        None  # {"rows": dim, "cols": dim, "col_labels", "lines": [(label, [Cell])]}
+    )
+    extra: list[Cell] = field(
+        default_factory=list
+    )  # stored combinations the layout has no place for
 
     def cells(self) -> list[Cell]:
         out = [self.total]
@@ -73,7 +77,9 @@ def _cell(indicator: Indicator, cats: dict[str, str], label: str) -> Cell:
     return Cell(cell_name(indicator.code, cats), dict(cats), label)
 
 
-def build_rows(indicators: list[Indicator], stored: dict[tuple[int, str], tuple[float, str, dict]]) -> list[IndicatorRow]:
+def build_rows(
+    indicators: list[Indicator], stored: dict[tuple[int, str], tuple[float, str, dict]]
+) -> list[IndicatorRow]:
     """The grid's layout, filled with stored values: {(indicator id, key): (value, comment, categories)}."""
     rows = []
     for ind in indicators:
@@ -82,7 +88,12 @@ def build_rows(indicators: list[Indicator], stored: dict[tuple[int, str], tuple[
         if len(dims) == 1 or len(dims) > 2:
             row.kind = "one" if len(dims) == 1 else "many"
             for d in dims:
-                row.lines.append({"dimension": d, "cells": [_cell(ind, {d.code: c.code}, c.name) for c in d.categories.all()]})
+                row.lines.append(
+                    {
+                        "dimension": d,
+                        "cells": [_cell(ind, {d.code: c.code}, c.name) for c in d.categories.all()],
+                    }
+                )
         elif len(dims) == 2:
             row.kind = "cross"
             rdim, cdim = dims
@@ -92,7 +103,15 @@ def build_rows(indicators: list[Indicator], stored: dict[tuple[int, str], tuple[
                 "cols": cdim,
                 "col_labels": [c.name for c in cols],
                 "lines": [
-                    (r.name, [_cell(ind, {rdim.code: r.code, cdim.code: c.code}, f"{r.name}, {c.name}") for c in cols])
+                    (
+                        r.name,
+                        [
+                            _cell(
+                                ind, {rdim.code: r.code, cdim.code: c.code}, f"{r.name}, {c.name}"
+                            )
+                            for c in cols
+                        ],
+                    )
                     for r in rdim.categories.all()
                 ],
             }
@@ -119,7 +138,9 @@ def stored_values(submission: Submission | None) -> dict:
         return {}
     return {
         (iid, key): (value, comment, cats)
-        for iid, key, value, comment, cats in DataValue.objects.filter(submission=submission).values_list(
+        for iid, key, value, comment, cats in DataValue.objects.filter(
+            submission=submission
+        ).values_list(
             "indicator_id", "disaggregation__key", "value", "comment", "disaggregation__categories"
         )
     }
@@ -129,20 +150,26 @@ def _context(request, code, org_code, period_code):
     initiative, access = get_initiative(request.user, code)
     organisation = participating_organisation(initiative, org_code)
     if not access.can_view_unapproved(organisation.id):
-        raise Forbidden("Only the organisation's own members and the backbone can open its reports.")
+        raise Forbidden(
+            "Only the organisation's own members and the backbone can open its reports."
+        )
     try:
         period = initiative.parse_period(period_code)
     except periods.PeriodError:
         raise Http404("No such period") from None
     if period.start > current_period(initiative).start:
         raise Http404("Reports cannot be opened for future periods")
-    submission = Submission.objects.filter(initiative=initiative, organisation=organisation, period=period.code).first()
+    submission = Submission.objects.filter(
+        initiative=initiative, organisation=organisation, period=period.code
+    ).first()
     return initiative, access, organisation, period, submission
 
 
 @require_http_methods(["GET", "POST"])
 def grid(request, code, org_code, period_code):
-    initiative, access, organisation, period, submission = _context(request, code, org_code, period_code)
+    initiative, access, organisation, period, submission = _context(
+        request, code, org_code, period_code
+    )
     if request.method == "POST":
         return _post(request, initiative, access, organisation, period, submission)
     rows = build_rows(indicators_of(initiative), stored_values(submission))
@@ -158,10 +185,26 @@ def _quality(rows, submission):
     return rules.check_submission(submission) if submission else []
 
 
-def _render(request, initiative, access, organisation, period, submission, rows, *, version=None, difference=None, status=200):
+def _render(
+    request,
+    initiative,
+    access,
+    organisation,
+    period,
+    submission,
+    rows,
+    *,
+    version=None,
+    difference=None,
+    status=200,
+):
     status_code = submission.status if submission else NOT_STARTED
     locked = services.locked_by_deadline(access, submission, period.code)
-    editable = access.can_edit(organisation.id) and (submission is None or submission.is_editable) and not locked
+    editable = (
+        access.can_edit(organisation.id)
+        and (submission is None or submission.is_editable)
+        and not locked
+    )
     outcomes = _quality(rows, submission)
     deadline = initiative.deadline_for(period)
     past_deadline = deadline is not None and timezone.localdate() > deadline
@@ -183,12 +226,16 @@ def _render(request, initiative, access, organisation, period, submission, rows,
             "status_label": status_label(status_code),
             "rows": rows,
             "editable": editable,
-            "version": version if version is not None else (submission.version if submission else 1),
+            "version": version
+            if version is not None
+            else (submission.version if submission else 1),
             "can_submit": access.can_submit(organisation.id) and is_submittable and not locked,
             "locked_by_deadline": locked,
             "deadline": deadline,
             "late": services.is_late(submission, initiative, period.code),
-            "can_unlock": access.can_review and past_deadline and is_submittable
+            "can_unlock": access.can_review
+            and past_deadline
+            and is_submittable
             and (submission is None or submission.unlocked_at is None),
             "rule_outcomes": [o for o in outcomes if o.status != "passed"],
             "rules_passed": sum(1 for o in outcomes if o.status == "passed"),
@@ -196,7 +243,14 @@ def _render(request, initiative, access, organisation, period, submission, rows,
             "can_approve": access.can_review and status_code == Submission.SUBMITTED,
             "can_reopen": access.can_review and status_code == Submission.APPROVED,
             "difference": difference,
-            "picker": [{"code": p.code, "status": statuses[p.code], "label": status_label(statuses[p.code])} for p in recent],
+            "picker": [
+                {
+                    "code": p.code,
+                    "status": statuses[p.code],
+                    "label": status_label(statuses[p.code]),
+                }
+                for p in recent
+            ],
             "has_errors": any(cell.error for row in rows for cell in row.cells()),
         },
         status=status,
@@ -207,14 +261,23 @@ def _post(request, initiative, access, organisation, period, submission):
     action = request.POST.get("action", "")
     here = reverse("grid", args=[initiative.code, organisation.code, period.code])
     try:
-        if action in ("save", "submit") and services.locked_by_deadline(access, submission, period.code):
+        if action in ("save", "submit") and services.locked_by_deadline(
+            access, submission, period.code
+        ):
             raise WorkflowError(services.DEADLINE_MESSAGE)
         if action == "unlock":
             if not access.can_review:
-                raise services.PermissionDenied("Only the initiative's backbone can unlock reports after the deadline.")
-            submission = submission or services.get_or_create_submission(access, organisation, period.code)
+                raise services.PermissionDenied(
+                    "Only the initiative's backbone can unlock reports after the deadline."
+                )
+            submission = submission or services.get_or_create_submission(
+                access, organisation, period.code
+            )
             services.unlock(access, submission, request.user)
-            messages.success(request, f"Unlocked {period.code}: {organisation.name} can enter and submit it after the deadline.")
+            messages.success(
+                request,
+                f"Unlocked {period.code}: {organisation.name} can enter and submit it after the deadline.",
+            )
         elif action in ("save", "submit"):
             if action == "save" and not access.can_edit(organisation.id):
                 raise services.PermissionDenied("You may not edit this organisation's report.")
@@ -234,7 +297,9 @@ def _post(request, initiative, access, organisation, period, submission):
                 messages.success(request, f"Saved {organisation.name}'s report for {period.code}.")
                 return redirect(here)
             if submission is None:
-                raise WorkflowError("An empty report cannot be submitted: enter at least one value first.")
+                raise WorkflowError(
+                    "An empty report cannot be submitted: enter at least one value first."
+                )
             services.submit(access, submission, request.user)
             messages.success(request, f"Submitted {period.code} for review by the backbone.")
         elif action in ("approve", "return", "reopen"):
@@ -243,13 +308,19 @@ def _post(request, initiative, access, organisation, period, submission):
             comment = request.POST.get("comment", "")
             if action == "approve":
                 services.approve(access, submission, request.user, comment.strip())
-                messages.success(request, f"Approved {organisation.name}'s report for {period.code}.")
+                messages.success(
+                    request, f"Approved {organisation.name}'s report for {period.code}."
+                )
             elif action == "return":
                 services.return_for_changes(access, submission, request.user, comment)
-                messages.success(request, f"Returned the report to {organisation.name} with your comment.")
+                messages.success(
+                    request, f"Returned the report to {organisation.name} with your comment."
+                )
             else:
                 services.reopen(access, submission, request.user, comment)
-                messages.success(request, f"Reopened {period.code}: {organisation.name} can edit it again.")
+                messages.success(
+                    request, f"Reopened {period.code}: {organisation.name} can edit it again."
+                )
         else:
             messages.error(request, "Unknown action.")
     except services.PermissionDenied as denied:
@@ -280,7 +351,11 @@ def _save(request, initiative, access, organisation, period, submission):
         submission = services.get_or_create_submission(access, organisation, period.code)
     try:
         result = services.save_values(
-            access, submission, cells, expected_version=version, user=request.user,
+            access,
+            submission,
+            cells,
+            expected_version=version,
+            user=request.user,
             note=request.POST["note"] if "note" in request.POST else None,
         )
     except StaleVersion as stale:
@@ -293,13 +368,32 @@ def _save(request, initiative, access, organisation, period, submission):
             for cell in row.cells():
                 cell.changed = cell.name in differing
         messages.error(request, str(stale))
-        return _render(request, initiative, access, organisation, period, current, rows,
-                       version=current.version, difference=difference, status=409)
+        return _render(
+            request,
+            initiative,
+            access,
+            organisation,
+            period,
+            current,
+            rows,
+            version=current.version,
+            difference=difference,
+            status=409,
+        )
     if result.errors:
         _fill(rows, posted, result.errors)
         messages.error(request, f"Nothing was saved: {len(result.errors)} cell(s) need correcting.")
-        return _render(request, initiative, access, organisation, period, submission, rows,
-                       version=version, status=400)
+        return _render(
+            request,
+            initiative,
+            access,
+            organisation,
+            period,
+            submission,
+            rows,
+            version=version,
+            status=400,
+        )
     return result.submission
 
 
@@ -327,8 +421,15 @@ def _difference(fresh_rows, posted) -> list[dict]:
             mine, theirs = posted[cell.name], cell.value
             if _same(mine, theirs):
                 continue
-            out.append({"name": cell.name, "indicator": row.indicator.name, "cell": cell.label, "mine": mine or "(blank)",
-                        "theirs": theirs or "(blank)"})
+            out.append(
+                {
+                    "name": cell.name,
+                    "indicator": row.indicator.name,
+                    "cell": cell.label,
+                    "mine": mine or "(blank)",
+                    "theirs": theirs or "(blank)",
+                }
+            )
     return out
 
 
@@ -344,7 +445,9 @@ def _same(a: str, b: str) -> bool:
 @require_POST
 def check_cell(request, code, org_code, period_code):
     """Inline validation of one cell (htmx): an empty fragment, or the message."""
-    initiative, access, organisation, period, submission = _context(request, code, org_code, period_code)
+    initiative, access, organisation, period, submission = _context(
+        request, code, org_code, period_code
+    )
     if not access.can_edit(organisation.id):
         raise Forbidden("You may not edit this organisation's report.")
     # htmx posts the whole form; the header names the cell that changed.
@@ -358,13 +461,17 @@ def check_cell(request, code, org_code, period_code):
     indicator_code = name.split(":", 2)[1]
     indicator = initiative.indicators.filter(code=indicator_code).first()
     if indicator is None:
-        return HttpResponse(format_html('<span class="cell-msg error" role="alert">{}</span>', "Unknown indicator."))
+        return HttpResponse(
+            format_html('<span class="cell-msg error" role="alert">{}</span>', "Unknown indicator.")
+        )
     if raw == "":
         return HttpResponse('<span class="cell-msg"></span>')
     _, problem = check_value(raw, indicator)
     panel = _rules_panel(request, initiative)
     if problem:
-        return HttpResponse(format_html('<span class="cell-msg error" role="alert">{}</span>', problem) + panel)
+        return HttpResponse(
+            format_html('<span class="cell-msg error" role="alert">{}</span>', problem) + panel
+        )
     return HttpResponse('<span class="cell-msg ok" aria-hidden="true"></span>' + panel)
 
 
@@ -383,10 +490,15 @@ def _rules_panel(request, initiative) -> str:
             if problem is None:
                 values[ind.code] = value
     outcomes = rule_set.check(values)
-    return render_to_string("web/_rules.html", {
-        "rule_outcomes": [o for o in outcomes if o.status != "passed"],
-        "rules_passed": sum(1 for o in outcomes if o.status == "passed"), "rule_count": len(outcomes), "oob": True,
-    })
+    return render_to_string(
+        "web/_rules.html",
+        {
+            "rule_outcomes": [o for o in outcomes if o.status != "passed"],
+            "rules_passed": sum(1 for o in outcomes if o.status == "passed"),
+            "rule_count": len(outcomes),
+            "oob": True,
+        },
+    )
 
 
 def goto_period(request, code, org_code):

@@ -31,7 +31,11 @@ DIMENSION_SERIES_LIMIT = 12  # periods shown when a dimension is charted over ti
 
 
 def indicators_of(initiative):
-    return list(initiative.indicators.prefetch_related("dimensions__categories").select_related("weight_indicator"))
+    return list(
+        initiative.indicators.prefetch_related("dimensions__categories").select_related(
+            "weight_indicator"
+        )
+    )
 
 
 def participating_organisation(initiative, org_code: str) -> Organisation:
@@ -42,7 +46,11 @@ def home(request):
     initiatives = list(visible_initiatives(request.user))
     roles: dict[int, list[str]] = {}
     if request.user.is_authenticated:
-        for membership in Membership.objects.filter(user=request.user).select_related("organisation").order_by("role", "organisation__name"):
+        for membership in (
+            Membership.objects.filter(user=request.user)
+            .select_related("organisation")
+            .order_by("role", "organisation__name")
+        ):
             text = membership.get_role_display()
             if membership.organisation_id:
                 text += f", {membership.organisation.name}"
@@ -68,13 +76,17 @@ def initiative_home(request, code):
         head.spark_spec = charts.sparkline(
             head.series, verdict=head.verdict, description=f"{head.indicator.name}: recent values"
         )
-        head.latest_text = format_value(head.latest["value"], head.indicator) if head.latest else "–"
+        head.latest_text = (
+            format_value(head.latest["value"], head.indicator) if head.latest else "–"
+        )
         if head.change is not None:
             head.change_text = format_value(abs(head.change), head.indicator)
     organisations = list(
         initiative.organisations.order_by("name").values("id", "code", "name", "identifiers")
     )
-    backbone_org = initiative.participations.filter(is_backbone=True).select_related("organisation").first()
+    backbone_org = (
+        initiative.participations.filter(is_backbone=True).select_related("organisation").first()
+    )
     goals = {g.get("code"): g.get("name") for g in initiative.goals or []}
     own = [o for o in organisations if o["id"] in access.org_roles]
     this_period = reporting_period(initiative)
@@ -105,7 +117,9 @@ def _by_options(indicator: Indicator) -> list[tuple[str, str]]:
 def indicator_page(request, code, indicator_code):
     initiative, access = get_initiative(request.user, code)
     indicator = get_object_or_404(
-        Indicator.objects.prefetch_related("dimensions__categories"), initiative=initiative, code=indicator_code
+        Indicator.objects.prefetch_related("dimensions__categories"),
+        initiative=initiative,
+        code=indicator_code,
     )
     by_options = _by_options(indicator)
     by = request.GET.get("by") or BY_PERIOD
@@ -124,7 +138,9 @@ def indicator_page(request, code, indicator_code):
             within = periods.parse(within_code, period_type, initiative.fy_first_month)
         except periods.PeriodError:
             within_code, within = "", None
-    title = indicator.name + (f" ({indicator.unit})" if indicator.unit and indicator.unit != "%" else "")
+    title = indicator.name + (
+        f" ({indicator.unit})" if indicator.unit and indicator.unit != "%" else ""
+    )
     if indicator.value_type == Indicator.PERCENTAGE:
         title = indicator.name + " (%)"
     context = {
@@ -145,10 +161,16 @@ def indicator_page(request, code, indicator_code):
         elif by == BY_ORGANISATION:
             context.update(_by_organisation(initiative, indicator, period_type, within, title))
         else:
-            context.update(_by_dimension(initiative, indicator, by, period_type, within, period_codes, title))
+            context.update(
+                _by_dimension(initiative, indicator, by, period_type, within, period_codes, title)
+            )
     except QueryError as problem:
         context["problem"] = str(problem)
-    template = "web/_indicator_panel.html" if request.htmx and request.htmx.target == "chart-panel" else "web/indicator.html"
+    template = (
+        "web/_indicator_panel.html"
+        if request.htmx and request.htmx.target == "chart-panel"
+        else "web/indicator.html"
+    )
     return render(request, template, context)
 
 
@@ -157,12 +179,19 @@ def _row(head: str, cells: list[str], href: str | None = None) -> dict:
 
 
 def _by_period(indicator, totals, title):
-    rows = [{"label": r["key"], "value": r["value"], "text": format_value(r["value"], indicator)} for r in totals]
+    rows = [
+        {"label": r["key"], "value": r["value"], "text": format_value(r["value"], indicator)}
+        for r in totals
+    ]
     return {
         "columns": ["Period", title],
         "table": [_row(r["label"], [r["text"]]) for r in reversed(rows)],
-        "spec": charts.series(totals, title=title, decimals=indicator.decimals,
-                              description=f"{indicator.name} per period"),
+        "spec": charts.series(
+            totals,
+            title=title,
+            decimals=indicator.decimals,
+            description=f"{indicator.name} per period",
+        ),
         "empty": not totals,
     }
 
@@ -170,16 +199,30 @@ def _by_period(indicator, totals, title):
 def _by_organisation(initiative, indicator, period_type, within, title):
     data = query(initiative, indicator, BY_ORGANISATION, period_type, within=within)
     names = dict(initiative.organisations.values_list("code", "name"))
-    rows = [{"label": names.get(r["key"], r["key"]), "code": r["key"], "value": r["value"]} for r in data]
-    rows.sort(key=lambda r: (-(r["value"] if r["value"] is not None else float("-inf")), r["label"]))
+    rows = [
+        {"label": names.get(r["key"], r["key"]), "code": r["key"], "value": r["value"]}
+        for r in data
+    ]
+    rows.sort(
+        key=lambda r: (-(r["value"] if r["value"] is not None else float("-inf")), r["label"])
+    )
     return {
         "columns": ["Organisation", title],
         "table": [
-            _row(r["label"], [format_value(r["value"], indicator)], reverse("organisation", args=[initiative.code, r["code"]]))
+            _row(
+                r["label"],
+                [format_value(r["value"], indicator)],
+                reverse("organisation", args=[initiative.code, r["code"]]),
+            )
             for r in rows
         ],
-        "spec": charts.bars(rows, category_title="Organisation", title=title, decimals=indicator.decimals,
-                            description=f"{indicator.name} by organisation"),
+        "spec": charts.bars(
+            rows,
+            category_title="Organisation",
+            title=title,
+            decimals=indicator.decimals,
+            description=f"{indicator.name} by organisation",
+        ),
         "empty": not rows,
     }
 
@@ -193,19 +236,31 @@ def _by_dimension(initiative, indicator, dimension_code, period_type, within, pe
     if within is not None:
         data = query(initiative, indicator, dimension_code, period_type, within=within)
         values = {r["key"]: r["value"] for r in data}
-        rows = [{"label": names[c.code], "value": values[c.code]} for c in categories if c.code in values]
+        rows = [
+            {"label": names[c.code], "value": values[c.code]}
+            for c in categories
+            if c.code in values
+        ]
         return {
             "columns": [dimension.name, title],
             "table": [_row(r["label"], [format_value(r["value"], indicator)]) for r in rows],
-            "spec": charts.bars(rows, category_title=dimension.name, title=title, decimals=indicator.decimals,
-                                description=f"{indicator.name} by {dimension.name} in {within.code}"),
+            "spec": charts.bars(
+                rows,
+                category_title=dimension.name,
+                title=title,
+                decimals=indicator.decimals,
+                description=f"{indicator.name} by {dimension.name} in {within.code}",
+            ),
             "empty": not rows,
         }
     shown = period_codes[-DIMENSION_SERIES_LIMIT:]
     points, table = [], []
     for code in shown:
         p = periods.parse(code, period_type, initiative.fy_first_month)
-        values = {r["key"]: r["value"] for r in query(initiative, indicator, dimension_code, period_type, within=p)}
+        values = {
+            r["key"]: r["value"]
+            for r in query(initiative, indicator, dimension_code, period_type, within=p)
+        }
         table.append(_row(code, [format_value(values.get(c.code), indicator) for c in categories]))
         points += [
             {"period": code, "category": names[c.code], "value": values[c.code]}
@@ -215,9 +270,15 @@ def _by_dimension(initiative, indicator, dimension_code, period_type, within, pe
     return {
         "columns": ["Period"] + order,
         "table": list(reversed(table)),
-        "spec": charts.stacked(points, categories=order, dimension_title=dimension.name, title=title,
-                               decimals=indicator.decimals, stack=stack,
-                               description=f"{indicator.name} by {dimension.name} per period"),
+        "spec": charts.stacked(
+            points,
+            categories=order,
+            dimension_title=dimension.name,
+            title=title,
+            decimals=indicator.decimals,
+            stack=stack,
+            description=f"{indicator.name} by {dimension.name} per period",
+        ),
         "empty": not points,
         "limited": len(period_codes) > len(shown),
         "limit": DIMENSION_SERIES_LIMIT,
@@ -230,7 +291,9 @@ def organisation_page(request, code, org_code):
     sees_all = access.can_view_unapproved(organisation.id)
     statuses = ALL_STATUSES if sees_all else (Submission.APPROVED,)
     submissions = list(
-        Submission.objects.filter(initiative=initiative, organisation=organisation, status__in=statuses)
+        Submission.objects.filter(
+            initiative=initiative, organisation=organisation, status__in=statuses
+        )
         .order_by("-period_start")
         .select_related("submitted_by", "reviewed_by")
     )
@@ -243,10 +306,23 @@ def organisation_page(request, code, org_code):
     for indicator in indicators:
         series = {
             r["key"]: r["value"]
-            for r in query(initiative, indicator, BY_PERIOD, statuses=statuses, organisation_ids=[organisation.id])
+            for r in query(
+                initiative,
+                indicator,
+                BY_PERIOD,
+                statuses=statuses,
+                organisation_ids=[organisation.id],
+            )
         }
-        value_rows.append({"indicator": indicator, "cells": [format_value(series.get(p), indicator) for p in recent]})
-    is_backbone_org = initiative.participations.filter(organisation=organisation, is_backbone=True).exists()
+        value_rows.append(
+            {
+                "indicator": indicator,
+                "cells": [format_value(series.get(p), indicator) for p in recent],
+            }
+        )
+    is_backbone_org = initiative.participations.filter(
+        organisation=organisation, is_backbone=True
+    ).exists()
     return render(
         request,
         "web/organisation.html",
@@ -258,7 +334,10 @@ def organisation_page(request, code, org_code):
             "sees_all": sees_all,
             "can_edit": access.can_edit(organisation.id),
             "submissions": submissions,
-            "recent": [{"code": p, "status": status_of[p], "label": status_label(status_of[p])} for p in recent],
+            "recent": [
+                {"code": p, "status": status_of[p], "label": status_label(status_of[p])}
+                for p in recent
+            ],
             "value_rows": value_rows,
             "current_period": reporting_period(initiative).code,
         },

@@ -34,7 +34,9 @@ def format_value(value, indicator: Indicator | None = None, *, unit: bool = Fals
     """A value as people read it: thousands separators, the indicator's decimals, a % sign."""
     if value is None:
         return "–"
-    decimals = indicator.decimals if indicator is not None else (0 if float(value).is_integer() else 2)
+    decimals = (
+        indicator.decimals if indicator is not None else (0 if float(value).is_integer() else 2)
+    )
     text = f"{float(value):,.{decimals}f}"
     if text.startswith("-") and float(text.replace(",", "")) == 0:
         text = text[1:]
@@ -56,11 +58,15 @@ def plain_number(value: float | None) -> str:
 
 def allowed_period_types(initiative: Initiative) -> list[str]:
     """Period types at least as long as the initiative's reporting frequency."""
-    return [t for t in periods.PERIOD_TYPES if periods.is_coarser_or_equal(t, initiative.period_type)]
+    return [
+        t for t in periods.PERIOD_TYPES if periods.is_coarser_or_equal(t, initiative.period_type)
+    ]
 
 
 def current_period(initiative: Initiative) -> periods.Period:
-    return periods.current_period(timezone.localdate(), initiative.period_type, initiative.fy_first_month)
+    return periods.current_period(
+        timezone.localdate(), initiative.period_type, initiative.fy_first_month
+    )
 
 
 def reporting_period(initiative: Initiative) -> periods.Period:
@@ -73,7 +79,9 @@ def previous_period(p: periods.Period, fy_first_month: int) -> periods.Period:
     return periods.containing(periods.month(y, m), p.type, fy_first_month)
 
 
-def recent_periods(initiative: Initiative, count: int = 12, end: periods.Period | None = None) -> list[periods.Period]:
+def recent_periods(
+    initiative: Initiative, count: int = 12, end: periods.Period | None = None
+) -> list[periods.Period]:
     """The ``count`` reporting periods up to ``end`` (default: the current one), newest first."""
     p = end or current_period(initiative)
     out = [p]
@@ -132,7 +140,9 @@ def reporting_organisation_count(initiative: Initiative) -> int:
     return initiative.participations.filter(is_backbone=False).count() or total
 
 
-def headlines(initiative: Initiative, indicators: list[Indicator], spark_points: int = 12) -> list[Headline]:
+def headlines(
+    initiative: Initiative, indicators: list[Indicator], spark_points: int = 12
+) -> list[Headline]:
     """Headline progress per indicator (docs/reference/web-pages.md).
 
     The headline period is the latest one whose approved reports cover at least three quarters of
@@ -149,7 +159,11 @@ def headlines(initiative: Initiative, indicators: list[Indicator], spark_points:
     out = []
     for indicator in indicators:
         series = [row for row in query(initiative, indicator, "period") if row["value"] is not None]
-        covered = [i for i, row in enumerate(series) if len(approved.get(row["key"], ())) / expected >= COVERAGE_FOR_HEADLINE]
+        covered = [
+            i
+            for i, row in enumerate(series)
+            if len(approved.get(row["key"], ())) / expected >= COVERAGE_FOR_HEADLINE
+        ]
         last = covered[-1] if covered else len(series) - 1
         series = series[: last + 1]
         latest = series[-1] if series else None
@@ -160,16 +174,32 @@ def headlines(initiative: Initiative, indicators: list[Indicator], spark_points:
             common = sorted(approved.get(latest["key"], set()) & approved.get(previous_key, set()))
             compared = len(common)
             if common:
-                same = {r["key"]: r["value"] for r in query(initiative, indicator, "period", organisation_ids=common)}
+                same = {
+                    r["key"]: r["value"]
+                    for r in query(initiative, indicator, "period", organisation_ids=common)
+                }
                 now, before = same.get(latest["key"]), same.get(previous_key)
                 if now is not None and before is not None:
                     change, previous_value = now - before, before
         reporting = len(approved.get(latest["key"], ())) if latest else 0
-        out.append(Headline(indicator, latest, previous_key, change, previous_value, series[-spark_points:], reporting, compared))
+        out.append(
+            Headline(
+                indicator,
+                latest,
+                previous_key,
+                change,
+                previous_value,
+                series[-spark_points:],
+                reporting,
+                compared,
+            )
+        )
     return out
 
 
-def submission_statuses(initiative: Initiative, organisation_id: int, period_codes: list[str]) -> dict[str, str]:
+def submission_statuses(
+    initiative: Initiative, organisation_id: int, period_codes: list[str]
+) -> dict[str, str]:
     found = dict(
         Submission.objects.filter(
             initiative=initiative, organisation_id=organisation_id, period__in=period_codes

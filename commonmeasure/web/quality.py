@@ -44,30 +44,43 @@ def overview(request, code):
         if c.organisation.id not in seen:
             seen.add(c.organisation.id)
             mine = [x for x in cells if x.organisation.id == c.organisation.id]
-            orgs.append({
-                "organisation": c.organisation,
-                "cells": [{"cell": x, "label": status_label(x.status)} for x in mine],
-                "on_time_rate": quality.on_time_rate(mine),
-            })
+            orgs.append(
+                {
+                    "organisation": c.organisation,
+                    "cells": [{"cell": x, "label": status_label(x.status)} for x in mine],
+                    "on_time_rate": quality.on_time_rate(mine),
+                }
+            )
     per_period = []
     for p in reversed(due):
         mine = [c for c in cells if c.period == p.code]
         reported = sum(1 for c in mine if c.has_reported)
-        per_period.append({
-            "period": p.code, "reported": reported, "organisations": len(mine),
-            "share": 100 * reported / len(mine) if mine else 0.0,
-            "values": sum(c.reported for c in mine), "expected": sum(c.expected for c in mine),
-        })
+        per_period.append(
+            {
+                "period": p.code,
+                "reported": reported,
+                "organisations": len(mine),
+                "share": 100 * reported / len(mine) if mine else 0.0,
+                "values": sum(c.reported for c in mine),
+                "expected": sum(c.expected for c in mine),
+            }
+        )
     spec = charts.bars(
         [{"label": r["period"], "value": r["share"]} for r in per_period],
-        category_title="Period", title="Organisations reported (%)", decimals=0,
+        category_title="Period",
+        title="Organisations reported (%)",
+        decimals=0,
         description="Share of organisations that have submitted their report, per period",
     )
     missing = [
         {"cell": c, "label": status_label(c.status)}
         for c in quality.not_reported([c for c in cells if c.period == chosen.code])
     ]
-    subs = list(Submission.objects.filter(initiative=initiative, period=chosen.code).select_related("organisation"))
+    subs = list(
+        Submission.objects.filter(initiative=initiative, period=chosen.code).select_related(
+            "organisation"
+        )
+    )
     rule_set = rules.RuleSet.for_initiative(initiative)
     failures = []
     if rule_set and subs:
@@ -75,25 +88,31 @@ def overview(request, code):
         for s in sorted(subs, key=lambda s: s.organisation.name):
             for o in rule_set.failures(sums[s.id]):
                 failures.append({"submission": s, "outcome": o})
-    return render(request, "web/quality.html", {
-        "here": "quality",
-        "initiative": initiative,
-        "access": access,
-        "period": chosen,
-        "due": due,
-        "deadline": initiative.deadline_for(chosen),
-        "orgs": orgs,
-        "per_period": per_period,
-        "spec": spec,
-        "missing": missing,
-        "outliers": quality.outliers(initiative, chosen.code),
-        "failures": failures,
-        "overall_on_time": quality.on_time_rate(cells),
-    })
+    return render(
+        request,
+        "web/quality.html",
+        {
+            "here": "quality",
+            "initiative": initiative,
+            "access": access,
+            "period": chosen,
+            "due": due,
+            "deadline": initiative.deadline_for(chosen),
+            "orgs": orgs,
+            "per_period": per_period,
+            "spec": spec,
+            "missing": missing,
+            "outliers": quality.outliers(initiative, chosen.code),
+            "failures": failures,
+            "overall_on_time": quality.on_time_rate(cells),
+        },
+    )
 
 
 def history(request, code, org_code, period_code):
-    initiative, access, organisation, period, submission = _context(request, code, org_code, period_code)
+    initiative, access, organisation, period, submission = _context(
+        request, code, org_code, period_code
+    )
     indicator = request.GET.get("indicator") or None
     key = request.GET.get("key")
     if indicator is not None and not initiative.indicators.filter(code=indicator).exists():
@@ -105,7 +124,9 @@ def history(request, code, org_code, period_code):
             raise Http404("There is no report for this period yet")
         name = f"history-{initiative.code}-{organisation.code}-{period.code}"
         if fmt == "csv":
-            response = HttpResponse(audit.export_csv(submission, entries), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(
+                audit.export_csv(submission, entries), content_type="text/csv; charset=utf-8"
+            )
         else:
             response = HttpResponse(
                 audit.export_xlsx(submission, entries),
@@ -113,8 +134,18 @@ def history(request, code, org_code, period_code):
             )
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return response
-    return render(request, "web/history.html", {
-        "initiative": initiative, "access": access, "organisation": organisation, "period": period,
-        "submission": submission, "entries": entries, "indicator": indicator, "key": key,
-        "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "web/history.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "organisation": organisation,
+            "period": period,
+            "submission": submission,
+            "entries": entries,
+            "indicator": indicator,
+            "key": key,
+            "query": request.GET.urlencode(),
+        },
+    )

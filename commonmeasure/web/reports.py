@@ -16,7 +16,13 @@ from commonmeasure.reporting.models import Submission
 from .presenters import NOT_STARTED, STATUS_LABELS, current_period, recent_periods, status_label
 
 # Those needing the backbone's attention first.
-STATUS_ORDER = {Submission.SUBMITTED: 0, Submission.RETURNED: 1, Submission.DRAFT: 2, NOT_STARTED: 3, Submission.APPROVED: 4}
+STATUS_ORDER = {
+    Submission.SUBMITTED: 0,
+    Submission.RETURNED: 1,
+    Submission.DRAFT: 2,
+    NOT_STARTED: 3,
+    Submission.APPROVED: 4,
+}
 
 
 def reports(request, code):
@@ -31,12 +37,21 @@ def reports(request, code):
         .annotate(value_count=Count("values"))
     }
     rows = []
-    for participation in initiative.participations.select_related("organisation").order_by("organisation__name"):
+    for participation in initiative.participations.select_related("organisation").order_by(
+        "organisation__name"
+    ):
         org = participation.organisation
         sub = submissions.get(org.id)
         status = sub.status if sub else NOT_STARTED
-        rows.append({"organisation": org, "submission": sub, "status": status, "label": status_label(status),
-                     "is_backbone": participation.is_backbone})
+        rows.append(
+            {
+                "organisation": org,
+                "submission": sub,
+                "status": status,
+                "label": status_label(status),
+                "is_backbone": participation.is_backbone,
+            }
+        )
     rows.sort(key=lambda r: (STATUS_ORDER[r["status"]], r["organisation"].name.lower()))
     counts = Counter(r["status"] for r in rows)
     recent = recent_periods(initiative, 12)
@@ -48,7 +63,10 @@ def reports(request, code):
             "access": access,
             "period": period,
             "rows": rows,
-            "summary": [{"status": s, "label": label, "count": counts.get(s, 0)} for s, label in STATUS_LABELS.items()],
+            "summary": [
+                {"status": s, "label": label, "count": counts.get(s, 0)}
+                for s, label in STATUS_LABELS.items()
+            ],
             "total": len(rows),
             "recent": [p.code for p in recent],
         },
@@ -63,7 +81,9 @@ def _chosen_period(request, initiative) -> periods.Period:
         except periods.PeriodError as problem:
             messages.error(request, f"{problem}.")
     latest = (
-        Submission.objects.filter(initiative=initiative, period_start__lte=current_period(initiative).start_date)
+        Submission.objects.filter(
+            initiative=initiative, period_start__lte=current_period(initiative).start_date
+        )
         .order_by("-period_start")
         .values_list("period", flat=True)
         .first()

@@ -32,7 +32,9 @@ def _editable_org(request, code, org_code):
     initiative, access = get_initiative(request.user, code)
     organisation = participating_organisation(initiative, org_code)
     if not access.can_edit(organisation.id):
-        raise Forbidden("Only the organisation's reporters and the initiative's backbone can upload its values.")
+        raise Forbidden(
+            "Only the organisation's reporters and the initiative's backbone can upload its values."
+        )
     return initiative, access, organisation
 
 
@@ -47,11 +49,15 @@ def template_download(request, code, org_code):
     try:
         codes = template_periods(initiative, first, last)
     except ValueError as problem:
-        return _upload_page(request, initiative, _access, organisation, template_error=str(problem), status=400)
+        return _upload_page(
+            request, initiative, _access, organisation, template_error=str(problem), status=400
+        )
     data = template_bytes(build_spec(initiative, organisation, codes), fmt)
     span = codes[0] if len(codes) == 1 else f"{codes[0]}_to_{codes[-1]}"
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{initiative.code}_{organisation.code}_{span}.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{initiative.code}_{organisation.code}_{span}.{fmt}"'
+    )
     return response
 
 
@@ -62,16 +68,35 @@ def upload(request, code, org_code):
         return _upload_page(request, initiative, access, organisation)
     uploaded = request.FILES.get("file")
     if uploaded is None:
-        return _upload_page(request, initiative, access, organisation, upload_error="Choose a file to upload.", status=400)
+        return _upload_page(
+            request,
+            initiative,
+            access,
+            organisation,
+            upload_error="Choose a file to upload.",
+            status=400,
+        )
     try:
         token = uploads.save_upload(uploaded, request.user, initiative, organisation)
     except FileProblem as problem:
-        return _upload_page(request, initiative, access, organisation, upload_error=str(problem), status=400)
+        return _upload_page(
+            request, initiative, access, organisation, upload_error=str(problem), status=400
+        )
     meta = uploads.load_upload(token, request.user)
     estimate, progress_total = uploads.estimate_rows(uploads.data_path(meta))
-    uploads.update_upload(token, estimate=estimate, progress_total=progress_total, background=estimate >= _background_rows())
-    uploads.start(token, request.user, commit=False, organisations=uploads.allowed_organisations(access, initiative),
-                  background=estimate >= _background_rows())
+    uploads.update_upload(
+        token,
+        estimate=estimate,
+        progress_total=progress_total,
+        background=estimate >= _background_rows(),
+    )
+    uploads.start(
+        token,
+        request.user,
+        commit=False,
+        organisations=uploads.allowed_organisations(access, initiative),
+        background=estimate >= _background_rows(),
+    )
     return redirect("upload_status", initiative.code, organisation.code, token)
 
 
@@ -81,7 +106,9 @@ def _background_rows() -> int:
     return int(getattr(settings, "CM_BACKGROUND_ROWS", uploads.BACKGROUND_ROWS))
 
 
-def _upload_page(request, initiative, access, organisation, *, upload_error=None, template_error=None, status=200):
+def _upload_page(
+    request, initiative, access, organisation, *, upload_error=None, template_error=None, status=200
+):
     return render(
         request,
         "web/upload.html",
@@ -145,6 +172,11 @@ def upload_commit(request, code, org_code, token):
     summary = meta.get("summary") or {}
     if meta["state"] != "checked" or summary.get("errors"):
         raise Forbidden("Only a file that was checked without errors can be imported.")
-    uploads.start(token, request.user, commit=True, organisations=uploads.allowed_organisations(access, initiative),
-                  background=bool(meta.get("background")))
+    uploads.start(
+        token,
+        request.user,
+        commit=True,
+        organisations=uploads.allowed_organisations(access, initiative),
+        background=bool(meta.get("background")),
+    )
     return redirect("upload_status", initiative.code, organisation.code, token)

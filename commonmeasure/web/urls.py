@@ -5,7 +5,13 @@ from . import assets, grid, pages, quality, reports, uploads
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("assets/vega.js", assets.vega_bundle, name="vega_bundle"),
     path("i/<str:code>/", pages.initiative_home, name="initiative"),
@@ -13,12 +19,32 @@ urlpatterns = [
     path("i/<str:code>/orgs/<str:org_code>/", pages.organisation_page, name="organisation"),
     path("i/<str:code>/orgs/<str:org_code>/report/", grid.goto_period, name="grid_goto"),
     path("i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/", grid.grid, name="grid"),
-    path("i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/check/", grid.check_cell, name="grid_check"),
+    path(
+        "i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/check/",
+        grid.check_cell,
+        name="grid_check",
+    ),
     path("i/<str:code>/reports/", reports.reports, name="reports"),
     path("i/<str:code>/quality/", quality.overview, name="quality"),
-    path("i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/history/", quality.history, name="history"),
+    path(
+        "i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/history/",
+        quality.history,
+        name="history",
+    ),
     path("i/<str:code>/orgs/<str:org_code>/upload/", uploads.upload, name="upload"),
-    path("i/<str:code>/orgs/<str:org_code>/upload/template/", uploads.template_download, name="upload_template"),
-    path("i/<str:code>/orgs/<str:org_code>/upload/<str:token>/", uploads.upload_status, name="upload_status"),
-    path("i/<str:code>/orgs/<str:org_code>/upload/<str:token>/commit/", uploads.upload_commit, name="upload_commit"),
+    path(
+        "i/<str:code>/orgs/<str:org_code>/upload/template/",
+        uploads.template_download,
+        name="upload_template",
+    ),
+    path(
+        "i/<str:code>/orgs/<str:org_code>/upload/<str:token>/",
+        uploads.upload_status,
+        name="upload_status",
+    ),
+    path(
+        "i/<str:code>/orgs/<str:org_code>/upload/<str:token>/commit/",
+        uploads.upload_commit,
+        name="upload_commit",
+    ),
 ]

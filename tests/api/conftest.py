@@ -35,7 +35,9 @@ class Caller:
 
     def post(self, path: str, body=None):
         data = json.dumps(body if body is not None else {})
-        return self.client.post(API + path, data, content_type="application/json", headers=self.headers)
+        return self.client.post(
+            API + path, data, content_type="application/json", headers=self.headers
+        )
 
     def __repr__(self) -> str:
         return f"{getattr(self.user, 'username', 'anonymous')} ({self.how})"
@@ -80,10 +82,13 @@ def reported(cast, import_csv):
     )
     for initiative, text, approve in [
         (cast.alpha, approved, True),
-        (cast.alpha, "organisation,indicator,period,value\norg-a,enrolled,2024-02,7\norg-b,enrolled,2024-02,3\n", False),
+        (
+            cast.alpha,
+            "organisation,indicator,period,value\norg-a,enrolled,2024-02,7\norg-b,enrolled,2024-02,3\n",
+            False,
+        ),
         (cast.beta, "organisation,indicator,period,value\norg-c,enrolled,2024-Q1,9\n", True),
     ]:
         result = import_csv(initiative, text, approve=approve, user=cast.backbone)
         assert result.errors == [], result.errors
     return cast
-

@@ -63,7 +63,9 @@ def test_a_revoked_token_is_refused_with_401(cast, cli):
 def test_an_unknown_token_is_refused_even_for_published_data(cast):
     publish(cast.alpha)
     assert Client().get("/api/v1/initiatives/alpha").status_code == 200  # anonymous may read it
-    response = Client().get("/api/v1/initiatives/alpha", headers={"Authorization": "Bearer cm_not-a-real-token"})
+    response = Client().get(
+        "/api/v1/initiatives/alpha", headers={"Authorization": "Bearer cm_not-a-real-token"}
+    )
     assert response.status_code == 401
 
 
@@ -83,7 +85,11 @@ def test_a_session_post_without_the_csrf_token_is_refused(reported):
     sub = submission(reported.alpha, reported.org_a, "2024-02")
     client = Client(enforce_csrf_checks=True)
     client.force_login(reported.alice)
-    response = client.post(f"/api/v1/initiatives/alpha/submissions/{sub.id}/submit", "{}", content_type="application/json")
+    response = client.post(
+        f"/api/v1/initiatives/alpha/submissions/{sub.id}/submit",
+        "{}",
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
     sub.refresh_from_db()
@@ -97,7 +103,9 @@ def test_a_session_post_with_the_csrf_token_is_accepted(reported):
     client.get("/api/v1/docs")  # sets the CSRF cookie, as the docs page does
     csrf = client.cookies["csrftoken"].value
     response = client.post(
-        f"/api/v1/initiatives/alpha/submissions/{sub.id}/submit", "{}", content_type="application/json",
+        f"/api/v1/initiatives/alpha/submissions/{sub.id}/submit",
+        "{}",
+        content_type="application/json",
         headers={"X-CSRFToken": csrf},
     )
     assert response.status_code == 200, response.content
@@ -111,7 +119,9 @@ def test_a_token_post_needs_no_csrf_token(reported):
     _, token = create_token("alice")
     client = Client(enforce_csrf_checks=True)
     response = client.post(
-        f"/api/v1/initiatives/alpha/submissions/{sub.id}/submit", "{}", content_type="application/json",
+        f"/api/v1/initiatives/alpha/submissions/{sub.id}/submit",
+        "{}",
+        content_type="application/json",
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 200, response.content
@@ -121,10 +131,20 @@ def test_anonymous_writes_are_refused_with_401(reported):
     publish(reported.alpha)
     sub = submission(reported.alpha, reported.org_a, "2024-02")
     client = Client()
-    response = client.post(f"/api/v1/initiatives/alpha/submissions/{sub.id}/submit", "{}", content_type="application/json")
+    response = client.post(
+        f"/api/v1/initiatives/alpha/submissions/{sub.id}/submit",
+        "{}",
+        content_type="application/json",
+    )
     assert response.status_code == 401
-    body = {"values": [{"organisation": "org-a", "indicator": "enrolled", "period": "2024-03", "value": 1}]}
-    response = client.post("/api/v1/initiatives/alpha/values", body, content_type="application/json")
+    body = {
+        "values": [
+            {"organisation": "org-a", "indicator": "enrolled", "period": "2024-03", "value": 1}
+        ]
+    }
+    response = client.post(
+        "/api/v1/initiatives/alpha/values", body, content_type="application/json"
+    )
     assert response.status_code == 401
     assert "API token" in response.json()["detail"]
 

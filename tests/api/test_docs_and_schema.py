@@ -28,10 +28,14 @@ def test_openapi_schema_is_served_at_api_v1_openapi_json(db):
 def test_openapi_schema_matches_snapshot():
     """Fails when the API changes shape. If the change is intended, refresh the snapshot with
     UPDATE_SNAPSHOTS=1 and review the difference in the commit."""
-    current = json.dumps(api.get_openapi_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    current = (
+        json.dumps(api.get_openapi_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         SNAPSHOT.write_text(current, encoding="utf-8")
-    assert SNAPSHOT.exists(), f"{SNAPSHOT.name} is missing: run with UPDATE_SNAPSHOTS=1 to create it"
+    assert SNAPSHOT.exists(), (
+        f"{SNAPSHOT.name} is missing: run with UPDATE_SNAPSHOTS=1 to create it"
+    )
     assert current == SNAPSHOT.read_text(encoding="utf-8"), (
         "The OpenAPI schema changed. If intended, run with UPDATE_SNAPSHOTS=1 to refresh "
         f"{SNAPSHOT.name} and review the difference."

@@ -8,7 +8,11 @@ from commonmeasure.initiatives.services import dump_definition
 
 from .helpers import publish
 
-READ_PATHS = ["/initiatives/alpha", "/initiatives/alpha/indicators", "/initiatives/alpha/indicators/enrolled"]
+READ_PATHS = [
+    "/initiatives/alpha",
+    "/initiatives/alpha/indicators",
+    "/initiatives/alpha/indicators/enrolled",
+]
 
 
 @pytest.mark.parametrize(
@@ -29,7 +33,9 @@ def test_initiative_list_shows_only_the_initiatives_the_caller_belongs_to(as_, w
     assert [(i["code"], i["access"]) for i in response.json()] == expected
 
 
-@pytest.mark.parametrize("who, how", [("outsider", "session"), (None, "anonymous"), ("carol", "token")])
+@pytest.mark.parametrize(
+    "who, how", [("outsider", "session"), (None, "anonymous"), ("carol", "token")]
+)
 def test_a_published_initiative_is_listed_for_everyone(as_, cast, who, how):
     publish(cast.alpha)
     listed = {i["code"]: i["access"] for i in as_(who, how).get("/initiatives").json()}
@@ -41,13 +47,17 @@ def test_a_revoked_token_cannot_list_initiatives(as_):
 
 
 @pytest.mark.parametrize("path", READ_PATHS)
-@pytest.mark.parametrize("who, how", [("alice", "session"), ("bob", "token"), ("backbone", "session")])
+@pytest.mark.parametrize(
+    "who, how", [("alice", "session"), ("bob", "token"), ("backbone", "session")]
+)
 def test_members_can_read_the_definition_and_indicators(as_, path, who, how):
     assert as_(who, how).get(path).status_code == 200
 
 
 @pytest.mark.parametrize("path", READ_PATHS)
-@pytest.mark.parametrize("who, how", [("carol", "session"), ("outsider", "token"), (None, "anonymous")])
+@pytest.mark.parametrize(
+    "who, how", [("carol", "session"), ("outsider", "token"), (None, "anonymous")]
+)
 def test_non_members_get_404_for_an_unpublished_initiative(as_, path, who, how):
     response = as_(who, how).get(path)
     assert response.status_code == 404
@@ -71,14 +81,24 @@ def test_the_definition_is_the_dumped_definition_with_ids(as_, cast):
     dumped = dump_definition(cast.alpha)
     assert data["goals"] == [{"code": "G1", "name": "People find work", "description": ""}]
     assert [d["code"] for d in data["dimensions"]] == ["gender", "age_band"]
-    assert data["dimensions"][0]["categories"] == [{"code": "female", "name": "Female"}, {"code": "male", "name": "Male"}]
-    assert {o["code"]: o["id"] for o in data["organisations"]} == {"org-a": cast.org_a.id, "org-b": cast.org_b.id}
+    assert data["dimensions"][0]["categories"] == [
+        {"code": "female", "name": "Female"},
+        {"code": "male", "name": "Male"},
+    ]
+    assert {o["code"]: o["id"] for o in data["organisations"]} == {
+        "org-a": cast.org_a.id,
+        "org-b": cast.org_b.id,
+    }
     ids = dict(cast.alpha.indicators.values_list("code", "id"))
     assert {i["code"]: i["id"] for i in data["indicators"]} == ids
     for ours, theirs in zip(data["indicators"], dumped["indicators"], strict=True):
         assert {k: v for k, v in ours.items() if k != "id"} == theirs
-    assert {k: data[k] for k in ("code", "name", "vision", "reporting_frequency", "fy_first_month", "published")} == {
-        k: dumped[k] for k in ("code", "name", "vision", "reporting_frequency", "fy_first_month", "published")
+    assert {
+        k: data[k]
+        for k in ("code", "name", "vision", "reporting_frequency", "fy_first_month", "published")
+    } == {
+        k: dumped[k]
+        for k in ("code", "name", "vision", "reporting_frequency", "fy_first_month", "published")
     }
 
 
@@ -91,7 +111,10 @@ def test_one_indicator_has_its_rules_and_dimensions(as_):
     ind = as_("bob").get("/initiatives/alpha/indicators/start_rate").json()
     assert ind["aggregation"] == "weighted_mean" and ind["weight_indicator"] == "enrolled"
     assert ind["time_aggregation"] == "mean" and ind["value_type"] == "percentage"
-    assert as_("bob").get("/initiatives/alpha/indicators/enrolled").json()["dimensions"] == ["gender", "age_band"]
+    assert as_("bob").get("/initiatives/alpha/indicators/enrolled").json()["dimensions"] == [
+        "gender",
+        "age_band",
+    ]
 
 
 def test_an_unknown_indicator_is_404_naming_it(as_):

@@ -42,7 +42,9 @@ def test_query_endpoint_matches_cli_json(reported, as_, cli, indicator, by, peri
 
 def test_query_counts_only_approved_values(reported, as_):
     # February is still in draft: only January (10 + 5) counts.
-    assert as_("alice").get(Q, indicator="enrolled", by="period").json() == [{"key": "2024-01", "value": 15}]
+    assert as_("alice").get(Q, indicator="enrolled", by="period").json() == [
+        {"key": "2024-01", "value": 15}
+    ]
 
 
 def test_query_by_dimension_gives_each_category(reported, as_):
@@ -50,13 +52,17 @@ def test_query_by_dimension_gives_each_category(reported, as_):
     assert rows == [{"key": "female", "value": 6}, {"key": "male", "value": 4}]
 
 
-@pytest.mark.parametrize("who, how", [("alice", "session"), ("bob", "token"), ("backbone", "session")])
+@pytest.mark.parametrize(
+    "who, how", [("alice", "session"), ("bob", "token"), ("backbone", "session")]
+)
 def test_members_see_every_organisations_approved_totals(reported, as_, who, how):
     rows = as_(who, how).get(Q, indicator="enrolled", by="organisation").json()
     assert rows == [{"key": "org-a", "value": 10}, {"key": "org-b", "value": 5}]
 
 
-@pytest.mark.parametrize("who, how", [("carol", "session"), ("outsider", "token"), (None, "anonymous")])
+@pytest.mark.parametrize(
+    "who, how", [("carol", "session"), ("outsider", "token"), (None, "anonymous")]
+)
 def test_non_members_cannot_query_an_unpublished_initiative(reported, as_, who, how):
     assert as_(who, how).get(Q, indicator="enrolled", by="period").status_code == 404
 
@@ -68,13 +74,17 @@ def test_a_revoked_token_cannot_query(reported, as_):
 @pytest.mark.parametrize("who, how", [("outsider", "session"), (None, "anonymous")])
 def test_anyone_can_query_a_published_initiatives_approved_values(reported, as_, who, how):
     publish(reported.alpha)
-    assert as_(who, how).get(Q, indicator="enrolled", by="period").json() == [{"key": "2024-01", "value": 15}]
+    assert as_(who, how).get(Q, indicator="enrolled", by="period").json() == [
+        {"key": "2024-01", "value": 15}
+    ]
 
 
 def test_an_unknown_indicator_is_a_400_naming_the_parameter(reported, as_):
     response = as_("alice").get(Q, indicator="nope", by="period")
     assert response.status_code == 400
-    assert response.json()["detail"].startswith("indicator: no indicator 'nope' in alpha (known: enrolled, ")
+    assert response.json()["detail"].startswith(
+        "indicator: no indicator 'nope' in alpha (known: enrolled, "
+    )
 
 
 def test_an_unknown_by_is_a_400_listing_the_choices(reported, as_):
@@ -106,6 +116,8 @@ def test_an_unreadable_period_is_a_400_naming_the_parameter(reported, as_):
 
 
 def test_a_period_type_finer_than_the_reporting_frequency_is_a_400(reported, as_):
-    response = as_("carol").get("/initiatives/beta/query", indicator="enrolled", by="period", period_type="month")
+    response = as_("carol").get(
+        "/initiatives/beta/query", indicator="enrolled", by="period", period_type="month"
+    )
     assert response.status_code == 400
     assert "cannot show quarterly data by month" in response.json()["detail"]

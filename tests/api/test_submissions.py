@@ -29,8 +29,10 @@ def test_a_viewer_sees_their_own_organisations_submissions(reported, as_, viewer
 
 def test_backbone_sees_every_organisations_submissions(reported, as_):
     assert listed(as_("backbone", "token").get(S)) == [
-        ("org-a", "2024-02", "draft"), ("org-b", "2024-02", "draft"),
-        ("org-a", "2024-01", "approved"), ("org-b", "2024-01", "approved"),
+        ("org-a", "2024-02", "draft"),
+        ("org-b", "2024-02", "draft"),
+        ("org-a", "2024-01", "approved"),
+        ("org-b", "2024-01", "approved"),
     ]
 
 
@@ -40,7 +42,9 @@ def test_a_submission_carries_its_status_version_and_value_count(reported, as_):
     assert row["status"] == "approved" and row["values"] == 2 and row["version"] >= 1
 
 
-@pytest.mark.parametrize("who, how", [("carol", "session"), ("outsider", "token"), (None, "anonymous")])
+@pytest.mark.parametrize(
+    "who, how", [("carol", "session"), ("outsider", "token"), (None, "anonymous")]
+)
 def test_non_members_get_404_for_an_unpublished_initiatives_submissions(reported, as_, who, how):
     assert as_(who, how).get(S).status_code == 404
 
@@ -57,11 +61,15 @@ def test_a_revoked_token_cannot_list_submissions(reported, as_):
 
 def test_submissions_can_be_filtered_by_period_organisation_and_status(reported, as_):
     backbone = as_("backbone")
-    assert listed(backbone.get(S, period="2024-02", organisation="org-b")) == [("org-b", "2024-02", "draft")]
+    assert listed(backbone.get(S, period="2024-02", organisation="org-b")) == [
+        ("org-b", "2024-02", "draft")
+    ]
     assert [r[2] for r in listed(backbone.get(S, status="approved"))] == ["approved", "approved"]
 
 
-@pytest.mark.parametrize("params, field", [({"period": "2024-Q1"}, "period"), ({"status": "lost"}, "status")])
+@pytest.mark.parametrize(
+    "params, field", [({"period": "2024-Q1"}, "period"), ({"status": "lost"}, "status")]
+)
 def test_a_bad_filter_is_a_400_naming_it(reported, as_, params, field):
     response = as_("backbone").get(S, **params)
     assert response.status_code == 400
@@ -69,6 +77,7 @@ def test_a_bad_filter_is_a_400_naming_it(reported, as_, params, field):
 
 
 # -- workflow -----------------------------------------------------------------------------------
+
 
 def act(caller, sub, action: str, **body):
     return caller.post(f"{S}/{sub.id}/{action}", body)
@@ -86,7 +95,9 @@ def test_a_reporter_submits_their_own_draft(reported, as_, how):
     assert response.json()["status"] == "submitted" and status_of(sub) == "submitted"
 
 
-@pytest.mark.parametrize("who, how", [("bob", "session"), ("carol", "token"), ("outsider", "session")])
+@pytest.mark.parametrize(
+    "who, how", [("bob", "session"), ("carol", "token"), ("outsider", "session")]
+)
 def test_others_cannot_submit_organisation_as_draft(reported, as_, who, how):
     sub = submission(reported.alpha, reported.org_a, "2024-02")
     assert act(as_(who, how), sub, "submit").status_code == 404
@@ -136,7 +147,9 @@ def test_approving_a_draft_is_a_409(reported, as_):
     sub = submission(reported.alpha, reported.org_b, "2024-02")
     response = act(as_("backbone"), sub, "approve")
     assert response.status_code == 409
-    assert response.json() == {"detail": "This report is draft; it must be submitted for this action."}
+    assert response.json() == {
+        "detail": "This report is draft; it must be submitted for this action."
+    }
 
 
 def test_returning_a_report_needs_a_comment(reported, as_):

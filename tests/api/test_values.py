@@ -17,8 +17,15 @@ def row(org="org-a", ind="enrolled", period="2024-03", value=12, **extra) -> dic
 
 def stored() -> dict[tuple, tuple]:
     return {
-        (v.submission.organisation.code, v.indicator.code, v.submission.period, v.disaggregation.key): (v.value, v.comment)
-        for v in DataValue.objects.select_related("submission__organisation", "indicator", "disaggregation")
+        (
+            v.submission.organisation.code,
+            v.indicator.code,
+            v.submission.period,
+            v.disaggregation.key,
+        ): (v.value, v.comment)
+        for v in DataValue.objects.select_related(
+            "submission__organisation", "indicator", "disaggregation"
+        )
     }
 
 
@@ -28,7 +35,13 @@ def summary(response) -> dict:
 
 
 def test_bulk_upsert_is_idempotent(cast, as_):
-    body = {"values": [row(), row(value=7, categories={"gender": "female"}), row(ind="caseload", value=40, comment="est.")]}
+    body = {
+        "values": [
+            row(),
+            row(value=7, categories={"gender": "female"}),
+            row(ind="caseload", value=40, comment="est."),
+        ]
+    }
     alice = as_("alice", "token")
     first = alice.post(V, body)
     assert first.status_code == 200, first.content
@@ -38,7 +51,12 @@ def test_bulk_upsert_is_idempotent(cast, as_):
     assert summary(again) == {"imported": 0, "updated": 0, "unchanged": 3, "errors": []}
     assert stored() == before
     body["values"][0]["value"] = 13
-    assert summary(alice.post(V, body)) == {"imported": 0, "updated": 1, "unchanged": 2, "errors": []}
+    assert summary(alice.post(V, body)) == {
+        "imported": 0,
+        "updated": 1,
+        "unchanged": 2,
+        "errors": [],
+    }
     assert stored()[("org-a", "enrolled", "2024-03", "")] == (13.0, "")
     assert stored()[("org-a", "enrolled", "2024-03", "gender=female")] == (7.0, "")
     assert stored()[("org-a", "caseload", "2024-03", "")] == (40.0, "est.")
@@ -49,29 +67,45 @@ def test_bulk_upsert_with_one_bad_row_writes_nothing(cast, as_):
     response = as_("alice").post(V, body)
     assert response.status_code == 400
     assert summary(response) == {
-        "imported": 0, "updated": 0, "unchanged": 0,
-        "errors": [{"row": 2, "column": "value", "message": "-1 is not a count: job_starts takes whole numbers of 0 or more"}],
+        "imported": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "errors": [
+            {
+                "row": 2,
+                "column": "value",
+                "message": "-1 is not a count: job_starts takes whole numbers of 0 or more",
+            }
+        ],
     }
     assert response.json()["detail"] == "1 error(s) in the values; nothing was written."
     assert DataValue.objects.count() == 0 and Submission.objects.count() == 0
 
 
 def test_every_bad_row_is_reported_with_its_position_and_field(cast, as_):
-    body = {"values": [
-        row(org="org-z"),
-        row(period="2024-13"),
-        row(categories={"gender": "unknown"}),
-        row(ind="job_starts", categories={"age_band": "16-24"}),
-        row(categories={"colour": "blue"}),
-        row(value="twelve"),
-        row(value=None),
-        row(),
-        row(),
-    ]}
+    body = {
+        "values": [
+            row(org="org-z"),
+            row(period="2024-13"),
+            row(categories={"gender": "unknown"}),
+            row(ind="job_starts", categories={"age_band": "16-24"}),
+            row(categories={"colour": "blue"}),
+            row(value="twelve"),
+            row(value=None),
+            row(),
+            row(),
+        ]
+    }
     errors = as_("backbone").post(V, body).json()["errors"]
     assert [(e["row"], e["column"]) for e in errors] == [
-        (1, "organisation"), (2, "period"), (3, "categories.gender"), (4, "categories.age_band"),
-        (5, "categories.colour"), (6, "value"), (7, "value"), (9, None),
+        (1, "organisation"),
+        (2, "period"),
+        (3, "categories.gender"),
+        (4, "categories.age_band"),
+        (5, "categories.colour"),
+        (6, "value"),
+        (7, "value"),
+        (9, None),
     ]
     assert errors[0]["message"] == "unknown organisation 'org-z' in initiative alpha"
     assert errors[4]["message"] == "unknown dimension 'colour'; expected one of gender, age_band"
@@ -91,8 +125,16 @@ def test_unknown_ids_are_errors_naming_the_field(cast, as_):
     body = {"values": [row(org=cast.org_c.id), row(ind=99999)]}
     errors = as_("backbone").post(V, body).json()["errors"]
     assert errors == [
-        {"row": 1, "column": "organisation", "message": f"no organisation with id {cast.org_c.id} in initiative alpha"},
-        {"row": 2, "column": "indicator", "message": "no indicator with id 99999 in initiative alpha"},
+        {
+            "row": 1,
+            "column": "organisation",
+            "message": f"no organisation with id {cast.org_c.id} in initiative alpha",
+        },
+        {
+            "row": 2,
+            "column": "indicator",
+            "message": "no indicator with id 99999 in initiative alpha",
+        },
     ]
 
 
@@ -108,7 +150,11 @@ def test_a_reporter_cannot_upsert_into_another_organisation(cast, as_, how):
     response = as_("alice", how).post(V, {"values": [row(), row(org="org-b")]})
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"row": 2, "column": "organisation", "message": "you may not enter values for organisation org-b"}
+        {
+            "row": 2,
+            "column": "organisation",
+            "message": "you may not enter values for organisation org-b",
+        }
     ]
     assert DataValue.objects.count() == 0
 
@@ -177,7 +223,11 @@ def test_a_malformed_body_is_a_422_naming_each_field(cast, as_):
 
 
 def test_values_by_dimension_are_queryable_once_approved(cast, as_):
-    values = [row(value=10), row(value=6, categories={"gender": "female"}), row(value=4, categories={"gender": "male"})]
+    values = [
+        row(value=10),
+        row(value=6, categories={"gender": "female"}),
+        row(value=4, categories={"gender": "male"}),
+    ]
     assert as_("alice").post(V, {"values": values}).status_code == 200
     sub = submission(cast.alpha, cast.org_a, "2024-03")
     as_("alice").post(f"/initiatives/alpha/submissions/{sub.id}/submit", {})
@@ -188,7 +238,9 @@ def test_values_by_dimension_are_queryable_once_approved(cast, as_):
 
 def test_a_body_over_the_size_limit_is_a_413_and_writes_nothing(cast, as_, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
-    response = as_("backbone").post(V, {"values": [row(period=f"2023-{m:02d}") for m in range(1, 13)] * 3})
+    response = as_("backbone").post(
+        V, {"values": [row(period=f"2023-{m:02d}") for m in range(1, 13)] * 3}
+    )
     assert response.status_code == 413
     assert "smaller batches" in response.json()["detail"]
     assert DataValue.objects.count() == 0
@@ -197,7 +249,12 @@ def test_a_body_over_the_size_limit_is_a_413_and_writes_nothing(cast, as_, setti
 def test_errors_are_capped_with_a_count_of_the_rest(cast, as_):
     from commonmeasure.reporting.importing import MAX_ERRORS
 
-    body = {"values": [row(period=f"2023-{1 + n % 12:02d}", categories={"colour": "blue"}) for n in range(MAX_ERRORS + 5)]}
+    body = {
+        "values": [
+            row(period=f"2023-{1 + n % 12:02d}", categories={"colour": "blue"})
+            for n in range(MAX_ERRORS + 5)
+        ]
+    }
     errors = as_("backbone").post(V, body).json()["errors"]
     assert len(errors) == MAX_ERRORS + 1
     assert errors[-1] == {"row": None, "column": None, "message": "... and 5 more errors"}

@@ -38,8 +38,12 @@ def browser():
     required = os.environ.get("CM_REQUIRE_E2E") == "1"
     if path is None:
         if required:
-            pytest.fail("Chromium is not installed but CM_REQUIRE_E2E=1: install Debian's chromium package")
-        pytest.skip("Chromium is not installed (apt-get install chromium); end-to-end tests skipped")
+            pytest.fail(
+                "Chromium is not installed but CM_REQUIRE_E2E=1: install Debian's chromium package"
+            )
+        pytest.skip(
+            "Chromium is not installed (apt-get install chromium); end-to-end tests skipped"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -45,9 +45,12 @@ def test_reporter_enters_and_submits_backbone_approves_and_chart_shows_the_numbe
     own_host = urlparse(base).netloc
     page.on(
         "request",
-        lambda request: foreign_hosts.append(request.url)
-        if urlparse(request.url).netloc not in (own_host, "") and not request.url.startswith("data:")
-        else None,
+        lambda request: (
+            foreign_hosts.append(request.url)
+            if urlparse(request.url).netloc not in (own_host, "")
+            and not request.url.startswith("data:")
+            else None
+        ),
     )
 
     # The reporter logs in, sees the initiative and opens her organisation's report.
@@ -92,7 +95,10 @@ def test_reporter_enters_and_submits_backbone_approves_and_chart_shows_the_numbe
     page.wait_for_load_state()
     assert "approved" in page.inner_text("body").lower()
     page.goto(f"{base}/i/alpha/reports/?period={period}")
-    assert page.locator("#reports [data-organisation='org-a']").get_attribute("data-status") == "approved"
+    assert (
+        page.locator("#reports [data-organisation='org-a']").get_attribute("data-status")
+        == "approved"
+    )
 
     # The number is in the indicator's chart and in the table beside it.
     page.goto(f"{base}/i/alpha/indicators/enrolled/?by=period&period_type=month")

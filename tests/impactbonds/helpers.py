@@ -48,7 +48,7 @@ def set_cell(path: Path, match: dict[str, str], column: str, value: str) -> None
 def drop_column(path: Path, column: str) -> None:
     header, rows = read_rows(path)
     at = header.index(column)
-    write_rows(path, header[:at] + header[at + 1:], [r[:at] + r[at + 1:] for r in rows])
+    write_rows(path, header[:at] + header[at + 1 :], [r[:at] + r[at + 1 :] for r in rows])
 
 
 def empty_database() -> None:

@@ -19,9 +19,21 @@ BASE = "/api/v1/impact-bonds"
 def private_data(tmp_path):
     bundle = copy_sample(tmp_path)
     set_cell(bundle / "projects.csv", {"ID": "INDIGO-POJ-0092"}, "Status", "PRIVATE")
-    set_cell(bundle / "projects.csv", {"ID": "INDIGO-POJ-0046"}, "Dates - Date outcomes contract signed - (Status)", "DISPUTED")
-    set_cell(bundle / "projects_delivery_locations.csv", {"Location - Postcode - (Value)": "NW8 8LF"}, "Status", "PRIVATE")
-    set_cell(bundle / "organisations.csv", {"ID": "INDIGO-ORG-1103"}, "Status", "PRIVATE")  # Westminster City Council
+    set_cell(
+        bundle / "projects.csv",
+        {"ID": "INDIGO-POJ-0046"},
+        "Dates - Date outcomes contract signed - (Status)",
+        "DISPUTED",
+    )
+    set_cell(
+        bundle / "projects_delivery_locations.csv",
+        {"Location - Postcode - (Value)": "NW8 8LF"},
+        "Status",
+        "PRIVATE",
+    )
+    set_cell(
+        bundle / "organisations.csv", {"ID": "INDIGO-ORG-1103"}, "Status", "PRIVATE"
+    )  # Westminster City Council
     import_bundle(bundle)
 
 
@@ -33,9 +45,17 @@ def get(path: str, **params):
 def test_anyone_can_list_public_projects_with_filters():
     import_bundle(SAMPLE)
     status, page = get("/projects")
-    assert status == 200 and page["count"] == 12 and [p["id"] for p in page["items"]] == sorted(p["id"] for p in page["items"])
+    assert (
+        status == 200
+        and page["count"] == 12
+        and [p["id"] for p in page["items"]] == sorted(p["id"] for p in page["items"])
+    )
     assert get("/projects", country="PT")[1]["count"] == 3
-    assert {p["id"] for p in get("/projects", country="GB")[1]["items"]} == {"INDIGO-POJ-0161", "INDIGO-POJ-0184", "INDIGO-POJ-0299"}
+    assert {p["id"] for p in get("/projects", country="GB")[1]["items"]} == {
+        "INDIGO-POJ-0161",
+        "INDIGO-POJ-0184",
+        "INDIGO-POJ-0299",
+    }
     assert [p["id"] for p in get("/projects", sdg=8)[1]["items"]] == ["INDIGO-POJ-0001"]
     assert get("/projects", q="somerset")[1]["count"] == 2
     assert get("/projects", launch_year=2016)[1]["count"] == 1
@@ -47,11 +67,21 @@ def test_anyone_can_list_public_projects_with_filters():
 def test_a_project_comes_with_its_parties_metrics_prices_and_payments():
     import_bundle(SAMPLE)
     status, p = get("/projects/INDIGO-POJ-0001")
-    assert status == 200 and p["id"] == "INDIGO-POJ-0001" and p["outcomes_contract_signed"] == "2018"
-    assert (p["investment_usd_min"], p["investment_max"], p["investment_exact"]) == ("1100000", "48400000", None)
+    assert (
+        status == 200 and p["id"] == "INDIGO-POJ-0001" and p["outcomes_contract_signed"] == "2018"
+    )
+    assert (p["investment_usd_min"], p["investment_max"], p["investment_exact"]) == (
+        "1100000",
+        "48400000",
+        None,
+    )
     assert p["delivery_locations"][0]["lat"] == "-34.580612"
     assert {party["role"] for party in p["parties"]} >= {"investor", "outcome_payer"}
-    assert p["outcome_pricings"] and p["outcome_metrics"] and p["delivery_locations"][0]["country"] == "AR"
+    assert (
+        p["outcome_pricings"]
+        and p["outcome_metrics"]
+        and p["delivery_locations"][0]["country"] == "AR"
+    )
     assert get("/projects/INDIGO-POJ-4040")[0] == 404
 
 
@@ -89,7 +119,9 @@ def test_stats_are_the_figures_of_the_command(cli):
     expected = json.loads(out)
     status, got = get("/stats", as_of="2018-12-31")
     assert status == 200 and {k: got[k] for k in expected} == expected
-    assert got["headline"].startswith("6 impact bonds around the world supporting 4,314 service users")
+    assert got["headline"].startswith(
+        "6 impact bonds around the world supporting 4,314 service users"
+    )
 
 
 def test_the_impact_bond_schemas_do_not_replace_other_schemas_of_the_same_name():

@@ -28,7 +28,9 @@ def test_exporting_the_sample_gives_go_labs_files_byte_for_byte(tmp_path):
 
 
 @pytest.mark.parametrize("include_private", [False, True])
-def test_export_import_export_into_an_empty_database_gives_identical_files(tmp_path, include_private):
+def test_export_import_export_into_an_empty_database_gives_identical_files(
+    tmp_path, include_private
+):
     bundle = private_bundle(tmp_path)
     import_bundle(bundle)
     first = export_files(tmp_path, "first", include_private)
@@ -56,7 +58,12 @@ def private_bundle(tmp_path):
     set_cell(projects, {"ID": "INDIGO-POJ-0046"}, DATE_STATUS, "PRIVATE")
     set_cell(projects, {"ID": "INDIGO-POJ-0023"}, DATE_STATUS, "Disputed")
     set_cell(projects, {"ID": "INDIGO-POJ-0001"}, "Internal remark", "not for publication")
-    set_cell(bundle / "projects_delivery_locations.csv", {"Project ID": "INDIGO-POJ-0184", "Location - Name - (Value)": "Westminster City Council"}, "Status", "PRIVATE")
+    set_cell(
+        bundle / "projects_delivery_locations.csv",
+        {"Project ID": "INDIGO-POJ-0184", "Location - Name - (Value)": "Westminster City Council"},
+        "Status",
+        "PRIVATE",
+    )
     return bundle
 
 
@@ -66,12 +73,16 @@ def test_private_and_disputed_data_never_appear_in_the_public_export(tmp_path):
     everything = b"".join(files.values()).decode("utf-8")
     assert "INDIGO-POJ-0092" not in everything  # the private project, and all its rows
     assert "NW8 8LF" not in everything  # the postcode of the private delivery location
-    assert "not for publication" not in everything and "Internal remark" not in everything  # an unknown column
+    assert (
+        "not for publication" not in everything and "Internal remark" not in everything
+    )  # an unknown column
     assert "(Status)" not in everything and "PRIVATE" not in everything
     header, rows = read_rows(tmp_path / "public" / "projects.csv")
     by_id = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
     assert by_id["INDIGO-POJ-0046"][DATE] == "" and by_id["INDIGO-POJ-0023"][DATE] == ""
-    assert by_id["INDIGO-POJ-0046"][SOURCES_OF_DATES] != ""  # the section's sources are not the date's
+    assert (
+        by_id["INDIGO-POJ-0046"][SOURCES_OF_DATES] != ""
+    )  # the section's sources are not the date's
     assert by_id["INDIGO-POJ-0069"][DATE] == "2018-08"  # public dates stay
     assert header == read_rows(SAMPLE / "projects.csv")[0]
 
@@ -85,14 +96,22 @@ def test_the_full_export_keeps_private_data_with_its_status_columns(tmp_path, cl
     assert header[-1] == "Internal remark"
     by_id = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
     assert by_id["INDIGO-POJ-0092"]["Status"] == "PRIVATE"
-    assert by_id["INDIGO-POJ-0046"][DATE] == "2015-11" and by_id["INDIGO-POJ-0046"][DATE_STATUS] == "PRIVATE"
-    assert "NW8 8LF" in (tmp_path / "full" / "projects_delivery_locations.csv").read_text(encoding="utf-8")
+    assert (
+        by_id["INDIGO-POJ-0046"][DATE] == "2015-11"
+        and by_id["INDIGO-POJ-0046"][DATE_STATUS] == "PRIVATE"
+    )
+    assert "NW8 8LF" in (tmp_path / "full" / "projects_delivery_locations.csv").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_typed_fields_hold_only_the_public_view(tmp_path):
     import_bundle(private_bundle(tmp_path))
     p = m.Project.objects.get(indigo_id="INDIGO-POJ-0046")
-    assert p.outcomes_contract_signed == "" and ["Dates - Date outcomes contract signed - (Value)", "2015-11"] in p.cells
+    assert (
+        p.outcomes_contract_signed == ""
+        and ["Dates - Date outcomes contract signed - (Value)", "2015-11"] in p.cells
+    )
     assert str(p.launch_date) == "2016-01-01"  # from the public start of service provision
     assert m.Project.objects.get(indigo_id="INDIGO-POJ-0092").status == "PRIVATE"
     assert m.DeliveryLocation.objects.get(name="Westminster City Council").status == "PRIVATE"

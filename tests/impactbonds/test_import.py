@@ -17,12 +17,18 @@ from .helpers import SAMPLE, copy_sample, drop_column, export_files, read_rows, 
 pytestmark = pytest.mark.django_db
 
 TYPED_TABLES = {
-    "projects_delivery_locations.csv": m.DeliveryLocation, "projects_outcome_metrics.csv": m.OutcomeMetric,
-    "projects_outcome_pricings.csv": m.OutcomePricing, "projects_outcome_payments.csv": m.OutcomePayment,
-    "projects_results.csv": m.Result, "projects_investments.csv": m.Investment,
-    "projects_service_provisions.csv": m.ServiceProvision, "projects_sources.csv": m.Source,
-    "projects_documents.csv": m.Document, "projects_intermediary_services.csv": m.IntermediaryService,
-    "projects_outcome_payment_commitments.csv": m.OutcomePaymentCommitment, "projects_outcome_funds.csv": m.ProjectFund,
+    "projects_delivery_locations.csv": m.DeliveryLocation,
+    "projects_outcome_metrics.csv": m.OutcomeMetric,
+    "projects_outcome_pricings.csv": m.OutcomePricing,
+    "projects_outcome_payments.csv": m.OutcomePayment,
+    "projects_results.csv": m.Result,
+    "projects_investments.csv": m.Investment,
+    "projects_service_provisions.csv": m.ServiceProvision,
+    "projects_sources.csv": m.Source,
+    "projects_documents.csv": m.Document,
+    "projects_intermediary_services.csv": m.IntermediaryService,
+    "projects_outcome_payment_commitments.csv": m.OutcomePaymentCommitment,
+    "projects_outcome_funds.csv": m.ProjectFund,
 }
 
 
@@ -39,11 +45,17 @@ def test_every_file_of_the_bundle_is_loaded_row_for_row():
         assert model.objects.count() == csv_rows(name), name
     for path in sorted(SAMPLE.glob("projects_*.csv")):
         if path.name not in TYPED_TABLES:
-            assert m.ProjectRow.objects.filter(component=path.stem).count() == csv_rows(path.name), path.name
+            assert m.ProjectRow.objects.filter(component=path.stem).count() == csv_rows(
+                path.name
+            ), path.name
     for path in sorted(SAMPLE.glob("organisations_*.csv")):
-        assert m.OrganisationRow.objects.filter(component=path.stem).count() == csv_rows(path.name), path.name
+        assert m.OrganisationRow.objects.filter(component=path.stem).count() == csv_rows(
+            path.name
+        ), path.name
     for path in sorted(SAMPLE.glob("funds_*.csv")):
-        assert m.FundRow.objects.filter(component=path.stem).count() == csv_rows(path.name), path.name
+        assert m.FundRow.objects.filter(component=path.stem).count() == csv_rows(path.name), (
+            path.name
+        )
 
 
 def test_indigo_ids_and_every_cell_are_kept_in_column_order():
@@ -58,7 +70,11 @@ def test_typed_fields_are_parsed_from_the_cells():
     import_bundle(SAMPLE)
     p = m.Project.objects.get(indigo_id="INDIGO-POJ-0001")
     assert (p.stage, p.jurisdiction, p.investment_currency) == ("Complete", "AR", "ARS")
-    assert (p.outcomes_contract_signed, p.service_start, str(p.launch_date)) == ("2018", "2018-12", "2018-01-01")
+    assert (p.outcomes_contract_signed, p.service_start, str(p.launch_date)) == (
+        "2018",
+        "2018-12",
+        "2018-01-01",
+    )
     assert (p.investment_min, p.investment_max, p.investment_exact) == (26620000, 48400000, None)
     assert (p.actual_service_users, p.targeted_service_users, p.sdg_goals) == (875, 1000, [8])
     assert m.DeliveryLocation.objects.filter(project=p).first().country == "AR"
@@ -80,7 +96,10 @@ def test_reimporting_the_same_bundle_changes_nothing(tmp_path):
     row_ids = sorted(m.OutcomePayment.objects.values_list("pk", flat=True))
     second = import_bundle(SAMPLE)
     assert not second.changed
-    assert all(not c.get("created") and not c.get("updated") and not c.get("replaced") for c in second.tables.values())
+    assert all(
+        not c.get("created") and not c.get("updated") and not c.get("replaced")
+        for c in second.tables.values()
+    )
     assert dict(m.Project.objects.values_list("indigo_id", "updated_at")) == stamps
     assert sorted(m.OutcomePayment.objects.values_list("pk", flat=True)) == row_ids
     assert export_files(tmp_path, "after", include_private=True) == before
@@ -90,10 +109,19 @@ def test_a_newer_bundle_updates_in_place(tmp_path):
     import_bundle(SAMPLE)
     pk = m.Project.objects.get(indigo_id="INDIGO-POJ-0046").pk
     newer = copy_sample(tmp_path)
-    set_cell(newer / "projects.csv", {"ID": "INDIGO-POJ-0046"}, "Stage of Development - (Value)", "Complete")
+    set_cell(
+        newer / "projects.csv",
+        {"ID": "INDIGO-POJ-0046"},
+        "Stage of Development - (Value)",
+        "Complete",
+    )
     header, rows = read_rows(newer / "projects_delivery_locations.csv")
     gb_rows = [r for r in rows if r[0] == "INDIGO-POJ-0184"]
-    write_rows(newer / "projects_delivery_locations.csv", header, [r for r in rows if r[0] != "INDIGO-POJ-0184"] + gb_rows[:1])
+    write_rows(
+        newer / "projects_delivery_locations.csv",
+        header,
+        [r for r in rows if r[0] != "INDIGO-POJ-0184"] + gb_rows[:1],
+    )
     report = import_bundle(newer)
     assert report.tables["projects"] == {"created": 0, "updated": 1, "unchanged": 11}
     assert report.tables["projects_delivery_locations"]["replaced"] == 1
@@ -106,7 +134,9 @@ def test_a_zip_imports_like_the_folder(tmp_path):
     archive = tmp_path / "indigo.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for path in SAMPLE.glob("*.csv"):
-            zf.write(path, f"all_data_per_data_type_csv/{path.name}")  # one sub-folder, as downloads have
+            zf.write(
+                path, f"all_data_per_data_type_csv/{path.name}"
+            )  # one sub-folder, as downloads have
     import_bundle(archive)
     zipped = export_files(tmp_path, "from-zip", include_private=True)
     assert m.Project.objects.count() == 12
@@ -116,32 +146,71 @@ def test_a_zip_imports_like_the_folder(tmp_path):
 
 def test_messy_values_are_reported_with_file_row_and_column_and_kept(tmp_path, cli):
     bundle = copy_sample(tmp_path)
-    set_cell(bundle / "projects.csv", {"ID": "INDIGO-POJ-0023"}, "Overall project finance - Total investment commitment - Currency - (Value)", "Japanese Yen")
-    set_cell(bundle / "projects.csv", {"ID": "INDIGO-POJ-0046"}, "Overall project finance - Total investment commitment - Currency - (Value)", "Doubloons")
-    set_cell(bundle / "projects.csv", {"ID": "INDIGO-POJ-0069"}, "Dates - Start date of service provision - (Value)", "Spring 2018")
+    set_cell(
+        bundle / "projects.csv",
+        {"ID": "INDIGO-POJ-0023"},
+        "Overall project finance - Total investment commitment - Currency - (Value)",
+        "Japanese Yen",
+    )
+    set_cell(
+        bundle / "projects.csv",
+        {"ID": "INDIGO-POJ-0046"},
+        "Overall project finance - Total investment commitment - Currency - (Value)",
+        "Doubloons",
+    )
+    set_cell(
+        bundle / "projects.csv",
+        {"ID": "INDIGO-POJ-0069"},
+        "Dates - Start date of service provision - (Value)",
+        "Spring 2018",
+    )
     code, out, _ = cli("import", "indigo", bundle, "--json")
     assert code == 0
     report = json.loads(out)
     where = {(p["file"], p["row"], p["column"]): p for p in report["problems"]}
     # Rows are numbered as a spreadsheet shows them: header row 1, first project row 2.
-    assert ("projects.csv", 4, "Overall project finance - Total investment commitment - Currency - (Value)") in where
-    assert where[("projects.csv", 5, "Dates - Start date of service provision - (Value)")]["value"] == "Spring 2018"
-    assert ("projects_results.csv", 3, "Period - Start - (Value)") in where  # '2018-13' in GO Lab's own data
+    assert (
+        "projects.csv",
+        4,
+        "Overall project finance - Total investment commitment - Currency - (Value)",
+    ) in where
+    assert (
+        where[("projects.csv", 5, "Dates - Start date of service provision - (Value)")]["value"]
+        == "Spring 2018"
+    )
+    assert (
+        "projects_results.csv",
+        3,
+        "Period - Start - (Value)",
+    ) in where  # '2018-13' in GO Lab's own data
     assert m.Project.objects.get(indigo_id="INDIGO-POJ-0023").investment_currency == "JPY"
     messy = m.Project.objects.get(indigo_id="INDIGO-POJ-0046")
-    assert messy.investment_currency == "" and ["Overall project finance - Total investment commitment - Currency - (Value)", "Doubloons"] in messy.cells
+    assert (
+        messy.investment_currency == ""
+        and [
+            "Overall project finance - Total investment commitment - Currency - (Value)",
+            "Doubloons",
+        ]
+        in messy.cells
+    )
 
 
 def test_empty_rows_are_skipped_and_counted(tmp_path):
     bundle = copy_sample(tmp_path)
     header, rows = read_rows(bundle / "projects_sources.csv")
-    write_rows(bundle / "projects_sources.csv", header, rows[:3] + [[""] * len(header), [" "] * 3] + rows[3:])
+    write_rows(
+        bundle / "projects_sources.csv",
+        header,
+        rows[:3] + [[""] * len(header), [" "] * 3] + rows[3:],
+    )
     report = import_bundle(bundle)
     assert report.empty_rows == 2
     assert m.Source.objects.count() == len(rows)
 
 
-@pytest.mark.parametrize("breakage", ["missing_required_column", "duplicate_column", "not_utf8", "no_projects_file"])
+@pytest.mark.parametrize(
+    "breakage", ["missing_required_column", "duplicate_column", "not_utf8", "no_projects_file"]
+)
 def test_a_bundle_with_a_broken_layout_writes_nothing(tmp_path, breakage):
     bundle = copy_sample(tmp_path)
     if breakage == "missing_required_column":
@@ -150,13 +219,19 @@ def test_a_bundle_with_a_broken_layout_writes_nothing(tmp_path, breakage):
         header, rows = read_rows(bundle / "funds_documents.csv")
         write_rows(bundle / "funds_documents.csv", header[:-1] + ["Title"], rows)
     elif breakage == "not_utf8":
-        (bundle / "organisations.csv").write_bytes("ID,Name\r\nINDIGO-ORG-1,Caf\xe9\r\n".encode("latin-1"))
+        (bundle / "organisations.csv").write_bytes(
+            "ID,Name\r\nINDIGO-ORG-1,Caf\xe9\r\n".encode("latin-1")
+        )
     else:
         (bundle / "projects.csv").unlink()
     with pytest.raises(BundleLayoutError) as caught:
         import_bundle(bundle)
     assert caught.value.problems and all(p.file for p in caught.value.problems)
-    assert not m.Project.objects.exists() and not m.Organisation.objects.exists() and not m.Source.objects.exists()
+    assert (
+        not m.Project.objects.exists()
+        and not m.Organisation.objects.exists()
+        and not m.Source.objects.exists()
+    )
 
 
 def test_the_command_fails_on_a_broken_layout_naming_file_and_column(tmp_path, cli):
@@ -164,16 +239,24 @@ def test_the_command_fails_on_a_broken_layout_naming_file_and_column(tmp_path, c
     drop_column(bundle / "projects_investments.csv", "Organisation ID - (Value)")
     code, _, err = cli("import", "indigo", bundle)
     assert code == 1
-    assert "projects_investments.csv" in err and "Organisation ID - (Value)" in err and "nothing was imported" in err
+    assert (
+        "projects_investments.csv" in err
+        and "Organisation ID - (Value)" in err
+        and "nothing was imported" in err
+    )
     code, out, _ = cli("import", "indigo", bundle, "--json")
-    assert code == 1 and json.loads(out)["layout_errors"][0]["column"] == "Organisation ID - (Value)"
+    assert (
+        code == 1 and json.loads(out)["layout_errors"][0]["column"] == "Organisation ID - (Value)"
+    )
     assert not m.Project.objects.exists()
 
 
 def test_a_broken_layout_leaves_an_earlier_import_untouched(tmp_path):
     import_bundle(SAMPLE)
     bundle = copy_sample(tmp_path)
-    set_cell(bundle / "projects.csv", {"ID": "INDIGO-POJ-0001"}, "Impact Bond Name - (Value)", "Renamed")
+    set_cell(
+        bundle / "projects.csv", {"ID": "INDIGO-POJ-0001"}, "Impact Bond Name - (Value)", "Renamed"
+    )
     drop_column(bundle / "projects_outcome_payments.csv", "Payments - Amount - (Value)")
     with pytest.raises(BundleLayoutError):
         import_bundle(bundle)
@@ -183,9 +266,14 @@ def test_a_broken_layout_leaves_an_earlier_import_untouched(tmp_path):
 def test_rows_for_unknown_projects_are_reported_and_skipped(tmp_path):
     bundle = copy_sample(tmp_path)
     header, rows = read_rows(bundle / "projects_documents.csv")
-    write_rows(bundle / "projects_documents.csv", header, rows + [["INDIGO-POJ-9999", "Lost", "", ""]])
+    write_rows(
+        bundle / "projects_documents.csv", header, rows + [["INDIGO-POJ-9999", "Lost", "", ""]]
+    )
     report = import_bundle(bundle)
-    assert any(p.file == "projects_documents.csv" and p.row == len(rows) + 2 and p.column == "Project ID" for p in report.problems)
+    assert any(
+        p.file == "projects_documents.csv" and p.row == len(rows) + 2 and p.column == "Project ID"
+        for p in report.problems
+    )
     assert m.Document.objects.count() == len(rows)
 
 
@@ -209,7 +297,9 @@ def test_parties_get_their_roles_from_the_indigo_tables():
     roles = set(m.ProjectParty.objects.values_list("role", flat=True))
     assert {"investor", "outcome_payer", "service_provider"} <= roles
     inv = m.Investment.objects.exclude(organisation=None).first()
-    assert m.ProjectParty.objects.filter(project=inv.project, organisation=inv.organisation, role="investor").exists()
+    assert m.ProjectParty.objects.filter(
+        project=inv.project, organisation=inv.organisation, role="investor"
+    ).exists()
 
 
 def test_superusers_can_browse_imported_projects_in_the_admin(client, django_user_model):

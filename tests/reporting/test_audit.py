@@ -28,7 +28,12 @@ def _save(cast, *cells, user=None):
 def changes():
     return list(
         ValueChange.objects.order_by("id").values_list(
-            "indicator__code", "old_value", "new_value", "comment", "channel", "changed_by__username"
+            "indicator__code",
+            "old_value",
+            "new_value",
+            "comment",
+            "channel",
+            "changed_by__username",
         )
     )
 
@@ -46,10 +51,16 @@ def test_saving_in_the_grid_records_new_changed_and_deleted_values(cast):
 
 
 def test_an_import_records_every_change_in_bulk_with_its_channel(cast, import_csv):
-    assert import_csv(cast.alpha, "organisation,indicator,period,value,gender\norg-a,enrolled,2024-02,10,\norg-a,enrolled,2024-02,6,female\n",
-                      user=cast.backbone).ok
-    assert import_csv(cast.alpha, "organisation,indicator,period,value,comment\norg-a,enrolled,2024-02,11,typo fixed\n",
-                      user=cast.backbone).ok
+    assert import_csv(
+        cast.alpha,
+        "organisation,indicator,period,value,gender\norg-a,enrolled,2024-02,10,\norg-a,enrolled,2024-02,6,female\n",
+        user=cast.backbone,
+    ).ok
+    assert import_csv(
+        cast.alpha,
+        "organisation,indicator,period,value,comment\norg-a,enrolled,2024-02,11,typo fixed\n",
+        user=cast.backbone,
+    ).ok
     assert changes() == [
         ("enrolled", None, 10.0, "", "file", "backbone"),
         ("enrolled", None, 6.0, "", "file", "backbone"),
@@ -58,16 +69,27 @@ def test_an_import_records_every_change_in_bulk_with_its_channel(cast, import_cs
 
 
 def test_a_dry_run_and_a_failed_import_record_nothing(cast, import_csv):
-    assert import_csv(cast.alpha, "organisation,indicator,period,value\norg-a,enrolled,2024-02,10\n", dry_run=True).ok
-    assert not import_csv(cast.alpha, "organisation,indicator,period,value\norg-a,enrolled,2024-02,10\norg-a,enrolled,2024-02,x\n").ok
+    assert import_csv(
+        cast.alpha, "organisation,indicator,period,value\norg-a,enrolled,2024-02,10\n", dry_run=True
+    ).ok
+    assert not import_csv(
+        cast.alpha,
+        "organisation,indicator,period,value\norg-a,enrolled,2024-02,10\norg-a,enrolled,2024-02,x\n",
+    ).ok
     assert changes() == []
 
 
 def test_values_sent_through_the_api_are_recorded_as_api(cast):
     client = Client()
     client.force_login(cast.alice)
-    body = {"values": [{"organisation": "org-a", "indicator": "enrolled", "period": "2024-02", "value": 3}]}
-    response = client.post("/api/v1/initiatives/alpha/values", json.dumps(body), content_type="application/json")
+    body = {
+        "values": [
+            {"organisation": "org-a", "indicator": "enrolled", "period": "2024-02", "value": 3}
+        ]
+    }
+    response = client.post(
+        "/api/v1/initiatives/alpha/values", json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     assert changes() == [("enrolled", None, 3.0, "", "api", "alice")]
 
@@ -78,21 +100,27 @@ def test_history_per_report_is_newest_first_and_per_value_is_filtered(cast):
     sub = Submission.objects.get(organisation=cast.org_a, period="2024-02")
     entries = audit.history(sub)
     assert [(e.indicator_code, e.breakdown, e.change.new_value) for e in entries] == [
-        ("enrolled", "", 11.0), ("enrolled", "gender=female", 6.0), ("enrolled", "", 10.0)
+        ("enrolled", "", 11.0),
+        ("enrolled", "gender=female", 6.0),
+        ("enrolled", "", 10.0),
     ]
     only_total = audit.history(sub, "enrolled", "")
     assert [e.change.new_value for e in only_total] == [11.0, 10.0]
 
 
 def test_exports_prefix_cells_that_would_become_formulas(cast):
-    _save(cast, _cell(cast, "enrolled", 10, "=HYPERLINK(\"http://x\")"), _cell(cast, "caseload", 3, "@SUM(A1)"))
+    _save(
+        cast,
+        _cell(cast, "enrolled", 10, '=HYPERLINK("http://x")'),
+        _cell(cast, "caseload", 3, "@SUM(A1)"),
+    )
     sub = Submission.objects.get(organisation=cast.org_a, period="2024-02")
     entries = audit.history(sub)
     rows = list(csv.reader(io.StringIO(audit.export_csv(sub, entries).decode("utf-8-sig"))))
     assert rows[0] == list(audit.COLUMNS)
     comments = sorted(r[-1] for r in rows[1:])
-    assert comments == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+    assert comments == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
     ws = load_workbook(io.BytesIO(audit.export_xlsx(sub, entries))).active
     cells = [ws.cell(row=r, column=10).value for r in range(2, 4)]
-    assert sorted(cells) == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+    assert sorted(cells) == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
     assert ws.cell(row=2, column=3).value == "web"

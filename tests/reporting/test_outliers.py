@@ -47,14 +47,19 @@ def test_declared_bounds_flag_values_outside_them():
 def history(cast, import_csv):
     """Organisation A: approved caseload of 10 to 13 for twelve months of 2023."""
     lines = ["organisation,indicator,period,value"]
-    for month, value in zip(range(1, 13), [10, 12, 11, 13, 10, 11, 12, 10, 11, 13, 12, 11], strict=True):
+    for month, value in zip(
+        range(1, 13), [10, 12, 11, 13, 10, 11, 12, 10, 11, 13, 12, 11], strict=True
+    ):
         lines.append(f"org-a,caseload,2023-{month:02d},{value}")
     assert import_csv(cast.alpha, "\n".join(lines) + "\n", approve=True, user=cast.backbone).ok
     return cast
 
 
 def test_a_report_value_far_from_the_organisations_history_is_flagged(history, import_csv):
-    assert import_csv(history.alpha, "organisation,indicator,period,value\norg-a,caseload,2024-01,90\norg-b,caseload,2024-01,90\n").ok
+    assert import_csv(
+        history.alpha,
+        "organisation,indicator,period,value\norg-a,caseload,2024-01,90\norg-b,caseload,2024-01,90\n",
+    ).ok
     sub_a = Submission.objects.get(organisation=history.org_a, period="2024-01")
     sub_b = Submission.objects.get(organisation=history.org_b, period="2024-01")
     caseload = history.alpha.indicators.get(code="caseload")
@@ -64,13 +69,21 @@ def test_a_report_value_far_from_the_organisations_history_is_flagged(history, i
 
 def test_only_approved_history_counts(history, import_csv):
     Submission.objects.filter(organisation=history.org_a).update(status=Submission.DRAFT)
-    assert import_csv(history.alpha, "organisation,indicator,period,value\norg-a,caseload,2024-01,90\n").ok
+    assert import_csv(
+        history.alpha, "organisation,indicator,period,value\norg-a,caseload,2024-01,90\n"
+    ).ok
     sub = Submission.objects.get(organisation=history.org_a, period="2024-01")
     assert quality.flags_for_submission(sub) == {}
 
 
 def test_the_initiative_list_names_organisation_indicator_and_reason(history, import_csv):
     history.alpha.indicators.filter(code="wage").update(max_value=50)
-    assert import_csv(history.alpha, "organisation,indicator,period,value\norg-a,caseload,2024-01,90\norg-b,wage,2024-01,75\n").ok
-    found = [(f.submission.organisation.code, f.indicator.code, f.value) for f in quality.outliers(history.alpha, "2024-01")]
+    assert import_csv(
+        history.alpha,
+        "organisation,indicator,period,value\norg-a,caseload,2024-01,90\norg-b,wage,2024-01,75\n",
+    ).ok
+    found = [
+        (f.submission.organisation.code, f.indicator.code, f.value)
+        for f in quality.outliers(history.alpha, "2024-01")
+    ]
     assert found == [("org-a", "caseload", 90.0), ("org-b", "wage", 75.0)]

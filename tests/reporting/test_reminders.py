@@ -25,23 +25,34 @@ def due(cast):
     cast.bob.email = "bob@example.org"
     cast.bob.save()
     for org in (cast.org_a, cast.org_b):  # January is done; only February is open
-        Submission.objects.create(initiative=cast.alpha, organisation=org, period="2024-01", status=Submission.APPROVED,
-                                  period_start=datetime.date(2024, 1, 1), submitted_at=timezone.now())
+        Submission.objects.create(
+            initiative=cast.alpha,
+            organisation=org,
+            period="2024-01",
+            status=Submission.APPROVED,
+            period_start=datetime.date(2024, 1, 1),
+            submitted_at=timezone.now(),
+        )
     return cast
 
 
 def test_a_missed_deadline_of_an_earlier_period_gets_its_own_overdue_reminder(due, mailoutbox):
-    Submission.objects.filter(period="2024-01", organisation=due.org_b).update(status=Submission.DRAFT)
+    Submission.objects.filter(period="2024-01", organisation=due.org_b).update(
+        status=Submission.DRAFT
+    )
     sent = reminders.send_reminders(BEFORE)
     assert sorted((p.organisation.code, p.period, p.kind) for p in sent) == [
-        ("org-a", "2024-02", "before"), ("org-b", "2024-01", "after"), ("org-b", "2024-02", "before")
+        ("org-a", "2024-02", "before"),
+        ("org-b", "2024-01", "after"),
+        ("org-b", "2024-02", "before"),
     ]
 
 
 def test_a_reminder_goes_to_reporters_before_the_deadline(due, mailoutbox):
     sent = reminders.send_reminders(BEFORE)
     assert sorted((p.organisation.code, p.period, p.kind) for p in sent) == [
-        ("org-a", "2024-02", "before"), ("org-b", "2024-02", "before")
+        ("org-a", "2024-02", "before"),
+        ("org-b", "2024-02", "before"),
     ]
     assert sorted(m.to[0] for m in mailoutbox) == ["alice@example.org", "bob@example.org"]
     assert "due on 10 March 2024" in mailoutbox[0].subject
@@ -63,8 +74,14 @@ def test_an_overdue_reminder_follows_a_missed_deadline(due, mailoutbox):
 
 
 def test_organisations_that_have_submitted_get_no_reminder(due, mailoutbox):
-    Submission.objects.create(initiative=due.alpha, organisation=due.org_a, period="2024-02", status=Submission.SUBMITTED,
-                              period_start=datetime.date(2024, 2, 1), submitted_at=timezone.now())
+    Submission.objects.create(
+        initiative=due.alpha,
+        organisation=due.org_a,
+        period="2024-02",
+        status=Submission.SUBMITTED,
+        period_start=datetime.date(2024, 2, 1),
+        submitted_at=timezone.now(),
+    )
     sent = reminders.send_reminders(BEFORE)
     assert [p.organisation.code for p in sent] == ["org-b"]
 
@@ -80,7 +97,9 @@ def test_outside_the_reminder_days_nothing_is_sent(due, mailoutbox):
 def test_a_dry_run_sends_and_records_nothing(due, mailoutbox, cli):
     code, out, _ = cli("remind", "--dry-run", "--date", BEFORE.isoformat())
     assert code == 0
-    assert "would send alpha org-a 2024-02: before the deadline 2024-03-10 -> alice@example.org" in out
+    assert (
+        "would send alpha org-a 2024-02: before the deadline 2024-03-10 -> alice@example.org" in out
+    )
     assert mailoutbox == [] and not Reminder.objects.exists()
 
 

@@ -48,13 +48,20 @@ def test_htmx_and_the_stylesheet_are_served_from_this_server(db):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/login/", "/i/alpha/", "/i/alpha/indicators/enrolled/", "/i/alpha/orgs/org-a/",
-     "/i/alpha/orgs/org-a/report/2024-01/", "/i/alpha/reports/"],
+    [
+        "/",
+        "/login/",
+        "/i/alpha/",
+        "/i/alpha/indicators/enrolled/",
+        "/i/alpha/orgs/org-a/",
+        "/i/alpha/orgs/org-a/report/2024-01/",
+        "/i/alpha/reports/",
+    ],
 )
 def test_pages_load_nothing_from_another_host(data, client_for, path):
     html = client_for("anonymous" if path == "/login/" else "backbone").get(path).content.decode()
     links = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert links, "the page links nothing?"
     assert not [link for link in links if link.startswith(("http:", "https:", "//"))]
-    if "chart" in html and 'data-spec-id' in html:
+    if "chart" in html and "data-spec-id" in html:
         assert "/assets/vega.js?v=" in html and "/static/web/charts.js" in html

@@ -56,7 +56,11 @@ def test_period_type_selector_aggregates_by_the_chosen_period(data, client_for, 
 def test_period_types_offered_are_at_least_as_long_as_the_reporting_frequency(cast, client_for):
     html = client_for("carol").get("/i/beta/indicators/enrolled/").content.decode()
     options = html.split('id="select-period-type"', 1)[1].split("</select>", 1)[0]
-    assert 'value="quarter"' in options and 'value="year"' in options and 'value="financial-year"' in options
+    assert (
+        'value="quarter"' in options
+        and 'value="year"' in options
+        and 'value="financial-year"' in options
+    )
     assert 'value="month"' not in options
 
 
@@ -72,7 +76,9 @@ def test_an_unknown_by_or_period_type_falls_back_to_the_default(data, client_for
 
 
 def test_htmx_request_for_the_panel_returns_only_the_panel(data, client_for):
-    response = client_for("alice").get(URL + "?by=organisation", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="chart-panel")
+    response = client_for("alice").get(
+        URL + "?by=organisation", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="chart-panel"
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="chart-panel"')
     assert "<html" not in html
@@ -102,7 +108,9 @@ def test_unknown_indicator_is_404(cast, client_for):
     assert client_for("alice").get("/i/alpha/indicators/nope/").status_code == 404
 
 
-def test_a_dimension_over_time_draws_at_most_the_latest_twelve_periods(cast, client_for, import_csv):
+def test_a_dimension_over_time_draws_at_most_the_latest_twelve_periods(
+    cast, client_for, import_csv
+):
     rows = [f"org-a,job_starts,2023-{m:02d},{m},female" for m in range(1, 13)]
     rows += [f"org-a,job_starts,2024-{m:02d},{100 + m},female" for m in range(1, 3)]
     text = "organisation,indicator,period,value,gender\n" + "\n".join(rows) + "\n"

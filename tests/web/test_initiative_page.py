@@ -53,7 +53,9 @@ def test_headline_colours_a_fall_by_polarity(data, client_for, import_csv):
     from commonmeasure.initiatives.models import Indicator
 
     Indicator.objects.filter(initiative=data.alpha, code="enrolled").update(polarity="lower")
-    text = "organisation,indicator,period,value\norg-a,enrolled,2024-03,1\norg-b,enrolled,2024-03,1\n"
+    text = (
+        "organisation,indicator,period,value\norg-a,enrolled,2024-03,1\norg-b,enrolled,2024-03,1\n"
+    )
     assert import_csv(data.alpha, text, approve=True, user=data.backbone).errors == []
     html = client_for("alice").get("/i/alpha/").content.decode()
     opening = html.split('data-indicator="enrolled"', 1)[0].rsplit("<a", 1)[1]

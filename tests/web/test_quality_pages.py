@@ -23,14 +23,23 @@ GRID_A = "/i/alpha/orgs/org-a/report/2024-02/"
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("backbone", 200), ("alice", 403), ("bob", 403), ("carol", 404), ("outsider", 404), ("anonymous", 404)],
+    [
+        ("backbone", 200),
+        ("alice", 403),
+        ("bob", 403),
+        ("carol", 404),
+        ("outsider", 404),
+        ("anonymous", 404),
+    ],
 )
 def test_only_the_backbone_sees_the_data_quality_page(data, client_for, who, status):
     assert client_for(who).get(QUALITY).status_code == status
 
 
 def test_data_quality_page_lists_who_has_not_reported_with_a_chart_and_table(data, client_for):
-    Submission.objects.filter(organisation=data.org_a, period="2024-02").update(status=Submission.SUBMITTED)
+    Submission.objects.filter(organisation=data.org_a, period="2024-02").update(
+        status=Submission.SUBMITTED
+    )
     html = client_for("backbone").get(QUALITY).content.decode()
     missing = table_rows(html, "missing")
     assert [r[0] for r in missing] == ["Organisation B"]
@@ -44,14 +53,23 @@ def test_data_quality_page_lists_values_outside_declared_bounds(data, client_for
     data.alpha.indicators.filter(code="enrolled").update(max_value=1000)
     html = client_for("backbone").get(QUALITY).content.decode()
     rows = table_rows(html, "outlier-list")
-    assert rows == [["Organisation B", "People enrolled", "Total", "987654.0", "above the declared maximum 1,000"]]
+    assert rows == [
+        [
+            "Organisation B",
+            "People enrolled",
+            "Total",
+            "987654.0",
+            "above the declared maximum 1,000",
+        ]
+    ]
 
 
 def test_data_quality_page_shows_late_reports_and_the_on_time_rate(data, client_for):
     data.alpha.deadline_days = 10
     data.alpha.save()
     Submission.objects.filter(organisation=data.org_a, period="2024-02").update(
-        status=Submission.SUBMITTED, submitted_at=datetime.datetime(2024, 3, 5, tzinfo=datetime.UTC))
+        status=Submission.SUBMITTED, submitted_at=datetime.datetime(2024, 3, 5, tzinfo=datetime.UTC)
+    )
     html = client_for("backbone").get(QUALITY).content.decode()
     assert "Deadline 10 Mar 2024" in html
     assert "Late" in table_rows(html, "missing")[0][3]
@@ -73,9 +91,18 @@ def test_an_unknown_period_is_not_found(data, client_for):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("alice", 200), ("backbone", 200), ("bob", 403), ("carol", 404), ("outsider", 404), ("anonymous", 404)],
+    [
+        ("alice", 200),
+        ("backbone", 200),
+        ("bob", 403),
+        ("carol", 404),
+        ("outsider", 404),
+        ("anonymous", 404),
+    ],
 )
-def test_a_reports_history_is_for_those_who_may_see_its_unapproved_values(data, client_for, who, status):
+def test_a_reports_history_is_for_those_who_may_see_its_unapproved_values(
+    data, client_for, who, status
+):
     assert client_for(who).get(HISTORY_A).status_code == status
     assert client_for(who).get(HISTORY_A + "?format=csv").status_code == status
 
@@ -90,7 +117,9 @@ def test_history_shows_each_change_and_exports_it(data, client_for):
         ["—", "File", "People enrolled", "Total", "—", "7"],
     ]
     exported = alice.get(HISTORY_A + "?format=csv")
-    assert exported["Content-Disposition"] == 'attachment; filename="history-alpha-org-a-2024-02.csv"'
+    assert (
+        exported["Content-Disposition"] == 'attachment; filename="history-alpha-org-a-2024-02.csv"'
+    )
     lines = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert lines[1][1:9] == ["alice", "web", "org-a", "2024-02", "enrolled", "", "7.0", "8.0"]
     xlsx = alice.get(HISTORY_A + "?format=xlsx")
@@ -107,8 +136,16 @@ def test_history_of_one_value_leaves_out_the_others(data, client_for):
 @pytest.fixture
 def rules(data):
     defn = read_definition(FIXTURES / "alpha.yaml").model_dump()
-    defn["rules"] = [{"code": "max_enrolled", "left": "enrolled", "op": "<=", "right": "500", "severity": "error",
-                      "message": "More than 500 enrolled is implausible"}]
+    defn["rules"] = [
+        {
+            "code": "max_enrolled",
+            "left": "enrolled",
+            "op": "<=",
+            "right": "500",
+            "severity": "error",
+            "message": "More than 500 enrolled is implausible",
+        }
+    ]
     load_definition(InitiativeDef.model_validate(defn))
     return data
 
@@ -118,14 +155,24 @@ def test_the_grid_shows_failed_rules_and_blocks_submission(rules, client_for):
     html = bob.get("/i/alpha/orgs/org-b/report/2024-02/").content.decode()
     assert 'data-rule="max_enrolled"' in html and "More than 500 enrolled is implausible" in html
     version = Submission.objects.get(organisation=rules.org_b, period="2024-02").version
-    response = bob.post("/i/alpha/orgs/org-b/report/2024-02/", {"version": str(version), "action": "submit"}, follow=True)
+    response = bob.post(
+        "/i/alpha/orgs/org-b/report/2024-02/",
+        {"version": str(version), "action": "submit"},
+        follow=True,
+    )
     assert "cannot be submitted" in response.content.decode()
-    assert Submission.objects.get(organisation=rules.org_b, period="2024-02").status == Submission.DRAFT
+    assert (
+        Submission.objects.get(organisation=rules.org_b, period="2024-02").status
+        == Submission.DRAFT
+    )
 
 
 def test_the_inline_check_updates_the_rules_panel(rules, client_for):
-    response = client_for("alice").post(GRID_A + "check/", {cell_name("enrolled", {}): "900"},
-                                        headers={"HX-Request": "true", "HX-Trigger-Name": cell_name("enrolled", {})})
+    response = client_for("alice").post(
+        GRID_A + "check/",
+        {cell_name("enrolled", {}): "900"},
+        headers={"HX-Request": "true", "HX-Trigger-Name": cell_name("enrolled", {})},
+    )
     html = response.content.decode()
     assert 'hx-swap-oob="true"' in html and "More than 500 enrolled is implausible" in html
 
@@ -143,7 +190,11 @@ def test_after_the_deadline_the_reporter_needs_the_backbone_to_unlock(data, clie
     html = alice.get(GRID_A).content.decode()
     assert 'id="deadline-locked"' in html and 'id="save"' not in html and 'id="late"' in html
     version = Submission.objects.get(organisation=data.org_a, period="2024-02").version
-    response = alice.post(GRID_A, {"version": str(version), "action": "save", cell_name("enrolled", {}): "8"}, follow=True)
+    response = alice.post(
+        GRID_A,
+        {"version": str(version), "action": "save", cell_name("enrolled", {}): "8"},
+        follow=True,
+    )
     assert "deadline for this report has passed" in response.content.decode()
     assert alice.post(GRID_A, {"action": "unlock"}).status_code == 403
     assert 'id="unlock-button"' in backbone.get(GRID_A).content.decode()
@@ -156,5 +207,10 @@ def test_after_the_deadline_the_reporter_needs_the_backbone_to_unlock(data, clie
 
 def test_a_note_for_the_backbone_is_saved_from_the_grid(data, client_for):
     version = Submission.objects.get(organisation=data.org_a, period="2024-02").version
-    client_for("alice").post(GRID_A, {"version": str(version), "action": "save", "note": "Counted at month end"})
-    assert Submission.objects.get(organisation=data.org_a, period="2024-02").note == "Counted at month end"
+    client_for("alice").post(
+        GRID_A, {"version": str(version), "action": "save", "note": "Counted at month end"}
+    )
+    assert (
+        Submission.objects.get(organisation=data.org_a, period="2024-02").note
+        == "Counted at month end"
+    )

@@ -12,7 +12,9 @@ URL = "/i/alpha/reports/"
 
 
 def test_backbone_sees_every_organisations_status_including_not_started(data, client_for):
-    Submission.objects.filter(organisation=data.org_b, period="2024-02").update(status=Submission.SUBMITTED)
+    Submission.objects.filter(organisation=data.org_b, period="2024-02").update(
+        status=Submission.SUBMITTED
+    )
     html = client_for("backbone").get(URL, {"period": "2024-02"}).content.decode()
     rows = {row[0]: row[1] for row in table_rows(html, "reports")}
     assert rows == {"Organisation A": "Draft", "Organisation B": "Submitted"}
@@ -22,7 +24,9 @@ def test_backbone_sees_every_organisations_status_including_not_started(data, cl
 
 
 def test_reports_page_lists_submitted_reports_first(data, client_for):
-    Submission.objects.filter(organisation=data.org_b, period="2024-02").update(status=Submission.SUBMITTED)
+    Submission.objects.filter(organisation=data.org_b, period="2024-02").update(
+        status=Submission.SUBMITTED
+    )
     html = client_for("backbone").get(URL, {"period": "2024-02"}).content.decode()
     assert [row[0] for row in table_rows(html, "reports")] == ["Organisation B", "Organisation A"]
 

@@ -17,7 +17,9 @@ def status_of(org_code="org-a", period="2024-02") -> str:
 
 
 def submitted(cast):
-    Submission.objects.filter(organisation=cast.org_a, period="2024-02").update(status=Submission.SUBMITTED)
+    Submission.objects.filter(organisation=cast.org_a, period="2024-02").update(
+        status=Submission.SUBMITTED
+    )
 
 
 def test_backbone_can_approve_and_value_appears_on_indicator_page(data, client_for):
@@ -25,7 +27,9 @@ def test_backbone_can_approve_and_value_appears_on_indicator_page(data, client_f
     before = spec_from(alice.get("/i/alpha/indicators/enrolled/").content.decode())
     assert [v["period"] for v in before["data"]["values"]] == ["2024-01"]
     version = Submission.objects.get(organisation=data.org_a, period="2024-02").version
-    alice.post(GRID_A, {"version": str(version), "action": "submit", cell_name("enrolled", {}): "7"})
+    alice.post(
+        GRID_A, {"version": str(version), "action": "submit", cell_name("enrolled", {}): "7"}
+    )
     assert status_of() == Submission.SUBMITTED
     html = backbone.get(GRID_A).content.decode()
     assert 'value="approve"' in html and 'value="return"' in html
@@ -54,25 +58,35 @@ def test_backbone_can_reopen_an_approved_report(data, client_for):
     backbone = client_for("backbone")
     html = backbone.get("/i/alpha/orgs/org-a/report/2024-01/").content.decode()
     assert 'value="reopen"' in html
-    backbone.post("/i/alpha/orgs/org-a/report/2024-01/", {"action": "reopen", "comment": "Typo in January"})
+    backbone.post(
+        "/i/alpha/orgs/org-a/report/2024-01/", {"action": "reopen", "comment": "Typo in January"}
+    )
     assert status_of(period="2024-01") == Submission.RETURNED
 
 
 @pytest.mark.parametrize("action", ["approve", "return", "reopen"])
 def test_reporter_cannot_approve_return_or_reopen(data, client_for, action):
     submitted(data)
-    Submission.objects.filter(organisation=data.org_a, period="2024-01").update(status=Submission.APPROVED)
+    Submission.objects.filter(organisation=data.org_a, period="2024-01").update(
+        status=Submission.APPROVED
+    )
     alice = client_for("alice")
     html = alice.get(GRID_A).content.decode()
     assert 'value="approve"' not in html and 'value="reopen"' not in html
     period = "2024-01" if action == "reopen" else "2024-02"
-    response = alice.post(f"/i/alpha/orgs/org-a/report/{period}/", {"action": action, "comment": "x"})
+    response = alice.post(
+        f"/i/alpha/orgs/org-a/report/{period}/", {"action": action, "comment": "x"}
+    )
     assert response.status_code == 403
-    assert status_of(period=period) == (Submission.APPROVED if action == "reopen" else Submission.SUBMITTED)
+    assert status_of(period=period) == (
+        Submission.APPROVED if action == "reopen" else Submission.SUBMITTED
+    )
 
 
 def test_reporter_cannot_submit_another_organisations_report(data, client_for):
-    response = client_for("alice").post("/i/alpha/orgs/org-b/report/2024-02/", {"action": "submit", "version": "1"})
+    response = client_for("alice").post(
+        "/i/alpha/orgs/org-b/report/2024-02/", {"action": "submit", "version": "1"}
+    )
     assert response.status_code == 403
     assert status_of("org-b") == Submission.DRAFT
 
@@ -84,9 +98,13 @@ def test_approving_a_draft_is_refused_with_a_message(data, client_for):
 
 
 def test_submitting_an_empty_report_is_refused_with_a_message(cast, client_for):
-    response = client_for("alice").post("/i/alpha/orgs/org-a/report/2024-05/", {"action": "submit", "version": "1"}, follow=True)
+    response = client_for("alice").post(
+        "/i/alpha/orgs/org-a/report/2024-05/", {"action": "submit", "version": "1"}, follow=True
+    )
     assert "An empty report cannot be submitted" in response.content.decode()
-    assert not Submission.objects.filter(organisation=cast.org_a, period="2024-05", status=Submission.SUBMITTED).exists()
+    assert not Submission.objects.filter(
+        organisation=cast.org_a, period="2024-05", status=Submission.SUBMITTED
+    ).exists()
 
 
 def test_workflow_actions_are_not_done_by_get(data, client_for):

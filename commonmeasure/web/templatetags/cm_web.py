@@ -20,7 +20,9 @@ def vega_src() -> str:
 
 @register.simple_tag
 def status_pill(status: str, label: str = "") -> str:
-    return format_html('<span class="pill pill-{}">{}</span>', status, label or status_label(status))
+    return format_html(
+        '<span class="pill pill-{}">{}</span>', status, label or status_label(status)
+    )
 
 
 @register.filter
