@@ -242,14 +242,15 @@ def test_the_problem_count_counts_errors_beyond_those_listed(client_for):
     assert "1199 problems found" in response.content.decode()
 
 
-def test_the_worker_command_runs_a_queued_upload(client_for, cli, settings):
+def test_the_worker_command_runs_a_queued_upload(transactional_db, client_for, cli, settings):
+    # Committed data: the worker closes and reopens database connections between tasks, as in production.
     settings.CM_BACKGROUND_ROWS = 2
     alice = client_for("alice")
     response = upload(alice, filled_template(alice, {"E4": 12, "F4": 7, "G4": 5}))
     assert (
         'data-state="queued"' in response.content.decode()
     )  # the database queue, as in production
-    code, _, _ = cli("worker", "--batch", "--interval", "0")
-    assert code == 0
+    code, _, err = cli("worker", "--batch", "--interval", "0")
+    assert code == 0, err
     page = alice.get(response.redirect_chain[-1][0]).content.decode()
     assert 'data-state="checked"' in page and 'id="count-new">3<' in page
