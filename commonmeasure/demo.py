@@ -291,34 +291,18 @@ def _set_statuses(initiative: Initiative, end: periods.Period, rng: random.Rando
 
 
 def _users(initiative: Initiative, orgs) -> None:
-    add_user(
-        "backbone",
-        email="backbone@example.org",
-        password=DEMO_PASSWORD,
-        initiative_code=initiative.code,
-        role=Membership.BACKBONE_ADMIN,
-    )
-    add_user(
-        "reporter",
-        email="reporter@example.org",
-        password=DEMO_PASSWORD,
-        initiative_code=initiative.code,
-        role=Membership.REPORTER,
-        organisation_code=orgs[0][0],
-    )
-    add_user(
-        "reporter2",
-        email="reporter2@example.org",
-        password=DEMO_PASSWORD,
-        initiative_code=initiative.code,
-        role=Membership.REPORTER,
-        organisation_code=orgs[1][0],
-    )
-    add_user(
-        "viewer",
-        email="viewer@example.org",
-        password=DEMO_PASSWORD,
-        initiative_code=initiative.code,
-        role=Membership.VIEWER,
-        organisation_code=orgs[2][0],
-    )
+    users = [
+        ("backbone", Membership.BACKBONE_ADMIN, None),
+        ("reporter", Membership.REPORTER, orgs[0][0]),
+        ("reporter2", Membership.REPORTER, orgs[1][0]),
+        ("viewer", Membership.VIEWER, orgs[2][0]),
+    ]
+    for username, role, organisation in users:
+        add_user(
+            username,
+            email=f"{username}@example.org",
+            password=DEMO_PASSWORD,
+            initiative_code=initiative.code,
+            role=role,
+            organisation_code=organisation,
+        )
