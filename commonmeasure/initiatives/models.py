@@ -55,6 +55,18 @@ class Initiative(models.Model):
     reminder_days_after = models.PositiveSmallIntegerField(
         default=1, help_text="Send a reminder this many days after a missed deadline (0 for none)."
     )
+    # Disclosure control (docs/reference/benchmarking.md): outside the organisation itself, a
+    # cell based on fewer people than this is suppressed; peers are shown anonymised unless
+    # they opted in to be named.
+    small_number_threshold = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="Cells based on fewer people than this are suppressed outside the organisation.",
+    )
+    anonymise_peers = models.BooleanField(
+        default=True,
+        help_text="Show other organisations anonymised in comparisons unless they opted in.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,6 +115,17 @@ class Participation(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="participations"
     )
     is_backbone = models.BooleanField(default=False)
+    named_in_benchmarks = models.BooleanField(
+        default=False, help_text="The organisation agrees to be named in peer comparisons."
+    )
+    area = models.ForeignKey(
+        "Area",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+        help_text="The area the organisation serves in this initiative (a leaf of the hierarchy).",
+    )
 
     class Meta:
         constraints = [
@@ -113,6 +136,28 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.initiative}"
+
+
+class Area(models.Model):
+    """A place in the initiative's area hierarchy, e.g. ward -> borough -> region."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="areas")
+    code = models.CharField(max_length=64, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=64, blank=True, help_text="e.g. ward, borough, region")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "code"], name="uniq_area_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Membership(models.Model):
@@ -225,6 +270,27 @@ class Indicator(models.Model):
     max_value = models.FloatField(null=True, blank=True)
     decimals = models.PositiveSmallIntegerField(default=0)
     sort_order = models.PositiveIntegerField(default=0)
+    # Reported indicators hold values; formula and composite ones are computed from others at
+    # every level (docs/reference/formula-indicators.md, composite-indicators.md).
+    REPORTED, FORMULA, COMPOSITE = "reported", "formula", "composite"
+    KIND_CHOICES = [(REPORTED, "Reported"), (FORMULA, "Formula"), (COMPOSITE, "Composite")]
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=REPORTED)
+    formula = models.TextField(
+        blank=True, help_text="For a formula indicator: an expression over other indicators' codes."
+    )
+    # For a composite: {"normalisation": ..., "aggregation": ..., "components": [...]}.
+    composite = models.JSONField(default=dict, blank=True)
+    # Where several providers serve the same people in one area (docs/reference/areas.md).
+    DEDUP_SUM, DEDUP_MAX, DEDUP_ADJUSTED = "sum", "max", "adjusted"
+    DEDUP_CHOICES = [
+        (DEDUP_SUM, "Sum (no overlap)"),
+        (DEDUP_MAX, "Max (full overlap)"),
+        (DEDUP_ADJUSTED, "Sum with a declared overlap adjustment"),
+    ]
+    deduplication = models.CharField(max_length=10, choices=DEDUP_CHOICES, default=DEDUP_SUM)
+    is_published = models.BooleanField(
+        default=False, help_text="Shown on the public, embeddable page (approved data only)."
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -234,3 +300,63 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+
+class Target(models.Model):
+    """A target for an indicator, for one scope (the initiative, an organisation or an area)
+    and one period (docs/reference/targets.md)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+    )
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+    )
+    period = models.CharField(max_length=16, help_text="e.g. 2025, 2025-26, 2025-Q1, 2025-03")
+    value = models.FloatField()
+    # The periods the baseline forecast's linear trend is fitted over (blank: none declared).
+    baseline_from = models.CharField(max_length=16, blank=True)
+    baseline_to = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "organisation", "area", "period"], name="uniq_target"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=True) | models.Q(area__isnull=True),
+                name="target_one_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}: {self.value}"
+
+    @property
+    def scope(self) -> str:
+        if self.organisation_id:
+            return "organisation"
+        return "area" if self.area_id else "initiative"
+
+
+class OverlapAdjustment(models.Model):
+    """A declared de-duplication adjustment: added to the sum of the providers' values in one
+    area and period (usually negative: people counted by more than one provider)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=16)
+    value = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period"], name="uniq_overlap_adjustment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.area.code} {self.period}: {self.value:+}"

@@ -141,6 +141,19 @@ def query(
         raise QueryError(
             f"cannot show {initiative.reporting_frequency} data by {period_type}: choose a period type at least as long"
         )
+    if indicator.kind != Indicator.REPORTED:
+        # Formula and composite indicators are computed from their components' aggregates.
+        from commonmeasure.measures.derived import derived_query
+
+        return derived_query(
+            initiative,
+            indicator,
+            by,
+            period_type,
+            within=within,
+            statuses=statuses,
+            organisation_ids=organisation_ids,
+        )
     dimension = None
     if by not in (BY_PERIOD, BY_ORGANISATION):
         allowed = set(indicator.dimensions.values_list("code", flat=True))
