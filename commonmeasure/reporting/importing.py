@@ -26,6 +26,7 @@ from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.interchange.errors import FileProblem, RowError
 from commonmeasure.interchange.tabular import Table
 
+from . import signals
 from .models import DataValue, Disaggregation, Submission, ValueChange, disaggregation_key
 
 REQUIRED = ("organisation", "indicator", "period", "value")
@@ -222,6 +223,12 @@ def import_table(
                 raise _Rollback
             if approve and result.submissions:
                 result.approved = approve_submissions(result.submissions, user)
+            if result.submissions:
+                signals.values_changed.send(
+                    sender=Submission,
+                    initiative=initiative,
+                    submission_ids=sorted(result.submissions),
+                )
     except _Rollback:
         pass
     except FileProblem as problem:

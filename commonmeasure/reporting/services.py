@@ -16,6 +16,7 @@ from commonmeasure.initiatives.access import Access
 from commonmeasure.initiatives.models import Indicator, Organisation
 
 from . import rules as validation
+from . import signals
 from .importing import check_value
 from .models import DataValue, Disaggregation, Submission, ValueChange, disaggregation_key
 
@@ -243,7 +244,7 @@ def _transition(
                 f"This report is {current.status}; it must be {' or '.join(expected_from)} for this action."
             )
         now = timezone.now()
-        current.status = to
+        old_status, current.status = current.status, to
         current.version += 1
         if to == Submission.SUBMITTED:
             current.submitted_at, current.submitted_by = now, user
@@ -254,6 +255,12 @@ def _transition(
         elif to == Submission.APPROVED:
             current.review_comment = comment or current.review_comment
         current.save()
+        signals.status_changed.send(
+            sender=Submission, submission=current, old_status=old_status, user=user, comment=comment
+        )
+        signals.values_changed.send(
+            sender=Submission, initiative=current.initiative, submission_ids=[current.pk]
+        )
     return current
 
 
