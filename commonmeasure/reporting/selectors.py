@@ -17,7 +17,7 @@ from commonmeasure.initiatives.models import Indicator, Initiative
 
 from .models import DataValue, Disaggregation, Submission
 
-BY_PERIOD, BY_ORGANISATION = "period", "organisation"
+BY_PERIOD, BY_ORGANISATION, BY_AREA = "period", "organisation", "area"
 
 
 class QueryError(ValueError):
@@ -146,6 +146,19 @@ def query(
         from commonmeasure.measures.derived import derived_query
 
         return derived_query(
+            initiative,
+            indicator,
+            by,
+            period_type,
+            within=within,
+            statuses=statuses,
+            organisation_ids=organisation_ids,
+        )
+    if by == BY_AREA or by.startswith(BY_AREA + ":"):
+        # Up the area hierarchy, de-duplicated where providers overlap (docs/reference/areas.md).
+        from commonmeasure.measures.areas import area_query
+
+        return area_query(
             initiative,
             indicator,
             by,
