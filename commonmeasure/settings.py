@@ -10,6 +10,7 @@ Variables (all optional unless noted):
   CM_VAR_DIR          where the default database and caches live; default ./var.
   EMAIL_BACKEND       default: the console backend.
   CM_MAX_UPLOAD_MB    largest upload accepted; default 50.
+  CM_INVITATION_DAYS  days an invitation link stays valid; default 14.
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "commonmeasure.impactbonds",
     "commonmeasure.voice",
     "commonmeasure.contracts",
+    "commonmeasure.backbone",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -186,6 +188,8 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "commonmeasure@localhost")
 
 CM_MAX_UPLOAD_MB = env_int("CM_MAX_UPLOAD_MB", 50)
+# Days an invitation link stays valid (docs/reference/backbone-tools.md).
+CM_INVITATION_DAYS = env_int("CM_INVITATION_DAYS", 14)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

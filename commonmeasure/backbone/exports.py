@@ -1,0 +1,140 @@
+"""The activity matrix as a Vega-Lite heat map, a CSV file and an XLSX workbook. All three are
+built from ``Matrix.rows()``, the same figures as the page's table. Text cells that begin with
+= + - @ (or a tab) get an apostrophe (``contracts.exports.safe_text``) so that a spreadsheet
+never reads them as formulas: activity, goal and organisation names are typed by users."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from commonmeasure.contracts.exports import safe_text
+from commonmeasure.web.charts import BAD, CONFIG, SCHEMA
+
+from .matrix import OVERLAP_THRESHOLD, Matrix
+
+COLUMNS = ("organisation", "organisation_name", "goal", "goal_name", "activities", "goal_state")
+
+
+def heat_map(matrix: Matrix, *, description: str) -> dict:
+    """Organisations (rows) x goals (columns), coloured by the number of activities; gap
+    columns outlined in red, the count written in each cell."""
+    rows = matrix.rows()
+    goal_labels = [f"{g} {name}".strip() for g, name in matrix.goals]
+    labels = {g: lab for (g, _), lab in zip(matrix.goals, goal_labels, strict=True)}
+    values = [
+        {
+            "organisation": r["organisation_name"],
+            "goal": labels[r["goal"]],
+            "activities": r["activities"],
+            "state": {"gap": "gap", "overlap": f"overlap ({OVERLAP_THRESHOLD}+)"}.get(
+                r["state"], "—"
+            ),
+        }
+        for r in rows
+    ]
+    orgs = [name for _, name in matrix.organisations]
+    x = {"field": "goal", "type": "nominal", "sort": goal_labels, "title": "Goal",
+         "axis": {"labelAngle": 0, "labelLimit": 160, "orient": "top"}}
+    y = {"field": "organisation", "type": "nominal", "sort": orgs, "title": None,
+         "axis": {"labelLimit": 220}}
+    return {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": max(120, 36 * len(orgs)),
+        "autosize": {"type": "fit", "contains": "padding"},
+        "config": CONFIG,
+        "data": {"values": values},
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 2},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": {
+                        "field": "activities",
+                        "type": "quantitative",
+                        "title": "Activities",
+                        "scale": {"scheme": "blues", "domainMin": 0},
+                    },
+                    "stroke": {
+                        "condition": {"test": "datum.state == 'gap'", "value": BAD},
+                        "value": "#ffffff",
+                    },
+                    "tooltip": [
+                        {"field": "organisation", "title": "Organisation"},
+                        {"field": "goal", "title": "Goal"},
+                        {"field": "activities", "title": "Activities"},
+                        {"field": "state", "title": "Goal"},
+                    ],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 12},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "text": {"field": "activities", "type": "quantitative"},
+                    "color": {
+                        "condition": {"test": "datum.activities >= 3", "value": "#ffffff"},
+                        "value": "#1b2733",
+                    },
+                },
+            },
+        ],
+    }
+
+
+def _row(r: dict) -> list:
+    return [
+        safe_text(r["organisation"]),
+        safe_text(r["organisation_name"]),
+        safe_text(r["goal"]),
+        safe_text(r["goal_name"]),
+        r["activities"],
+        r["state"],
+    ]
+
+
+def matrix_csv(matrix: Matrix) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for r in matrix.rows():
+        writer.writerow(_row(r))
+    return out.getvalue()
+
+
+def matrix_xlsx(matrix: Matrix, *, title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Matrix"
+    ws.append([safe_text(title)])
+    ws["A1"].font = Font(bold=True)
+    ws.append(["Organisation", *[safe_text(f"{g} {name}".strip()) for g, name in matrix.goals]])
+    for org, name in matrix.organisations:
+        ws.append([safe_text(name), *[matrix.count(org, g) for g, _ in matrix.goals]])
+    ws.append(
+        ["Organisations serving", *[matrix.organisations_serving(g) for g, _ in matrix.goals]]
+    )
+    ws.append(["Goal", *[matrix.state(g) or "" for g, _ in matrix.goals]])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    cells = wb.create_sheet("Cells")
+    cells.append(list(COLUMNS))
+    for r in matrix.rows():
+        cells.append(_row(r))
+    rules = wb.create_sheet("Rules")
+    for line in (
+        "Each cell counts the organisation's activities that serve the goal.",
+        "gap: no organisation's activity serves the goal.",
+        f"overlap: {OVERLAP_THRESHOLD} or more organisations serve the goal.",
+    ):
+        rules.append([line])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,293 @@
+"""Invitations by e-mailed link (docs/reference/backbone-tools.md, "Invitations").
+
+The link carries a value signed with the site's SECRET_KEY (django.core.signing): the
+invitation's id and a random nonce. A link is refused, with a clear message and nothing written,
+when its signature does not match (tampered), when the invitation was accepted (used), revoked,
+replaced by a resend, or has expired (CM_INVITATION_DAYS, default 14 days), and when the person
+signed in is not the one invited.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from commonmeasure.initiatives.models import Initiative, Membership, Organisation, Participation
+
+from .models import Invitation, RoleChange
+
+SALT = "commonmeasure.backbone.invitation"
+DEFAULT_DAYS = 14
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be made or a link that cannot be used; the message says why."""
+
+
+def valid_days() -> int:
+    return int(getattr(settings, "CM_INVITATION_DAYS", DEFAULT_DAYS))
+
+
+def token_for(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=SALT)
+
+
+def role_label(role: str, organisation: Organisation | None) -> str:
+    text = dict(Membership.ROLE_CHOICES).get(role, role)
+    return f"{text} for {organisation.name}" if organisation else text
+
+
+def users_with_email(email: str):
+    return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True)
+
+
+def _already_member(initiative, email, role, organisation) -> bool:
+    return Membership.objects.filter(
+        initiative=initiative,
+        role=role,
+        organisation=organisation,
+        user__in=users_with_email(email),
+    ).exists()
+
+
+@transaction.atomic
+def invite(
+    initiative: Initiative,
+    *,
+    by,
+    email: str,
+    role: str,
+    organisation: Organisation | None = None,
+    new_organisation: tuple[str, str] | None = None,
+) -> Invitation:
+    """Record an invitation (adding a new organisation to the initiative first if asked).
+    Raises InvitationError, writing nothing, when the invitation makes no sense."""
+    email = email.strip()
+    if role not in dict(Membership.ROLE_CHOICES):
+        raise InvitationError(f"Unknown role {role!r}.")
+    if role == Membership.BACKBONE_ADMIN:
+        if organisation or new_organisation:
+            raise InvitationError("A backbone admin belongs to the initiative, not an organisation.")
+    elif organisation is None and new_organisation is None:
+        raise InvitationError(f"A {role} belongs to an organisation: choose one or add a new one.")
+    if organisation is not None and not Participation.objects.filter(
+        initiative=initiative, organisation=organisation
+    ).exists():
+        raise InvitationError(f"{organisation.name} does not take part in {initiative.name}.")
+    if organisation is not None and _already_member(initiative, email, role, organisation):
+        raise InvitationError(
+            f"{email} is already {role_label(role, organisation).lower()} in {initiative.name}."
+        )
+    if organisation is None and role == Membership.BACKBONE_ADMIN:
+        if _already_member(initiative, email, role, None):
+            raise InvitationError(f"{email} is already a backbone admin of {initiative.name}.")
+    pending = Invitation.objects.filter(
+        initiative=initiative,
+        email__iexact=email,
+        role=role,
+        organisation=organisation,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if organisation is not None or role == Membership.BACKBONE_ADMIN:
+        if pending.exists():
+            raise InvitationError(
+                f"{email} already has a pending invitation as "
+                f"{role_label(role, organisation).lower()}; resend it instead."
+            )
+    if new_organisation is not None:
+        code, name = new_organisation
+        if Organisation.objects.filter(code=code).exists():
+            raise InvitationError(
+                f"An organisation with code {code!r} already exists; choose another code."
+            )
+        organisation = Organisation.objects.create(code=code, name=name)
+        Participation.objects.create(initiative=initiative, organisation=organisation)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        initiative=initiative,
+        email=email,
+        role=role,
+        organisation=organisation,
+        nonce=secrets.token_urlsafe(16),
+        created_by=by,
+        created_at=now,
+        sent_at=now,
+        expires_at=now + datetime.timedelta(days=valid_days()),
+    )
+    RoleChange.objects.create(
+        initiative=initiative,
+        action=RoleChange.INVITED,
+        changed_by=by,
+        subject=email,
+        organisation=organisation,
+        new_role=role,
+    )
+    return invitation
+
+
+def send(invitation: Invitation, link: str) -> None:
+    """E-mail the link through Django's mail framework (EMAIL_BACKEND)."""
+    initiative = invitation.initiative
+    inviter = invitation.created_by.get_username() if invitation.created_by else "The backbone"
+    subject = f"Invitation to {initiative.name} on Common Measure"
+    body = (
+        f"Hello,\n\n{inviter} has invited you to join {initiative.name} on Common Measure as "
+        f"{invitation.role_text.lower()}.\n\nOpen this link to accept (it works once and "
+        f"expires on {invitation.expires_at:%d %B %Y at %H:%M} UTC):\n\n{link}\n\n"
+        "If you have an account, you will be asked to log in; otherwise you will choose a "
+        "username and password.\n\nIf you were not expecting this invitation, ignore this "
+        "message.\n"
+    )
+    send_mail(subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def resend(invitation: Invitation, *, by) -> Invitation:
+    """A new link (the old one stops working) valid for another CM_INVITATION_DAYS."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise InvitationError("This invitation has been accepted already.")
+    if invitation.revoked_at:
+        raise InvitationError("This invitation was revoked; invite the person again.")
+    now = timezone.now()
+    invitation.nonce = secrets.token_urlsafe(16)
+    invitation.sent_at = now
+    invitation.send_count += 1
+    invitation.expires_at = now + datetime.timedelta(days=valid_days())
+    invitation.save()
+    RoleChange.objects.create(
+        initiative=invitation.initiative,
+        action=RoleChange.RESENT,
+        changed_by=by,
+        subject=invitation.email,
+        organisation=invitation.organisation,
+        new_role=invitation.role,
+    )
+    return invitation
+
+
+@transaction.atomic
+def revoke(invitation: Invitation, *, by) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise InvitationError(
+            "This invitation has been accepted; remove the membership on the roles page instead."
+        )
+    if invitation.revoked_at:
+        raise InvitationError("This invitation was revoked already.")
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = by
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    RoleChange.objects.create(
+        initiative=invitation.initiative,
+        action=RoleChange.REVOKED,
+        changed_by=by,
+        subject=invitation.email,
+        organisation=invitation.organisation,
+        old_role=invitation.role,
+    )
+
+
+TAMPERED = "This invitation link is not valid: it may have been copied incompletely or altered."
+USED = "This invitation has been used already. Log in with the account you created."
+REVOKED = "This invitation was withdrawn by the backbone. Ask them for a new one."
+REPLACED = "A newer invitation was sent for this address; use the link in the latest e-mail."
+EXPIRED = "This invitation has expired. Ask the backbone to send it again."
+
+
+def open_link(token: str) -> Invitation:
+    """The invitation a link is for, if the link may still be used; InvitationError otherwise."""
+    try:
+        data = signing.loads(token, salt=SALT)
+        pk, nonce = int(data["i"]), str(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvitationError(TAMPERED) from None
+    invitation = (
+        Invitation.objects.select_related("initiative", "organisation", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if invitation is None:
+        raise InvitationError(TAMPERED)
+    if invitation.accepted_at:
+        raise InvitationError(USED)
+    if invitation.revoked_at:
+        raise InvitationError(REVOKED)
+    if not secrets.compare_digest(invitation.nonce, nonce):
+        raise InvitationError(REPLACED)
+    if timezone.now() >= invitation.expires_at:
+        raise InvitationError(EXPIRED)
+    return invitation
+
+
+def check_user(invitation: Invitation, user) -> None:
+    """The signed-in user may accept only an invitation sent to their own e-mail address."""
+    if (user.email or "").strip().lower() != invitation.email.strip().lower():
+        raise InvitationError(
+            f"This invitation was sent to {invitation.email}, but you are logged in as "
+            f"{user.get_username()}. Log out, then open the link again."
+        )
+    if Membership.objects.filter(
+        user=user,
+        initiative=invitation.initiative,
+        organisation=invitation.organisation,
+        role=invitation.role,
+    ).exists():
+        raise InvitationError(
+            f"You are already {invitation.role_text.lower()} in {invitation.initiative.name}."
+        )
+
+
+@transaction.atomic
+def accept(token: str, user) -> Membership:
+    """Create the membership for ``user`` and use up the link, or raise InvitationError."""
+    invitation = open_link(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:  # accepted meanwhile in another request
+        raise InvitationError(USED)
+    check_user(invitation, user)
+    membership = Membership.objects.create(
+        user=user,
+        initiative=invitation.initiative,
+        organisation=invitation.organisation,
+        role=invitation.role,
+    )
+    if invitation.role == Membership.BACKBONE_ADMIN and not user.is_staff:
+        user.is_staff = True  # as `commonmeasure user add`: backbone staff use Django admin
+        user.save(update_fields=["is_staff"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    RoleChange.objects.create(
+        initiative=invitation.initiative,
+        action=RoleChange.ACCEPTED,
+        changed_by=user,
+        subject=user.get_username(),
+        organisation=invitation.organisation,
+        new_role=invitation.role,
+    )
+    return membership
+
+
+@transaction.atomic
+def sign_up_and_accept(token: str, username: str, password: str):
+    """Create an account for the invited address and accept. The caller has validated the
+    username and password; raises InvitationError and writes nothing if the link is unusable."""
+    invitation = open_link(token)
+    if users_with_email(invitation.email).exists():
+        raise InvitationError(
+            f"An account with {invitation.email} exists already: log in to accept the invitation."
+        )
+    User = get_user_model()
+    user = User.objects.create_user(username=username, email=invitation.email, password=password)
+    accept(token, user)
+    return user

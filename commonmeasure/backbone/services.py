@@ -1,0 +1,382 @@
+"""Writes for the backbone tools: activities, role changes, initiative settings and an
+organisation's consent to be named. Each checks its input and raises ``Invalid`` with messages
+per field, writing nothing (docs/reference/backbone-tools.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from commonmeasure.initiatives.models import (
+    Indicator,
+    Initiative,
+    Membership,
+    Participation,
+    code_validator,
+)
+
+from .models import Activity, RoleChange, SettingsChange
+
+
+class Invalid(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+# -- activities ------------------------------------------------------------------------------
+
+
+def goal_codes(initiative: Initiative) -> list[str]:
+    return [g.get("code", "") for g in initiative.goals or []]
+
+
+def save_activity(
+    initiative: Initiative,
+    organisation,
+    *,
+    by,
+    name: str,
+    description: str,
+    goals: list[str],
+    indicators: list[str],
+    activity: Activity | None = None,
+) -> Activity:
+    errors = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = "Give the activity a name."
+    elif len(name) > 200:
+        errors["name"] = "Keep the name under 200 characters."
+    known = goal_codes(initiative)
+    unknown = [g for g in goals if g not in known]
+    if unknown:
+        errors["goals"] = f"Not a goal of {initiative.name}: {', '.join(unknown)}."
+    found = {i.code: i for i in Indicator.objects.filter(initiative=initiative, code__in=indicators)}
+    missing = [c for c in indicators if c not in found]
+    if missing:
+        errors["indicators"] = f"Not an indicator of {initiative.name}: {', '.join(missing)}."
+    if not goals and not indicators and "goals" not in errors:
+        errors["goals"] = "Choose at least one goal or indicator the activity serves."
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        if activity is None:
+            activity = Activity(initiative=initiative, organisation=organisation)
+        activity.name = name
+        activity.description = description.strip()
+        activity.goals = [g for g in known if g in goals]
+        activity.updated_by = by
+        activity.save()
+        activity.indicators.set(found.values())
+    return activity
+
+
+# -- roles -----------------------------------------------------------------------------------
+
+
+def _backbone_admins(initiative) -> int:
+    return Membership.objects.filter(initiative=initiative, role=Membership.BACKBONE_ADMIN).count()
+
+
+@transaction.atomic
+def change_role(membership: Membership, new_role: str, *, by) -> Membership:
+    """Change an organisation member's role (reporter, reviewer, viewer)."""
+    if membership.role == Membership.BACKBONE_ADMIN:
+        raise Invalid({"role": "A backbone admin's membership can be removed, not changed."})
+    if new_role not in Membership.ORG_ROLES:
+        raise Invalid({"role": "Choose reporter, reviewer or viewer."})
+    if new_role == membership.role:
+        raise Invalid({"role": f"{membership.user.get_username()} is already a {new_role}."})
+    if Membership.objects.filter(
+        user=membership.user,
+        initiative=membership.initiative,
+        organisation=membership.organisation,
+        role=new_role,
+    ).exists():
+        raise Invalid(
+            {
+                "role": f"{membership.user.get_username()} already has the {new_role} role "
+                f"for {membership.organisation.name}; remove this membership instead."
+            }
+        )
+    old = membership.role
+    membership.role = new_role
+    membership.save(update_fields=["role"])
+    RoleChange.objects.create(
+        initiative=membership.initiative,
+        action=RoleChange.CHANGED,
+        changed_by=by,
+        subject=membership.user.get_username(),
+        organisation=membership.organisation,
+        old_role=old,
+        new_role=new_role,
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_membership(membership: Membership, *, by) -> None:
+    # Lock the initiative's admin rows so two removals cannot leave it with none.
+    list(
+        Membership.objects.select_for_update().filter(
+            initiative=membership.initiative, role=Membership.BACKBONE_ADMIN
+        )
+    )
+    if membership.role == Membership.BACKBONE_ADMIN and _backbone_admins(membership.initiative) <= 1:
+        raise Invalid(
+            {
+                "role": "This is the initiative's last backbone admin; invite or appoint another "
+                "before removing it."
+            }
+        )
+    RoleChange.objects.create(
+        initiative=membership.initiative,
+        action=RoleChange.REMOVED,
+        changed_by=by,
+        subject=membership.user.get_username(),
+        organisation=membership.organisation,
+        old_role=membership.role,
+    )
+    membership.delete()
+
+
+# -- settings --------------------------------------------------------------------------------
+
+SETTINGS_FIELDS = (
+    ("name", "Name"),
+    ("vision", "Vision"),
+    ("goals", "Goals"),
+    ("is_published", "Published"),
+    ("anonymise_peers", "Anonymise peers"),
+    ("small_number_threshold", "Small-number threshold"),
+    ("deadline_days", "Deadline (days after the period)"),
+    ("reminder_days_before", "Reminder before the deadline (days)"),
+    ("reminder_days_after", "Reminder after the deadline (days)"),
+    ("published_indicators", "Published indicators"),
+)
+LABELS = dict(SETTINGS_FIELDS)
+
+
+def goals_text(goals: list[dict]) -> str:
+    """Goals as lines of "CODE | name | description" for a text box."""
+    lines = []
+    for g in goals or []:
+        parts = [g.get("code", ""), g.get("name", "")]
+        if g.get("description"):
+            parts.append(g["description"])
+        lines.append(" | ".join(parts))
+    return "\n".join(lines)
+
+
+def parse_goals(text: str) -> tuple[list[dict], str | None]:
+    goals, seen = [], set()
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|", 2)]
+        if len(parts) < 2 or not parts[0] or not parts[1]:
+            return [], f'line {n}: write "CODE | name" (and optionally "| description")'
+        code = parts[0]
+        try:
+            code_validator(code)
+        except Exception:
+            return [], f"line {n}: {code!r} is not a code ({code_validator.message})"
+        if code in seen:
+            return [], f"line {n}: goal {code} appears twice"
+        seen.add(code)
+        goal = {"code": code, "name": parts[1][:200]}
+        if len(parts) == 3 and parts[2]:
+            goal["description"] = parts[2]
+        goals.append(goal)
+    return goals, None
+
+
+def current_settings(initiative: Initiative) -> dict:
+    return {
+        "name": initiative.name,
+        "vision": initiative.vision,
+        "goals": goals_text(initiative.goals),
+        "is_published": initiative.is_published,
+        "anonymise_peers": initiative.anonymise_peers,
+        "small_number_threshold": initiative.small_number_threshold,
+        "deadline_days": initiative.deadline_days,
+        "reminder_days_before": initiative.reminder_days_before,
+        "reminder_days_after": initiative.reminder_days_after,
+        "published_indicators": sorted(
+            initiative.indicators.filter(is_published=True).values_list("code", flat=True)
+        ),
+    }
+
+
+def version_of(initiative: Initiative) -> str:
+    return initiative.updated_at.isoformat()
+
+
+class Stale(Exception):
+    """The settings were saved by someone else after the form was opened."""
+
+    def __init__(self, differences: list[dict], since: list[SettingsChange]):
+        super().__init__("The settings changed since the form was opened.")
+        self.differences = differences
+        self.since = since
+
+
+def _whole(raw, low, high, field, errors, *, blank_ok=False):
+    raw = ("" if raw is None else str(raw)).strip()
+    if raw == "" and blank_ok:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        errors[field] = f"{LABELS[field]}: enter a whole number from {low} to {high}" + (
+            " (or leave it empty)." if blank_ok else "."
+        )
+        return None
+    return int(raw)
+
+
+def clean_settings(initiative: Initiative, data: dict) -> dict:
+    """Posted text -> values, or Invalid naming each bad field."""
+    errors: dict[str, str] = {}
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors["name"] = "Name: the initiative needs a name."
+    elif len(name) > 200:
+        errors["name"] = "Name: keep it under 200 characters."
+    goals, problem = parse_goals(data.get("goals") or "")
+    if problem:
+        errors["goals"] = f"Goals, {problem}."
+    else:
+        removed = set(goal_codes(initiative)) - {g["code"] for g in goals}
+        in_use = []
+        for code in sorted(removed):
+            n_ind = Indicator.objects.filter(initiative=initiative, goal=code).count()
+            n_act = sum(1 for a in initiative.activities.all() if code in (a.goals or []))
+            if n_ind or n_act:
+                in_use.append(f"{code} ({n_ind} indicator(s), {n_act} activity(ies))")
+        if in_use:
+            errors["goals"] = (
+                f"Goals: cannot remove {', '.join(in_use)}; change what uses it first."
+            )
+    codes = set(initiative.indicators.values_list("code", flat=True))
+    published = sorted(set(data.get("published_indicators") or []))
+    unknown = [c for c in published if c not in codes]
+    if unknown:
+        errors["published_indicators"] = f"Published indicators: unknown {', '.join(unknown)}."
+    values = {
+        "name": name,
+        "vision": (data.get("vision") or "").strip(),
+        "goals": goals,
+        "is_published": bool(data.get("is_published")),
+        "anonymise_peers": bool(data.get("anonymise_peers")),
+        "small_number_threshold": _whole(
+            data.get("small_number_threshold"), 1, 1000, "small_number_threshold", errors
+        ),
+        "deadline_days": _whole(data.get("deadline_days"), 0, 366, "deadline_days", errors, blank_ok=True),
+        "reminder_days_before": _whole(
+            data.get("reminder_days_before"), 0, 366, "reminder_days_before", errors
+        ),
+        "reminder_days_after": _whole(
+            data.get("reminder_days_after"), 0, 366, "reminder_days_after", errors
+        ),
+        "published_indicators": published,
+    }
+    if errors:
+        raise Invalid(errors)
+    return values
+
+
+def _shown(field, value):
+    if field == "goals":
+        return goals_text(value) if isinstance(value, list) else value
+    if field == "published_indicators":
+        return ", ".join(value) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def save_settings(initiative: Initiative, data: dict, *, version: str, by) -> SettingsChange | None:
+    """Save the settings form. Refuses (Stale) when the initiative was saved after ``version``
+    (its updated_at when the form was opened); raises Invalid for bad input. Writes nothing then."""
+    values = clean_settings(initiative, data)
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    before = current_settings(locked)
+    if version_of(locked) != version:
+        differences = []
+        for field, label in SETTINGS_FIELDS:
+            mine, now = _shown(field, values[field]), _shown(field, before[field])
+            if mine != now:
+                differences.append({"field": field, "label": label, "yours": mine, "current": now})
+        since = list(
+            SettingsChange.objects.filter(initiative=locked, changed_at__gte=_parse(version))
+            .select_related("changed_by")
+            .order_by("changed_at", "id")
+        )
+        raise Stale(differences, since)
+    changes = {}
+    for field, label in SETTINGS_FIELDS:
+        old, new = _shown(field, before[field]), _shown(field, values[field])
+        if old != new:
+            changes[label] = [old, new]
+    for field in (
+        "name",
+        "vision",
+        "goals",
+        "is_published",
+        "anonymise_peers",
+        "small_number_threshold",
+        "deadline_days",
+        "reminder_days_before",
+        "reminder_days_after",
+    ):
+        setattr(locked, field, values[field])
+    locked.full_clean(exclude=["organisations"])
+    locked.save()  # bumps updated_at, the version, even when only indicators changed
+    Indicator.objects.filter(initiative=locked).exclude(
+        code__in=values["published_indicators"]
+    ).update(is_published=False)
+    Indicator.objects.filter(initiative=locked, code__in=values["published_indicators"]).update(
+        is_published=True
+    )
+    initiative.refresh_from_db()
+    if not changes:
+        return None
+    return SettingsChange.objects.create(
+        initiative=locked, changed_by=by, changed_at=timezone.now(), changes=changes
+    )
+
+
+def _parse(version: str):
+    import datetime
+
+    try:
+        return datetime.datetime.fromisoformat(version)
+    except ValueError:
+        return timezone.now()
+
+
+@dataclass
+class NamingResult:
+    participation: Participation
+    changed: bool
+
+
+@transaction.atomic
+def set_named(participation: Participation, named: bool, *, by) -> NamingResult:
+    """An organisation agrees (or stops agreeing) to be named in peer comparisons."""
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if participation.named_in_benchmarks == named:
+        return NamingResult(participation, False)
+    old = participation.named_in_benchmarks
+    participation.named_in_benchmarks = named
+    participation.save(update_fields=["named_in_benchmarks"])
+    label = f"Named in comparisons: {participation.organisation.name}"
+    SettingsChange.objects.create(
+        initiative=participation.initiative,
+        changed_by=by,
+        changes={label: [_shown("", old), _shown("", named)]},
+    )
+    return NamingResult(participation, True)

@@ -1,0 +1,137 @@
+"""The initiative's settings (the backbone), an organisation's consent to be named in peer
+comparisons (its reporters and the backbone), and the reporting calendar (members)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from commonmeasure.initiatives.models import Participation
+from commonmeasure.web.presenters import status_label
+
+from . import deadlines, services
+from .models import SettingsChange
+from .views_activities import member_access
+from .views_members import backbone_access
+
+
+@login_required
+def settings_page(request, code):
+    initiative, access = backbone_access(request.user, code)
+    errors, stale = {}, None
+    values = services.current_settings(initiative)
+    version = services.version_of(initiative)
+    if request.method == "POST":
+        data = {
+            k: request.POST.get(k)
+            for k in (
+                "name",
+                "vision",
+                "goals",
+                "is_published",
+                "anonymise_peers",
+                "small_number_threshold",
+                "deadline_days",
+                "reminder_days_before",
+                "reminder_days_after",
+            )
+        }
+        data["published_indicators"] = request.POST.getlist("published_indicators")
+        try:
+            change = services.save_settings(
+                initiative, data, version=request.POST.get("version", ""), by=request.user
+            )
+        except services.Invalid as bad:
+            errors = bad.errors
+        except services.Stale as refused:
+            stale = refused
+            version = services.version_of(initiative)  # saving again replaces the current values
+        else:
+            messages.success(
+                request, "Settings saved." if change else "Nothing had changed; nothing was saved."
+            )
+            return redirect("backbone:settings", initiative.code)
+        values = {**data, "deadline_days": data["deadline_days"] or ""}
+    return render(
+        request,
+        "backbone/settings.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "values": values,
+            "version": version,
+            "errors": errors,
+            "stale": stale,
+            "indicators": initiative.indicators.all(),
+            "participations": initiative.participations.select_related("organisation").order_by(
+                "organisation__name"
+            ),
+            "changes": SettingsChange.objects.filter(initiative=initiative)
+            .select_related("changed_by")
+            .order_by("-changed_at", "-id")[:50],
+        },
+        status=409 if stale else (400 if errors else 200),
+    )
+
+
+@login_required
+def naming(request, code, org_code):
+    initiative, access = member_access(request.user, code)
+    participation = get_object_or_404(
+        Participation.objects.select_related("organisation"),
+        initiative=initiative,
+        organisation__code=org_code,
+    )
+    if not access.can_edit(participation.organisation_id):
+        raise Forbidden("Only the organisation's reporters and the backbone decide this.")
+    if request.method == "POST":
+        named = request.POST.get("named") == "yes"
+        result = services.set_named(participation, named, by=request.user)
+        if result.changed:
+            messages.success(
+                request,
+                f"{participation.organisation.name} will "
+                f"{'be named' if named else 'be shown anonymised'} in peer comparisons.",
+            )
+        return redirect("backbone:naming", initiative.code, org_code)
+    return render(
+        request,
+        "backbone/naming.html",
+        {"initiative": initiative, "access": access, "participation": participation},
+    )
+
+
+@login_required
+def calendar_page(request, code):
+    initiative, access = member_access(request.user, code)
+    org_ids = None if access.is_backbone else access.own_organisations
+    rows = deadlines.calendar(initiative, org_ids)
+    for row in rows:
+        for s in row.statuses:
+            s["label"] = status_label(s["status"])
+    return render(
+        request,
+        "backbone/calendar.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "rows": rows,
+            "orgs": [s["organisation"] for s in rows[0].statuses] if rows else [],
+        },
+    )
+
+
+@login_required
+def calendar_ics(request, code):
+    initiative, _ = member_access(request.user, code)
+    text = deadlines.ics(
+        initiative,
+        host=request.get_host().split(":")[0] or "commonmeasure",
+        url=request.build_absolute_uri(f"/i/{initiative.code}/calendar/"),
+    )
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{initiative.code}-deadlines.ics"'
+    return response
