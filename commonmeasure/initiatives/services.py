@@ -8,7 +8,17 @@ from django.db import transaction
 
 from commonmeasure.interchange.definition import InitiativeDef
 
-from .models import Category, Dimension, Indicator, Initiative, Organisation, Participation
+from .models import (
+    Area,
+    Category,
+    Dimension,
+    Indicator,
+    Initiative,
+    Organisation,
+    OverlapAdjustment,
+    Participation,
+    Target,
+)
 
 
 @dataclass
@@ -55,10 +65,26 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
             "deadline_days": defn.deadline_days,
             "reminder_days_before": defn.reminder_days_before,
             "reminder_days_after": defn.reminder_days_after,
+            "small_number_threshold": defn.small_number_threshold,
+            "anonymise_peers": defn.anonymise_peers,
         },
         summary,
         f"initiative {defn.code}",
     )
+    areas: dict[str, Area] = {}
+    for n, (a, parent) in enumerate(defn.flat_areas()):
+        areas[a.code] = _upsert(
+            Area,
+            {"initiative": initiative, "code": a.code},
+            {
+                "name": a.name,
+                "level": a.level,
+                "parent": areas[parent] if parent else None,
+                "sort_order": n,
+            },
+            summary,
+            f"area {a.code}",
+        )
     for n, d in enumerate(defn.dimensions):
         dim = _upsert(
             Dimension,
@@ -86,7 +112,11 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
         _upsert(
             Participation,
             {"initiative": initiative, "organisation": org},
-            {"is_backbone": o.backbone},
+            {
+                "is_backbone": o.backbone,
+                "named_in_benchmarks": o.named_in_benchmarks,
+                "area": areas[o.area] if o.area else None,
+            },
             summary,
             f"participation {o.code}",
         )
@@ -111,6 +141,11 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
                 "max_value": i.max,
                 "decimals": i.decimals,
                 "sort_order": n,
+                "kind": i.kind,
+                "formula": i.formula,
+                "composite": i.composite.model_dump(exclude_none=True) if i.composite else {},
+                "deduplication": i.deduplication,
+                "is_published": i.published,
             },
             summary,
             f"indicator {i.code}",
@@ -130,7 +165,56 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
             if f"indicator {i.code}" not in summary.created + summary.updated:
                 summary.updated.append(f"indicator {i.code}")
     _load_rules(initiative, defn, summary)
+    _load_targets(initiative, defn, by_code, areas, summary)
     return initiative, summary
+
+
+def _load_targets(initiative, defn, by_code, areas, summary) -> None:
+    """The file's targets and overlap adjustments replace the initiative's, as rules do."""
+    orgs = dict(
+        initiative.participations.values_list("organisation__code", "organisation_id")
+    )
+    kept = set()
+    for t in defn.targets:
+        org_id = orgs[t.organisation] if t.organisation else None
+        area = areas[t.area] if t.area else None
+        obj = _upsert(
+            Target,
+            {
+                "initiative": initiative,
+                "indicator": by_code[t.indicator],
+                "organisation_id": org_id,
+                "area": area,
+                "period": t.period,
+            },
+            {"value": t.value, "baseline_from": t.baseline_from, "baseline_to": t.baseline_to},
+            summary,
+            f"target {t.indicator} {t.organisation or t.area or initiative.code} {t.period}",
+        )
+        kept.add(obj.id)
+    gone = Target.objects.filter(initiative=initiative).exclude(id__in=kept)
+    for label in gone.values_list("indicator__code", "period"):
+        summary.updated.append(f"target {label[0]} {label[1]} removed")
+    gone.delete()
+    kept = set()
+    for a in defn.overlap_adjustments:
+        obj = _upsert(
+            OverlapAdjustment,
+            {
+                "initiative": initiative,
+                "indicator": by_code[a.indicator],
+                "area": areas[a.area],
+                "period": a.period,
+            },
+            {"value": a.value},
+            summary,
+            f"overlap adjustment {a.indicator} {a.area} {a.period}",
+        )
+        kept.add(obj.id)
+    gone = OverlapAdjustment.objects.filter(initiative=initiative).exclude(id__in=kept)
+    for label in gone.values_list("indicator__code", "area__code", "period"):
+        summary.updated.append(f"overlap adjustment {' '.join(label)} removed")
+    gone.delete()
 
 
 def _load_rules(initiative: Initiative, defn: InitiativeDef, summary: LoadSummary) -> None:
@@ -173,6 +257,9 @@ def dump_definition(initiative: Initiative) -> dict:
         "deadline_days": initiative.deadline_days,
         "reminder_days_before": initiative.reminder_days_before,
         "reminder_days_after": initiative.reminder_days_after,
+        "small_number_threshold": initiative.small_number_threshold,
+        "anonymise_peers": initiative.anonymise_peers,
+        "areas": _dump_areas(initiative),
         "dimensions": [
             {
                 "code": d.code,
@@ -188,8 +275,10 @@ def dump_definition(initiative: Initiative) -> dict:
                 "identifiers": p.organisation.identifiers,
                 "description": p.organisation.description,
                 "backbone": p.is_backbone,
+                "area": p.area.code if p.area else None,
+                "named_in_benchmarks": p.named_in_benchmarks,
             }
-            for p in initiative.participations.select_related("organisation").order_by(
+            for p in initiative.participations.select_related("organisation", "area").order_by(
                 "organisation__code"
             )
         ],
@@ -198,9 +287,16 @@ def dump_definition(initiative: Initiative) -> dict:
     for ind in initiative.indicators.select_related("weight_indicator").prefetch_related(
         "dimensions"
     ):
+        computed: dict = {}
+        if ind.kind == Indicator.FORMULA:
+            computed["formula"] = ind.formula
+        elif ind.kind == Indicator.COMPOSITE:
+            computed["composite"] = ind.composite
         out["indicators"].append(
             {
                 "code": ind.code,
+                "kind": ind.kind,
+                **computed,
                 "name": ind.name,
                 "definition": ind.definition,
                 "rationale": ind.rationale,
@@ -216,6 +312,8 @@ def dump_definition(initiative: Initiative) -> dict:
                 "min": ind.min_value,
                 "max": ind.max_value,
                 "decimals": ind.decimals,
+                "deduplication": ind.deduplication,
+                "published": ind.is_published,
             }
         )
     from commonmeasure.reporting.models import ValidationRule
@@ -231,4 +329,43 @@ def dump_definition(initiative: Initiative) -> dict:
         }
         for r in ValidationRule.objects.filter(initiative=initiative).order_by("sort_order", "code")
     ]
+    out["targets"] = [
+        {
+            "indicator": t.indicator.code,
+            **({"organisation": t.organisation.code} if t.organisation_id else {}),
+            **({"area": t.area.code} if t.area_id else {}),
+            "period": t.period,
+            "value": t.value,
+            "baseline_from": t.baseline_from,
+            "baseline_to": t.baseline_to,
+        }
+        for t in Target.objects.filter(initiative=initiative)
+        .select_related("indicator", "organisation", "area")
+        .order_by("indicator__sort_order", "indicator__code", "organisation__code", "area__code", "period")
+    ]
+    out["overlap_adjustments"] = [
+        {"indicator": a.indicator.code, "area": a.area.code, "period": a.period, "value": a.value}
+        for a in OverlapAdjustment.objects.filter(initiative=initiative)
+        .select_related("indicator", "area")
+        .order_by("indicator__sort_order", "indicator__code", "area__code", "period")
+    ]
+    return out
+
+
+def _dump_areas(initiative: Initiative) -> list[dict]:
+    """Areas flat, each with its parent's code, parents first."""
+    children: dict = {}
+    for a in Area.objects.filter(initiative=initiative).select_related("parent"):
+        children.setdefault(a.parent_id, []).append(a)
+    out: list[dict] = []
+
+    def visit(parent_id) -> None:
+        for a in children.get(parent_id, []):
+            row = {"code": a.code, "name": a.name, "level": a.level}
+            if a.parent_id:
+                row["parent"] = a.parent.code
+            out.append(row)
+            visit(a.id)
+
+    visit(None)
     return out

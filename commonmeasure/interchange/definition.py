@@ -58,6 +58,8 @@ class OrganisationDef(_Strict):
     identifiers: list[str] = []
     description: str = ""
     backbone: bool = False
+    area: str | None = None  # the code of the (leaf) area it serves
+    named_in_benchmarks: bool = False
 
     @field_validator("identifiers")
     @classmethod
@@ -68,6 +70,35 @@ class OrganisationDef(_Strict):
             if not re.match(ORG_ID, ident):
                 raise ValueError(f"{ident!r} is not an org-id identifier such as GB-CHC-1234567")
         return v
+
+
+class AreaDef(_Strict):
+    """An area; children may be nested, or given separately with ``parent``."""
+
+    code: str = Field(pattern=CODE, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    level: str = Field(default="", max_length=64)
+    parent: str | None = None
+    children: list[AreaDef] = []
+
+
+class ComponentDef(_Strict):
+    indicator: str
+    weight: float = Field(default=1.0, ge=0)
+    direction: Literal["positive", "negative", "higher", "lower"] = "positive"
+    normalisation: Literal["min_max", "z_score", "distance_to_target", "goalposts"] | None = None
+    target: float | None = None
+    cap: bool | None = None
+    lower: float | None = None
+    upper: float | None = None
+
+
+class CompositeDef(_Strict):
+    normalisation: Literal["min_max", "z_score", "distance_to_target", "goalposts"] = "min_max"
+    aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
+    cap: bool = False
+    missing: Literal["no_value", "reweight"] = "no_value"
+    components: list[ComponentDef] = Field(min_length=1)
 
 
 class IndicatorDef(_Strict):
@@ -87,9 +118,33 @@ class IndicatorDef(_Strict):
     min: float | None = None
     max: float | None = None
     decimals: int = Field(default=0, ge=0, le=6)
+    # reported (default), or computed: formula (``formula``) or composite (``composite``).
+    kind: Literal["reported", "formula", "composite"] | None = None
+    formula: str = Field(default="", max_length=10_000)
+    composite: CompositeDef | None = None
+    deduplication: Literal["sum", "max", "adjusted"] = "sum"
+    published: bool = False
 
     @model_validator(mode="after")
     def _rules(self):
+        if self.kind is None:
+            self.kind = "formula" if self.formula else "composite" if self.composite else "reported"
+        if self.kind == "formula" and not self.formula:
+            raise ValueError("a formula indicator needs formula, e.g. employed / enrolled * 100")
+        if self.kind == "composite" and self.composite is None:
+            raise ValueError("a composite indicator needs composite: its components")
+        if self.kind != "formula" and self.formula:
+            raise ValueError(f"formula is only for kind formula, not {self.kind}")
+        if self.kind != "composite" and self.composite is not None:
+            raise ValueError(f"composite is only for kind composite, not {self.kind}")
+        if self.kind != "reported" and self.dimensions:
+            raise ValueError("formula and composite indicators are computed, not broken down by dimensions")
+        if self.deduplication != "sum" and self.aggregation != "sum":
+            raise ValueError(
+                f"deduplication {self.deduplication} is for indicators summed across organisations (aggregation: sum)"
+            )
+        if self.deduplication == "adjusted" and self.time_aggregation != "sum":
+            raise ValueError("deduplication adjusted needs time_aggregation sum")
         if self.aggregation == "weighted_mean" and not self.weight_indicator:
             raise ValueError(
                 "a weighted_mean indicator needs weight_indicator: the code of the indicator that weights it"
@@ -111,6 +166,38 @@ class RuleDef(_Strict):
     message: str = Field(min_length=1, max_length=500)
 
 
+class TargetDef(_Strict):
+    """A target for one indicator, scope and period: the initiative (neither organisation nor
+    area), one organisation, or one area."""
+
+    indicator: str
+    organisation: str | None = None
+    area: str | None = None
+    period: str
+    value: float
+    baseline_from: str = ""
+    baseline_to: str = ""
+
+    @model_validator(mode="after")
+    def _one_scope(self):
+        if self.organisation and self.area:
+            raise ValueError("a target is for an organisation or an area, not both")
+        if bool(self.baseline_from) != bool(self.baseline_to):
+            raise ValueError("give both baseline_from and baseline_to, or neither")
+        return self
+
+    @property
+    def scope(self) -> str:
+        return "organisation" if self.organisation else "area" if self.area else "initiative"
+
+
+class OverlapAdjustmentDef(_Strict):
+    indicator: str
+    area: str
+    period: str
+    value: float
+
+
 class InitiativeDef(_Strict):
     code: str = Field(pattern=CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
@@ -126,6 +213,24 @@ class InitiativeDef(_Strict):
     deadline_days: int | None = Field(default=None, ge=0, le=365)
     reminder_days_before: int = Field(default=3, ge=0, le=365)
     reminder_days_after: int = Field(default=1, ge=0, le=365)
+    small_number_threshold: int = Field(default=5, ge=1, le=1000)
+    anonymise_peers: bool = True
+    areas: list[AreaDef] = []
+    targets: list[TargetDef] = []
+    overlap_adjustments: list[OverlapAdjustmentDef] = []
+
+    def flat_areas(self) -> list[tuple[AreaDef, str | None]]:
+        """Every area with its parent's code, parents before children."""
+        out: list[tuple[AreaDef, str | None]] = []
+
+        def visit(area: AreaDef, parent: str | None) -> None:
+            out.append((area, parent))
+            for child in area.children:
+                visit(child, area.code)
+
+        for area in self.areas:
+            visit(area, area.parent)
+        return out
 
     @model_validator(mode="after")
     def _references(self):
@@ -160,7 +265,15 @@ class InitiativeDef(_Strict):
                     expressions.check_names(expressions.parse_expression(text), codes)
                 except expressions.ExpressionError as problem:
                     raise ValueError(f"rules.{n} ({r.code}): {side} {text!r}: {problem}") from None
+        _check_measures(self)
         return self
+
+
+def _check_measures(defn: InitiativeDef) -> None:
+    """Areas, formula and composite indicators, targets and overlap adjustments."""
+    from commonmeasure.measures.checks import check_measures
+
+    check_measures(defn)
 
 
 def _no_duplicates(codes: list[str], what: str) -> None:

@@ -1,0 +1,242 @@
+"""Values up an initiative's area hierarchy (e.g. ward -> borough -> region).
+
+The rules, with worked examples, are in docs/reference/areas.md. In short:
+
+- Each organisation's value for the range comes from ``query(..., "organisation", ...)``: its
+  values combined over time by the indicator's time rule (approved data only, unless the
+  caller asks for other statuses).
+- An indicator summed across organisations (``aggregation: sum``) is added up the tree. In an
+  area, the values of the organisations placed in it are combined by the indicator's
+  ``deduplication``: ``sum`` (no overlap), ``max`` (full overlap: the largest provider's count)
+  or ``adjusted`` (the sum plus the overlap adjustments declared for that area and the periods
+  in range, usually negative). An area's value is that, plus the sum of its children's values.
+- Any other indicator (mean, weighted mean, min, max) is combined by its own cross-organisation
+  rule over every organisation in the area's subtree, each counted once.
+- An area with no organisation value in its subtree has no value (and is left out of
+  ``area_query``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from commonmeasure.domain import aggregation, periods
+from commonmeasure.initiatives.models import Area, Indicator, Initiative, OverlapAdjustment
+from commonmeasure.reporting.models import Submission
+
+from .common import clean, rows
+
+BY_AREA = "area"
+
+
+def _query():
+    # Imported late: reporting.selectors imports this module lazily, and may be replaced.
+    from commonmeasure.reporting.selectors import QueryError, query
+
+    return query, QueryError
+
+
+def level_of(by: str) -> str | None:
+    """``area`` -> None (every level); ``area:ward`` -> ``ward``."""
+    return by.split(":", 1)[1].strip() if ":" in by else None
+
+
+def _structure(initiative: Initiative):
+    areas = list(Area.objects.filter(initiative=initiative).order_by("sort_order", "code"))
+    children: dict[int | None, list[Area]] = defaultdict(list)
+    for a in areas:
+        children[a.parent_id].append(a)
+    placed: dict[int, list[str]] = defaultdict(list)  # area id -> organisation codes
+    for org_code, area_id in (
+        initiative.participations.filter(area__isnull=False)
+        .order_by("organisation__code")
+        .values_list("organisation__code", "area_id")
+    ):
+        placed[area_id].append(org_code)
+    return areas, children, placed
+
+
+def _adjustments(initiative, indicator, within) -> dict[int, float]:
+    """Declared overlap adjustments per area, for the periods inside ``within`` (all if None)."""
+    out: dict[int, list[float]] = defaultdict(list)
+    for area_id, code, value in OverlapAdjustment.objects.filter(
+        initiative=initiative, indicator=indicator
+    ).values_list("area_id", "period", "value"):
+        if within is not None:
+            try:
+                p = periods.parse(code, None, initiative.fy_first_month)
+            except periods.PeriodError:
+                continue
+            if not within.contains(p):
+                continue
+        out[area_id].append(value)
+    return {area_id: math.fsum(vs) for area_id, vs in out.items()}
+
+
+def area_values(
+    initiative: Initiative,
+    indicator: Indicator,
+    period_type: str | None = None,
+    *,
+    within: periods.Period | None = None,
+    statuses: tuple[str, ...] = (Submission.APPROVED,),
+    organisation_ids: list[int] | None = None,
+) -> tuple[dict[str, float | None], dict[str, float | None], list[Area]]:
+    """({area code: value}, {organisation code: value}, areas) for a reported indicator.
+
+    Areas with no organisation value in their subtree are absent from the first mapping.
+    """
+    query, _ = _query()
+    args = {"within": within, "statuses": statuses, "organisation_ids": organisation_ids}
+    org_values = {
+        r["key"]: r["value"]
+        for r in query(initiative, indicator, "organisation", period_type, **args)
+    }
+    weights: dict[str, float | None] = {}
+    if indicator.aggregation == aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id:
+        weights = {
+            r["key"]: r["value"]
+            for r in query(
+                initiative, indicator.weight_indicator, "organisation", period_type, **args
+            )
+        }
+    areas, children, placed = _structure(initiative)
+    summed = indicator.aggregation == aggregation.SUM
+    adjust = (
+        _adjustments(initiative, indicator, within)
+        if summed and indicator.deduplication == Indicator.DEDUP_ADJUSTED
+        else {}
+    )
+    visible = None
+    if organisation_ids is not None:
+        visible = set(
+            initiative.participations.filter(organisation_id__in=organisation_ids).values_list(
+                "organisation__code", flat=True
+            )
+        )
+    out: dict[str, float | None] = {}
+
+    def walk(area: Area) -> list[str]:
+        """Fill ``out`` for the subtree; return the organisation codes with a value in it."""
+        own = [c for c in placed.get(area.id, []) if org_values.get(c) is not None]
+        below: list[str] = []
+        child_values = []
+        for child in children.get(area.id, []):
+            below += walk(child)
+            if child.code in out and out[child.code] is not None:
+                child_values.append(out[child.code])
+        if not own and not below:
+            return []
+        if summed:
+            values = [float(org_values[c]) for c in own]
+            if not values:
+                value = math.fsum(child_values)
+            elif indicator.deduplication == Indicator.DEDUP_MAX:
+                value = max(values) + math.fsum(child_values)
+            else:
+                value = math.fsum(values) + math.fsum(child_values)
+            if area.id in adjust and (
+                visible is None or set(placed.get(area.id, [])) <= visible
+            ):
+                value += adjust[area.id]
+        else:
+            codes = own + below
+            values = [float(org_values[c]) for c in codes]
+            ws = [weights.get(c) for c in codes] if weights else None
+            try:
+                value = aggregation.combine_across(values, indicator.aggregation, ws)
+            except aggregation.AggregationError:
+                value = None
+        out[area.code] = value
+        return own + below
+
+    for root in children.get(None, []):
+        walk(root)
+    return out, org_values, areas
+
+
+def area_query(
+    initiative: Initiative,
+    indicator: Indicator,
+    by: str,
+    period_type: str | None = None,
+    *,
+    within: periods.Period | None = None,
+    statuses: tuple[str, ...] = (Submission.APPROVED,),
+    organisation_ids: list[int] | None = None,
+) -> list[dict]:
+    """query() by ``area`` (every area) or ``area:<level>``: [{"key": area code, "value"}]."""
+    _, QueryError = _query()
+    level = level_of(by)
+    if level is not None:
+        levels = sorted(
+            set(Area.objects.filter(initiative=initiative).values_list("level", flat=True))
+        )
+        if level not in levels:
+            known = ", ".join(f"area:{lv}" for lv in levels if lv) or "none: define areas first"
+            raise QueryError(f"no areas of level {level!r} in {initiative.code}; use area or {known}")
+    values, _, areas = area_values(
+        initiative,
+        indicator,
+        period_type,
+        within=within,
+        statuses=statuses,
+        organisation_ids=organisation_ids,
+    )
+    wanted = {a.code for a in areas if level is None or a.level == level}
+    return rows({code: v for code, v in values.items() if code in wanted})
+
+
+def area_tree(
+    initiative: Initiative,
+    indicator: Indicator,
+    period_type: str | None = None,
+    within: periods.Period | None = None,
+    *,
+    statuses: tuple[str, ...] = (Submission.APPROVED,),
+    organisation_ids: list[int] | None = None,
+) -> list[dict]:
+    """The area hierarchy with values, for pages: a list of root nodes, each
+    ``{"code", "name", "level", "value", "organisations": [{"code", "name", "value"}],
+    "adjustment", "children": [...]}``. Works for every kind of indicator (values come from
+    query(), so formula and composite indicators are computed per area)."""
+    query, _ = _query()
+    args = {"within": within, "statuses": statuses, "organisation_ids": organisation_ids}
+    area_vals = {r["key"]: r["value"] for r in query(initiative, indicator, BY_AREA, period_type, **args)}
+    org_vals = {
+        r["key"]: r["value"]
+        for r in query(initiative, indicator, "organisation", period_type, **args)
+    }
+    areas, children, _ = _structure(initiative)
+    names = dict(
+        initiative.participations.values_list("organisation__code", "organisation__name")
+    )
+    placed: dict[int, list[str]] = defaultdict(list)
+    for org_code, area_id in initiative.participations.filter(area__isnull=False).values_list(
+        "organisation__code", "area_id"
+    ):
+        placed[area_id].append(org_code)
+    adjust = (
+        _adjustments(initiative, indicator, within)
+        if indicator.kind == Indicator.REPORTED
+        and indicator.aggregation == aggregation.SUM
+        and indicator.deduplication == Indicator.DEDUP_ADJUSTED
+        else {}
+    )
+
+    def node(area: Area) -> dict:
+        return {
+            "code": area.code,
+            "name": area.name,
+            "level": area.level,
+            "value": area_vals.get(area.code),
+            "organisations": [
+                {"code": c, "name": names.get(c, c), "value": org_vals.get(c)}
+                for c in sorted(placed.get(area.id, []))
+            ],
+            "adjustment": clean(adjust[area.id]) if area.id in adjust else None,
+            "children": [node(child) for child in children.get(area.id, [])],
+        }
+
+    return [node(root) for root in children.get(None, [])]
