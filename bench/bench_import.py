@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also time the bare executemany with SQLite's default 2 MB page cache (slow at 1,000,000)",
     )
+    parser.add_argument(
+        "--only",
+        help="run only these cases, comma-separated: csv, bare, dry, import (for quick checks)",
+    )
     args = parser.parse_args(argv)
 
     print(f"machine: {machine()}")
@@ -65,16 +69,20 @@ def main(argv: list[str] | None = None) -> int:
     ws = Workspace(args.rows, args.months, args.keep)
     try:
         cases = [
-            ("csv.reader only (baseline)", "csv", [], None),
-            ("bare executemany (baseline)", "bare", [], None),
+            ("csv", "csv.reader only (baseline)", "csv", [], None),
+            ("bare", "bare executemany (baseline)", "bare", [], None),
             *(
-                [("bare executemany, default cache", "bare", ["--default-cache"], None)]
+                [("bare", "bare executemany, default cache", "bare", ["--default-cache"], None)]
                 if args.default_cache
                 else []
             ),
-            ("import_table, dry run", "import", ["--dry-run"], None),
-            ("import_table (import values)", "import", [], "target"),
+            ("dry", "import_table, dry run", "import", ["--dry-run"], None),
+            ("import", "import_table (import values)", "import", [], "target"),
         ]
+        if args.only:
+            wanted = {name.strip() for name in args.only.split(",")}
+            cases = [c for c in cases if c[0] in wanted]
+        cases = [c[1:] for c in cases]
         measures = []
         for label, case, flags, target in cases:
             runs = []
@@ -93,11 +101,13 @@ def main(argv: list[str] | None = None) -> int:
                 db.unlink(missing_ok=True)
             measures.append(median_measure(runs))
             print(f"  {label}: {measures[-1].seconds:.2f} s", flush=True)
-        bare = measures[1]
-        real = measures[-1]
-        real.note = (
-            real.note + "; " if real.note else ""
-        ) + f"{real.seconds / bare.seconds:.1f}x the bare executemany time"
+        by_case = {label: m for (label, *_rest), m in zip(cases, measures, strict=True)}
+        bare = by_case.get("bare executemany (baseline)")
+        real = by_case.get("import_table (import values)")
+        if bare and real:
+            real.note = (
+                real.note + "; " if real.note else ""
+            ) + f"{real.seconds / bare.seconds:.1f}x the bare executemany time"
         print_table(
             f"Import of {args.rows:,} values from CSV into SQLite (WAL), median of {args.repeat}",
             measures,

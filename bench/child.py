@@ -101,12 +101,16 @@ def bare(path: str, *flags: str) -> dict:
                     cells[6],
                     now,
                     None,
+                    now,
+                    None,
+                    "file",
                 )
             )
     table = DataValue._meta.db_table
     sql = (
         f'INSERT INTO "{table}" (initiative_id, submission_id, indicator_id, disaggregation_id, value, comment, '
-        "updated_at, updated_by_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        "updated_at, updated_by_id, created_at, created_by_id, created_channel) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     connection.ensure_connection()
     start, cpu = time.perf_counter(), time.process_time()

@@ -363,7 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("query", help="aggregate an indicator's approved values")
     p.add_argument("--initiative", required=True)
     p.add_argument("--indicator", required=True)
-    p.add_argument("--by", required=True, help="period, organisation or a dimension code")
+    p.add_argument(
+        "--by", required=True, help="period, organisation, a dimension code, area or area:<level>"
+    )
     p.add_argument("--period-type", choices=["month", "quarter", "year", "financial-year"])
     p.add_argument("--period", help="only values within this period (e.g. 2024, 2024-Q1, 2024-25)")
     p.add_argument("--json", action="store_true")

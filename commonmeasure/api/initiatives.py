@@ -97,7 +97,8 @@ def query_indicator(request, code: str, params: Query[QueryParams]):
     """Aggregate an indicator's approved values by period, organisation or one of its dimensions,
     by the indicator's own rules: the same as `commonmeasure query --json`.
 
-    - `by`: `period`, `organisation` or a dimension code the indicator allows.
+    - `by`: `period`, `organisation`, a dimension code the indicator allows, `area` (every area)
+      or `area:<level>` (e.g. `area:ward`).
     - `period_type`: for `by=period`, the period length to show (default: the reporting frequency).
     - `period`: only values of reports whose period starts within it (e.g. `2024`, `2024-Q1`, `2024-25`).
     """

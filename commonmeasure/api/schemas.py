@@ -63,6 +63,8 @@ class OrganisationOut(Schema):
     identifiers: list[str]
     description: str
     backbone: bool
+    area: str | None = Field(None, description="The code of the area it serves.")
+    named_in_benchmarks: bool = False
 
 
 class IndicatorOut(Schema):
@@ -83,6 +85,11 @@ class IndicatorOut(Schema):
     min: float | None
     max: float | None
     decimals: int
+    kind: str = Field("reported", description="reported, formula or composite.")
+    formula: str = Field("", description="For a formula indicator: its expression.")
+    composite: dict | None = Field(None, description="For a composite: its declaration.")
+    deduplication: str = Field("sum", description="sum, max or adjusted (across areas).")
+    published: bool = False
 
 
 class InitiativeDefinition(Schema):
@@ -104,7 +111,9 @@ PeriodType = Literal["month", "quarter", "year", "financial-year"]
 
 
 class QueryRow(Schema):
-    key: str = Field(..., description="A period code, an organisation code or a category code.")
+    key: str = Field(
+        ..., description="A period code, an organisation code, a category code or an area code."
+    )
     value: StrictInt | StrictFloat | None
 
 

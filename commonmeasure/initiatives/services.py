@@ -287,16 +287,12 @@ def dump_definition(initiative: Initiative) -> dict:
     for ind in initiative.indicators.select_related("weight_indicator").prefetch_related(
         "dimensions"
     ):
-        computed: dict = {}
-        if ind.kind == Indicator.FORMULA:
-            computed["formula"] = ind.formula
-        elif ind.kind == Indicator.COMPOSITE:
-            computed["composite"] = ind.composite
         out["indicators"].append(
             {
                 "code": ind.code,
                 "kind": ind.kind,
-                **computed,
+                "formula": ind.formula,
+                "composite": ind.composite or None,
                 "name": ind.name,
                 "definition": ind.definition,
                 "rationale": ind.rationale,

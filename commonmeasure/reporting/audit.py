@@ -1,7 +1,9 @@
 """The audit trail of values: history per report and per value, and its export as CSV or XLSX.
 
-Changes are recorded where values are written (``services.save_values``, ``importing.import_table``);
-this module only reads them. Callers check ``Access.can_view_unapproved`` first: the history
+A value's creation is recorded on its row (DataValue.created_*), its changes and deletion in
+ValueChange, where values are written (``services.save_values``, ``importing.import_table``);
+this module reads both as one list of events, and copies a creation into ValueChange when the
+value is about to be deleted (``creation_change``). Callers check ``Access.can_view_unapproved`` first: the history
 shows values before they are approved. See docs/reference/audit-trail.md.
 """
 
@@ -11,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from .models import Submission, ValueChange
+from .models import DataValue, Submission, ValueChange
 
 COLUMNS = (
     "changed_at",
@@ -52,30 +54,61 @@ class Entry:
         ]
 
 
+def creation_change(value: DataValue) -> ValueChange | None:
+    """The creation event of a stored value, as a ValueChange (not saved); None if unrecorded."""
+    if value.created_at is None:
+        return None
+    return ValueChange(
+        initiative_id=value.initiative_id,
+        submission_id=value.submission_id,
+        indicator_id=value.indicator_id,
+        disaggregation_id=value.disaggregation_id,
+        old_value=None,
+        new_value=value.value if value.created_value is None else value.created_value,
+        comment=value.comment if value.created_comment is None else value.created_comment,
+        channel=value.created_channel,
+        changed_at=value.created_at,
+        changed_by_id=value.created_by_id,
+    )
+
+
 def history(
     submission: Submission, indicator_code: str | None = None, key: str | None = None
 ) -> list[Entry]:
-    """Changes to a report, newest first; only one value's when ``indicator_code`` (and ``key``) are given."""
-    qs = ValueChange.objects.filter(submission=submission)
-    if indicator_code is not None:
-        qs = qs.filter(indicator__code=indicator_code)
-    rows = qs.select_related("indicator", "changed_by").order_by("-changed_at", "-id")
+    """Changes to a report, newest first; only one value's when ``indicator_code`` (and ``key``) are given.
+
+    The events are the creations recorded on the stored values and the rows of ValueChange
+    (changes, deletions, and creations of values since deleted). At the same moment a creation
+    comes before a change.
+    """
     combos = dict(submission.initiative.disaggregations.values_list("id", "key"))
-    out = []
-    for c in rows:
-        breakdown = combos.get(c.disaggregation_id, "")
-        if key is not None and breakdown != key:
-            continue
-        out.append(
-            Entry(
-                c,
-                c.indicator.code,
-                c.indicator.name,
-                breakdown,
-                c.changed_by.get_username() if c.changed_by else "",
-            )
+    wanted = None if key is None else {did for did, k in combos.items() if k == key}
+    changes = ValueChange.objects.filter(submission=submission)
+    values = DataValue.objects.filter(submission=submission, created_at__isnull=False)
+    if indicator_code is not None:
+        changes = changes.filter(indicator__code=indicator_code)
+        values = values.filter(indicator__code=indicator_code)
+    if wanted is not None:
+        changes = changes.filter(disaggregation_id__in=wanted)
+        values = values.filter(disaggregation_id__in=wanted)
+    events: list[tuple[tuple, ValueChange]] = []
+    for c in changes.select_related("indicator", "changed_by"):
+        events.append(((c.changed_at, 0 if c.old_value is None else 1, 0, c.id), c))
+    for v in values.select_related("indicator", "created_by"):
+        c = creation_change(v)
+        c.indicator, c.changed_by = v.indicator, v.created_by
+        events.append(((c.changed_at, 0, 1, v.id), c))
+    events.sort(key=lambda e: e[0], reverse=True)
+    return [
+        Entry(
+            c,
+            c.indicator.code,
+            c.indicator.name,
+            combos.get(c.disaggregation_id, ""),
+            c.changed_by.get_username() if c.changed_by else "",
         )
-    return out
+        for _order, c in events
+    ]
 
 
 def safe_cell(value):

@@ -27,7 +27,8 @@ from commonmeasure.interchange.errors import FileProblem, RowError
 from commonmeasure.interchange.tabular import Table
 
 from . import signals
-from .models import DataValue, Disaggregation, Submission, ValueChange, disaggregation_key
+from .import_writer import Writer
+from .models import Disaggregation, Submission, disaggregation_key
 
 REQUIRED = ("organisation", "indicator", "period", "value")
 CHUNK = 20_000
@@ -294,6 +295,120 @@ def _run(
         return _check_and_write(ctx, table, columns, result, user, progress, channel)
 
 
+class _Checker:
+    """Checks one row at a time, every check in the order of values-file.md.
+
+    What a cell means is worked out once per distinct text and remembered: codes, periods and
+    combinations of categories repeat on almost every row. A row whose (organisation, period)
+    cells and whose (indicator, category) cells were both seen before on a good row, and whose
+    value text was seen before as a good value of that indicator, is a good row and is taken by
+    the short path in _check_and_write; every other row is checked here, cell by cell. Only text
+    cells are remembered; numbers and dates from XLSX never equal a text key, so they are
+    always worked out afresh.
+    """
+
+    def __init__(self, ctx: _Context, columns: dict[str, int], result: ImportResult, writer):
+        self.ctx, self.result, self.writer = ctx, result, writer
+        self.i_org, self.i_ind, self.i_per, self.i_val = (columns[c] for c in REQUIRED)
+        self.i_com = columns.get("comment")
+        self.dim_cols = [(name, idx) for name, idx in columns.items() if name in ctx.categories]
+        self.dim_cells = _cells_getter([idx for _, idx in self.dim_cols])
+        self.org_cache: dict = {}
+        self.ind_cache: dict = {}
+        self.period_cache: dict = {}
+        self.dims_cache: dict = {}
+        self.slots: dict[tuple[int, int], tuple[list, int]] = {}  # report -> (slot, number << 32)
+        self.series_numbers: dict[tuple[int, int], int] = {}  # (indicator, combination) -> number
+        # Per indicator: (indicator, value check, {value text: value} of good values).
+        self.checks = {ind.id: (ind, _value_check(ind), {}) for ind in ctx.indicators.values()}
+
+    def check(self, row_number: int, cells: list):
+        """(report key, slot entry, series entry, value, comment) of a good row, or None after
+        adding its errors to the result."""
+        ctx, add, ok = self.ctx, self.result.add_error, True
+        raw_org = cells[self.i_org]
+        hit = self.org_cache.get(raw_org)
+        if hit is None:
+            hit = _organisation(ctx, raw_org)
+            if type(raw_org) is str:
+                self.org_cache[raw_org] = hit
+        org_id, problem = hit
+        if problem is not None:
+            add(row_number, "organisation", problem)
+            ok = False
+        raw_ind = cells[self.i_ind]
+        info = self.ind_cache.get(raw_ind, _MISSING)
+        if info is _MISSING:
+            info = _indicator(ctx, raw_ind)
+            if type(info) is not str:
+                info = self.checks[info.id]
+            if type(raw_ind) is str:
+                self.ind_cache[raw_ind] = info
+        ind = None
+        if type(info) is str:
+            add(row_number, "indicator", info)
+            ok = False
+        else:
+            ind, check, good_values = info
+        raw_per = cells[self.i_per]
+        period = self.period_cache.get(raw_per)
+        if period is None:
+            period = _period(ctx, raw_per)
+            if type(raw_per) is str:
+                self.period_cache[raw_per] = period
+        if type(period) is str:
+            add(row_number, "period", period)
+            ok = False
+        texts = self.dim_cells(cells)
+        ind_id = None if ind is None else ind.id
+        dims = self.dims_cache.get((ind_id, texts))
+        if dims is None:
+            dims = _dimensions(ctx, ind, self.dim_cols, texts)
+            if all(type(t) is str for t in texts):
+                self.dims_cache[(ind_id, texts)] = dims
+        if dims[0]:
+            for column, message in dims[0]:
+                add(row_number, column, message)
+            ok = False
+        value = None
+        if ind is not None:
+            raw = cells[self.i_val]
+            value, problem = check(raw)
+            if problem:
+                add(row_number, "value", problem)
+                ok = False
+            elif type(raw) is str and len(good_values) < VALUE_CACHE:
+                good_values[raw] = value
+        comment = ""
+        if self.i_com is not None:
+            comment, problem = _comment(cells[self.i_com])
+            if problem:
+                add(row_number, "comment", problem)
+                ok = False
+        if not ok:
+            return None
+        combo = dims[2]
+        if combo is None:
+            combo = dims[2] = ctx.combo_id(dims[1])
+        report = (org_id, period.start)
+        entry = self.slots.get(report)
+        if entry is None:
+            entry = self.slots[report] = (self.writer.slot(org_id, period), len(self.slots) << 32)
+        number = self.series_numbers.setdefault((ind_id, combo), len(self.series_numbers))
+        series = (number, ind_id, combo, good_values)
+        return entry, series, value, comment
+
+
+_MISSING = object()
+
+
+def _comment(raw) -> tuple[str, str | None]:
+    comment = str(raw).strip()
+    if len(comment) > MAX_COMMENT:
+        return comment, f"the comment is longer than {MAX_COMMENT} characters"
+    return comment, None
+
+
 def _check_and_write(
     ctx: _Context,
     table: Table,
@@ -303,138 +418,66 @@ def _check_and_write(
     progress,
     channel=FILE,
 ):
-    # The checks are those of the docstring at the top, in the same order for every row. To keep
-    # a million rows fast, what a cell means is worked out once per distinct text and cached:
-    # codes, periods and category combinations repeat on almost every row. Only text cells are
-    # cached; other cells (numbers and dates from XLSX) never equal a text key, so they are
-    # always worked out afresh.
-    i_org, i_ind, i_per, i_val = (columns[c] for c in REQUIRED)
-    i_com = columns.get("comment")
-    dim_cols = [(name, idx) for name, idx in columns.items() if name in ctx.categories]
-    dim_cells = _cells_getter([idx for _, idx in dim_cols])
+    now_db = connection.ops.adapt_datetimefield_value(timezone.now())
+    writer = Writer(ctx, result, getattr(user, "id", None), now_db, channel)
+    checker = _Checker(ctx, columns, result, writer)
     width = len(table.header)
-    seen: dict[int, int] = {}
+    i_org, i_per, i_val, i_com = checker.i_org, checker.i_per, checker.i_val, checker.i_com
+    report_cells = itemgetter(i_org, i_per)
+    series_cells = _cells_getter([checker.i_ind, *(idx for _, idx in checker.dim_cols)])
+    # Cells seen on good rows: (organisation, period) texts -> (slot, report number << 32), and
+    # (indicator, category...) texts -> (series number, indicator id, combination id, good
+    # values of the indicator).
+    reports: dict[tuple, tuple[list, int]] = {}
+    series: dict[tuple, tuple[int, int, int, dict]] = {}
+    get_report, get_series = reports.get, series.get
+    seen: dict[int, int] = {}  # report number << 32 | series number -> first row
+    first_row = seen.setdefault
     pending: list[tuple] = []
     append = pending.append
-    add = result.add_error
-    user_id = getattr(user, "id", None)
-    now_db = connection.ops.adapt_datetimefield_value(timezone.now())
-    writer = _Writer(ctx, result, user_id, now_db, channel)
-    slot_for = writer.slot
-    slots: dict[int, list] = {}
-    org_cache: dict[str, tuple[int | None, str | None]] = {}
-    ind_cache: dict[str, tuple | None] = {}
-    period_cache: dict[str, periods.Period | str] = {}
-    dims_cache: dict[tuple, list] = {}
-    # Per indicator: (indicator, id, value check, {cell text: check result}).
-    checks = {ind.id: (ind, ind.id, _value_check(ind), {}) for ind in ctx.indicators.values()}
-    missing = object()
-
     for row_number, cells in table.rows:
         if progress is not None and row_number % 5000 == 0:
             progress(table.position())
         if len(cells) != width:
-            if len(cells) < width and all(str(c).strip() == "" for c in cells):
+            cells = _fit(cells, width, row_number, result)
+            if cells is None:
                 continue
-            if not any(str(c).strip() for c in cells[width:]) and len(cells) > width:
-                cells = cells[:width]
-            else:
-                add(
-                    row_number,
-                    None,
-                    f"the row has {len(cells)} cells but the header has {width}; it may be truncated",
-                )
-                continue
-        ok = True
-        raw = cells[i_org]
-        hit = org_cache.get(raw)
-        if hit is None:
-            hit = _organisation(ctx, raw)
-            if type(raw) is str:
-                org_cache[raw] = hit
-        org_id, problem = hit
-        if problem is not None:
-            add(row_number, "organisation", problem)
-            ok = False
-        raw = cells[i_ind]
-        info = ind_cache.get(raw, missing)
-        if info is missing:
-            ind = _indicator(ctx, raw)
-            info = None if ind is None else checks[ind.id]
-            if type(raw) is str:
-                ind_cache[raw] = info
-        if info is None:
-            ind = ind_id = None
-            ind_code = str(raw).strip()
-            add(
-                row_number,
-                "indicator",
-                f"unknown indicator {ind_code!r} in initiative {ctx.initiative.code}"
-                if ind_code
-                else "the indicator is empty",
-            )
-            ok = False
-        else:
-            ind, ind_id, check, checked = info
-        raw = cells[i_per]
-        period = period_cache.get(raw)
-        if period is None:
-            period = _period(ctx, raw)
-            if type(raw) is str:
-                period_cache[raw] = period
-        if type(period) is str:
-            add(row_number, "period", period)
-            ok = False
-        texts = dim_cells(cells)
-        dims = dims_cache.get((ind_id, texts))
-        if dims is None:
-            dims = _dimensions(ctx, ind, dim_cols, texts)
-            if all(type(t) is str for t in texts):
-                dims_cache[(ind_id, texts)] = dims
-        if dims[0]:
-            for column, message in dims[0]:
-                add(row_number, column, message)
-            ok = False
-        value = None
-        if ind is not None:
-            raw = cells[i_val]
-            hit = checked.get(raw)
-            if hit is None:
-                hit = check(raw)
-                if type(raw) is str and len(checked) < VALUE_CACHE:
-                    checked[raw] = hit
-            value, problem = hit
-            if problem:
-                add(row_number, "value", problem)
-                ok = False
+        # The short path: cells seen before on good rows, a value seen before as good.
+        value = line = None
+        entry = get_report(report_cells(cells))
+        if entry is not None:
+            line = get_series(series_cells(cells))
+            if line is not None:
+                value = line[3].get(cells[i_val])
         comment = ""
-        if i_com is not None:
-            comment = str(cells[i_com]).strip()
-            if len(comment) > MAX_COMMENT:
-                add(row_number, "comment", f"the comment is longer than {MAX_COMMENT} characters")
-                ok = False
-        if not ok:
-            continue
-        combo = dims[2]
-        if combo is None:
-            combo = dims[2] = ctx.combo_id(dims[1])
-        report = org_id << 32 | period.start
-        key = ((report << 24 | ind_id) << 32) | combo
-        first = seen.get(key)
-        if first is not None:
-            add(
+        if value is not None and i_com is not None:
+            comment = cells[i_com]
+            if comment != "" and (
+                type(comment) is not str or len(comment) > MAX_COMMENT or comment.strip() != comment
+            ):
+                value = None
+        if value is None:
+            checked = checker.check(row_number, cells)
+            if checked is None:
+                continue
+            entry, line, value, comment = checked
+            if type(cells[i_org]) is str and type(cells[i_per]) is str:
+                reports[report_cells(cells)] = entry
+            texts = series_cells(cells)
+            if all(type(c) is str for c in texts):
+                series[texts] = line
+        key = entry[1] | line[0]
+        first = first_row(key, row_number)
+        if first != row_number:
+            result.add_error(
                 row_number,
                 None,
                 f"duplicate of row {first}: same organisation, indicator, period and categories",
             )
             continue
-        seen[key] = row_number
         if result.errors:
             continue  # keep checking, but nothing will be written
-        slot = slots.get(report)
-        if slot is None:
-            slot = slots[report] = slot_for(org_id, period)
-        append((row_number, slot, ind_id, combo, value, comment))
+        append((row_number, entry[0], line[1], line[2], value, comment))
         if len(pending) >= CHUNK:
             writer.flush(pending)
             pending = []
@@ -444,6 +487,20 @@ def _check_and_write(
     if not result.errors and pending:
         writer.flush(pending)
     return writer
+
+
+def _fit(cells: list, width: int, row_number: int, result: ImportResult) -> list | None:
+    """A row with too few or too many cells: None if it is blank or an error, else its cells."""
+    if len(cells) < width and all(str(c).strip() == "" for c in cells):
+        return None
+    if len(cells) > width and not any(str(c).strip() for c in cells[width:]):
+        return cells[:width]
+    result.add_error(
+        row_number,
+        None,
+        f"the row has {len(cells)} cells but the header has {width}; it may be truncated",
+    )
+    return None
 
 
 def _cells_getter(indexes: list[int]) -> Callable[[list], tuple]:
@@ -470,9 +527,22 @@ def _organisation(ctx: _Context, raw) -> tuple[int | None, str | None]:
     return org_id, None
 
 
-def _indicator(ctx: _Context, raw) -> Indicator | None:
+def _indicator(ctx: _Context, raw) -> Indicator | str:
+    """The indicator a cell names, or the problem with it."""
     ind_code = str(raw).strip()
-    return ctx.indicators.get(ind_code) or ctx.indicators_ci.get(ind_code.lower())
+    ind = ctx.indicators.get(ind_code) or ctx.indicators_ci.get(ind_code.lower())
+    if ind is None:
+        return (
+            f"unknown indicator {ind_code!r} in initiative {ctx.initiative.code}"
+            if ind_code
+            else "the indicator is empty"
+        )
+    if ind.kind != Indicator.REPORTED:
+        return (
+            f"indicator {ind.code} is a {ind.get_kind_display().lower()} indicator: its values "
+            "are worked out from other indicators, not imported"
+        )
+    return ind
 
 
 def _period(ctx: _Context, raw_period) -> periods.Period | str:
@@ -529,260 +599,8 @@ def _value_check(ind: Indicator) -> Callable[[object], tuple[float | None, str |
     return check
 
 
-def _existing_submissions(ctx: _Context) -> dict[tuple[int, str], tuple[int, str, bool]]:
-    return {
-        (org_id, period): (sid, status, unlocked is not None)
-        for sid, org_id, period, status, unlocked in Submission.objects.filter(
-            initiative=ctx.initiative
-        ).values_list("id", "organisation_id", "period", "status", "unlocked_at")
-    }
-
-
-class _Writer:
-    """Writes checked rows in chunks: creates the reports they need, then inserts or updates values.
-
-    Each (organisation, period) has a slot, [submission id, status, organisation id, period,
-    past its deadline and locked], shared by its rows; a new report's id is filled in when the
-    chunk is written. Every inserted or updated value also gets a row in the audit trail
-    (ValueChange), written in bulk the same way.
-    """
-
-    ROWS_PER_INSERT = 100  # 800 parameters a statement, under every database's limit
-
-    def __init__(self, ctx: _Context, result: ImportResult, user_id, now_db, channel=FILE):
-        from .rules import RuleSet
-
-        self.ctx = ctx
-        self.result = result
-        self.user_id = user_id
-        self.now_db = now_db
-        self.channel = channel
-        self.changed: set[int] = set()  # reports whose values this import changed
-        self.rules = RuleSet.for_initiative(ctx.initiative)
-        self.total_rows: dict[tuple[int, int], int] = {}  # (report, indicator) -> row of its total
-        qn = connection.ops.quote_name
-        audit_columns = (
-            "(initiative_id, submission_id, indicator_id, disaggregation_id, old_value, new_value, comment, channel, "
-            "changed_at, changed_by_id)"
-        )
-        ten = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        self.audit_sql = (
-            f"INSERT INTO {qn(ValueChange._meta.db_table)} {audit_columns} VALUES {ten}"
-        )
-        self.audit_many_sql = (
-            f"INSERT INTO {qn(ValueChange._meta.db_table)} {audit_columns} VALUES "
-            + ", ".join([ten] * (self.ROWS_PER_INSERT * 8 // 10))
-        )
-        self.stored = _existing_submissions(ctx)
-        self.new_slots: list[list] = []  # reports to create before the next write
-        self.unloaded: list[list] = []  # existing reports whose values are not read yet
-        self.existing: dict[tuple[int, int, int], tuple[int, float, str]] = {}
-        table = DataValue._meta.db_table
-        qn = connection.ops.quote_name
-        columns = "(initiative_id, submission_id, indicator_id, disaggregation_id, value, comment, updated_at, updated_by_id)"
-        one = "(%s, %s, %s, %s, %s, %s, %s, %s)"
-        self.insert_sql = f"INSERT INTO {qn(table)} {columns} VALUES {one}"
-        self.insert_many_sql = f"INSERT INTO {qn(table)} {columns} VALUES " + ", ".join(
-            [one] * self.ROWS_PER_INSERT
-        )
-        self.update_sql = f"UPDATE {qn(table)} SET value = %s, comment = %s, updated_at = %s, updated_by_id = %s WHERE id = %s"
-
-    def slot(self, org_id: int, period: periods.Period) -> list:
-        hit = self.stored.get((org_id, period.code))
-        locked = False
-        if self.ctx.allowed_orgs is not None:  # a reporter: the deadline applies
-            deadline = self.ctx.initiative.deadline_for(period)
-            locked = deadline is not None and self.ctx.today > deadline and not (hit and hit[2])
-        if hit is None:
-            slot = [None, Submission.DRAFT, org_id, period, locked]
-            self.new_slots.append(slot)
-        else:
-            slot = [hit[0], hit[1], org_id, period, locked]
-            self.unloaded.append(slot)
-        return slot
-
-    def _create_submissions(self) -> None:
-        """Create the reports the rows need that do not exist yet, in one statement where possible."""
-        new = [
-            Submission(
-                initiative=self.ctx.initiative,
-                organisation_id=org_id,
-                period=period.code,
-                period_start=period.start_date,
-            )
-            for _sid, _status, org_id, period, _locked in self.new_slots
-        ]
-        if connection.features.can_return_rows_from_bulk_insert:
-            Submission.objects.bulk_create(new, batch_size=500)
-        else:
-            for sub in new:
-                sub.save(force_insert=True)
-        for slot, sub in zip(self.new_slots, new, strict=True):
-            slot[0], slot[1] = sub.id, sub.status
-        self.new_slots = []
-
-    def _load_existing(self) -> None:
-        todo = sorted({slot[0] for slot in self.unloaded})
-        for start in range(0, len(todo), 500):
-            batch = todo[start : start + 500]
-            for vid, sid, iid, did, value, comment in DataValue.objects.filter(
-                submission_id__in=batch
-            ).values_list(
-                "id", "submission_id", "indicator_id", "disaggregation_id", "value", "comment"
-            ):
-                self.existing[(sid, iid, did)] = (vid, value, comment)
-        self.unloaded = []
-
-    def flush(self, rows: list[tuple]) -> None:
-        if self.new_slots:
-            self._create_submissions()
-        if self.unloaded:
-            self._load_existing()
-        inserts: list = []  # flat: eight values a row
-        updates: list[tuple] = []
-        add_insert = inserts.extend
-        touched = self.result.submissions
-        existing = self.existing
-        initiative_id = self.ctx.initiative.id
-        now_db, user_id = self.now_db, self.user_id
-        editable = Submission.EDITABLE
-        unchanged = 0
-        audit: list = []  # flat: ten values a row
-        add_audit = audit.extend
-        channel = self.channel
-        changed = self.changed
-        total_combo = self.ctx.combos.get("", -1) if self.rules else -1
-        total_rows = self.total_rows
-        for row_number, slot, ind_id, combo, value, comment in rows:
-            sid = slot[0]
-            old = existing.get((sid, ind_id, combo)) if existing else None
-            if combo == total_combo:
-                total_rows[(sid, ind_id)] = row_number
-            if old is not None and old[1] == value and old[2] == comment:
-                unchanged += 1
-                touched.add(sid)
-                continue
-            if slot[1] not in editable:
-                self.result.add_error(
-                    row_number,
-                    "value",
-                    f"the {slot[3].code} report of {self.ctx.org_codes[slot[2]]} is {slot[1]}; "
-                    "the backbone must return or reopen it before values change",
-                )
-                continue
-            if slot[4]:
-                self.result.add_error(
-                    row_number,
-                    "value",
-                    f"the deadline for the {slot[3].code} report of {self.ctx.org_codes[slot[2]]} has passed; "
-                    "ask the backbone to unlock it",
-                )
-                continue
-            touched.add(sid)
-            changed.add(sid)
-            if old is None:
-                add_insert((initiative_id, sid, ind_id, combo, value, comment, now_db, user_id))
-                add_audit(
-                    (
-                        initiative_id,
-                        sid,
-                        ind_id,
-                        combo,
-                        None,
-                        value,
-                        comment,
-                        channel,
-                        now_db,
-                        user_id,
-                    )
-                )
-            else:
-                updates.append((value, comment, now_db, user_id, old[0]))
-                add_audit(
-                    (
-                        initiative_id,
-                        sid,
-                        ind_id,
-                        combo,
-                        old[1],
-                        value,
-                        comment,
-                        channel,
-                        now_db,
-                        user_id,
-                    )
-                )
-        self.result.unchanged += unchanged
-        if self.result.errors:
-            return
-        width = 8 * self.ROWS_PER_INSERT
-        whole = len(inserts) // width * width
-        with connection.cursor() as cursor:
-            if whole:
-                cursor.executemany(
-                    self.insert_many_sql, [inserts[i : i + width] for i in range(0, whole, width)]
-                )
-            if whole < len(inserts):
-                cursor.executemany(
-                    self.insert_sql, [inserts[i : i + 8] for i in range(whole, len(inserts), 8)]
-                )
-            if updates:
-                cursor.executemany(self.update_sql, updates)
-            width = 10 * (self.ROWS_PER_INSERT * 8 // 10)
-            whole = len(audit) // width * width
-            if whole:
-                cursor.executemany(
-                    self.audit_many_sql, [audit[i : i + width] for i in range(0, whole, width)]
-                )
-            if whole < len(audit):
-                cursor.executemany(
-                    self.audit_sql, [audit[i : i + 10] for i in range(whole, len(audit), 10)]
-                )
-        self.result.imported += len(inserts) // 8
-        self.result.updated += len(updates)
-
-    def finish(self) -> None:
-        """After every row is written: bump the version of every report whose values changed (so
-        an open grid becomes stale), then check the validation rules of every report the file
-        touched. A failed error names the rows of the totals involved; a warning is reported."""
-        ids = sorted(self.changed)
-        for start in range(0, len(ids), 500):
-            Submission.objects.filter(id__in=ids[start : start + 500]).update(
-                version=F("version") + 1, updated_at=timezone.now()
-            )
-        if not self.rules:
-            return
-        from .rules import totals
-
-        by_code = {code: ind.id for code, ind in self.ctx.indicators.items()}
-        touched = sorted(self.result.submissions)
-        for sid, values in totals(touched).items():
-            for outcome in self.rules.failures(values):
-                rows = sorted(
-                    self.total_rows[(sid, by_code[c])]
-                    for c in outcome.indicators
-                    if (sid, by_code[c]) in self.total_rows
-                )
-                if not rows:
-                    continue  # the file changed none of the values the rule compares
-                add = self.result.add_error if outcome.severity == "error" else self._warn
-                where = f"rows {', '.join(map(str, rows))}" if len(rows) > 1 else f"row {rows[0]}"
-                for row in rows[:1]:
-                    add(
-                        row,
-                        "value",
-                        f"rule {outcome.code} ({outcome.severity}): {outcome.message} — {outcome.reason} ({where})",
-                    )
-
-    def _warn(self, row, column, message) -> None:
-        if len(self.result.warnings) < MAX_ERRORS:
-            self.result.warnings.append(RowError(row, column, message))
-
-
 def approve_submissions(submission_ids: Iterable[int], user) -> int:
     """Mark submissions approved (a backbone action)."""
-    from django.db.models import F
-
     ids = list(submission_ids)
     changed = 0
     for start in range(0, len(ids), 500):

@@ -88,14 +88,31 @@ class Disaggregation(models.Model):
         return self.key or "total"
 
 
+CHANNEL_CHOICES = [
+    ("web", "Web"),
+    ("file", "File"),
+    ("api", "API"),
+    ("cli", "Command line"),
+    ("survey", "Survey"),
+]
+
+
 class DataValue(models.Model):
+    """One value of one indicator (and combination of categories) in one report.
+
+    The row also records the value's creation, the first event of its audit trail
+    (docs/reference/audit-trail.md): ``created_at``, ``created_by``, ``created_channel``, and,
+    once the value has changed, the first value and comment (``created_value``,
+    ``created_comment``; empty while ``value`` and ``comment`` are still the first ones).
+    Changes and deletions are recorded in ValueChange.
+    """
+
     # The initiative is stored on every value so that the table can be sharded by initiative.
-    # Every index slows the import of a million values, so only those that reads need are kept:
-    # a value is found by submission through uniq_value and by indicator through
-    # value_indicator_cover_idx, so the initiative, submission and indicator foreign keys need no
-    # index of their own. Deleting a user (rare) scans the table instead of using an index on
-    # updated_by. The disaggregation index stays: deleting an initiative deletes its combinations
-    # one by one, and each checks that no value refers to it. See docs/reference/performance.md.
+    # Every index slows the import of a million values, so only uniq_value is kept: a value is
+    # found by submission through it; queries of approved data read the rollups. The foreign
+    # keys need no index of their own: deleting a user, an indicator or a combination of
+    # categories (rare; combinations go only with their initiative, whose values go too) scans
+    # the table instead. See docs/reference/performance.md.
     initiative = models.ForeignKey(
         Initiative, on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -105,7 +122,11 @@ class DataValue(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="values", db_index=False
     )
-    disaggregation = models.ForeignKey(Disaggregation, on_delete=models.RESTRICT, related_name="+")
+    # The database constraint stays; a combination is deleted only with its initiative, which
+    # deletes the values too (the constraint is checked at commit).
+    disaggregation = models.ForeignKey(
+        Disaggregation, on_delete=models.DO_NOTHING, related_name="+", db_index=False
+    )
     value = models.FloatField()
     comment = models.TextField(blank=True)
     updated_at = models.DateTimeField()
@@ -117,19 +138,24 @@ class DataValue(models.Model):
         related_name="+",
         db_index=False,
     )
+    # Empty only for values stored before the audit trail recorded creations on the row.
+    created_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    created_channel = models.CharField(max_length=8, blank=True, choices=CHANNEL_CHOICES)
+    created_value = models.FloatField(null=True, blank=True)
+    created_comment = models.TextField(null=True, blank=True)  # null: not changed since created
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "indicator", "disaggregation"], name="uniq_value"
-            )
-        ]
-        # Covers the queries' reads (indicator, category combination -> report, value) without
-        # touching the table.
-        indexes = [
-            models.Index(
-                fields=["indicator", "disaggregation", "submission", "value"],
-                name="value_indicator_cover_idx",
             )
         ]
 
@@ -166,15 +192,16 @@ class ValidationRule(models.Model):
 
 
 class ValueChange(models.Model):
-    """One change to one value: the audit trail (docs/reference/audit-trail.md).
+    """One change to one stored value, or its deletion: the audit trail (audit-trail.md).
 
-    ``old_value`` is empty for a new value, ``new_value`` for a deleted one. Written in bulk by
-    imports, so it carries one index only: (submission, indicator, disaggregation, id) serves the
-    history of a report and of one value.
+    A value's creation is recorded on its DataValue row; only when a value is deleted is its
+    creation copied here (``old_value`` empty), just before the deletion (``new_value`` empty).
+    One index only: (submission, indicator, disaggregation, id) serves the history of a report
+    and of one value.
     """
 
-    WEB, FILE, API, CLI = "web", "file", "api", "cli"
-    CHANNEL_CHOICES = [(WEB, "Web"), (FILE, "File"), (API, "API"), (CLI, "Command line")]
+    WEB, FILE, API, CLI, SURVEY = "web", "file", "api", "cli", "survey"
+    CHANNEL_CHOICES = CHANNEL_CHOICES
 
     initiative = models.ForeignKey(
         Initiative, on_delete=models.CASCADE, related_name="+", db_index=False
@@ -196,7 +223,7 @@ class ValueChange(models.Model):
     old_value = models.FloatField(null=True, blank=True)
     new_value = models.FloatField(null=True, blank=True)
     comment = models.TextField(blank=True)
-    channel = models.CharField(max_length=4, choices=CHANNEL_CHOICES)
+    channel = models.CharField(max_length=8, choices=CHANNEL_CHOICES)
     changed_at = models.DateTimeField()
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

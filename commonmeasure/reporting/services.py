@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commonmeasure.initiatives.access import Access
 from commonmeasure.initiatives.models import Indicator, Organisation
 
+from . import audit as audit_trail
 from . import rules as validation
 from . import signals
 from .importing import check_value
@@ -156,7 +158,8 @@ def save_values(
             ).values_list("id", "indicator_id", "disaggregation_id", "value", "comment")
         }
         now = timezone.now()
-        changes: list[ValueChange] = []
+        by = user if getattr(user, "pk", None) else None
+        changes: list[ValueChange] = []  # a new value's creation is recorded on its row
 
         def audit(cell, did, old_value, new_value, comment):
             changes.append(
@@ -170,7 +173,7 @@ def save_values(
                     comment=comment,
                     channel=channel,
                     changed_at=now,
-                    changed_by=user if getattr(user, "pk", None) else None,
+                    changed_by=by,
                 )
             )
 
@@ -191,7 +194,11 @@ def save_values(
             comment = cell.comment.strip()
             if value is None:
                 if old is not None:
-                    DataValue.objects.filter(pk=old[0]).delete()
+                    stored = DataValue.objects.get(pk=old[0])
+                    creation = audit_trail.creation_change(stored)
+                    if creation is not None:  # the row goes: its creation moves to the trail
+                        changes.append(creation)
+                    stored.delete()
                     audit(cell, did, old[1], None, "")
                     result.deleted += 1
                 continue
@@ -208,12 +215,20 @@ def save_values(
                     comment=comment,
                     updated_at=now,
                     updated_by=user,
+                    created_at=now,
+                    created_by=by,
+                    created_channel=channel,
                 )
             else:
                 DataValue.objects.filter(pk=old[0]).update(
-                    value=value, comment=comment, updated_at=now, updated_by=user
+                    created_value=Coalesce(F("created_value"), F("value")),
+                    created_comment=Coalesce(F("created_comment"), F("comment")),
+                    value=value,
+                    comment=comment,
+                    updated_at=now,
+                    updated_by=user,
                 )
-            audit(cell, did, None if old is None else old[1], value, comment)
+                audit(cell, did, old[1], value, comment)
             result.saved += 1
         ValueChange.objects.bulk_create(changes)
         note_changed = note is not None and note.strip() != current.note

@@ -27,7 +27,7 @@ from commonmeasure.interchange import templates_xlsx as templates
 from commonmeasure.interchange.errors import FileProblem
 from commonmeasure.interchange.tabular import check_zip_sizes, open_table
 
-from .importing import FILE, WEB, ImportResult, import_table
+from .importing import FILE, ImportResult, import_table
 
 EXPIRY_SECONDS = 24 * 3600
 BACKGROUND_ROWS = 100_000
@@ -287,7 +287,7 @@ def process_upload(token: str, user, commit: bool, organisations) -> dict:
         display_name=meta["name"],
         dry_run=not commit,
         user=user,
-        channel=WEB,
+        channel=FILE,  # files uploaded through the web pages are audited as "file"
         organisations=organisations,
         progress=progress,
     )

@@ -25,7 +25,7 @@ from commonmeasure.reporting.models import Submission
 from . import groupcommit
 from .models import FREE_TEXT_MAX, Ballot, BallotResponse, Link, Question, Response, Survey
 
-SURVEY_CHANNEL = "srvy"  # ValueChange.channel holds four characters: "srvy" marks survey values
+SURVEY_CHANNEL = "survey"  # the audit trail's channel of values worked out from survey answers
 DUPLICATE_TEXT_WINDOW = 600  # seconds
 DUPLICATE_TEXT_LIMIT = 2  # identical free texts on one link in the window; the next is refused
 LIKERT_LABELS = ["Very dissatisfied", "Dissatisfied", "Neither", "Satisfied", "Very satisfied"]

@@ -26,16 +26,28 @@ def _save(cast, *cells, user=None):
 
 
 def changes():
-    return list(
-        ValueChange.objects.order_by("id").values_list(
-            "indicator__code",
-            "old_value",
-            "new_value",
-            "comment",
-            "channel",
-            "changed_by__username",
+    """Every event of every report's history, oldest first; at the same moment creations come
+    first, then by indicator and breakdown."""
+    events = [e for sub in Submission.objects.all() for e in audit.history(sub)]
+    events.sort(
+        key=lambda e: (
+            e.change.changed_at,
+            e.change.old_value is not None,
+            e.indicator_code,
+            e.breakdown,
         )
     )
+    return [
+        (
+            e.indicator_code,
+            e.change.old_value,
+            e.change.new_value,
+            e.change.comment,
+            e.change.channel,
+            e.user,
+        )
+        for e in events
+    ]
 
 
 def test_saving_in_the_grid_records_new_changed_and_deleted_values(cast):
@@ -43,10 +55,10 @@ def test_saving_in_the_grid_records_new_changed_and_deleted_values(cast):
     _save(cast, _cell(cast, "enrolled", 12, "recount"), _cell(cast, "caseload", ""))
     _save(cast, _cell(cast, "enrolled", 12, "recount"))  # unchanged: nothing recorded
     assert changes() == [
-        ("enrolled", None, 10.0, "", "web", "alice"),
         ("caseload", None, 4.0, "", "web", "alice"),
-        ("enrolled", 10.0, 12.0, "recount", "web", "alice"),
+        ("enrolled", None, 10.0, "", "web", "alice"),
         ("caseload", 4.0, None, "", "web", "alice"),
+        ("enrolled", 10.0, 12.0, "recount", "web", "alice"),
     ]
 
 

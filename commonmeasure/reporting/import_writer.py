@@ -1,0 +1,270 @@
+"""The writing half of the values import (importing.import_table): reports, values, audit trail.
+
+Rows arrive checked, in chunks. Each (organisation, period) has a slot shared by its rows:
+
+    [report id, status, organisation id, period, locked by the deadline, fresh]
+
+A fresh slot is a report this import creates (its id is filled in when the chunk is written)
+and that no deadline locks: its rows can only be new values, so they go straight into one
+``executemany`` with their creation recorded on the row (docs/reference/audit-trail.md). Rows
+of reports that existed before are compared with the stored values: unchanged ones are counted,
+changed ones updated and recorded in ValueChange, and values of reports that cannot be edited
+are refused.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from commonmeasure.domain import periods
+from commonmeasure.interchange.errors import RowError
+
+from .models import DataValue, Submission, ValueChange
+
+MAX_WARNINGS = 1000
+VALUE_COLUMNS = (
+    "initiative_id",
+    "submission_id",
+    "indicator_id",
+    "disaggregation_id",
+    "value",
+    "comment",
+    "updated_at",
+    "updated_by_id",
+    "created_at",
+    "created_by_id",
+    "created_channel",
+)
+AUDIT_COLUMNS = (
+    "initiative_id",
+    "submission_id",
+    "indicator_id",
+    "disaggregation_id",
+    "old_value",
+    "new_value",
+    "comment",
+    "channel",
+    "changed_at",
+    "changed_by_id",
+)
+ROWS_PER_STATEMENT = (
+    72  # multi-row INSERTs elsewhere than SQLite: 792 parameters, under every limit
+)
+
+
+def _insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
+    qn = connection.ops.quote_name
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return f"INSERT INTO {qn(table)} ({', '.join(columns)}) VALUES " + ", ".join([one] * rows)
+
+
+def insert_rows(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT every row. On SQLite one prepared statement run per row (the fastest there); on
+    other databases multi-row statements, so that each round trip carries many rows."""
+    if not rows:
+        return
+    if connection.vendor == "sqlite":
+        cursor.executemany(_insert_sql(table, columns, 1), rows)
+        return
+    n = ROWS_PER_STATEMENT
+    whole = len(rows) // n * n
+    if whole:
+        cursor.executemany(
+            _insert_sql(table, columns, n),
+            [[v for row in rows[i : i + n] for v in row] for i in range(0, whole, n)],
+        )
+    if whole < len(rows):
+        cursor.executemany(_insert_sql(table, columns, 1), rows[whole:])
+
+
+class Writer:
+    """Writes checked rows chunk by chunk, inside the import's transaction."""
+
+    def __init__(self, ctx, result, user_id, now_db, channel):
+        from .rules import RuleSet
+
+        self.ctx = ctx
+        self.result = result
+        self.user_id = user_id
+        self.now_db = now_db
+        self.channel = channel
+        self.changed: set[int] = set()  # reports whose values this import changed
+        self.rules = RuleSet.for_initiative(ctx.initiative)
+        self.total_rows: dict[tuple[int, int], int] = {}  # (report, indicator) -> row of its total
+        self.stored = {
+            (org_id, period): (sid, status, unlocked is not None)
+            for sid, org_id, period, status, unlocked in Submission.objects.filter(
+                initiative=ctx.initiative
+            ).values_list("id", "organisation_id", "period", "status", "unlocked_at")
+        }
+        self.new_slots: list[list] = []  # reports to create before the next write
+        self.unloaded: list[list] = []  # existing reports whose values are not read yet
+        self.existing: dict[tuple[int, int, int], tuple[int, float, str]] = {}
+        qn = connection.ops.quote_name
+        # The first change of a value keeps its first value and comment on the row (the
+        # right-hand sides read the row as it was before the UPDATE, in every database).
+        self.update_sql = (
+            f"UPDATE {qn(DataValue._meta.db_table)} SET "
+            "created_value = COALESCE(created_value, value), "
+            "created_comment = COALESCE(created_comment, comment), "
+            "value = %s, comment = %s, updated_at = %s, updated_by_id = %s WHERE id = %s"
+        )
+
+    def slot(self, org_id: int, period: periods.Period) -> list:
+        hit = self.stored.get((org_id, period.code))
+        locked = False
+        if self.ctx.allowed_orgs is not None:  # a reporter: the deadline applies
+            deadline = self.ctx.initiative.deadline_for(period)
+            locked = deadline is not None and self.ctx.today > deadline and not (hit and hit[2])
+        if hit is None:
+            slot = [None, Submission.DRAFT, org_id, period, locked, not locked]
+            self.new_slots.append(slot)
+        else:
+            slot = [hit[0], hit[1], org_id, period, locked, False]
+            self.unloaded.append(slot)
+        return slot
+
+    def _create_submissions(self) -> None:
+        """Create the reports the rows need that do not exist yet, in one statement where possible."""
+        new = [
+            Submission(
+                initiative=self.ctx.initiative,
+                organisation_id=slot[2],
+                period=slot[3].code,
+                period_start=slot[3].start_date,
+            )
+            for slot in self.new_slots
+        ]
+        if connection.features.can_return_rows_from_bulk_insert:
+            Submission.objects.bulk_create(new, batch_size=500)
+        else:
+            for sub in new:
+                sub.save(force_insert=True)
+        for slot, sub in zip(self.new_slots, new, strict=True):
+            slot[0], slot[1] = sub.id, sub.status
+            if slot[5]:  # a fresh report gets at least one value: the row that made its slot
+                self.result.submissions.add(sub.id)
+                self.changed.add(sub.id)
+        self.new_slots = []
+
+    def _load_existing(self) -> None:
+        todo = sorted({slot[0] for slot in self.unloaded})
+        for start in range(0, len(todo), 500):
+            batch = todo[start : start + 500]
+            for vid, sid, iid, did, value, comment in DataValue.objects.filter(
+                submission_id__in=batch
+            ).values_list(
+                "id", "submission_id", "indicator_id", "disaggregation_id", "value", "comment"
+            ):
+                self.existing[(sid, iid, did)] = (vid, value, comment)
+        self.unloaded = []
+
+    def flush(self, rows: list[tuple]) -> None:
+        """Write one chunk of checked rows: (row number, slot, indicator id, combination id,
+        value, comment)."""
+        if self.new_slots:
+            self._create_submissions()
+        if self.unloaded:
+            self._load_existing()
+        iid = self.ctx.initiative.id
+        now, uid, channel = self.now_db, self.user_id, self.channel
+        inserts = [
+            (iid, slot[0], ind, combo, value, comment, now, uid, now, uid, channel)
+            for _row, slot, ind, combo, value, comment in rows
+            if slot[5]
+        ]
+        others = [row for row in rows if not row[1][5]] if len(inserts) < len(rows) else []
+        if self.rules:
+            total = self.ctx.combos.get("", -1)
+            for row_number, slot, ind, combo, _value, _comment in rows:
+                if combo == total:
+                    self.total_rows[(slot[0], ind)] = row_number
+        updates, audit = self._compare(others, inserts) if others else ([], [])
+        if self.result.errors:
+            return
+        with connection.cursor() as cursor:
+            insert_rows(cursor, DataValue._meta.db_table, VALUE_COLUMNS, inserts)
+            if updates:
+                cursor.executemany(self.update_sql, updates)
+            insert_rows(cursor, ValueChange._meta.db_table, AUDIT_COLUMNS, audit)
+        self.result.imported += len(inserts)
+        self.result.updated += len(updates)
+
+    def _compare(self, rows: list[tuple], inserts: list[tuple]) -> tuple[list, list]:
+        """Rows of reports that existed before the import: new values go to ``inserts``; returns
+        (updates, audit rows of the changes)."""
+        updates: list[tuple] = []
+        audit: list[tuple] = []
+        existing, touched, changed = self.existing, self.result.submissions, self.changed
+        iid, editable = self.ctx.initiative.id, Submission.EDITABLE
+        now, uid, channel = self.now_db, self.user_id, self.channel
+        for row_number, slot, ind, combo, value, comment in rows:
+            sid = slot[0]
+            old = existing.get((sid, ind, combo))
+            if old is not None and old[1] == value and old[2] == comment:
+                self.result.unchanged += 1
+                touched.add(sid)
+                continue
+            if slot[1] not in editable:
+                self.result.add_error(
+                    row_number,
+                    "value",
+                    f"the {slot[3].code} report of {self.ctx.org_codes[slot[2]]} is {slot[1]}; "
+                    "the backbone must return or reopen it before values change",
+                )
+                continue
+            if slot[4]:
+                self.result.add_error(
+                    row_number,
+                    "value",
+                    f"the deadline for the {slot[3].code} report of {self.ctx.org_codes[slot[2]]} has passed; "
+                    "ask the backbone to unlock it",
+                )
+                continue
+            touched.add(sid)
+            changed.add(sid)
+            if old is None:
+                inserts.append((iid, sid, ind, combo, value, comment, now, uid, now, uid, channel))
+            else:
+                updates.append((value, comment, now, uid, old[0]))
+                audit.append((iid, sid, ind, combo, old[1], value, comment, channel, now, uid))
+        return updates, audit
+
+    def finish(self) -> None:
+        """After every row is written: bump the version of every report whose values changed (so
+        an open grid becomes stale), then check the validation rules of every report the file
+        touched. A failed error names the rows of the totals involved; a warning is reported."""
+        ids = sorted(self.changed)
+        for start in range(0, len(ids), 500):
+            Submission.objects.filter(id__in=ids[start : start + 500]).update(
+                version=F("version") + 1, updated_at=timezone.now()
+            )
+        if not self.rules:
+            return
+        from .rules import totals
+
+        by_code = {code: ind.id for code, ind in self.ctx.indicators.items()}
+        touched = sorted(self.result.submissions)
+        for sid, values in totals(touched).items():
+            for outcome in self.rules.failures(values):
+                rows = sorted(
+                    self.total_rows[(sid, by_code[c])]
+                    for c in outcome.indicators
+                    if (sid, by_code[c]) in self.total_rows
+                )
+                if not rows:
+                    continue  # the file changed none of the values the rule compares
+                add = self.result.add_error if outcome.severity == "error" else self._warn
+                where = f"rows {', '.join(map(str, rows))}" if len(rows) > 1 else f"row {rows[0]}"
+                for row in rows[:1]:
+                    add(
+                        row,
+                        "value",
+                        f"rule {outcome.code} ({outcome.severity}): {outcome.message} — {outcome.reason} ({where})",
+                    )
+
+    def _warn(self, row, column, message) -> None:
+        if len(self.result.warnings) < MAX_WARNINGS:
+            self.result.warnings.append(RowError(row, column, message))
