@@ -11,6 +11,7 @@ Variables (all optional unless noted):
   EMAIL_BACKEND       default: the console backend.
   CM_MAX_UPLOAD_MB    largest upload accepted; default 50.
   CM_INVITATION_DAYS  days an invitation link stays valid; default 14.
+  CM_SITE_URL         the site's address for links in e-mails, e.g. https://cm.example.org.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "commonmeasure.voice",
     "commonmeasure.contracts",
     "commonmeasure.backbone",
+    "commonmeasure.conversation",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -186,6 +188,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "commonmeasure@localhost")
+# The site's address, put before the links in notification e-mails, e.g. https://cm.example.org
+CM_SITE_URL = os.environ.get("CM_SITE_URL", "").rstrip("/")
 
 CM_MAX_UPLOAD_MB = env_int("CM_MAX_UPLOAD_MB", 50)
 # Days an invitation link stays valid (docs/reference/backbone-tools.md).

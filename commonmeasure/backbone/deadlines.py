@@ -130,7 +130,7 @@ def _fold(line: str) -> str:
 def ics(initiative: Initiative, host: str, url: str = "", now=None, today=None) -> str:
     """The due dates as an iCalendar file (CRLF line endings)."""
     now = now or timezone.now()
-    stamp = now.astimezone(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -34,10 +34,20 @@ def heat_map(matrix: Matrix, *, description: str) -> dict:
         for r in rows
     ]
     orgs = [name for _, name in matrix.organisations]
-    x = {"field": "goal", "type": "nominal", "sort": goal_labels, "title": "Goal",
-         "axis": {"labelAngle": 0, "labelLimit": 160, "orient": "top"}}
-    y = {"field": "organisation", "type": "nominal", "sort": orgs, "title": None,
-         "axis": {"labelLimit": 220}}
+    x = {
+        "field": "goal",
+        "type": "nominal",
+        "sort": goal_labels,
+        "title": "Goal",
+        "axis": {"labelAngle": 0, "labelLimit": 160, "orient": "top"},
+    }
+    y = {
+        "field": "organisation",
+        "type": "nominal",
+        "sort": orgs,
+        "title": None,
+        "axis": {"labelLimit": 220},
+    }
     return {
         "$schema": SCHEMA,
         "description": description,

@@ -74,12 +74,17 @@ def invite(
         raise InvitationError(f"Unknown role {role!r}.")
     if role == Membership.BACKBONE_ADMIN:
         if organisation or new_organisation:
-            raise InvitationError("A backbone admin belongs to the initiative, not an organisation.")
+            raise InvitationError(
+                "A backbone admin belongs to the initiative, not an organisation."
+            )
     elif organisation is None and new_organisation is None:
         raise InvitationError(f"A {role} belongs to an organisation: choose one or add a new one.")
-    if organisation is not None and not Participation.objects.filter(
-        initiative=initiative, organisation=organisation
-    ).exists():
+    if (
+        organisation is not None
+        and not Participation.objects.filter(
+            initiative=initiative, organisation=organisation
+        ).exists()
+    ):
         raise InvitationError(f"{organisation.name} does not take part in {initiative.name}.")
     if organisation is not None and _already_member(initiative, email, role, organisation):
         raise InvitationError(

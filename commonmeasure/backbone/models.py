@@ -100,7 +100,9 @@ class RoleChange(models.Model):
         (REMOVED, "Membership removed"),
     ]
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="role_changes")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="role_changes"
+    )
     action = models.CharField(max_length=10, choices=ACTION_CHOICES)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -54,7 +54,9 @@ def save_activity(
     unknown = [g for g in goals if g not in known]
     if unknown:
         errors["goals"] = f"Not a goal of {initiative.name}: {', '.join(unknown)}."
-    found = {i.code: i for i in Indicator.objects.filter(initiative=initiative, code__in=indicators)}
+    found = {
+        i.code: i for i in Indicator.objects.filter(initiative=initiative, code__in=indicators)
+    }
     missing = [c for c in indicators if c not in found]
     if missing:
         errors["indicators"] = f"Not an indicator of {initiative.name}: {', '.join(missing)}."
@@ -125,7 +127,10 @@ def remove_membership(membership: Membership, *, by) -> None:
             initiative=membership.initiative, role=Membership.BACKBONE_ADMIN
         )
     )
-    if membership.role == Membership.BACKBONE_ADMIN and _backbone_admins(membership.initiative) <= 1:
+    if (
+        membership.role == Membership.BACKBONE_ADMIN
+        and _backbone_admins(membership.initiative) <= 1
+    ):
         raise Invalid(
             {
                 "role": "This is the initiative's last backbone admin; invite or appoint another "
@@ -273,7 +278,9 @@ def clean_settings(initiative: Initiative, data: dict) -> dict:
         "small_number_threshold": _whole(
             data.get("small_number_threshold"), 1, 1000, "small_number_threshold", errors
         ),
-        "deadline_days": _whole(data.get("deadline_days"), 0, 366, "deadline_days", errors, blank_ok=True),
+        "deadline_days": _whole(
+            data.get("deadline_days"), 0, 366, "deadline_days", errors, blank_ok=True
+        ),
         "reminder_days_before": _whole(
             data.get("reminder_days_before"), 0, 366, "reminder_days_before", errors
         ),

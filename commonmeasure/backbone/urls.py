@@ -22,9 +22,7 @@ urlpatterns = [
         name="activity_delete",
     ),
     path("i/<str:code>/calendar/", settings_views.calendar_page, name="calendar"),
-    re_path(
-        r"^i/(?P<code>[^/]+)/calendar\.ics$", settings_views.calendar_ics, name="calendar_ics"
-    ),
+    re_path(r"^i/(?P<code>[^/]+)/calendar\.ics$", settings_views.calendar_ics, name="calendar_ics"),
     path("i/<str:code>/members/", members.roles, name="roles"),
     path("i/<str:code>/members/invite/", members.invite, name="invite"),
     path(

@@ -67,7 +67,9 @@ def activity_list(request, code):
         {
             "code": org,
             "name": name,
-            "cells": [{"goal": g, "count": m.count(org, g), "state": m.state(g)} for g, _ in m.goals],
+            "cells": [
+                {"goal": g, "count": m.count(org, g), "state": m.state(g)} for g, _ in m.goals
+            ],
             "total": m.activities_of(org),
         }
         for org, name in m.organisations

@@ -80,7 +80,9 @@ def roles(request, code):
             return redirect("backbone:roles", initiative.code)
         errors["membership"] = membership.pk
     now_invitations = list(
-        Invitation.objects.filter(initiative=initiative).select_related("organisation", "created_by")
+        Invitation.objects.filter(initiative=initiative).select_related(
+            "organisation", "created_by"
+        )
     )
     return render(
         request,
@@ -137,7 +139,9 @@ def invite(request, code):
                 if not new_name:
                     errors["new_name"] = "New organisation's name: give the organisation a name."
                 elif len(new_name) > 200 or len(new_code) > 64:
-                    errors["new_name"] = "New organisation: keep the code under 64 characters and the name under 200."
+                    errors["new_name"] = (
+                        "New organisation: keep the code under 64 characters and the name under 200."
+                    )
                 new_org = (new_code, new_name)
             else:
                 org = next((o for o in orgs if o.code == org_choice), None)
@@ -200,7 +204,9 @@ def invitation_revoke(request, code, invitation_id):
     except inv.InvitationError as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, f"Invitation to {invitation.email} revoked; its link no longer works.")
+        messages.success(
+            request, f"Invitation to {invitation.email} revoked; its link no longer works."
+        )
     return redirect("backbone:roles", initiative.code)
 
 
@@ -216,7 +222,8 @@ def invitation_resend(request, code, invitation_id):
         messages.error(request, str(problem))
     else:
         messages.success(
-            request, f"Invitation sent again to {invitation.email}; the earlier link no longer works."
+            request,
+            f"Invitation sent again to {invitation.email}; the earlier link no longer works.",
         )
     return redirect("backbone:roles", initiative.code)
 

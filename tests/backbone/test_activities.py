@@ -17,7 +17,9 @@ from commonmeasure.initiatives.models import Organisation, Participation
 
 
 def add(cast, org, name, goals, indicators=()):
-    a = Activity.objects.create(initiative=cast.alpha, organisation=org, name=name, goals=list(goals))
+    a = Activity.objects.create(
+        initiative=cast.alpha, organisation=org, name=name, goals=list(goals)
+    )
     a.indicators.set(cast.alpha.indicators.filter(code__in=indicators))
     return a
 
@@ -35,18 +37,28 @@ def spread(goals, cast, org_d):
     add(cast, cast.org_a, "Job club", ["G1", "G2"], ["enrolled"])
     add(cast, cast.org_a, "Mentoring", ["G2"])
     add(cast, cast.org_b, "CV workshop", ["G1"])
-    add(cast, org_d, "=HYPERLINK(\"x\")", ["G1"])
+    add(cast, org_d, '=HYPERLINK("x")', ["G1"])
     return cast
 
 
 def test_a_reporter_adds_an_activity_for_their_organisation(goals, cast, login):
     response = login(cast.alice).post(
         "/i/alpha/activities/new/?organisation=org-a",
-        {"name": "Job club", "description": "Weekly", "goals": ["G2", "G1"], "indicators": ["enrolled", "job_starts"]},
+        {
+            "name": "Job club",
+            "description": "Weekly",
+            "goals": ["G2", "G1"],
+            "indicators": ["enrolled", "job_starts"],
+        },
     )
     assert response.status_code == 302
     a = Activity.objects.get()
-    assert (a.organisation, a.name, a.goals, a.updated_by) == (cast.org_a, "Job club", ["G1", "G2"], cast.alice)
+    assert (a.organisation, a.name, a.goals, a.updated_by) == (
+        cast.org_a,
+        "Job club",
+        ["G1", "G2"],
+        cast.alice,
+    )
     assert sorted(a.indicators.values_list("code", flat=True)) == ["enrolled", "job_starts"]
 
 
@@ -59,7 +71,9 @@ def test_a_reporter_adds_an_activity_for_their_organisation(goals, cast, login):
         ({"name": "X"}, "Choose at least one goal or indicator the activity serves."),
     ],
 )
-def test_a_bad_activity_is_refused_with_a_message_and_nothing_saved(goals, cast, login, data, message):
+def test_a_bad_activity_is_refused_with_a_message_and_nothing_saved(
+    goals, cast, login, data, message
+):
     response = login(cast.alice).post("/i/alpha/activities/new/?organisation=org-a", data)
     assert response.status_code == 400 and message in response.content.decode()
     assert not Activity.objects.exists()
@@ -93,7 +107,10 @@ def test_the_matrix_counts_activities_and_finds_gaps_and_overlaps(spread, login)
     footer = dict(re.findall(r'data-goal="(G\d)" data-state="(\w*)">', page))
     assert footer == {"G1": "overlap", "G2": "", "G3": "gap"}
     assert re.search(r'id="gaps">Gaps: <strong data-goal="G3">', page)
-    assert re.search(r'id="overlaps">Overlaps: <strong data-goal="G1">G1 People find work</strong> \(3 organisations\)', page)
+    assert re.search(
+        r'id="overlaps">Overlaps: <strong data-goal="G1">G1 People find work</strong> \(3 organisations\)',
+        page,
+    )
 
 
 def test_two_organisations_on_a_goal_are_not_an_overlap(goals, cast, login):
@@ -105,8 +122,14 @@ def test_two_organisations_on_a_goal_are_not_an_overlap(goals, cast, login):
 
 def test_the_chart_carries_the_same_figures_as_the_table(spread, login):
     page = login(spread.backbone).get("/i/alpha/activities/").content.decode()
-    spec = json.loads(re.search(r'<script id="spec-matrix" type="application/json">(.*?)</script>', page, re.S).group(1))
-    values = {(v["organisation"], v["goal"].split()[0]): v["activities"] for v in spec["data"]["values"]}
+    spec = json.loads(
+        re.search(
+            r'<script id="spec-matrix" type="application/json">(.*?)</script>', page, re.S
+        ).group(1)
+    )
+    values = {
+        (v["organisation"], v["goal"].split()[0]): v["activities"] for v in spec["data"]["values"]
+    }
     assert values[("Organisation A", "G2")] == 2 and values[("Organisation D", "G3")] == 0
     assert sum(values.values()) == 5  # Job club counts in G1 and G2
     assert "http" not in json.dumps(spec).replace(spec["$schema"], "")
@@ -128,7 +151,12 @@ def test_the_xlsx_export_is_readable_and_text_never_becomes_a_formula(spread, lo
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb["Matrix"]
     grid = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    assert grid[0] == ["Organisation", "G1 People find work", "G2 People stay in work", "G3 Fewer young people out of work"]
+    assert grid[0] == [
+        "Organisation",
+        "G1 People find work",
+        "G2 People stay in work",
+        "G3 Fewer young people out of work",
+    ]
     # organisations sorted by name: the one named "=cmd…" comes first, shown as text
     assert grid[1] == ["'=cmd|' /C calc'!A0", 1, 0, 0]
     assert grid[2] == ["Organisation A", 1, 2, 0]
@@ -145,6 +173,10 @@ def test_goal_codes_no_longer_in_the_initiative_are_ignored():
 
 def test_the_overlap_threshold_is_three_organisations():
     orgs = [("a", "A"), ("b", "B"), ("c", "C")]
-    m = matrix.build([("G1", ""), ("G2", "")], orgs, [("a", ["G1"]), ("b", ["G1", "G2"]), ("c", ["G1"]), ("a", ["G2"])])
+    m = matrix.build(
+        [("G1", ""), ("G2", "")],
+        orgs,
+        [("a", ["G1"]), ("b", ["G1", "G2"]), ("c", ["G1"]), ("a", ["G2"])],
+    )
     assert matrix.OVERLAP_THRESHOLD == 3
     assert m.overlaps == ["G1"] and m.state("G2") == "" and m.activities_for_goal("G2") == 2

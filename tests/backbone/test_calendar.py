@@ -7,7 +7,6 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 
 from commonmeasure.backbone import deadlines
 from commonmeasure.reporting.models import Submission
@@ -24,7 +23,14 @@ def with_deadline(cast):
 
 def test_the_calendar_lists_three_ended_periods_and_three_from_now(with_deadline):
     rows = deadlines.calendar(with_deadline.alpha, None, TODAY)
-    assert [r.period.code for r in rows] == ["2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07"]
+    assert [r.period.code for r in rows] == [
+        "2025-02",
+        "2025-03",
+        "2025-04",
+        "2025-05",
+        "2025-06",
+        "2025-07",
+    ]
     assert [r.due for r in rows[:3]] == [
         datetime.date(2025, 3, 15),  # 28 Feb + 15 days
         datetime.date(2025, 4, 15),
@@ -37,7 +43,14 @@ def test_quarterly_periods_follow_the_initiatives_frequency(cast):
     cast.beta.deadline_days = 30
     cast.beta.save()
     rows = deadlines.calendar(cast.beta, None, TODAY)
-    assert [r.period.code for r in rows] == ["2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+    assert [r.period.code for r in rows] == [
+        "2024-Q3",
+        "2024-Q4",
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+    ]
     assert rows[2].due == datetime.date(2025, 4, 30)
 
 
@@ -49,7 +62,7 @@ def test_each_organisations_status_and_lateness_is_shown(with_deadline):
         period="2025-03",
         period_start=datetime.date(2025, 3, 1),
         status=Submission.APPROVED,
-        submitted_at=timezone.make_aware(datetime.datetime(2025, 4, 2)),
+        submitted_at=datetime.datetime(2025, 4, 2, tzinfo=datetime.UTC),
     )
     rows = {r.period.code: r for r in deadlines.calendar(alpha, None, TODAY)}
     march = {s["organisation"].code: s for s in rows["2025-03"].statuses}
@@ -60,7 +73,9 @@ def test_each_organisations_status_and_lateness_is_shown(with_deadline):
     assert all(s["late"] is False for s in rows["2025-06"].statuses)
 
 
-def test_a_reporter_sees_their_own_organisation_only_and_the_backbone_sees_all(with_deadline, login):
+def test_a_reporter_sees_their_own_organisation_only_and_the_backbone_sees_all(
+    with_deadline, login
+):
     mine = login(with_deadline.alice).get("/i/alpha/calendar/").content.decode()
     assert 'data-organisation="org-a"' in mine and 'data-organisation="org-b"' not in mine
     every = login(with_deadline.backbone).get("/i/alpha/calendar/").content.decode()
@@ -76,11 +91,21 @@ def test_without_a_deadline_there_are_no_due_dates(cast, login):
 
 
 def test_the_ics_file_has_one_all_day_event_per_due_date(with_deadline):
-    now = datetime.datetime(2025, 5, 10, 9, 30, tzinfo=datetime.timezone.utc)
-    text = deadlines.ics(with_deadline.alpha, "example.org", url="http://example.org/i/alpha/calendar/", now=now, today=TODAY)
+    now = datetime.datetime(2025, 5, 10, 9, 30, tzinfo=datetime.UTC)
+    text = deadlines.ics(
+        with_deadline.alpha,
+        "example.org",
+        url="http://example.org/i/alpha/calendar/",
+        now=now,
+        today=TODAY,
+    )
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     lines = text.split("\r\n")
-    assert lines[:3] == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Common Measure//Reporting calendar//EN"]
+    assert lines[:3] == [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Common Measure//Reporting calendar//EN",
+    ]
     assert text.count("BEGIN:VEVENT") == deadlines.RECENT + deadlines.ICS_AHEAD == 15
     first = text.split("BEGIN:VEVENT\r\n")[1]
     assert "UID:alpha-2025-02-due@example.org\r\n" in first
@@ -89,7 +114,10 @@ def test_the_ics_file_has_one_all_day_event_per_due_date(with_deadline):
     assert "SUMMARY:Alpha Partnership: report for 2025-02 due\r\n" in first
     assert all(len(line.encode()) <= 75 for line in lines)
     unfolded = text.replace("\r\n ", "")
-    assert "DESCRIPTION:Reports for 2025-02 (01 Feb 2025 to 28 Feb 2025) are due by the end of this day. http://example.org/i/alpha/calendar/" in unfolded
+    assert (
+        "DESCRIPTION:Reports for 2025-02 (01 Feb 2025 to 28 Feb 2025) are due by the end of this day. http://example.org/i/alpha/calendar/"
+        in unfolded
+    )
     starts = re.findall(r"DTSTART;VALUE=DATE:(\d{8})", text)
     assert starts[-1] == "20260515"  # 2026-04 ends 30 April, + 15 days
 

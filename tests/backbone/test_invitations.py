@@ -15,7 +15,6 @@ from django.utils import timezone
 from commonmeasure.backbone import invitations as inv
 from commonmeasure.backbone.models import Invitation, RoleChange
 from commonmeasure.initiatives.models import Membership, Organisation, Participation
-
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a-long-new-password-42"
@@ -83,12 +82,16 @@ def test_an_invited_person_with_an_account_logs_in_and_accepts(cast, login):
     c = login(cast.outsider)
     assert b'id="accept-invitation"' in c.get(path).content
     assert c.post(path).status_code == 302
-    assert Membership.objects.filter(user=cast.outsider, role="viewer", organisation=cast.org_a).exists()
+    assert Membership.objects.filter(
+        user=cast.outsider, role="viewer", organisation=cast.org_a
+    ).exists()
     assert c.get("/i/alpha/activities/").status_code == 200
 
 
 def test_a_backbone_admin_invitation_gives_the_backbone_role_and_admin_access(cast, login):
-    send_invitation(login(cast.backbone), email="eve@example.org", role="backbone_admin", organisation="")
+    send_invitation(
+        login(cast.backbone), email="eve@example.org", role="backbone_admin", organisation=""
+    )
     path = link_in(mail.outbox[0])
     c = Client()
     c.post(path, {"username": "eve", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
@@ -127,7 +130,10 @@ def test_a_new_organisation_whose_code_exists_is_refused_and_nothing_is_written(
         ({"role": "owner"}, "Role: choose one of the roles listed."),
         ({"organisation": "org-c"}, "Organisation: choose an organisation of the initiative"),
         ({"organisation": "__new__", "new_code": "bad code", "new_name": "X"}, "is not a code"),
-        ({"organisation": "__new__", "new_code": "org-x", "new_name": ""}, "give the organisation a name"),
+        (
+            {"organisation": "__new__", "new_code": "org-x", "new_name": ""},
+            "give the organisation a name",
+        ),
     ],
 )
 def test_a_bad_invitation_form_names_the_field_and_sends_nothing(cast, login, fields, message):
@@ -148,7 +154,12 @@ def test_inviting_someone_who_already_has_that_role_is_refused(cast, login):
     )
     assert snapshot() == before and mail.outbox == []
     # another role for the same person is fine
-    assert send_invitation(login(cast.backbone), email="alice@example.org", role="reviewer").status_code == 302
+    assert (
+        send_invitation(
+            login(cast.backbone), email="alice@example.org", role="reviewer"
+        ).status_code
+        == 302
+    )
 
 
 def test_inviting_the_same_person_twice_asks_to_resend_instead(cast, login):
@@ -156,13 +167,20 @@ def test_inviting_the_same_person_twice_asks_to_resend_instead(cast, login):
     send_invitation(c)
     response = send_invitation(c)
     assert response.status_code == 400
-    assert b"already has a pending invitation" in response.content and b"resend it instead" in response.content
+    assert (
+        b"already has a pending invitation" in response.content
+        and b"resend it instead" in response.content
+    )
     assert Invitation.objects.count() == 1 and len(mail.outbox) == 1
 
 
 def _invite(cast):
     invitation = inv.invite(
-        cast.alpha, by=cast.backbone, email="dana@example.org", role="reporter", organisation=cast.org_a
+        cast.alpha,
+        by=cast.backbone,
+        email="dana@example.org",
+        role="reporter",
+        organisation=cast.org_a,
     )
     return invitation, f"/invitations/{inv.token_for(invitation)}/"
 
@@ -182,7 +200,9 @@ def test_an_expired_link_is_refused_and_nothing_is_written(cast, settings):
     before = snapshot()
     for response in (Client().get(path), _sign_up(path)):
         assert response.status_code == 400
-        assert b"This invitation has expired. Ask the backbone to send it again." in response.content
+        assert (
+            b"This invitation has expired. Ask the backbone to send it again." in response.content
+        )
     assert snapshot() == before
 
 
@@ -278,9 +298,13 @@ def test_an_accepted_invitation_cannot_be_revoked_or_resent(cast, login):
 def test_the_sign_up_form_names_each_problem_and_creates_no_account(cast):
     _, path = _invite(cast)
     before = snapshot()
-    taken = Client().post(path, {"username": "alice", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    taken = Client().post(
+        path, {"username": "alice", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert b"Username: alice is taken" in taken.content
-    differ = Client().post(path, {"username": "dana", "password1": NEW_PASSWORD, "password2": "other"})
+    differ = Client().post(
+        path, {"username": "dana", "password1": NEW_PASSWORD, "password2": "other"}
+    )
     assert b"the two passwords differ" in differ.content
     weak = Client().post(path, {"username": "dana", "password1": "short", "password2": "short"})
     assert b"Password: This password is too short" in weak.content

@@ -73,7 +73,8 @@ def test_the_other_initiatives_backbone_pages_are_hidden_from_alphas_backbone(ca
 
 
 @pytest.mark.parametrize(
-    "name, status", [("backbone", 200), ("alice", 200), ("bob", 403), ("carol", 404), ("outsider", 404)]
+    "name, status",
+    [("backbone", 200), ("alice", 200), ("bob", 403), ("carol", 404), ("outsider", 404)],
 )
 def test_only_the_organisations_reporters_and_the_backbone_add_its_activities(
     goals, cast, login, name, status
@@ -83,7 +84,8 @@ def test_only_the_organisations_reporters_and_the_backbone_add_its_activities(
 
 
 @pytest.mark.parametrize(
-    "name, status", [("backbone", 302), ("alice", 302), ("bob", 403), ("carol", 404), ("outsider", 404)]
+    "name, status",
+    [("backbone", 302), ("alice", 302), ("bob", 403), ("carol", 404), ("outsider", 404)],
 )
 def test_only_the_organisations_reporters_and_the_backbone_edit_its_activities(
     goals, cast, login, name, status
@@ -123,7 +125,8 @@ def test_an_activity_is_not_reachable_through_another_initiative(goals, cast, lo
 
 
 @pytest.mark.parametrize(
-    "name, status", [("backbone", 200), ("alice", 200), ("bob", 403), ("carol", 404), ("outsider", 404)]
+    "name, status",
+    [("backbone", 200), ("alice", 200), ("bob", 403), ("carol", 404), ("outsider", 404)],
 )
 def test_only_the_organisation_and_the_backbone_decide_whether_it_is_named(
     cast, login, name, status

@@ -22,11 +22,18 @@ def test_the_backbone_changes_a_reporter_into_a_viewer(cast, login):
     assert m.role == "viewer"
     change = RoleChange.objects.get()
     assert (change.action, change.changed_by, change.subject, change.old_role, change.new_role) == (
-        "changed", cast.backbone, "alice", "reporter", "viewer"
+        "changed",
+        cast.backbone,
+        "alice",
+        "reporter",
+        "viewer",
     )
     assert change.organisation == cast.org_a and change.changed_at is not None
     page = login(cast.backbone).get("/i/alpha/members/").content.decode()
-    assert 'data-action="changed"' in page and "<td>backbone</td><td>Role changed</td><td>alice</td>" in page
+    assert (
+        'data-action="changed"' in page
+        and "<td>backbone</td><td>Role changed</td><td>alice</td>" in page
+    )
     # the change takes effect: alice may no longer edit org A's report
     assert login(cast.alice).get("/i/alpha/activities/new/?organisation=org-a").status_code == 403
 
@@ -36,7 +43,9 @@ def test_changing_to_the_same_or_an_unknown_role_is_refused(cast, login):
     c = login(cast.backbone)
     same = c.post("/i/alpha/members/", {"membership": m.id, "action": "change", "role": "reporter"})
     assert same.status_code == 400 and b"alice is already a reporter." in same.content
-    odd = c.post("/i/alpha/members/", {"membership": m.id, "action": "change", "role": "backbone_admin"})
+    odd = c.post(
+        "/i/alpha/members/", {"membership": m.id, "action": "change", "role": "backbone_admin"}
+    )
     assert odd.status_code == 400 and b"Choose reporter, reviewer or viewer." in odd.content
     m.refresh_from_db()
     assert m.role == "reporter" and not RoleChange.objects.exists()
@@ -54,18 +63,28 @@ def test_a_change_that_would_duplicate_a_role_is_refused(cast, login):
 
 def test_the_backbone_removes_a_membership_and_the_removal_is_recorded(cast, login):
     m = membership(cast.bob)
-    assert login(cast.backbone).post("/i/alpha/members/", {"membership": m.id, "action": "remove"}).status_code == 302
+    assert (
+        login(cast.backbone)
+        .post("/i/alpha/members/", {"membership": m.id, "action": "remove"})
+        .status_code
+        == 302
+    )
     assert not Membership.objects.filter(pk=m.pk).exists()
     change = RoleChange.objects.get()
     assert (change.action, change.subject, change.old_role, change.changed_by) == (
-        "removed", "bob", "reporter", cast.backbone
+        "removed",
+        "bob",
+        "reporter",
+        cast.backbone,
     )
     assert login(cast.bob).get("/i/alpha/activities/").status_code == 404
 
 
 def test_the_last_backbone_admin_cannot_be_removed(cast, login):
     m = membership(cast.backbone)
-    response = login(cast.backbone).post("/i/alpha/members/", {"membership": m.id, "action": "remove"})
+    response = login(cast.backbone).post(
+        "/i/alpha/members/", {"membership": m.id, "action": "remove"}
+    )
     assert response.status_code == 400
     assert b"last backbone admin" in response.content
     assert Membership.objects.filter(pk=m.pk).exists() and not RoleChange.objects.exists()
@@ -75,15 +94,22 @@ def test_one_of_two_backbone_admins_can_be_removed_but_then_not_the_other(cast, 
     add_user("second", password="x" * 12, initiative_code="alpha", role="backbone_admin")
     second = Membership.objects.get(user__username="second")
     c = login(cast.backbone)
-    assert c.post("/i/alpha/members/", {"membership": second.id, "action": "remove"}).status_code == 302
+    assert (
+        c.post("/i/alpha/members/", {"membership": second.id, "action": "remove"}).status_code
+        == 302
+    )
     last = membership(cast.backbone)
-    assert c.post("/i/alpha/members/", {"membership": last.id, "action": "remove"}).status_code == 400
+    assert (
+        c.post("/i/alpha/members/", {"membership": last.id, "action": "remove"}).status_code == 400
+    )
     assert Membership.objects.filter(role="backbone_admin", initiative=cast.alpha).count() == 1
 
 
 def test_a_membership_of_another_initiative_cannot_be_changed_from_alpha(cast, login):
     m = membership(cast.carol)
-    response = login(cast.backbone).post("/i/alpha/members/", {"membership": m.id, "action": "remove"})
+    response = login(cast.backbone).post(
+        "/i/alpha/members/", {"membership": m.id, "action": "remove"}
+    )
     assert response.status_code == 404
     assert Membership.objects.filter(pk=m.pk).exists()
 

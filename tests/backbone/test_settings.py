@@ -47,10 +47,26 @@ def test_the_backbone_saves_every_setting(cast, login):
     )
     assert response.status_code == 302
     a = Initiative.objects.get(code="alpha")
-    assert (a.name, a.vision, a.is_published, a.anonymise_peers) == ("Alpha Works", "Everyone in work.", True, False)
-    assert (a.small_number_threshold, a.deadline_days, a.reminder_days_before, a.reminder_days_after) == (10, 15, 5, 2)
-    assert a.goals[1] == {"code": "G2", "name": "People stay in work", "description": "For a year or more"}
-    assert sorted(Indicator.objects.filter(initiative=a, is_published=True).values_list("code", flat=True)) == ["enrolled", "job_starts"]
+    assert (a.name, a.vision, a.is_published, a.anonymise_peers) == (
+        "Alpha Works",
+        "Everyone in work.",
+        True,
+        False,
+    )
+    assert (
+        a.small_number_threshold,
+        a.deadline_days,
+        a.reminder_days_before,
+        a.reminder_days_after,
+    ) == (10, 15, 5, 2)
+    assert a.goals[1] == {
+        "code": "G2",
+        "name": "People stay in work",
+        "description": "For a year or more",
+    }
+    assert sorted(
+        Indicator.objects.filter(initiative=a, is_published=True).values_list("code", flat=True)
+    ) == ["enrolled", "job_starts"]
     change = SettingsChange.objects.get()
     assert change.changed_by == cast.backbone
     assert change.changes["Small-number threshold"] == ["5", "10"]
@@ -68,11 +84,31 @@ def test_an_empty_deadline_means_no_deadline(cast, login):
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("small_number_threshold", "0", "Small-number threshold: enter a whole number from 1 to 1000."),
-        ("small_number_threshold", "1001", "Small-number threshold: enter a whole number from 1 to 1000."),
-        ("small_number_threshold", "five", "Small-number threshold: enter a whole number from 1 to 1000."),
-        ("deadline_days", "-1", "Deadline (days after the period): enter a whole number from 0 to 366 (or leave it empty)."),
-        ("reminder_days_after", "", "Reminder after the deadline (days): enter a whole number from 0 to 366."),
+        (
+            "small_number_threshold",
+            "0",
+            "Small-number threshold: enter a whole number from 1 to 1000.",
+        ),
+        (
+            "small_number_threshold",
+            "1001",
+            "Small-number threshold: enter a whole number from 1 to 1000.",
+        ),
+        (
+            "small_number_threshold",
+            "five",
+            "Small-number threshold: enter a whole number from 1 to 1000.",
+        ),
+        (
+            "deadline_days",
+            "-1",
+            "Deadline (days after the period): enter a whole number from 0 to 366 (or leave it empty).",
+        ),
+        (
+            "reminder_days_after",
+            "",
+            "Reminder after the deadline (days): enter a whole number from 0 to 366.",
+        ),
         ("name", "", "Name: the initiative needs a name."),
         ("goals", "G1", 'Goals, line 1: write "CODE | name"'),
         ("goals", "G1 | a\nG1 | b", "Goals, line 2: goal G1 appears twice."),
@@ -90,7 +126,9 @@ def test_bad_settings_name_the_field_and_save_nothing(cast, login, field, value,
 
 
 def test_a_goal_in_use_cannot_be_removed(cast, login):
-    Activity.objects.create(initiative=cast.alpha, organisation=cast.org_a, name="Club", goals=["G1"])
+    Activity.objects.create(
+        initiative=cast.alpha, organisation=cast.org_a, name="Club", goals=["G1"]
+    )
     response = login(cast.backbone).post("/i/alpha/settings/", form(cast.alpha, goals="G2 | Other"))
     assert response.status_code == 400
     assert "Goals: cannot remove G1 (1 indicator(s), 1 activity(ies))" in response.content.decode()
@@ -101,12 +139,18 @@ def test_a_goal_in_use_cannot_be_removed(cast, login):
 def test_a_stale_form_is_refused_and_shows_what_changed(cast, login):
     opened = form(cast.alpha)  # the form as the first person opened it
     other = login(cast.backbone)
-    assert other.post("/i/alpha/settings/", form(cast.alpha, small_number_threshold="20")).status_code == 302
+    assert (
+        other.post("/i/alpha/settings/", form(cast.alpha, small_number_threshold="20")).status_code
+        == 302
+    )
     response = login(cast.backbone).post("/i/alpha/settings/", {**opened, "vision": "Mine"})
     assert response.status_code == 409
     page = response.content.decode()
     assert 'id="stale"' in page
-    assert '<tr data-field="small_number_threshold"><th scope="row">Small-number threshold</th><td>5</td><td>20</td></tr>' in page
+    assert (
+        '<tr data-field="small_number_threshold"><th scope="row">Small-number threshold</th><td>5</td><td>20</td></tr>'
+        in page
+    )
     assert '<tr data-field="vision">' in page
     assert "by backbone: Small-number threshold" in page
     cast.alpha.refresh_from_db()
@@ -114,7 +158,9 @@ def test_a_stale_form_is_refused_and_shows_what_changed(cast, login):
     assert SettingsChange.objects.count() == 1
     # the refused page carries the current version: saving again replaces the current values
     version = page.split('name="version" value="')[1].split('"')[0]
-    again = login(cast.backbone).post("/i/alpha/settings/", {**opened, "vision": "Mine", "version": version})
+    again = login(cast.backbone).post(
+        "/i/alpha/settings/", {**opened, "vision": "Mine", "version": version}
+    )
     assert again.status_code == 302
     cast.alpha.refresh_from_db()
     assert (cast.alpha.small_number_threshold, cast.alpha.vision) == (5, "Mine")
@@ -124,7 +170,10 @@ def test_a_change_elsewhere_also_makes_the_form_stale(cast, login):
     opened = form(cast.alpha)
     Initiative.objects.get(pk=cast.alpha.pk).save()  # e.g. saved in Django admin
     response = login(cast.backbone).post("/i/alpha/settings/", opened)
-    assert response.status_code == 409 and b"Your values are the same as the current ones." in response.content
+    assert (
+        response.status_code == 409
+        and b"Your values are the same as the current ones." in response.content
+    )
 
 
 def test_a_reporter_opts_their_organisation_in_and_out_of_being_named(cast, login):

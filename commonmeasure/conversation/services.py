@@ -1,0 +1,288 @@
+"""Writes of the conversation app: post a comment, record an activity event, notify users.
+
+``record_event`` is for every app: call it when something happens in an initiative that its
+members should see in the activity feed (docs/reference/comments-and-notifications.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from commonmeasure.initiatives.access import Access, access_for
+from commonmeasure.initiatives.models import Category, Indicator, Membership
+from commonmeasure.reporting.models import Submission, disaggregation_key
+
+from . import mentions
+from .models import COMMENT_MAX, Comment, Event, Notification, Thread, preference_of
+from .visibility import can_see_thread
+
+EXCERPT = 140
+
+
+class CommentError(Exception):
+    """A comment that cannot be posted; the message says why, and nothing was written."""
+
+
+@dataclass
+class Posted:
+    comment: Comment
+    notified: list[str] = field(default_factory=list)  # usernames mentioned and notified
+    notes: list[str] = field(default_factory=list)  # gentle words about mentions not made
+
+
+# -- record_event --------------------------------------------------------------------------------
+
+
+def record_event(
+    initiative,
+    kind: str,
+    actor,
+    text: str,
+    target_url: str,
+    organisation=None,
+    *,
+    private: bool | None = None,
+) -> Event:
+    """Add a line to the initiative's activity feed.
+
+    With an ``organisation`` the event is private by default: only those who may see that
+    organisation's unapproved data (its members and the backbone) see it; pass ``private=False``
+    for news about an organisation that every member may see (an approved report, a new member).
+    Without an organisation every member of the initiative sees it.
+    """
+    if private is None:
+        private = organisation is not None
+    if private and organisation is None:
+        raise ValueError("a private event needs the organisation whose members may see it")
+    return Event.objects.create(
+        initiative=initiative,
+        kind=kind[:32],
+        actor=actor if getattr(actor, "pk", None) else None,
+        text=text[:500],
+        target_url=target_url[:500],
+        organisation=organisation,
+        is_private=private,
+    )
+
+
+# -- notifications -------------------------------------------------------------------------------
+
+
+def notify(users, initiative, kind: str, text: str, target_url: str) -> list[Notification]:
+    """One in-app notification for each user (each once); those who want e-mail at once get it
+    when the transaction commits."""
+    created, immediate = [], []
+    seen = set()
+    for user in users:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        n = Notification.objects.create(
+            user=user, initiative=initiative, kind=kind, text=text[:500], target_url=target_url
+        )
+        created.append(n)
+        if user.email and preference_of(user) == "immediate":
+            immediate.append(n.pk)
+    if immediate:
+        from .emails import send_immediate
+
+        transaction.on_commit(lambda: send_immediate(immediate))
+    return created
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+# -- threads -------------------------------------------------------------------------------------
+
+
+def value_key(indicator: Indicator, raw_key: str) -> str:
+    """The canonical key of a cell of ``indicator``, or CommentError if the indicator has no
+    such cell. ``raw_key``: "gender=female;age_band=16-24" in any order, "" for the total."""
+    pairs: dict[str, str] = {}
+    for part in filter(None, (raw_key or "").split(";")):
+        dim, sep, cat = part.partition("=")
+        if not sep or not dim or not cat or dim in pairs:
+            raise CommentError(f"No such cell: {raw_key!r}.")
+        pairs[dim] = cat
+    allowed = {d.code: d for d in indicator.dimensions.all()}
+    for dim, cat in pairs.items():
+        if dim not in allowed or not allowed[dim].categories.filter(code=cat).exists():
+            raise CommentError(f"{indicator.name} has no cell {raw_key!r}.")
+    return disaggregation_key(pairs)[0]
+
+
+def find_thread(**spec) -> Thread | None:
+    return Thread.objects.filter(**spec).first()
+
+
+def report_spec(submission: Submission, indicator: Indicator | None = None, key: str = "") -> dict:
+    if indicator is None:
+        return {"kind": Thread.SUBMISSION, "submission": submission}
+    return {"kind": Thread.VALUE, "submission": submission, "indicator": indicator, "key": key}
+
+
+def _get_or_create(initiative, spec: dict) -> Thread:
+    thread = find_thread(**spec)
+    if thread is not None:
+        return thread
+    extra = {}
+    if "submission" in spec:
+        extra["organisation_id"] = spec["submission"].organisation_id
+    try:
+        with transaction.atomic():
+            return Thread.objects.create(initiative=initiative, **spec, **extra)
+    except IntegrityError:  # created by someone else at the same moment
+        return Thread.objects.get(**spec)
+
+
+def thread_label(thread: Thread) -> str:
+    if thread.kind == Thread.INDICATOR:
+        return f"the indicator {thread.indicator.name}"
+    if thread.kind == Thread.CONTRACT:
+        return f"the contract {thread.contract}"
+    sub = thread.submission
+    report = f"{sub.organisation.name}'s report for {sub.period}"
+    if thread.kind == Thread.SUBMISSION:
+        return report
+    return f"{thread.indicator.name} ({cell_label(thread.initiative, thread.key)}) in {report}"
+
+
+def cell_label(initiative, key: str) -> str:
+    """ "Female, 16 to 24" for "age_band=16-24;gender=female"; "Total" for ""."""
+    if not key:
+        return "Total"
+    names = []
+    for part in key.split(";"):
+        dim, _, cat = part.partition("=")
+        name = (
+            Category.objects.filter(dimension__initiative=initiative, dimension__code=dim, code=cat)
+            .values_list("name", flat=True)
+            .first()
+        )
+        names.append(name or cat)
+    return ", ".join(names)
+
+
+def thread_url(thread: Thread) -> str:
+    code = thread.initiative.code
+    if thread.kind == Thread.INDICATOR:
+        return reverse("conversation:indicator", args=[code, thread.indicator.code])
+    if thread.kind == Thread.CONTRACT:
+        return reverse("conversation:contract", args=[thread.contract_id])
+    sub = thread.submission
+    url = reverse("conversation:report", args=[code, sub.organisation.code, sub.period])
+    if thread.kind == Thread.VALUE:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode({"indicator": thread.indicator.code, "key": thread.key})
+    return url
+
+
+def mention_href(initiative, username: str) -> str:
+    return reverse("conversation:feed", args=[initiative.code]) + f"?by={username}"
+
+
+# -- post a comment ------------------------------------------------------------------------------
+
+
+def check_text(text: str) -> str:
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise CommentError("Write something before posting the comment.")
+    if len(text) > COMMENT_MAX:
+        raise CommentError(
+            f"A comment may be at most {COMMENT_MAX:,} characters long; this one has "
+            f"{len(text):,}. Shorten it, or split it into several comments."
+        )
+    return text
+
+
+def post_comment(access: Access, user, spec: dict, text: str) -> Posted:
+    """Add a comment to the thread that ``spec`` names (created with its first comment).
+
+    ``spec`` is ``report_spec(...)``, ``{"kind": "indicator", "indicator": ...}`` or
+    ``{"kind": "contract", "contract": ...}``; the thread must belong to ``access.initiative``.
+    """
+    text = check_text(text)
+    initiative = access.initiative
+    probe = Thread(initiative=initiative, **spec)
+    if not can_see_thread(access, probe, spec.get("submission")):
+        raise CommentError("You may not comment here.")
+    members = _members(initiative)
+    with transaction.atomic():
+        thread = _get_or_create(initiative, spec)
+        earlier = _participants(thread)
+        comment = Comment.objects.create(
+            initiative=initiative, thread=thread, author=user, text=text
+        )
+        posted = Posted(comment)
+        mentioned_users = []
+        for name in mentions.mentioned_usernames(text):
+            target = members.get(name)
+            if target is None:
+                posted.notes.append(
+                    f"@{name} is not a member of {initiative.name}, so nobody was notified."
+                )
+            elif target.pk == user.pk:
+                continue
+            elif not can_see_thread(access_for(target, initiative), thread):
+                posted.notes.append(
+                    f"@{name} cannot see this conversation, so they were not notified."
+                )
+            else:
+                mentioned_users.append(target)
+        comment.mentioned.set([u for u in members.values() if u.username in _names(text)])
+        label, url = thread_label(thread), thread_url(thread)
+        who = user.get_username()
+        quote = excerpt(text)
+        notify(
+            mentioned_users,
+            initiative,
+            Notification.MENTION,
+            f"{who} mentioned you on {label}: “{quote}”",
+            url,
+        )
+        posted.notified = [u.username for u in mentioned_users]
+        taken = {u.pk for u in mentioned_users} | {user.pk}
+        others = [
+            u
+            for u in earlier
+            if u.pk not in taken and can_see_thread(access_for(u, initiative), thread)
+        ]
+        notify(
+            others, initiative, Notification.COMMENT, f"{who} commented on {label}: “{quote}”", url
+        )
+        private_org = (
+            thread.organisation if thread.kind in (Thread.VALUE, Thread.SUBMISSION) else None
+        )
+        record_event(
+            initiative, "comment", user, f"{who} commented on {label}: “{quote}”", url, private_org
+        )
+    return posted
+
+
+def _names(text: str) -> set[str]:
+    return set(mentions.mentioned_usernames(text))
+
+
+def _members(initiative) -> dict:
+    """Active users with any role in the initiative, by username."""
+    User = get_user_model()
+    ids = Membership.objects.filter(initiative=initiative).values("user_id")
+    return {u.username: u for u in User.objects.filter(pk__in=ids, is_active=True)}
+
+
+def _participants(thread: Thread) -> list:
+    """Everyone who has written in the thread or been mentioned in it so far."""
+    User = get_user_model()
+    authors = Comment.objects.filter(thread=thread).values("author_id")
+    mentioned = Comment.mentioned.through.objects.filter(comment__thread=thread).values("user_id")
+    return list(User.objects.filter(Q(pk__in=authors) | Q(pk__in=mentioned)).order_by("id"))
