@@ -171,9 +171,7 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
 
 def _load_targets(initiative, defn, by_code, areas, summary) -> None:
     """The file's targets and overlap adjustments replace the initiative's, as rules do."""
-    orgs = dict(
-        initiative.participations.values_list("organisation__code", "organisation_id")
-    )
+    orgs = dict(initiative.participations.values_list("organisation__code", "organisation_id"))
     kept = set()
     for t in defn.targets:
         org_id = orgs[t.organisation] if t.organisation else None
@@ -337,7 +335,9 @@ def dump_definition(initiative: Initiative) -> dict:
         }
         for t in Target.objects.filter(initiative=initiative)
         .select_related("indicator", "organisation", "area")
-        .order_by("indicator__sort_order", "indicator__code", "organisation__code", "area__code", "period")
+        .order_by(
+            "indicator__sort_order", "indicator__code", "organisation__code", "area__code", "period"
+        )
     ]
     out["overlap_adjustments"] = [
         {"indicator": a.indicator.code, "area": a.area.code, "period": a.period, "value": a.value}

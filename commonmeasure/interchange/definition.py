@@ -138,7 +138,9 @@ class IndicatorDef(_Strict):
         if self.kind != "composite" and self.composite is not None:
             raise ValueError(f"composite is only for kind composite, not {self.kind}")
         if self.kind != "reported" and self.dimensions:
-            raise ValueError("formula and composite indicators are computed, not broken down by dimensions")
+            raise ValueError(
+                "formula and composite indicators are computed, not broken down by dimensions"
+            )
         if self.deduplication != "sum" and self.aggregation != "sum":
             raise ValueError(
                 f"deduplication {self.deduplication} is for indicators summed across organisations (aggregation: sum)"

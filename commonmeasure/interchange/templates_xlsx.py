@@ -80,7 +80,10 @@ def build_spec(initiative, organisation, period_codes: list[str]) -> TemplateSpe
         d.cats = list(d.categories.order_by("sort_order", "code"))
     by_code = {d.code: d for d in dims}
     indicators = list(
-        initiative.indicators.prefetch_related("dimensions").order_by("sort_order", "code")
+        # Formula and composite indicators are computed, never entered.
+        initiative.indicators.filter(kind="reported")
+        .prefetch_related("dimensions")
+        .order_by("sort_order", "code")
     )
     columns = [Column({}, "Total")]
     for d in dims:

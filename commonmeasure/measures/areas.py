@@ -136,9 +136,7 @@ def area_values(
                 value = max(values) + math.fsum(child_values)
             else:
                 value = math.fsum(values) + math.fsum(child_values)
-            if area.id in adjust and (
-                visible is None or set(placed.get(area.id, [])) <= visible
-            ):
+            if area.id in adjust and (visible is None or set(placed.get(area.id, [])) <= visible):
                 value += adjust[area.id]
         else:
             codes = own + below
@@ -175,7 +173,9 @@ def area_query(
         )
         if level not in levels:
             known = ", ".join(f"area:{lv}" for lv in levels if lv) or "none: define areas first"
-            raise QueryError(f"no areas of level {level!r} in {initiative.code}; use area or {known}")
+            raise QueryError(
+                f"no areas of level {level!r} in {initiative.code}; use area or {known}"
+            )
     values, _, areas = area_values(
         initiative,
         indicator,
@@ -203,15 +203,15 @@ def area_tree(
     query(), so formula and composite indicators are computed per area)."""
     query, _ = _query()
     args = {"within": within, "statuses": statuses, "organisation_ids": organisation_ids}
-    area_vals = {r["key"]: r["value"] for r in query(initiative, indicator, BY_AREA, period_type, **args)}
+    area_vals = {
+        r["key"]: r["value"] for r in query(initiative, indicator, BY_AREA, period_type, **args)
+    }
     org_vals = {
         r["key"]: r["value"]
         for r in query(initiative, indicator, "organisation", period_type, **args)
     }
     areas, children, _ = _structure(initiative)
-    names = dict(
-        initiative.participations.values_list("organisation__code", "organisation__name")
-    )
+    names = dict(initiative.participations.values_list("organisation__code", "organisation__name"))
     placed: dict[int, list[str]] = defaultdict(list)
     for org_code, area_id in initiative.participations.filter(area__isnull=False).values_list(
         "organisation__code", "area_id"

@@ -54,7 +54,8 @@ def _check_areas(defn) -> None:
         while code is not None:
             if code in seen:
                 raise ValueError(
-                    "areas: parents go round in a circle: " + " → ".join([*seen[seen.index(code) :], code])
+                    "areas: parents go round in a circle: "
+                    + " → ".join([*seen[seen.index(code) :], code])
                 )
             seen.append(code)
             code = parents.get(code)
@@ -98,11 +99,13 @@ def _check_computed(defn) -> None:
             problems = check_composite(ind.code, spec)
             if problems:
                 raise ValueError(f"{where}: composite: {problems[0]}")
-            graph[ind.code] = "sum(" + ", ".join(
-                f"[{c.indicator}]" for c in ind.composite.components
-            ) + ")"
+            graph[ind.code] = (
+                "sum(" + ", ".join(f"[{c.indicator}]" for c in ind.composite.components) + ")"
+            )
         if ind.weight_indicator and kinds.get(ind.weight_indicator, "reported") != "reported":
-            raise ValueError(f"{where}: weight_indicator {ind.weight_indicator!r} must be a reported indicator")
+            raise ValueError(
+                f"{where}: weight_indicator {ind.weight_indicator!r} must be a reported indicator"
+            )
     try:
         expressions.formula_order(graph)
     except expressions.CycleError as cycle:
@@ -141,7 +144,9 @@ def _check_targets(defn) -> None:
                     f"{where}: baseline_from {t.baseline_from} and baseline_to {t.baseline_to} are periods of different types"
                 )
             if last.start < first.start:
-                raise ValueError(f"{where}: baseline_to {t.baseline_to} is before baseline_from {t.baseline_from}")
+                raise ValueError(
+                    f"{where}: baseline_to {t.baseline_to} is before baseline_from {t.baseline_from}"
+                )
         key = (t.indicator, t.organisation, t.area, t.period)
         if key in seen:
             raise ValueError(
@@ -171,5 +176,7 @@ def _check_adjustments(defn) -> None:
         p = _period(adj.period, defn.fy_first_month, f"{where}.period", period_type)
         key = (adj.indicator, adj.area, p.code)
         if key in seen:
-            raise ValueError(f"{where}: a second adjustment for {adj.indicator}, {adj.area}, {adj.period}")
+            raise ValueError(
+                f"{where}: a second adjustment for {adj.indicator}, {adj.area}, {adj.period}"
+            )
         seen.add(key)

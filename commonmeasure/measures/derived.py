@@ -145,7 +145,9 @@ def _composite(initiative, indicator, by, keys, raw) -> list[dict]:
         composite = composite_from_spec(indicator.code, indicator.composite or {})
     except (composites.CompositeError, KeyError, TypeError, ValueError) as problem:
         _, QueryError = _query()
-        raise QueryError(f"composite {indicator.code} is not declared correctly: {problem}") from None
+        raise QueryError(
+            f"composite {indicator.code} is not declared correctly: {problem}"
+        ) from None
     results: dict = {}
     for group in _units(initiative, by, keys):
         unit_values = {key: {code: raw[code].get(key) for code in raw} for key in group}

@@ -108,9 +108,7 @@ def _history(initiative, indicator, period_type, org, place) -> dict[str, float 
         }
     subtree, frontier = {place.id}, [place.id]
     while frontier:
-        frontier = list(
-            Area.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-        )
+        frontier = list(Area.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
         subtree.update(frontier)
     ids = list(
         initiative.participations.filter(area_id__in=subtree).values_list(

@@ -77,6 +77,11 @@ def _cell(indicator: Indicator, cats: dict[str, str], label: str) -> Cell:
     return Cell(cell_name(indicator.code, cats), dict(cats), label)
 
 
+def reported_indicators(initiative) -> list[Indicator]:
+    """The indicators reporters type in: formula and composite ones are computed, not entered."""
+    return [ind for ind in indicators_of(initiative) if ind.kind == Indicator.REPORTED]
+
+
 def build_rows(
     indicators: list[Indicator], stored: dict[tuple[int, str], tuple[float, str, dict]]
 ) -> list[IndicatorRow]:
@@ -172,7 +177,7 @@ def grid(request, code, org_code, period_code):
     )
     if request.method == "POST":
         return _post(request, initiative, access, organisation, period, submission)
-    rows = build_rows(indicators_of(initiative), stored_values(submission))
+    rows = build_rows(reported_indicators(initiative), stored_values(submission))
     return _render(request, initiative, access, organisation, period, submission, rows)
 
 
@@ -333,7 +338,7 @@ def _post(request, initiative, access, organisation, period, submission):
 def _save(request, initiative, access, organisation, period, submission):
     """Save the posted cells: the submission on success, None when there was nothing to save,
     else the page to show."""
-    indicators = indicators_of(initiative)
+    indicators = reported_indicators(initiative)
     rows = build_rows(indicators, stored_values(submission))
     posted = {}
     cells: list[CellInput] = []
@@ -459,7 +464,7 @@ def check_cell(request, code, org_code, period_code):
         name = names[0]
     raw = request.POST.get(name, "").strip()
     indicator_code = name.split(":", 2)[1]
-    indicator = initiative.indicators.filter(code=indicator_code).first()
+    indicator = initiative.indicators.filter(code=indicator_code, kind=Indicator.REPORTED).first()
     if indicator is None:
         return HttpResponse(
             format_html('<span class="cell-msg error" role="alert">{}</span>', "Unknown indicator.")

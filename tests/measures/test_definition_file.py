@@ -69,10 +69,10 @@ def test_targets_left_out_of_the_file_are_removed_on_the_next_load(db):
             "indicators.5 (sustain_rate): formula 'sustained / starts * 100': column 13: unknown indicator 'starts'",
         ),
         (
-            lambda d: d["indicators"].append(
-                {"code": "loop", "name": "Loop", "formula": "quality + 1"}
-            )
-            or d["indicators"][6]["composite"]["components"].append({"indicator": "loop"}),
+            lambda d: (
+                d["indicators"].append({"code": "loop", "name": "Loop", "formula": "quality + 1"})
+                or d["indicators"][6]["composite"]["components"].append({"indicator": "loop"})
+            ),
             "formula indicators refer to each other in a circle: loop → quality → loop",
         ),
         (
@@ -84,7 +84,9 @@ def test_targets_left_out_of_the_file_are_removed_on_the_next_load(db):
             "distance to target of 'sustain_rate' needs a target above 0",
         ),
         (
-            lambda d: d["targets"].append({"indicator": "people", "area": "w9", "period": "2024", "value": 1}),
+            lambda d: d["targets"].append(
+                {"indicator": "people", "area": "w9", "period": "2024", "value": 1}
+            ),
             "targets.3.area: 'w9' is not an area in this file",
         ),
         (
