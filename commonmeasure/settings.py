@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "commonmeasure.impactbonds",
     "commonmeasure.voice",
     "commonmeasure.contracts",
+    "commonmeasure.insights",
     "commonmeasure.backbone",
     "commonmeasure.conversation",
     "django_tasks",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("impact-bonds/", include("commonmeasure.impactbonds.urls")),
     path("contracts/", include("commonmeasure.contracts.urls")),
     path("", include("commonmeasure.voice.urls")),
+    path("", include("commonmeasure.insights.urls")),
     path("", include("commonmeasure.conversation.urls")),
     path("", include("commonmeasure.backbone.urls")),
     path("", include("commonmeasure.web.urls")),

@@ -1,0 +1,1 @@
+"""Dashboards, peer benchmarking, the indicator explorer and public indicator pages."""

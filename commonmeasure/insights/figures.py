@@ -1,0 +1,286 @@
+"""The figures behind the dashboards, benchmarking pages and explorer.
+
+Everything here reads approved data through ``reporting.selectors.query`` and applies the
+disclosure rules of docs/reference/benchmarking.md: cells based on fewer people than the
+initiative's threshold are suppressed for everyone but the organisation itself, and other
+organisations are shown under anonymous labels unless they opted in to be named. Who may open
+a page at all is decided by ``initiatives.access``; callers pass the resulting ``Viewer``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from commonmeasure.domain import benchmarking, expressions, periods, suppression
+from commonmeasure.initiatives.access import Access
+from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
+
+SUPPRESSED = "suppressed"
+
+
+class NotAvailable(Exception):
+    """A figure that cannot be worked out here; the message says why, for the page."""
+
+
+# --- rates -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateParts:
+    numerator: str  # indicator codes
+    denominator: str
+    factor: float  # e.g. 100 for a percentage
+
+
+def rate_parts(indicator: Indicator) -> RateParts | None:
+    """Numerator, denominator and factor of a formula indicator shaped ``a / b * factor``
+    (also ``a / b``, ``factor * a / b`` and ``a * factor / b``); None for any other shape."""
+    if indicator.kind != Indicator.FORMULA or not indicator.formula.strip():
+        return None
+    try:
+        node = expressions.parse_expression(indicator.formula)
+    except expressions.ExpressionError:
+        return None
+    E = expressions
+
+    def ratio(n) -> tuple[str, str] | None:
+        if (
+            isinstance(n, E.Binary)
+            and n.op == "/"
+            and isinstance(n.left, E.Name)
+            and isinstance(n.right, E.Name)
+        ):
+            return n.left.code, n.right.code
+        return None
+
+    if found := ratio(node):
+        return RateParts(*found, 1.0)
+    if isinstance(node, E.Binary) and node.op == "*":
+        for a, b in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(b, E.Number) and (found := ratio(a)):
+                return RateParts(*found, b.value)
+    if isinstance(node, E.Binary) and node.op == "/" and isinstance(node.right, E.Name):
+        top = node.left
+        if isinstance(top, E.Binary) and top.op == "*":
+            for a, b in ((top.left, top.right), (top.right, top.left)):
+                if isinstance(a, E.Name) and isinstance(b, E.Number):
+                    return RateParts(a.code, node.right.code, b.value)
+    return None
+
+
+def people_indicator(indicator: Indicator) -> Indicator | None:
+    """The indicator that counts the people a cell is based on, or None when the indicator is
+    not about people (money, scores, unweighted means): such cells are never suppressed.
+
+    A rate's denominator; a weighted mean's weight; a count indicator itself.
+    """
+    parts = rate_parts(indicator)
+    if parts is not None:
+        return Indicator.objects.filter(
+            initiative_id=indicator.initiative_id, code=parts.denominator
+        ).first()
+    if indicator.weight_indicator_id is not None:
+        return indicator.weight_indicator
+    if indicator.kind == Indicator.REPORTED and indicator.value_type == Indicator.COUNT:
+        return indicator
+    return None
+
+
+# --- reading values --------------------------------------------------------------------------
+
+
+def figures(initiative: Initiative, indicator: Indicator, by: str, period_type: str, **kw):
+    """``query()`` as {key: value}; a clear NotAvailable when it cannot answer."""
+    try:
+        rows = query(initiative, indicator, by, period_type, **kw)
+    except QueryError as problem:
+        raise NotAvailable(str(problem)) from None
+    except ImportError as problem:
+        if not (problem.name or "").startswith("commonmeasure.measures"):
+            raise
+        parts = rate_parts(indicator)
+        if parts is None or by.startswith("area"):
+            what = "by area" if by.startswith("area") else f"for {indicator.kind} indicators"
+            raise NotAvailable(f"figures {what} are not available in this installation yet") from None
+        return _rate_fallback(initiative, parts, by, period_type, **kw)
+    return {r["key"]: r["value"] for r in rows}
+
+
+def _rate_fallback(initiative, parts: RateParts, by, period_type, **kw) -> dict:
+    """numerator / denominator × factor per key, from the two reported indicators."""
+    num, den = (_indicator(initiative, code) for code in (parts.numerator, parts.denominator))
+    top = figures(initiative, num, by, period_type, **kw)
+    bottom = figures(initiative, den, by, period_type, **kw)
+    out = {}
+    for key in sorted(set(top) | set(bottom), key=str):
+        t, b = top.get(key), bottom.get(key)
+        out[key] = None if t is None or not b else round(t / b * parts.factor, 6)
+    return out
+
+
+def _indicator(initiative, code: str) -> Indicator:
+    found = initiative.indicators.filter(code=code).first()
+    if found is None:
+        raise NotAvailable(f"the formula names indicator {code!r}, which this initiative lacks")
+    return found
+
+
+def people_figures(initiative, indicator, by, period_type, values: dict, **kw) -> dict | None:
+    """{key: people} for the same cells as ``values``; None when the indicator is not about people."""
+    base = people_indicator(indicator)
+    if base is None:
+        return None
+    if base.id == indicator.id:
+        return dict(values)
+    try:
+        return figures(initiative, base, by, period_type, **kw)
+    except NotAvailable:
+        return {}  # people unknown: such cells count as 0 people and are suppressed
+
+
+# --- who is looking --------------------------------------------------------------------------
+
+
+@dataclass
+class Viewer:
+    """What one person may see of an initiative's figures."""
+
+    initiative: Initiative
+    own: set[str]  # codes of the viewer's own organisations
+    labels: dict[str, str]  # organisation code -> label shown
+    names: dict[str, str]  # organisation code -> real name
+    threshold: int
+    anonymised: set[str] = field(default_factory=set)
+
+    def label(self, code: str) -> str:
+        return self.labels.get(code, code)
+
+
+def viewer_for(initiative: Initiative, access: Access | None) -> Viewer:
+    """Labels and threshold for this viewer. ``access`` None: the public.
+
+    The backbone sees names (it runs the initiative and reviews every report); members see their
+    own organisation and those that opted in by name and the others as "Organisation n"; the
+    public sees only opted-in names.
+    """
+    parts = list(
+        initiative.participations.select_related("organisation").order_by("organisation__code")
+    )
+    names = {p.organisation.code: p.organisation.name for p in parts}
+    own = set()
+    if access is not None:
+        own = {p.organisation.code for p in parts if p.organisation_id in access.org_roles}
+    if not initiative.anonymise_peers or (access is not None and access.is_backbone):
+        named = set(names)
+    else:
+        named = {p.organisation.code for p in parts if p.named_in_benchmarks} | own
+    labels = suppression.peer_labels(list(names), names, named=named, salt=initiative.code)
+    return Viewer(
+        initiative,
+        own,
+        labels,
+        names,
+        initiative.small_number_threshold,
+        anonymised=set(names) - named,
+    )
+
+
+# --- disclosure of one group of cells --------------------------------------------------------
+
+
+def disclose(
+    values: dict, people: dict | None, viewer: Viewer, own_keys=(), total_shown: bool = True
+) -> dict:
+    """{key: value or SUPPRESSED} for one group of cells whose total may be shown elsewhere.
+
+    Cells in ``own_keys`` belong to the viewer's organisation and are always shown; they also
+    take no part in complementary suppression (the viewer knows them anyway).
+    """
+    if people is None:
+        return dict(values)
+    cells = {
+        key: (value, None if key in own_keys else (people.get(key) or 0))
+        for key, value in values.items()
+    }
+    shown = suppression.suppress_cells(cells, viewer.threshold, total_shown=total_shown)
+    out = {}
+    for key, value in values.items():
+        hidden = key not in own_keys and value is not None and shown[key] is None
+        out[key] = SUPPRESSED if hidden else value
+    return out
+
+
+# --- peers -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PeerView:
+    """One indicator in one period across the organisations, as one viewer may see it."""
+
+    values: dict[str, float | None]  # organisation code -> value, everyone's
+    people: dict[str, float] | None
+    shown: dict[str, object]  # organisation code -> value or SUPPRESSED, for this viewer
+    distribution: dict[str, float]  # the values every member may see: the peer distribution
+    summary: benchmarking.PeerSummary | None
+
+    def position(self, code: str, polarity: str) -> benchmarking.Position | None:
+        own = self.values.get(code)
+        if own is None:
+            return None
+        others = [v for k, v in self.distribution.items() if k != code]
+        return benchmarking.position(float(own), others, polarity)
+
+
+def peer_view(
+    initiative, indicator, viewer: Viewer, period_type: str, within: periods.Period | None
+) -> PeerView:
+    values = figures(initiative, indicator, BY_ORGANISATION, period_type, within=within)
+    values = {k: v for k, v in values.items() if k in viewer.names}
+    people = people_figures(
+        initiative, indicator, BY_ORGANISATION, period_type, values, within=within
+    )
+    shown = disclose(values, people, viewer, own_keys=viewer.own & set(values))
+    public = disclose(values, people, viewer, own_keys=())
+    distribution = {
+        k: float(v) for k, v in public.items() if v is not None and v is not SUPPRESSED
+    }
+    return PeerView(
+        values, people, shown, distribution, benchmarking.peer_summary(distribution.values())
+    )
+
+
+def funnel(initiative, indicator, view: PeerView, viewer: Viewer, period_type, within):
+    """The funnel plot of a rate for this viewer, or None when the indicator is not a rate.
+
+    Points: the organisations this viewer may see (its own always). Target: the pooled
+    proportion over the organisations every member may see, so it is the same for everyone.
+    """
+    parts = rate_parts(indicator)
+    if parts is None:
+        return None
+    num = figures(
+        initiative, _indicator(initiative, parts.numerator), BY_ORGANISATION, period_type,
+        within=within,
+    )
+    den = figures(
+        initiative, _indicator(initiative, parts.denominator), BY_ORGANISATION, period_type,
+        within=within,
+    )
+    units, problems = {}, []
+    for code, shown in view.shown.items():
+        if shown is SUPPRESSED or shown is None:
+            continue
+        events, n = num.get(code), den.get(code)
+        if events is None or n is None:
+            continue
+        if float(events).is_integer() and float(n).is_integer() and 0 <= events <= n:
+            units[code] = (int(events), int(n))
+        else:
+            problems.append(viewer.label(code))
+    pooled = [units[c] for c in view.distribution if c in units] or list(units.values())
+    total = sum(n for _, n in pooled)
+    if not units or not total:
+        raise NotAvailable("no organisation has a denominator above 0 in this period")
+    target = sum(e for e, _ in pooled) / total
+    return benchmarking.funnel_plot(units, target=target), parts, problems

@@ -1,0 +1,498 @@
+"""Dashboards, peer benchmarking, the indicator explorer and the public, embeddable indicator
+page. Who may open which page is asked of ``commonmeasure.initiatives.access`` alone; every
+page answers ``?format=svg|png|csv|xlsx`` with one of its charts or tables (``downloads``).
+
+No page keeps figures between requests: each reads approved data through query() when asked,
+and tells browsers and proxies not to store it, so an approval shows on the next load.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from commonmeasure.domain import periods
+from commonmeasure.initiatives.access import get_initiative
+from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.selectors import BY_PERIOD
+from commonmeasure.web import charts as web_charts
+from commonmeasure.web.presenters import (
+    PERIOD_TYPE_LABELS,
+    allowed_period_types,
+    format_value,
+    reporting_organisation_count,
+    reporting_period,
+)
+
+from . import charts
+from .dashboard import cards, organisation_rows
+from .downloads import Cell, Downloads, Table
+from .figures import (
+    SUPPRESSED,
+    NotAvailable,
+    disclose,
+    figures,
+    funnel,
+    peer_view,
+    people_figures,
+    rate_parts,
+    viewer_for,
+)
+from .pivot import axis_options, build
+
+
+def _member(request, code):
+    """The initiative and access for a member (backbone or any organisation role); 404 else."""
+    initiative, access = get_initiative(request.user, code)
+    if not access.is_member:
+        raise Http404("No such page")
+    return initiative, access
+
+
+def _finish(request, downloads: Downloads, template: str, context: dict):
+    response = downloads.response(request)
+    if response is not None:
+        return response
+    context["downloads"] = downloads.links(request)
+    return render(request, template, context)
+
+
+def _period_type(request, initiative) -> tuple[str, list[tuple[str, str]]]:
+    allowed = allowed_period_types(initiative)
+    chosen = request.GET.get("period_type") or initiative.period_type
+    if chosen not in allowed:
+        chosen = initiative.period_type
+    return chosen, [(t, PERIOD_TYPE_LABELS[t]) for t in allowed]
+
+
+def _number(value, indicator, *, raw=None) -> Cell:
+    if value is SUPPRESSED:
+        return Cell(SUPPRESSED, "suppressed", "suppressed")
+    return Cell(value if raw is None else raw, format_value(value, indicator))
+
+
+def _statistic(value, indicator) -> Cell:
+    """A median or quartile: one more decimal than the indicator's when it falls between."""
+    if value is None or float(value) == round(float(value), indicator.decimals):
+        return _number(value, indicator)
+    text = f"{value:,.{indicator.decimals + 1}f}" + ("%" if indicator.value_type == "percentage" else "")
+    return Cell(round(value, 6), text)
+
+
+# --- initiative dashboard --------------------------------------------------------------------
+
+
+@never_cache
+def dashboard(request, code):
+    initiative, access = _member(request, code)
+    viewer = viewer_for(initiative, access)
+    expected = reporting_organisation_count(initiative)
+    found = cards(initiative, viewer, expected, reporting_period(initiative).code)
+    downloads = Downloads(f"{initiative.code}-dashboard")
+    table = Table(
+        "headlines",
+        ["Indicator", "Period", "Value", "Target", "% of target", "Status", "Trend",
+         "Reported", "Expected"],
+        caption="Headline indicators",
+    )
+    for n, card in enumerate(found, start=1):
+        ind = card.indicator
+        card.spark_id = ""
+        if card.series:
+            card.spark_id = f"spark-{n}"
+            card.spark_spec = downloads.charts[card.spark_id] = web_charts.sparkline(
+                card.series, verdict=card.verdict, description=f"{ind.name}: recent values"
+            )
+        target = card.progress or {}
+        table.rows.append(
+            [
+                Cell(ind.name, ind.name),
+                Cell(card.period, card.period or "–"),
+                _number(card.value, ind),
+                _number(target.get("target"), ind),
+                Cell(
+                    None if target.get("percent") is None else round(target["percent"], 1),
+                    "–" if target.get("percent") is None else f"{target['percent']:.0f}%",
+                ),
+                Cell(target.get("status") or card.progress_note, target.get("status") or "–"),
+                Cell(card.direction or "", card.direction or "–"),
+                Cell(card.reported, "–" if card.reported is None else str(card.reported)),
+                Cell(card.expected, str(card.expected)),
+            ]
+        )
+    downloads.tables["headlines"] = table
+    embeds = []
+    if access.can_review:
+        for ind in initiative.indicators.filter(is_published=True):
+            url = request.build_absolute_uri(
+                reverse("insights:public", args=[initiative.code, ind.code])
+            )
+            embeds.append(
+                {
+                    "indicator": ind,
+                    "url": url,
+                    "snippet": f'<iframe src="{url}" title="{ind.name}" width="100%" '
+                    'height="560" style="border:0" loading="lazy"></iframe>',
+                }
+            )
+    own = [
+        p.organisation
+        for p in initiative.participations.select_related("organisation").order_by(
+            "organisation__name"
+        )
+        if access.can_view_unapproved(p.organisation_id)
+    ]
+    return _finish(
+        request,
+        downloads,
+        "insights/dashboard.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "cards": found,
+            "table": table,
+            "expected": expected,
+            "embeds": embeds,
+            "organisations": own,
+            "threshold": viewer.threshold,
+        },
+    )
+
+
+# --- organisation dashboard ------------------------------------------------------------------
+
+
+@never_cache
+def organisation_dashboard(request, code, org_code):
+    initiative, access = _member(request, code)
+    organisation = get_object_or_404(
+        initiative.organisations.all(), code=org_code
+    )
+    if not access.can_view_unapproved(organisation.id):
+        raise Http404("No such page")
+    viewer = viewer_for(initiative, access)
+    viewer.own = viewer.own | {organisation.code}  # its own figures are never hidden from it
+    period_type = initiative.period_type
+    codes = list(
+        Submission.objects.filter(
+            initiative=initiative, organisation=organisation, status=Submission.APPROVED
+        )
+        .order_by("-period_start")
+        .values_list("period", flat=True)
+    )
+    period = request.GET.get("period") if request.GET.get("period") in codes else None
+    period = period or (codes[0] if codes else None)
+    rows = []
+    downloads = Downloads(f"{initiative.code}-{organisation.code}-dashboard")
+    table = Table(
+        "indicators",
+        ["Indicator", "Value", "Lower quartile", "Median", "Upper quartile", "Peers", "Rank",
+         "Out of", "Percentile", "Quartile"],
+        caption=f"{organisation.name} against its peers",
+    )
+    if period:
+        within = initiative.parse_period(period)
+        rows = organisation_rows(initiative, viewer, organisation.code, period_type, within)
+        bars = []
+        for row in rows:
+            ind, s, pos = row.indicator, row.summary, row.position
+            table.rows.append(
+                [
+                    Cell(ind.name, ind.name),
+                    _number(row.value, ind),
+                    _statistic(s.lower_quartile if s else None, ind),
+                    _statistic(s.median if s else None, ind),
+                    _statistic(s.upper_quartile if s else None, ind),
+                    Cell(row.peers, str(row.peers)),
+                    Cell(pos.rank if pos else None, str(pos.rank) if pos else "–"),
+                    Cell(pos.n if pos else None, str(pos.n) if pos else "–"),
+                    Cell(
+                        None if not pos or pos.percentile is None else round(pos.percentile, 1),
+                        "–" if not pos or pos.percentile is None else f"{pos.percentile:.0f}",
+                    ),
+                    Cell(
+                        pos.quartile if pos else None,
+                        str(pos.quartile) if pos and pos.quartile else "–",
+                    ),
+                ]
+            )
+            if pos and pos.percentile is not None:
+                bars.append({"label": ind.name, "percentile": round(pos.percentile, 1)})
+        if bars:
+            downloads.charts["position"] = charts.percentiles(
+                bars, description=f"{organisation.name}: position among peers in {period}"
+            )
+    downloads.tables["indicators"] = table
+    return _finish(
+        request,
+        downloads,
+        "insights/organisation.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "organisation": organisation,
+            "period": period,
+            "period_codes": codes,
+            "rows": rows,
+            "table": table,
+            "spec": downloads.charts.get("position"),
+            "threshold": viewer.threshold,
+        },
+    )
+
+
+# --- benchmarking ----------------------------------------------------------------------------
+
+
+@never_cache
+def benchmark(request, code, indicator_code):
+    initiative, access = _member(request, code)
+    indicator = get_object_or_404(Indicator, initiative=initiative, code=indicator_code)
+    viewer = viewer_for(initiative, access)
+    period_type, period_type_options = _period_type(request, initiative)
+    downloads = Downloads(f"{initiative.code}-benchmark-{indicator.code}")
+    context = {
+        "initiative": initiative,
+        "access": access,
+        "indicator": indicator,
+        "viewer": viewer,
+        "threshold": viewer.threshold,
+        "period_type": period_type,
+        "period_type_options": period_type_options,
+        "is_rate": rate_parts(indicator) is not None,
+    }
+    try:
+        totals = figures(initiative, indicator, BY_PERIOD, period_type)
+        codes = [k for k, v in totals.items() if v is not None]
+        period = request.GET.get("period")
+        period = period if period in codes else (codes[-1] if codes else None)
+        context.update(period=period, period_codes=list(reversed(codes)))
+        if period:
+            within = periods.parse(period, period_type, initiative.fy_first_month)
+            _benchmark_figures(initiative, indicator, viewer, period_type, within, downloads, context)
+    except NotAvailable as problem:
+        context["problem"] = str(problem)
+    return _finish(request, downloads, "insights/benchmark.html", context)
+
+
+def _benchmark_figures(initiative, indicator, viewer, period_type, within, downloads, context):
+    view = peer_view(initiative, indicator, viewer, period_type, within)
+    better_first = -1 if indicator.polarity == "higher" else 1
+
+    def order(code):
+        value = view.shown[code]
+        hidden = value is None or value is SUPPRESSED
+        return (hidden, 0 if hidden else better_first * value, viewer.label(code))
+
+    peers = Table(
+        "peers", ["Organisation", "Value", "People", "Note"], caption="Organisations"
+    )
+    points = []
+    for code in sorted(view.shown, key=order):
+        value = view.shown[code]
+        own = code in viewer.own
+        people = view.people.get(code) if view.people is not None else None
+        visible = value is not SUPPRESSED
+        peers.rows.append(
+            [
+                Cell(viewer.label(code), viewer.label(code), "own" if own else ""),
+                _number(value, indicator),
+                Cell(people if visible else None, format_value(people) if visible and people is not None else "–"),
+                Cell(
+                    "your organisation" if own else "",
+                    "your organisation" if own else "",
+                ),
+            ]
+        )
+        if visible and value is not None:
+            points.append({"label": viewer.label(code), "value": value, "own": own})
+    summary = view.summary
+    stats = Table("summary", ["Figure", "Value"], caption="Peer distribution")
+    if summary:
+        for name, value in (
+            ("Organisations", summary.n),
+            ("Lowest", summary.minimum),
+            ("Lower quartile", summary.lower_quartile),
+            ("Median", summary.median),
+            ("Upper quartile", summary.upper_quartile),
+            ("Highest", summary.maximum),
+        ):
+            cell = Cell(value, str(value)) if name == "Organisations" else _statistic(value, indicator)
+            stats.rows.append([Cell(name, name), cell])
+    positions = []
+    for code in sorted(viewer.own & set(view.values)):
+        pos = view.position(code, indicator.polarity)
+        if pos is not None:
+            positions.append({"label": viewer.label(code), "position": pos})
+    downloads.tables["peers"] = peers
+    downloads.tables["summary"] = stats
+    downloads.charts["peers"] = charts.peers(
+        points,
+        summary,
+        title=indicator.name,
+        decimals=indicator.decimals,
+        description=f"{indicator.name}: each organisation against the quartiles",
+    )
+    context.update(peers=peers, stats=stats, summary=summary, positions=positions)
+    context["suppressed"] = sum(1 for v in view.shown.values() if v is SUPPRESSED)
+    context["spec_peers"] = downloads.charts["peers"]
+    found = funnel(initiative, indicator, view, viewer, period_type, within)
+    if found is None:
+        return
+    plot, parts, problems = found
+    f = parts.factor
+    table = Table(
+        "funnel",
+        ["Organisation", "Events", "Denominator", "Rate", "Lower 99.8%", "Lower 95%",
+         "Upper 95%", "Upper 99.8%", "Against 95%", "Against 99.8%"],
+        caption="Funnel plot",
+    )
+    fpoints = []
+    for p in sorted(plot.points, key=lambda p: viewer.label(p.unit)):
+        lim = p.limits
+        rate = p.proportion * f
+        label = viewer.label(p.unit)
+        table.rows.append(
+            [Cell(label, label), Cell(p.events, str(p.events)), Cell(p.n, str(p.n))]
+            + [Cell(round(x * f, 6), f"{x * f:,.2f}") for x in (
+                p.proportion, lim.lower_99_8, lim.lower_95, lim.upper_95, lim.upper_99_8)]
+            + [Cell(p.outside_95, p.outside_95), Cell(p.outside_99_8, p.outside_99_8)]
+        )
+        fpoints.append(
+            {"label": label, "rate": rate, "n": p.n, "flag": p.outside_99_8,
+             "own": p.unit in viewer.own}
+        )
+    curve = [
+        {"n": c.n, "lower_95": c.lower_95 * f, "upper_95": c.upper_95 * f,
+         "lower_99_8": c.lower_99_8 * f, "upper_99_8": c.upper_99_8 * f}
+        for c in plot.curve
+    ]
+    downloads.tables["funnel"] = table
+    downloads.charts["funnel"] = charts.funnel(
+        fpoints, curve, plot.target * f, title=indicator.name,
+        description=f"{indicator.name}: funnel plot with 95% and 99.8% limits",
+    )
+    context.update(
+        funnel=table, funnel_target=plot.target * f, funnel_problems=problems,
+        spec_funnel=downloads.charts["funnel"],
+    )
+
+
+# --- explorer --------------------------------------------------------------------------------
+
+
+@never_cache
+def explorer(request, code):
+    initiative, access = _member(request, code)
+    viewer = viewer_for(initiative, access)
+    indicators = list(initiative.indicators.prefetch_related("dimensions__categories"))
+    if not indicators:
+        raise Http404("No indicators")
+    chosen = request.GET.get("indicator")
+    indicator = next((i for i in indicators if i.code == chosen), indicators[0])
+    options = axis_options(initiative, indicator)
+    allowed = dict(options)
+    rows = request.GET.get("rows") or BY_PERIOD
+    rows = rows if rows in allowed else BY_PERIOD
+    cols = request.GET.get("cols") or ""
+    cols = cols if cols in allowed else ""
+    period_type, period_type_options = _period_type(request, initiative)
+    downloads = Downloads(f"{initiative.code}-explore-{indicator.code}")
+    context = {
+        "initiative": initiative,
+        "access": access,
+        "indicators": indicators,
+        "indicator": indicator,
+        "options": options,
+        "rows": rows,
+        "cols": cols,
+        "period_type": period_type,
+        "period_type_options": period_type_options,
+        "threshold": viewer.threshold,
+        "period_axis": BY_PERIOD in (rows, cols),
+    }
+    try:
+        totals = figures(initiative, indicator, BY_PERIOD, period_type)
+        codes = [k for k, v in totals.items() if v is not None]
+        period = request.GET.get("period") or ""
+        period = period if period in codes else ""
+        context.update(period=period, period_codes=list(reversed(codes)))
+        within = (
+            periods.parse(period, period_type, initiative.fy_first_month)
+            if period and BY_PERIOD not in (rows, cols)
+            else None
+        )
+        pivot = build(initiative, indicator, viewer, rows, cols, period_type, within)
+    except NotAvailable as problem:
+        context["problem"] = str(problem)
+        return _finish(request, downloads, "insights/explorer.html", context)
+    corner = allowed[rows] + (f" \\ {allowed[cols]}" if cols else "")
+    head = [corner] + ([pivot.col_labels[c] for c in pivot.col_keys] if cols else [indicator.name])
+    table = Table("pivot", head, caption=f"{indicator.name} by {corner}")
+    for r in pivot.row_keys:
+        label = pivot.row_labels[r]
+        table.rows.append(
+            [Cell(label, label)] + [_number(pivot.cells.get((r, c)), indicator) for c in pivot.col_keys]
+        )
+    downloads.tables["pivot"] = table
+    downloads.charts["pivot"] = charts.pivot(
+        pivot.points(),
+        x_title=allowed[BY_PERIOD if context["period_axis"] else rows],
+        series_title=(allowed[rows if cols == BY_PERIOD else cols] if cols else None),
+        title=indicator.name,
+        decimals=indicator.decimals,
+        line=context["period_axis"] and len(pivot.row_keys if rows == BY_PERIOD else pivot.col_keys) > 1,
+        description=f"{indicator.name} by {corner}",
+    )
+    context.update(
+        table=table, spec=downloads.charts["pivot"], limited=pivot.limited,
+        suppressed=any(v is SUPPRESSED for v in pivot.cells.values()),
+        empty=not pivot.row_keys,
+    )
+    return _finish(request, downloads, "insights/explorer.html", context)
+
+
+# --- the public page -------------------------------------------------------------------------
+
+
+@never_cache
+@xframe_options_exempt
+def public_indicator(request, code, indicator_code):
+    """A published indicator of a published initiative, for anyone and for embedding."""
+    initiative = Initiative.objects.filter(code=code, is_published=True).first()
+    if initiative is None:
+        raise Http404("No such page")
+    indicator = Indicator.objects.filter(
+        initiative=initiative, code=indicator_code, is_published=True
+    ).first()
+    if indicator is None:
+        raise Http404("No such page")
+    viewer = viewer_for(initiative, None)
+    downloads = Downloads(f"{initiative.code}-{indicator.code}")
+    context = {"initiative": initiative, "indicator": indicator, "threshold": viewer.threshold}
+    try:
+        values = figures(initiative, indicator, BY_PERIOD, initiative.period_type)
+        people = people_figures(initiative, indicator, BY_PERIOD, initiative.period_type, values)
+    except NotAvailable as problem:
+        context["problem"] = str(problem)
+        return _finish(request, downloads, "insights/public.html", context)
+    shown = disclose(values, people, viewer, total_shown=False)
+    table = Table("values", ["Period", indicator.name], caption=indicator.name)
+    for key in reversed(list(shown)):
+        table.rows.append([Cell(key, key), _number(shown[key], indicator)])
+    series = [{"key": k, "value": v} for k, v in shown.items() if v is not None and v is not SUPPRESSED]
+    downloads.tables["values"] = table
+    downloads.charts["values"] = web_charts.series(
+        series, title=indicator.name, decimals=indicator.decimals,
+        description=f"{indicator.name} per period",
+    )
+    context.update(
+        table=table, spec=downloads.charts["values"], empty=not shown,
+        suppressed=any(v is SUPPRESSED for v in shown.values()),
+    )
+    return _finish(request, downloads, "insights/public.html", context)
+

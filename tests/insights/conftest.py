@@ -1,0 +1,93 @@
+"""Fixtures for the dashboards, benchmarking, explorer and public pages: the standard cast,
+signed-in clients, and approved values small enough to test suppression."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client
+
+USERS = ("alice", "bob", "carol", "backbone", "outsider")
+
+# January 2024, approved. A: 30 enrolled, 12 job starts; B: 4 enrolled (below the threshold of
+# 5), 1 job start. February 2024, approved: A 20 / 8, B 10 / 6.
+VALUES = """organisation,indicator,period,value,gender
+org-a,enrolled,2024-01,30,
+org-b,enrolled,2024-01,4,
+org-a,enrolled,2024-01,18,female
+org-a,enrolled,2024-01,12,male
+org-b,enrolled,2024-01,4,female
+org-a,job_starts,2024-01,12,
+org-b,job_starts,2024-01,1,
+org-a,enrolled,2024-02,20,
+org-b,enrolled,2024-02,10,
+org-a,job_starts,2024-02,8,
+org-b,job_starts,2024-02,6,
+org-a,satisfaction,2024-01,80,
+org-b,satisfaction,2024-01,60,
+"""
+# A draft nobody but A and the backbone may see.
+DRAFTS = """organisation,indicator,period,value
+org-a,enrolled,2024-03,777777
+"""
+
+
+@pytest.fixture
+def client_for(cast):
+    def make(name: str) -> Client:
+        client = Client()
+        if name != "anonymous":
+            client.force_login(getattr(cast, name))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def data(cast, import_csv):
+    result = import_csv(cast.alpha, VALUES, approve=True, user=cast.backbone)
+    assert result.errors == [], result.errors
+    result = import_csv(cast.alpha, DRAFTS, name="drafts.csv")
+    assert result.errors == [], result.errors
+    return cast
+
+
+@pytest.fixture
+def rate(cast):
+    """A formula indicator: job starts per 100 people enrolled."""
+    from commonmeasure.initiatives.models import Indicator
+
+    return Indicator.objects.create(
+        initiative=cast.alpha,
+        code="start_pct",
+        name="Job starts per 100 enrolled",
+        kind=Indicator.FORMULA,
+        formula="job_starts / enrolled * 100",
+        value_type=Indicator.RATE,
+        aggregation="mean",
+        sort_order=99,
+    )
+
+
+def spec_from(html: str, spec_id: str) -> dict:
+    match = re.search(rf'<script id="{spec_id}" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no chart spec {spec_id} in the page"
+    return json.loads(match.group(1))
+
+
+def table_rows(html: str, table_id: str) -> list[list[str]]:
+    match = re.search(rf'<table[^>]*id="{table_id}"[^>]*>(.*?)</table>', html, re.S)
+    assert match, f"no table {table_id} in the page"
+    body = match.group(1).split("<tbody>", 1)[1]
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
+    return rows
+
+
+def publish(obj) -> None:
+    obj.is_published = True
+    obj.save(update_fields=["is_published"])
