@@ -48,6 +48,11 @@ def _members(initiative):
     return rows
 
 
+def _whole(raw) -> int:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else 0  # 0 matches nothing: a 404
+
+
 @login_required
 def roles(request, code):
     initiative, access = backbone_access(request.user, code)
@@ -55,7 +60,7 @@ def roles(request, code):
     if request.method == "POST":
         membership = get_object_or_404(
             Membership.objects.select_related("user", "organisation", "initiative"),
-            pk=request.POST.get("membership") or 0,
+            pk=_whole(request.POST.get("membership")),
             initiative=initiative,
         )
         action = request.POST.get("action")

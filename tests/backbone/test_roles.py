@@ -119,3 +119,12 @@ def test_the_members_page_lists_every_member_of_the_initiative_only(cast, login)
     for name in ("alice", "bob", "backbone"):
         assert f'data-user="{name}"' in page
     assert 'data-user="carol"' not in page
+
+
+def test_a_garbled_membership_id_is_a_404_not_an_error(cast, login):
+    c = login(cast.backbone)
+    before = Membership.objects.count()
+    for value in ("abc", "", "1.5"):
+        response = c.post("/i/alpha/members/", {"membership": value, "action": "remove"})
+        assert response.status_code == 404
+    assert Membership.objects.count() == before
