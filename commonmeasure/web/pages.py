@@ -111,6 +111,9 @@ def initiative_home(request, code):
 def _by_options(indicator: Indicator) -> list[tuple[str, str]]:
     options = [(BY_PERIOD, "Period (community total)"), (BY_ORGANISATION, "Organisation")]
     options += [(d.code, d.name) for d in indicator.dimensions.all()]
+    from commonmeasure.measures.presenting import area_options
+
+    options += area_options(indicator.initiative)
     return options
 
 
@@ -160,10 +163,18 @@ def indicator_page(request, code, indicator_code):
             context.update(_by_period(indicator, totals, title))
         elif by == BY_ORGANISATION:
             context.update(_by_organisation(initiative, indicator, period_type, within, title))
+        elif by == "area" or by.startswith("area:"):
+            from commonmeasure.measures.presenting import by_area
+
+            context.update(by_area(initiative, indicator, by, period_type, within, title))
         else:
             context.update(
                 _by_dimension(initiative, indicator, by, period_type, within, period_codes, title)
             )
+        # Formula and composite indicators: why a value is missing, what each part contributed.
+        from commonmeasure.measures.presenting import derived_panel
+
+        context["derived"] = derived_panel(initiative, indicator, by, period_type, within)
     except QueryError as problem:
         context["problem"] = str(problem)
     template = (

@@ -1,0 +1,104 @@
+"""What the indicator page shows for areas and for formula and composite indicators: the
+values by area, and per key why a computed value is missing and what each component
+contributed. Callers pass what ``initiatives.access`` allowed; figures come from query()."""
+
+from __future__ import annotations
+
+from commonmeasure.initiatives.models import Area, Indicator
+
+from .derived import derived_detail
+
+
+def _fmt(value, indicator=None, decimals: int | None = None) -> str:
+    from commonmeasure.web.presenters import format_value
+
+    if decimals is not None and value is not None:
+        return f"{float(value):,.{decimals}f}"
+    return format_value(value, indicator)
+
+
+def area_options(initiative) -> list[tuple[str, str]]:
+    """The "show by" choices for areas: every area, and each level."""
+    levels = list(
+        Area.objects.filter(initiative=initiative)
+        .exclude(level="")
+        .order_by("level")
+        .values_list("level", flat=True)
+        .distinct()
+    )
+    if not Area.objects.filter(initiative=initiative).exists():
+        return []
+    return [("area", "Area (every level)")] + [(f"area:{lv}", f"Area: {lv}") for lv in levels]
+
+
+def by_area(initiative, indicator, by, period_type, within, title) -> dict:
+    """The indicator page's panel for ``by=area`` or ``area:<level>``: a table and bars."""
+    from commonmeasure.reporting.selectors import query
+    from commonmeasure.web import charts
+
+    data = query(initiative, indicator, by, period_type, within=within)
+    names = dict(Area.objects.filter(initiative=initiative).values_list("code", "name"))
+    rows = [{"label": names.get(r["key"], r["key"]), "value": r["value"]} for r in data]
+    return {
+        "columns": ["Area", title],
+        "table": [
+            {"head": r["label"], "cells": [_fmt(r["value"], indicator)], "href": None} for r in rows
+        ],
+        "spec": charts.bars(
+            rows,
+            category_title="Area",
+            title=title,
+            decimals=indicator.decimals,
+            description=f"{indicator.name} by area",
+        ),
+        "empty": not rows,
+    }
+
+
+def derived_panel(initiative, indicator, by, period_type, within) -> dict | None:
+    """For a formula or composite indicator: per key the value, why it is missing, and each
+    component's value (and for a composite its normalised score, weight and contribution)."""
+    if indicator.kind == Indicator.REPORTED:
+        return None
+    detail = derived_detail(initiative, indicator, by, period_type, within=within)
+    codes = []
+    for row in detail:
+        codes += [c for c in row["components"] if c not in codes]
+    components = {i.code: i for i in initiative.indicators.filter(code__in=codes)}
+    labels = {}
+    if by == "organisation":
+        labels = dict(initiative.organisations.values_list("code", "name"))
+    elif by == "area" or by.startswith("area:"):
+        labels = dict(Area.objects.filter(initiative=initiative).values_list("code", "name"))
+    rows = []
+    for row in detail:
+        parts = []
+        for code in codes:
+            raw = row["components"].get(code)
+            part = {"code": code, "value": _fmt(raw, components.get(code))}
+            if indicator.kind == Indicator.COMPOSITE and "normalised" in row:
+                part["normalised"] = _fmt(row["normalised"].get(code), decimals=3)
+                part["weight"] = _fmt(row["weights"].get(code), decimals=3)
+                part["contribution"] = _fmt(row["contributions"].get(code), decimals=3)
+            parts.append(part)
+        rows.append(
+            {
+                "key": labels.get(row["key"], row["key"]),
+                "value": _fmt(row["value"], indicator)
+                if indicator.kind == Indicator.FORMULA
+                else _fmt(row["value"], decimals=3),
+                "reason": row["reason"],
+                "parts": parts,
+            }
+        )
+    if by == "period":
+        rows.reverse()
+    spec = indicator.composite or {}
+    return {
+        "kind": indicator.kind,
+        "formula": indicator.formula,
+        "aggregation": spec.get("aggregation", "arithmetic"),
+        "codes": codes,
+        "headers": [components[c].name if c in components else c for c in codes],
+        "rows": rows,
+    }
