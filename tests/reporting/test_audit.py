@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 
 from commonmeasure.initiatives.access import access_for
 from commonmeasure.reporting import audit, services
-from commonmeasure.reporting.models import Submission, ValueChange
+from commonmeasure.reporting.models import DataValue, Submission, ValueChange
 
 
 def _cell(cast, code, raw, comment="", cats=None):
@@ -136,3 +137,85 @@ def test_exports_prefix_cells_that_would_become_formulas(cast):
     cells = [ws.cell(row=r, column=10).value for r in range(2, 4)]
     assert sorted(cells) == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
     assert ws.cell(row=2, column=3).value == "web"
+
+
+def test_a_new_value_is_recorded_on_its_row_without_a_change_row(cast, import_csv):
+    assert import_csv(
+        cast.alpha,
+        "organisation,indicator,period,value,comment\norg-a,enrolled,2024-02,10,first count\n",
+        user=cast.backbone,
+    ).ok
+    value = DataValue.objects.get()
+    assert (value.created_channel, value.created_by, value.created_at) == (
+        "file",
+        cast.backbone,
+        value.updated_at,
+    )
+    assert (value.created_value, value.created_comment) == (None, None)  # not changed yet
+    assert ValueChange.objects.count() == 0
+
+
+def test_the_first_value_and_comment_stay_in_the_history_after_changes(cast, import_csv):
+    head = "organisation,indicator,period,value,comment\n"
+    assert import_csv(cast.alpha, head + "org-a,enrolled,2024-02,10,first\n").ok
+    assert import_csv(cast.alpha, head + "org-a,enrolled,2024-02,11,second\n").ok
+    _save(cast, _cell(cast, "enrolled", 12, "third"))
+    value = DataValue.objects.get()
+    assert (value.value, value.created_value, value.created_comment) == (12.0, 10.0, "first")
+    assert changes() == [
+        ("enrolled", None, 10.0, "first", "file", ""),
+        ("enrolled", 10.0, 11.0, "second", "file", ""),
+        ("enrolled", 11.0, 12.0, "third", "web", "alice"),
+    ]
+
+
+def test_a_deleted_value_keeps_its_creation_in_the_history_and_may_come_back(cast):
+    _save(cast, _cell(cast, "enrolled", 10, "estimate"))
+    _save(cast, _cell(cast, "enrolled", 12))
+    _save(cast, _cell(cast, "enrolled", ""))
+    _save(cast, _cell(cast, "enrolled", 5), user=cast.backbone)
+    assert changes() == [
+        ("enrolled", None, 10.0, "estimate", "web", "alice"),
+        ("enrolled", 10.0, 12.0, "", "web", "alice"),
+        ("enrolled", 12.0, None, "", "web", "alice"),
+        ("enrolled", None, 5.0, "", "web", "backbone"),
+    ]
+    sub = Submission.objects.get(organisation=cast.org_a, period="2024-02")
+    rows = list(
+        csv.reader(io.StringIO(audit.export_csv(sub, audit.history(sub)).decode("utf-8-sig")))
+    )
+    assert [r[7:9] for r in rows[1:]] == [["", "5.0"], ["12.0", ""], ["10.0", "12.0"], ["", "10.0"]]
+
+
+def test_creation_rows_written_before_are_folded_into_the_values_with_the_same_history(cast):
+    """The data migration 0006: old creation rows move onto the values; the history is unchanged."""
+    from django.apps import apps
+
+    fold = importlib.import_module(
+        "commonmeasure.reporting.migrations.0006_fold_creations_into_values"
+    ).fold
+    _save(cast, _cell(cast, "enrolled", 10, "estimate"), _cell(cast, "caseload", 4))
+    _save(cast, _cell(cast, "enrolled", 12), _cell(cast, "caseload", ""))
+    _save(cast, _cell(cast, "caseload", 3))
+    before = changes()
+    # As the audit trail was written before: every creation a row of ValueChange ("srvy" for surveys).
+    for value in DataValue.objects.all():
+        audit.creation_change(value).save()
+    DataValue.objects.update(
+        created_at=None,
+        created_by=None,
+        created_channel="",
+        created_value=None,
+        created_comment=None,
+    )
+    ValueChange.objects.filter(indicator__code="caseload").update(channel="srvy")
+    fold(apps, None)
+    assert ValueChange.objects.filter(channel="srvy").count() == 0
+    assert ValueChange.objects.filter(old_value__isnull=True).count() == 1  # the deleted caseload
+    assert [c[:4] for c in changes()] == [c[:4] for c in before]
+    enrolled = DataValue.objects.get(indicator__code="enrolled")
+    assert (enrolled.created_value, enrolled.created_comment, enrolled.created_by) == (
+        10.0,
+        "estimate",
+        cast.alice,
+    )

@@ -307,3 +307,17 @@ def test_an_error_in_row_50001_of_a_large_file_still_writes_nothing(db, tmp_path
     assert [(e.row, e.column) for e in result.errors] == [(50_001, "value")]
     assert (result.imported, result.updated, result.unchanged) == (0, 0, 0)
     assert stored() == before
+
+
+@pytest.mark.parametrize("kind", ["formula", "composite"])
+def test_values_of_a_computed_indicator_are_refused_naming_row_and_column(
+    cast, existing, cli, tmp_path, kind
+):
+    from commonmeasure.initiatives.models import Indicator
+
+    Indicator.objects.filter(initiative=cast.alpha, code="caseload").update(kind=kind)
+    path = csv_file(tmp_path, f"{HEADER}\norg-a,enrolled,2024-01,10\norg-a,caseload,2024-01,4\n")
+    errors = refused(cli, path)
+    assert [(e["row"], e["column"]) for e in errors] == [(3, "indicator")]
+    assert f"caseload is a {kind} indicator" in errors[0]["message"]
+    assert "not imported" in errors[0]["message"]

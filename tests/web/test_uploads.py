@@ -254,3 +254,12 @@ def test_the_worker_command_runs_a_queued_upload(transactional_db, client_for, c
     assert code == 0, err
     page = alice.get(response.redirect_chain[-1][0]).content.decode()
     assert 'data-state="checked"' in page and 'id="count-new">3<' in page
+
+
+def test_values_from_a_file_uploaded_through_the_web_pages_are_audited_as_file(client_for):
+    alice = client_for("alice")
+    response = upload(alice, filled_template(alice, {"E4": 12}))
+    alice.post(f"{UPLOAD}{token_of(response)}/commit/")
+    assert list(DataValue.objects.values_list("created_channel", "created_by__username")) == [
+        ("file", "alice")
+    ]
