@@ -213,6 +213,8 @@ def post_comment(access: Access, user, spec: dict, text: str) -> Posted:
     """
     text = check_text(text)
     initiative = access.initiative
+    if spec.get("submission") is not None:  # its status decides who may see the thread
+        spec["submission"].refresh_from_db(fields=["status"])
     probe = Thread(initiative=initiative, **spec)
     if not can_see_thread(access, probe, spec.get("submission")):
         raise CommentError("You may not comment here.")

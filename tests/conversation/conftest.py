@@ -22,18 +22,17 @@ def login():
     return client_for
 
 
-def make_report(user, initiative, organisation, period=PERIOD, value="10"):
-    """A draft report saved by ``user`` with a total for "enrolled"."""
+def make_report(user, initiative, organisation, period=PERIOD, value="10", indicator="enrolled"):
+    """A draft report saved by ``user`` with a total for one indicator."""
     from commonmeasure.initiatives.access import access_for
     from commonmeasure.reporting import services
 
     access = access_for(user, initiative)
     sub = services.get_or_create_submission(access, organisation, period)
-    enrolled = initiative.indicators.get(code="enrolled")
     services.save_values(
         access,
         sub,
-        [services.CellInput(enrolled, {}, value)],
+        [services.CellInput(initiative.indicators.get(code=indicator), {}, value)],
         expected_version=sub.version,
         user=user,
     )
