@@ -1,4 +1,4 @@
-"""The deterministic demo initiative: 30 youth employment providers, 12 indicators, 36 months.
+"""The deterministic demo initiative: 30 youth employment providers, 14 indicators (2 computed), 36 months.
 
 The same seed and end month always give the same data. Values go through the same import
 service as any values file; statuses are then set to give a realistic mix of approved,
