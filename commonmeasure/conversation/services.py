@@ -53,7 +53,8 @@ def record_event(
     With an ``organisation`` the event is private by default: only those who may see that
     organisation's unapproved data (its members and the backbone) see it; pass ``private=False``
     for news about an organisation that every member may see (an approved report, a new member).
-    Without an organisation every member of the initiative sees it.
+    Without an organisation every member of the initiative sees it. ``target_url`` must be a
+    path on this site ("/i/alpha/..."); anything else is dropped and the event has no link.
     """
     if private is None:
         private = organisation is not None
@@ -64,7 +65,7 @@ def record_event(
         kind=kind[:32],
         actor=actor if getattr(actor, "pk", None) else None,
         text=text[:500],
-        target_url=target_url[:500],
+        target_url=local_path(target_url),
         organisation=organisation,
         is_private=private,
     )
@@ -83,7 +84,11 @@ def notify(users, initiative, kind: str, text: str, target_url: str) -> list[Not
             continue
         seen.add(user.pk)
         n = Notification.objects.create(
-            user=user, initiative=initiative, kind=kind, text=text[:500], target_url=target_url
+            user=user,
+            initiative=initiative,
+            kind=kind,
+            text=text[:500],
+            target_url=local_path(target_url),
         )
         created.append(n)
         if user.email and preference_of(user) == "immediate":
@@ -93,6 +98,15 @@ def notify(users, initiative, kind: str, text: str, target_url: str) -> list[Not
 
         transaction.on_commit(lambda: send_immediate(immediate))
     return created
+
+
+def local_path(url: str) -> str:
+    """``url`` if it is a path on this site ("/i/alpha/"), else "": events and notifications
+    only ever link within the site, so no stored address can be javascript: or elsewhere."""
+    url = (url or "").strip()
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url and len(url) <= 500:
+        return url
+    return ""
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:

@@ -137,3 +137,11 @@ def test_event_text_is_shown_escaped(cast, login):
     record_event(cast.alpha, "x", cast.alice, "<script>bad()</script>", "/")
     page = login(cast.bob).get(FEED).content.decode()
     assert "<script>bad()" not in page and "&lt;script&gt;bad()" in page
+
+
+def test_an_event_links_only_within_the_site(cast, login):
+    bad = record_event(cast.alpha, "x", None, "bad link", "javascript:alert(1)")
+    away = record_event(cast.alpha, "x", None, "away", "//evil.example/")
+    good = record_event(cast.alpha, "x", None, "good", "/i/alpha/")
+    assert (bad.target_url, away.target_url, good.target_url) == ("", "", "/i/alpha/")
+    assert "javascript:" not in login(cast.alice).get(FEED).content.decode()
