@@ -147,7 +147,13 @@ def percentiles(rows: list[dict], *, description: str) -> dict:
     """One bar per indicator: the share of peers the organisation does better than (0 to 100),
     polarity taken into account, with rules at the quartiles."""
     spec = _base(description, height=max(120, 28 * len(rows)))
-    y = {"field": "label", "type": "nominal", "sort": None, "title": None, "axis": {"labelLimit": 240}}
+    y = {
+        "field": "label",
+        "type": "nominal",
+        "sort": None,
+        "title": None,
+        "axis": {"labelLimit": 240},
+    }
     spec["layer"] = [
         {
             "data": {"values": rows},
@@ -176,8 +182,14 @@ def percentiles(rows: list[dict], *, description: str) -> dict:
 
 
 def pivot(
-    points: list[dict], *, x_title: str, series_title: str | None, title: str, decimals: int,
-    line: bool, description: str,
+    points: list[dict],
+    *,
+    x_title: str,
+    series_title: str | None,
+    title: str,
+    decimals: int,
+    line: bool,
+    description: str,
 ) -> dict:
     """The explorer's chart: ``points`` {"x", "series", "value"}. A line per series over periods
     (``line``), otherwise bars (grouped when there is a series)."""

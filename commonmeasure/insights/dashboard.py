@@ -11,7 +11,7 @@ from commonmeasure.reporting.models import DataValue, Submission
 from commonmeasure.reporting.selectors import BY_PERIOD, QueryError
 from commonmeasure.web.presenters import format_value, headlines
 
-from .figures import SUPPRESSED, NotAvailable, Viewer, disclose, people_figures, peer_view
+from .figures import SUPPRESSED, NotAvailable, Viewer, disclose, peer_view, people_figures
 
 NO_TARGETS = "no targets declared"
 
@@ -95,7 +95,9 @@ class Card:
         return "neutral" if self.better is None else ("good" if self.better else "bad")
 
 
-def cards(initiative: Initiative, viewer: Viewer, expected: int, fallback_period: str) -> list[Card]:
+def cards(
+    initiative: Initiative, viewer: Viewer, expected: int, fallback_period: str
+) -> list[Card]:
     indicators = list(initiative.indicators.select_related("weight_indicator"))
     by_code = {i.code: i for i in indicators}
     sets_cache: dict[str, dict] = {}
@@ -123,9 +125,7 @@ def cards(initiative: Initiative, viewer: Viewer, expected: int, fallback_period
 def _fill(initiative, indicator, viewer, card: Card, head) -> None:
     series = {row["key"]: row["value"] for row in head.series}
     try:
-        people = people_figures(
-            initiative, indicator, BY_PERIOD, initiative.period_type, series
-        )
+        people = people_figures(initiative, indicator, BY_PERIOD, initiative.period_type, series)
     except NotAvailable:
         people = {}
     shown = disclose(series, people, viewer, total_shown=False)

@@ -53,9 +53,9 @@ class Downloads:
     charts: dict[str, dict] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
 
-    def links(self, request) -> dict[str, dict[str, str]]:
-        """{chart or table id: {format: address}} keeping the page's other parameters."""
-        out: dict[str, dict[str, str]] = {}
+    def links(self, request) -> dict[str, dict[str, dict[str, str]]]:
+        """{"chart" or "table": {id: {format: address}}}, keeping the page's other parameters."""
+        out: dict[str, dict[str, dict[str, str]]] = {"chart": {}, "table": {}}
         for kind, items, formats in (
             ("chart", self.charts, CHART_FORMATS),
             ("table", self.tables, TABLE_FORMATS),
@@ -69,7 +69,7 @@ class Downloads:
                     params["format"] = fmt
                     params[kind] = item
                     links[fmt] = "?" + params.urlencode()
-                out[item] = links
+                out[kind][item] = links
         return out
 
     def response(self, request) -> HttpResponse | None:

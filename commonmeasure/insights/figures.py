@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from commonmeasure.domain import benchmarking, expressions, periods, suppression
 from commonmeasure.initiatives.access import Access
 from commonmeasure.initiatives.models import Indicator, Initiative
-from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
+from commonmeasure.reporting.selectors import BY_ORGANISATION, QueryError, query
 
 SUPPRESSED = "suppressed"
 
@@ -102,7 +102,9 @@ def figures(initiative: Initiative, indicator: Indicator, by: str, period_type: 
         parts = rate_parts(indicator)
         if parts is None or by.startswith("area"):
             what = "by area" if by.startswith("area") else f"for {indicator.kind} indicators"
-            raise NotAvailable(f"figures {what} are not available in this installation yet") from None
+            raise NotAvailable(
+                f"figures {what} are not available in this installation yet"
+            ) from None
         return _rate_fallback(initiative, parts, by, period_type, **kw)
     return {r["key"]: r["value"] for r in rows}
 
@@ -242,9 +244,7 @@ def peer_view(
     )
     shown = disclose(values, people, viewer, own_keys=viewer.own & set(values))
     public = disclose(values, people, viewer, own_keys=())
-    distribution = {
-        k: float(v) for k, v in public.items() if v is not None and v is not SUPPRESSED
-    }
+    distribution = {k: float(v) for k, v in public.items() if v is not None and v is not SUPPRESSED}
     return PeerView(
         values, people, shown, distribution, benchmarking.peer_summary(distribution.values())
     )
@@ -260,11 +260,17 @@ def funnel(initiative, indicator, view: PeerView, viewer: Viewer, period_type, w
     if parts is None:
         return None
     num = figures(
-        initiative, _indicator(initiative, parts.numerator), BY_ORGANISATION, period_type,
+        initiative,
+        _indicator(initiative, parts.numerator),
+        BY_ORGANISATION,
+        period_type,
         within=within,
     )
     den = figures(
-        initiative, _indicator(initiative, parts.denominator), BY_ORGANISATION, period_type,
+        initiative,
+        _indicator(initiative, parts.denominator),
+        BY_ORGANISATION,
+        period_type,
         within=within,
     )
     units, problems = {}, []

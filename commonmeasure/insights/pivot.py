@@ -56,15 +56,19 @@ class Pivot:
                 value = self.cells.get((r, c))
                 if value is None or value is SUPPRESSED:
                     continue
-                x, series = (self.col_labels[c], self.row_labels[r]) if transpose else (
-                    self.row_labels[r],
-                    self.col_labels[c],
+                x, series = (
+                    (self.col_labels[c], self.row_labels[r])
+                    if transpose
+                    else (
+                        self.row_labels[r],
+                        self.col_labels[c],
+                    )
                 )
                 out.append({"x": x, "series": series, "value": value})
         return out
 
 
-def _labeller(initiative, indicator, axis: str, viewer: Viewer):
+def _labeller(initiative, indicator, axis: str, viewer: Viewer, period_type: str):
     if axis == BY_ORGANISATION:
         return viewer.label, lambda keys: sorted(keys, key=lambda k: (viewer.label(k), k))
     if axis.startswith(BY_AREA):
@@ -75,7 +79,8 @@ def _labeller(initiative, indicator, axis: str, viewer: Viewer):
             lambda keys: sorted(keys, key=lambda k: (order.get(k, len(order)), str(k)))
         )
     if axis == BY_PERIOD:
-        return str, lambda keys: sorted(keys, key=lambda k: initiative.parse_period(k).start)
+        fy = initiative.fy_first_month
+        return str, lambda keys: sorted(keys, key=lambda k: periods.parse(k, period_type, fy).start)
     dimension = next(d for d in indicator.dimensions.all() if d.code == axis)
     cats = list(dimension.categories.all())
     names = {c.code: c.name for c in cats}
@@ -148,12 +153,12 @@ def build(
         for key, value in shown.items():
             found[(key, s)] = value
 
-    by_label, by_sort = _labeller(initiative, indicator, by, viewer)
+    by_label, by_sort = _labeller(initiative, indicator, by, viewer, period_type)
     by_keys = by_sort({k for k, _ in found})
     if slice_axis is None:
         slice_keys, slice_label = [None], (lambda k: "")
     else:
-        slice_label, slice_sort = _labeller(initiative, indicator, slice_axis, viewer)
+        slice_label, slice_sort = _labeller(initiative, indicator, slice_axis, viewer, period_type)
         slice_keys = slice_sort({s for s in slices if any((k, s) in found for k in by_keys)})
     if by == rows:
         pivot.row_keys, pivot.col_keys = by_keys, slice_keys

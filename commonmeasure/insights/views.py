@@ -79,7 +79,9 @@ def _statistic(value, indicator) -> Cell:
     """A median or quartile: one more decimal than the indicator's when it falls between."""
     if value is None or float(value) == round(float(value), indicator.decimals):
         return _number(value, indicator)
-    text = f"{value:,.{indicator.decimals + 1}f}" + ("%" if indicator.value_type == "percentage" else "")
+    text = f"{value:,.{indicator.decimals + 1}f}" + (
+        "%" if indicator.value_type == "percentage" else ""
+    )
     return Cell(round(value, 6), text)
 
 
@@ -95,8 +97,17 @@ def dashboard(request, code):
     downloads = Downloads(f"{initiative.code}-dashboard")
     table = Table(
         "headlines",
-        ["Indicator", "Period", "Value", "Target", "% of target", "Status", "Trend",
-         "Reported", "Expected"],
+        [
+            "Indicator",
+            "Period",
+            "Value",
+            "Target",
+            "% of target",
+            "Status",
+            "Trend",
+            "Reported",
+            "Expected",
+        ],
         caption="Headline indicators",
     )
     for n, card in enumerate(found, start=1):
@@ -169,9 +180,7 @@ def dashboard(request, code):
 @never_cache
 def organisation_dashboard(request, code, org_code):
     initiative, access = _member(request, code)
-    organisation = get_object_or_404(
-        initiative.organisations.all(), code=org_code
-    )
+    organisation = get_object_or_404(initiative.organisations.all(), code=org_code)
     if not access.can_view_unapproved(organisation.id):
         raise Http404("No such page")
     viewer = viewer_for(initiative, access)
@@ -190,8 +199,18 @@ def organisation_dashboard(request, code, org_code):
     downloads = Downloads(f"{initiative.code}-{organisation.code}-dashboard")
     table = Table(
         "indicators",
-        ["Indicator", "Value", "Lower quartile", "Median", "Upper quartile", "Peers", "Rank",
-         "Out of", "Percentile", "Quartile"],
+        [
+            "Indicator",
+            "Value",
+            "Lower quartile",
+            "Median",
+            "Upper quartile",
+            "Peers",
+            "Rank",
+            "Out of",
+            "Percentile",
+            "Quartile",
+        ],
         caption=f"{organisation.name} against its peers",
     )
     if period:
@@ -273,7 +292,9 @@ def benchmark(request, code, indicator_code):
         context.update(period=period, period_codes=list(reversed(codes)))
         if period:
             within = periods.parse(period, period_type, initiative.fy_first_month)
-            _benchmark_figures(initiative, indicator, viewer, period_type, within, downloads, context)
+            _benchmark_figures(
+                initiative, indicator, viewer, period_type, within, downloads, context
+            )
     except NotAvailable as problem:
         context["problem"] = str(problem)
     return _finish(request, downloads, "insights/benchmark.html", context)
@@ -288,9 +309,7 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
         hidden = value is None or value is SUPPRESSED
         return (hidden, 0 if hidden else better_first * value, viewer.label(code))
 
-    peers = Table(
-        "peers", ["Organisation", "Value", "People", "Note"], caption="Organisations"
-    )
+    peers = Table("peers", ["Organisation", "Value", "People", "Note"], caption="Organisations")
     points = []
     for code in sorted(view.shown, key=order):
         value = view.shown[code]
@@ -301,7 +320,10 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
             [
                 Cell(viewer.label(code), viewer.label(code), "own" if own else ""),
                 _number(value, indicator),
-                Cell(people if visible else None, format_value(people) if visible and people is not None else "–"),
+                Cell(
+                    people if visible else None,
+                    format_value(people) if visible and people is not None else "–",
+                ),
                 Cell(
                     "your organisation" if own else "",
                     "your organisation" if own else "",
@@ -321,7 +343,9 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
             ("Upper quartile", summary.upper_quartile),
             ("Highest", summary.maximum),
         ):
-            cell = Cell(value, str(value)) if name == "Organisations" else _statistic(value, indicator)
+            cell = (
+                Cell(value, str(value)) if name == "Organisations" else _statistic(value, indicator)
+            )
             stats.rows.append([Cell(name, name), cell])
     positions = []
     for code in sorted(viewer.own & set(view.values)):
@@ -347,8 +371,18 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
     f = parts.factor
     table = Table(
         "funnel",
-        ["Organisation", "Events", "Denominator", "Rate", "Lower 99.8%", "Lower 95%",
-         "Upper 95%", "Upper 99.8%", "Against 95%", "Against 99.8%"],
+        [
+            "Organisation",
+            "Events",
+            "Denominator",
+            "Rate",
+            "Lower 99.8%",
+            "Lower 95%",
+            "Upper 95%",
+            "Upper 99.8%",
+            "Against 95%",
+            "Against 99.8%",
+        ],
         caption="Funnel plot",
     )
     fpoints = []
@@ -358,26 +392,43 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
         label = viewer.label(p.unit)
         table.rows.append(
             [Cell(label, label), Cell(p.events, str(p.events)), Cell(p.n, str(p.n))]
-            + [Cell(round(x * f, 6), f"{x * f:,.2f}") for x in (
-                p.proportion, lim.lower_99_8, lim.lower_95, lim.upper_95, lim.upper_99_8)]
+            + [
+                Cell(round(x * f, 6), f"{x * f:,.2f}")
+                for x in (p.proportion, lim.lower_99_8, lim.lower_95, lim.upper_95, lim.upper_99_8)
+            ]
             + [Cell(p.outside_95, p.outside_95), Cell(p.outside_99_8, p.outside_99_8)]
         )
         fpoints.append(
-            {"label": label, "rate": rate, "n": p.n, "flag": p.outside_99_8,
-             "own": p.unit in viewer.own}
+            {
+                "label": label,
+                "rate": rate,
+                "n": p.n,
+                "flag": p.outside_99_8,
+                "own": p.unit in viewer.own,
+            }
         )
     curve = [
-        {"n": c.n, "lower_95": c.lower_95 * f, "upper_95": c.upper_95 * f,
-         "lower_99_8": c.lower_99_8 * f, "upper_99_8": c.upper_99_8 * f}
+        {
+            "n": c.n,
+            "lower_95": c.lower_95 * f,
+            "upper_95": c.upper_95 * f,
+            "lower_99_8": c.lower_99_8 * f,
+            "upper_99_8": c.upper_99_8 * f,
+        }
         for c in plot.curve
     ]
     downloads.tables["funnel"] = table
     downloads.charts["funnel"] = charts.funnel(
-        fpoints, curve, plot.target * f, title=indicator.name,
+        fpoints,
+        curve,
+        plot.target * f,
+        title=indicator.name,
         description=f"{indicator.name}: funnel plot with 95% and 99.8% limits",
     )
     context.update(
-        funnel=table, funnel_target=plot.target * f, funnel_problems=problems,
+        funnel=table,
+        funnel_target=plot.target * f,
+        funnel_problems=problems,
         spec_funnel=downloads.charts["funnel"],
     )
 
@@ -436,7 +487,8 @@ def explorer(request, code):
     for r in pivot.row_keys:
         label = pivot.row_labels[r]
         table.rows.append(
-            [Cell(label, label)] + [_number(pivot.cells.get((r, c)), indicator) for c in pivot.col_keys]
+            [Cell(label, label)]
+            + [_number(pivot.cells.get((r, c)), indicator) for c in pivot.col_keys]
         )
     downloads.tables["pivot"] = table
     downloads.charts["pivot"] = charts.pivot(
@@ -445,11 +497,14 @@ def explorer(request, code):
         series_title=(allowed[rows if cols == BY_PERIOD else cols] if cols else None),
         title=indicator.name,
         decimals=indicator.decimals,
-        line=context["period_axis"] and len(pivot.row_keys if rows == BY_PERIOD else pivot.col_keys) > 1,
+        line=context["period_axis"]
+        and len(pivot.row_keys if rows == BY_PERIOD else pivot.col_keys) > 1,
         description=f"{indicator.name} by {corner}",
     )
     context.update(
-        table=table, spec=downloads.charts["pivot"], limited=pivot.limited,
+        table=table,
+        spec=downloads.charts["pivot"],
+        limited=pivot.limited,
         suppressed=any(v is SUPPRESSED for v in pivot.cells.values()),
         empty=not pivot.row_keys,
     )
@@ -484,15 +539,20 @@ def public_indicator(request, code, indicator_code):
     table = Table("values", ["Period", indicator.name], caption=indicator.name)
     for key in reversed(list(shown)):
         table.rows.append([Cell(key, key), _number(shown[key], indicator)])
-    series = [{"key": k, "value": v} for k, v in shown.items() if v is not None and v is not SUPPRESSED]
+    series = [
+        {"key": k, "value": v} for k, v in shown.items() if v is not None and v is not SUPPRESSED
+    ]
     downloads.tables["values"] = table
     downloads.charts["values"] = web_charts.series(
-        series, title=indicator.name, decimals=indicator.decimals,
+        series,
+        title=indicator.name,
+        decimals=indicator.decimals,
         description=f"{indicator.name} per period",
     )
     context.update(
-        table=table, spec=downloads.charts["values"], empty=not shown,
+        table=table,
+        spec=downloads.charts["values"],
+        empty=not shown,
         suppressed=any(v is SUPPRESSED for v in shown.values()),
     )
     return _finish(request, downloads, "insights/public.html", context)
-

@@ -22,7 +22,7 @@ def test_funnel_limits_on_the_page_are_the_exact_binomial_limits(data, rate, cli
     rows = table_rows(html, "funnel")
     assert len(rows) == 2
     target = (8 + 6) / (20 + 10)  # pooled February proportion
-    for label, events, n, rate_text, lo998, lo95, hi95, hi998, f95, f998 in rows:
+    for _label, events, n, rate_text, lo998, lo95, hi95, hi998, f95, f998 in rows:
         limits = funnel_limits(target, int(n))
         assert _num(rate_text) == pytest.approx(100 * int(events) / int(n), abs=0.005)
         assert _num(lo998) == pytest.approx(100 * limits.lower_99_8, abs=0.005)
@@ -32,7 +32,9 @@ def test_funnel_limits_on_the_page_are_the_exact_binomial_limits(data, rate, cli
         assert f95 in ("within", "above", "below") and f998 in ("within", "above", "below")
     spec = spec_from(html, "spec-funnel")
     target_layer = next(
-        layer for layer in spec["layer"] if layer["data"]["values"][:1] and "target" in layer["data"]["values"][0]
+        layer
+        for layer in spec["layer"]
+        if layer["data"]["values"][:1] and "target" in layer["data"]["values"][0]
     )
     assert target_layer["data"]["values"][0]["target"] == pytest.approx(100 * target)
 

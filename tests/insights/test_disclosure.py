@@ -59,9 +59,7 @@ def test_an_organisation_always_sees_its_own_small_cell(data, client_for):
     assert rows[other] == ["30", "20"]
 
 
-def test_complementary_suppression_hides_a_second_cell_when_the_total_is_shown(
-    data, client_for
-):
+def test_complementary_suppression_hides_a_second_cell_when_the_total_is_shown(data, client_for):
     rows = _pivot(client_for("backbone"))
     # January: B (4) is below 5; A would be the total 34 minus nothing hidden, so it goes too.
     assert rows["Organisation B"][0] == "suppressed"
@@ -96,15 +94,21 @@ def test_benchmarking_page_says_a_value_is_suppressed_and_leaves_it_out_of_the_q
     # The peer distribution is what every member may see: B is suppressed, and A with it
     # (complementary suppression against the community total), so there are no quartiles.
     assert table_rows(html, "summary") == []
-    values = [p["value"] for layer in spec_from(html, "spec-peers")["layer"]
-              for p in layer["data"]["values"] if "value" in p]
+    values = [
+        p["value"]
+        for layer in spec_from(html, "spec-peers")["layer"]
+        for p in layer["data"]["values"]
+        if "value" in p
+    ]
     assert 4 not in values
 
 
 def test_suppressed_values_are_not_in_the_charts_or_downloads(data, client_for):
     alice = client_for("alice")
     spec = spec_from(alice.get(PIVOT).content.decode(), "spec-pivot")
-    assert {(p["x"], p["series"]) for p in spec["data"]["values"]} >= {("2024-01", "Organisation A")}
+    assert {(p["x"], p["series"]) for p in spec["data"]["values"]} >= {
+        ("2024-01", "Organisation A")
+    }
     assert all(p["value"] != 4 for p in spec["data"]["values"])
     csv = alice.get(PIVOT + "&format=csv").content.decode("utf-8-sig")
     assert "suppressed" in csv and ",4," not in csv and not csv.rstrip().endswith(",4")

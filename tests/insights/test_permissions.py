@@ -46,9 +46,7 @@ def test_member_pages_stay_hidden_when_the_initiative_is_published(data, client_
         assert client_for(name).get(url).status_code == 404, url
 
 
-def test_reporter_of_another_organisation_cannot_open_its_dashboard_or_downloads(
-    data, client_for
-):
+def test_reporter_of_another_organisation_cannot_open_its_dashboard_or_downloads(data, client_for):
     bob = client_for("bob")
     assert bob.get(ORG_A_DASHBOARD).status_code == 404
     for query in DOWNLOADS:

@@ -1,0 +1,113 @@
+"""The initiative dashboard's headline cards and the organisation dashboard
+(docs/reference/dashboards.md)."""
+
+from __future__ import annotations
+
+import re
+
+from commonmeasure.initiatives.models import Indicator, Target
+
+from .conftest import publish, spec_from, table_rows
+
+URL = "/i/alpha/dashboard/"
+
+
+def _card(html: str, code: str) -> str:
+    match = re.search(
+        rf'<div class="card headline[^"]*" data-indicator="{code}">(.*?)</div>\s*(?=<div class="card headline|</div>\s*</section>)',
+        html,
+        re.S,
+    )
+    assert match, f"no card for {code}"
+    return match.group(0)
+
+
+def _headlines(html: str) -> dict[str, list[str]]:
+    return {row[0]: row[1:] for row in table_rows(html, "headlines")}
+
+
+def test_headline_shows_latest_value_trend_and_completeness(data, client_for):
+    html = client_for("alice").get(URL).content.decode()
+    rows = _headlines(html)
+    # February: A 20 + B 10 enrolled, down from 34 in January; both organisations reported.
+    assert rows["People enrolled"][:3] == ["2024-02", "30", "–"]
+    assert rows["People enrolled"][5:] == ["down", "2", "2"]
+    assert rows["Job starts"][1] == "14" and rows["Job starts"][5] == "up"
+    card = _card(html, "enrolled")
+    assert 'data-direction="down"' in card and "verdict-bad" in card
+    assert "2 of 2 organisations reported" in card
+
+
+def test_trend_arrow_takes_the_polarity_into_account(data, client_for):
+    Indicator.objects.filter(initiative=data.alpha, code="enrolled").update(polarity="lower")
+    card = _card(client_for("alice").get(URL).content.decode(), "enrolled")
+    assert 'data-direction="down"' in card and "verdict-good" in card and ", better" in card
+
+
+def test_percent_of_target_and_status_come_from_the_declared_target(data, client_for):
+    enrolled = data.alpha.indicators.get(code="enrolled")
+    Target.objects.create(initiative=data.alpha, indicator=enrolled, period="2024-02", value=40)
+    html = client_for("bob").get(URL).content.decode()
+    row = _headlines(html)["People enrolled"]
+    assert row[2:5] == ["40", "75%", "red"]  # 30 of 40
+    assert "rag-red" in _card(html, "enrolled")
+
+
+def test_without_targets_the_dashboard_says_none_are_declared(data, client_for):
+    assert "no targets declared" in _card(client_for("alice").get(URL).content.decode(), "enrolled")
+
+
+def test_completeness_counts_organisations_that_reported_the_indicator(data, client_for):
+    rows = _headlines(client_for("backbone").get(URL).content.decode())
+    # Satisfaction was reported in January only: its latest period is January, 2 of 2.
+    assert rows["Satisfied participants"][0] == "2024-01"
+    assert rows["Satisfied participants"][-2:] == ["2", "2"]
+    # Hourly wage was never reported.
+    assert rows["Hourly wage"][-2:] == ["0", "2"]
+
+
+def test_sparkline_carries_the_approved_series(data, client_for):
+    html = client_for("alice").get(URL).content.decode()
+    spec_id = re.search(r'data-indicator="enrolled">.*?data-spec-id="(spark-\d+)"', html, re.S)
+    spec = spec_from(html, spec_id.group(1))
+    assert spec["data"]["values"] == [
+        {"period": "2024-01", "value": 34},
+        {"period": "2024-02", "value": 30},
+    ]
+
+
+def test_embed_snippets_are_shown_to_the_backbone_only(data, client_for):
+    publish(data.alpha)
+    publish(data.alpha.indicators.get(code="enrolled"))
+    html = client_for("backbone").get(URL).content.decode()
+    assert "&lt;iframe src=&quot;http://testserver/public/alpha/enrolled/&quot;" in html
+    assert "<iframe" not in client_for("alice").get(URL).content.decode().replace("&lt;iframe", "")
+    assert 'id="embeds"' not in client_for("alice").get(URL).content.decode()
+
+
+def test_organisation_dashboard_compares_its_values_with_the_peer_quartiles(data, client_for):
+    html = client_for("alice").get("/i/alpha/orgs/org-a/dashboard/?period=2024-02").content.decode()
+    rows = {row[0]: row[1:] for row in table_rows(html, "indicators")}
+    # Enrolled: A 20 against A 20 and B 10: quartiles 12.5, 15, 17.5; rank 1 of 2.
+    assert rows["People enrolled"][:8] == ["20", "12.5", "15", "17.5", "1", "1", "2", "100"]
+    bars = {
+        b["label"]: b["percentile"]
+        for b in spec_from(html, "spec-position")["layer"][0]["data"]["values"]
+    }
+    assert bars["People enrolled"] == 100
+
+
+def test_organisation_dashboard_shows_its_own_small_value(data, client_for):
+    html = client_for("bob").get("/i/alpha/orgs/org-b/dashboard/?period=2024-01").content.decode()
+    rows = {row[0]: row[1:] for row in table_rows(html, "indicators")}
+    assert rows["People enrolled"][0] == "4"
+    # No peer may be shown in January (B is small and A is hidden with it), so no quartiles.
+    assert rows["People enrolled"][1:4] == ["–", "–", "–"]
+
+
+def test_initiative_nav_links_the_dashboard_and_explorer_for_members(data, client_for):
+    html = client_for("alice").get("/i/alpha/").content.decode()
+    assert 'href="/i/alpha/dashboard/"' in html and 'href="/i/alpha/explore/"' in html
+    publish(data.alpha)
+    html = client_for("anonymous").get("/i/alpha/").content.decode()
+    assert 'id="nav-dashboard"' not in html
