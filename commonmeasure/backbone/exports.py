@@ -53,7 +53,7 @@ def heat_map(matrix: Matrix, *, description: str) -> dict:
         "description": description,
         "width": "container",
         "height": max(120, 36 * len(orgs)),
-        "autosize": {"type": "fit", "contains": "padding"},
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "config": CONFIG,
         "data": {"values": values},
         "layer": [

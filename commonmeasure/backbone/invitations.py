@@ -40,7 +40,8 @@ def token_for(invitation: Invitation) -> str:
 
 
 def role_label(role: str, organisation: Organisation | None) -> str:
-    text = dict(Membership.ROLE_CHOICES).get(role, role)
+    """For a sentence: "reporter for Organisation A", "backbone admin"."""
+    text = dict(Membership.ROLE_CHOICES).get(role, role).lower()
     return f"{text} for {organisation.name}" if organisation else text
 
 
@@ -88,7 +89,7 @@ def invite(
         raise InvitationError(f"{organisation.name} does not take part in {initiative.name}.")
     if organisation is not None and _already_member(initiative, email, role, organisation):
         raise InvitationError(
-            f"{email} is already {role_label(role, organisation).lower()} in {initiative.name}."
+            f"{email} is already {role_label(role, organisation)} in {initiative.name}."
         )
     if organisation is None and role == Membership.BACKBONE_ADMIN:
         if _already_member(initiative, email, role, None):
@@ -106,7 +107,7 @@ def invite(
         if pending.exists():
             raise InvitationError(
                 f"{email} already has a pending invitation as "
-                f"{role_label(role, organisation).lower()}; resend it instead."
+                f"{role_label(role, organisation)}; resend it instead."
             )
     if new_organisation is not None:
         code, name = new_organisation
@@ -146,7 +147,7 @@ def send(invitation: Invitation, link: str) -> None:
     subject = f"Invitation to {initiative.name} on Common Measure"
     body = (
         f"Hello,\n\n{inviter} has invited you to join {initiative.name} on Common Measure as "
-        f"{invitation.role_text.lower()}.\n\nOpen this link to accept (it works once and "
+        f"{invitation.role_phrase}.\n\nOpen this link to accept (it works once and "
         f"expires on {invitation.expires_at:%d %B %Y at %H:%M} UTC):\n\n{link}\n\n"
         "If you have an account, you will be asked to log in; otherwise you will choose a "
         "username and password.\n\nIf you were not expecting this invitation, ignore this "
@@ -248,7 +249,7 @@ def check_user(invitation: Invitation, user) -> None:
         role=invitation.role,
     ).exists():
         raise InvitationError(
-            f"You are already {invitation.role_text.lower()} in {invitation.initiative.name}."
+            f"You are already {invitation.role_phrase} in {invitation.initiative.name}."
         )
 
 

@@ -75,6 +75,12 @@ class Invitation(models.Model):
         text = self.get_role_display()
         return f"{text} for {self.organisation.name}" if self.organisation_id else text
 
+    @property
+    def role_phrase(self) -> str:
+        """For a sentence: "reporter for Organisation A", "backbone admin"."""
+        text = self.get_role_display().lower()
+        return f"{text} for {self.organisation.name}" if self.organisation_id else text
+
     def state(self, now=None) -> str:
         now = now or timezone.now()
         if self.accepted_at:

@@ -171,7 +171,7 @@ def invite(request, code):
             else:
                 messages.success(
                     request,
-                    f"Invitation sent to {email} as {invitation.role_text.lower()}; "
+                    f"Invitation sent to {email} as {invitation.role_phrase}; "
                     f"the link works once and expires in {inv.valid_days()} days.",
                 )
                 return redirect("backbone:roles", initiative.code)
@@ -258,8 +258,7 @@ def accept(request, token):
                 return _problem(request, str(problem))
             messages.success(
                 request,
-                f"Welcome to {invitation.initiative.name}: you are now "
-                f"{invitation.role_text.lower()}.",
+                f"Welcome to {invitation.initiative.name}: you are now {invitation.role_phrase}.",
             )
             return redirect("initiative", invitation.initiative.code)
         context["mode"] = "accept"
@@ -282,7 +281,7 @@ def accept(request, token):
             messages.success(
                 request,
                 f"Welcome to {invitation.initiative.name}: your account {user.get_username()} "
-                f"is {invitation.role_text.lower()}.",
+                f"is {invitation.role_phrase}.",
             )
             return redirect("initiative", invitation.initiative.code)
         context["errors"] = errors

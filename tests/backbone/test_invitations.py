@@ -48,7 +48,7 @@ def test_an_invited_person_without_an_account_signs_up_and_becomes_a_reporter(ca
     message = mail.outbox[0]
     assert message.to == ["dana@example.org"]
     assert "Alpha Partnership" in message.subject
-    assert "reporter for organisation a" in message.body.lower()
+    assert "as reporter for Organisation A." in message.body
     path = link_in(message)
 
     visitor = Client()
@@ -109,7 +109,7 @@ def test_inviting_a_new_organisation_adds_it_to_the_initiative(cast, login):
     org = Organisation.objects.get(code="org-d")
     assert Participation.objects.filter(initiative=cast.alpha, organisation=org).exists()
     assert Invitation.objects.get().organisation == org
-    assert "organisation d" in mail.outbox[0].body.lower()
+    assert "reporter for Organisation D" in mail.outbox[0].body
 
 
 def test_a_new_organisation_whose_code_exists_is_refused_and_nothing_is_written(cast, login):
@@ -149,7 +149,7 @@ def test_inviting_someone_who_already_has_that_role_is_refused(cast, login):
     before = snapshot()
     response = send_invitation(login(cast.backbone), email="ALICE@example.org")
     assert response.status_code == 400
-    assert "alice@example.org is already reporter for organisation a in Alpha Partnership" in (
+    assert "alice@example.org is already reporter for Organisation A in Alpha Partnership" in (
         response.content.decode().replace("ALICE", "alice")
     )
     assert snapshot() == before and mail.outbox == []
