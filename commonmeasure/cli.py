@@ -442,6 +442,9 @@ def build_parser() -> argparse.ArgumentParser:
     from commonmeasure.voice.cli_commands import add_parsers as add_survey_parsers
 
     add_survey_parsers(sub)  # surveys recompute
+    from commonmeasure.backbone.cli_commands import add_parsers as add_backbone_parsers
+
+    add_backbone_parsers(sub)  # invite
     from commonmeasure.conversation.cli_commands import add_parsers as add_digest_parsers
 
     add_digest_parsers(sub)  # digest (notification e-mails)
