@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ninja",
     "commonmeasure.initiatives",
     "commonmeasure.reporting",
+    "commonmeasure.rollups",
     "commonmeasure.web",
     "commonmeasure.api",
     "commonmeasure.impactbonds",
