@@ -575,24 +575,35 @@ def _same_float(a: float | None, b: float | None) -> bool:
 
 def differences(initiative: Initiative, org_rows, rollups) -> list[str]:
     """How the stored rollups differ from freshly computed ones (empty when identical)."""
+    codes = dict(Indicator.objects.filter(initiative=initiative).values_list("id", "code"))
+
+    def name(key: tuple) -> str:
+        iid, ptype, period, dim, category = key[:5]
+        what = f"{dim}={category}" if dim else "total"
+        org = f" organisation {key[5]}" if len(key) > 5 else ""
+        return f"{codes.get(iid, iid)} {ptype} {period or '(all)'} {what}{org}"
+
     out: list[str] = []
     stored_org = {
         _org_key(r): r.value
         for r in OrganisationRollup.objects.filter(initiative=initiative).iterator(chunk_size=5000)
     }
     fresh_org = {_org_key(r): r.value for r in org_rows}
-    for key in stored_org.keys() | fresh_org.keys():
-        if not _same_float(stored_org.get(key), fresh_org.get(key)):
-            out.append(f"organisation rollup {key}: stored {stored_org.get(key)}, computed {fresh_org.get(key)}")
+    for key in sorted(stored_org.keys() | fresh_org.keys(), key=str):
+        a, b = stored_org.get(key), fresh_org.get(key)
+        if not _same_float(a, b):
+            out.append(f"{name(key)}: stored {a}, computed {b}")
     stored = {
         _rollup_key(r): (r.value, r.count, r.weighted)
         for r in Rollup.objects.filter(initiative=initiative)
     }
     fresh = {_rollup_key(r): (r.value, r.count, r.weighted) for r in rollups}
-    for key in stored.keys() | fresh.keys():
+    for key in sorted(stored.keys() | fresh.keys(), key=str):
         a, b = stored.get(key), fresh.get(key)
         if a is None or b is None or not _same_float(a[0], b[0]) or a[1:] != b[1:]:
-            out.append(f"rollup {key}: stored {a}, computed {b}")
+            sa = "nothing" if a is None else f"{a[0]} from {a[1]} organisations"
+            sb = "nothing" if b is None else f"{b[0]} from {b[1]} organisations"
+            out.append(f"{name(key)}: stored {sa}, computed {sb}")
     return out
 
 

@@ -198,3 +198,18 @@ def test_exact_sums_give_the_same_float_in_any_order():
     for v in (0.3, -1e16, 0.1, 1e16):
         fresh.add((v, None, None))
     assert acc.value() == fresh.value() == 0.4
+
+
+def test_rollups_rebuild_command_reports_identical_results_and_repairs_a_damaged_rollup(
+    cast, import_csv, cli
+):
+    csv = "organisation,indicator,period,value\norg-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\n"
+    assert import_csv(cast.alpha, csv, approve=True, user=cast.backbone).ok
+    code, out, _ = cli("rollups", "rebuild", "--initiative", "alpha")
+    assert code == 0, out
+    assert "identical to the stored ones" in out
+    Rollup.objects.filter(period_type="month", dimension="").update(value=1)
+    code, out, _ = cli("rollups", "rebuild", "--initiative", "alpha")
+    assert code == 1 and "DIFFERENT" in out and "stored 1.0" in out
+    enrolled = cast.alpha.indicators.get(code="enrolled")
+    assert query(cast.alpha, enrolled, "period") == [{"key": "2024-01", "value": 15}]
