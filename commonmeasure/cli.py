@@ -44,6 +44,10 @@ def cmd_setup(args) -> int:
     from django.db import connection
 
     call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    from commonmeasure.rollups.cli_commands import rebuild_stale
+
+    for code in rebuild_stale():
+        print(f"Rollups rebuilt for {code}")
     print(f"Database ready: {connection.vendor} {connection.settings_dict['NAME']}")
     return 0
 
@@ -448,6 +452,9 @@ def build_parser() -> argparse.ArgumentParser:
     from commonmeasure.conversation.cli_commands import add_parsers as add_digest_parsers
 
     add_digest_parsers(sub)  # digest (notification e-mails)
+    from commonmeasure.rollups.cli_commands import add_parsers as add_rollup_parsers
+
+    add_rollup_parsers(sub)  # rollups rebuild
     return parser
 
 

@@ -224,6 +224,9 @@ def load_demo(
         if result.errors:
             raise RuntimeError(f"demo data did not import: {result.errors[:3]}")
         _set_statuses(initiative, end, rng)
+        from commonmeasure.rollups.engine import rebuild
+
+        rebuild(initiative, check=False)  # statuses were set directly, not through the workflow
         _users(initiative, orgs)
         from commonmeasure.contracts.demo import load_demo_contract
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ninja",
     "commonmeasure.initiatives",
     "commonmeasure.reporting",
+    "commonmeasure.rollups",
     "commonmeasure.web",
     "commonmeasure.api",
     "commonmeasure.impactbonds",

@@ -127,10 +127,13 @@ def query(
     within: periods.Period | None = None,
     statuses: tuple[str, ...] = (Submission.APPROVED,),
     organisation_ids: list[int] | None = None,
+    from_rollups: bool = True,
 ) -> list[dict]:
     """Aggregate an indicator's values by period, organisation or a dimension.
 
-    Returns ``[{"key": ..., "value": ...}]`` sorted by key.
+    Returns ``[{"key": ..., "value": ...}]`` sorted by key. Approved data is read from the
+    rollups (commonmeasure/rollups), which give the same figures as aggregating the stored
+    values (``from_rollups=False``), only sooner.
     """
     period_type = period_type or initiative.period_type
     if period_type not in periods.PERIOD_TYPES:
@@ -176,15 +179,23 @@ def query(
                 f"indicator {indicator.code} cannot be shown by {by!r}; use one of {known}"
             )
         dimension = by
+    if indicator.aggregation == aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id is None:
+        raise QueryError(
+            f"indicator {indicator.code} is a weighted mean but names no weight indicator"
+        )
+    if from_rollups and statuses == (Submission.APPROVED,):
+        from commonmeasure.rollups import reads
+
+        found = reads.aggregate(
+            initiative, indicator, by, period_type, dimension, within, organisation_ids
+        )
+        if found is not None:
+            return _finish(initiative, by, found)
     observations = _observations(
         initiative, indicator, by, period_type, dimension, within, statuses, organisation_ids
     )
     weights = None
     if indicator.aggregation == aggregation.WEIGHTED_MEAN:
-        if indicator.weight_indicator_id is None:
-            raise QueryError(
-                f"indicator {indicator.code} is a weighted mean but names no weight indicator"
-            )
         weight_obs = _observations(
             initiative,
             indicator.weight_indicator,
@@ -201,6 +212,10 @@ def query(
     result = aggregation.aggregate(
         observations, indicator.time_aggregation, indicator.aggregation, weights
     )
+    return _finish(initiative, by, result)
+
+
+def _finish(initiative: Initiative, by: str, result: dict) -> list[dict]:
     if by == BY_ORGANISATION:
         codes = dict(initiative.organisations.values_list("id", "code"))
         result = {codes.get(k, str(k)): v for k, v in result.items()}

@@ -1,0 +1,626 @@
+"""Compute rollups from approved values, update them incrementally, and rebuild them.
+
+The rules are those of reporting/selectors.py and docs/reference/aggregation.md, applied once
+when data changes instead of at every read (docs/reference/rollups.md):
+
+1. Each approved report gives its organisation's value per (indicator, dimension, category) for
+   its period: the value at that level, or, where the report has none at that level, the finer
+   values with the fewest dimensions combined by the indicator's cross-organisation rule (never
+   for a weighted mean).
+2. Those values are combined over time, by the indicator's time rule, into every longer period
+   and into the whole range (period type ``all``).
+3. The organisations' values for each key are combined by the indicator's cross-organisation
+   rule. Sums are exact (decimal), so that adding and removing one organisation's contribution
+   gives exactly what adding up all organisations again gives.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Context, Decimal, Inexact
+
+from django.db import transaction
+from django.db.models import Max, Min
+
+from commonmeasure.domain import aggregation, periods
+from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.reporting.models import DataValue, Disaggregation, Submission
+
+from .models import ALL, OrganisationRollup, Rollup, RollupState
+
+# Exact decimal arithmetic: every float is a finite decimal, and the trap makes sure no sum is
+# ever rounded.
+EXACT = Context(prec=4000, Emin=-999999, Emax=999999, traps=[Inexact])
+ZERO = Decimal(0)
+# Above this many reports changed at once, recomputing everything is quicker than updating.
+REBUILD_ABOVE = 400
+
+Key = tuple[int, str, str]  # (indicator id, dimension code or "", category code or "")
+
+
+@dataclass
+class Rules:
+    initiative: Initiative
+    base_type: str
+    longer_types: list[str]
+    across: dict[int, str]
+    time: dict[int, str]
+    weight: dict[int, int | None]
+    combos: dict[int, tuple[tuple[str, ...], dict[str, str]]]
+    _buckets: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+
+    def bucket(self, code: str, period_type: str) -> tuple[str, int]:
+        """(code, first month) of the period of ``period_type`` that holds base period ``code``."""
+        hit = self._buckets.get((code, period_type))
+        if hit is None:
+            if period_type == ALL:
+                hit = ("", 0)
+            else:
+                p = self.initiative.parse_period(code)
+                if period_type != self.base_type:
+                    p = periods.containing(p, period_type, self.initiative.fy_first_month)
+                hit = (p.code, p.start)
+            self._buckets[(code, period_type)] = hit
+        return hit
+
+    def start_of(self, period_type: str, code: str) -> int:
+        if period_type == ALL:
+            return 0
+        return periods.parse(code, period_type, self.initiative.fy_first_month).start
+
+    @property
+    def all_types(self) -> list[str]:
+        return [self.base_type, *self.longer_types, ALL]
+
+
+def signature(rule: str, time_rule: str, weight: tuple[str, str] | None, fy: int) -> str:
+    """What an indicator's rollups depend on besides its values."""
+    w = f"{weight[0]}/{weight[1]}" if weight else "-"
+    return f"{rule}|{time_rule}|{w}|fy{fy}"
+
+
+def signatures(initiative: Initiative) -> dict[int, str]:
+    """{indicator id: signature} of the initiative's reported indicators as they are now."""
+    rows = list(
+        Indicator.objects.filter(initiative=initiative, kind=Indicator.REPORTED).values_list(
+            "id", "aggregation", "time_aggregation", "weight_indicator_id"
+        )
+    )
+    by_id = {r[0]: r for r in rows}
+    out = {}
+    for iid, rule, trule, wid in rows:
+        weight = by_id.get(wid)
+        w = (weight[1], weight[2]) if weight else None
+        out[iid] = signature(rule, trule, w, initiative.fy_first_month) + f"|{initiative.period_type}"
+    return out
+
+
+def up_to_date(initiative: Initiative) -> bool:
+    stored = dict(
+        RollupState.objects.filter(initiative=initiative).values_list("indicator_id", "signature")
+    )
+    return stored == signatures(initiative)
+
+
+def rules_for(initiative: Initiative) -> Rules:
+    base = initiative.period_type
+    longer = [
+        t for t in periods.PERIOD_TYPES if t != base and periods.is_coarser_or_equal(t, base)
+    ]
+    across, time, weight = {}, {}, {}
+    for iid, rule, trule, wid in Indicator.objects.filter(
+        initiative=initiative, kind=Indicator.REPORTED
+    ).values_list("id", "aggregation", "time_aggregation", "weight_indicator_id"):
+        across[iid], time[iid], weight[iid] = rule, trule, wid
+    combos = {
+        cid: (tuple(sorted(cats)), cats)
+        for cid, cats in Disaggregation.objects.filter(initiative=initiative).values_list(
+            "id", "categories"
+        )
+    }
+    return Rules(initiative, base, longer, across, time, weight, combos)
+
+
+# --- step 1: one report's values ---------------------------------------------------------------
+
+
+def report_values(rules: Rules, values: Iterable[tuple[int, int, float]]) -> dict[Key, float]:
+    """One approved report's value per key, from its (indicator, combination, value) rows."""
+    by_indicator: dict[int, list[tuple[tuple[str, ...], dict[str, str], float]]] = defaultdict(
+        list
+    )
+    for iid, cid, value in values:
+        if iid in rules.across:
+            dims, cats = rules.combos[cid]
+            by_indicator[iid].append((dims, cats, value))
+    out: dict[Key, float] = {}
+    for iid, items in by_indicator.items():
+        rule = rules.across[iid]
+        fallback = rule != aggregation.WEIGHTED_MEAN
+        exact_total = [v for dims, _, v in items if not dims]
+        if exact_total:
+            out[(iid, "", "")] = exact_total[0]
+        elif fallback:
+            _stand_in(out, iid, "", items, rule)
+        for dim in sorted({d for dims, _, _ in items for d in dims}):
+            exact = [(cats[dim], v) for dims, cats, v in items if dims == (dim,)]
+            if exact:
+                for category, v in exact:
+                    out[(iid, dim, category)] = v
+            elif fallback:
+                _stand_in(out, iid, dim, [it for it in items if dim in it[0]], rule)
+    return out
+
+
+def _stand_in(out: dict, iid: int, dim: str, items: list, rule: str) -> None:
+    """Finer values standing in for a missing level: per key, the fewest dimensions win."""
+    grouped: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for dims, cats, v in items:
+        if dims:
+            grouped[cats[dim] if dim else ""][",".join(dims)].append(v)
+    for category, by_dims in grouped.items():
+        best = min(by_dims, key=lambda d: (d.count(","), d))
+        value = aggregation.combine_across(by_dims[best], rule)
+        if value is not None:
+            out[(iid, dim, category)] = value
+
+
+# --- step 2: over time -------------------------------------------------------------------------
+
+
+def over_time(
+    rules: Rules, base: dict[str, dict[Key, float]], wanted: set[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], tuple[int, dict[Key, float]]]:
+    """One organisation's values per (period type, period) for every longer period and ``all``.
+
+    ``base``: {base period code: {key: value}}. ``wanted``: only these (type, code) buckets.
+    """
+    series: dict[tuple[str, str], dict[Key, list[tuple[int, float]]]] = {}
+    starts: dict[tuple[str, str], int] = {}
+    for code, values in base.items():
+        start = rules.bucket(code, rules.base_type)[1]
+        for ptype in (*rules.longer_types, ALL):
+            bcode, bstart = rules.bucket(code, ptype)
+            if wanted is not None and (ptype, bcode) not in wanted:
+                continue
+            slot = series.get((ptype, bcode))
+            if slot is None:
+                slot = series[(ptype, bcode)] = defaultdict(list)
+                starts[(ptype, bcode)] = bstart
+            for key, v in values.items():
+                slot[key].append((start, v))
+    out: dict[tuple[str, str], tuple[int, dict[Key, float]]] = {}
+    for bucket, slot in series.items():
+        combined = {}
+        for key, items in slot.items():
+            if len(items) == 1:
+                combined[key] = items[0][1]
+                continue
+            items.sort()
+            value = aggregation.combine_over_time([v for _, v in items], rules.time[key[0]])
+            if value is not None:
+                combined[key] = value
+        out[bucket] = (starts[bucket], combined)
+    return out
+
+
+# --- step 3: across organisations --------------------------------------------------------------
+
+Contribution = tuple[float, float | None, float | None]  # (value, value x weight, weight)
+
+
+def contributions(rules: Rules, snapshot: dict[Key, float]) -> dict[Key, Contribution]:
+    out = {}
+    for key, v in snapshot.items():
+        iid, dim, category = key
+        if rules.across[iid] == aggregation.WEIGHTED_MEAN:
+            wid = rules.weight[iid]
+            w = snapshot.get((wid, dim, category)) if wid is not None else None
+            out[key] = (v, v * w, w) if w is not None and w > 0 else (v, None, None)
+        else:
+            out[key] = (v, None, None)
+    return out
+
+
+@dataclass
+class Acc:
+    """A Rollup row being worked on."""
+
+    rule: str
+    count: int = 0
+    weighted: int = 0
+    total: Decimal = ZERO
+    weight_total: Decimal = ZERO
+    low: float | None = None
+    high: float | None = None
+    stale_extremes: bool = False
+
+    @classmethod
+    def of(cls, rule: str, row: Rollup) -> Acc:
+        return cls(
+            rule,
+            row.count,
+            row.weighted,
+            Decimal(row.total),
+            Decimal(row.weight_total),
+            row.low,
+            row.high,
+        )
+
+    def add(self, c: Contribution) -> None:
+        v, vw, w = c
+        self.count += 1
+        if self.rule == aggregation.WEIGHTED_MEAN:
+            if vw is not None:
+                self.weighted += 1
+                self.total = EXACT.add(self.total, Decimal(vw))
+                self.weight_total = EXACT.add(self.weight_total, Decimal(w))
+        elif self.rule in (aggregation.MIN, aggregation.MAX):
+            self.low = v if self.low is None else min(self.low, v)
+            self.high = v if self.high is None else max(self.high, v)
+        else:
+            self.total = EXACT.add(self.total, Decimal(v))
+
+    def remove(self, c: Contribution) -> None:
+        v, vw, w = c
+        self.count -= 1
+        if self.rule == aggregation.WEIGHTED_MEAN:
+            if vw is not None:
+                self.weighted -= 1
+                self.total = EXACT.subtract(self.total, Decimal(vw))
+                self.weight_total = EXACT.subtract(self.weight_total, Decimal(w))
+        elif self.rule in (aggregation.MIN, aggregation.MAX):
+            if v == self.low or v == self.high:
+                self.stale_extremes = True
+        else:
+            self.total = EXACT.subtract(self.total, Decimal(v))
+
+    def value(self) -> float | None:
+        if self.count == 0:
+            return None
+        rule = self.rule
+        if rule == aggregation.SUM:
+            return float(self.total)
+        if rule == aggregation.MEAN:
+            return float(self.total) / self.count
+        if rule == aggregation.WEIGHTED_MEAN:
+            if self.weighted == 0 or self.weight_total == 0:
+                return None
+            return float(self.total) / float(self.weight_total)
+        return self.low if rule == aggregation.MIN else self.high
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _org_row(rules, org_id, ptype, code, start, key, value, submission_id=None):
+    return OrganisationRollup(
+        initiative_id=rules.initiative.id,
+        indicator_id=key[0],
+        organisation_id=org_id,
+        period_type=ptype,
+        period=code,
+        period_start=start,
+        dimension=key[1],
+        category=key[2],
+        value=value,
+        submission_id=submission_id,
+    )
+
+
+def _fill(row: Rollup, acc: Acc) -> Rollup:
+    row.value = acc.value()
+    row.count, row.weighted = acc.count, acc.weighted
+    row.total, row.weight_total = str(acc.total), str(acc.weight_total)
+    row.low, row.high = acc.low, acc.high
+    return row
+
+
+def _report_rows(rules: Rules, submission_ids: list[int]) -> dict[int, dict[Key, float]]:
+    """{submission id: its values per key} for approved reports."""
+    grouped: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+    for start in range(0, len(submission_ids), 500):
+        chunk = submission_ids[start : start + 500]
+        for sid, iid, cid, v in DataValue.objects.filter(submission_id__in=chunk).values_list(
+            "submission_id", "indicator_id", "disaggregation_id", "value"
+        ):
+            grouped[sid].append((iid, cid, v))
+    return {sid: report_values(rules, items) for sid, items in grouped.items()}
+
+
+# --- incremental update ------------------------------------------------------------------------
+
+
+def refresh(initiative: Initiative, submission_ids: Iterable[int]) -> int:
+    """Bring the rollups up to date after these reports changed; returns rows touched.
+
+    Runs inside the caller's transaction (the signal is sent inside it), so a crash leaves the
+    values and their rollups as they were.
+    """
+    ids = sorted(set(submission_ids))
+    if not ids:
+        return 0
+    subs = []
+    having_rows: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        subs.extend(
+            Submission.objects.filter(id__in=chunk, initiative=initiative).values_list(
+                "id", "organisation_id", "period", "status"
+            )
+        )
+        having_rows.update(
+            OrganisationRollup.objects.filter(submission_id__in=chunk)
+            .values_list("submission_id", flat=True)
+            .distinct()
+        )
+    relevant = [s for s in subs if s[3] == Submission.APPROVED or s[0] in having_rows]
+    if not relevant:
+        return 0
+    if len(relevant) > REBUILD_ABOVE or not up_to_date(initiative):
+        return rebuild(initiative, check=False).written
+    rules = rules_for(initiative)
+    approved = [s[0] for s in relevant if s[3] == Submission.APPROVED]
+    new_reports = _report_rows(rules, approved)
+    by_org: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for sid, org_id, code, status in relevant:
+        by_org[org_id].append((sid, code, status))
+    changes: dict[tuple[str, str, int], dict[Key, list]] = defaultdict(lambda: defaultdict(list))
+    touched = 0
+    for org_id, reports in by_org.items():
+        touched += _refresh_organisation(rules, org_id, reports, new_reports, changes)
+    touched += _apply(rules, changes)
+    return touched
+
+
+def _refresh_organisation(rules, org_id, reports, new_reports, changes) -> int:
+    base_type = rules.base_type
+    stored = OrganisationRollup.objects.filter(
+        initiative_id=rules.initiative.id, organisation_id=org_id
+    )
+    old: dict[tuple[str, str], dict[Key, OrganisationRollup]] = defaultdict(dict)
+    base: dict[str, dict[Key, float]] = defaultdict(dict)
+    for row in stored:
+        old[(row.period_type, row.period)][(row.indicator_id, row.dimension, row.category)] = row
+        if row.period_type == base_type:
+            base[row.period][(row.indicator_id, row.dimension, row.category)] = row.value
+    wanted: set[tuple[str, str]] = set()
+    new: dict[tuple[str, str], tuple[int, dict[Key, float], int | None]] = {}
+    for sid, code, status in reports:
+        values = new_reports.get(sid, {}) if status == Submission.APPROVED else {}
+        if values:
+            base[code] = values
+        else:
+            base.pop(code, None)
+        new[(base_type, code)] = (rules.bucket(code, base_type)[1], values, sid)
+        for ptype in (*rules.longer_types, ALL):
+            wanted.add((ptype, rules.bucket(code, ptype)[0]))
+    computed = over_time(rules, {c: v for c, v in base.items() if v}, wanted)
+    for bucket in wanted:
+        start, values = computed.get(bucket, (rules.start_of(*bucket), {}))
+        new[bucket] = (start, values, None)
+    creates, updates, deletes = [], [], []
+    for (ptype, code), (start, values, sid) in new.items():
+        before = old.get((ptype, code), {})
+        old_snapshot = {k: r.value for k, r in before.items()}
+        if old_snapshot == values and all(r.submission_id == sid for r in before.values()):
+            continue
+        for key, row in before.items():
+            if key not in values:
+                deletes.append(row.pk)
+            elif row.value != values[key] or row.submission_id != sid:
+                row.value, row.submission_id = values[key], sid
+                updates.append(row)
+        for key, v in values.items():
+            if key not in before:
+                creates.append(_org_row(rules, org_id, ptype, code, start, key, v, sid))
+        if old_snapshot != values:
+            olds = contributions(rules, old_snapshot)
+            news = contributions(rules, values)
+            slot = changes[(ptype, code, start)]
+            for key in olds.keys() | news.keys():
+                if olds.get(key) != news.get(key):
+                    slot[key].append((org_id, olds.get(key), news.get(key)))
+    for start in range(0, len(deletes), 500):
+        OrganisationRollup.objects.filter(pk__in=deletes[start : start + 500]).delete()
+    OrganisationRollup.objects.bulk_update(updates, ["value", "submission_id"], batch_size=500)
+    OrganisationRollup.objects.bulk_create(creates, batch_size=500)
+    return len(creates) + len(updates) + len(deletes)
+
+
+def _apply(rules: Rules, changes) -> int:
+    """Add and remove organisations' contributions to the cross-organisation rows."""
+    touched = 0
+    for (ptype, code, start), by_key in changes.items():
+        rows = {
+            (r.indicator_id, r.dimension, r.category): r
+            for r in Rollup.objects.filter(
+                initiative_id=rules.initiative.id,
+                period_type=ptype,
+                period=code,
+                indicator_id__in={k[0] for k in by_key},
+            )
+        }
+        creates, updates, deletes = [], [], []
+        for key, items in by_key.items():
+            rule = rules.across[key[0]]
+            row = rows.get(key)
+            acc = Acc.of(rule, row) if row is not None else Acc(rule)
+            for _org, before, after in items:
+                if before is not None:
+                    acc.remove(before)
+                if after is not None:
+                    acc.add(after)
+            if acc.stale_extremes and acc.count:
+                found = OrganisationRollup.objects.filter(
+                    initiative_id=rules.initiative.id,
+                    indicator_id=key[0],
+                    period_type=ptype,
+                    period=code,
+                    dimension=key[1],
+                    category=key[2],
+                ).aggregate(low=Min("value"), high=Max("value"))
+                acc.low, acc.high = found["low"], found["high"]
+            if acc.count == 0:
+                if row is not None:
+                    deletes.append(row.pk)
+            elif row is None:
+                creates.append(_fill(_new_rollup(rules, ptype, code, start, key), acc))
+            else:
+                updates.append(_fill(row, acc))
+        Rollup.objects.filter(pk__in=deletes).delete()
+        Rollup.objects.bulk_update(
+            updates,
+            ["value", "count", "weighted", "total", "weight_total", "low", "high"],
+            batch_size=500,
+        )
+        Rollup.objects.bulk_create(creates, batch_size=500)
+        touched += len(creates) + len(updates) + len(deletes)
+    return touched
+
+
+def _new_rollup(rules, ptype, code, start, key) -> Rollup:
+    return Rollup(
+        initiative_id=rules.initiative.id,
+        indicator_id=key[0],
+        period_type=ptype,
+        period=code,
+        period_start=start,
+        dimension=key[1],
+        category=key[2],
+        total="0",
+    )
+
+
+# --- from scratch ------------------------------------------------------------------------------
+
+
+@dataclass
+class Rebuilt:
+    organisation_rows: int
+    rollup_rows: int
+    differences: list[str]
+
+    @property
+    def written(self) -> int:
+        return self.organisation_rows + self.rollup_rows
+
+
+def compute(
+    initiative: Initiative, progress: Callable[[int], None] | None = None
+) -> tuple[list[OrganisationRollup], list[Rollup]]:
+    """Every rollup of the initiative, computed from its approved values alone."""
+    rules = rules_for(initiative)
+    reports: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for sid, org_id, code in (
+        Submission.objects.filter(initiative=initiative, status=Submission.APPROVED)
+        .order_by("organisation_id", "period_start", "id")
+        .values_list("id", "organisation_id", "period")
+    ):
+        reports[org_id].append((sid, code))
+    org_rows: list[OrganisationRollup] = []
+    accs: dict[tuple[str, str, int], dict[Key, Acc]] = defaultdict(dict)
+    for org_id, items in reports.items():
+        values = _report_rows(rules, [sid for sid, _ in items])
+        base = {}
+        for sid, code in items:
+            v = values.get(sid)
+            if not v:
+                continue
+            base[code] = v
+            start = rules.bucket(code, rules.base_type)[1]
+            for key, value in v.items():
+                org_rows.append(
+                    _org_row(rules, org_id, rules.base_type, code, start, key, value, sid)
+                )
+            _accumulate(rules, accs[(rules.base_type, code, start)], v)
+        for (ptype, code), (start, combined) in over_time(rules, base).items():
+            for key, value in combined.items():
+                org_rows.append(_org_row(rules, org_id, ptype, code, start, key, value))
+            _accumulate(rules, accs[(ptype, code, start)], combined)
+        if progress:
+            progress(len(items))
+    rollups = [
+        _fill(_new_rollup(rules, ptype, code, start, key), acc)
+        for (ptype, code, start), by_key in accs.items()
+        for key, acc in by_key.items()
+    ]
+    return org_rows, rollups
+
+
+def _accumulate(rules: Rules, slot: dict[Key, Acc], snapshot: dict[Key, float]) -> None:
+    for key, c in contributions(rules, snapshot).items():
+        acc = slot.get(key)
+        if acc is None:
+            acc = slot[key] = Acc(rules.across[key[0]])
+        acc.add(c)
+
+
+def _org_key(r: OrganisationRollup) -> tuple:
+    return (r.indicator_id, r.period_type, r.period, r.dimension, r.category, r.organisation_id)
+
+
+def _rollup_key(r: Rollup) -> tuple:
+    return (r.indicator_id, r.period_type, r.period, r.dimension, r.category)
+
+
+def _same_float(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def differences(initiative: Initiative, org_rows, rollups) -> list[str]:
+    """How the stored rollups differ from freshly computed ones (empty when identical)."""
+    codes = dict(Indicator.objects.filter(initiative=initiative).values_list("id", "code"))
+
+    def name(key: tuple) -> str:
+        iid, ptype, period, dim, category = key[:5]
+        what = f"{dim}={category}" if dim else "total"
+        org = f" organisation {key[5]}" if len(key) > 5 else ""
+        return f"{codes.get(iid, iid)} {ptype} {period or '(all)'} {what}{org}"
+
+    out: list[str] = []
+    stored_org = {
+        _org_key(r): r.value
+        for r in OrganisationRollup.objects.filter(initiative=initiative).iterator(chunk_size=5000)
+    }
+    fresh_org = {_org_key(r): r.value for r in org_rows}
+    for key in sorted(stored_org.keys() | fresh_org.keys(), key=str):
+        a, b = stored_org.get(key), fresh_org.get(key)
+        if not _same_float(a, b):
+            out.append(f"{name(key)}: stored {a}, computed {b}")
+    stored = {
+        _rollup_key(r): (r.value, r.count, r.weighted)
+        for r in Rollup.objects.filter(initiative=initiative)
+    }
+    fresh = {_rollup_key(r): (r.value, r.count, r.weighted) for r in rollups}
+    for key in sorted(stored.keys() | fresh.keys(), key=str):
+        a, b = stored.get(key), fresh.get(key)
+        if a is None or b is None or not _same_float(a[0], b[0]) or a[1:] != b[1:]:
+            sa = "nothing" if a is None else f"{a[0]} from {a[1]} organisations"
+            sb = "nothing" if b is None else f"{b[0]} from {b[1]} organisations"
+            out.append(f"{name(key)}: stored {sa}, computed {sb}")
+    return out
+
+
+def rebuild(
+    initiative: Initiative, *, check: bool = True, progress: Callable[[int], None] | None = None
+) -> Rebuilt:
+    """Recompute the initiative's rollups from scratch and replace the stored ones."""
+    org_rows, rollups = compute(initiative, progress)
+    diffs = differences(initiative, org_rows, rollups) if check else []
+    with transaction.atomic():
+        OrganisationRollup.objects.filter(initiative=initiative).delete()
+        Rollup.objects.filter(initiative=initiative).delete()
+        OrganisationRollup.objects.bulk_create(org_rows, batch_size=2000)
+        Rollup.objects.bulk_create(rollups, batch_size=2000)
+        RollupState.objects.filter(initiative=initiative).delete()
+        RollupState.objects.bulk_create(
+            RollupState(initiative=initiative, indicator_id=iid, signature=sig)
+            for iid, sig in signatures(initiative).items()
+        )
+    return Rebuilt(len(org_rows), len(rollups), diffs)

@@ -1,0 +1,132 @@
+"""Answer queries of approved data from the rollups (behind reporting/selectors.query).
+
+``aggregate`` returns ``{key: value}`` as the raw aggregation would (organisation keys are ids),
+or None when the rollups cannot answer the question, e.g. a ``within`` period that cuts across
+the periods asked for; the caller then aggregates the stored values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from commonmeasure.domain import aggregation, periods
+from commonmeasure.initiatives.models import Indicator, Initiative
+
+from .models import ALL, OrganisationRollup, Rollup, RollupState
+
+BY_PERIOD, BY_ORGANISATION = "period", "organisation"
+
+
+def _aligned(within: periods.Period, period_type: str, fy: int) -> bool:
+    """Whether ``within`` starts and ends on boundaries of ``period_type`` periods."""
+    first = periods.containing(_month(within.start), period_type, fy)
+    last = periods.containing(_month(within.end - 1), period_type, fy)
+    return first.start == within.start and last.end == within.end
+
+
+def _month(index: int) -> periods.Period:
+    y, m = periods.index_to_year_month(index)
+    return periods.month(y, m)
+
+
+def _bucket(initiative: Initiative, within: periods.Period | None) -> tuple[str, str] | None:
+    """The (period type, code) of rollup rows covering ``within`` (the whole range if None)."""
+    if within is None:
+        return ALL, ""
+    base = initiative.period_type
+    if not periods.is_coarser_or_equal(within.type, base):
+        return None
+    if within.type == periods.FINANCIAL_YEAR and within.start % 12 != (
+        initiative.fy_first_month - 1
+    ):
+        return None  # a financial year of another start month
+    return within.type, within.code
+
+
+def _current(initiative: Initiative, indicator: Indicator) -> bool:
+    """Whether the indicator's rollups were made with its present rules."""
+    from .engine import signature
+
+    weight = None
+    if indicator.weight_indicator_id is not None:
+        w = indicator.weight_indicator
+        weight = (w.aggregation, w.time_aggregation)
+    expected = signature(
+        indicator.aggregation, indicator.time_aggregation, weight, initiative.fy_first_month
+    )
+    stored = (
+        RollupState.objects.filter(indicator_id=indicator.id)
+        .values_list("signature", flat=True)
+        .first()
+    )
+    return stored == f"{expected}|{initiative.period_type}"
+
+
+def aggregate(
+    initiative: Initiative,
+    indicator: Indicator,
+    by: str,
+    period_type: str,
+    dimension: str | None,
+    within: periods.Period | None,
+    organisation_ids: list[int] | None,
+) -> dict | None:
+    if organisation_ids is not None and not organisation_ids:
+        return {}
+    if not _current(initiative, indicator):
+        return None
+    fy = initiative.fy_first_month
+    scope = {"initiative_id": initiative.id}
+    if by == BY_PERIOD:
+        if within is not None and not _aligned(within, period_type, fy):
+            return None
+        rows_filter = {**scope, "period_type": period_type, "dimension": "", "category": ""}
+        if within is not None:
+            rows_filter.update(period_start__gte=within.start, period_start__lt=within.end)
+    else:
+        bucket = _bucket(initiative, within)
+        if bucket is None:
+            return None
+        rows_filter = {**scope, "period_type": bucket[0], "period": bucket[1]}
+        if dimension:
+            rows_filter["dimension"] = dimension
+        else:
+            rows_filter.update(dimension="", category="")
+    if organisation_ids is None and by != BY_ORGANISATION:
+        out = {}
+        for period, category, value in Rollup.objects.filter(
+            indicator_id=indicator.id, **rows_filter
+        ).values_list("period", "category", "value"):
+            out[period if by == BY_PERIOD else category] = value
+        return out
+    return _from_organisations(indicator, by, rows_filter, organisation_ids)
+
+
+def _from_organisations(
+    indicator: Indicator, by: str, rows_filter: dict, organisation_ids: list[int] | None
+) -> dict:
+    """Combine organisations' rollups here: for a subset of organisations, or by organisation."""
+    rule = indicator.aggregation
+    wanted = [indicator.id]
+    if rule == aggregation.WEIGHTED_MEAN:
+        wanted.append(indicator.weight_indicator_id)
+    rows = OrganisationRollup.objects.filter(indicator_id__in=wanted, **rows_filter)
+    if organisation_ids is not None:
+        rows = rows.filter(organisation_id__in=organisation_ids)
+    values: dict[tuple, float] = {}
+    weights: dict[tuple, float] = {}
+    for iid, org_id, period, category, value in rows.values_list(
+        "indicator_id", "organisation_id", "period", "category", "value"
+    ):
+        (values if iid == indicator.id else weights)[(org_id, period, category)] = value
+        if iid == indicator.id and iid == indicator.weight_indicator_id:
+            weights[(org_id, period, category)] = value
+    per_key: dict[object, list[tuple[float, float | None]]] = defaultdict(list)
+    for (org_id, period, category), v in sorted(values.items()):
+        key = period if by == BY_PERIOD else org_id if by == BY_ORGANISATION else category
+        per_key[key].append((v, weights.get((org_id, period, category))))
+    out = {}
+    for key, pairs in per_key.items():
+        ws = [w for _, w in pairs] if rule == aggregation.WEIGHTED_MEAN else None
+        out[key] = aggregation.combine_across([v for v, _ in pairs], rule, ws)
+    return out

@@ -1,0 +1,27 @@
+"""Keep rollups in step with approved data and with indicators' rules (connected in apps.py)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from . import engine
+
+
+def on_values_changed(sender, initiative, submission_ids, **kwargs) -> None:
+    engine.refresh(initiative, submission_ids)
+
+
+def on_rules_saved(sender, instance, **kwargs) -> None:
+    """An indicator or initiative was saved: once the transaction commits, rebuild the
+    initiative's rollups if the rules they were made with no longer hold (the first callback
+    rebuilds; the others find them up to date)."""
+    initiative_id = getattr(instance, "initiative_id", None) or instance.pk
+    transaction.on_commit(lambda: _rebuild_if_stale(initiative_id))
+
+
+def _rebuild_if_stale(initiative_id: int) -> None:
+    from commonmeasure.initiatives.models import Initiative
+
+    initiative = Initiative.objects.filter(pk=initiative_id).first()
+    if initiative is not None and not engine.up_to_date(initiative):
+        engine.rebuild(initiative, check=False)
