@@ -318,7 +318,7 @@ def save_settings(initiative: Initiative, data: dict, *, version: str, by) -> Se
             if mine != now:
                 differences.append({"field": field, "label": label, "yours": mine, "current": now})
         since = list(
-            SettingsChange.objects.filter(initiative=locked, changed_at__gte=_parse(version))
+            SettingsChange.objects.filter(initiative=locked, changed_at__gt=_parse(version))
             .select_related("changed_by")
             .order_by("changed_at", "id")
         )
@@ -352,7 +352,11 @@ def save_settings(initiative: Initiative, data: dict, *, version: str, by) -> Se
     if not changes:
         return None
     return SettingsChange.objects.create(
-        initiative=locked, changed_by=by, changed_at=timezone.now(), changes=changes
+        # the same instant as the new version, so that "changes since version V" excludes it
+        initiative=locked,
+        changed_by=by,
+        changed_at=locked.updated_at,
+        changes=changes,
     )
 
 

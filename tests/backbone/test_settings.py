@@ -137,7 +137,9 @@ def test_a_goal_in_use_cannot_be_removed(cast, login):
 
 
 def test_a_stale_form_is_refused_and_shows_what_changed(cast, login):
-    opened = form(cast.alpha)  # the form as the first person opened it
+    earlier = form(cast.alpha, reminder_days_before="4")
+    assert login(cast.backbone).post("/i/alpha/settings/", earlier).status_code == 302
+    opened = form(cast.alpha)  # the form as the first person opened it, after that save
     other = login(cast.backbone)
     assert (
         other.post("/i/alpha/settings/", form(cast.alpha, small_number_threshold="20")).status_code
@@ -153,9 +155,10 @@ def test_a_stale_form_is_refused_and_shows_what_changed(cast, login):
     )
     assert '<tr data-field="vision">' in page
     assert "by backbone: Small-number threshold" in page
+    assert "Reminder before" not in page.split('id="stale-since"')[1].split("</ul>")[0]
     cast.alpha.refresh_from_db()
     assert (cast.alpha.small_number_threshold, cast.alpha.vision) == (20, "Test vision for alpha.")
-    assert SettingsChange.objects.count() == 1
+    assert SettingsChange.objects.count() == 2
     # the refused page carries the current version: saving again replaces the current values
     version = page.split('name="version" value="')[1].split('"')[0]
     again = login(cast.backbone).post(
