@@ -101,12 +101,14 @@ def build(
 ) -> Pivot:
     if rows == cols:
         raise NotAvailable("choose different rows and columns")
+    # The cells are grouped the same way whichever axis is the rows, so that suppression
+    # does not depend on the orientation: by period first, else by organisation.
     if not cols:
         by, slice_axis = rows, None
-    elif cols in (BY_PERIOD, BY_ORGANISATION):
-        by, slice_axis = rows, cols
-    elif rows in (BY_PERIOD, BY_ORGANISATION):
-        by, slice_axis = cols, rows
+    elif BY_PERIOD in (rows, cols):
+        by, slice_axis = (cols if rows == BY_PERIOD else rows), BY_PERIOD
+    elif BY_ORGANISATION in (rows, cols):
+        by, slice_axis = (cols if rows == BY_ORGANISATION else rows), BY_ORGANISATION
     else:
         raise NotAvailable(
             "one of rows and columns must be period or organisation: figures are split by one "

@@ -129,3 +129,14 @@ def test_public_page_suppresses_small_community_totals(data, client_for, import_
         "2024-01",
         "2024-02",
     ]
+
+
+def test_suppression_does_not_depend_on_which_axis_is_the_rows(data, client_for):
+    backbone = client_for("backbone")
+    across = _pivot(backbone)  # organisations as rows, periods as columns
+    html = backbone.get(
+        "/i/alpha/explore/?indicator=enrolled&rows=period&cols=organisation"
+    ).content.decode()
+    down = {row[0]: row[1:] for row in table_rows(html, "pivot")}
+    assert down["2024-01"] == [across["Organisation A"][0], across["Organisation B"][0]]
+    assert down["2024-01"] == ["suppressed", "suppressed"]
