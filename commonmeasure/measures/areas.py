@@ -65,7 +65,7 @@ def _adjustments(initiative, indicator, within) -> dict[int, float]:
     ).values_list("area_id", "period", "value"):
         if within is not None:
             try:
-                p = periods.parse(code, None, initiative.fy_first_month)
+                p = initiative.parse_period(code)  # a reporting period (checked on load)
             except periods.PeriodError:
                 continue
             if not within.contains(p):

@@ -80,13 +80,23 @@ def progress(
     }
 
 
+def _parse(initiative: Initiative, code: str) -> periods.Period:
+    """Any period code; for a financial-yearly initiative 2011-12 is a financial year."""
+    if initiative.period_type == periods.FINANCIAL_YEAR:
+        try:
+            return initiative.parse_period(code)
+        except periods.PeriodError:
+            pass
+    return periods.parse(code, None, initiative.fy_first_month)
+
+
 def _period_type_for(initiative: Initiative, scoped, period_type: str | None) -> str:
     if period_type:
         return period_type
     latest = None
     for code in scoped.values_list("period", flat=True):
         try:
-            p = periods.parse(code, None, initiative.fy_first_month)
+            p = _parse(initiative, code)
         except periods.PeriodError:
             continue
         if latest is None or p.start > latest.start:
@@ -149,6 +159,10 @@ def turn_the_curve(
     to the last period with a value or a target.
     """
     org, place = _org(initiative, organisation), _area(initiative, area)
+    if organisation is not None and org is None:
+        raise ValueError(f"no organisation {organisation!r} in {initiative.code}")
+    if area is not None and place is None:
+        raise ValueError(f"no area {area!r} in {initiative.code}")
     scoped = _scoped(initiative, indicator, organisation, area)
     period_type = _period_type_for(initiative, scoped, period_type)
     fy = initiative.fy_first_month
@@ -168,7 +182,7 @@ def turn_the_curve(
     target_list = []
     for t in scoped:
         try:
-            p = periods.parse(t.period, None, fy)
+            p = _parse(initiative, t.period)
         except periods.PeriodError:
             continue
         target_list.append((p, t))
@@ -191,8 +205,8 @@ def turn_the_curve(
         return out
     t = with_baseline[-1]
     try:
-        first = periods.containing(periods.parse(t.baseline_from, None, fy), period_type, fy)
-        last = periods.containing(periods.parse(t.baseline_to, None, fy), period_type, fy)
+        first = periods.containing(_parse(initiative, t.baseline_from), period_type, fy)
+        last = periods.containing(_parse(initiative, t.baseline_to), period_type, fy)
         baseline = [p.code for p in periods.periods_between(first, last)]
         ends = [last] + [
             periods.containing(periods.parse(code, period_type, fy), period_type, fy)

@@ -53,3 +53,16 @@ def test_turn_the_curve_for_the_initiative_uses_the_targets_period_type(towns):
     assert data["history"] == [{"period": "2024", "value": 48}]
     assert data["targets"][0]["percent"] == pytest.approx(96.0)
     assert data["baseline"] is None and data["reason"] == "no target declares baseline periods"
+
+
+def test_turn_the_curve_for_an_organisation_uses_only_its_own_values(towns):
+    data = turn_the_curve(towns, ind(towns, "sustain_rate"), organisation="p1")
+    assert data["scope"] == "organisation" and data["history"] == [
+        {"period": "2024-01", "value": 50}
+    ]
+    assert data["targets"][0]["percent"] == pytest.approx(83.3)  # 50 against 60
+
+
+def test_turn_the_curve_refuses_an_unknown_area(towns):
+    with pytest.raises(ValueError, match="no area 'w9'"):
+        turn_the_curve(towns, ind(towns, "people"), area="w9")
