@@ -222,3 +222,48 @@ def pivot(
         spec["mark"] = {"type": "bar", "color": ACCENT}
     spec["encoding"] = encoding
     return spec
+
+
+def turn_the_curve(
+    history: list[dict], forecast: list[dict], targets: list[dict], *, title: str, description: str
+) -> dict:
+    """History (solid), the baseline forecast (dashed) and the targets (diamonds), each
+    ``{"period", "value"}``, on one period axis."""
+    spec = _base(description, height=280)
+    order = sorted({r["period"] for r in [*history, *forecast, *targets]})
+    x = {"field": "period", "type": "ordinal", "sort": order, "title": "Period"}
+    y = {"field": "value", "type": "quantitative", "title": title}
+    rows = (
+        [{**r, "series": "Actual"} for r in history]
+        + [{**r, "series": "Baseline forecast"} for r in forecast]
+        + [{**r, "series": "Target"} for r in targets]
+    )
+    colour = {
+        "field": "series",
+        "type": "nominal",
+        "title": None,
+        "scale": {
+            "domain": ["Actual", "Baseline forecast", "Target"],
+            "range": [ACCENT, MUTED, OWN],
+        },
+    }
+    tooltip = [{"field": "series"}, {"field": "period"}, {"field": "value", "format": ",.2~f"}]
+    spec["data"] = {"values": rows}
+    spec["layer"] = [
+        {
+            "transform": [{"filter": "datum.series == 'Actual'"}],
+            "mark": {"type": "line", "point": {"filled": True, "size": 36}, "strokeWidth": 2.5},
+            "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
+        },
+        {
+            "transform": [{"filter": "datum.series == 'Baseline forecast'"}],
+            "mark": {"type": "line", "strokeDash": [6, 4], "strokeWidth": 2},
+            "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
+        },
+        {
+            "transform": [{"filter": "datum.series == 'Target'"}],
+            "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 120},
+            "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
+        },
+    ]
+    return spec

@@ -297,7 +297,63 @@ def benchmark(request, code, indicator_code):
             )
     except NotAvailable as problem:
         context["problem"] = str(problem)
+    try:
+        _turn_the_curve(initiative, indicator, viewer, downloads, context)
+    except NotAvailable as problem:
+        context["curve_problem"] = str(problem)
     return _finish(request, downloads, "insights/benchmark.html", context)
+
+
+def _turn_the_curve(initiative, indicator, viewer, downloads, context):
+    """History, baseline forecast and targets for the initiative as a whole, when it has
+    targets for this indicator (measures.targets.turn_the_curve); small totals suppressed."""
+    if not indicator.targets.filter(organisation=None, area=None).exists():
+        return
+    from commonmeasure.measures.targets import turn_the_curve
+
+    curve = turn_the_curve(initiative, indicator)
+    history = {r["period"]: r["value"] for r in curve["history"]}
+    people = people_figures(initiative, indicator, BY_PERIOD, curve["period_type"], history)
+    shown = disclose(history, people, viewer, total_shown=False)
+    forecast = {r["period"]: r["value"] for r in curve["forecast"]}
+    targets = {r["period"]: r for r in curve["targets"]}
+    table = Table(
+        "curve",
+        ["Period", "Actual", "Baseline forecast", "Target", "% of target", "Status"],
+        caption="Turn the curve",
+    )
+    for code in sorted(set(shown) | set(forecast) | set(targets), reverse=True):
+        t = targets.get(code, {})
+        hidden = shown.get(code) is SUPPRESSED
+        percent = None if hidden else t.get("percent")
+        table.rows.append(
+            [
+                Cell(code, code),
+                _number(shown.get(code), indicator),
+                _statistic(forecast.get(code), indicator),
+                _number(t.get("value"), indicator),
+                Cell(percent, "–" if percent is None else f"{percent:.0f}%"),
+                Cell(
+                    None if hidden else t.get("status"),
+                    (None if hidden else t.get("status")) or "–",
+                ),
+            ]
+        )
+    downloads.tables["curve"] = table
+    downloads.charts["curve"] = charts.turn_the_curve(
+        [
+            {"period": k, "value": v}
+            for k, v in shown.items()
+            if v is not None and v is not SUPPRESSED
+        ],
+        [{"period": k, "value": v} for k, v in forecast.items()],
+        [{"period": k, "value": t["value"]} for k, t in targets.items()],
+        title=indicator.name,
+        description=f"{indicator.name}: history, baseline forecast and targets",
+    )
+    context.update(
+        curve=table, spec_curve=downloads.charts["curve"], curve_reason=curve.get("reason")
+    )
 
 
 def _benchmark_figures(initiative, indicator, viewer, period_type, within, downloads, context):

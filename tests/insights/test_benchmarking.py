@@ -88,3 +88,31 @@ def test_a_rate_is_a_formula_shaped_numerator_over_denominator_times_factor(form
 
 def test_a_reported_indicator_is_never_a_rate():
     assert rate_parts(Indicator(kind=Indicator.REPORTED, formula="a / b")) is None
+
+
+def test_turn_the_curve_shows_history_baseline_forecast_and_target(data, client_for):
+    from commonmeasure.initiatives.models import Target
+
+    enrolled = data.alpha.indicators.get(code="enrolled")
+    Target.objects.create(
+        initiative=data.alpha,
+        indicator=enrolled,
+        period="2024-03",
+        value=40,
+        baseline_from="2024-01",
+        baseline_to="2024-02",
+    )
+    html = client_for("alice").get("/i/alpha/benchmarks/enrolled/").content.decode()
+    # History 34, 30: the straight line through them falls by 4 a month, to 26 in March.
+    assert table_rows(html, "curve") == [
+        ["2024-03", "–", "26", "40", "–", "–"],
+        ["2024-02", "30", "30", "–", "–", "–"],
+        ["2024-01", "34", "34", "–", "–", "–"],
+    ]
+    series = {v["series"] for v in spec_from(html, "spec-curve")["data"]["values"]}
+    assert series == {"Actual", "Baseline forecast", "Target"}
+
+
+def test_without_targets_there_is_no_turn_the_curve_chart(data, client_for):
+    html = client_for("alice").get("/i/alpha/benchmarks/enrolled/").content.decode()
+    assert 'id="curve"' not in html
