@@ -22,14 +22,15 @@ def add_parsers(sub) -> None:
     )
     p.add_argument(
         "--site-url",
-        default="http://127.0.0.1:8000",
-        help="the address people open the site at, for the link (default http://127.0.0.1:8000)",
+        help="the address people open the site at, for the link "
+        "(default: CM_SITE_URL, else http://127.0.0.1:8000)",
     )
     p.add_argument("--by", metavar="USERNAME", help="record the invitation as made by this user")
     p.set_defaults(func=cmd_invite)
 
 
 def cmd_invite(args) -> int:
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
@@ -86,9 +87,8 @@ def cmd_invite(args) -> int:
                 organisation=org,
                 new_organisation=new_org,
             )
-            link = args.site_url.rstrip("/") + reverse(
-                "backbone:accept", args=[inv.token_for(invitation)]
-            )
+            site = args.site_url or settings.CM_SITE_URL or "http://127.0.0.1:8000"
+            link = site.rstrip("/") + reverse("backbone:accept", args=[inv.token_for(invitation)])
             inv.send(invitation, link)
     except inv.InvitationError as problem:
         raise CommandError(str(problem)) from None

@@ -4,6 +4,7 @@ change; and the page an invited person opens from their e-mail. Only the backbon
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -108,7 +109,10 @@ def roles(request, code):
 
 
 def _link(request, invitation):
-    return request.build_absolute_uri(reverse("backbone:accept", args=[inv.token_for(invitation)]))
+    """The link for the e-mail: under CM_SITE_URL when set, else the address of this request."""
+    path = reverse("backbone:accept", args=[inv.token_for(invitation)])
+    site = getattr(settings, "CM_SITE_URL", "")
+    return f"{site.rstrip('/')}{path}" if site else request.build_absolute_uri(path)
 
 
 @login_required

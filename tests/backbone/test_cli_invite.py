@@ -35,6 +35,15 @@ def test_invite_sends_and_prints_a_working_link(cast, cli):
     assert b'data-mode="signup"' in page.content
 
 
+def test_invite_takes_the_sites_address_from_cm_site_url(cast, cli, settings):
+    settings.CM_SITE_URL = "https://measure.example.org"
+    code, out, _ = cli(
+        "invite", "--initiative", "alpha", "--email", "f@example.org", "--role", "backbone_admin"
+    )
+    assert code == 0
+    assert out.strip().splitlines()[-1].startswith("https://measure.example.org/invitations/")
+
+
 def test_invite_with_a_new_organisation_adds_it(cast, cli):
     code, out, _ = cli(
         "invite",

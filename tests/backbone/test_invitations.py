@@ -328,3 +328,9 @@ def test_the_members_page_lists_invitations_and_every_change(cast, login):
     page = login(cast.backbone).get("/i/alpha/members/").content.decode()
     assert f'data-invitation="{invitation.id}" data-state="pending"' in page
     assert 'data-action="invited"' in page and "dana@example.org" in page
+
+
+def test_the_link_starts_with_the_sites_address_when_one_is_set(cast, login, settings):
+    settings.CM_SITE_URL = "https://measure.example.org"
+    send_invitation(login(cast.backbone))
+    assert "https://measure.example.org/invitations/" in mail.outbox[0].body
