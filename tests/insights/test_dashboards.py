@@ -111,3 +111,16 @@ def test_initiative_nav_links_the_dashboard_and_explorer_for_members(data, clien
     publish(data.alpha)
     html = client_for("anonymous").get("/i/alpha/").content.decode()
     assert 'id="nav-dashboard"' not in html
+
+
+def test_indicator_and_organisation_pages_link_to_the_insight_pages(data, client_for):
+    alice = client_for("alice")
+    html = alice.get("/i/alpha/indicators/enrolled/").content.decode()
+    assert 'href="/i/alpha/benchmarks/enrolled/"' in html
+    assert 'id="org-dashboard"' in alice.get("/i/alpha/orgs/org-a/").content.decode()
+    assert (
+        'id="org-dashboard"' not in client_for("bob").get("/i/alpha/orgs/org-a/").content.decode()
+    )
+    publish(data.alpha)
+    html = client_for("anonymous").get("/i/alpha/indicators/enrolled/").content.decode()
+    assert 'id="benchmark-link"' not in html
