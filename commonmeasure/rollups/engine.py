@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, Inexact
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 
 from commonmeasure.domain import aggregation, periods
@@ -94,7 +94,9 @@ def signatures(initiative: Initiative) -> dict[int, str]:
     for iid, rule, trule, wid in rows:
         weight = by_id.get(wid)
         w = (weight[1], weight[2]) if weight else None
-        out[iid] = signature(rule, trule, w, initiative.fy_first_month) + f"|{initiative.period_type}"
+        out[iid] = (
+            signature(rule, trule, w, initiative.fy_first_month) + f"|{initiative.period_type}"
+        )
     return out
 
 
@@ -107,9 +109,7 @@ def up_to_date(initiative: Initiative) -> bool:
 
 def rules_for(initiative: Initiative) -> Rules:
     base = initiative.period_type
-    longer = [
-        t for t in periods.PERIOD_TYPES if t != base and periods.is_coarser_or_equal(t, base)
-    ]
+    longer = [t for t in periods.PERIOD_TYPES if t != base and periods.is_coarser_or_equal(t, base)]
     across, time, weight = {}, {}, {}
     for iid, rule, trule, wid in Indicator.objects.filter(
         initiative=initiative, kind=Indicator.REPORTED
@@ -129,9 +129,7 @@ def rules_for(initiative: Initiative) -> Rules:
 
 def report_values(rules: Rules, values: Iterable[tuple[int, int, float]]) -> dict[Key, float]:
     """One approved report's value per key, from its (indicator, combination, value) rows."""
-    by_indicator: dict[int, list[tuple[tuple[str, ...], dict[str, str], float]]] = defaultdict(
-        list
-    )
+    by_indicator: dict[int, list[tuple[tuple[str, ...], dict[str, str], float]]] = defaultdict(list)
     for iid, cid, value in values:
         if iid in rules.across:
             dims, cats = rules.combos[cid]
@@ -509,22 +507,37 @@ class Rebuilt:
         return self.organisation_rows + self.rollup_rows
 
 
-def compute(
-    initiative: Initiative, progress: Callable[[int], None] | None = None
-) -> tuple[list[OrganisationRollup], list[Rollup]]:
-    """Every rollup of the initiative, computed from its approved values alone."""
-    rules = rules_for(initiative)
+OrgTuple = tuple  # (indicator, organisation, type, period, start, dimension, category, value, sid)
+ORG_COLUMNS = (
+    "indicator_id",
+    "organisation_id",
+    "period_type",
+    "period",
+    "period_start",
+    "dimension",
+    "category",
+    "value",
+    "submission_id",
+)
+
+
+def _organisations(
+    rules: Rules, accs: dict, only_approved_orgs: bool = True
+) -> Iterable[tuple[int, list[OrgTuple], int]]:
+    """Per organisation: (id, its rollup rows, approved reports), accumulating ``accs``.
+
+    Organisations are done one at a time, so memory stays flat however many values there are.
+    """
     reports: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for sid, org_id, code in (
-        Submission.objects.filter(initiative=initiative, status=Submission.APPROVED)
+        Submission.objects.filter(initiative=rules.initiative, status=Submission.APPROVED)
         .order_by("organisation_id", "period_start", "id")
         .values_list("id", "organisation_id", "period")
     ):
         reports[org_id].append((sid, code))
-    org_rows: list[OrganisationRollup] = []
-    accs: dict[tuple[str, str, int], dict[Key, Acc]] = defaultdict(dict)
     for org_id, items in reports.items():
         values = _report_rows(rules, [sid for sid, _ in items])
+        rows: list[OrgTuple] = []
         base = {}
         for sid, code in items:
             v = values.get(sid)
@@ -532,23 +545,42 @@ def compute(
                 continue
             base[code] = v
             start = rules.bucket(code, rules.base_type)[1]
-            for key, value in v.items():
-                org_rows.append(
-                    _org_row(rules, org_id, rules.base_type, code, start, key, value, sid)
-                )
+            for (iid, dim, cat), value in v.items():
+                rows.append((iid, org_id, rules.base_type, code, start, dim, cat, value, sid))
             _accumulate(rules, accs[(rules.base_type, code, start)], v)
         for (ptype, code), (start, combined) in over_time(rules, base).items():
-            for key, value in combined.items():
-                org_rows.append(_org_row(rules, org_id, ptype, code, start, key, value))
+            for (iid, dim, cat), value in combined.items():
+                rows.append((iid, org_id, ptype, code, start, dim, cat, value, None))
             _accumulate(rules, accs[(ptype, code, start)], combined)
-        if progress:
-            progress(len(items))
-    rollups = [
+        yield org_id, rows, len(items)
+
+
+def _rollups_of(rules: Rules, accs: dict) -> list[Rollup]:
+    return [
         _fill(_new_rollup(rules, ptype, code, start, key), acc)
         for (ptype, code, start), by_key in accs.items()
         for key, acc in by_key.items()
     ]
-    return org_rows, rollups
+
+
+def compute(
+    initiative: Initiative, progress: Callable[[int], None] | None = None
+) -> tuple[list[OrganisationRollup], list[Rollup]]:
+    """Every rollup of the initiative, computed from its approved values alone (in memory: for
+    checks and tests; ``rebuild`` streams)."""
+    rules = rules_for(initiative)
+    accs: dict[tuple[str, str, int], dict[Key, Acc]] = defaultdict(dict)
+    org_rows = []
+    for _org_id, rows, n in _organisations(rules, accs):
+        org_rows.extend(
+            OrganisationRollup(
+                initiative_id=initiative.id, **dict(zip(ORG_COLUMNS, r, strict=True))
+            )
+            for r in rows
+        )
+        if progress:
+            progress(n)
+    return org_rows, _rollups_of(rules, accs)
 
 
 def _accumulate(rules: Rules, slot: dict[Key, Acc], snapshot: dict[Key, float]) -> None:
@@ -573,8 +605,7 @@ def _same_float(a: float | None, b: float | None) -> bool:
     return a == b or (math.isnan(a) and math.isnan(b))
 
 
-def differences(initiative: Initiative, org_rows, rollups) -> list[str]:
-    """How the stored rollups differ from freshly computed ones (empty when identical)."""
+def _namer(initiative: Initiative) -> Callable[[tuple], str]:
     codes = dict(Indicator.objects.filter(initiative=initiative).values_list("id", "code"))
 
     def name(key: tuple) -> str:
@@ -583,21 +614,29 @@ def differences(initiative: Initiative, org_rows, rollups) -> list[str]:
         org = f" organisation {key[5]}" if len(key) > 5 else ""
         return f"{codes.get(iid, iid)} {ptype} {period or '(all)'} {what}{org}"
 
-    out: list[str] = []
-    stored_org = {
-        _org_key(r): r.value
-        for r in OrganisationRollup.objects.filter(initiative=initiative).iterator(chunk_size=5000)
-    }
-    fresh_org = {_org_key(r): r.value for r in org_rows}
-    for key in sorted(stored_org.keys() | fresh_org.keys(), key=str):
-        a, b = stored_org.get(key), fresh_org.get(key)
+    return name
+
+
+def _org_differences(initiative: Initiative, stored_rows, fresh_rows) -> list[str]:
+    name = _namer(initiative)
+    stored = {_org_key(r): r.value for r in stored_rows}
+    fresh = {_org_key(r): r.value for r in fresh_rows}
+    out = []
+    for key in sorted(stored.keys() | fresh.keys(), key=str):
+        a, b = stored.get(key), fresh.get(key)
         if not _same_float(a, b):
             out.append(f"{name(key)}: stored {a}, computed {b}")
+    return out
+
+
+def _rollup_differences(initiative: Initiative, rollups) -> list[str]:
+    name = _namer(initiative)
     stored = {
         _rollup_key(r): (r.value, r.count, r.weighted)
         for r in Rollup.objects.filter(initiative=initiative)
     }
     fresh = {_rollup_key(r): (r.value, r.count, r.weighted) for r in rollups}
+    out = []
     for key in sorted(stored.keys() | fresh.keys(), key=str):
         a, b = stored.get(key), fresh.get(key)
         if a is None or b is None or not _same_float(a[0], b[0]) or a[1:] != b[1:]:
@@ -607,20 +646,71 @@ def differences(initiative: Initiative, org_rows, rollups) -> list[str]:
     return out
 
 
+def differences(initiative: Initiative, org_rows, rollups) -> list[str]:
+    """How the stored rollups differ from freshly computed ones (empty when identical)."""
+    stored_org = list(OrganisationRollup.objects.filter(initiative=initiative))
+    return _org_differences(initiative, stored_org, org_rows) + _rollup_differences(
+        initiative, rollups
+    )
+
+
 def rebuild(
     initiative: Initiative, *, check: bool = True, progress: Callable[[int], None] | None = None
 ) -> Rebuilt:
-    """Recompute the initiative's rollups from scratch and replace the stored ones."""
-    org_rows, rollups = compute(initiative, progress)
-    diffs = differences(initiative, org_rows, rollups) if check else []
+    """Recompute the initiative's rollups from scratch and replace the stored ones, one
+    organisation at a time; with ``check``, list how the stored ones differed."""
+    rules = rules_for(initiative)
+    accs: dict[tuple[str, str, int], dict[Key, Acc]] = defaultdict(dict)
+    diffs: list[str] = []
+    written = 0
+    table = connection.ops.quote_name(OrganisationRollup._meta.db_table)
+    insert = (
+        f"INSERT INTO {table} (initiative_id, {', '.join(ORG_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * (len(ORG_COLUMNS) + 1))})"
+    )
     with transaction.atomic():
-        OrganisationRollup.objects.filter(initiative=initiative).delete()
+        stored_orgs = set(
+            OrganisationRollup.objects.filter(initiative=initiative)
+            .values_list("organisation_id", flat=True)
+            .distinct()
+        )
+        with connection.cursor() as cursor:
+            for org_id, rows, n in _organisations(rules, accs):
+                stored_orgs.discard(org_id)
+                mine = OrganisationRollup.objects.filter(
+                    initiative=initiative, organisation_id=org_id
+                )
+                if check:
+                    fresh = [
+                        OrganisationRollup(
+                            initiative_id=initiative.id, **dict(zip(ORG_COLUMNS, r, strict=True))
+                        )
+                        for r in rows
+                    ]
+                    diffs.extend(_org_differences(initiative, list(mine), fresh))
+                mine.delete()
+                for start in range(0, len(rows), 5000):
+                    cursor.executemany(
+                        insert, [(initiative.id, *r) for r in rows[start : start + 5000]]
+                    )
+                written += len(rows)
+                if progress:
+                    progress(n)
+            for org_id in sorted(stored_orgs):  # rows of organisations with no approved report
+                gone = OrganisationRollup.objects.filter(
+                    initiative=initiative, organisation_id=org_id
+                )
+                if check:
+                    diffs.extend(_org_differences(initiative, list(gone), []))
+                gone.delete()
+        rollups = _rollups_of(rules, accs)
+        if check:
+            diffs.extend(_rollup_differences(initiative, rollups))
         Rollup.objects.filter(initiative=initiative).delete()
-        OrganisationRollup.objects.bulk_create(org_rows, batch_size=2000)
         Rollup.objects.bulk_create(rollups, batch_size=2000)
         RollupState.objects.filter(initiative=initiative).delete()
         RollupState.objects.bulk_create(
             RollupState(initiative=initiative, indicator_id=iid, signature=sig)
             for iid, sig in signatures(initiative).items()
         )
-    return Rebuilt(len(org_rows), len(rollups), diffs)
+    return Rebuilt(written, len(rollups), diffs)

@@ -59,7 +59,9 @@ def _csv(rows) -> str:
     lines = ["organisation,indicator,period,value,gender,age_band"]
     for (org, month, code, level), v in sorted(seen.items()):
         cats = dict(level)
-        lines.append(f"{org},{code},{month},{v},{cats.get('gender', '')},{cats.get('age_band', '')}")
+        lines.append(
+            f"{org},{code},{month},{v},{cats.get('gender', '')},{cats.get('age_band', '')}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -141,7 +143,9 @@ def test_rollups_equal_a_recomputation_from_the_raw_values(
 
 
 def test_query_reads_the_rollups_once_they_are_built(cast, import_csv):
-    csv = "organisation,indicator,period,value\norg-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\n"
+    csv = (
+        "organisation,indicator,period,value\norg-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\n"
+    )
     assert import_csv(cast.alpha, csv, approve=True, user=cast.backbone).ok
     enrolled = cast.alpha.indicators.get(code="enrolled")
     assert query(cast.alpha, enrolled, "period") == [{"key": "2024-01", "value": 15}]
@@ -153,9 +157,7 @@ def test_query_reads_the_rollups_once_they_are_built(cast, import_csv):
     ]
 
 
-def test_changing_an_indicators_rule_sends_reads_back_to_the_values_until_rebuilt(
-    cast, import_csv
-):
+def test_changing_an_indicators_rule_sends_reads_back_to_the_values_until_rebuilt(cast, import_csv):
     csv = "organisation,indicator,period,value\norg-a,wage,2024-01,10\norg-b,wage,2024-01,20\n"
     assert import_csv(cast.alpha, csv, approve=True, user=cast.backbone).ok
     wage = cast.alpha.indicators.get(code="wage")
@@ -203,7 +205,9 @@ def test_exact_sums_give_the_same_float_in_any_order():
 def test_rollups_rebuild_command_reports_identical_results_and_repairs_a_damaged_rollup(
     cast, import_csv, cli
 ):
-    csv = "organisation,indicator,period,value\norg-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\n"
+    csv = (
+        "organisation,indicator,period,value\norg-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\n"
+    )
     assert import_csv(cast.alpha, csv, approve=True, user=cast.backbone).ok
     code, out, _ = cli("rollups", "rebuild", "--initiative", "alpha")
     assert code == 0, out
