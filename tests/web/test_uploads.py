@@ -263,3 +263,34 @@ def test_values_from_a_file_uploaded_through_the_web_pages_are_audited_as_file(c
     assert list(DataValue.objects.values_list("created_channel", "created_by__username")) == [
         ("file", "alice")
     ]
+
+
+def test_warnings_of_the_initiatives_rules_are_listed_on_the_upload_page(client_for):
+    from commonmeasure.initiatives.services import load_definition
+    from commonmeasure.interchange.definition import InitiativeDef, read_definition
+    from tests.conftest import FIXTURES
+
+    data = read_definition(FIXTURES / "alpha.yaml").model_dump()
+    data["rules"] = [
+        {
+            "code": "caseload_covers",
+            "left": "caseload",
+            "op": ">=",
+            "right": "enrolled",
+            "severity": "warning",
+            "message": "The caseload is usually at least the number enrolled",
+        }
+    ]
+    load_definition(InitiativeDef.model_validate(data))
+    text = (
+        "organisation,indicator,period,value\norg-a,enrolled,2024-02,10\norg-a,caseload,2024-02,8\n"
+    )
+    response = upload(client_for("alice"), text.encode(), "values.csv")
+    page = response.content.decode()
+    assert 'id="upload-warnings"' in page and "caseload_covers" in page
+    assert 'id="count-new">2<' in page  # a warning does not stop the import
+    clean = "organisation,indicator,period,value\norg-a,enrolled,2024-03,10\norg-a,caseload,2024-03,12\n"
+    assert (
+        'id="upload-warnings"'
+        not in upload(client_for("alice"), clean.encode(), "ok.csv").content.decode()
+    )
