@@ -102,11 +102,15 @@ def cards(
     by_code = {i.code: i for i in indicators}
     sets_cache: dict[str, dict] = {}
     out = []
+    try:  # all at once (one read of the approvals); one by one only if one of them fails
+        heads = {h.indicator.id: h for h in headlines(initiative, indicators)}
+    except (QueryError, ImportError):
+        heads = {}
     for indicator in indicators:
         card = Card(indicator, expected=expected)
         out.append(card)
         try:
-            (head,) = headlines(initiative, [indicator])
+            head = heads.get(indicator.id) or headlines(initiative, [indicator])[0]
         except (QueryError, ImportError) as problem:
             card.problem = (
                 str(problem) if isinstance(problem, QueryError) else "not available here yet"
