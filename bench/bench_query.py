@@ -3,18 +3,21 @@
     .venv/bin/python bench/bench_query.py [--rows 1000000] [--repeat 7]
 
 Generates the benchmark initiative's values (bench/generate.py), imports them into a fresh
-file-based SQLite database (WAL) with the real import and --approve, then times
+file-based SQLite database (WAL) with the real import and --approve (which also brings the
+rollups up to date), then times `commonmeasure rollups rebuild` once and
 commonmeasure.reporting.selectors.query, the function behind `commonmeasure query` and the
 API, for several indicators and groupings. Each query case runs in a process of its own,
 REPEAT times on fresh Initiative and Indicator objects; the table shows the median, and the
-first (cold) run in the notes. "values read" is how many stored values the query has to look
-at (those of its indicator, and of the weight indicator for a weighted mean, at the
+first (cold) run in the notes. "values read" is how many stored values the raw aggregation has
+to look at (those of its indicator, and of the weight indicator for a weighted mean, at the
 requested or a finer level, in approved reports).
 
-Baselines, timed the same way: the same figures as the first case from one plain SQL GROUP BY
-(checked to give the same answer), and a full scan of all stored values.
+Each case is timed twice in the same run: query() as it is, reading the rollups (the measured
+row, with the target), and query(from_rollups=False), aggregating the stored values (the
+baseline); the two must give the same figures. Further baselines: the first case's figures
+from one plain SQL GROUP BY (checked too), and a full scan of all stored values.
 
-Target (issue 2): each query under 100 ms. Exit status 1 if one is missed.
+Target (issue 2): each query under 100 ms. Exit status 1 if one is missed or an answer differs.
 See docs/reference/performance.md.
 """
 
@@ -69,11 +72,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  imported {report['rows']:,} values in {report['seconds']:.1f} s", flush=True)
         measures: list[Measure] = []
         answers: dict[str, list] = {}
+        report, peak = run_child("rebuild", db)
+        rebuilt = Measure("commonmeasure rollups rebuild", report["rows"], report["seconds"], peak)
+        rebuilt.cpu = report["cpu"]
+        print(f"  rollups rebuilt in {report['seconds']:.1f} s", flush=True)
+        same = True
         for label, indicator, by, period_type in CASES:
             report, peak = run_child("query", db, indicator, by, period_type, str(args.repeat))
             measures.append(_measure(label, report, peak, target=True))
-            answers.setdefault(label, report["result"])
-            print(f"  {label}: {measures[-1].seconds * 1000:.1f} ms", flush=True)
+            answers[label] = report["result"]
+            raw, raw_peak = run_child(
+                "query", db, indicator, by, period_type, str(args.repeat), "--raw"
+            )
+            measures.append(
+                _measure(f"{label}, from stored values (baseline)", raw, raw_peak, target=False)
+            )
+            agree = _same(answers[label], raw["result"])
+            same &= agree
+            measures[-2].note += f"; same figures as from stored values: {'yes' if agree else 'NO'}"
+            print(
+                f"  {label}: {measures[-2].seconds * 1000:.1f} ms from rollups, "
+                f"{measures[-1].seconds * 1000:.1f} ms from stored values",
+                flush=True,
+            )
         for label, name in [
             ("SQL GROUP BY, enrolled by quarter (baseline)", "quarter_sum"),
             ("SQL full scan of every value (baseline)", "scan_all"),
@@ -81,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             report, peak = run_child("sql", db, name, str(args.repeat))
             measures.append(_measure(label, report, peak, target=False))
             answers[label] = report["result"]
-        same = _same(answers[CASES[0][0]], answers["SQL GROUP BY, enrolled by quarter (baseline)"])
-        measures[-2].note += f"; same figures as query(): {'yes' if same else 'NO'}"
+        agree = _same(answers[CASES[0][0]], answers["SQL GROUP BY, enrolled by quarter (baseline)"])
+        same &= agree
+        measures[-2].note += f"; same figures as query(): {'yes' if agree else 'NO'}"
+        measures.append(rebuilt)
         print_table(
             f"Queries over {report.get('stored', args.rows):,} stored values in SQLite (WAL), median of {args.repeat} runs",
             measures,

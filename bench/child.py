@@ -2,9 +2,10 @@
 
     child.py setup DEFINITION            migrate a fresh database and load the initiative
     child.py csv FILE                    baseline: read the CSV with csv.reader, nothing else
-    child.py bare FILE [--default-cache] baseline: one bare executemany of the same rows
+    child.py bare FILE [--default-cache] [--multi]   baseline: one bare executemany of the same
+                                         rows (--multi: of 90-row statements, as the import)
     child.py import FILE [--dry-run] [--approve]   the real import (import_table)
-    child.py query INDICATOR BY PERIOD_TYPE REPEATS   selectors.query, REPEATS times
+    child.py query INDICATOR BY PERIOD_TYPE REPEATS [--raw]   selectors.query, REPEATS times
     child.py sql NAME REPEATS            baseline: a plain SQL GROUP BY (see SQL below)
 
 The database is the one DATABASE_URL names (set by bench/common.py).
@@ -112,11 +113,19 @@ def bare(path: str, *flags: str) -> dict:
         "updated_at, updated_by_id, created_at, created_by_id, created_channel) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
+    statements = [(sql, rows)]
+    if "--multi" in flags:  # as the import writes: 90 rows a statement, flattened beforehand
+        n = 90
+        whole = len(rows) // n * n
+        many = sql.split(" VALUES ")[0] + " VALUES " + ", ".join([sql.split(" VALUES ")[1]] * n)
+        flat = [[v for row in rows[i : i + n] for v in row] for i in range(0, whole, n)]
+        statements = [(many, flat), (sql, rows[whole:])]
     connection.ensure_connection()
     start, cpu = time.perf_counter(), time.process_time()
     with transaction.atomic(), settings:
         cursor = connection.connection.cursor()  # the sqlite3 cursor itself, no Django wrapper
-        cursor.executemany(sql, rows)
+        for statement, params in statements:
+            cursor.executemany(statement, params)
         cursor.close()
     return {
         "rows": len(rows),
@@ -144,9 +153,11 @@ def import_values(path: str, *flags: str) -> dict:
     return {"rows": rows, "seconds": seconds, "cpu": cpu, "approved": result.approved}
 
 
-def query(indicator_code: str, by: str, period_type: str, repeats: str) -> dict:
+def query(indicator_code: str, by: str, period_type: str, repeats: str, *flags: str) -> dict:
+    """--raw: aggregate the stored values (query(from_rollups=False)) instead of the rollups."""
     from commonmeasure.reporting.selectors import _combos, query
 
+    from_rollups = "--raw" not in flags
     initiative = Initiative.objects.get(code=INITIATIVE)
     indicator = initiative.indicators.get(code=indicator_code)
     times, result = [], None
@@ -155,7 +166,7 @@ def query(indicator_code: str, by: str, period_type: str, repeats: str) -> dict:
         ini = Initiative.objects.get(pk=initiative.pk)
         ind = ini.indicators.get(pk=indicator.pk)
         start = time.perf_counter()
-        result = query(ini, ind, by, period_type or None)
+        result = query(ini, ind, by, period_type or None, from_rollups=from_rollups)
         times.append(time.perf_counter() - start)
     # The values the query has to look at: those at the requested level in approved reports (of
     # the weight indicator too, for a weighted mean), and finer ones of reports without them.
@@ -207,7 +218,23 @@ def sql(name: str, repeats: str) -> dict:
     return {"rows": read, "times": times, "result": [{"key": r[0], "value": r[1]} for r in rows]}
 
 
+def rebuild_command() -> dict:
+    """`commonmeasure rollups rebuild --initiative bench --quiet`, as the command runs it."""
+    from commonmeasure.cli import main
+
+    start, cpu = time.perf_counter(), time.process_time()
+    status = main(["rollups", "rebuild", "--initiative", INITIATIVE, "--quiet"])
+    if status:
+        raise SystemExit(f"commonmeasure rollups rebuild exited with {status}")
+    return {
+        "rows": DataValue.objects.count(),
+        "seconds": time.perf_counter() - start,
+        "cpu": time.process_time() - cpu,
+    }
+
+
 CASES = {
+    "rebuild": rebuild_command,
     "setup": setup,
     "csv": read_csv,
     "bare": bare,

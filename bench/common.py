@@ -91,11 +91,21 @@ def child_env(db: Path) -> dict[str, str]:
     return env
 
 
-def run_child(case: str, db: Path, *args: str) -> tuple[dict, float]:
-    """Run bench/child.py CASE in a new process: (its JSON report, its peak RSS in MB)."""
-    cmd = [sys.executable, str(BENCH / "child.py"), case, *args]
+def database_env(url: str, var_dir: Path) -> dict[str, str]:
+    """The environment of a child process on the database ``url`` (SQLite or PostgreSQL)."""
+    env = child_env(var_dir / "unused.sqlite3")
+    env["DATABASE_URL"] = url
+    return env
+
+
+def run_child(
+    case: str, db: Path, *args: str, script: str = "child.py", env: dict | None = None
+) -> tuple[dict, float]:
+    """Run bench/SCRIPT CASE in a new process: (its JSON report, its peak RSS in MB)."""
+    cmd = [sys.executable, str(BENCH / script), case, *args]
     err = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=child_env(db), cwd=ROOT)
+    env = env if env is not None else child_env(db)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env, cwd=ROOT)
     out = proc.stdout.read()
     proc.stdout.close()
     _pid, status, usage = os.wait4(proc.pid, 0)
