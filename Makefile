@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export DATABASE_URL ?=
 
-.PHONY: demo test install install-test chromium lint serve bench clean
+.PHONY: demo test install install-test chromium lint serve bench bench-dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ lint: install-test
 bench: install-test
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_query.py
+
+bench-dashboard: install-test
+	$(BIN)/pip install -e '.[bench]'
+	$(BIN)/python bench/bench_dashboard.py
 
 clean:
 	rm -rf $(VENV) var test-artifacts
