@@ -9,8 +9,9 @@ a process of its own and on its own fresh copy of the database:
     csv.reader only        baseline: reading and splitting the file, nothing else
     bare executemany       baseline: the same rows, already resolved to ids in memory, inserted
                            by one sqlite3 executemany into the same table in one transaction,
-                           with the import's connection settings (and, with --default-cache,
-                           once more with SQLite's default page cache)
+                           with the import's connection settings: one row a statement, and
+                           90 rows a statement as the import writes them (and, with
+                           --default-cache, once more with SQLite's default page cache)
     import_table dry run   the real import with every check, rolled back at the end
     import_table           the real import, what `commonmeasure import values` runs: every
                            check, then written in chunks inside one transaction and committed
@@ -71,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         cases = [
             ("csv", "csv.reader only (baseline)", "csv", [], None),
             ("bare", "bare executemany (baseline)", "bare", [], None),
+            ("bare", "bare executemany, 90-row statements (baseline)", "bare", ["--multi"], None),
             *(
                 [("bare", "bare executemany, default cache", "bare", ["--default-cache"], None)]
                 if args.default_cache

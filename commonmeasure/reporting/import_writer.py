@@ -49,9 +49,10 @@ AUDIT_COLUMNS = (
     "changed_at",
     "changed_by_id",
 )
-ROWS_PER_STATEMENT = (
-    72  # multi-row INSERTs elsewhere than SQLite: 792 parameters, under every limit
-)
+# Rows per INSERT statement: 990 parameters, under SQLite's limit of 999 (Django's setting for
+# SQLite). One statement per row costs more than three times as much on SQLite, whose
+# AUTOINCREMENT bookkeeping runs once per statement.
+ROWS_PER_STATEMENT = 90
 
 
 def _insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
@@ -60,23 +61,22 @@ def _insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
     return f"INSERT INTO {qn(table)} ({', '.join(columns)}) VALUES " + ", ".join([one] * rows)
 
 
-def insert_rows(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT every row. On SQLite one prepared statement run per row (the fastest there); on
-    other databases multi-row statements, so that each round trip carries many rows."""
-    if not rows:
+def insert_rows(cursor, table: str, columns: tuple[str, ...], flat: list) -> None:
+    """INSERT rows given one after another in ``flat`` (len(columns) values each), in multi-row
+    statements run by one ``executemany``."""
+    if not flat:
         return
-    if connection.vendor == "sqlite":
-        cursor.executemany(_insert_sql(table, columns, 1), rows)
-        return
-    n = ROWS_PER_STATEMENT
-    whole = len(rows) // n * n
+    width = len(columns) * ROWS_PER_STATEMENT
+    whole = len(flat) // width * width
     if whole:
         cursor.executemany(
-            _insert_sql(table, columns, n),
-            [[v for row in rows[i : i + n] for v in row] for i in range(0, whole, n)],
+            _insert_sql(table, columns, ROWS_PER_STATEMENT),
+            [flat[i : i + width] for i in range(0, whole, width)],
         )
-    if whole < len(rows):
-        cursor.executemany(_insert_sql(table, columns, 1), rows[whole:])
+    if whole < len(flat):
+        cursor.execute(
+            _insert_sql(table, columns, (len(flat) - whole) // len(columns)), flat[whole:]
+        )
 
 
 class Writer:
@@ -127,26 +127,39 @@ class Writer:
         return slot
 
     def _create_submissions(self) -> None:
-        """Create the reports the rows need that do not exist yet, in one statement where possible."""
-        new = [
-            Submission(
+        """Create the reports the rows need that do not exist yet, in multi-row INSERTs, then
+        read their ids back. Every field but the organisation and period is the same for all of
+        them: its value is worked out once, as ``Submission.save()`` would."""
+        fields = [f for f in Submission._meta.concrete_fields if not f.primary_key]
+        proto = Submission(
+            initiative=self.ctx.initiative, organisation_id=0, period="", period_start=None
+        )
+        row = [f.get_db_prep_save(f.pre_save(proto, True), connection) for f in fields]
+        names = [f.attname for f in fields]
+        i_org, i_per, i_start = (
+            names.index(n) for n in ("organisation_id", "period", "period_start")
+        )
+        adapt = connection.ops.adapt_datefield_value
+        flat: list = []
+        for slot in self.new_slots:
+            row[i_org], row[i_per], row[i_start] = slot[2], slot[3].code, adapt(slot[3].start_date)
+            flat.extend(row)
+        columns = tuple(f.column for f in fields)
+        with connection.cursor() as cursor:
+            insert_rows(cursor, Submission._meta.db_table, columns, flat)
+        created = {
+            (org_id, period): (sid, status)
+            for sid, org_id, period, status in Submission.objects.filter(
                 initiative=self.ctx.initiative,
-                organisation_id=slot[2],
-                period=slot[3].code,
-                period_start=slot[3].start_date,
-            )
-            for slot in self.new_slots
-        ]
-        if connection.features.can_return_rows_from_bulk_insert:
-            Submission.objects.bulk_create(new, batch_size=500)
-        else:
-            for sub in new:
-                sub.save(force_insert=True)
-        for slot, sub in zip(self.new_slots, new, strict=True):
-            slot[0], slot[1] = sub.id, sub.status
+                organisation_id__in={slot[2] for slot in self.new_slots},
+                period__in={slot[3].code for slot in self.new_slots},
+            ).values_list("id", "organisation_id", "period", "status")
+        }
+        for slot in self.new_slots:
+            slot[0], slot[1] = created[(slot[2], slot[3].code)]
             if slot[5]:  # a fresh report gets at least one value: the row that made its slot
-                self.result.submissions.add(sub.id)
-                self.changed.add(sub.id)
+                self.result.submissions.add(slot[0])
+                self.changed.add(slot[0])
         self.new_slots = []
 
     def _load_existing(self) -> None:
@@ -170,12 +183,15 @@ class Writer:
             self._load_existing()
         iid = self.ctx.initiative.id
         now, uid, channel = self.now_db, self.user_id, self.channel
-        inserts = [
-            (iid, slot[0], ind, combo, value, comment, now, uid, now, uid, channel)
-            for _row, slot, ind, combo, value, comment in rows
-            if slot[5]
-        ]
-        others = [row for row in rows if not row[1][5]] if len(inserts) < len(rows) else []
+        inserts: list = []  # flat: the VALUE_COLUMNS of one row after another
+        add = inserts.extend
+        others = []
+        for row in rows:
+            slot = row[1]
+            if slot[5]:
+                add((iid, slot[0], row[2], row[3], row[4], row[5], now, uid, now, uid, channel))
+            else:
+                others.append(row)
         if self.rules:
             total = self.ctx.combos.get("", -1)
             for row_number, slot, ind, combo, _value, _comment in rows:
@@ -189,14 +205,14 @@ class Writer:
             if updates:
                 cursor.executemany(self.update_sql, updates)
             insert_rows(cursor, ValueChange._meta.db_table, AUDIT_COLUMNS, audit)
-        self.result.imported += len(inserts)
+        self.result.imported += len(inserts) // len(VALUE_COLUMNS)
         self.result.updated += len(updates)
 
-    def _compare(self, rows: list[tuple], inserts: list[tuple]) -> tuple[list, list]:
+    def _compare(self, rows: list[tuple], inserts: list) -> tuple[list, list]:
         """Rows of reports that existed before the import: new values go to ``inserts``; returns
-        (updates, audit rows of the changes)."""
+        (updates, audit rows of the changes, flat)."""
         updates: list[tuple] = []
-        audit: list[tuple] = []
+        audit: list = []
         existing, touched, changed = self.existing, self.result.submissions, self.changed
         iid, editable = self.ctx.initiative.id, Submission.EDITABLE
         now, uid, channel = self.now_db, self.user_id, self.channel
@@ -226,10 +242,10 @@ class Writer:
             touched.add(sid)
             changed.add(sid)
             if old is None:
-                inserts.append((iid, sid, ind, combo, value, comment, now, uid, now, uid, channel))
+                inserts.extend((iid, sid, ind, combo, value, comment, now, uid, now, uid, channel))
             else:
                 updates.append((value, comment, now, uid, old[0]))
-                audit.append((iid, sid, ind, combo, old[1], value, comment, channel, now, uid))
+                audit.extend((iid, sid, ind, combo, old[1], value, comment, channel, now, uid))
         return updates, audit
 
     def finish(self) -> None:
