@@ -57,7 +57,8 @@ class OrganisationRollup(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["organisation", "period_type", "period_start"], name="org_rollup_org_idx"
+                fields=["organisation", "initiative", "period_type", "period_start"],
+                name="org_rollup_org_idx",
             ),
             models.Index(fields=["submission_id"], name="org_rollup_submission_idx"),
             models.Index(fields=["initiative"], name="org_rollup_initiative_idx"),

@@ -76,7 +76,9 @@ def aggregate(
     if not _current(initiative, indicator):
         return None
     fy = initiative.fy_first_month
-    scope = {"initiative_id": initiative.id}
+    # Rows are found through their indicator (which belongs to one initiative): filtering on the
+    # initiative too would tempt the database into the initiative index, a far longer scan.
+    scope: dict = {}
     if by == BY_PERIOD:
         if within is not None and not _aligned(within, period_type, fy):
             return None
@@ -130,3 +132,67 @@ def _from_organisations(
         ws = [w for _, w in pairs] if rule == aggregation.WEIGHTED_MEAN else None
         out[key] = aggregation.combine_across([v for v, _ in pairs], rule, ws)
     return out
+
+
+def totals_with_counts(initiative: Initiative, indicator: Indicator) -> list[tuple] | None:
+    """[(period, value, organisations)] of the indicator's totals per reporting period, or None
+    when its rollups are not current (the caller then aggregates the stored values)."""
+    if indicator.kind != Indicator.REPORTED or not _current(initiative, indicator):
+        return None
+    return list(
+        Rollup.objects.filter(
+            indicator_id=indicator.id,
+            period_type=initiative.period_type,
+            dimension="",
+            category="",
+        )
+        .order_by("period_start")
+        .values_list("period", "value", "count")
+    )
+
+
+def like_for_like(
+    initiative: Initiative, indicator: Indicator, latest: str, previous: str
+) -> tuple[float | None, float | None, int] | None:
+    """(value in ``latest``, value in ``previous``, organisations compared): the indicator's
+    totals over only the organisations with a value in both periods. None when its rollups are
+    not current. The pairs are matched in the database, one indexed look-up each."""
+    if indicator.kind != Indicator.REPORTED or not _current(initiative, indicator):
+        return None
+    from django.db import connection
+
+    t = connection.ops.quote_name(OrganisationRollup._meta.db_table)
+    rule = indicator.aggregation
+    weighted = rule == aggregation.WEIGHTED_MEAN
+
+    def same(alias: str, ind: str, period: str) -> str:
+        return (
+            f"{alias}.indicator_id = {ind} AND {alias}.period_type = a.period_type"
+            f" AND {alias}.period = {period} AND {alias}.dimension = ''"
+            f" AND {alias}.category = '' AND {alias}.organisation_id = a.organisation_id"
+        )
+
+    sql = f"SELECT a.value, b.value{', wa.value, wb.value' if weighted else ''} FROM {t} a"
+    sql += f" JOIN {t} b ON {same('b', 'a.indicator_id', '%s')}"
+    params: list = [previous]
+    if weighted:
+        sql += f" LEFT JOIN {t} wa ON {same('wa', '%s', 'a.period')}"
+        sql += f" LEFT JOIN {t} wb ON {same('wb', '%s', 'b.period')}"
+        params += [indicator.weight_indicator_id, indicator.weight_indicator_id]
+    sql += (
+        " WHERE a.indicator_id = %s AND a.period_type = %s"
+        " AND a.period = %s AND a.dimension = '' AND a.category = '' ORDER BY a.organisation_id"
+    )
+    params += [indicator.id, initiative.period_type, latest]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None, None, 0
+    now = aggregation.combine_across(
+        [r[0] for r in rows], rule, [r[2] for r in rows] if weighted else None
+    )
+    before = aggregation.combine_across(
+        [r[1] for r in rows], rule, [r[3] for r in rows] if weighted else None
+    )
+    return now, before, len(rows)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.utils import timezone
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.selectors import query
+from commonmeasure.reporting.selectors import _clean, query
 
 NOT_STARTED = "not_started"
 STATUS_LABELS = {
@@ -148,21 +149,35 @@ def headlines(
     The headline period is the latest one whose approved reports cover at least three quarters of
     the reporting organisations (else the latest with approved data), so that a month still
     being reported does not look like a fall. The change from the period before is like for like:
-    it compares only the organisations approved in both periods.
+    it compares only the organisations with a value in both periods.
+
+    Reported indicators are read from the rollups (their totals carry the number of
+    organisations); formula and composite indicators from query() and the approved reports.
     """
-    approved: dict[str, set[int]] = {}
-    for period_code, org_id in Submission.objects.filter(
-        initiative=initiative, status=Submission.APPROVED
-    ).values_list("period", "organisation_id"):
-        approved.setdefault(period_code, set()).add(org_id)
+    from commonmeasure.rollups import reads
+
     expected = max(reporting_organisation_count(initiative), 1)
+    approved_counts: dict[str, int] | None = None
     out = []
     for indicator in indicators:
-        series = [row for row in query(initiative, indicator, "period") if row["value"] is not None]
+        rows = reads.totals_with_counts(initiative, indicator)
+        if rows is None:
+            if approved_counts is None:
+                approved_counts = dict(
+                    Submission.objects.filter(initiative=initiative, status=Submission.APPROVED)
+                    .values("period")
+                    .annotate(n=Count("id"))
+                    .values_list("period", "n")
+                )
+            series = [r for r in query(initiative, indicator, "period") if r["value"] is not None]
+            counts = {r["key"]: approved_counts.get(r["key"], 0) for r in series}
+        else:
+            series = [{"key": p, "value": _clean(v)} for p, v, _n in rows if v is not None]
+            counts = {p: n for p, v, n in rows if v is not None}
         covered = [
             i
             for i, row in enumerate(series)
-            if len(approved.get(row["key"], ())) / expected >= COVERAGE_FOR_HEADLINE
+            if counts.get(row["key"], 0) / expected >= COVERAGE_FOR_HEADLINE
         ]
         last = covered[-1] if covered else len(series) - 1
         series = series[: last + 1]
@@ -171,17 +186,12 @@ def headlines(
         compared = 0
         if len(series) > 1:
             previous_key = series[-2]["key"]
-            common = sorted(approved.get(latest["key"], set()) & approved.get(previous_key, set()))
-            compared = len(common)
-            if common:
-                same = {
-                    r["key"]: r["value"]
-                    for r in query(initiative, indicator, "period", organisation_ids=common)
-                }
-                now, before = same.get(latest["key"]), same.get(previous_key)
-                if now is not None and before is not None:
-                    change, previous_value = now - before, before
-        reporting = len(approved.get(latest["key"], ())) if latest else 0
+            now, before, compared = _like_for_like(
+                initiative, indicator, latest["key"], previous_key
+            )
+            if now is not None and before is not None:
+                change, previous_value = now - before, before
+        reporting = counts.get(latest["key"], 0) if latest else 0
         out.append(
             Headline(
                 indicator,
@@ -195,6 +205,33 @@ def headlines(
             )
         )
     return out
+
+
+def _like_for_like(initiative, indicator, latest: str, previous: str):
+    """(now, before, organisations compared) over organisations with values in both periods."""
+    from commonmeasure.rollups import reads
+
+    found = reads.like_for_like(initiative, indicator, latest, previous)
+    if found is not None:
+        return found
+    both = None
+    for code in (latest, previous):
+        orgs = set(
+            Submission.objects.filter(
+                initiative=initiative, status=Submission.APPROVED, period=code
+            ).values_list("organisation_id", flat=True)
+        )
+        both = orgs if both is None else both & orgs
+    common = sorted(both or ())
+    if not common:
+        return None, None, 0
+    first, last = initiative.parse_period(previous), initiative.parse_period(latest)
+    span = periods.Period(first.start, last.end, first.type, f"{previous}..{latest}")
+    same = {
+        r["key"]: r["value"]
+        for r in query(initiative, indicator, "period", within=span, organisation_ids=common)
+    }
+    return same.get(latest), same.get(previous), len(common)
 
 
 def submission_statuses(
