@@ -162,7 +162,9 @@ def indicator_page(request, code, indicator_code):
         if by == BY_PERIOD:
             context.update(_by_period(indicator, totals, title))
         elif by == BY_ORGANISATION:
-            context.update(_by_organisation(initiative, indicator, period_type, within, title))
+            context.update(
+                _by_organisation(initiative, indicator, period_type, within, title, access)
+            )
         elif by == "area" or by.startswith("area:"):
             from commonmeasure.measures.presenting import by_area
 
@@ -207,26 +209,57 @@ def _by_period(indicator, totals, title):
     }
 
 
-def _by_organisation(initiative, indicator, period_type, within, title):
+def _by_organisation(initiative, indicator, period_type, within, title, access):
+    """One bar per organisation, as the viewer may see them: peers anonymised unless named,
+    cells of fewer people than the initiative's threshold suppressed outside the organisation
+    itself (docs/reference/benchmarking.md)."""
+    from commonmeasure.insights.figures import (
+        SUPPRESSED,
+        NotAvailable,
+        disclose,
+        people_figures,
+        viewer_for,
+    )
+
     data = query(initiative, indicator, BY_ORGANISATION, period_type, within=within)
-    names = dict(initiative.organisations.values_list("code", "name"))
+    viewer = viewer_for(initiative, access if access.is_member else None)
+    values = {r["key"]: r["value"] for r in data}
+    try:
+        people = people_figures(
+            initiative, indicator, BY_ORGANISATION, period_type, values, within=within
+        )
+    except NotAvailable:
+        people = {}
+    shown = disclose(values, people, viewer, own_keys=viewer.own)
     rows = [
-        {"label": names.get(r["key"], r["key"]), "code": r["key"], "value": r["value"]}
-        for r in data
+        {"label": viewer.label(code), "code": code, "value": value}
+        for code, value in shown.items()
+        if value is not SUPPRESSED
     ]
+    hidden = sum(1 for v in shown.values() if v is SUPPRESSED)
     rows.sort(
         key=lambda r: (-(r["value"] if r["value"] is not None else float("-inf")), r["label"])
     )
+    table = [
+        _row(
+            r["label"],
+            [format_value(r["value"], indicator)],
+            reverse("organisation", args=[initiative.code, r["code"]])
+            if r["code"] not in viewer.anonymised
+            else None,
+        )
+        for r in rows
+    ]
+    if hidden:
+        table.append(
+            _row(
+                f"{hidden} organisation{'s' if hidden != 1 else ''} not shown",
+                [f"fewer than {viewer.threshold} people"],
+            )
+        )
     return {
         "columns": ["Organisation", title],
-        "table": [
-            _row(
-                r["label"],
-                [format_value(r["value"], indicator)],
-                reverse("organisation", args=[initiative.code, r["code"]]),
-            )
-            for r in rows
-        ],
+        "table": table,
         "spec": charts.bars(
             rows,
             category_title="Organisation",

@@ -26,10 +26,41 @@ def test_drafts_never_appear_on_the_indicator_page(data, client_for):
 
 
 def test_indicator_page_by_organisation_shows_each_organisations_approved_value(data, client_for):
-    html = client_for("bob").get(URL + "?by=organisation").content.decode()
+    html = client_for("backbone").get(URL + "?by=organisation").content.decode()
     values = {v["label"]: v["value"] for v in spec_from(html)["data"]["values"]}
     assert values == {"Organisation A": 10, "Organisation B": 5}
     assert table_rows(html, "numbers") == [["Organisation A", "10"], ["Organisation B", "5"]]
+
+
+def test_a_reporter_sees_peers_anonymised_on_the_indicator_page_unless_they_opted_in(
+    data, client_for
+):
+    html = client_for("bob").get(URL + "?by=organisation").content.decode()
+    values = {v["label"]: v["value"] for v in spec_from(html)["data"]["values"]}
+    assert values.pop("Organisation B") == 5  # its own, named
+    ((label, value),) = values.items()
+    assert value == 10 and label.startswith("Organisation ") and label != "Organisation A"
+    assert "Organisation A" not in html
+    from commonmeasure.initiatives.models import Participation
+
+    Participation.objects.filter(organisation__code="org-a").update(named_in_benchmarks=True)
+    html = client_for("bob").get(URL + "?by=organisation").content.decode()
+    assert {v["label"] for v in spec_from(html)["data"]["values"]} == {
+        "Organisation A",
+        "Organisation B",
+    }
+
+
+def test_cells_of_fewer_people_than_the_threshold_are_hidden_from_other_organisations(
+    data, client_for
+):
+    data.alpha.small_number_threshold = 6  # org B's 5 people are now too few to show to others
+    data.alpha.save()
+    html = client_for("alice").get(URL + "?by=organisation").content.decode()
+    assert [v["value"] for v in spec_from(html)["data"]["values"]] == [10]
+    assert ["1 organisation not shown", "fewer than 6 people"] in table_rows(html, "numbers")
+    own = client_for("bob").get(URL + "?by=organisation").content.decode()
+    assert {v["label"]: v["value"] for v in spec_from(own)["data"]["values"]}["Organisation B"] == 5
 
 
 def test_indicator_page_by_dimension_stacks_categories_per_period(data, client_for):
@@ -99,7 +130,11 @@ def test_outsider_gets_404_for_an_indicator_of_an_unpublished_initiative(data, c
 def test_published_indicator_shows_approved_data_to_everyone(data, client_for, name):
     publish(data.alpha)
     html = client_for(name).get(URL + "?by=organisation").content.decode()
-    assert table_rows(html, "numbers") == [["Organisation A", "10"], ["Organisation B", "5"]]
+    # Approved figures for everyone; organisations that did not opt in are anonymised.
+    rows = table_rows(html, "numbers")
+    assert [value for _, value in rows] == ["10", "5"]
+    assert all(label.startswith("Organisation ") for label, _ in rows)
+    assert "Organisation A" not in html and "Organisation B" not in html
     assert "987654" not in str(spec_from(html))
     assert "987,654" not in html
 
