@@ -32,6 +32,7 @@ from .models import Disaggregation, Submission, disaggregation_key
 
 REQUIRED = ("organisation", "indicator", "period", "value")
 CHUNK = 20_000
+NEW_CHUNK = CHUNK * 5  # values of NEW_CHUNK // 5 rows
 MAX_ERRORS = 1000
 MAX_COMMENT = 2000
 IMPORT_CACHE_MB = 256  # SQLite page cache while importing; memory is taken only as pages are used
@@ -433,8 +434,14 @@ def _check_and_write(
     get_report, get_series = reports.get, series.get
     seen: dict[int, int] = {}  # report number << 32 | series number -> first row
     first_row = seen.setdefault
+    # Checked rows waiting to be written: (row number, slot, indicator id, combination id, value,
+    # comment); and, flat, the new values of reports this import creates (slot, indicator id,
+    # combination id, value, comment), which need no comparison. With validation rules every
+    # row goes the first way, for the rows of the totals.
     pending: list[tuple] = []
-    append = pending.append
+    new: list = []
+    append, add_new = pending.append, new.extend
+    direct = not writer.rules
     for row_number, cells in table.rows:
         if progress is not None and row_number % 5000 == 0:
             progress(table.position())
@@ -477,15 +484,23 @@ def _check_and_write(
             continue
         if result.errors:
             continue  # keep checking, but nothing will be written
-        append((row_number, entry[0], line[1], line[2], value, comment))
-        if len(pending) >= CHUNK:
-            writer.flush(pending)
-            pending = []
-            append = pending.append
+        slot = entry[0]
+        if slot[5] and direct:  # a new value of a report this import creates
+            add_new((slot, line[1], line[2], value, comment))
+            if len(new) >= NEW_CHUNK:
+                writer.flush(pending, new)
+                pending, new = [], []
+                append, add_new = pending.append, new.extend
+        else:
+            append((row_number, slot, line[1], line[2], value, comment))
+            if len(pending) >= CHUNK:
+                writer.flush(pending, new)
+                pending, new = [], []
+                append, add_new = pending.append, new.extend
     if progress is not None:
         progress(table.position())
-    if not result.errors and pending:
-        writer.flush(pending)
+    if not result.errors and (pending or new):
+        writer.flush(pending, new)
     return writer
 
 

@@ -247,3 +247,27 @@ def test_an_unknown_user_is_an_error(cast, cli, tmp_path, user):
     code, _, err = cli("import", "values", path, "--initiative", "alpha", "--user", user)
     assert code == 1 and f"no user '{user}'" in err
     assert DataValue.objects.count() == 0
+
+
+def test_one_file_can_add_to_and_change_a_stored_report_and_create_another(cast, import_csv):
+    head = "organisation,indicator,period,value,gender\n"
+    assert import_csv(cast.alpha, head + "org-a,enrolled,2024-01,10,\n").ok
+    result = import_csv(
+        cast.alpha,
+        head
+        + "org-a,enrolled,2024-01,12,\n"  # changed
+        + "org-a,enrolled,2024-01,5,female\n"  # new in a stored report
+        + "org-b,enrolled,2024-01,7,\n"  # new report
+        + "org-b,enrolled,2024-01,3,male\n",
+    )
+    assert (result.errors, result.imported, result.updated, result.unchanged) == ([], 3, 1, 0)
+    assert sorted(
+        DataValue.objects.values_list(
+            "submission__organisation__code", "disaggregation__key", "value", "created_channel"
+        )
+    ) == [
+        ("org-a", "", 12.0, "file"),
+        ("org-a", "gender=female", 5.0, "file"),
+        ("org-b", "", 7.0, "file"),
+        ("org-b", "gender=male", 3.0, "file"),
+    ]
