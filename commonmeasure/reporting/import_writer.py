@@ -102,8 +102,8 @@ def insert_values(cursor, flat: list, constants: tuple) -> None:
     width = k * per
     whole = len(flat) // width * width
     constants = list(constants)
-    # The sqlite3 cursor itself: Django's would rewrite the placeholders, and its query log
-    # cannot show numbered ones.
+    # The sqlite3 cursor itself, in the same transaction: Django's cursor expects %s
+    # placeholders (its query log fills them in), not numbered ones.
     raw = connection.connection.cursor()
     try:
         if whole:
