@@ -3,11 +3,10 @@ a small set of values at every status, and a stand-in for the slow Vega bundle b
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 from django.test import Client
+
+from tests.html import publish, spec_from, table_rows  # noqa: F401  (used by the tests)
 
 USERS = ("alice", "bob", "carol", "backbone", "outsider")
 EVERYONE = (*USERS, "anonymous")
@@ -67,26 +66,3 @@ def data(cast, import_csv):
     result = import_csv(cast.alpha, DRAFTS, name="drafts.csv")
     assert result.errors == [], result.errors
     return cast
-
-
-def spec_from(html: str, spec_id: str = "spec-main") -> dict:
-    match = re.search(rf'<script id="{spec_id}" type="application/json">(.*?)</script>', html, re.S)
-    assert match, f"no chart spec {spec_id} in the page"
-    return json.loads(match.group(1))
-
-
-def table_rows(html: str, table_id: str) -> list[list[str]]:
-    """The body rows of a table as lists of cell texts (tags stripped)."""
-    match = re.search(rf'<table[^>]*id="{table_id}"[^>]*>(.*?)</table>', html, re.S)
-    assert match, f"no table {table_id} in the page"
-    body = match.group(1).split("<tbody>", 1)[1]
-    rows = []
-    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
-        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        rows.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
-    return rows
-
-
-def publish(initiative) -> None:
-    initiative.is_published = True
-    initiative.save(update_fields=["is_published"])

@@ -1,0 +1,31 @@
+"""Reading pages in tests: the chart specs and tables the web pages embed."""
+
+from __future__ import annotations
+
+import json
+import re
+
+
+def spec_from(html: str, spec_id: str = "spec-main") -> dict:
+    """The Vega-Lite spec a page embeds in <script id=SPEC_ID type=application/json>."""
+    match = re.search(rf'<script id="{spec_id}" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no chart spec {spec_id} in the page"
+    return json.loads(match.group(1))
+
+
+def table_rows(html: str, table_id: str) -> list[list[str]]:
+    """The body rows of a table as lists of cell texts (tags stripped)."""
+    match = re.search(rf'<table[^>]*id="{table_id}"[^>]*>(.*?)</table>', html, re.S)
+    assert match, f"no table {table_id} in the page"
+    body = match.group(1).split("<tbody>", 1)[1]
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
+    return rows
+
+
+def publish(obj) -> None:
+    """Publish an initiative or an indicator."""
+    obj.is_published = True
+    obj.save(update_fields=["is_published"])
