@@ -36,14 +36,18 @@ def progress(initiative, indicator, period_code: str, value, **scope) -> tuple[d
     return found, ""
 
 
-def reporting_sets(initiative: Initiative, period_code: str) -> dict[int, set[int]]:
+def reporting_sets(
+    initiative: Initiative,
+    period_code: str,
+    statuses: tuple[str, ...] = (Submission.SUBMITTED, Submission.APPROVED),
+) -> dict[int, set[int]]:
     """{indicator id: organisation ids with a submitted or approved total in the period}."""
     out: dict[int, set[int]] = {}
     for iid, org_id in (
         DataValue.objects.filter(
             submission__initiative=initiative,
             submission__period=period_code,
-            submission__status__in=(Submission.SUBMITTED, Submission.APPROVED),
+            submission__status__in=statuses,
         )
         .filter(disaggregation__key="")
         .values_list("indicator_id", "submission__organisation_id")
@@ -101,6 +105,7 @@ def cards(
     indicators = list(initiative.indicators.select_related("weight_indicator"))
     by_code = {i.code: i for i in indicators}
     sets_cache: dict[str, dict] = {}
+    counts_cache: dict[str, dict] = {}
     out = []
     try:  # all at once (one read of the approvals); one by one only if one of them fails
         heads = {h.indicator.id: h for h in headlines(initiative, indicators)}
@@ -119,11 +124,37 @@ def cards(
         else:
             _fill(initiative, indicator, viewer, card, head)
         code = card.period or fallback_period
-        if code not in sets_cache:
-            sets_cache[code] = reporting_sets(initiative, code)
-        card.reported = reported_count(indicator, sets_cache[code], by_code)
+        if indicator.kind == Indicator.REPORTED:
+            card.reported = _reported_counts(initiative, code, counts_cache).get(indicator.id, 0)
+        else:
+            if code not in sets_cache:
+                sets_cache[code] = reporting_sets(initiative, code)
+            card.reported = reported_count(indicator, sets_cache[code], by_code)
         card.period = code
     return out
+
+
+def _reported_counts(initiative: Initiative, period_code: str, cache: dict) -> dict[int, int]:
+    """{indicator id: organisations with a submitted or approved total in the period}, read
+    from the rollups (approved reports, totals worked out from finer values included) plus the
+    few reports waiting for review, instead of every value of the period."""
+    if period_code in cache:
+        return cache[period_code]
+    from commonmeasure.rollups.models import Rollup
+
+    counts = dict(
+        Rollup.objects.filter(
+            indicator__initiative=initiative,
+            period_type=initiative.period_type,
+            period=period_code,
+            dimension="",
+            category="",
+        ).values_list("indicator_id", "count")
+    )
+    for iid, orgs in reporting_sets(initiative, period_code, (Submission.SUBMITTED,)).items():
+        counts[iid] = counts.get(iid, 0) + len(orgs)
+    cache[period_code] = counts
+    return counts
 
 
 def _fill(initiative, indicator, viewer, card: Card, head) -> None:

@@ -44,7 +44,29 @@ def _bucket(initiative: Initiative, within: periods.Period | None) -> tuple[str,
 
 
 def _current(initiative: Initiative, indicator: Indicator) -> bool:
-    """Whether the indicator's rollups were made with its present rules."""
+    """Whether the indicator's rollups were made with its present rules.
+
+    The answer is kept on the indicator object for as long as its rules and the initiative's
+    periods stay what they were (a page asks several times per indicator).
+    """
+    rules = (
+        indicator.aggregation,
+        indicator.time_aggregation,
+        indicator.weight_indicator_id,
+        initiative.fy_first_month,
+        initiative.period_type,
+    )
+    known = getattr(indicator, "_rollups_current", None)
+    if known is not None and known[0] == rules:
+        return known[1]
+    answer = _check_current(initiative, indicator)
+    # Only a yes is kept: rebuilding can turn a no into a yes, never a yes into a no.
+    if answer:
+        indicator._rollups_current = (rules, answer)
+    return answer
+
+
+def _check_current(initiative: Initiative, indicator: Indicator) -> bool:
     from .engine import signature
 
     weight = None
