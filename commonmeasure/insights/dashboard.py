@@ -22,14 +22,24 @@ def show(value, indicator) -> str:
     return format_value(value, indicator)
 
 
-def progress(initiative, indicator, period_code: str, value, **scope) -> tuple[dict | None, str]:
-    """(% of target and status, or None; why not) from measures.targets when it is installed."""
+def progress(
+    initiative, indicator, period_code: str, value, known_targets=None, **scope
+) -> tuple[dict | None, str]:
+    """(% of target and status, or None; why not) from measures.targets when it is installed.
+
+    ``known_targets``: the initiative-wide targets already read (measures.targets.initiative_targets),
+    for pages with many cards."""
     try:
         from commonmeasure.measures import targets as measured
     except ImportError as problem:
         if (problem.name or "").startswith("commonmeasure.measures"):
             return None, NO_TARGETS
         raise
+    if known_targets is not None and not scope:
+        target = known_targets.get((indicator.id, period_code))
+        if target is None:
+            return None, NO_TARGETS if not known_targets else "no target for this period"
+        return measured.progress_for(target, indicator, value), ""
     found = measured.progress(initiative, indicator, period_code, value, **scope)
     if not found or found.get("target") is None:
         return None, NO_TARGETS if not initiative.targets.exists() else "no target for this period"
@@ -106,6 +116,12 @@ def cards(
     by_code = {i.code: i for i in indicators}
     sets_cache: dict[str, dict] = {}
     counts_cache: dict[str, dict] = {}
+    try:  # every initiative-wide target at once
+        from commonmeasure.measures.targets import initiative_targets
+
+        known_targets = initiative_targets(initiative)
+    except ImportError:
+        known_targets = None
     out = []
     try:  # all at once (one read of the approvals); one by one only if one of them fails
         heads = {h.indicator.id: h for h in headlines(initiative, indicators)}
@@ -122,7 +138,7 @@ def cards(
             )
             card.period = fallback_period
         else:
-            _fill(initiative, indicator, viewer, card, head)
+            _fill(initiative, indicator, viewer, card, head, known_targets)
         code = card.period or fallback_period
         if indicator.kind == Indicator.REPORTED:
             card.reported = _reported_counts(initiative, code, counts_cache).get(indicator.id, 0)
@@ -157,7 +173,7 @@ def _reported_counts(initiative: Initiative, period_code: str, cache: dict) -> d
     return counts
 
 
-def _fill(initiative, indicator, viewer, card: Card, head) -> None:
+def _fill(initiative, indicator, viewer, card: Card, head, known_targets=None) -> None:
     series = {row["key"]: row["value"] for row in head.series}
     try:
         people = people_figures(initiative, indicator, BY_PERIOD, initiative.period_type, series)
@@ -180,7 +196,9 @@ def _fill(initiative, indicator, viewer, card: Card, head) -> None:
         card.direction, card.better = move.direction, move.better
         card.previous = head.previous_key
         card.change_text = format_value(abs(head.change), indicator)
-    card.progress, card.progress_note = progress(initiative, indicator, card.period, card.value)
+    card.progress, card.progress_note = progress(
+        initiative, indicator, card.period, card.value, known_targets
+    )
 
 
 @dataclass

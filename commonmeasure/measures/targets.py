@@ -71,6 +71,20 @@ def progress(
     target = target_for(initiative, indicator, period_code, organisation=organisation, area=area)
     if target is None:
         return None
+    return progress_for(target, indicator, value)
+
+
+def initiative_targets(initiative: Initiative) -> dict[tuple[int, str], Target]:
+    """{(indicator id, period): target} of every initiative-wide target, in one query (for pages
+    that show many indicators)."""
+    return {
+        (t.indicator_id, t.period): t
+        for t in Target.objects.filter(initiative=initiative, organisation=None, area=None)
+    }
+
+
+def progress_for(target: Target, indicator: Indicator, value: float | None) -> dict:
+    """progress() for a target already looked up."""
     result = domain.target_status(value, target.value, indicator.polarity)
     return {
         "target": clean(target.value),

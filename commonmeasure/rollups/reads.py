@@ -218,3 +218,110 @@ def like_for_like(
         [r[1] for r in rows], rule, [r[3] for r in rows] if weighted else None
     )
     return now, before, len(rows)
+
+
+# --- many indicators at once (dashboards) ------------------------------------------------------
+
+
+def current_ids(initiative: Initiative, indicators: list[Indicator]) -> set[int]:
+    """Ids of the reported indicators among ``indicators`` whose rollups are current, in one
+    query (the answers are kept on the indicators, as _current does)."""
+    from .engine import signature
+
+    reported = [i for i in indicators if i.kind == Indicator.REPORTED]
+    stored = dict(
+        RollupState.objects.filter(indicator_id__in=[i.id for i in reported]).values_list(
+            "indicator_id", "signature"
+        )
+    )
+    by_id = {i.id: i for i in indicators}
+    out = set()
+    for ind in reported:
+        weight = None
+        if ind.weight_indicator_id is not None:
+            w = by_id.get(ind.weight_indicator_id) or ind.weight_indicator
+            weight = (w.aggregation, w.time_aggregation)
+        expected = signature(
+            ind.aggregation, ind.time_aggregation, weight, initiative.fy_first_month
+        )
+        if stored.get(ind.id) == f"{expected}|{initiative.period_type}":
+            out.add(ind.id)
+            ind._rollups_current = (
+                (
+                    ind.aggregation,
+                    ind.time_aggregation,
+                    ind.weight_indicator_id,
+                    initiative.fy_first_month,
+                    initiative.period_type,
+                ),
+                True,
+            )
+    return out
+
+
+def totals_for(initiative: Initiative, ids: set[int]) -> dict[int, list[tuple]]:
+    """{indicator id: [(period, value, organisations)]} of totals per reporting period, for
+    indicators whose rollups are current (see current_ids), in one query."""
+    out: dict[int, list[tuple]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    for iid, period, value, count in (
+        Rollup.objects.filter(
+            indicator_id__in=sorted(ids),
+            period_type=initiative.period_type,
+            dimension="",
+            category="",
+        )
+        .order_by("indicator_id", "period_start")
+        .values_list("indicator_id", "period", "value", "count")
+    ):
+        out[iid].append((period, value, count))
+    return out
+
+
+def like_for_like_many(
+    initiative: Initiative, indicators: list[Indicator], latest: str, previous: str
+) -> dict[int, tuple[float | None, float | None, int]]:
+    """like_for_like for several indicators with the same two periods, in one grouped join
+    (sum, mean, min and max; weighted means one by one). Only for indicators whose rollups are
+    current."""
+    from django.db import connection
+
+    out: dict[int, tuple[float | None, float | None, int]] = {}
+    simple = [i for i in indicators if i.aggregation != aggregation.WEIGHTED_MEAN]
+    for ind in indicators:
+        if ind.aggregation == aggregation.WEIGHTED_MEAN:
+            found = like_for_like(initiative, ind, latest, previous)
+            out[ind.id] = found if found is not None else (None, None, 0)
+    if not simple:
+        return out
+    t = connection.ops.quote_name(OrganisationRollup._meta.db_table)
+    marks = ", ".join(["%s"] * len(simple))
+    sql = (
+        f"SELECT a.indicator_id, COUNT(*), SUM(a.value), SUM(b.value), MIN(a.value),"
+        f" MIN(b.value), MAX(a.value), MAX(b.value) FROM {t} a JOIN {t} b"
+        " ON b.indicator_id = a.indicator_id AND b.period_type = a.period_type"
+        " AND b.period = %s AND b.dimension = '' AND b.category = ''"
+        " AND b.organisation_id = a.organisation_id"
+        f" WHERE a.indicator_id IN ({marks}) AND a.period_type = %s AND a.period = %s"
+        " AND a.dimension = '' AND a.category = '' GROUP BY a.indicator_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [previous, *[i.id for i in simple], initiative.period_type, latest])
+        found = {row[0]: row[1:] for row in cursor.fetchall()}
+    for ind in simple:
+        row = found.get(ind.id)
+        if row is None:
+            out[ind.id] = (None, None, 0)
+            continue
+        n, sum_now, sum_before, min_now, min_before, max_now, max_before = row
+        rule = ind.aggregation
+        if rule == aggregation.SUM:
+            out[ind.id] = (sum_now, sum_before, n)
+        elif rule == aggregation.MEAN:
+            out[ind.id] = (sum_now / n, sum_before / n, n)
+        elif rule == aggregation.MIN:
+            out[ind.id] = (min_now, min_before, n)
+        else:
+            out[ind.id] = (max_now, max_before, n)
+    return out

@@ -158,9 +158,14 @@ def headlines(
 
     expected = max(reporting_organisation_count(initiative), 1)
     approved_counts: dict[str, int] | None = None
+    current = reads.current_ids(initiative, indicators)
+    totals = reads.totals_for(initiative, current)
+    # The like-for-like changes of indicators read from the rollups, asked for together per
+    # pair of periods once every series is known.
+    pending: dict[tuple[str, str], list[Indicator]] = {}
     out = []
     for indicator in indicators:
-        rows = reads.totals_with_counts(initiative, indicator)
+        rows = totals.get(indicator.id) if indicator.id in current else None
         if rows is None:
             if approved_counts is None:
                 approved_counts = dict(
@@ -186,11 +191,14 @@ def headlines(
         compared = 0
         if len(series) > 1:
             previous_key = series[-2]["key"]
-            now, before, compared = _like_for_like(
-                initiative, indicator, latest["key"], previous_key
-            )
-            if now is not None and before is not None:
-                change, previous_value = now - before, before
+            if indicator.id in current:
+                pending.setdefault((latest["key"], previous_key), []).append(indicator)
+            else:
+                now, before, compared = _like_for_like(
+                    initiative, indicator, latest["key"], previous_key
+                )
+                if now is not None and before is not None:
+                    change, previous_value = now - before, before
         reporting = counts.get(latest["key"], 0) if latest else 0
         out.append(
             Headline(
@@ -204,6 +212,15 @@ def headlines(
                 compared,
             )
         )
+    by_id = {h.indicator.id: h for h in out}
+    for (latest_key, previous_key), group in pending.items():
+        changes = reads.like_for_like_many(initiative, group, latest_key, previous_key)
+        for indicator in group:
+            now, before, compared = changes.get(indicator.id, (None, None, 0))
+            head = by_id[indicator.id]
+            head.compared = compared
+            if now is not None and before is not None:
+                head.change, head.previous_value = now - before, before
     return out
 
 

@@ -217,3 +217,30 @@ def test_rollups_rebuild_command_reports_identical_results_and_repairs_a_damaged
     assert code == 1 and "DIFFERENT" in out and "stored 1.0" in out
     enrolled = cast.alpha.indicators.get(code="enrolled")
     assert query(cast.alpha, enrolled, "period") == [{"key": "2024-01", "value": 15}]
+
+
+def test_like_for_like_changes_asked_together_equal_those_asked_one_by_one(cast, import_csv):
+    from commonmeasure.rollups import reads
+
+    csv = (
+        "organisation,indicator,period,value\n"
+        "org-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\norg-a,enrolled,2024-02,12\n"
+        "org-b,enrolled,2024-02,7\norg-a,wage,2024-01,10.5\norg-b,wage,2024-01,20\n"
+        "org-a,wage,2024-02,11\norg-a,caseload,2024-01,4\norg-a,caseload,2024-02,6\n"
+        "org-a,start_rate,2024-01,20\norg-b,start_rate,2024-01,40\n"
+        "org-a,start_rate,2024-02,30\norg-b,start_rate,2024-02,10\n"
+    )
+    assert import_csv(cast.alpha, csv, approve=True, user=cast.backbone).ok
+    Indicator.objects.filter(initiative=cast.alpha, code="caseload").update(aggregation="max")
+    engine.rebuild(cast.alpha)
+    indicators = list(cast.alpha.indicators.all())
+    assert reads.current_ids(cast.alpha, indicators) == {i.id for i in indicators}
+    together = reads.like_for_like_many(cast.alpha, indicators, "2024-02", "2024-01")
+    for ind in indicators:
+        one = reads.like_for_like(cast.alpha, ind, "2024-02", "2024-01")
+        assert together[ind.id] == pytest.approx(one), ind.code
+    by_code = {i.code: together[i.id] for i in indicators}
+    assert by_code["enrolled"] == (19, 15, 2)
+    assert by_code["wage"] == (11, 10.5, 1)  # only org A has both months
+    assert by_code["caseload"] == (6, 4, 1)
+    assert by_code["start_rate"][2] == 2
