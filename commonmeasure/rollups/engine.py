@@ -71,15 +71,14 @@ class Rules:
             return 0
         return periods.parse(code, period_type, self.initiative.fy_first_month).start
 
-    @property
-    def all_types(self) -> list[str]:
-        return [self.base_type, *self.longer_types, ALL]
 
-
-def signature(rule: str, time_rule: str, weight: tuple[str, str] | None, fy: int) -> str:
-    """What an indicator's rollups depend on besides its values."""
+def signature(
+    initiative: Initiative, rule: str, time_rule: str, weight: tuple[str, str] | None
+) -> str:
+    """What an indicator's rollups depend on besides its values: its rules, its weight
+    indicator's rules, and the initiative's reporting period and financial year."""
     w = f"{weight[0]}/{weight[1]}" if weight else "-"
-    return f"{rule}|{time_rule}|{w}|fy{fy}"
+    return f"{rule}|{time_rule}|{w}|fy{initiative.fy_first_month}|{initiative.period_type}"
 
 
 def signatures(initiative: Initiative) -> dict[int, str]:
@@ -93,10 +92,7 @@ def signatures(initiative: Initiative) -> dict[int, str]:
     out = {}
     for iid, rule, trule, wid in rows:
         weight = by_id.get(wid)
-        w = (weight[1], weight[2]) if weight else None
-        out[iid] = (
-            signature(rule, trule, w, initiative.fy_first_month) + f"|{initiative.period_type}"
-        )
+        out[iid] = signature(initiative, rule, trule, (weight[1], weight[2]) if weight else None)
     return out
 
 

@@ -43,45 +43,26 @@ def _bucket(initiative: Initiative, within: periods.Period | None) -> tuple[str,
     return within.type, within.code
 
 
-def _current(initiative: Initiative, indicator: Indicator) -> bool:
-    """Whether the indicator's rollups were made with its present rules.
-
-    The answer is kept on the indicator object for as long as its rules and the initiative's
-    periods stay what they were (a page asks several times per indicator).
-    """
-    rules = (
+def _rules_key(initiative: Initiative, indicator: Indicator) -> tuple:
+    return (
         indicator.aggregation,
         indicator.time_aggregation,
         indicator.weight_indicator_id,
         initiative.fy_first_month,
         initiative.period_type,
     )
+
+
+def _current(initiative: Initiative, indicator: Indicator) -> bool:
+    """Whether the indicator's rollups were made with its present rules.
+
+    The answer is kept on the indicator object for as long as its rules and the initiative's
+    periods stay what they were (a page asks several times per indicator).
+    """
     known = getattr(indicator, "_rollups_current", None)
-    if known is not None and known[0] == rules:
+    if known is not None and known[0] == _rules_key(initiative, indicator):
         return known[1]
-    answer = _check_current(initiative, indicator)
-    # Only a yes is kept: rebuilding can turn a no into a yes, never a yes into a no.
-    if answer:
-        indicator._rollups_current = (rules, answer)
-    return answer
-
-
-def _check_current(initiative: Initiative, indicator: Indicator) -> bool:
-    from .engine import signature
-
-    weight = None
-    if indicator.weight_indicator_id is not None:
-        w = indicator.weight_indicator
-        weight = (w.aggregation, w.time_aggregation)
-    expected = signature(
-        indicator.aggregation, indicator.time_aggregation, weight, initiative.fy_first_month
-    )
-    stored = (
-        RollupState.objects.filter(indicator_id=indicator.id)
-        .values_list("signature", flat=True)
-        .first()
-    )
-    return stored == f"{expected}|{initiative.period_type}"
+    return indicator.id in current_ids(initiative, [indicator])
 
 
 def aggregate(
@@ -156,23 +137,6 @@ def _from_organisations(
     return out
 
 
-def totals_with_counts(initiative: Initiative, indicator: Indicator) -> list[tuple] | None:
-    """[(period, value, organisations)] of the indicator's totals per reporting period, or None
-    when its rollups are not current (the caller then aggregates the stored values)."""
-    if indicator.kind != Indicator.REPORTED or not _current(initiative, indicator):
-        return None
-    return list(
-        Rollup.objects.filter(
-            indicator_id=indicator.id,
-            period_type=initiative.period_type,
-            dimension="",
-            category="",
-        )
-        .order_by("period_start")
-        .values_list("period", "value", "count")
-    )
-
-
 def like_for_like(
     initiative: Initiative, indicator: Indicator, latest: str, previous: str
 ) -> tuple[float | None, float | None, int] | None:
@@ -225,7 +189,7 @@ def like_for_like(
 
 def current_ids(initiative: Initiative, indicators: list[Indicator]) -> set[int]:
     """Ids of the reported indicators among ``indicators`` whose rollups are current, in one
-    query (the answers are kept on the indicators, as _current does)."""
+    query (a yes is kept on the indicator, for _current)."""
     from .engine import signature
 
     reported = [i for i in indicators if i.kind == Indicator.REPORTED]
@@ -241,21 +205,11 @@ def current_ids(initiative: Initiative, indicators: list[Indicator]) -> set[int]
         if ind.weight_indicator_id is not None:
             w = by_id.get(ind.weight_indicator_id) or ind.weight_indicator
             weight = (w.aggregation, w.time_aggregation)
-        expected = signature(
-            ind.aggregation, ind.time_aggregation, weight, initiative.fy_first_month
-        )
-        if stored.get(ind.id) == f"{expected}|{initiative.period_type}":
+        expected = signature(initiative, ind.aggregation, ind.time_aggregation, weight)
+        if stored.get(ind.id) == expected:
             out.add(ind.id)
-            ind._rollups_current = (
-                (
-                    ind.aggregation,
-                    ind.time_aggregation,
-                    ind.weight_indicator_id,
-                    initiative.fy_first_month,
-                    initiative.period_type,
-                ),
-                True,
-            )
+            # Only a yes is kept: rebuilding can turn a no into a yes, never a yes into a no.
+            ind._rollups_current = (_rules_key(initiative, ind), True)
     return out
 
 
