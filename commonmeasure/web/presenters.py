@@ -225,12 +225,9 @@ def headlines(
 
 
 def _like_for_like(initiative, indicator, latest: str, previous: str):
-    """(now, before, organisations compared) over organisations with values in both periods."""
-    from commonmeasure.rollups import reads
-
-    found = reads.like_for_like(initiative, indicator, latest, previous)
-    if found is not None:
-        return found
+    """(now, before, organisations compared) over organisations approved in both periods, for
+    indicators the rollups cannot answer (formula and composite ones, or rules just changed);
+    the others are asked together in headlines()."""
     both = None
     for code in (latest, previous):
         orgs = set(
