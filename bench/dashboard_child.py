@@ -302,8 +302,12 @@ def approve(count: str) -> dict:
     from commonmeasure.reporting import services
     from commonmeasure.reporting.models import Submission
 
+    from django.urls import get_resolver
+
     initiative = _initiative()
     user = _backbone()
+    # A serving process has its URLs loaded (approving writes links into notifications).
+    get_resolver().reverse_dict  # noqa: B018
     waiting = list(
         Submission.objects.filter(initiative=initiative, status=Submission.SUBMITTED).order_by(
             "organisation__code", "period_start"

@@ -166,17 +166,19 @@ def viewer_for(initiative: Initiative, access: Access | None) -> Viewer:
     own organisation and those that opted in by name and the others as "Organisation n"; the
     public sees only opted-in names.
     """
-    parts = list(
-        initiative.participations.select_related("organisation").order_by("organisation__code")
+    parts = list(  # tuples, not instances: an initiative may have thousands of organisations
+        initiative.participations.order_by("organisation__code").values_list(
+            "organisation_id", "organisation__code", "organisation__name", "named_in_benchmarks"
+        )
     )
-    names = {p.organisation.code: p.organisation.name for p in parts}
+    names = {code: name for _id, code, name, _named in parts}
     own = set()
     if access is not None:
-        own = {p.organisation.code for p in parts if p.organisation_id in access.org_roles}
+        own = {code for org_id, code, _name, _named in parts if org_id in access.org_roles}
     if not initiative.anonymise_peers or (access is not None and access.is_backbone):
         named = set(names)
     else:
-        named = {p.organisation.code for p in parts if p.named_in_benchmarks} | own
+        named = {code for _id, code, _name, opted_in in parts if opted_in} | own
     labels = suppression.peer_labels(list(names), names, named=named, salt=initiative.code)
     return Viewer(
         initiative,

@@ -12,6 +12,10 @@ when data changes instead of at every read (docs/reference/rollups.md):
 3. The organisations' values for each key are combined by the indicator's cross-organisation
    rule. Sums are exact (decimal), so that adding and removing one organisation's contribution
    gives exactly what adding up all organisations again gives.
+4. Like-for-like pairs: for each reporting period, the totals of the organisations with a total
+   in both that period and the one just before, combined in each of the two periods (rows of
+   period types ``like-now`` and ``like-before``), so that a dashboard reads a change instead of
+   matching every organisation's two periods.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import DataValue, Disaggregation, Submission
 
-from .models import ALL, OrganisationRollup, Rollup, RollupState
+from .models import ALL, LIKE_BEFORE, LIKE_NOW, OrganisationRollup, Rollup, RollupState
 
 # Exact decimal arithmetic: every float is a finite decimal, and the trap makes sure no sum is
 # ever rounded.
@@ -37,6 +41,9 @@ EXACT = Context(prec=4000, Emin=-999999, Emax=999999, traps=[Inexact])
 ZERO = Decimal(0)
 # Above this many reports changed at once, recomputing everything is quicker than updating.
 REBUILD_ABOVE = 400
+# Part of every indicator's signature: a new layout of the rollups makes them stale, so that
+# ``setup`` rebuilds them (2: like-for-like pairs).
+LAYOUT = 2
 
 Key = tuple[int, str, str]  # (indicator id, dimension code or "", category code or "")
 
@@ -51,6 +58,20 @@ class Rules:
     weight: dict[int, int | None]
     combos: dict[int, tuple[tuple[str, ...], dict[str, str]]]
     _buckets: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    _neighbours: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def neighbour(self, code: str, step: int) -> str:
+        """The code of the reporting period just before (step -1) or after (+1) base ``code``."""
+        hit = self._neighbours.get((code, step))
+        if hit is None:
+            p = self.initiative.parse_period(code)
+            month = p.start - 1 if step < 0 else p.end
+            y, m = periods.index_to_year_month(month)
+            hit = periods.containing(
+                periods.month(y, m), self.base_type, self.initiative.fy_first_month
+            ).code
+            self._neighbours[(code, step)] = hit
+        return hit
 
     def bucket(self, code: str, period_type: str) -> tuple[str, int]:
         """(code, first month) of the period of ``period_type`` that holds base period ``code``."""
@@ -78,7 +99,10 @@ def signature(
     """What an indicator's rollups depend on besides its values: its rules, its weight
     indicator's rules, and the initiative's reporting period and financial year."""
     w = f"{weight[0]}/{weight[1]}" if weight else "-"
-    return f"{rule}|{time_rule}|{w}|fy{initiative.fy_first_month}|{initiative.period_type}"
+    return (
+        f"{rule}|{time_rule}|{w}|fy{initiative.fy_first_month}|{initiative.period_type}"
+        f"|layout{LAYOUT}"
+    )
 
 
 def signatures(initiative: Initiative) -> dict[int, str]:
@@ -217,6 +241,14 @@ def contributions(rules: Rules, snapshot: dict[Key, float]) -> dict[Key, Contrib
         else:
             out[key] = (v, None, None)
     return out
+
+
+def pairs(
+    now: dict[Key, Contribution], before: dict[Key, Contribution]
+) -> tuple[dict[Key, Contribution], dict[Key, Contribution]]:
+    """An organisation's like-for-like contributions: its totals present in both periods."""
+    keys = [k for k in now if not k[1] and k in before]
+    return {k: now[k] for k in keys}, {k: before[k] for k in keys}
 
 
 @dataclass
@@ -370,19 +402,40 @@ def refresh(initiative: Initiative, submission_ids: Iterable[int]) -> int:
     return touched
 
 
+class _Stored:
+    """A stored OrganisationRollup row, as much of it as an update needs (model instances of
+    every row of an organisation would cost more than the rest of the update)."""
+
+    __slots__ = ("pk", "value", "submission_id")
+
+    def __init__(self, pk: int, value: float, submission_id: int | None):
+        self.pk, self.value, self.submission_id = pk, value, submission_id
+
+
 def _refresh_organisation(rules, org_id, reports, new_reports, changes) -> int:
     base_type = rules.base_type
     stored = OrganisationRollup.objects.filter(
         initiative_id=rules.initiative.id, organisation_id=org_id
+    ).values_list(
+        "pk",
+        "period_type",
+        "period",
+        "indicator_id",
+        "dimension",
+        "category",
+        "value",
+        "submission_id",
     )
-    old: dict[tuple[str, str], dict[Key, OrganisationRollup]] = defaultdict(dict)
+    old: dict[tuple[str, str], dict[Key, _Stored]] = defaultdict(dict)
     base: dict[str, dict[Key, float]] = defaultdict(dict)
-    for row in stored:
-        old[(row.period_type, row.period)][(row.indicator_id, row.dimension, row.category)] = row
-        if row.period_type == base_type:
-            base[row.period][(row.indicator_id, row.dimension, row.category)] = row.value
+    for pk, ptype, code, iid, dim, category, value, sid in stored.iterator(chunk_size=10000):
+        old[(ptype, code)][(iid, dim, category)] = _Stored(pk, value, sid)
+        if ptype == base_type:
+            base[code][(iid, dim, category)] = value
     wanted: set[tuple[str, str]] = set()
     new: dict[tuple[str, str], tuple[int, dict[Key, float], int | None]] = {}
+    # The organisation's reporting-period values before this change, where they change.
+    was = {code: base.get(code) for _sid, code, _status in reports}
     for sid, code, status in reports:
         values = new_reports.get(sid, {}) if status == Submission.APPROVED else {}
         if values:
@@ -418,11 +471,66 @@ def _refresh_organisation(rules, org_id, reports, new_reports, changes) -> int:
             for key in olds.keys() | news.keys():
                 if olds.get(key) != news.get(key):
                     slot[key].append((org_id, olds.get(key), news.get(key)))
+    _pair_changes(rules, org_id, was, base, changes)
     for start in range(0, len(deletes), 500):
         OrganisationRollup.objects.filter(pk__in=deletes[start : start + 500]).delete()
     _update(OrganisationRollup, ["value", "submission_id"], updates)
     OrganisationRollup.objects.bulk_create(creates, batch_size=500)
     return len(creates) + len(updates) + len(deletes)
+
+
+def _pair_changes(rules: Rules, org_id: int, was: dict, base: dict, changes) -> None:
+    """The organisation's changed contributions to the like-for-like pairs of the periods whose
+    values changed and of the periods just after them. ``was``: the changed periods' values
+    before; ``base``: every reporting period's values now."""
+    before_change = lambda code: was[code] if code in was else base.get(code)  # noqa: E731
+    now_change = base.get
+    for code in {c for w in was for c in (w, rules.neighbour(w, 1))}:
+        previous = rules.neighbour(code, -1)
+        sides = []
+        for values_in in (before_change, now_change):
+            now, then = values_in(code), values_in(previous)
+            if now and then:
+                sides.append(pairs(contributions(rules, now), contributions(rules, then)))
+            else:
+                sides.append(({}, {}))
+        (old_now, old_before), (new_now, new_before) = sides
+        start = rules.bucket(code, rules.base_type)[1]
+        for ptype, olds, news in (
+            (LIKE_NOW, old_now, new_now),
+            (LIKE_BEFORE, old_before, new_before),
+        ):
+            for key in olds.keys() | news.keys():
+                if olds.get(key) != news.get(key):
+                    changes[(ptype, code, start)][key].append(
+                        (org_id, olds.get(key), news.get(key))
+                    )
+
+
+def _extremes(rules: Rules, ptype: str, code: str, key: Key) -> tuple[float | None, float | None]:
+    """The least and greatest organisation values of one rollup row, from the organisations'
+    rollups (for like-for-like pairs: of the organisations with a total in both periods)."""
+    iid, dim, category = key
+    if ptype not in (LIKE_NOW, LIKE_BEFORE):
+        found = OrganisationRollup.objects.filter(
+            indicator_id=iid, period_type=ptype, period=code, dimension=dim, category=category
+        ).aggregate(low=Min("value"), high=Max("value"))
+        return found["low"], found["high"]
+    t = connection.ops.quote_name(OrganisationRollup._meta.db_table)
+    side = "a" if ptype == LIKE_NOW else "b"
+    sql = (
+        f"SELECT MIN({side}.value), MAX({side}.value) FROM {t} a JOIN {t} b"
+        " ON b.indicator_id = a.indicator_id AND b.period_type = a.period_type"
+        " AND b.period = %s AND b.dimension = a.dimension AND b.category = a.category"
+        " AND b.organisation_id = a.organisation_id"
+        " WHERE a.indicator_id = %s AND a.period_type = %s AND a.period = %s"
+        " AND a.dimension = %s AND a.category = %s"
+    )
+    params = [rules.neighbour(code, -1), iid, rules.base_type, code, dim, category]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        low, high = cursor.fetchone()
+    return low, high
 
 
 def _apply(rules: Rules, changes) -> int:
@@ -448,14 +556,7 @@ def _apply(rules: Rules, changes) -> int:
                 if after is not None:
                     acc.add(after)
             if acc.stale_extremes and acc.count:
-                found = OrganisationRollup.objects.filter(
-                    indicator_id=key[0],
-                    period_type=ptype,
-                    period=code,
-                    dimension=key[1],
-                    category=key[2],
-                ).aggregate(low=Min("value"), high=Max("value"))
-                acc.low, acc.high = found["low"], found["high"]
+                acc.low, acc.high = _extremes(rules, ptype, code, key)
             if acc.count == 0:
                 if row is not None:
                     deletes.append(row.pk)
@@ -545,6 +646,7 @@ def _organisations(
         values = _report_rows(rules, [sid for sid, _ in items])
         rows: list[OrgTuple] = []
         base = {}
+        given: dict[str, dict[Key, Contribution]] = {}
         for sid, code in items:
             v = values.get(sid)
             if not v:
@@ -553,7 +655,15 @@ def _organisations(
             start = rules.bucket(code, rules.base_type)[1]
             for (iid, dim, cat), value in v.items():
                 rows.append((iid, org_id, rules.base_type, code, start, dim, cat, value, sid))
-            _accumulate(rules, accs[(rules.base_type, code, start)], v)
+            given[code] = contributions(rules, v)
+            _add_all(rules, accs[(rules.base_type, code, start)], given[code])
+        for code, now in given.items():
+            before = given.get(rules.neighbour(code, -1))
+            if before is not None:
+                start = rules.bucket(code, rules.base_type)[1]
+                paired_now, paired_before = pairs(now, before)
+                _add_all(rules, accs[(LIKE_NOW, code, start)], paired_now)
+                _add_all(rules, accs[(LIKE_BEFORE, code, start)], paired_before)
         for (ptype, code), (start, combined) in over_time(rules, base).items():
             for (iid, dim, cat), value in combined.items():
                 rows.append((iid, org_id, ptype, code, start, dim, cat, value, None))
@@ -590,7 +700,11 @@ def compute(
 
 
 def _accumulate(rules: Rules, slot: dict[Key, Acc], snapshot: dict[Key, float]) -> None:
-    for key, c in contributions(rules, snapshot).items():
+    _add_all(rules, slot, contributions(rules, snapshot))
+
+
+def _add_all(rules: Rules, slot: dict[Key, Acc], given: dict[Key, Contribution]) -> None:
+    for key, c in given.items():
         acc = slot.get(key)
         if acc is None:
             acc = slot[key] = Acc(rules.across[key[0]])

@@ -10,7 +10,8 @@ Two tables, both derived from approved values only and rebuilt from scratch by
   periods combine them over time by the indicator's time rule.
 - ``Rollup``: the same keys combined across organisations by the indicator's rule. Sums are kept
   exact (as decimal text), so that an update by difference gives exactly what a recomputation
-  gives.
+  gives. Rows of period types ``like-now`` and ``like-before`` hold the like-for-like change of
+  totals from one reporting period to the next (over the organisations with a value in both).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from django.db import models
 from commonmeasure.initiatives.models import Indicator, Initiative, Organisation
 
 ALL = "all"  # the period type of the whole range; its period code is ""
+# Like-for-like pairs (Rollup rows only, totals only): for a reporting period P, the
+# organisations with a total in both P and the reporting period just before it, combined in P
+# (LIKE_NOW) and in the period before (LIKE_BEFORE); both rows have P's code and start.
+LIKE_NOW = "like-now"
+LIKE_BEFORE = "like-before"
 
 
 class OrganisationRollup(models.Model):
