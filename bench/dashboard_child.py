@@ -298,11 +298,11 @@ def baselines(runs: str) -> dict:
 
 
 def approve(count: str) -> dict:
+    from django.urls import get_resolver
+
     from commonmeasure.initiatives.access import access_for
     from commonmeasure.reporting import services
     from commonmeasure.reporting.models import Submission
-
-    from django.urls import get_resolver
 
     initiative = _initiative()
     user = _backbone()
