@@ -65,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
     parser.add_argument("--keep", type=Path, help="make the scratch folder here and keep it")
     parser.add_argument(
+        "--reuse",
+        type=Path,
+        help="a scratch folder kept by --keep (with --database-url: the database it names): "
+        "time the dashboard, baselines and approvals again without generating or rebuilding",
+    )
+    parser.add_argument(
         "--memory-limit-mb",
         type=int,
         default=16000,
@@ -73,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    scratch = Path(tempfile.mkdtemp(prefix="cm-dash-", dir=args.keep))
+    scratch = args.reuse or Path(tempfile.mkdtemp(prefix="cm-dash-", dir=args.keep))
     url = args.database_url or f"sqlite:///{scratch / 'dash.sqlite3'}"
     env = database_env(url, scratch)
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite (WAL)"
@@ -85,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         def child(case: str, *more: str, extra: dict | None = None) -> tuple[dict, float]:
             return run_child(case, scratch, *more, script=SCRIPT, env={**env, **(extra or {})})
 
+        if args.reuse:
+            counted = child("size")[0]
+            label = f"{counted['values']:,} values ({counted['organisations']:,} organisations)"
+            failed = _timings(
+                args, child, engine, label, [f"reused database: {counted['bytes'] / 1e6:,.0f} MB"]
+            )
+            print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
+            return 1 if failed else 0
         made, peak = child("generate", str(args.organisations), str(args.months))
         print(
             f"generated {made['values']:,} values: {made['organisations']:,} organisations x "
@@ -110,99 +124,109 @@ def main(argv: list[str] | None = None) -> int:
         full_size = child("size")[0]["bytes"]
         print(f"database size with rollups: {full_size / 1e6:,.0f} MB", flush=True)
 
-        board, board_peak = child("dashboard", str(args.runs))
-        if board["problems"]:
-            print(f"cards with a problem: {board['problems'][:5]}")
-        base, base_peak = child("baselines", str(args.runs))
-        approved, approve_peak = child("approve", str(args.approvals))
-
-        rows = [
-            (
-                "dashboard data: cards() as the view calls it",
-                board["data_times"],
-                board_peak,
-                DASHBOARD_P95,
-            ),
-            ("dashboard page: GET through the test Client", board["view_times"], board_peak, None),
-        ]
-        notes = []
-        if "skipped" in base:
-            notes.append(base["skipped"])
-        else:
-            rows.append(
-                ("pandas groupby over raw values (baseline)", base["pandas_times"], base_peak, None)
-            )
-            notes.append(
-                f"pandas: {base['raw_values']:,} approved values loaded in "
-                f"{base['pandas_load_seconds']:.1f} s ({base['frame_mb']:,.0f} MB frame); same "
-                f"headline series as the rollups for {base['headline_indicators']} indicators: "
-                + ("yes" if not base["pandas_problems"] else f"NO {base['pandas_problems'][:3]}")
-            )
-            failed |= bool(base["pandas_problems"])
-            if "duckdb_skipped" in base:
-                notes.append(base["duckdb_skipped"])
-            else:
-                rows.append(
-                    ("DuckDB over raw values (baseline)", base["duckdb_times"], base_peak, None)
-                )
-                notes.append(
-                    f"DuckDB ({base['duckdb_threads']} threads): table made from the frame in "
-                    f"{base['duckdb_load_seconds']:.1f} s; same figures: "
-                    + (
-                        "yes"
-                        if not base["duckdb_problems"]
-                        else f"NO {base['duckdb_problems'][:3]}"
-                    )
-                )
-                failed |= bool(base["duckdb_problems"])
-        rows.append(("approval to dashboard", approved["times"], approve_peak, APPROVAL_P95))
-        rows.append(("  of which approve()", approved["approve_times"], approve_peak, None))
-        rows.append(("  of which dashboard data", approved["dashboard_times"], approve_peak, None))
-
         size_label = f"{made['values']:,} values ({made['organisations']:,} organisations)"
-        print(f"\nInitiative dashboard, {size_label}, {engine}")
-        header = ["case", "runs", "p50 ms", "p95 ms", "max ms", "peak MB", "target", "result"]
-        table = []
-        for label, times, peak_mb, target in rows:
-            p95 = pct(times, 0.95)
-            result = "baseline" if target is None else ("PASS" if p95 < target else "FAIL")
-            if target is not None and p95 >= target:
-                failed = True
-            table.append(
-                [
-                    label,
-                    str(len(times)),
-                    ms(statistics.median(times)),
-                    ms(p95),
-                    ms(max(times)),
-                    f"{peak_mb:,.0f}",
-                    "-" if target is None else f"p95 < {ms(target)} ms",
-                    result,
-                ]
-            )
-        widths = [max(len(r[i]) for r in [header, *table]) for i in range(len(header))]
-        for r in [header, ["-" * w for w in widths], *table]:
-            print(
-                "  ".join(
-                    c.rjust(widths[i]) if 0 < i < 6 else c.ljust(widths[i]) for i, c in enumerate(r)
-                )
-            )
-        print("notes:")
-        for note in notes:
-            print(f"  {note}")
-        print(
-            f"  page: {board['page_bytes']:,} bytes, {board['cards']} cards; headline {board['headline']}"
-        )
-        print(f"  approvals: {'; '.join(approved['changes'])}")
-        print(
-            f"  rollups rebuild {built['seconds']:.1f} s; database {raw_size / 1e6:,.0f} MB raw, "
-            f"{full_size / 1e6:,.0f} MB with rollups"
+        failed = _timings(
+            args,
+            child,
+            engine,
+            size_label,
+            [
+                f"rollups rebuild {built['seconds']:.1f} s; database {raw_size / 1e6:,.0f} MB "
+                f"raw, {full_size / 1e6:,.0f} MB with rollups"
+            ],
         )
         print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
     finally:
         if args.keep is None:
             shutil.rmtree(scratch, ignore_errors=True)
     return 1 if failed else 0
+
+
+def _timings(args, child, engine: str, size_label: str, extra: list[str]) -> bool:
+    """Time the dashboard, the baselines and the approvals; print the table; True if failed."""
+    failed = False
+    board, board_peak = child("dashboard", str(args.runs))
+    if board["problems"]:
+        print(f"cards with a problem: {board['problems'][:5]}")
+    base, base_peak = child("baselines", str(args.runs))
+    approved, approve_peak = child("approve", str(args.approvals))
+
+    rows = [
+        (
+            "dashboard data: cards() as the view calls it",
+            board["data_times"],
+            board_peak,
+            DASHBOARD_P95,
+        ),
+        ("dashboard page: GET through the test Client", board["view_times"], board_peak, None),
+    ]
+    notes = []
+    if "skipped" in base:
+        notes.append(base["skipped"])
+    else:
+        rows.append(
+            ("pandas groupby over raw values (baseline)", base["pandas_times"], base_peak, None)
+        )
+        notes.append(
+            f"pandas: {base['raw_values']:,} approved values loaded in "
+            f"{base['pandas_load_seconds']:.1f} s ({base['frame_mb']:,.0f} MB frame); same "
+            f"headline series as the rollups for {base['headline_indicators']} indicators: "
+            + ("yes" if not base["pandas_problems"] else f"NO {base['pandas_problems'][:3]}")
+        )
+        failed |= bool(base["pandas_problems"])
+        if "duckdb_skipped" in base:
+            notes.append(base["duckdb_skipped"])
+        else:
+            rows.append(
+                ("DuckDB over raw values (baseline)", base["duckdb_times"], base_peak, None)
+            )
+            notes.append(
+                f"DuckDB ({base['duckdb_threads']} threads): table made from the frame in "
+                f"{base['duckdb_load_seconds']:.1f} s; same figures: "
+                + ("yes" if not base["duckdb_problems"] else f"NO {base['duckdb_problems'][:3]}")
+            )
+            failed |= bool(base["duckdb_problems"])
+    rows.append(("approval to dashboard", approved["times"], approve_peak, APPROVAL_P95))
+    rows.append(("  of which approve()", approved["approve_times"], approve_peak, None))
+    rows.append(("  of which dashboard data", approved["dashboard_times"], approve_peak, None))
+
+    print(f"\nInitiative dashboard, {size_label}, {engine}")
+    header = ["case", "runs", "p50 ms", "p95 ms", "max ms", "peak MB", "target", "result"]
+    table = []
+    for label, times, peak_mb, target in rows:
+        p95 = pct(times, 0.95)
+        result = "baseline" if target is None else ("PASS" if p95 < target else "FAIL")
+        if target is not None and p95 >= target:
+            failed = True
+        table.append(
+            [
+                label,
+                str(len(times)),
+                ms(statistics.median(times)),
+                ms(p95),
+                ms(max(times)),
+                f"{peak_mb:,.0f}",
+                "-" if target is None else f"p95 < {ms(target)} ms",
+                result,
+            ]
+        )
+    widths = [max(len(r[i]) for r in [header, *table]) for i in range(len(header))]
+    for r in [header, ["-" * w for w in widths], *table]:
+        print(
+            "  ".join(
+                c.rjust(widths[i]) if 0 < i < 6 else c.ljust(widths[i]) for i, c in enumerate(r)
+            )
+        )
+    print("notes:")
+    for note in notes:
+        print(f"  {note}")
+    print(
+        f"  page: {board['page_bytes']:,} bytes, {board['cards']} cards; headline {board['headline']}"
+    )
+    print(f"  approvals: {'; '.join(approved['changes'])}")
+    for line in extra:
+        print(f"  {line}")
+    return failed
 
 
 if __name__ == "__main__":

@@ -352,14 +352,24 @@ def approve(count: str) -> dict:
 
 
 def size() -> dict:
+    """The database's size in bytes, and its values and organisations (once generated)."""
+    from commonmeasure.reporting.models import DataValue
+
+    counts = {}
+    initiative = Initiative.objects.filter(code=generate_big.INITIATIVE).first()
+    if initiative is not None:
+        counts = {
+            "values": DataValue.objects.count(),
+            "organisations": initiative.participations.filter(is_backbone=False).count(),
+        }
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_database_size(current_database())")
-            return {"bytes": cursor.fetchone()[0]}
+            return {"bytes": cursor.fetchone()[0], **counts}
     name = Path(connection.settings_dict["NAME"])
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return {"bytes": sum(p.stat().st_size for p in name.parent.glob(name.name + "*"))}
+    return {"bytes": sum(p.stat().st_size for p in name.parent.glob(name.name + "*")), **counts}
 
 
 CASES = {
