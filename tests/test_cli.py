@@ -131,3 +131,28 @@ def test_a_missing_required_option_is_a_usage_error(cli, capsys):
         cli("import", "values", "file.csv")
     assert exc.value.code == 2
     assert "--initiative" in capsys.readouterr().err
+
+
+def test_the_wsgi_module_loads_every_view_and_freezes_what_start_up_loaded(tmp_path):
+    """A served process scans none of its start-up objects in full garbage collections
+    (docs/reference/configuration.md, "Serving")."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CM_VAR_DIR")}
+    env = {**clean, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "x" * 50}
+    code = (
+        "import gc, sys\n"
+        "before = gc.get_freeze_count()\n"
+        "import commonmeasure.wsgi\n"
+        "print(before, gc.get_freeze_count(), 'commonmeasure.insights.views' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    before, after, views_loaded = done.stdout.split()
+    assert before == "0" and int(after) > 10_000, done.stdout
+    assert views_loaded == "True"
