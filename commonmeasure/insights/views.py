@@ -9,7 +9,7 @@ and tells browsers and proxies not to store it, so an approval shows on the next
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -88,9 +88,25 @@ def _statistic(value, indicator) -> Cell:
 # --- initiative dashboard --------------------------------------------------------------------
 
 
+# Up to this many organisation dashboards are linked as buttons; more are picked from a list.
+ORGANISATION_BUTTONS = 12
+
+
 @never_cache
 def dashboard(request, code):
     initiative, access = _member(request, code)
+    own = [  # tuples: an initiative may have thousands of organisations
+        (org_id, org_code, name)
+        for org_id, org_code, name in initiative.participations.order_by(
+            "organisation__name"
+        ).values_list("organisation_id", "organisation__code", "organisation__name")
+        if access.can_view_unapproved(org_id)
+    ]
+    picked = request.GET.get("organisation")
+    if picked is not None:
+        if picked not in {org_code for _id, org_code, _name in own}:
+            raise Http404("no dashboard of that organisation here")
+        return redirect("insights:organisation", initiative.code, picked)
     viewer = viewer_for(initiative, access)
     expected = reporting_organisation_count(initiative)
     found = cards(initiative, viewer, expected, reporting_period(initiative).code)
@@ -150,13 +166,6 @@ def dashboard(request, code):
                     'height="560" style="border:0" loading="lazy"></iframe>',
                 }
             )
-    own = [
-        p.organisation
-        for p in initiative.participations.select_related("organisation").order_by(
-            "organisation__name"
-        )
-        if access.can_view_unapproved(p.organisation_id)
-    ]
     return _finish(
         request,
         downloads,
@@ -168,7 +177,8 @@ def dashboard(request, code):
             "table": table,
             "expected": expected,
             "embeds": embeds,
-            "organisations": own,
+            "organisations": [{"code": c, "name": n} for _id, c, n in own],
+            "pick_organisation": len(own) > ORGANISATION_BUTTONS,
             "threshold": viewer.threshold,
         },
     )

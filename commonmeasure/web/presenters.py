@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from commonmeasure.domain import periods
@@ -137,8 +137,10 @@ class Headline:
 
 def reporting_organisation_count(initiative: Initiative) -> int:
     """Participants expected to report: all but the backbone (unless the backbone is all there is)."""
-    total = initiative.participations.count()
-    return initiative.participations.filter(is_backbone=False).count() or total
+    counted = initiative.participations.aggregate(
+        total=Count("id"), members=Count("id", filter=Q(is_backbone=False))
+    )
+    return counted["members"] or counted["total"]
 
 
 def headlines(

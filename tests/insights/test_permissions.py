@@ -129,3 +129,33 @@ def test_an_approval_shows_on_the_next_load_of_the_dashboard(data, client_for, i
     assert import_csv(data.alpha, text, approve=True, user=data.backbone).errors == []
     html = client.get("/i/alpha/explore/").content.decode()
     assert "2024-04" in html and ">80<" in html
+
+
+def _many_organisations(initiative, n: int = 14) -> None:
+    from commonmeasure.initiatives.models import Organisation, Participation
+
+    for i in range(n):
+        org = Organisation.objects.create(code=f"extra-{i:02d}", name=f"Extra {i:02d}")
+        Participation.objects.create(initiative=initiative, organisation=org)
+
+
+def test_with_many_organisations_the_backbone_picks_a_dashboard_from_a_list(data, client_for):
+    _many_organisations(data.alpha)
+    backbone = client_for("backbone")
+    html = backbone.get("/i/alpha/dashboard/").content.decode()
+    assert '<select id="pick-organisation" name="organisation">' in html
+    assert '<option value="extra-13">Extra 13</option>' in html
+    assert "/i/alpha/orgs/extra-13/dashboard/" not in html  # no button per organisation
+    answer = backbone.get("/i/alpha/dashboard/?organisation=extra-13")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/i/alpha/orgs/extra-13/dashboard/"
+    assert backbone.get("/i/alpha/dashboard/?organisation=nobody").status_code == 404
+
+
+def test_a_member_cannot_pick_another_organisations_dashboard(data, client_for):
+    _many_organisations(data.alpha)
+    alice = client_for("alice")  # org A's reporter: one dashboard, shown as a button
+    html = alice.get("/i/alpha/dashboard/").content.decode()
+    assert "pick-organisation" not in html and "/i/alpha/orgs/org-a/dashboard/" in html
+    assert alice.get("/i/alpha/dashboard/?organisation=org-b").status_code == 404
+    assert alice.get("/i/alpha/dashboard/?organisation=org-a").status_code == 302
