@@ -788,6 +788,9 @@ def rebuild(
         f"INSERT INTO {table} (initiative_id, {', '.join(ORG_COLUMNS)}) "
         f"VALUES ({', '.join(['%s'] * (len(ORG_COLUMNS) + 1))})"
     )
+    copy_sql = None
+    if connection.vendor == "postgresql":
+        copy_sql = f"COPY {table} (initiative_id, {', '.join(ORG_COLUMNS)}) FROM STDIN"
     with transaction.atomic():
         stored_orgs = set(
             OrganisationRollup.objects.filter(initiative=initiative)
@@ -809,10 +812,15 @@ def rebuild(
                     ]
                     diffs.extend(_org_differences(initiative, list(mine), fresh))
                 mine.delete()
-                for start in range(0, len(rows), 5000):
-                    cursor.executemany(
-                        insert, [(initiative.id, *r) for r in rows[start : start + 5000]]
-                    )
+                if copy_sql:  # PostgreSQL: COPY, several times quicker than row inserts
+                    with cursor.copy(copy_sql) as copy:
+                        for r in rows:
+                            copy.write_row((initiative.id, *r))
+                else:
+                    for start in range(0, len(rows), 5000):
+                        cursor.executemany(
+                            insert, [(initiative.id, *r) for r in rows[start : start + 5000]]
+                        )
                 written += len(rows)
                 if progress:
                     progress(n)
