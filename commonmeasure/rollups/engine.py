@@ -792,18 +792,25 @@ def rebuild(
     if connection.vendor == "postgresql":
         copy_sql = f"COPY {table} (initiative_id, {', '.join(ORG_COLUMNS)}) FROM STDIN"
     with transaction.atomic():
-        stored_orgs = set(
-            OrganisationRollup.objects.filter(initiative=initiative)
-            .values_list("organisation_id", flat=True)
-            .distinct()
-        )
+        if check:  # compared organisation by organisation, then replaced
+            stored_orgs = set(
+                OrganisationRollup.objects.filter(initiative=initiative)
+                .values_list("organisation_id", flat=True)
+                .distinct()
+            )
+        else:
+            # All at once, before anything is written: deleting organisation by organisation
+            # searches a table growing with what this transaction writes, which PostgreSQL's
+            # planner (with no statistics of those rows) may scan whole, each time.
+            OrganisationRollup.objects.filter(initiative=initiative).delete()
+            stored_orgs = set()
         with connection.cursor() as cursor:
             for org_id, rows, n in _organisations(rules, accs):
-                stored_orgs.discard(org_id)
-                mine = OrganisationRollup.objects.filter(
-                    initiative=initiative, organisation_id=org_id
-                )
-                if check:
+                if org_id in stored_orgs:
+                    stored_orgs.discard(org_id)
+                    mine = OrganisationRollup.objects.filter(
+                        initiative=initiative, organisation_id=org_id
+                    )
                     fresh = [
                         OrganisationRollup(
                             initiative_id=initiative.id, **dict(zip(ORG_COLUMNS, r, strict=True))
@@ -811,7 +818,7 @@ def rebuild(
                         for r in rows
                     ]
                     diffs.extend(_org_differences(initiative, list(mine), fresh))
-                mine.delete()
+                    mine.delete()
                 if copy_sql:  # PostgreSQL: COPY, several times quicker than row inserts
                     with cursor.copy(copy_sql) as copy:
                         for r in rows:
