@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from . import engine
+from . import engine, incremental
 
 
 def on_values_changed(sender, initiative, submission_ids, **kwargs) -> None:
-    engine.refresh(initiative, submission_ids)
+    incremental.refresh(initiative, submission_ids)
 
 
 def on_rules_saved(sender, instance, **kwargs) -> None:
