@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export DATABASE_URL ?=
 
-.PHONY: demo test install install-test chromium lint serve bench bench-dashboard clean
+.PHONY: demo test test-repeat install install-test chromium lint serve bench bench-dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,16 @@ demo: install var/secret_key
 ## Tests run with DEBUG on (no SECRET_KEY needed); DATABASE_URL picks the database (default SQLite in memory).
 test: install-test chromium
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make test-repeat: the end-to-end browser tests REPEAT times in a row (default 20), stopping at the
+## first failure; on PostgreSQL: make test-repeat REPEAT=5 DATABASE_URL=postgresql://...
+REPEAT ?= 20
+test-repeat: install-test chromium
+	@for i in $$(seq 1 $(REPEAT)); do \
+	  echo "== end-to-end run $$i of $(REPEAT)"; \
+	  DEBUG=1 CM_REQUIRE_E2E=1 $(BIN)/python -m pytest tests/e2e -q -p no:cacheprovider $(PYTEST_ARGS) \
+	    || { echo "end-to-end run $$i of $(REPEAT): FAILED"; exit 1; }; \
+	done; echo "end-to-end runs in a row: $(REPEAT) of $(REPEAT) passed"
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \

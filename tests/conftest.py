@@ -7,14 +7,47 @@ Every permission test uses them.
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import time_machine
+from hypothesis import settings as hypothesis_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "test-password-123"
+
+# Every test runs on the same day, whatever the date: a Monday in the middle of a month, of a
+# quarter and of a UK financial year. The clock ticks from there, so timeouts and durations are real.
+FIXED_NOW = datetime.datetime(2026, 5, 18, 9, 30, tzinfo=datetime.UTC)
+
+# Property tests draw the same examples on every run (no flakes); HYPOTHESIS_PROFILE=explore draws
+# new ones each time, to hunt for bugs. No deadline: the machine is shared and its speed varies.
+hypothesis_settings.register_profile("suite", derandomize=True, deadline=None, database=None)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """Today is FIXED_NOW's day in every test (pages, services and the tests' own arithmetic)."""
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield FIXED_NOW
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_var_dir(tmp_path_factory):
+    """Uploads and caches go to a folder of this run's own, never to the checkout's var/ (which
+    holds the demo database) or to a folder another run shares."""
+    from django.conf import settings as django_settings
+
+    folder = tmp_path_factory.mktemp("var")
+    previous = django_settings.VAR_DIR
+    django_settings.VAR_DIR = folder
+    yield folder
+    django_settings.VAR_DIR = previous
 
 
 @dataclass

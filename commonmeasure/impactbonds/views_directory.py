@@ -203,12 +203,12 @@ def directory(request):
         "pages": _page_links(page, params, sort),
         "clear_url": directory_url(),
     }
-    template = (
-        "impactbonds/_directory.html"
-        if request.headers.get("HX-Request")
-        else "impactbonds/directory.html"
-    )
-    return render(request, template, context)
+    if not request.headers.get("HX-Request"):
+        return render(request, "impactbonds/directory.html", context)
+    response = render(request, "impactbonds/_directory.html", context)
+    # The address bar keeps a short, shareable address: the filters that are set, nothing empty.
+    response["HX-Push-Url"] = directory_url(**params, sort=_sort_param(sort))
+    return response
 
 
 def _sort_param(sort: str) -> str | None:

@@ -273,7 +273,9 @@ def survey_recompute(request, code, survey_id):
     initiative, access, survey, org_ids = _survey(request.user, code, survey_id)
     result = services.RecomputeResult()
     for link in survey.links.filter(organisation_id__in=org_ids):
-        for period in set(Response.objects.filter(link=link).values_list("period", flat=True)):
+        for period in sorted(
+            set(Response.objects.filter(link=link).values_list("period", flat=True))
+        ):
             r = services.recompute(link, period)
             result.written += r.written
             result.cleared += r.cleared

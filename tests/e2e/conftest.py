@@ -79,3 +79,15 @@ def shoot():
         return path
 
     return take
+
+
+def settle(page, form: str) -> None:
+    """Wait until the live form ``form`` shows the answer for what it says (live-forms.js): an
+    event-driven wait, never a guess at which text a racing request may produce."""
+    page.wait_for_function("sel => window.cmLive && window.cmLive.settled(sel)", arg=form)
+
+
+def navigate(page, action) -> None:
+    """Run ``action`` (a click that submits a form or follows a link) and wait for the new page."""
+    with page.expect_navigation():
+        action()

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 import pytest
 
 from commonmeasure.impactbonds.services import import_bundle
+from tests.e2e.conftest import settle
 from tests.impactbonds.helpers import SAMPLE
 
 pytestmark = pytest.mark.e2e
@@ -57,24 +58,21 @@ def test_the_map_shows_tooltips_and_a_click_on_a_country_filters_the_directory(
 
     # Filters update the list in place and keep a shareable address.
     page.select_option("#filter-country", "")
-    page.wait_for_function(
-        "document.querySelector('#result-count').innerText.startsWith('12 of 12')"
-    )
+    settle(page, "#filters")
+    assert page.inner_text("#result-count").startswith("12 of 12")
     page.select_option("#filter-sector", "Education")
-    page.wait_for_function(
-        "document.querySelector('#result-count').innerText.startsWith('4 of 12')"
-    )
+    settle(page, "#filters")
+    assert page.inner_text("#result-count").startswith("4 of 12")
     assert "sector=Education" in page.url
     shoot(page, "impact-bonds-directory")
     page.fill("#search", "london")
-    page.wait_for_function(
-        "document.querySelector('#result-count').innerText.startsWith('1 of 12')"
-    )
+    settle(page, "#filters")
+    assert page.inner_text("#result-count").startswith("1 of 12")
     assert "q=london" in page.url
     page.fill("#search", "")
-    page.wait_for_function(
-        "document.querySelector('#result-count').innerText.startsWith('4 of 12')"
-    )
+    settle(page, "#filters")
+    assert page.inner_text("#result-count").startswith("4 of 12")
+    assert "q=" not in page.url
 
     # Pick two projects and compare them side by side.
     page.check("#pick-INDIGO-POJ-0184")

@@ -10,6 +10,7 @@ import pytest
 
 from commonmeasure.domain import periods
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import navigate
 
 pytestmark = pytest.mark.e2e
 
@@ -75,12 +76,10 @@ def test_reporter_enters_and_submits_backbone_approves_and_chart_shows_the_numbe
     page.wait_for_function("!document.querySelector('.cell-msg.error')")
     page.fill("input[name='v:enrolled:age_band=16-24;gender=female']", "9")
     page.fill("input[name='v:enrolled:age_band=16-24;gender=male']", "8")
-    page.click("button[name=action][value=save]")
-    page.wait_for_load_state()
+    navigate(page, lambda: page.click("button[name=action][value=save]"))
     assert page.input_value("input[name='v:enrolled:']") == "17"
     shoot(page, "grid")
-    page.click("button[name=action][value=submit]")
-    page.wait_for_load_state()
+    navigate(page, lambda: page.click("button[name=action][value=submit]"))
     assert "submitted" in page.inner_text("body").lower()
     _log_out(page)
 
@@ -91,8 +90,7 @@ def test_reporter_enters_and_submits_backbone_approves_and_chart_shows_the_numbe
     assert row.get_attribute("data-status") == "submitted"
     shoot(page, "reports")
     page.goto(f"{base}/i/alpha/orgs/org-a/report/{period}/")
-    page.click("button[name=action][value=approve]")
-    page.wait_for_load_state()
+    navigate(page, lambda: page.click("button[name=action][value=approve]"))
     assert "approved" in page.inner_text("body").lower()
     page.goto(f"{base}/i/alpha/reports/?period={period}")
     assert (

@@ -350,3 +350,14 @@ def test_the_comparison_explains_unknown_ids_and_its_limit(sample):
     html = page("/compare/?" + "&".join(f"p={i}" for i in ids))
     assert "No public impact bond with the id INDIGO-POJ-4040" in html and "At most 6" in html
     assert len(re.findall(r'<th scope="col" data-project=', html)) == 6
+
+
+def test_a_live_filter_answer_pushes_a_short_address_with_only_the_filters_set(sample):
+    response = Client().get(
+        "/impact-bonds/projects/",
+        {"q": "london", "country": "", "sector": "Education", "stage": "", "sort": "name"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == "/impact-bonds/projects/?sector=Education&q=london"
+    assert 'id="result-count"' in response.content.decode()
