@@ -44,7 +44,7 @@ REPEAT ?= 20
 test-repeat: install-test chromium
 	@for i in $$(seq 1 $(REPEAT)); do \
 	  echo "== end-to-end run $$i of $(REPEAT)"; \
-	  DEBUG=1 CM_REQUIRE_E2E=1 $(BIN)/python -m pytest tests/e2e -q -p no:cacheprovider $(PYTEST_ARGS) \
+	  DEBUG=1 CM_REQUIRE_E2E=1 $(BIN)/python -m pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS) \
 	    || { echo "end-to-end run $$i of $(REPEAT): FAILED"; exit 1; }; \
 	done; echo "end-to-end runs in a row: $(REPEAT) of $(REPEAT) passed"
 

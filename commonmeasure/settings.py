@@ -6,6 +6,7 @@ Variables (all optional unless noted):
   SECRET_KEY_FILE     a file whose first line is the secret key.
   DATABASE_URL        e.g. sqlite:////abs/path.sqlite3 or postgresql://user@127.0.0.1:5432/cm.
                       Default: SQLite (WAL) in var/commonmeasure.sqlite3.
+  DATABASE_REPLICA_URL  a PostgreSQL read replica of DATABASE_URL; public pages read from it.
   ALLOWED_HOSTS       comma-separated; default "127.0.0.1,localhost".
   CM_VAR_DIR          where the default database and caches live; default ./var.
   EMAIL_BACKEND       default: the console backend.
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "commonmeasure.dbrouting.ReplicaReadsMiddleware",  # public pages read from a replica, if any
 ]
 
 ROOT_URLCONF = "commonmeasure.urls"
@@ -148,10 +150,25 @@ def _databases() -> dict:
         config["ENGINE"] = "django.db.backends.postgresql"
     else:
         raise ImproperlyConfigured(f"DATABASE_URL names an unsupported database: {url!r}")
-    return {"default": config}
+    databases = {"default": config}
+    replica = os.environ.get("DATABASE_REPLICA_URL", "")
+    if replica:
+        # A streaming replica of the primary: public pages read from it (commonmeasure/dbrouting.py).
+        copy = dj_database_url.parse(replica, conn_max_age=0)
+        if not config["ENGINE"].endswith("postgresql") or not copy["ENGINE"].startswith(
+            "django.db.backends.postgresql"
+        ):
+            raise ImproperlyConfigured(
+                "DATABASE_REPLICA_URL needs PostgreSQL for both it and DATABASE_URL"
+            )
+        copy["ENGINE"] = "django.db.backends.postgresql"
+        copy["TEST"] = {"MIRROR": "default"}
+        databases["replica"] = copy
+    return databases
 
 
 DATABASES = _databases()
+DATABASE_ROUTERS = ["commonmeasure.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
