@@ -11,6 +11,8 @@ Variables (all optional unless noted):
   CM_VAR_DIR          where the default database and caches live; default ./var.
   EMAIL_BACKEND       default: the console backend.
   CM_MAX_UPLOAD_MB    largest upload accepted; default 50.
+  CM_BACKGROUND_ROWS  uploads of this many rows or more are checked and imported by the worker;
+                      default 100,000.
   CM_INVITATION_DAYS  days an invitation link stays valid; default 14.
   CM_SITE_URL         the site's address for links in e-mails, e.g. https://cm.example.org.
 """
@@ -211,6 +213,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "commonmeasure@localho
 CM_SITE_URL = os.environ.get("CM_SITE_URL", "").rstrip("/")
 
 CM_MAX_UPLOAD_MB = env_int("CM_MAX_UPLOAD_MB", 50)
+CM_BACKGROUND_ROWS = env_int("CM_BACKGROUND_ROWS", 100_000)
 # Days an invitation link stays valid (docs/reference/backbone-tools.md).
 CM_INVITATION_DAYS = env_int("CM_INVITATION_DAYS", 14)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -23,6 +25,41 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+class _Requests:
+    """Counts the requests the live server is answering (Django's request signals)."""
+
+    def __init__(self):
+        self.active = 0
+        self.changed = threading.Condition()
+        request_started.connect(self.started, weak=False)
+        request_finished.connect(self.finished, weak=False)
+
+    def started(self, **kwargs):
+        with self.changed:
+            self.active += 1
+
+    def finished(self, **kwargs):
+        with self.changed:
+            self.active -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, seconds: float = 30) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.active <= 0, timeout=seconds)
+
+
+IN_FLIGHT = _Requests()
+
+
+@pytest.fixture(autouse=True)
+def _server_idle_before_the_database_is_emptied(transactional_db):
+    """A request the browser gave up on (a cancelled search, a page left while loading) may still
+    be running on the server when the test ends: wait for it before the test's data is flushed,
+    or the flush would meet a locked table."""
+    yield
+    assert IN_FLIGHT.wait_until_idle(), "the live server was still answering after 30 s"
 
 
 def _chromium_path() -> str | None:
