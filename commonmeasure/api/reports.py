@@ -33,6 +33,7 @@ WRITE_ERRORS = {
     409: Error,
     413: Error,
     422: ValidationErrorOut,
+    429: Error,
 }
 STATUSES = [s for s, _ in Submission.STATUS_CHOICES]
 
@@ -178,6 +179,7 @@ _route(
         404: Error,
         413: Error,
         422: ValidationErrorOut,
+        429: Error,
     },
     operation_id="upsertValues",
 )

@@ -281,7 +281,7 @@ def accept(request, token):
                 )
             except inv.InvitationError as problem:
                 return _problem(request, str(problem))
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(
                 request,
                 f"Welcome to {invitation.initiative.name}: your account {user.get_username()} "
