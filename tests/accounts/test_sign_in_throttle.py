@@ -195,3 +195,31 @@ def test_the_command_refuses_a_password_equal_to_the_username(cast, cli, django_
     assert not django_user_model.objects.filter(username="reporter-one").exists()
     code, _, _ = cli("user", "add", "reporter-one", "--password", "a-long-new-password-42")
     assert code == 0 and django_user_model.objects.filter(username="reporter-one").exists()
+
+
+def test_the_backbone_unlocks_a_member_from_the_members_page(cast, settings):
+    for _ in range(settings.CM_LOGIN_FAILURES_PER_ACCOUNT):
+        attempt(Client(), "site", "alice", "wrong-guess")
+    backbone = Client()
+    backbone.force_login(cast.backbone)
+    page = backbone.get("/i/alpha/members/").content.decode()
+    membership = cast.alice.cm_memberships.get().pk
+    assert f'id="unlock-{membership}"' in page and "Sign-in locked until" in page
+    response = backbone.post("/i/alpha/members/", {"membership": membership, "action": "unlock"})
+    assert response.status_code == 302
+    client = Client()
+    attempt(client, "site", "alice", PASSWORD)
+    assert signed_in(client)
+    event = SignInEvent.objects.get(kind=SignInEvent.UNLOCKED)
+    assert (event.username, event.by, event.scope) == ("alice", cast.backbone, "account")
+
+
+def test_the_backbone_cannot_unlock_someone_outside_its_initiative(cast, settings):
+    for _ in range(settings.CM_LOGIN_FAILURES_PER_ACCOUNT):
+        attempt(Client(), "site", "carol", "wrong-guess")
+    backbone = Client()
+    backbone.force_login(cast.backbone)
+    membership = cast.carol.cm_memberships.get().pk
+    response = backbone.post("/i/alpha/members/", {"membership": membership, "action": "unlock"})
+    assert response.status_code == 404
+    assert LoginThrottle.objects.filter(key="carol", locked_until__isnull=False).exists()
