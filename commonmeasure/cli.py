@@ -276,6 +276,24 @@ def cmd_user_add(args) -> int:
     return 0
 
 
+def cmd_user_unlock(args) -> int:
+    from commonmeasure.accounts.throttle import unlock
+
+    if not args.username and not args.address:
+        raise CommandError("name a user, an --address, or both")
+    cleared = unlock(username=args.username or "", address=args.address or "")
+    what = " and ".join(
+        p
+        for p in (
+            f"user {args.username}" if args.username else "",
+            f"address {args.address}" if args.address else "",
+        )
+        if p
+    )
+    print(f"Unlocked {what}" + ("" if cleared else " (nothing was locked)") + ".")
+    return 0
+
+
 def cmd_token_create(args) -> int:
     from commonmeasure.api.tokens import create_token
 
@@ -401,6 +419,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--superuser", action="store_true", help="also give access to Django admin for everything"
     )
     p.set_defaults(func=cmd_user_add)
+    p = usr.add_parser(
+        "unlock", help="lift a sign-in lock (too many failed attempts) from a user or an address"
+    )
+    p.add_argument("username", nargs="?")
+    p.add_argument("--address", help="a client IP address to unlock")
+    p.set_defaults(func=cmd_user_unlock)
 
     tok = sub.add_parser("token", help="personal API tokens").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "commonmeasure.accounts",
     "commonmeasure.initiatives",
     "commonmeasure.reporting",
     "commonmeasure.rollups",
@@ -174,9 +175,19 @@ DATABASE_ROUTERS = ["commonmeasure.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every password sign-in goes through the throttle (commonmeasure/accounts/throttle.py).
+AUTHENTICATION_BACKENDS = ["commonmeasure.accounts.backends.ThrottledModelBackend"]
+# Failed sign-ins that lock an account (the username tried) or a client address, and for how long.
+CM_LOGIN_FAILURES_PER_ACCOUNT = env_int("CM_LOGIN_FAILURES_PER_ACCOUNT", 10)
+CM_LOGIN_FAILURES_PER_ADDRESS = env_int("CM_LOGIN_FAILURES_PER_ADDRESS", 50)
+CM_LOGIN_LOCKOUT_MINUTES = env_int("CM_LOGIN_LOCKOUT_MINUTES", 15)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+CM_TRUSTED_PROXIES = env_int("CM_TRUSTED_PROXIES", 0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -2,7 +2,8 @@
 
 Tried in this order:
 1. ``Authorization: Bearer <token>``: a token that is unknown or revoked is refused with 401,
-   never treated as anonymous, so a client with a dead token finds out at once.
+   never treated as anonymous, so a client with a dead token finds out at once; too many such
+   failures from one address lock it (429 with Retry-After).
 2. The Django session cookie, as in the web pages. Unsafe methods (POST) need the CSRF token
    in the ``X-CSRFToken`` header, exactly as for a form.
 3. Anonymous: sees only published initiatives' approved data; may not write.
@@ -18,13 +19,36 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from commonmeasure.accounts import throttle
+from commonmeasure.accounts.models import SignInEvent
+
 from .tokens import user_for_token
 
 
+class TooManyFailures(Exception):
+    """The client address is locked after too many failed sign-ins or unknown tokens (429)."""
+
+    def __init__(self, lock: throttle.Lock):
+        super().__init__(lock.message())
+        self.lock = lock
+
+
 class ApiToken(HttpBearer):
+    """An unknown or revoked token counts as a failed sign-in of the client address, with the
+    same limit and lock as the login forms (commonmeasure/accounts/throttle.py); a locked address
+    is answered 429 before the token is looked up. An unknown token names no account, so there is
+    no count per account here: a token's 256 random bits cannot be guessed."""
+
     def authenticate(self, request, token: str):
+        address = throttle.client_address(request)
+        lock = throttle.refused(None, address, SignInEvent.API)
+        if lock is not None:
+            raise TooManyFailures(lock)
         user = user_for_token(token)
         if user is None:
+            lock = throttle.record_failure(None, address, SignInEvent.API)
+            if lock is not None:
+                raise TooManyFailures(lock)
             raise AuthenticationError(message="The API token is not valid or has been revoked.")
         request.user = user
         return user

@@ -9,7 +9,15 @@ from commonmeasure.initiatives.models import Initiative
 
 from .schemas import Error, ValidationErrorOut
 
-READ_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
+# 429: too many failed sign-ins from the caller's address (auth.py).
+READ_ERRORS = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    422: ValidationErrorOut,
+    429: Error,
+}
 
 
 def caller(request):

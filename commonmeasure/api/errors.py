@@ -7,6 +7,7 @@
 - 413 the request body is too large
 - 409 the report's status or version does not allow the action
 - 422 the request does not match the schema; ``errors`` lists each field
+- 429 too many failed sign-ins from the client's address; ``Retry-After`` says when to retry
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from commonmeasure.reporting.selectors import QueryError
 from commonmeasure.reporting.services import PermissionDenied, StaleVersion, WorkflowError
+
+from .auth import TooManyFailures
 
 
 class BadRequest(Exception):
@@ -59,6 +62,12 @@ def install(api: NinjaAPI) -> None:
     def unauthorized(request, exc: AuthenticationError):
         response = detail(request, str(exc), 401)
         response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+
+    @api.exception_handler(TooManyFailures)
+    def too_many_failures(request, exc: TooManyFailures):
+        response = detail(request, str(exc), 429, retry_after=exc.lock.seconds)
+        response["Retry-After"] = str(exc.lock.seconds)
         return response
 
     @api.exception_handler(RequestDataTooBig)

@@ -24,7 +24,17 @@ from .schemas import Error, ImportSummary, SubmissionOut, TransitionIn, Validati
 
 router = Router(tags=["reporting"])
 
-WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: ValidationErrorOut}
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused with 413 before the endpoint runs (errors.py).
+WRITE_ERRORS = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    409: Error,
+    413: Error,
+    422: ValidationErrorOut,
+    429: Error,
+}
 STATUSES = [s for s, _ in Submission.STATUS_CHOICES]
 
 
@@ -167,7 +177,9 @@ _route(
         401: Error,
         403: Error,
         404: Error,
+        413: Error,
         422: ValidationErrorOut,
+        429: Error,
     },
     operation_id="upsertValues",
 )

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from commonmeasure.accounts import throttle
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Membership, Organisation, code_validator
 
@@ -78,6 +79,12 @@ def roles(request, code):
                     f"Removed {membership.user.get_username()}'s "
                     f"{membership.get_role_display().lower()} membership.",
                 )
+            elif action == "unlock":
+                # Only the account of a member of this initiative: never an address.
+                throttle.unlock(username=membership.user.get_username(), by=request.user)
+                messages.success(
+                    request, f"Unlocked {membership.user.get_username()}: they can sign in again."
+                )
             else:
                 errors = {"role": "Unknown action."}
         except services.Invalid as bad:
@@ -90,13 +97,17 @@ def roles(request, code):
             "organisation", "created_by"
         )
     )
+    members = _members(initiative)
+    locks = throttle.locked_accounts({m.user.get_username() for m in members})
+    for m in members:
+        m.sign_in_lock = locks.get(throttle.account_key(m.user.get_username()))
     return render(
         request,
         "backbone/roles.html",
         {
             "initiative": initiative,
             "access": access,
-            "members": _members(initiative),
+            "members": members,
             "org_roles": [(r, n) for r, n in Membership.ROLE_CHOICES if r in Membership.ORG_ROLES],
             "invitations": [{"invitation": i, "state": i.state()} for i in now_invitations],
             "changes": RoleChange.objects.filter(initiative=initiative)
@@ -281,7 +292,7 @@ def accept(request, token):
                 )
             except inv.InvitationError as problem:
                 return _problem(request, str(problem))
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(
                 request,
                 f"Welcome to {invitation.initiative.name}: your account {user.get_username()} "

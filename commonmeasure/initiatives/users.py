@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Initiative, Membership, Organisation
@@ -19,11 +21,17 @@ def add_user(
     organisation_code: str | None = None,
     superuser: bool = False,
 ) -> str:
+    """Create or update a user. A password must pass Django's validators (settings
+    AUTH_PASSWORD_VALIDATORS); the demo's `commonmeasure` does."""
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults={"email": email})
     if email and user.email != email:
         user.email = email
     if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValueError("password: " + " ".join(exc.messages)) from None
         user.set_password(password)
     elif created:
         user.set_unusable_password()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
@@ -162,8 +163,10 @@ def dashboard(request, code):
                 {
                     "indicator": ind,
                     "url": url,
-                    "snippet": f'<iframe src="{url}" title="{ind.name}" width="100%" '
-                    'height="560" style="border:0" loading="lazy"></iframe>',
+                    # Plain text for the page to show (the template escapes it once more), with
+                    # the name and address escaped as attribute values for the sites pasting it.
+                    "snippet": f'<iframe src="{escape(url)}" title="{escape(ind.name)}" '
+                    'width="100%" height="560" style="border:0" loading="lazy"></iframe>',
                 }
             )
     return _finish(

@@ -22,7 +22,9 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from .errors import FileProblem
 from .indigo_values import PUBLIC, STATUSES
+from .tabular import check_zip_sizes
 
 MAIN_FILES = ("projects", "organisations", "funds")
 ROW_STATUS_COLUMNS = ("Status", "(Status)")
@@ -105,6 +107,13 @@ def _bundle_members(path: Path) -> dict[str, bytes]:
                 add(rel, p.read_bytes)
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
+            # The same guard as for workbooks: sizes are checked before anything is unpacked.
+            try:
+                check_zip_sizes(zf, path.name, what="bundle")
+            except FileProblem as problem:
+                raise BundleLayoutError(
+                    [Problem(path.name, None, None, str(problem).removeprefix(f"{path.name}: "))]
+                ) from None
             for info in sorted(zf.infolist(), key=lambda i: i.filename):
                 rel = PurePosixPath(info.filename)
                 if not info.is_dir() and len(rel.parts) <= 2:

@@ -298,8 +298,9 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
     return Table(name, header, rows(), size, lambda: counter["rows"])
 
 
-def check_zip_sizes(zf: zipfile.ZipFile, name: str) -> None:
-    """Refuse a zip whose parts would decompress to far more than a workbook ever does."""
+def check_zip_sizes(zf: zipfile.ZipFile, name: str, what: str = "workbook") -> None:
+    """Refuse a zip whose parts would decompress to far more than a workbook (or any other
+    zip this system reads: ``what`` names it in the message) ever does."""
     total = 0
     for info in zf.infolist():
         total += info.file_size
@@ -307,12 +308,12 @@ def check_zip_sizes(zf: zipfile.ZipFile, name: str) -> None:
             info.compress_size, 1
         ):
             raise FileProblem(
-                f"{name}: is not a workbook that can be read safely: its part {info.filename} would grow "
+                f"{name}: is not a {what} that can be read safely: its part {info.filename} would grow "
                 f"{info.file_size // max(info.compress_size, 1)} times when unpacked (a zip bomb?)"
             )
     if total > MAX_XLSX_UNCOMPRESSED:
         raise FileProblem(
-            f"{name}: is not a workbook that can be read safely: it would unpack to "
+            f"{name}: is not a {what} that can be read safely: it would unpack to "
             f"{total // 1024**2} MB, more than {MAX_XLSX_UNCOMPRESSED // 1024**2} MB"
         )
 

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from commonmeasure.initiatives.admin import BackboneScopedAdmin
+from commonmeasure.initiatives.admin import BackboneScopedAdmin, BackboneScopedInline
 
 from .models import DataValue, Submission
 
 
-class DataValueInline(admin.TabularInline):
+class DataValueInline(BackboneScopedInline):
     model = DataValue
     extra = 0
     fields = ["indicator", "disaggregation", "value", "comment", "updated_at", "updated_by"]
@@ -40,5 +40,7 @@ class SubmissionAdmin(BackboneScopedAdmin):
         "submitted_by",
         "reviewed_at",
         "reviewed_by",
+        "unlocked_at",
+        "unlocked_by",
     ]
     inlines = [DataValueInline]

@@ -149,7 +149,10 @@ def check_value(raw, ind: Indicator) -> tuple[float | None, str | None]:
     if isinstance(raw, bool):
         return None, f"{raw!r} is not a number"
     if isinstance(raw, int | float):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer of hundreds of digits (JSON allows it)
+            return None, "the value is too large"
     else:
         text = str(raw).strip()
         if not text:

@@ -42,6 +42,22 @@ def test_openapi_schema_matches_snapshot():
     )
 
 
+def test_every_write_declares_the_413_for_a_body_too_large(db):
+    schema = json.loads(json.dumps(api.get_openapi_schema()))  # as served: status codes as text
+    posts = [
+        (path, op)
+        for path, item in schema["paths"].items()
+        for method, op in item.items()
+        if method == "post"
+    ]
+    assert posts
+    for path, op in posts:
+        assert "413" in op["responses"], path
+        assert op["responses"]["413"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }, path
+
+
 def test_docs_page_loads_scripts_and_styles_from_this_server_only(db):
     response = Client().get("/api/v1/docs")
     assert response.status_code == 200

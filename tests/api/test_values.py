@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from commonmeasure.reporting.models import DataValue, Submission
@@ -258,3 +260,18 @@ def test_errors_are_capped_with_a_count_of_the_rest(cast, as_):
     errors = as_("backbone").post(V, body).json()["errors"]
     assert len(errors) == MAX_ERRORS + 1
     assert errors[-1] == {"row": None, "column": None, "message": "... and 5 more errors"}
+
+
+def test_an_integer_of_hundreds_of_digits_is_a_400_naming_the_value(cast, as_):
+    # JSON numbers have no size limit: a 400-digit integer used to be a 500 (OverflowError).
+    alice = as_("alice", "token")
+    body = '{"values": [' + json.dumps(row()) + ', {"organisation": "org-a", '
+    body += '"indicator": "caseload", "period": "2024-03", "value": ' + "9" * 400 + "}]}"
+    response = alice.client.post(
+        "/api/v1" + V, body, content_type="application/json", headers=alice.headers
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [
+        {"row": 2, "column": "value", "message": "the value is too large"}
+    ]
+    assert DataValue.objects.count() == 0

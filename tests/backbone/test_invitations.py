@@ -312,6 +312,25 @@ def test_the_sign_up_form_names_each_problem_and_creates_no_account(cast):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("dana-the-reporter", b"too similar to the username"),  # the username itself
+        ("314159265358979", b"entirely numeric"),
+        ("password1234", b"too common"),
+    ],
+)
+def test_the_sign_up_form_refuses_a_weak_password(cast, password, message):
+    # A password equal to the username used to be accepted.
+    _, path = _invite(cast)
+    before = snapshot()
+    weak = Client().post(
+        path, {"username": "dana-the-reporter", "password1": password, "password2": password}
+    )
+    assert weak.status_code == 400 and message in weak.content
+    assert snapshot() == before
+
+
 def test_someone_with_an_account_for_the_address_must_log_in_rather_than_sign_up(cast):
     _, path = _invite(cast)
     get_user_model().objects.create_user("dana_old", "dana@example.org", PASSWORD)

@@ -251,6 +251,24 @@ def test_the_command_fails_on_a_broken_layout_naming_file_and_column(tmp_path, c
     assert not m.Project.objects.exists()
 
 
+def test_the_command_refuses_a_zip_bomb_before_unpacking_it(tmp_path, cli, monkeypatch):
+    # A 0.6 MB zip once unpacked to 3.77 GB in memory: the workbook reader's guard applies.
+    archive = tmp_path / "indigo.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in SAMPLE.glob("*.csv"):
+            zf.write(path, path.name)
+        zf.writestr("padding.csv", b"0" * (8 * 1024**2))  # 8 MB of one byte: ~1,000 times
+    unpacked = []
+    real_read = zipfile.ZipFile.read
+    monkeypatch.setattr(
+        zipfile.ZipFile, "read", lambda zf, *a, **k: unpacked.append(a) or real_read(zf, *a, **k)
+    )
+    code, _, err = cli("import", "indigo", archive)
+    assert code == 1
+    assert "indigo.zip" in err and "padding.csv would grow" in err and "zip bomb" in err
+    assert unpacked == [] and not m.Project.objects.exists()
+
+
 def test_a_broken_layout_leaves_an_earlier_import_untouched(tmp_path):
     import_bundle(SAMPLE)
     bundle = copy_sample(tmp_path)

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from html.parser import HTMLParser
 
 from commonmeasure.initiatives.models import Indicator, Target
 
@@ -83,6 +85,30 @@ def test_embed_snippets_are_shown_to_the_backbone_only(data, client_for):
     assert "&lt;iframe src=&quot;http://testserver/public/alpha/enrolled/&quot;" in html
     assert "<iframe" not in client_for("alice").get(URL).content.decode().replace("&lt;iframe", "")
     assert 'id="embeds"' not in client_for("alice").get(URL).content.decode()
+
+
+def test_embed_snippet_escapes_the_indicator_name(data, client_for):
+    # A name with a double quote used to close the title attribute and add an onload handler.
+    publish(data.alpha)
+    name = 'Enrolled" onload="alert(1)'
+    Indicator.objects.filter(initiative=data.alpha, code="enrolled").update(
+        name=name, is_published=True
+    )
+    html = client_for("backbone").get(URL).content.decode()
+    snippet = unescape(
+        re.search(r'<textarea id="embed-enrolled"[^>]*>(.*?)</textarea>', html).group(1)
+    )
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            self.found = (tag, dict(attrs))
+
+    parser = Tags()
+    parser.feed(snippet)
+    tag, attrs = parser.found
+    assert tag == "iframe"
+    assert attrs["title"] == name
+    assert sorted(attrs) == ["height", "loading", "src", "style", "title", "width"]
 
 
 def test_organisation_dashboard_compares_its_values_with_the_peer_quartiles(data, client_for):
