@@ -40,7 +40,7 @@ from .models import Achievement, InvestorFlow
 SHOWN_ADJUSTMENTS = 100
 SHOWN_ACHIEVEMENTS = 25
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
-UPLOAD_SUFFIXES = (".csv", ".xlsx")
+UPLOAD_SUFFIXES = (".csv", ".xlsx", ".ods")
 
 
 def money(amount, currency: str) -> str:
@@ -388,7 +388,7 @@ def upload_achievements(request, pk: int):
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         messages.error(
             request,
-            f"{name}: upload a .csv or .xlsx file (participant, metric, date, and optionally validated, evidence).",
+            f"{name}: upload a .csv, .xlsx or .ods file (participant, metric, date, and optionally validated, evidence).",
         )
         return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
     if upload.size > settings.CM_MAX_UPLOAD_MB * 1024 * 1024:

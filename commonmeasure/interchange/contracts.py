@@ -34,6 +34,7 @@ from commonmeasure.domain.payments import (
 )
 from commonmeasure.domain.returns import CashFlow
 
+from .cells import Formula, Percent
 from .contracts_columns import read_plain_achievements
 from .errors import FileProblem, RowError
 from .tabular import open_table
@@ -393,7 +394,7 @@ def _cell_date(value, dates: dict[str, date]) -> date | None:
 
 
 def _cell_number(value) -> Decimal | None:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or type(value) is Percent:  # money is never a percentage
         return None
     if isinstance(value, int | float):
         value = repr(value)
@@ -412,11 +413,13 @@ def _rows(table, width: int, errors: _Errors):
             if len(cells) != width:
                 if not any(_cell_text(c) for c in cells):
                     continue
-                if len(cells) < width and table.name.lower().endswith((".xlsx", ".xlsm")):
+                if len(cells) < width and table.name.lower().endswith((".xlsx", ".xlsm", ".ods")):
                     cells = list(cells) + [None] * (width - len(cells))
                 else:
                     errors.add(row, None, f"has {len(cells)} cells but the header has {width}")
                     continue
+            if _refuse_formulas(table, row, cells, errors):
+                continue
             yield row, cells
     except FileProblem as problem:
         errors.add(
@@ -424,6 +427,21 @@ def _rows(table, width: int, errors: _Errors):
             problem.error.column,
             problem.error.message.removeprefix(f"{table.name}: "),
         )
+
+
+def _refuse_formulas(table, row: int, cells, errors: _Errors) -> bool:
+    """True, with an error for each, if the row has formula cells (never calculated)."""
+    if Formula not in map(type, cells):
+        return False
+    for i, cell in enumerate(cells):
+        if type(cell) is Formula:
+            label = str(table.header[i]).strip().lower() if i < len(table.header) else None
+            errors.add(
+                row,
+                label,
+                f"{cell[:40]!r} is a formula; formulas are never calculated: type the value itself",
+            )
+    return True
 
 
 def read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
@@ -466,6 +484,8 @@ def _read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
                 else:
                     errors.add(row, None, f"has {len(cells)} cells but the header has {width}")
                     continue
+            if pad_short_rows and _refuse_formulas(table, row, cells, errors):
+                continue
             participant = cells[ip]
             participant = (
                 participant.strip() if isinstance(participant, str) else _cell_text(participant)

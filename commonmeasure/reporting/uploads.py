@@ -31,7 +31,7 @@ from .importing import FILE, ImportResult, import_table
 
 EXPIRY_SECONDS = 24 * 3600
 BACKGROUND_ROWS = 100_000
-SUFFIXES = (".csv", ".xlsx", ".txt")
+SUFFIXES = (".csv", ".xlsx", ".ods", ".txt")
 _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
@@ -105,7 +105,7 @@ def import_file(
     )
     if template is not None:
         result.errors = [template.cell_error(e) for e in result.errors]
-    return Outcome(result, list(table.notes), kind)
+    return Outcome(result, [*table.notes, *result.notes], kind)
 
 
 def estimate_rows(path: Path) -> tuple[int, int]:
