@@ -73,6 +73,12 @@ COLUMNS = {  # data file columns: (required, optional)
 }
 
 
+NUMBER_COLUMNS = ("amount", "treated_events", "comparison_events", "achieved")
+# "1,250.50": commas that group thousands; any other comma in a number is refused, never dropped
+# ("1250,5" with comma separators is a decimal comma that cannot be told from a typing slip).
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+
+
 class ContractFileError(ValueError):
     """A contract or data file that cannot be used. ``problems`` are lines naming the field or
     the row and column; ``more`` counts problems left out of the list."""
@@ -331,7 +337,7 @@ def _open(path: str | Path, kind: str):
     """Open a data table and map its header; raise for a missing, unknown or repeated column."""
     name = Path(path).name
     try:
-        table = open_table(path)
+        table = open_table(path, decimal_comma=NUMBER_COLUMNS)
     except FileProblem as problem:
         e = problem.error
         message = e.message.removeprefix(f"{name}: ")
@@ -398,7 +404,11 @@ def _cell_number(value) -> Decimal | None:
         return None
     if isinstance(value, int | float):
         value = repr(value)
-    text = _cell_text(value).replace(",", "")
+    text = _cell_text(value)
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            return None
+        text = text.replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -474,7 +484,7 @@ def _read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
     try:
         # Inside the try: a bad byte near the start fails while the header is skipped.
         rows, done = _fast_rows(path, table)
-        pad_short_rows = not isinstance(rows, enumerate)  # XLSX leaves out empty trailing cells
+        pad_short_rows = _is_xlsx(path, table)  # a workbook leaves out empty trailing cells
         for row, cells in rows:
             if len(cells) != width:
                 if not any(_cell_text(c) for c in cells):
@@ -536,8 +546,9 @@ def _is_xlsx(path: str | Path, table) -> bool:
 
 def _fast_rows(path: str | Path, table):
     """(row number, cells) for every data row, and a function that closes the file. A CSV file is
-    read with csv.reader directly (one loop, no generator per row); XLSX through the table."""
-    if _is_xlsx(path, table):
+    read with csv.reader directly (one loop, no generator per row); a workbook, or a CSV file
+    in Windows-1252 or separated by semicolons or tabs, through the table."""
+    if _is_xlsx(path, table) or table.notes:  # a workbook, or CSV not in UTF-8 with commas
         return table.rows, lambda: _close(table)
     _close(table)
     raw = Path(path).open("rb")

@@ -49,7 +49,11 @@ class Table:
     notes: list[str] = field(default_factory=list)  # how the file was read, e.g. its encoding
 
 
-def open_table(path: str | Path, display_name: str | None = None) -> Table:
+def open_table(
+    path: str | Path, display_name: str | None = None, decimal_comma: tuple[str, ...] = ("value",)
+) -> Table:
+    """The table of a CSV, XLSX or ODS file. ``decimal_comma``: the columns (header names, in
+    lower case) where, in a CSV file separated by semicolons, "12,5" is read as 12.5."""
     path = Path(path)
     name = display_name or path.name
     try:
@@ -68,7 +72,7 @@ def open_table(path: str | Path, display_name: str | None = None) -> Table:
         return _require_rows(_open_xlsx(path, name, size))
     if b"\x00" in head:
         raise FileProblem(f"{name}: is neither a CSV text file nor an XLSX or ODS spreadsheet")
-    return _require_rows(_open_csv(path, name, size))
+    return _require_rows(_open_csv(path, name, size, decimal_comma))
 
 
 def _require_rows(table: Table) -> Table:
@@ -80,7 +84,7 @@ def _require_rows(table: Table) -> Table:
     raise FileProblem(f"{table.name}: the file has a header but no rows of values")
 
 
-def _open_csv(path: Path, name: str, size: int) -> Table:
+def _open_csv(path: Path, name: str, size: int, number_columns=("value",)) -> Table:
     notes = []
     encoding = "utf-8-sig"
     if _first_bad_byte(path) is not None:
@@ -114,13 +118,18 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
     if not any(cell.strip() for cell in header):
         raw.close()
         raise FileProblem(f"{name}: the first row must be a header", row=1)
-    # With semicolons, "12,5" in the value column is 12.5; with commas it cannot occur unquoted.
+    # With semicolons, "12,5" in a number column is 12.5; with commas it cannot occur unquoted.
     decimal_comma = (
-        [i for i, h in enumerate(header) if h.strip().lower() == "value"]
+        [i for i, h in enumerate(header) if h.strip().lower() in number_columns]
         if delimiter == ";"
         else []
     )
-    comma_note = "Decimal commas in the value column were read as decimal points."
+    where = (
+        "the value column"
+        if tuple(number_columns) == ("value",)
+        else "the columns " + ", ".join(number_columns)
+    )
+    comma_note = f"Decimal commas in {where} were read as decimal points."
 
     def rows() -> Iterator[tuple[int, list]]:
         try:

@@ -626,23 +626,61 @@ def open_csv_template(path: Path, display_name: str | None = None) -> Table:
         table = open_table(body, name)
     finally:
         body.unlink()  # the reader keeps the file open, and an open file stays readable on POSIX
+    return _long_rows(table, offset=1)
+
+
+def marked_table(table: Table, name: str) -> Table | None:
+    """The CSV template opened in a spreadsheet program and saved as a workbook (XLSX, ODS):
+    its marker in cell A1, the long layout below; None for any other table."""
+    first = table.header[0] if table.header else None
+    if not isinstance(first, str) or not first.lstrip().startswith(("#", '"')):
+        return None
+    version = csv_template_version(first.encode())
+    if version is None:
+        return None
+    if version != VERSION:
+        table.rows.close()
+        raise FileProblem(
+            f"{name}: has CSV template version {version!r}; this installation reads version {VERSION}: "
+            "download a new template and fill that in",
+            row=1,
+        )
+    _n, header = next(table.rows, (0, []))
+    header = ["" if h is None else str(h) for h in header]
+    while header and header[-1] == "":
+        header.pop()
+    if not header:
+        table.rows.close()
+        raise FileProblem(f"{name}: the template's column headings (row 2) are missing", row=2)
+    table.header = header
+    width = len(header)
+    inner = table.rows
+    table.rows = (  # a workbook's row stops at its last filled cell
+        (n, cells + [""] * (width - len(cells)) if len(cells) < width else cells)
+        for n, cells in inner
+    )
+    return _long_rows(table, offset=0)
+
+
+def _long_rows(table: Table, offset: int) -> Table:
+    """Rows left without a value are skipped; text the export neutralised reads as written."""
     try:
-        i_val = [h.strip().lower() for h in table.header].index("value")
+        i_val = [str(h).strip().lower() for h in table.header].index("value")
     except ValueError:
         return table
     inner = table.rows
     table.rows = (
-        (n + 1, [_unprefixed(c) for c in cells])
+        (n + offset, [_unprefixed(c) for c in cells])
         for n, cells in inner
         if i_val >= len(cells) or str(cells[i_val]).strip() != ""
     )
     return table
 
 
-def _unprefixed(cell: str) -> str:
+def _unprefixed(cell):
     """The text as written before the template's export put an apostrophe in front of it, so
     that a spreadsheet would not take it for a formula (tabular.write_csv)."""
-    if cell[:1] == "'" and cell[1:2] in TEXT_STARTS:
+    if type(cell) is str and cell[:1] == "'" and cell[1:2] in TEXT_STARTS:
         return cell[1:]
     return cell
 

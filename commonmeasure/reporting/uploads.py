@@ -71,7 +71,11 @@ def open_values_file(
         return tt.table, tt, "template-xlsx"
     if path.stat().st_size and templates.is_csv_template(path):
         return templates.open_csv_template(path, name), None, "template-csv"
-    return open_table(path, name), None, "long"
+    table = open_table(path, name)
+    marked = templates.marked_table(table, name)  # the CSV template saved as a workbook
+    if marked is not None:
+        return marked, None, "template-csv"
+    return table, None, "long"
 
 
 def import_file(

@@ -84,3 +84,20 @@ def test_a_percentage_is_not_an_amount_of_money(tmp_path):
     flows = write_ods(tmp_path / "f.ods", {"F": [["date", "amount"], ["2015-06-01", Pct(0.5)]]})
     with pytest.raises(ContractFileError, match="row 2, column 'amount': .* is not a number"):
         read_cashflows(flows)
+
+
+def test_achievements_saved_with_semicolons_in_windows_1252_are_read(tmp_path, contract):
+    path = tmp_path / "a.csv"
+    path.write_bytes("participant;metric;date\r\nPé1;attendance;2013-01-02\r\n".encode("cp1252"))
+    assert read_achievements(path, contract) == [("Pé1", "attendance", date(2013, 1, 2), True, 2)]
+
+
+def test_a_decimal_comma_in_an_amount_is_read_with_semicolons_and_never_dropped(tmp_path):
+    semicolons = tmp_path / "f.csv"
+    semicolons.write_text("date;amount\n2015-06-01;1250,5\n")
+    assert read_cashflows(semicolons)[0].amount == Decimal("1250.5")
+    commas = tmp_path / "g.csv"
+    commas.write_text('date,amount\n2015-06-01,"1250,5"\n2015-07-01,"1,250.50"\n')
+    with pytest.raises(ContractFileError) as err:
+        read_cashflows(commas)
+    assert err.value.problems == ["row 2, column 'amount': '1250,5' is not a number"]

@@ -242,3 +242,21 @@ def test_the_decimal_comma_note_is_given_only_when_a_decimal_comma_was_read(cast
         "Columns are separated by semicolons.",
         "Decimal commas in the value column were read as decimal points.",
     ]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_the_csv_template_opened_and_saved_as_a_workbook_is_still_a_template(
+    cast, cli, tmp_path, kind
+):
+    lines = make_template(cli, tmp_path, fmt="csv").read_text().splitlines()
+    rows = [[lines[0]]] + [line.split(",") for line in lines[1:]]
+    for row in rows[2:]:
+        if row[1:4] == ["caseload", "2024-01", ""]:
+            row[5] = 17
+    if kind == "xlsx":
+        path = write_xlsx(tmp_path / "t.xlsx", rows)
+    else:
+        path = write_ods(tmp_path / "t.ods", {"template": rows})
+    summary = imported(cli, path)
+    assert summary["imported"] == 1
+    assert stored()["values"] == [("org-a", "caseload", "2024-01", "", 17.0, "")]
