@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export DATABASE_URL ?=
 
-.PHONY: demo test test-repeat install install-test chromium lint serve bench bench-dashboard clean
+.PHONY: demo test test-repeat install install-test chromium office lint serve bench bench-dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,15 +33,16 @@ demo: install var/secret_key
 	SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure demo load
 	SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure serve --port $(PORT)
 
-## make test: install what the tests need (Chromium too, when run as root on Debian) and run the suite.
+## make test: install what the tests need (Chromium, LibreOffice, fonts and poppler-utils too, when run
+## as root on Debian) and run the suite.
 ## Tests run with DEBUG on (no SECRET_KEY needed); DATABASE_URL picks the database (default SQLite in memory).
-test: install-test chromium
+test: install-test chromium office
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make test-repeat: the end-to-end browser tests REPEAT times in a row (default 20), stopping at the
 ## first failure; on PostgreSQL: make test-repeat REPEAT=5 DATABASE_URL=postgresql://...
 REPEAT ?= 20
-test-repeat: install-test chromium
+test-repeat: install-test chromium office
 	@for i in $$(seq 1 $(REPEAT)); do \
 	  echo "== end-to-end run $$i of $(REPEAT)"; \
 	  DEBUG=1 CM_REQUIRE_E2E=1 $(BIN)/python -m pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS) \
@@ -52,6 +53,17 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	  echo "Installing Debian's Chromium for the end-to-end tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+## The fonts the PDF statements embed, pdftotext to read them back, LibreOffice to save the corpus of
+## office files the readers are tested on.
+OFFICE_PACKAGES := fonts-dejavu-core fonts-droid-fallback fonts-nanum poppler-utils libreoffice-calc-nogui
+office:
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null && { [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+	  || [ ! -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || [ ! -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] \
+	  || ! command -v pdftotext >/dev/null || ! command -v soffice >/dev/null; }; then \
+	  echo "Installing Debian's fonts, poppler-utils and LibreOffice for the statement and office-file tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES) >/dev/null; \
 	fi
 
 lint: install-test

@@ -5,6 +5,7 @@ as a read replica, then starts two app servers (`commonmeasure serve`) and one w
 (`commonmeasure worker`) that share one CM_VAR_DIR, and sends them bounded traffic on loopback:
 
 - the public pages read from the replica, the signed-in pages from the primary;
+- wrong passwords sent to both servers count together towards one account's lock;
 - an upload started on one server is polled and committed on the other, checked by the worker;
 - two saves of one report from the same version, through the two servers at once: exactly one is
   kept, the other is refused with the version message, never a server error;
@@ -195,6 +196,24 @@ def check_replica(a: str, b: str, project: str, replica_name: str) -> None:
     )
 
 
+def check_sign_in_throttle(a: str, b: str, env: dict) -> None:
+    print("Wrong passwords through both servers count together")
+    guesser = Person()
+    statuses = [
+        guesser.log_in(base, "viewer", "not-the-password")[0] for base in (a, b) * 5
+    ]  # 10 failures, the limit per account (CM_LOGIN_FAILURES_PER_ACCOUNT)
+    Check.that(all(s == 200 for s in statuses), "ten wrong passwords are refused", str(statuses))
+    status, body, _ = Person().log_in(b, "viewer")
+    Check.that(
+        status != 302 and "Too many failed sign-in attempts" in body,
+        "then the right password is refused too, on either server, with the time to wait",
+        f"status {status}",
+    )
+    _run([str(BIN / "commonmeasure"), "user", "unlock", "viewer"], env, "user unlock")
+    status, _, _ = Person().log_in(a, "viewer")
+    Check.that(status == 302, "after an unlock the right password signs in", f"status {status}")
+
+
 def check_upload(a: str, b: str, org: str, rows: list[str]) -> None:
     print("An upload started on one server is polled and committed on the other")
     reporter = Person()
@@ -368,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Two servers ({a}, {b}) and a worker are running", flush=True)
 
         check_replica(a, b, facts["project"], replica_name)
+        check_sign_in_throttle(a, b, env)
         check_upload(a, b, facts["org"], facts["upload_rows"])
         kept = check_concurrent_saves(a, b, facts["org"], facts["period"], facts["cell"])
         if kept is not None:

@@ -36,11 +36,12 @@ from . import services
 from .access import get_contract, visible_contracts
 from .exports import KIND_LABELS, StatementDocument, statement_pdf, statement_xlsx
 from .models import Achievement, InvestorFlow
+from .statement_pdf import MissingFont
 
 SHOWN_ADJUSTMENTS = 100
 SHOWN_ACHIEVEMENTS = 25
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
-UPLOAD_SUFFIXES = (".csv", ".xlsx")
+UPLOAD_SUFFIXES = (".csv", ".xlsx", ".ods")
 
 
 def money(amount, currency: str) -> str:
@@ -312,7 +313,11 @@ def statement_xlsx_view(request, pk: int):
 @require_GET
 def statement_pdf_view(request, pk: int):
     contract, _access = get_contract(request.user, pk)
-    response = HttpResponse(statement_pdf(_document(contract)), content_type="application/pdf")
+    try:
+        data = statement_pdf(_document(contract))
+    except MissingFont as exc:  # the server lacks a font package: say which
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(contract, "pdf")}"'
     return response
 
@@ -388,7 +393,7 @@ def upload_achievements(request, pk: int):
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         messages.error(
             request,
-            f"{name}: upload a .csv or .xlsx file (participant, metric, date, and optionally validated, evidence).",
+            f"{name}: upload a .csv, .xlsx or .ods file (participant, metric, date, and optionally validated, evidence).",
         )
         return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
     if upload.size > settings.CM_MAX_UPLOAD_MB * 1024 * 1024:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from commonmeasure.interchange import indigo_values as values
 from commonmeasure.interchange.indigo import is_status_column, layout
 
 from . import models as m
@@ -86,16 +87,16 @@ def _report(project, rows, orgs: set[str], funds: set[str]) -> dict:
             _uninterpretable(component, row.cells, where, problems)
             row_cells = dict(row.cells)
             for kind, column in component.refs.values():
-                ref = row_cells.get(column, "").strip()
-                if ref and ref not in (orgs if kind == "organisation" else funds):
-                    problems.append(
-                        {
-                            "priority": 0,
-                            "where": where,
-                            "field": column,
-                            "message": f"refers to {kind} {ref}, which is not loaded",
-                        }
-                    )
+                for ref in values.ids(row_cells.get(column, "")):  # one id or a list
+                    if ref not in (orgs if kind == "organisation" else funds):
+                        problems.append(
+                            {
+                                "priority": 0,
+                                "where": where,
+                                "field": column,
+                                "message": f"refers to {kind} {ref}, which is not loaded",
+                            }
+                        )
             if key == "projects_sources":
                 known_sources.add(row_cells.get("Id", "").strip())
             else:

@@ -239,21 +239,24 @@ class _Importer:
         counts["replaced"] = len(replace)
 
     def resolve_refs(self, spec: Spec, f: CsvFile, row: int, fields: dict) -> None:
+        """Link a row to the record its cell names; a cell may list several ids (an outcome
+        payment shared by payers): the first that is loaded is linked, and only the ids that
+        are neither in the bundle nor loaded are reported."""
         for name, (kind, column) in spec.refs.items():
-            iid = fields.pop(name, "")
-            pk = (
-                self.ids["organisations" if kind == "organisation" else "funds"].get(iid)
-                if iid
-                else None
-            )
-            if iid and pk is None:
-                self.problem(
-                    f,
-                    row,
-                    column,
-                    f"refers to {kind} {iid}, which is neither in {kind}s.csv nor already loaded; kept as text",
-                    iid,
-                )
+            known = self.ids["organisations" if kind == "organisation" else "funds"]
+            pk = None
+            for iid in values.ids(fields.pop(name, "") or ""):
+                found = known.get(iid)
+                if found is None:
+                    self.problem(
+                        f,
+                        row,
+                        column,
+                        f"refers to {kind} {iid}, which is neither in {kind}s.csv nor already loaded; kept as text",
+                        iid,
+                    )
+                elif pk is None:
+                    pk = found
             fields[f"{name}_id"] = pk
 
 
@@ -338,16 +341,27 @@ def refresh_parties(project_ids) -> None:
             "projects_intermediary_services",
         ),
     ]
+    columns = {s.model: s.refs for s in component_specs()}
+    orgs: dict[str, int] | None = None
     for model, org_field, role_of, origin in sources:
         extra = ("role_category", "role_description") if model is m.IntermediaryService else ()
+        column = columns[model][org_field.removesuffix("_id")][1]
         rows = (
             model.objects.filter(**public)
             .exclude(**{f"{org_field}__isnull": True})
             .order_by("project_id", "position")
-            .values_list("project_id", org_field, *extra)
+            .values_list("project_id", org_field, "cells", *extra)
         )
-        for project_id, org_id, *text in rows:
-            found.setdefault((project_id, org_id, role_of(*text)), origin)
+        for project_id, org_id, cells, *text in rows:
+            role = role_of(*text)
+            found.setdefault((project_id, org_id, role), origin)
+            listed = values.ids(dict(cells).get(column, ""))
+            if len(listed) > 1:  # a cell listing several organisations: each is a party
+                if orgs is None:
+                    orgs = dict(m.Organisation.objects.values_list("indigo_id", "pk"))
+                for iid in listed:
+                    if iid in orgs:
+                        found.setdefault((project_id, orgs[iid], role), origin)
     manual = set(
         m.ProjectParty.objects.filter(project_id__in=project_ids).values_list(
             "project_id", "organisation_id", "role"

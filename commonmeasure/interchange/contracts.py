@@ -34,6 +34,7 @@ from commonmeasure.domain.payments import (
 )
 from commonmeasure.domain.returns import CashFlow
 
+from .cells import Formula, Percent
 from .contracts_columns import read_plain_achievements
 from .errors import FileProblem, RowError
 from .tabular import open_table
@@ -70,6 +71,12 @@ COLUMNS = {  # data file columns: (required, optional)
     WEIGHTED_TARGETS: (("metric", "achieved"), ()),
     "cashflows": (("date", "amount"), ("investor",)),
 }
+
+
+NUMBER_COLUMNS = ("amount", "treated_events", "comparison_events", "achieved")
+# "1,250.50": commas that group thousands; any other comma in a number is refused, never dropped
+# ("1250,5" with comma separators is a decimal comma that cannot be told from a typing slip).
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 
 
 class ContractFileError(ValueError):
@@ -330,7 +337,7 @@ def _open(path: str | Path, kind: str):
     """Open a data table and map its header; raise for a missing, unknown or repeated column."""
     name = Path(path).name
     try:
-        table = open_table(path)
+        table = open_table(path, decimal_comma=NUMBER_COLUMNS)
     except FileProblem as problem:
         e = problem.error
         message = e.message.removeprefix(f"{name}: ")
@@ -393,11 +400,15 @@ def _cell_date(value, dates: dict[str, date]) -> date | None:
 
 
 def _cell_number(value) -> Decimal | None:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or type(value) is Percent:  # money is never a percentage
         return None
     if isinstance(value, int | float):
         value = repr(value)
-    text = _cell_text(value).replace(",", "")
+    text = _cell_text(value)
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            return None
+        text = text.replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -412,11 +423,13 @@ def _rows(table, width: int, errors: _Errors):
             if len(cells) != width:
                 if not any(_cell_text(c) for c in cells):
                     continue
-                if len(cells) < width and table.name.lower().endswith((".xlsx", ".xlsm")):
+                if len(cells) < width and table.name.lower().endswith((".xlsx", ".xlsm", ".ods")):
                     cells = list(cells) + [None] * (width - len(cells))
                 else:
                     errors.add(row, None, f"has {len(cells)} cells but the header has {width}")
                     continue
+            if _refuse_formulas(table, row, cells, errors):
+                continue
             yield row, cells
     except FileProblem as problem:
         errors.add(
@@ -424,6 +437,21 @@ def _rows(table, width: int, errors: _Errors):
             problem.error.column,
             problem.error.message.removeprefix(f"{table.name}: "),
         )
+
+
+def _refuse_formulas(table, row: int, cells, errors: _Errors) -> bool:
+    """True, with an error for each, if the row has formula cells (never calculated)."""
+    if Formula not in map(type, cells):
+        return False
+    for i, cell in enumerate(cells):
+        if type(cell) is Formula:
+            label = str(table.header[i]).strip().lower() if i < len(table.header) else None
+            errors.add(
+                row,
+                label,
+                f"{cell[:40]!r} is a formula; formulas are never calculated: type the value itself",
+            )
+    return True
 
 
 def read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
@@ -456,7 +484,7 @@ def _read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
     try:
         # Inside the try: a bad byte near the start fails while the header is skipped.
         rows, done = _fast_rows(path, table)
-        pad_short_rows = not isinstance(rows, enumerate)  # XLSX leaves out empty trailing cells
+        pad_short_rows = _is_xlsx(path, table)  # a workbook leaves out empty trailing cells
         for row, cells in rows:
             if len(cells) != width:
                 if not any(_cell_text(c) for c in cells):
@@ -466,6 +494,8 @@ def _read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
                 else:
                     errors.add(row, None, f"has {len(cells)} cells but the header has {width}")
                     continue
+            if pad_short_rows and _refuse_formulas(table, row, cells, errors):
+                continue
             participant = cells[ip]
             participant = (
                 participant.strip() if isinstance(participant, str) else _cell_text(participant)
@@ -516,8 +546,9 @@ def _is_xlsx(path: str | Path, table) -> bool:
 
 def _fast_rows(path: str | Path, table):
     """(row number, cells) for every data row, and a function that closes the file. A CSV file is
-    read with csv.reader directly (one loop, no generator per row); XLSX through the table."""
-    if _is_xlsx(path, table):
+    read with csv.reader directly (one loop, no generator per row); a workbook, or a CSV file
+    in Windows-1252 or separated by semicolons or tabs, through the table."""
+    if _is_xlsx(path, table) or table.notes:  # a workbook, or CSV not in UTF-8 with commas
         return table.rows, lambda: _close(table)
     _close(table)
     raw = Path(path).open("rb")

@@ -127,3 +127,14 @@ def status(text: str) -> str:
     if value not in STATUSES:
         raise Uninterpretable("not a status: PUBLIC, PRIVATE or DISPUTED (treated as PRIVATE)")
     return value
+
+
+def ids(text: str) -> list[str]:
+    """The INDIGO ids in a reference cell, which may hold one id or a list of them separated by
+    commas or semicolons ("INDIGO-ORG-0001, INDIGO-ORG-0002"), in order, each once."""
+    found: list[str] = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if part and part not in found:
+            found.append(part)
+    return found

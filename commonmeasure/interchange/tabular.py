@@ -1,13 +1,15 @@
-"""Read a table from CSV or XLSX as a header and rows of text cells, streaming.
+"""Read a table from CSV, XLSX or ODS as a header and rows of text cells, streaming.
 
-Both formats yield ``(row_number, cells)`` where row 1 is the header and cells are strings
-(or numbers, from XLSX). Formulas are never evaluated: a cell holding a formula is read as
-its formula text, which the import refuses as a formula, naming its row and column.
+Every format yields ``(row_number, cells)`` where row 1 is the header and cells are strings
+(or numbers, dates and booleans, from a workbook). Formulas are never evaluated: a cell holding
+a formula is read as its formula text, typed ``cells.Formula``, which every import refuses,
+naming its row and column; a number shown as a percentage is typed ``cells.Percent``.
 
 CSV: UTF-8 (with or without a byte order mark), else Windows-1252 (noted in ``Table.notes``);
 the separator (comma, semicolon or tab) is taken from the header line; with semicolons, a
-decimal comma in the value column is read as a decimal point. XLSX: the zip's sizes are checked
-before anything is decompressed (zip bombs), merged cells are refused, hidden sheets ignored.
+decimal comma in the value column is read as a decimal point (and noted, if one was). XLSX and
+ODS: the zip's sizes are checked before anything is decompressed (zip bombs), merged cells are
+refused, hidden sheets ignored, the workbook's date system (1900 or 1904) honoured.
 See docs/reference/values-file.md.
 """
 
@@ -47,7 +49,11 @@ class Table:
     notes: list[str] = field(default_factory=list)  # how the file was read, e.g. its encoding
 
 
-def open_table(path: str | Path, display_name: str | None = None) -> Table:
+def open_table(
+    path: str | Path, display_name: str | None = None, decimal_comma: tuple[str, ...] = ("value",)
+) -> Table:
+    """The table of a CSV, XLSX or ODS file. ``decimal_comma``: the columns (header names, in
+    lower case) where, in a CSV file separated by semicolons, "12,5" is read as 12.5."""
     path = Path(path)
     name = display_name or path.name
     try:
@@ -59,13 +65,14 @@ def open_table(path: str | Path, display_name: str | None = None) -> Table:
     with path.open("rb") as fh:
         head = fh.read(8192)
     suffix = path.suffix.lower()
-    if head.startswith(XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
+    if head.startswith(XLSX_MAGIC) or suffix in (".xlsx", ".xlsm", ".ods"):
         if not head.startswith(XLSX_MAGIC):
-            raise FileProblem(f"{name}: is named .xlsx but is not an XLSX workbook")
+            kind = "an ODS spreadsheet" if suffix == ".ods" else "an XLSX workbook"
+            raise FileProblem(f"{name}: is named {suffix} but is not {kind}")
         return _require_rows(_open_xlsx(path, name, size))
     if b"\x00" in head:
-        raise FileProblem(f"{name}: is neither a CSV text file nor an XLSX workbook")
-    return _require_rows(_open_csv(path, name, size))
+        raise FileProblem(f"{name}: is neither a CSV text file nor an XLSX or ODS spreadsheet")
+    return _require_rows(_open_csv(path, name, size, decimal_comma))
 
 
 def _require_rows(table: Table) -> Table:
@@ -77,7 +84,7 @@ def _require_rows(table: Table) -> Table:
     raise FileProblem(f"{table.name}: the file has a header but no rows of values")
 
 
-def _open_csv(path: Path, name: str, size: int) -> Table:
+def _open_csv(path: Path, name: str, size: int, number_columns=("value",)) -> Table:
     notes = []
     encoding = "utf-8-sig"
     if _first_bad_byte(path) is not None:
@@ -111,14 +118,18 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
     if not any(cell.strip() for cell in header):
         raw.close()
         raise FileProblem(f"{name}: the first row must be a header", row=1)
-    # With semicolons, "12,5" in the value column is 12.5; with commas it cannot occur unquoted.
+    # With semicolons, "12,5" in a number column is 12.5; with commas it cannot occur unquoted.
     decimal_comma = (
-        [i for i, h in enumerate(header) if h.strip().lower() == "value"]
+        [i for i, h in enumerate(header) if h.strip().lower() in number_columns]
         if delimiter == ";"
         else []
     )
-    if decimal_comma:
-        notes.append("Decimal commas in the value column were read as decimal points.")
+    where = (
+        "the value column"
+        if tuple(number_columns) == ("value",)
+        else "the columns " + ", ".join(number_columns)
+    )
+    comma_note = f"Decimal commas in {where} were read as decimal points."
 
     def rows() -> Iterator[tuple[int, list]]:
         try:
@@ -139,6 +150,8 @@ def _open_csv(path: Path, name: str, size: int) -> Table:
                 for i in decimal_comma:
                     if i < len(cells) and "," in cells[i] and _DECIMAL_COMMA_RE.match(cells[i]):
                         cells[i] = cells[i].replace(",", ".")
+                        if comma_note not in notes:  # said only if a decimal comma was read
+                            notes.append(comma_note)
                 yield row_number, cells
         finally:
             raw.close()
@@ -222,9 +235,10 @@ _BROKEN_WORKBOOK = (
 
 
 def _open_xlsx(path: Path, name: str, size: int) -> Table:
+    """The first visible sheet of an XLSX or ODS workbook."""
     from xml.parsers.expat import ExpatError
 
-    from . import xlsx_fast
+    from . import ods, xlsx_fast
 
     broken = (*_BROKEN_WORKBOOK, ExpatError, IndexError)
     fh = path.open("rb")  # a file object, so that a workbook is read whatever its name ends with
@@ -235,48 +249,69 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
             zf.close()
         fh.close()
 
+    kind = "XLSX workbook"
+    counter = {"rows": 0}
     try:
         zf = zipfile.ZipFile(fh)
         check_zip_sizes(zf, name)
         bad = zf.testzip()
         if bad is not None:
             raise FileProblem(f"{name}: the workbook is damaged ({bad} is corrupt)")
-        sheets = [s for s in xlsx_fast.sheets(zf) if s.state == "visible"]
-        if not sheets:
-            raise FileProblem(f"{name}: the workbook has no visible sheet")
-        sheet = sheets[0]
-        refuse_merged_cells_in(zf, sheet.path, sheet.title, name)
-        strings = xlsx_fast.shared_strings(zf)
-        dates = xlsx_fast.date_styles(zf)
+        if ods.is_ods(zf):
+            kind = "ODS spreadsheet"
+            found = {}
+
+            def first_visible(title: str, visible: bool) -> bool:
+                if visible and not found:
+                    found["title"] = title
+                    return True
+                return False
+
+            it = (
+                (n, values)
+                for _t, n, values in ods.iter_sheet_rows(zf, first_visible, name, counter, 1)
+            )
+            title = lambda: found.get("title", "")  # noqa: E731 (known once the sheet starts)
+        else:
+            sheets = [s for s in xlsx_fast.sheets(zf) if s.state == "visible"]
+            if not sheets:
+                raise FileProblem(f"{name}: the workbook has no visible sheet")
+            sheet = sheets[0]
+            refuse_merged_cells_in(zf, sheet.path, sheet.title, name)
+            it = xlsx_reader(zf, sheet.path, counter)
+            title = lambda: sheet.title  # noqa: E731
     except FileProblem:
         close()
         raise
     except broken as exc:
         close()
         raise FileProblem(
-            f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated"
+            f"{name}: is not a readable {kind} ({exc}); it may be truncated"
         ) from None
-    counter = {"rows": 0}
-    it = xlsx_fast.iter_rows(zf, sheet.path, strings, dates, counter)
     try:
         header_number, header_row = next(it)
     except StopIteration:
         close()
-        raise FileProblem(f"{name}: sheet {sheet.title!r} is empty") from None
+        if kind == "ODS spreadsheet" and not title():
+            raise FileProblem(f"{name}: the spreadsheet has no visible sheet") from None
+        raise FileProblem(f"{name}: sheet {title()!r} is empty") from None
+    except FileProblem:
+        close()
+        raise
     except broken as exc:
         close()
         raise FileProblem(
-            f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated"
+            f"{name}: is not a readable {kind} ({exc}); it may be truncated"
         ) from None
     if header_number != 1:
         close()
-        raise FileProblem(f"{name}: the first row of sheet {sheet.title!r} must be a header", row=1)
+        raise FileProblem(f"{name}: the first row of sheet {title()!r} must be a header", row=1)
     header = ["" if c is None else str(c) for c in header_row]
     while header and header[-1] == "":
         header.pop()
     if not header:
         close()
-        raise FileProblem(f"{name}: the first row of sheet {sheet.title!r} must be a header", row=1)
+        raise FileProblem(f"{name}: the first row of sheet {title()!r} must be a header", row=1)
     width = len(header)
 
     def rows() -> Iterator[tuple[int, list]]:
@@ -296,6 +331,17 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
             close()
 
     return Table(name, header, rows(), size, lambda: counter["rows"])
+
+
+def xlsx_reader(zf: zipfile.ZipFile, sheet_path: str, counter: dict):
+    """The rows of one sheet of an open XLSX workbook, in the workbook's own date system."""
+    from . import xlsx_fast
+
+    strings = xlsx_fast.shared_strings(zf)
+    dates, percents = xlsx_fast.number_styles(zf)
+    return xlsx_fast.iter_rows(
+        zf, sheet_path, strings, dates, counter, percents, xlsx_fast.epoch(zf)
+    )
 
 
 def check_zip_sizes(zf: zipfile.ZipFile, name: str, what: str = "workbook") -> None:

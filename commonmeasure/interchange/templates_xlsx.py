@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -28,9 +29,8 @@ from .errors import FileProblem, RowError
 from .tabular import (
     _BROKEN_WORKBOOK,
     Table,
-    _safe_cell,
     check_zip_sizes,
-    refuse_merged_cells,
+    refuse_merged_cells_in,
     write_csv,
 )
 
@@ -41,6 +41,12 @@ FILL_SHEET = "Values"
 FIRST_ROW = 4  # rows 1-3: title, note, column headings
 KEY_COLUMNS = ("Indicator", "Code", "Unit", "Period")  # A-D, locked
 CSV_MARKER = f"# {FORMAT} version {VERSION}"
+# The marker line as spreadsheet programs save it back: LibreOffice and Excel pad every row to
+# the width of the widest ("...version 1,,,,,," or ";;;;;;"), some quote it.
+_CSV_MARKER_RE = re.compile(
+    rf'^\s*"?\s*#\s*{FORMAT}\s+version\s+([^\s,;\t"]*)\s*"?[\s,;\t"]*$', re.IGNORECASE
+)
+TEXT_STARTS = ("=", "+", "-", "@")  # text a spreadsheet would otherwise take for a formula
 LONG_HEADER = ("organisation", "indicator", "period")
 
 
@@ -153,6 +159,16 @@ def rule_text(indicator) -> str:
     return "A number."
 
 
+def _text(ws, row: int, col: int, value):
+    """Write a cell; text beginning with = + - @ is marked as text (quotePrefix, what typing an
+    apostrophe first does), so that it shows and reads back exactly as written."""
+    cell = ws.cell(row, col, value)
+    if isinstance(value, str) and value.startswith(TEXT_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def write_xlsx(spec: TemplateSpec, fh) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -164,12 +180,11 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
     ws.title = FILL_SHEET
     first_value_col = len(KEY_COLUMNS) + 1
     comment_col = first_value_col + len(spec.columns)
-    ws.cell(
+    _text(
+        ws,
         1,
         1,
-        _safe_cell(
-            f"{spec.organisation.name} ({spec.organisation.code}) · {spec.initiative.name} · {_period_range(spec.periods)}"
-        ),
+        f"{spec.organisation.name} ({spec.organisation.code}) · {spec.initiative.name} · {_period_range(spec.periods)}",
     ).font = Font(bold=True, size=13)
     ws.cell(
         2,
@@ -180,7 +195,7 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
     grey = PatternFill("solid", fgColor="D9D9D9")
     head_fill = PatternFill("solid", fgColor="E8EEF7")
     for i, label in enumerate([*KEY_COLUMNS, *(c.label for c in spec.columns), "Comment"], start=1):
-        cell = ws.cell(3, i, _safe_cell(label))
+        cell = _text(ws, 3, i, label)
         cell.font, cell.fill = heading, head_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     validations = {
@@ -209,7 +224,7 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
     for r, line in enumerate(spec.lines, start=FIRST_ROW):
         ind = line.indicator
         for i, v in enumerate((ind.name, ind.code, ind.unit, line.period), start=1):
-            ws.cell(r, i, _safe_cell(v))
+            _text(ws, r, i, v)
         dv = validations.get(ind.value_type, validations["other"])
         fmt = number_format(ind)
         comment = ""
@@ -227,7 +242,7 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
                     old[0] if old[0] != int(old[0]) or ind.value_type != "count" else int(old[0])
                 )
                 comment = comment or old[1]
-        ws.cell(r, comment_col, _safe_cell(comment) or None).protection = unlocked
+        _text(ws, r, comment_col, comment or None).protection = unlocked
     widths = [34, 16, 10, 10] + [max(9, min(22, len(c.label) + 2)) for c in spec.columns] + [40]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -249,7 +264,7 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
         + spec.initiative.code,
         "",
     ):
-        info.append([_safe_cell(text)])
+        _text(info, info.max_row + 1, 1, text)
     info.append(
         [
             "Code",
@@ -264,20 +279,20 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
     for c in info[info.max_row]:
         c.font = heading
     for ind in {line.indicator.code: line.indicator for line in spec.lines}.values():
-        info.append(
-            [
-                _safe_cell(x)
-                for x in (
-                    ind.code,
-                    ind.name,
-                    ind.unit,
-                    ind.value_type,
-                    rule_text(ind),
-                    ind.definition,
-                    ", ".join(d.name for d in ind.dimensions.all()) or "total only",
-                )
-            ]
-        )
+        r = info.max_row + 1
+        for i, x in enumerate(
+            (
+                ind.code,
+                ind.name,
+                ind.unit,
+                ind.value_type,
+                rule_text(ind),
+                ind.definition,
+                ", ".join(d.name for d in ind.dimensions.all()) or "total only",
+            ),
+            start=1,
+        ):
+            _text(info, r, i, x)
     for letter, w in zip("ABCDEFG", (16, 34, 10, 12, 34, 60, 24), strict=True):
         info.column_dimensions[letter].width = w
     info.protection.sheet = True
@@ -364,10 +379,15 @@ class TemplateTable:
 
 
 def is_xlsx_template(path: Path) -> bool:
-    """True if the workbook has the template's metadata sheet (read from workbook.xml only)."""
+    """True if the workbook (XLSX or ODS) has the template's metadata sheet, found without
+    reading its cells."""
+    from . import ods
+
     try:
         with zipfile.ZipFile(path) as zf:
             check_zip_sizes(zf, path.name)
+            if ods.is_ods(zf):
+                return ods.has_sheet(zf, META_SHEET)
             return f'name="{META_SHEET}"'.encode() in zf.read("xl/workbook.xml")
     except (zipfile.BadZipFile, KeyError, OSError, FileProblem):
         return False
@@ -375,33 +395,73 @@ def is_xlsx_template(path: Path) -> bool:
 
 def is_csv_template(path: Path) -> bool:
     with path.open("rb") as fh:
-        return (
-            fh.read(len(CSV_MARKER) + 3)
-            .lstrip(b"\xef\xbb\xbf")
-            .startswith(f"# {FORMAT} version".encode())
-        )
+        head = fh.read(len(CSV_MARKER) + 8).lstrip(b"\xef\xbb\xbf").lstrip(b' "')
+        return head.startswith(f"# {FORMAT} version".encode())
+
+
+class _Workbook:
+    """The sheets of an XLSX or ODS template, read with the same readers as any values file
+    (xlsx_fast.py, ods.py): formulas typed as such, dates in the workbook's own date system."""
+
+    def __init__(self, fh, name: str):
+        from . import ods, xlsx_fast
+
+        self.name = name
+        self.zf = zipfile.ZipFile(fh)
+        check_zip_sizes(self.zf, name)
+        self.ods = ods.is_ods(self.zf)
+        self.kind = "ODS spreadsheet" if self.ods else "XLSX workbook"
+        if self.ods:
+            self.sheetnames = None  # known as the content is read
+        else:
+            self.parts = {s.title: s.path for s in xlsx_fast.sheets(self.zf)}
+            self.sheetnames = list(self.parts)
+
+    def rows(self, title: str, counter: dict) -> Iterator[tuple[int, list]]:
+        from . import ods
+        from .tabular import xlsx_reader
+
+        if self.ods:
+            for _t, n, values in ods.iter_sheet_rows(
+                self.zf, lambda t, _v: t == title, self.name, counter, 1
+            ):
+                yield n, values
+            return
+        refuse_merged_cells_in(self.zf, self.parts[title], title, self.name)
+        yield from xlsx_reader(self.zf, self.parts[title], counter)
+
+    def has(self, title: str) -> bool:
+        from . import ods
+
+        return ods.has_sheet(self.zf, title) if self.ods else title in self.parts
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+def _unreadable(name: str, kind: str, exc) -> FileProblem:
+    return FileProblem(f"{name}: is not a readable {kind} ({exc}); it may be truncated")
 
 
 def open_xlsx_template(path: Path, display_name: str | None = None) -> TemplateTable:
-    from openpyxl import load_workbook
+    """A filled template, XLSX or ODS (the same template saved by LibreOffice or Google
+    Sheets), read as the long layout."""
+    from xml.parsers.expat import ExpatError
 
     name = display_name or path.name
     fh = path.open("rb")
+    kind = "XLSX workbook"
     try:
-        with zipfile.ZipFile(fh) as zf:
-            check_zip_sizes(zf, name)
-        fh.seek(0)
-        wb = load_workbook(fh, read_only=True, data_only=False)
+        wb = _Workbook(fh, name)
+        kind = wb.kind
+        meta = _read_meta(wb, name)
     except FileProblem:
         fh.close()
         raise
-    except _BROKEN_WORKBOOK as exc:
+    except (*_BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
         fh.close()
-        raise FileProblem(
-            f"{name}: is not a readable XLSX workbook ({exc}); it may be truncated"
-        ) from None
+        raise _unreadable(name, kind, exc) from None
     try:
-        meta = _read_meta(wb, name)
         version = meta.get("version")
         reader = READERS.get(version)
         if reader is None:
@@ -417,18 +477,23 @@ def open_xlsx_template(path: Path, display_name: str | None = None) -> TemplateT
                 f"(version {newest}) and fill that in"
             )
         return reader(wb, fh, meta, name, path.stat().st_size)
+    except (*_BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
+        wb.close()
+        fh.close()
+        raise _unreadable(name, kind, exc) from None
     except BaseException:
         wb.close()
         fh.close()
         raise
 
 
-def _read_meta(wb, name: str) -> dict:
-    if META_SHEET not in wb.sheetnames:
+def _read_meta(wb: _Workbook, name: str) -> dict:
+    if not wb.has(META_SHEET):
         raise FileProblem(f"{name}: is not a Common Measure template (no {META_SHEET} sheet)")
     meta: dict = {"columns": []}
-    for row in wb[META_SHEET].iter_rows(values_only=True):
-        if not row or row[0] is None:
+    for _n, row in wb.rows(META_SHEET, {"rows": 0}):
+        row = [*row, None, None, None, None]
+        if row[0] is None:
             continue
         if row[0] == "column":
             meta["columns"].append((row[1], row[2] or "", row[3] or ""))
@@ -441,14 +506,14 @@ def _read_meta(wb, name: str) -> dict:
     return meta
 
 
-def _read_v1(wb, fh, meta: dict, name: str, size: int) -> TemplateTable:
-    from openpyxl.utils import column_index_from_string
+def _read_v1(wb: _Workbook, fh, meta: dict, name: str, size: int) -> TemplateTable:
+    from xml.parsers.expat import ExpatError
+
+    from openpyxl.utils import column_index_from_string, get_column_letter
 
     sheet = meta.get("sheet") or FILL_SHEET
-    if sheet not in wb.sheetnames:
+    if not wb.has(sheet):
         raise FileProblem(f"{name}: the template's sheet {sheet!r} is missing")
-    ws = wb[sheet]
-    refuse_merged_cells(wb, ws, name)
     first_row = int(meta.get("first_row") or FIRST_ROW)
     comment_col = column_index_from_string(meta["comment_column"])
     value_cols = []  # (sheet column index, {dimension: category})
@@ -470,15 +535,16 @@ def _read_v1(wb, fh, meta: dict, name: str, size: int) -> TemplateTable:
         sheet=sheet,
     )
     counter = {"rows": 0}
-    from openpyxl.utils import get_column_letter
+    sheet_rows = wb.rows(sheet, counter)  # opened here: merged cells are refused at once
+    if not wb.ods:
+        sheet_rows = itertools.chain([next(sheet_rows, (0, []))], sheet_rows)
 
     def rows() -> Iterator[tuple[int, list]]:
         n = 1
         try:
-            for r, values in enumerate(
-                ws.iter_rows(min_row=first_row, values_only=True), start=first_row
-            ):
-                counter["rows"] = r
+            for r, values in sheet_rows:
+                if r < first_row:
+                    continue
                 values = list(values)
                 values += [None] * (width - len(values))
                 for i, v in enumerate(values, start=1):
@@ -489,8 +555,8 @@ def _read_v1(wb, fh, meta: dict, name: str, size: int) -> TemplateTable:
                             row=r,
                             column=get_column_letter(i),
                         )
-                comment = _text(values[comment_col - 1])
-                code, period = _text(values[1]), _text(values[3])
+                comment = _cell(values[comment_col - 1])
+                code, period = _cell(values[1]), _cell(values[3])
                 for col, cats in value_cols:
                     value = values[col - 1]
                     if value is None:
@@ -504,7 +570,7 @@ def _read_v1(wb, fh, meta: dict, name: str, size: int) -> TemplateTable:
                         n,
                         [org, code, period, *(cats.get(d, "") for d in dim_codes), value, comment],
                     )
-        except _BROKEN_WORKBOOK as exc:
+        except (*_BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
             raise FileProblem(
                 f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})"
             ) from None
@@ -517,11 +583,22 @@ def _read_v1(wb, fh, meta: dict, name: str, size: int) -> TemplateTable:
     return result
 
 
-def _text(value) -> str | object:
+def _cell(value) -> str | object:
     return "" if value is None else value
 
 
 READERS = {1: _read_v1}  # template version -> reader; keep old readers so old templates import
+
+
+def csv_template_version(line: bytes) -> int | str | None:
+    """The version on a CSV template's marker line, whatever separators, spaces or quotes a
+    spreadsheet program padded it with, in UTF-8 or Windows-1252; None if there is none."""
+    text = line.decode("utf-8-sig", errors="replace").strip()
+    found = _CSV_MARKER_RE.match(text)
+    if found is None:
+        return None
+    word = found.group(1)
+    return int(word) if word.isdigit() else word
 
 
 def open_csv_template(path: Path, display_name: str | None = None) -> Table:
@@ -530,9 +607,8 @@ def open_csv_template(path: Path, display_name: str | None = None) -> Table:
 
     name = display_name or path.name
     with path.open("rb") as fh:
-        first = fh.readline().decode("utf-8-sig", errors="replace").strip()
-    words = first.split()
-    version = int(words[-1]) if words and words[-1].isdigit() else None
+        first = fh.readline()
+    version = csv_template_version(first)
     if version != VERSION:
         raise FileProblem(
             f"{name}: has CSV template version {version!r}; this installation reads version {VERSION}: "
@@ -550,17 +626,63 @@ def open_csv_template(path: Path, display_name: str | None = None) -> Table:
         table = open_table(body, name)
     finally:
         body.unlink()  # the reader keeps the file open, and an open file stays readable on POSIX
+    return _long_rows(table, offset=1)
+
+
+def marked_table(table: Table, name: str) -> Table | None:
+    """The CSV template opened in a spreadsheet program and saved as a workbook (XLSX, ODS):
+    its marker in cell A1, the long layout below; None for any other table."""
+    first = table.header[0] if table.header else None
+    if not isinstance(first, str) or not first.lstrip().startswith(("#", '"')):
+        return None
+    version = csv_template_version(first.encode())
+    if version is None:
+        return None
+    if version != VERSION:
+        table.rows.close()
+        raise FileProblem(
+            f"{name}: has CSV template version {version!r}; this installation reads version {VERSION}: "
+            "download a new template and fill that in",
+            row=1,
+        )
+    _n, header = next(table.rows, (0, []))
+    header = ["" if h is None else str(h) for h in header]
+    while header and header[-1] == "":
+        header.pop()
+    if not header:
+        table.rows.close()
+        raise FileProblem(f"{name}: the template's column headings (row 2) are missing", row=2)
+    table.header = header
+    width = len(header)
+    inner = table.rows
+    table.rows = (  # a workbook's row stops at its last filled cell
+        (n, cells + [""] * (width - len(cells)) if len(cells) < width else cells)
+        for n, cells in inner
+    )
+    return _long_rows(table, offset=0)
+
+
+def _long_rows(table: Table, offset: int) -> Table:
+    """Rows left without a value are skipped; text the export neutralised reads as written."""
     try:
-        i_val = [h.strip().lower() for h in table.header].index("value")
+        i_val = [str(h).strip().lower() for h in table.header].index("value")
     except ValueError:
         return table
     inner = table.rows
     table.rows = (
-        (n + 1, cells)
+        (n + offset, [_unprefixed(c) for c in cells])
         for n, cells in inner
         if i_val >= len(cells) or str(cells[i_val]).strip() != ""
     )
     return table
+
+
+def _unprefixed(cell):
+    """The text as written before the template's export put an apostrophe in front of it, so
+    that a spreadsheet would not take it for a formula (tabular.write_csv)."""
+    if type(cell) is str and cell[:1] == "'" and cell[1:2] in TEXT_STARTS:
+        return cell[1:]
+    return cell
 
 
 def template_bytes(spec: TemplateSpec, fmt: str) -> bytes:

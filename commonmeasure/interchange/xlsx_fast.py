@@ -6,8 +6,10 @@ here, well under the 20,000 the values import needs. This reader parses the shee
 expat as it is decompressed and keeps one row at a time, so memory stays flat.
 
 It returns what openpyxl's read-only mode with ``data_only=False`` returns: numbers as int or
-float, text, True/False, dates (cells with a date format) as datetime, and a formula as its
-text beginning with "=" (never evaluated).
+float, text, True/False, dates (cells with a date format) as datetime in the workbook's own
+date system (1900, or 1904 where ``<workbookPr date1904="1"/>``), and a formula as its text
+beginning with "=" (never evaluated), typed ``cells.Formula``; a number shown as a percentage
+is typed ``cells.Percent`` (see cells.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.parsers import expat
+
+from .cells import Formula, Percent
 
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _COL_RE = re.compile(r"[A-Z]+")
@@ -111,12 +115,17 @@ def shared_strings(zf: zipfile.ZipFile) -> list[str]:
 
 def date_styles(zf: zipfile.ZipFile) -> set[int]:
     """Indexes of the cell styles whose number format is a date or time."""
+    return number_styles(zf)[0]
+
+
+def number_styles(zf: zipfile.ZipFile) -> tuple[set[int], set[int]]:
+    """(indexes of the cell styles showing a date or time, those showing a percentage)."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
     try:
         data = zf.read("xl/styles.xml")
     except KeyError:
-        return set()
+        return set(), set()
     custom: dict[int, str] = {}
     xf_formats: list[int] = []
     state = {"in_xfs": False}
@@ -135,12 +144,37 @@ def date_styles(zf: zipfile.ZipFile) -> set[int]:
             state["in_xfs"] = False
 
     _parse(data, start, end)
-    dates = set()
+    dates, percents = set(), set()
     for index, fmt_id in enumerate(xf_formats):
         code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General")
         if is_date_format(code):
             dates.add(index)
-    return dates
+        elif _is_percent_format(code):
+            percents.add(index)
+    return dates, percents
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _is_percent_format(code: str) -> bool:
+    """A number format that multiplies by 100 and shows "%" (outside quoted text)."""
+    return "%" in _QUOTED.sub("", code.split(";")[0])
+
+
+def epoch(zf: zipfile.ZipFile):
+    """The workbook's date system: 1899-12-30 (Windows, the default) or 1904-01-01 (old Mac
+    Excel, and LibreOffice documents whose null date is 1904)."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    found = {"1904": False}
+
+    def start(name, attrs):
+        if _local(name) == "workbookPr":
+            found["1904"] = attrs.get("date1904", "").lower() in ("1", "true")
+
+    _parse(zf.read("xl/workbook.xml"), start)
+    return CALENDAR_MAC_1904 if found["1904"] else CALENDAR_WINDOWS_1900
 
 
 def column_index(ref: str) -> int:
@@ -174,7 +208,13 @@ _TOKEN_RE = re.compile(
 
 
 def iter_rows(
-    zf: zipfile.ZipFile, path: str, strings: list[str], dates: set[int], counter: dict
+    zf: zipfile.ZipFile,
+    path: str,
+    strings: list[str],
+    dates: set[int],
+    counter: dict,
+    percents: set[int] = frozenset(),
+    date_system=None,
 ) -> Iterator[tuple[int, list]]:
     """(row number, cell values) of each row that has cells, as the sheet's XML is decompressed.
 
@@ -183,7 +223,13 @@ def iter_rows(
     and this is several times faster than calling back into Python for every element. The
     workbook's other parts go through a real XML parser (expat).
     """
-    from openpyxl.utils.datetime import from_excel
+    from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900
+    from openpyxl.utils.datetime import from_excel as excel_date
+
+    base = date_system or CALENDAR_WINDOWS_1900
+
+    def from_excel(number):
+        return excel_date(number, base)
 
     columns: dict[bytes, int] = {}
     tail = b""
@@ -215,8 +261,11 @@ def iter_rows(
                             value = None
                         else:
                             value = float(v) if (b"." in v or b"E" in v or b"e" in v) else int(v)
-                            if style and dates and int(style) in dates:
-                                value = from_excel(value)
+                            if style and (dates or percents):
+                                if int(style) in dates:
+                                    value = from_excel(value)
+                                elif int(style) in percents:
+                                    value = Percent(value)
                     else:
                         value = _cell_value(
                             b"<v>" + v + b"</v>", t, int(style or 0), strings, dates, from_excel
@@ -224,6 +273,9 @@ def iter_rows(
                     next_col = col + 1
                 elif other:
                     col, value = _any_cell(other, next_col, strings, dates, from_excel)
+                    if type(value) is float or type(value) is int:
+                        if percents and _style_of(other) in percents:
+                            value = Percent(value)
                     next_col = col + 1
                 elif row_end:
                     if row:
@@ -250,6 +302,14 @@ def iter_rows(
                 return
 
 
+_STYLE_RE = re.compile(rb'\bs="(\d+)"')
+
+
+def _style_of(xml: bytes) -> int:
+    found = _STYLE_RE.search(xml[: xml.find(b">")])
+    return int(found.group(1)) if found else 0
+
+
 def _any_cell(xml: bytes, next_col: int, strings, dates, from_excel) -> tuple[int, object]:
     cell = _CELL_RE.match(xml)
     inner = cell.group(2) if cell else None
@@ -268,34 +328,6 @@ def _any_cell(xml: bytes, next_col: int, strings, dates, from_excel) -> tuple[in
     return col, _cell_value(inner, t, style, strings, dates, from_excel)
 
 
-def _cells(body: bytes, strings, dates, from_excel) -> list:
-    row: list = []
-    next_col = 0
-    for cell in _CELL_RE.finditer(body):
-        inner = cell.group(2)
-        if not inner:
-            next_col += 1
-            continue
-        ref = t = None
-        style = 0
-        for key, value in _ATTR_RE.findall(cell.group(1)):
-            if key == b"r":
-                ref = value
-            elif key == b"t":
-                t = value
-            else:
-                style = int(value)
-        col = column_index(ref.decode()) if ref else next_col
-        next_col = col + 1
-        value = _cell_value(inner, t, style, strings, dates, from_excel)
-        if value is None:
-            continue
-        if col >= len(row):
-            row.extend([None] * (col + 1 - len(row)))
-        row[col] = value
-    return row
-
-
 def _text(raw: bytes) -> str:
     text = raw.decode("utf-8")
     return html.unescape(text) if "&" in text else text
@@ -305,7 +337,7 @@ def _cell_value(inner: bytes, t, style: int, strings, dates, from_excel):
     if b"<f" in inner or b":f" in inner:
         f = _F_RE.search(inner)
         if f is not None:
-            return "=" + _text(f.group(1)) if f.group(1) else "=(a shared formula)"
+            return Formula("=" + _text(f.group(1)) if f.group(1) else "=(a shared formula)")
     if t == b"inlineStr":
         return "".join(_text(m.group(1) or b"") for m in _T_RE.finditer(inner))
     v = _V_RE.search(inner)

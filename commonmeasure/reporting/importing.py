@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.interchange.cells import Formula, Percent, percent_points
 from commonmeasure.interchange.errors import FileProblem, RowError
 from commonmeasure.interchange.tabular import Table
 
@@ -54,6 +55,7 @@ class ImportResult:
     warnings: list[RowError] = field(
         default_factory=list
     )  # failed warning rules; they do not block
+    notes: list[str] = field(default_factory=list)  # how cells were read, e.g. "21.4%"
 
     @property
     def ok(self) -> bool:
@@ -148,6 +150,8 @@ def check_value(raw, ind: Indicator) -> tuple[float | None, str | None]:
     """Read a cell as this indicator's value: (value, None) or (None, message)."""
     if isinstance(raw, bool):
         return None, f"{raw!r} is not a number"
+    if type(raw) is Percent or (type(raw) is str and "%" in raw):
+        return _percent_value(raw, ind)
     if isinstance(raw, int | float):
         try:
             value = float(raw)
@@ -168,6 +172,25 @@ def check_value(raw, ind: Indicator) -> tuple[float | None, str | None]:
     if not math.isfinite(value):
         return None, "the value is too large"
     return check_number(value, ind)
+
+
+def _percent_value(raw, ind: Indicator) -> tuple[float | None, str | None]:
+    """A value typed with "%" (text "21.4%", or a cell shown as a percentage): 21.4 for a
+    percentage indicator; refused for any other, where the figure would be off by 100."""
+    points = percent_points(raw)
+    if points is None:
+        return None, f"{str(raw).strip()!r} is not a number"
+    shown = f"{_fmt(points)}%"
+    if ind.value_type != Indicator.PERCENTAGE:
+        return None, (
+            f"{shown} is a percentage, but {ind.code} is not a percentage indicator "
+            f"({ind.value_type}): enter the number itself, without %"
+        )
+    return check_number(points, ind)
+
+
+def is_percent_cell(raw) -> bool:
+    return type(raw) is Percent or (type(raw) is str and "%" in raw)
 
 
 def check_number(value: float, ind: Indicator) -> tuple[float | None, str | None]:
@@ -325,11 +348,21 @@ class _Checker:
         self.series_numbers: dict[tuple[int, int], int] = {}  # (indicator, combination) -> number
         # Per indicator: (indicator, value check, {value text: value} of good values).
         self.checks = {ind.id: (ind, _value_check(ind), {}) for ind in ctx.indicators.values()}
+        # Formulas are refused in every column (the value column says so in its own check).
+        self.formula_columns = [(idx, name) for name, idx in columns.items() if name != "value"]
+        self.percent_seen = False  # a value was typed with %
 
     def check(self, row_number: int, cells: list):
         """(report key, slot entry, series entry, value, comment) of a good row, or None after
         adding its errors to the result."""
         ctx, add, ok = self.ctx, self.result.add_error, True
+        if Formula in map(type, cells):
+            for idx, column in self.formula_columns:
+                if type(cells[idx]) is Formula:
+                    add(row_number, column, _formula_problem(cells[idx], column))
+                    ok = False
+            if not ok:
+                return None
         raw_org = cells[self.i_org]
         hit = self.org_cache.get(raw_org)
         if hit is None:
@@ -381,8 +414,11 @@ class _Checker:
             if problem:
                 add(row_number, "value", problem)
                 ok = False
-            elif type(raw) is str and len(good_values) < VALUE_CACHE:
-                good_values[raw] = value
+            else:
+                if not self.percent_seen and is_percent_cell(raw):
+                    self.percent_seen = True
+                if type(raw) is str and len(good_values) < VALUE_CACHE:
+                    good_values[raw] = value
         comment = ""
         if self.i_com is not None:
             comment, problem = _comment(cells[self.i_com])
@@ -404,6 +440,10 @@ class _Checker:
 
 
 _MISSING = object()
+
+
+def _formula_problem(text: str, column: str) -> str:
+    return f"{_short(text)!r} is a formula; formulas are never calculated: type the {column} itself"
 
 
 def _comment(raw) -> tuple[str, str | None]:
@@ -502,6 +542,10 @@ def _check_and_write(
                 append, add_new = pending.append, new.extend
     if progress is not None:
         progress(table.position())
+    if checker.percent_seen:
+        result.notes.append(
+            "Values typed with % in percentage indicators were read as percentages (21.4% as 21.4)."
+        )
     if not result.errors and (pending or new):
         writer.flush(pending, new)
     return writer

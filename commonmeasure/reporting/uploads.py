@@ -31,7 +31,7 @@ from .importing import FILE, ImportResult, import_table
 
 EXPIRY_SECONDS = 24 * 3600
 BACKGROUND_ROWS = 100_000
-SUFFIXES = (".csv", ".xlsx", ".txt")
+SUFFIXES = (".csv", ".xlsx", ".ods", ".txt")
 _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
@@ -71,7 +71,11 @@ def open_values_file(
         return tt.table, tt, "template-xlsx"
     if path.stat().st_size and templates.is_csv_template(path):
         return templates.open_csv_template(path, name), None, "template-csv"
-    return open_table(path, name), None, "long"
+    table = open_table(path, name)
+    marked = templates.marked_table(table, name)  # the CSV template saved as a workbook
+    if marked is not None:
+        return marked, None, "template-csv"
+    return table, None, "long"
 
 
 def import_file(
@@ -105,7 +109,7 @@ def import_file(
     )
     if template is not None:
         result.errors = [template.cell_error(e) for e in result.errors]
-    return Outcome(result, list(table.notes), kind)
+    return Outcome(result, [*table.notes, *result.notes], kind)
 
 
 def estimate_rows(path: Path) -> tuple[int, int]:

@@ -164,14 +164,6 @@ def test_the_xlsx_statement_has_the_same_figures_and_cannot_hold_formulas(
     assert all(row[6] for row in adjustments)  # every adjustment explained
 
 
-def test_the_pdf_statement_is_a_pdf_with_the_total(client_for, loaded):
-    response = client_for("alice").get(url(loaded, "statement.pdf"))
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert b"4,800.00 GBP" in response.content
-    assert b"at most 2300 GBP per participant" in response.content
-
-
 # -- uploads ---------------------------------------------------------------------------------
 
 

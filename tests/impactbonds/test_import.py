@@ -329,3 +329,31 @@ def test_superusers_can_browse_imported_projects_in_the_admin(client, django_use
     assert listing.status_code == 200 and "INDIGO-POJ-0184" in listing.content.decode()
     page = client.get(f"/admin/impactbonds/project/{project.pk}/change/")
     assert page.status_code == 200 and "Westminster City Council" in page.content.decode()
+
+
+PAYER = "Payer Organisation ID - (Value)"
+
+
+def test_a_payer_cell_listing_several_ids_is_read_as_a_list_and_only_unknown_ids_are_reported(
+    tmp_path,
+):
+    bundle = copy_sample(tmp_path)
+    path = bundle / "projects_outcome_payments.csv"
+    header, rows = read_rows(path)
+    rows[0][header.index(PAYER)] = "INDIGO-ORG-0171, INDIGO-ORG-0009"
+    rows[1][header.index(PAYER)] = "INDIGO-ORG-0171,INDIGO-ORG-9999; INDIGO-ORG-0009"
+    write_rows(path, header, rows)
+    report = import_bundle(bundle)
+    about_payers = [p for p in report.problems if p.column == PAYER]
+    assert [(p.file, p.row, p.value) for p in about_payers] == [
+        ("projects_outcome_payments.csv", 3, "INDIGO-ORG-9999")
+    ]
+    assert "refers to organisation INDIGO-ORG-9999, which is neither" in about_payers[0].message
+    first = m.OutcomePayment.objects.order_by("project_id", "position").first()
+    assert first.payer.indigo_id == "INDIGO-ORG-0171"
+    payers = set(
+        m.ProjectParty.objects.filter(project=first.project, role="outcome_payer").values_list(
+            "organisation__indigo_id", flat=True
+        )
+    )
+    assert {"INDIGO-ORG-0171", "INDIGO-ORG-0009"} <= payers

@@ -158,7 +158,10 @@ def test_a_pdf_renamed_to_xlsx_is_refused(existing, cli, tmp_path):
 def test_a_binary_file_renamed_to_csv_is_refused(existing, cli, tmp_path):
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    assert "is neither a CSV text file nor an XLSX workbook" in refused(cli, path)[0]["message"]
+    assert (
+        "is neither a CSV text file nor an XLSX or ODS spreadsheet"
+        in refused(cli, path)[0]["message"]
+    )
 
 
 def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_unpacked(

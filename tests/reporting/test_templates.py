@@ -139,8 +139,10 @@ def test_text_that_could_become_a_formula_is_exported_as_text(cast, cli, tmp_pat
         name='=HYPERLINK("http://x")', definition="+1 trick"
     )
     wb = load_workbook(make_template(cli, tmp_path))
-    assert wb["Values"]["A4"].value == '\'=HYPERLINK("http://x")'
-    assert any(row[5] == "'+1 trick" for row in wb["Instructions"].iter_rows(values_only=True))
+    name = wb["Values"]["A4"]
+    assert (name.value, name.data_type, name.quotePrefix) == ('=HYPERLINK("http://x")', "s", True)
+    definition = [row[5] for row in wb["Instructions"].iter_rows() if row[5].value == "+1 trick"]
+    assert definition and definition[0].quotePrefix
 
 
 def test_a_filled_template_imports_its_values(cast, cli, tmp_path):
