@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.quality import expected_organisation_count
 from commonmeasure.reporting.selectors import _clean, query
 
 NOT_STARTED = "not_started"
@@ -136,11 +137,8 @@ class Headline:
 
 
 def reporting_organisation_count(initiative: Initiative) -> int:
-    """Participants expected to report: all but the backbone (unless the backbone is all there is)."""
-    counted = initiative.participations.aggregate(
-        total=Count("id"), members=Count("id", filter=Q(is_backbone=False))
-    )
-    return counted["members"] or counted["total"]
+    """Organisations expected to report: the one rule of reporting.quality."""
+    return expected_organisation_count(initiative)
 
 
 def headlines(
