@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.measures.areas import community_totals, deduplicates
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.quality import expected_organisation_count
 from commonmeasure.reporting.selectors import _clean, query
@@ -179,6 +180,10 @@ def headlines(
         else:
             series = [{"key": p, "value": _clean(v)} for p, v, _n in rows if v is not None]
             counts = {p: n for p, v, n in rows if v is not None}
+            if deduplicates(indicator):  # the de-duplicated figure, as query() gives it
+                plain = {r["key"]: r["value"] for r in series}
+                deduped = community_totals(initiative, indicator, initiative.period_type, plain)
+                series = [{"key": k, "value": _clean(deduped[k])} for k in plain]
         covered = [
             i
             for i, row in enumerate(series)
@@ -191,7 +196,7 @@ def headlines(
         compared = 0
         if len(series) > 1:
             previous_key = series[-2]["key"]
-            if indicator.id in current:
+            if indicator.id in current and not deduplicates(indicator):
                 pending.setdefault((latest["key"], previous_key), []).append(indicator)
             else:
                 now, before, compared = _like_for_like(
