@@ -7,7 +7,6 @@ values (so that the API checks a row exactly as a values file is checked).
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
@@ -109,16 +108,8 @@ def _transition(request, code: str, submission_id: int, body: TransitionIn | Non
     if sub is None or not access.can_view_unapproved(sub.organisation_id):
         raise Http404(f"No submission {submission_id} in initiative {initiative.code}.")
     body = body or TransitionIn()
-    with transaction.atomic():
-        if body.version is not None:
-            current = Submission.objects.select_for_update().get(pk=sub.pk)
-            if current.version != body.version:
-                raise services.StaleVersion(
-                    f"This report changed since you saw it (version {body.version}, now {current.version}); "
-                    "reload it and try again.",
-                    current,
-                )
-        updated = action(access, sub, caller(request), body.comment)
+    # The service checks the version, under the report's lock (reporting/workflow.py).
+    updated = action(access, sub, caller(request), body.comment, body.version)
     return _submission_out(updated)
 
 
@@ -148,24 +139,30 @@ def _route(action_name: str, summary: str, action):
 _route(
     "submit",
     "Submit a draft or returned report for review. Reporters and reviewers of the organisation, or the backbone.",
-    lambda access, sub, user, comment: services.submit(access, sub, user),
+    lambda access, sub, user, comment, version: services.submit(
+        access, sub, user, expected_version=version, channel=API
+    ),
 )
 _route(
     "approve",
     "Approve a submitted report; approval locks it. Backbone only.",
-    lambda access, sub, user, comment: services.approve(access, sub, user, comment),
+    lambda access, sub, user, comment, version: services.approve(
+        access, sub, user, comment, expected_version=version, channel=API
+    ),
 )
 _route(
     "return",
     "Return a submitted report for changes; a comment is required. Backbone only.",
-    lambda access, sub, user, comment: services.return_for_changes(
-        access, sub, user, _required(access, comment)
+    lambda access, sub, user, comment, version: services.return_for_changes(
+        access, sub, user, _required(access, comment), expected_version=version, channel=API
     ),
 )
 _route(
     "reopen",
     "Reopen an approved report (it becomes returned). Backbone only.",
-    lambda access, sub, user, comment: services.reopen(access, sub, user, comment),
+    lambda access, sub, user, comment, version: services.reopen(
+        access, sub, user, comment, expected_version=version, channel=API
+    ),
 )
 
 

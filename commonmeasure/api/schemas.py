@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import StrictFloat, StrictInt, StrictStr
+from pydantic import BaseModel, StrictFloat, StrictInt, StrictStr
 
 
 class Error(Schema):
@@ -134,7 +134,9 @@ class SubmissionOut(Schema):
     updated_at: datetime
 
 
-class TransitionIn(Schema):
+class TransitionIn(BaseModel):
+    # A plain pydantic model: Schema reads fields as attributes, so an array or a number would
+    # give every field its default, and an action with no version check. This one must be an object.
     comment: str = Field("", max_length=2000, description="Required to return a report.")
     version: int | None = Field(
         None,

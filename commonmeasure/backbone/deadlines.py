@@ -23,6 +23,7 @@ from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Initiative
 from commonmeasure.reporting import services as reporting
 from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.quality import expected_participations
 
 RECENT = 3
 COMING = 3
@@ -63,8 +64,10 @@ def calendar(initiative: Initiative, organisation_ids: list[int] | None, today=N
     """Rows for the page; statuses only for ``organisation_ids`` (None: every organisation)."""
     today = today or timezone.localdate()
     plist = period_list(initiative, RECENT, COMING, today)
-    parts = initiative.participations.select_related("organisation").order_by(
-        "organisation__name", "organisation__code"
+    parts = (
+        expected_participations(initiative)  # the backbone only if it reports
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation__code")
     )
     orgs = [p.organisation for p in parts]
     if organisation_ids is not None:

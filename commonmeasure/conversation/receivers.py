@@ -1,8 +1,8 @@
 """Feed events and notifications for things other apps do, connected in ConversationConfig.ready.
 
-- A report moves through the workflow (``reporting.signals.status_changed``, sent inside the
-  workflow's transaction, so the event and notifications are written with the change or not at
-  all):
+- Reports move through the workflow (``reporting.signals.status_changed``, sent inside the
+  workflow's transaction with every step, one report's or a bulk approval's, so the events and
+  notifications are written with the change or not at all, one statement each):
     submitted -> private event; the initiative's backbone admins are notified;
     approved  -> event every member sees; the organisation's reporters are notified;
     returned  -> private event; the organisation's reporters are notified, with the reason;
@@ -17,40 +17,65 @@ from django.urls import reverse
 from commonmeasure.initiatives.models import Membership
 from commonmeasure.reporting.models import Submission
 
-from .models import Notification
-from .services import excerpt, notify, record_event
+from .models import Event, Notification
+from .services import excerpt, notify_many, record_event, record_events
 
 
 def _name(user) -> str:
     return user.get_username() if getattr(user, "pk", None) else "Someone"
 
 
-def on_status_changed(sender, submission, old_status, user, comment="", **kwargs):
-    initiative, org = submission.initiative, submission.organisation
-    report = f"{org.name}'s report for {submission.period}"
-    grid_url = reverse("grid", args=[initiative.code, org.code, submission.period])
+def on_status_changed(sender, initiative, steps, user, **kwargs):
+    """Feed events and notifications for workflow steps (one report or a bulk approval): one
+    event per step and one notification per recipient, written in one statement each."""
     who = _name(user)
-    reason = f": “{excerpt(comment)}”" if comment and comment != "Reopened" else ""
-    new = submission.status
-    if new == Submission.SUBMITTED:
-        kind, text, private = Notification.SUBMITTED, f"{who} submitted {report}", True
-        recipients = _users(initiative, role=Membership.BACKBONE_ADMIN)
-    elif new == Submission.APPROVED:
-        kind, text, private = Notification.APPROVED, f"{who} approved {report}", False
-        recipients = _users(initiative, role=Membership.REPORTER, organisation=org)
-    elif new == Submission.RETURNED and old_status == Submission.APPROVED:
-        kind, text, private = Notification.REOPENED, f"{who} reopened {report}{reason}", True
-        recipients = _users(initiative, role=Membership.REPORTER, organisation=org)
-    elif new == Submission.RETURNED:
-        kind, text, private = Notification.RETURNED, f"{who} returned {report}{reason}", True
-        recipients = _users(initiative, role=Membership.REPORTER, organisation=org)
-    else:
-        return
-    # An approved report is news for every member; they see it on the organisation's page.
-    target = grid_url if private else reverse("organisation", args=[initiative.code, org.code])
-    record_event(initiative, kind, user, text, target, org, private=private)
     actor_id = getattr(user, "pk", None)
-    notify([u for u in recipients if u.pk != actor_id], initiative, kind, text, grid_url)
+    backbone = None
+    reporters: dict[int, list] | None = None
+    events, messages = [], []
+    for step in steps:
+        submission = step.submission
+        org = submission.organisation
+        report = f"{org.name}'s report for {submission.period}"
+        grid_url = reverse("grid", args=[initiative.code, org.code, submission.period])
+        comment = step.comment
+        reason = f": “{excerpt(comment)}”" if comment and comment != "Reopened" else ""
+        new, old = step.new_status, step.old_status
+        if new == Submission.SUBMITTED:
+            kind, text, private = Notification.SUBMITTED, f"{who} submitted {report}", True
+        elif new == Submission.APPROVED:
+            kind, text, private = Notification.APPROVED, f"{who} approved {report}", False
+        elif new == Submission.RETURNED and old == Submission.APPROVED:
+            kind, text, private = Notification.REOPENED, f"{who} reopened {report}{reason}", True
+        elif new == Submission.RETURNED:
+            kind, text, private = Notification.RETURNED, f"{who} returned {report}{reason}", True
+        else:
+            continue
+        if new == Submission.SUBMITTED:
+            if backbone is None:
+                backbone = _users(initiative, role=Membership.BACKBONE_ADMIN)
+            recipients = backbone
+        else:
+            if reporters is None:
+                reporters = _reporters(initiative, {s.submission.organisation_id for s in steps})
+            recipients = reporters.get(org.id, [])
+        # An approved report is news for every member; they see it on the organisation's page.
+        target = grid_url if private else reverse("organisation", args=[initiative.code, org.code])
+        events.append(
+            Event(
+                initiative=initiative,
+                kind=kind,
+                actor=user if actor_id else None,
+                text=text,
+                target_url=target,
+                organisation=org,
+                is_private=private,
+            )
+        )
+        others = [u for u in recipients if u.pk != actor_id]
+        messages.append((others, initiative, kind, text, grid_url))
+    record_events(events)
+    notify_many(messages)
 
 
 def _users(initiative, **filters) -> list:
@@ -60,6 +85,22 @@ def _users(initiative, **filters) -> list:
         .select_related("user")
         .order_by("user_id")
     ]
+
+
+def _reporters(initiative, organisation_ids: set[int]) -> dict[int, list]:
+    """{organisation id: its reporters}, in one query."""
+    out: dict[int, list] = {}
+    for m in (
+        Membership.objects.filter(
+            initiative=initiative,
+            role=Membership.REPORTER,
+            organisation_id__in=sorted(organisation_ids),
+        )
+        .select_related("user")
+        .order_by("user_id")
+    ):
+        out.setdefault(m.organisation_id, []).append(m.user)
+    return out
 
 
 def on_membership_saved(sender, instance: Membership, created: bool, raw=False, **kwargs):

@@ -18,7 +18,15 @@ from commonmeasure.initiatives.models import Category, Indicator, Membership
 from commonmeasure.reporting.models import Submission, disaggregation_key
 
 from . import mentions
-from .models import COMMENT_MAX, Comment, Event, Notification, Thread, preference_of
+from .models import (
+    COMMENT_MAX,
+    Comment,
+    EmailPreference,
+    Event,
+    Notification,
+    Thread,
+    preference_of,
+)
 from .visibility import can_see_thread
 
 EXCERPT = 140
@@ -71,6 +79,16 @@ def record_event(
     )
 
 
+def record_events(events: list[Event]) -> list[Event]:
+    """Add many lines to activity feeds in one statement (unsaved Events, built as
+    ``record_event`` builds one; the same rules hold)."""
+    for e in events:
+        if e.is_private and e.organisation_id is None:
+            raise ValueError("a private event needs the organisation whose members may see it")
+        e.kind, e.text, e.target_url = e.kind[:32], e.text[:500], local_path(e.target_url)
+    return Event.objects.bulk_create(events, batch_size=500)
+
+
 # -- notifications -------------------------------------------------------------------------------
 
 
@@ -93,6 +111,40 @@ def notify(users, initiative, kind: str, text: str, target_url: str) -> list[Not
         created.append(n)
         if user.email and preference_of(user) == "immediate":
             immediate.append(n.pk)
+    if immediate:
+        from .emails import send_immediate
+
+        transaction.on_commit(lambda: send_immediate(immediate))
+    return created
+
+
+def notify_many(wanted: list[tuple[list, object, str, str, str]]) -> list[Notification]:
+    """``notify`` for many messages at once, in one statement: (users, initiative, kind, text,
+    target_url) each; a user gets each message once."""
+    rows = []
+    for users, initiative, kind, text, target_url in wanted:
+        seen = set()
+        for user in users:
+            if user is None or user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            rows.append(
+                Notification(
+                    user=user,
+                    initiative=initiative,
+                    kind=kind,
+                    text=text[:500],
+                    target_url=local_path(target_url),
+                )
+            )
+    with_email = {n.user_id for n in rows if n.user.email}  # without a row: a daily digest
+    immediate_users = set(
+        EmailPreference.objects.filter(
+            user_id__in=with_email, email=EmailPreference.IMMEDIATE
+        ).values_list("user_id", flat=True)
+    )
+    created = Notification.objects.bulk_create(rows, batch_size=500)
+    immediate = [n.pk for n in created if n.user_id in immediate_users]
     if immediate:
         from .emails import send_immediate
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Area, Indicator, Initiative, OverlapAdjustment
@@ -57,64 +58,58 @@ def _structure(initiative: Initiative):
     return areas, children, placed
 
 
-def _adjustments(initiative, indicator, within) -> dict[int, float]:
-    """Declared overlap adjustments per area, for the periods inside ``within`` (all if None)."""
-    out: dict[int, list[float]] = defaultdict(list)
+def _declared(initiative, indicator) -> list[tuple[int, periods.Period | None, float]]:
+    """Every overlap adjustment of the indicator: (area id, its reporting period, value)."""
+    out = []
     for area_id, code, value in OverlapAdjustment.objects.filter(
         initiative=initiative, indicator=indicator
     ).values_list("area_id", "period", "value"):
-        if within is not None:
-            try:
-                p = initiative.parse_period(code)  # a reporting period (checked on load)
-            except periods.PeriodError:
-                continue
-            if not within.contains(p):
-                continue
+        try:
+            p = initiative.parse_period(code)  # a reporting period (checked on load)
+        except periods.PeriodError:
+            p = None
+        out.append((area_id, p, value))
+    return out
+
+
+def _in_range(declared, within) -> dict[int, float]:
+    """Declared overlap adjustments per area, for the periods inside ``within`` (all if None)."""
+    out: dict[int, list[float]] = defaultdict(list)
+    for area_id, p, value in declared:
+        if within is not None and (p is None or not within.contains(p)):
+            continue
         out[area_id].append(value)
     return {area_id: math.fsum(vs) for area_id, vs in out.items()}
 
 
-def area_values(
-    initiative: Initiative,
-    indicator: Indicator,
-    period_type: str | None = None,
-    *,
-    within: periods.Period | None = None,
-    statuses: tuple[str, ...] = (Submission.APPROVED,),
-    organisation_ids: list[int] | None = None,
-) -> tuple[dict[str, float | None], dict[str, float | None], list[Area]]:
-    """({area code: value}, {organisation code: value}, areas) for a reported indicator.
+def _adjustments(initiative, indicator, within) -> dict[int, float]:
+    return _in_range(_declared(initiative, indicator), within)
 
-    Areas with no organisation value in their subtree are absent from the first mapping.
-    """
-    query, _ = _query()
-    args = {"within": within, "statuses": statuses, "organisation_ids": organisation_ids}
-    org_values = {
-        r["key"]: r["value"]
-        for r in query(initiative, indicator, "organisation", period_type, **args)
-    }
-    weights: dict[str, float | None] = {}
-    if indicator.aggregation == aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id:
-        weights = {
-            r["key"]: r["value"]
-            for r in query(
-                initiative, indicator.weight_indicator, "organisation", period_type, **args
-            )
-        }
-    areas, children, placed = _structure(initiative)
-    summed = indicator.aggregation == aggregation.SUM
-    adjust = (
-        _adjustments(initiative, indicator, within)
-        if summed and indicator.deduplication == Indicator.DEDUP_ADJUSTED
-        else {}
+
+def deduplicates(indicator: Indicator) -> bool:
+    """Whether the indicator's providers in one area overlap (``deduplication`` max or adjusted),
+    so that its initiative-level figure is worked out through the areas (community_totals)."""
+    return (
+        indicator.kind == Indicator.REPORTED
+        and indicator.aggregation == aggregation.SUM
+        and indicator.deduplication != Indicator.DEDUP_SUM
     )
-    visible = None
-    if organisation_ids is not None:
-        visible = set(
-            initiative.participations.filter(organisation_id__in=organisation_ids).values_list(
-                "organisation__code", flat=True
-            )
+
+
+def _visible(initiative, organisation_ids) -> set[str] | None:
+    if organisation_ids is None:
+        return None
+    return set(
+        initiative.participations.filter(organisation_id__in=organisation_ids).values_list(
+            "organisation__code", flat=True
         )
+    )
+
+
+def _combine(indicator, structure, org_values, weights, adjust, visible) -> dict[str, float | None]:
+    """{area code: value} from the organisations' values, by the rules of the module docstring."""
+    _areas, children, placed = structure
+    summed = indicator.aggregation == aggregation.SUM
     out: dict[str, float | None] = {}
 
     def walk(area: Area) -> list[str]:
@@ -151,7 +146,158 @@ def area_values(
 
     for root in children.get(None, []):
         walk(root)
-    return out, org_values, areas
+    return out
+
+
+def area_values(
+    initiative: Initiative,
+    indicator: Indicator,
+    period_type: str | None = None,
+    *,
+    within: periods.Period | None = None,
+    statuses: tuple[str, ...] = (Submission.APPROVED,),
+    organisation_ids: list[int] | None = None,
+) -> tuple[dict[str, float | None], dict[str, float | None], list[Area]]:
+    """({area code: value}, {organisation code: value}, areas) for a reported indicator.
+
+    Areas with no organisation value in their subtree are absent from the first mapping.
+    """
+    query, _ = _query()
+    args = {"within": within, "statuses": statuses, "organisation_ids": organisation_ids}
+    org_values = {
+        r["key"]: r["value"]
+        for r in query(initiative, indicator, "organisation", period_type, **args)
+    }
+    weights: dict[str, float | None] = {}
+    if indicator.aggregation == aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id:
+        weights = {
+            r["key"]: r["value"]
+            for r in query(
+                initiative, indicator.weight_indicator, "organisation", period_type, **args
+            )
+        }
+    structure = _structure(initiative)
+    adjust = (
+        _adjustments(initiative, indicator, within)
+        if indicator.aggregation == aggregation.SUM
+        and indicator.deduplication == Indicator.DEDUP_ADJUSTED
+        else {}
+    )
+    visible = _visible(initiative, organisation_ids)
+    out = _combine(indicator, structure, org_values, weights, adjust, visible)
+    return out, org_values, structure[0]
+
+
+@dataclass
+class CommunityTotal:
+    """How the initiative-level figure of a de-duplicated indicator is made, for one range."""
+
+    total: float | None  # areas + unplaced: the figure query(by="period") gives
+    reported: float  # the organisations' values simply added up
+    areas: float | None  # the top areas' values added up (de-duplicated)
+    unplaced: list[str]  # organisations with a value that are placed in no area (codes)
+    unplaced_value: float  # their values added up
+
+    @property
+    def deduplication(self) -> float:
+        """What de-duplication changed: total - reported (negative when overlap was removed)."""
+        return (self.total or 0.0) - self.reported
+
+
+def community_total(
+    initiative: Initiative,
+    indicator: Indicator,
+    period_type: str | None = None,
+    *,
+    within: periods.Period | None = None,
+    statuses: tuple[str, ...] = (Submission.APPROVED,),
+    organisation_ids: list[int] | None = None,
+    from_rollups: bool = True,
+    _cache: dict | None = None,
+) -> CommunityTotal:
+    """The initiative-level figure of a de-duplicated indicator over ``within`` (the whole range
+    if None): the top areas' values (each area de-duplicated as declared) plus the values of the
+    organisations placed in no area, which cannot be de-duplicated. When every organisation with
+    a value is placed, it is exactly the top areas' total (docs/reference/areas.md)."""
+    query, _ = _query()
+    cache = _cache if _cache is not None else {}
+    if "structure" not in cache:
+        cache["structure"] = _structure(initiative)
+        cache["declared"] = (
+            _declared(initiative, indicator)
+            if indicator.deduplication == Indicator.DEDUP_ADJUSTED
+            else []
+        )
+        cache["visible"] = _visible(initiative, organisation_ids)
+    structure = cache["structure"]
+    org_values = {
+        r["key"]: r["value"]
+        for r in query(
+            initiative,
+            indicator,
+            "organisation",
+            period_type,
+            within=within,
+            statuses=statuses,
+            organisation_ids=organisation_ids,
+            from_rollups=from_rollups,
+        )
+        if r["value"] is not None
+    }
+    adjust = _in_range(cache["declared"], within)
+    by_area = _combine(indicator, structure, org_values, {}, adjust, cache["visible"])
+    roots = [by_area.get(r.code) for r in structure[1].get(None, [])]
+    roots = [v for v in roots if v is not None]
+    placed = {c for codes in structure[2].values() for c in codes}
+    unplaced = sorted(c for c in org_values if c not in placed)
+    unplaced_value = math.fsum(float(org_values[c]) for c in unplaced)
+    areas_total = math.fsum(roots) if roots else None
+    reported = math.fsum(float(v) for v in org_values.values())
+    if areas_total is None and not unplaced:
+        total = None
+    else:
+        total = (areas_total or 0.0) + unplaced_value
+    return CommunityTotal(total, reported, areas_total, unplaced, unplaced_value)
+
+
+def community_totals(
+    initiative: Initiative,
+    indicator: Indicator,
+    period_type: str,
+    plain: dict,
+    *,
+    within: periods.Period | None = None,
+    statuses: tuple[str, ...] = (Submission.APPROVED,),
+    organisation_ids: list[int] | None = None,
+) -> dict:
+    """{period: initiative-level figure} of a de-duplicated indicator, for the periods of the
+    plain by-period sums ``plain`` (what query(by="period") gives without de-duplication). Without
+    areas the plain sums stand."""
+    if not Area.objects.filter(initiative=initiative).exists():
+        return plain
+    cache: dict = {}
+    out = {}
+    for key, value in plain.items():
+        if value is None:
+            out[key] = None
+            continue
+        bucket = periods.parse(str(key), period_type, initiative.fy_first_month)
+        whole = within is None or within.contains(bucket)
+        if not whole:  # the part of the period inside the range asked for (not in the rollups)
+            start, end = max(bucket.start, within.start), min(bucket.end, within.end)
+            bucket = periods.Period(start, end, bucket.type, f"{bucket.code} (part)")
+        found = community_total(
+            initiative,
+            indicator,
+            period_type,
+            within=bucket,
+            statuses=statuses,
+            organisation_ids=organisation_ids,
+            from_rollups=whole,
+            _cache=cache,
+        )
+        out[key] = found.total
+    return out
 
 
 def area_query(

@@ -102,3 +102,36 @@ def derived_panel(initiative, indicator, by, period_type, within) -> dict | None
         "headers": [components[c].name if c in components else c for c in codes],
         "rows": rows,
     }
+
+
+def community_note(initiative, indicator, period_type, within, access) -> dict | None:
+    """For an indicator whose providers overlap in areas, how its initiative figure is made over
+    ``within`` (the whole range if None): the organisations' values added up, what
+    de-duplication changed, the top areas' total and the organisations placed in no area.
+    Their names are for the backbone only (they could pair a name with a figure)."""
+    from .areas import community_total, deduplicates
+
+    if not deduplicates(indicator) or not Area.objects.filter(initiative=initiative).exists():
+        return None
+    found = community_total(initiative, indicator, period_type, within=within)
+    if found.total is None:
+        return None
+    names = []
+    if access is not None and access.is_backbone and found.unplaced:
+        names = list(
+            initiative.organisations.filter(code__in=found.unplaced)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+    return {
+        "range": within.code if within is not None else "",
+        "rule": indicator.get_deduplication_display(),
+        "total": _fmt(found.total, indicator),
+        "reported": _fmt(found.reported, indicator),
+        "change": _fmt(found.deduplication, indicator),
+        "changed": abs(found.deduplication) > 1e-9,
+        "areas": _fmt(found.areas, indicator) if found.areas is not None else None,
+        "unplaced": len(found.unplaced),
+        "unplaced_value": _fmt(found.unplaced_value, indicator),
+        "unplaced_names": names,
+    }

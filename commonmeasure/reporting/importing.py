@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from commonmeasure.domain import periods
@@ -30,6 +29,7 @@ from commonmeasure.interchange.tabular import Table
 from . import signals
 from .import_writer import Writer
 from .models import Disaggregation, Submission, disaggregation_key
+from .workflow import approve_many
 
 REQUIRED = ("organisation", "indicator", "period", "value")
 CHUNK = 20_000
@@ -250,8 +250,12 @@ def import_table(
             if result.errors or dry_run:
                 raise _Rollback
             if approve and result.submissions:
-                result.approved = approve_submissions(result.submissions, user)
-            if result.submissions:
+                # The one workflow path (workflow.py); it tells the rollups of what it approves,
+                # and the reports it leaves were approved already, with their values unchanged.
+                result.approved = approve_many(
+                    initiative, result.submissions, user, channel=channel
+                )
+            elif result.submissions:
                 signals.values_changed.send(
                     sender=Submission,
                     initiative=initiative,
@@ -659,22 +663,3 @@ def _value_check(ind: Indicator) -> Callable[[object], tuple[float | None, str |
         return check_value(raw, ind)
 
     return check
-
-
-def approve_submissions(submission_ids: Iterable[int], user) -> int:
-    """Mark submissions approved (a backbone action)."""
-    ids = list(submission_ids)
-    changed = 0
-    for start in range(0, len(ids), 500):
-        changed += (
-            Submission.objects.filter(id__in=ids[start : start + 500])
-            .exclude(status=Submission.APPROVED)
-            .update(
-                status=Submission.APPROVED,
-                reviewed_at=timezone.now(),
-                reviewed_by=user,
-                version=F("version") + 1,
-                updated_at=timezone.now(),
-            )
-        )
-    return changed

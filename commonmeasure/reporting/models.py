@@ -273,3 +273,37 @@ def disaggregation_key(categories: dict[str, str]) -> tuple[str, str]:
     """The (key, dims) pair for a {dimension code: category code} mapping."""
     items = sorted(categories.items())
     return ";".join(f"{d}={c}" for d, c in items), ",".join(d for d, _ in items)
+
+
+class StatusChange(models.Model):
+    """One step of a report through the workflow: the audit trail of statuses (audit-trail.md).
+
+    Written by ``reporting.workflow`` with the step itself, in the same transaction; a bulk
+    approval writes its rows in one statement.
+    """
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    old_status = models.CharField(max_length=10, choices=Submission.STATUS_CHOICES)
+    new_status = models.CharField(max_length=10, choices=Submission.STATUS_CHOICES)
+    comment = models.TextField(blank=True)
+    channel = models.CharField(max_length=8, choices=CHANNEL_CHOICES)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.old_status} -> {self.new_status}"

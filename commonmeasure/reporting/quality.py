@@ -10,10 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from commonmeasure.domain import outliers as od
 from commonmeasure.domain import periods
+from commonmeasure.initiatives.models import Indicator
 
 from .models import DataValue, Submission
 
@@ -123,6 +125,29 @@ def outliers(initiative, period_code: str) -> list[Flag]:
 REPORTED = (Submission.SUBMITTED, Submission.APPROVED)
 
 
+def expected_participations(initiative):
+    """The participations of the organisations expected to report: every participant except the
+    backbone organisation, which counts only once it reports (has a report with a value in the
+    initiative). Every page that counts reporters, the data-quality page, the calendar and the
+    reminders ask this (docs/reference/data-quality.md, "Who and what is expected")."""
+    reports = Submission.objects.filter(
+        initiative=initiative, organisation_id=OuterRef("organisation_id"), values__isnull=False
+    )
+    return initiative.participations.filter(Q(is_backbone=False) | Exists(reports))
+
+
+def expected_organisation_count(initiative) -> int:
+    return expected_participations(initiative).count()
+
+
+def expected_indicators(initiative) -> list[Indicator]:
+    """The indicators whose values are expected in a report: those entered (kind reported);
+    formula and composite indicators are worked out, never entered."""
+    return list(
+        initiative.indicators.filter(kind=Indicator.REPORTED).order_by("sort_order", "code")
+    )
+
+
 @dataclass
 class Cell:
     """One organisation's report for one period."""
@@ -162,17 +187,19 @@ def completeness(
 ) -> list[Cell]:
     """Expected against reported values and on-time status, per organisation and period.
 
-    Expected: one total per indicator of the initiative. Reported: totals stored in the report
-    (breakdowns are not counted; see docs/reference/data-quality.md).
+    Organisations: those expected to report (``expected_participations``). Expected: one total
+    per entered indicator (``expected_indicators``). Reported: totals of those indicators stored
+    in the report (breakdowns are not counted; see docs/reference/data-quality.md).
     """
     today = today or timezone.localdate()
     orgs = [
         p.organisation
-        for p in initiative.participations.select_related("organisation").order_by(
-            "organisation__name"
-        )
+        for p in expected_participations(initiative)
+        .select_related("organisation")
+        .order_by("organisation__name")
     ]
-    expected = initiative.indicators.count()
+    entered = {i.id for i in expected_indicators(initiative)}
+    expected = len(entered)
     codes = [p.code for p in period_list]
     subs = {
         (s.organisation_id, s.period): s
@@ -182,10 +209,10 @@ def completeness(
     ids = [s.id for s in subs.values()]
     totals = set(initiative.disaggregations.filter(key="").values_list("id", flat=True))
     for start in range(0, len(ids), 500):
-        for sid, did in DataValue.objects.filter(
+        for sid, did, iid in DataValue.objects.filter(
             submission_id__in=ids[start : start + 500]
-        ).values_list("submission_id", "disaggregation_id"):
-            if did in totals:
+        ).values_list("submission_id", "disaggregation_id", "indicator_id"):
+            if did in totals and iid in entered:
                 reported[sid] += 1
     out = []
     for p in period_list:

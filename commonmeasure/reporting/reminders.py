@@ -21,6 +21,7 @@ from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Initiative, Membership
 
 from .models import Reminder, Submission
+from .quality import expected_participations
 
 AFTER_WINDOW_DAYS = 31  # no "after" reminder for deadlines missed longer ago than this
 LOOKBACK_PERIODS = 3  # periods checked per initiative: the last ones that have ended
@@ -57,11 +58,11 @@ def due(today: datetime.date | None = None) -> list[Planned]:
     today = today or timezone.localdate()
     out: list[Planned] = []
     for initiative in Initiative.objects.filter(deadline_days__isnull=False).order_by("code"):
-        orgs = [
+        orgs = [  # the organisations expected to report: the backbone only if it reports
             p.organisation
-            for p in initiative.participations.select_related("organisation").order_by(
-                "organisation__code"
-            )
+            for p in expected_participations(initiative)
+            .select_related("organisation")
+            .order_by("organisation__code")
         ]
         for period in _ended_periods(initiative, today):
             deadline = initiative.deadline_for(period)

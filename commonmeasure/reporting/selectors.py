@@ -190,6 +190,9 @@ def query(
             initiative, indicator, by, period_type, dimension, within, organisation_ids
         )
         if found is not None:
+            found = _community(
+                initiative, indicator, by, period_type, found, within, statuses, organisation_ids
+            )
             return _finish(initiative, by, found)
     observations = _observations(
         initiative, indicator, by, period_type, dimension, within, statuses, organisation_ids
@@ -212,7 +215,31 @@ def query(
     result = aggregation.aggregate(
         observations, indicator.time_aggregation, indicator.aggregation, weights
     )
+    result = _community(
+        initiative, indicator, by, period_type, result, within, statuses, organisation_ids
+    )
     return _finish(initiative, by, result)
+
+
+def _community(initiative, indicator, by, period_type, result, within, statuses, org_ids):
+    """By period, an indicator whose providers overlap in areas gives the de-duplicated
+    initiative figure: the top areas plus the organisations placed in no area
+    (docs/reference/areas.md, "The initiative's figure")."""
+    if by != BY_PERIOD:
+        return result
+    from commonmeasure.measures.areas import community_totals, deduplicates
+
+    if not deduplicates(indicator):
+        return result
+    return community_totals(
+        initiative,
+        indicator,
+        period_type,
+        result,
+        within=within,
+        statuses=statuses,
+        organisation_ids=org_ids,
+    )
 
 
 def _finish(initiative: Initiative, by: str, result: dict) -> list[dict]:

@@ -18,23 +18,11 @@ from commonmeasure.initiatives.models import Indicator, Organisation
 
 from . import audit as audit_trail
 from . import rules as validation
-from . import signals
 from .importing import check_value
 from .models import DataValue, Disaggregation, Submission, ValueChange, disaggregation_key
+from .workflow import PermissionDenied, StaleVersion, WorkflowError, move_one
 
-
-class WorkflowError(Exception):
-    """An action that is not allowed now; the message says why."""
-
-
-class PermissionDenied(WorkflowError):
-    pass
-
-
-class StaleVersion(WorkflowError):
-    def __init__(self, message: str, current: Submission):
-        super().__init__(message)
-        self.current = current
+__all__ = ["PermissionDenied", "StaleVersion", "WorkflowError"]
 
 
 @dataclass
@@ -244,42 +232,14 @@ def save_values(
     return result
 
 
-def _transition(
+def submit(
     access: Access,
     submission: Submission,
-    expected_from: tuple[str, ...],
-    to: str,
     user,
-    comment: str = "",
+    *,
+    expected_version: int | None = None,
+    channel: str = "web",
 ) -> Submission:
-    with transaction.atomic():
-        current = Submission.objects.select_for_update().get(pk=submission.pk)
-        if current.status not in expected_from:
-            raise WorkflowError(
-                f"This report is {current.status}; it must be {' or '.join(expected_from)} for this action."
-            )
-        now = timezone.now()
-        old_status, current.status = current.status, to
-        current.version += 1
-        if to == Submission.SUBMITTED:
-            current.submitted_at, current.submitted_by = now, user
-        else:
-            current.reviewed_at, current.reviewed_by = now, user
-        if to == Submission.RETURNED:
-            current.review_comment = comment
-        elif to == Submission.APPROVED:
-            current.review_comment = comment or current.review_comment
-        current.save()
-        signals.status_changed.send(
-            sender=Submission, submission=current, old_status=old_status, user=user, comment=comment
-        )
-        signals.values_changed.send(
-            sender=Submission, initiative=current.initiative, submission_ids=[current.pk]
-        )
-    return current
-
-
-def submit(access: Access, submission: Submission, user) -> Submission:
     if not access.can_submit(submission.organisation_id):
         raise PermissionDenied("You may not submit this organisation's report.")
     if not submission.values.exists():
@@ -294,24 +254,60 @@ def submit(access: Access, submission: Submission, user) -> Submission:
     )
     if problems:
         raise WorkflowError("The report cannot be submitted: " + "; ".join(problems) + ".")
-    return _transition(access, submission, Submission.EDITABLE, Submission.SUBMITTED, user)
-
-
-def approve(access: Access, submission: Submission, user, comment: str = "") -> Submission:
-    if not access.can_review:
-        raise PermissionDenied("Only the initiative's backbone can approve reports.")
-    return _transition(
-        access, submission, (Submission.SUBMITTED,), Submission.APPROVED, user, comment
+    return move_one(
+        submission,
+        Submission.EDITABLE,
+        Submission.SUBMITTED,
+        user,
+        expected_version=expected_version,
+        channel=channel,
     )
 
 
-def return_for_changes(access: Access, submission: Submission, user, comment: str) -> Submission:
+def approve(
+    access: Access,
+    submission: Submission,
+    user,
+    comment: str = "",
+    *,
+    expected_version: int | None = None,
+    channel: str = "web",
+) -> Submission:
+    """Approve a submitted report (the workflow: reporting/workflow.py)."""
+    if not access.can_review:
+        raise PermissionDenied("Only the initiative's backbone can approve reports.")
+    return move_one(
+        submission,
+        (Submission.SUBMITTED,),
+        Submission.APPROVED,
+        user,
+        comment=comment.strip(),
+        expected_version=expected_version,
+        channel=channel,
+    )
+
+
+def return_for_changes(
+    access: Access,
+    submission: Submission,
+    user,
+    comment: str,
+    *,
+    expected_version: int | None = None,
+    channel: str = "web",
+) -> Submission:
     if not access.can_review:
         raise PermissionDenied("Only the initiative's backbone can return reports.")
     if not comment.strip():
         raise WorkflowError("Say what needs to change: a comment is required to return a report.")
-    return _transition(
-        access, submission, (Submission.SUBMITTED,), Submission.RETURNED, user, comment.strip()
+    return move_one(
+        submission,
+        (Submission.SUBMITTED,),
+        Submission.RETURNED,
+        user,
+        comment=comment.strip(),
+        expected_version=expected_version,
+        channel=channel,
     )
 
 
@@ -329,14 +325,23 @@ def unlock(access: Access, submission: Submission, user) -> Submission:
     return current
 
 
-def reopen(access: Access, submission: Submission, user, comment: str = "") -> Submission:
+def reopen(
+    access: Access,
+    submission: Submission,
+    user,
+    comment: str = "",
+    *,
+    expected_version: int | None = None,
+    channel: str = "web",
+) -> Submission:
     if not access.can_review:
         raise PermissionDenied("Only the initiative's backbone can reopen reports.")
-    return _transition(
-        access,
+    return move_one(
         submission,
         (Submission.APPROVED,),
         Submission.RETURNED,
         user,
-        comment.strip() or "Reopened",
+        comment=comment.strip() or "Reopened",
+        expected_version=expected_version,
+        channel=channel,
     )

@@ -311,18 +311,20 @@ def _post(request, initiative, access, organisation, period, submission):
             if submission is None:
                 raise WorkflowError("There is no report for this period yet.")
             comment = request.POST.get("comment", "")
+            # The version the page was loaded at: a report changed since is not acted on.
+            seen = {"expected_version": _int(request.POST.get("version"))}
             if action == "approve":
-                services.approve(access, submission, request.user, comment.strip())
+                services.approve(access, submission, request.user, comment.strip(), **seen)
                 messages.success(
                     request, f"Approved {organisation.name}'s report for {period.code}."
                 )
             elif action == "return":
-                services.return_for_changes(access, submission, request.user, comment)
+                services.return_for_changes(access, submission, request.user, comment, **seen)
                 messages.success(
                     request, f"Returned the report to {organisation.name} with your comment."
                 )
             else:
-                services.reopen(access, submission, request.user, comment)
+                services.reopen(access, submission, request.user, comment, **seen)
                 messages.success(
                     request, f"Reopened {period.code}: {organisation.name} can edit it again."
                 )

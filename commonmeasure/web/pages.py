@@ -173,9 +173,14 @@ def indicator_page(request, code, indicator_code):
             context.update(
                 _by_dimension(initiative, indicator, by, period_type, within, period_codes, title)
             )
-        # Formula and composite indicators: why a value is missing, what each part contributed.
-        from commonmeasure.measures.presenting import derived_panel
+        # Providers overlapping in areas: how the community figure is de-duplicated.
+        from commonmeasure.measures.presenting import community_note, derived_panel
 
+        if by == BY_PERIOD or by == "area" or by.startswith("area:"):
+            context["community"] = community_note(
+                initiative, indicator, period_type, within, access
+            )
+        # Formula and composite indicators: why a value is missing, what each part contributed.
         context["derived"] = derived_panel(initiative, indicator, by, period_type, within)
     except QueryError as problem:
         context["problem"] = str(problem)

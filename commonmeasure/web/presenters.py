@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.measures.areas import community_totals, deduplicates
 from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.quality import expected_organisation_count
 from commonmeasure.reporting.selectors import _clean, query
 
 NOT_STARTED = "not_started"
@@ -136,11 +138,8 @@ class Headline:
 
 
 def reporting_organisation_count(initiative: Initiative) -> int:
-    """Participants expected to report: all but the backbone (unless the backbone is all there is)."""
-    counted = initiative.participations.aggregate(
-        total=Count("id"), members=Count("id", filter=Q(is_backbone=False))
-    )
-    return counted["members"] or counted["total"]
+    """Organisations expected to report: the one rule of reporting.quality."""
+    return expected_organisation_count(initiative)
 
 
 def headlines(
@@ -181,6 +180,10 @@ def headlines(
         else:
             series = [{"key": p, "value": _clean(v)} for p, v, _n in rows if v is not None]
             counts = {p: n for p, v, n in rows if v is not None}
+            if deduplicates(indicator):  # the de-duplicated figure, as query() gives it
+                plain = {r["key"]: r["value"] for r in series}
+                deduped = community_totals(initiative, indicator, initiative.period_type, plain)
+                series = [{"key": k, "value": _clean(deduped[k])} for k in plain]
         covered = [
             i
             for i, row in enumerate(series)
@@ -193,7 +196,7 @@ def headlines(
         compared = 0
         if len(series) > 1:
             previous_key = series[-2]["key"]
-            if indicator.id in current:
+            if indicator.id in current and not deduplicates(indicator):
                 pending.setdefault((latest["key"], previous_key), []).append(indicator)
             else:
                 now, before, compared = _like_for_like(

@@ -144,6 +144,11 @@ def history(request, code, org_code, period_code):
             "period": period,
             "submission": submission,
             "entries": entries,
+            "steps": (
+                list(submission.status_changes.select_related("changed_by").order_by("-id"))
+                if submission is not None and indicator is None
+                else []
+            ),
             "indicator": indicator,
             "key": key,
             "query": request.GET.urlencode(),

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.quality import expected_participations
 
 from .presenters import NOT_STARTED, STATUS_LABELS, current_period, recent_periods, status_label
 
@@ -37,8 +38,10 @@ def reports(request, code):
         .annotate(value_count=Count("values"))
     }
     rows = []
-    for participation in initiative.participations.select_related("organisation").order_by(
-        "organisation__name"
+    for participation in (
+        expected_participations(initiative)
+        .select_related("organisation")
+        .order_by("organisation__name")
     ):
         org = participation.organisation
         sub = submissions.get(org.id)

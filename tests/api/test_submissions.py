@@ -191,3 +191,36 @@ def test_a_submission_of_another_initiative_is_404(reported, as_):
     sub = submission(reported.beta, reported.org_c, "2024-Q1")
     assert as_("backbone").post(f"{S}/{sub.id}/reopen", {}).status_code == 404
     assert status_of(sub) == "approved"
+
+
+@pytest.mark.parametrize("body", [[{"version": 1}], [], 7, "approve"])
+def test_a_body_that_is_not_an_object_is_refused_and_nothing_happens(reported, as_, body):
+    """An array (or any other non-object) once passed for "no body", skipping the version check."""
+    sub = submission(reported.alpha, reported.org_a, "2024-02")
+    act(as_("alice"), sub, "submit")
+    response = as_("backbone").post(f"{S}/{sub.id}/approve", body)
+    assert response.status_code == 422, response.content
+    assert status_of(sub) == "submitted"
+
+
+def test_an_approval_through_the_api_is_recorded_with_its_channel(reported, as_):
+    from commonmeasure.conversation.models import Event, Notification
+    from commonmeasure.reporting.models import StatusChange
+
+    sub = submission(reported.alpha, reported.org_a, "2024-02")
+    seen = act(as_("alice"), sub, "submit").json()["version"]
+    assert act(as_("backbone", "token"), sub, "approve", version=seen).status_code == 200
+    steps = list(
+        StatusChange.objects.filter(submission=sub).values_list(
+            "old_status", "new_status", "channel", "changed_by__username"
+        )
+    )
+    assert steps == [
+        ("draft", "submitted", "api", "alice"),
+        ("submitted", "approved", "api", "backbone"),
+    ]
+    report = "Organisation A's report for 2024-02"
+    assert Event.objects.filter(kind="approved", text=f"backbone approved {report}").count() == 1
+    assert Notification.objects.filter(
+        user=reported.alice, kind="approved", text__endswith=report
+    ).exists()
