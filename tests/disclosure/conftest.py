@@ -50,6 +50,18 @@ def figures(cast, import_csv):
     cast.alpha.save(update_fields=["small_number_threshold"])
     result = import_csv(cast.alpha, VALUES, approve=True, user=cast.backbone)
     assert result.errors == [], result.errors
+    from commonmeasure.initiatives.models import Indicator
+
+    Indicator.objects.create(  # a rate: its cells are based on their denominator's people
+        initiative=cast.alpha,
+        code="start_pct",
+        name="Job starts per 100 enrolled",
+        kind=Indicator.FORMULA,
+        formula="job_starts / enrolled * 100",
+        value_type=Indicator.RATE,
+        aggregation="mean",
+        sort_order=99,
+    )
     return cast
 
 

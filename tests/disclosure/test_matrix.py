@@ -40,6 +40,11 @@ PAGES = [
     "/i/alpha/benchmarks/enrolled/?period=2024-01",
     "/i/alpha/benchmarks/enrolled/?period=2024-02",
     "/i/alpha/benchmarks/job_starts/?period=2024-01",
+    "/i/alpha/benchmarks/start_pct/?period=2024-01",
+    "/i/alpha/benchmarks/start_pct/?period=2024-02",
+    "/i/alpha/indicators/start_pct/?by=organisation&period=2024-01",
+    "/i/alpha/indicators/start_pct/?by=period",
+    "/i/alpha/explore/?indicator=start_pct&rows=organisation&cols=period",
     "/i/alpha/explore/?indicator=enrolled&rows=organisation&cols=period",
     "/i/alpha/explore/?indicator=enrolled&rows=period&cols=organisation",
     "/i/alpha/explore/?indicator=enrolled&rows=gender&cols=period",
@@ -55,6 +60,7 @@ API = [
     "/api/v1/initiatives/alpha/query?indicator=enrolled&by=period",
     "/api/v1/initiatives/alpha/query?indicator=enrolled&by=gender",
     "/api/v1/initiatives/alpha/query?indicator=enrolled&by=gender&period=2024-01",
+    "/api/v1/initiatives/alpha/query?indicator=start_pct&by=organisation&period=2024-01",
 ]
 CLI = [
     ("--by", "organisation"),
