@@ -262,7 +262,8 @@ def cmd_query(args) -> int:
             if isinstance(r["value"], float)
             else f"{r['value']:,}"
         )
-        print(f"{str(r['key']):<{width}}  {value}")
+        late = " (provisional)" if r["provisional"] else ""
+        print(f"{str(r['key']):<{width}}  {value}{late}")
     if not rows:
         print("(no approved values)")
     return 0

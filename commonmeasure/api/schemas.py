@@ -122,6 +122,11 @@ class QueryRow(Schema):
         description="The figure is based on fewer people than the initiative's threshold "
         "(or would reveal one that is) and is withheld: value is null.",
     )
+    provisional: bool = Field(
+        False,
+        description="By period: the period is still being reported (fewer than three quarters "
+        "of the organisations have an approved figure), so the figure may still rise.",
+    )
 
 
 # -- submissions --------------------------------------------------------------------------------

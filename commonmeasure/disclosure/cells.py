@@ -80,16 +80,30 @@ def organisation_series(
 
 def rows(initiative, indicator, viewer: Viewer, by, period_type=None, within=None) -> list[dict]:
     """``query()``'s rows as the viewer may see them, for the API and the command line:
-    ``{"key", "value", "suppressed"}``. An organisation shown under a pseudonym has the
-    pseudonym as its key (its code would name it), and the rows are sorted by key, so their
-    order says nothing about who is who."""
+    ``{"key", "value", "suppressed", "provisional"}``. An organisation shown under a pseudonym
+    has the pseudonym as its key (its code would name it), and the rows are sorted by key, so
+    their order says nothing about who is who. ``provisional``: by period, the period is still
+    being reported (``insights.provisional``); otherwise false."""
     shown = cells(initiative, indicator, viewer, by, period_type, within)
+    late: set = set()
+    if by == BY_PERIOD:
+        from commonmeasure.insights.provisional import provisional_periods
+
+        late = provisional_periods(initiative, indicator, list(shown), period_type)
     out = []
     for key, value in shown.items():
+        flag = key in late
         if by == BY_ORGANISATION and not viewer.named(key):
             key = viewer.label(key)
         hidden = value is SUPPRESSED
-        out.append({"key": key, "value": None if hidden else value, "suppressed": hidden})
+        out.append(
+            {
+                "key": key,
+                "value": None if hidden else value,
+                "suppressed": hidden,
+                "provisional": flag,
+            }
+        )
     if by == BY_ORGANISATION:
         out.sort(key=lambda r: str(r["key"]))
     return out

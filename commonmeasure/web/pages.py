@@ -19,6 +19,7 @@ from commonmeasure.disclosure.cells import (
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative, visible_initiatives
 from commonmeasure.initiatives.models import Indicator, Membership, Organisation
+from commonmeasure.insights.provisional import COMPLETE_SHARE, provisional_periods
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
 
@@ -191,7 +192,8 @@ def indicator_page(request, code, indicator_code):
     try:
         if by == BY_PERIOD:
             shown = community(initiative, indicator, viewer, BY_PERIOD, period_type)
-            context.update(_by_period(indicator, totals, shown, title))
+            late = provisional_periods(initiative, indicator, period_codes, period_type)
+            context.update(_by_period(indicator, totals, shown, title, late))
         elif by == BY_ORGANISATION:
             context.update(
                 _by_organisation(initiative, indicator, period_type, within, title, viewer)
@@ -229,20 +231,34 @@ def _row(head: str, cells: list[str], href: str | None = None) -> dict:
     return {"head": head, "cells": cells, "href": href}
 
 
-def _by_period(indicator, totals, shown, title):
-    """The community total per period; small totals suppressed for all but the backbone."""
+def _by_period(indicator, totals, shown, title, provisional=frozenset()):
+    """The community total per period; small totals suppressed for all but the backbone;
+    periods still being reported marked provisional (docs/reference/periods.md)."""
     rows = [{"key": r["key"], "value": shown.get(r["key"], r["value"])} for r in totals]
     return {
         "columns": ["Period", title],
-        "table": [_row(r["key"], [_shown(r["value"], indicator)]) for r in reversed(rows)],
-        "spec": charts.series(
-            [r for r in rows if r["value"] is not SUPPRESSED],
-            title=title,
-            decimals=indicator.decimals,
-            description=f"{indicator.name} per period",
+        "table": [
+            _row(period_label(r["key"], provisional), [_shown(r["value"], indicator)])
+            for r in reversed(rows)
+        ],
+        "spec": charts.mark_provisional(
+            charts.series(
+                [r for r in rows if r["value"] is not SUPPRESSED],
+                title=title,
+                decimals=indicator.decimals,
+                description=f"{indicator.name} per period",
+            ),
+            "period",
+            provisional,
         ),
         "empty": not totals,
+        "provisional": sorted(provisional & set(shown)),
+        "share": round(COMPLETE_SHARE * 100),
     }
+
+
+def period_label(code: str, provisional) -> str:
+    return f"{code} (provisional)" if code in provisional else code
 
 
 def _by_organisation(initiative, indicator, period_type, within, title, viewer):

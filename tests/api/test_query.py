@@ -44,15 +44,15 @@ def test_query_endpoint_matches_cli_json(reported, as_, cli, indicator, by, peri
 def test_query_counts_only_approved_values(reported, as_):
     # February is still in draft: only January (10 + 5) counts.
     assert as_("alice").get(Q, indicator="enrolled", by="period").json() == [
-        {"key": "2024-01", "value": 15, "suppressed": False}
+        {"key": "2024-01", "value": 15, "suppressed": False, "provisional": False}
     ]
 
 
 def test_query_by_dimension_gives_each_category(reported, as_):
     rows = as_("backbone", "token").get(Q, indicator="enrolled", by="gender").json()
     assert rows == [
-        {"key": "female", "value": 6, "suppressed": False},
-        {"key": "male", "value": 4, "suppressed": False},
+        {"key": "female", "value": 6, "suppressed": False, "provisional": False},
+        {"key": "male", "value": 4, "suppressed": False, "provisional": False},
     ]
 
 
@@ -60,16 +60,16 @@ def test_query_by_dimension_suppresses_small_figures_for_members(reported, as_):
     # 4 men is below the threshold of 5; female goes too, or the total 10 would give it away.
     rows = as_("bob", "token").get(Q, indicator="enrolled", by="gender").json()
     assert rows == [
-        {"key": "female", "value": None, "suppressed": True},
-        {"key": "male", "value": None, "suppressed": True},
+        {"key": "female", "value": None, "suppressed": True, "provisional": False},
+        {"key": "male", "value": None, "suppressed": True, "provisional": False},
     ]
 
 
 def test_the_backbone_sees_every_organisations_approved_totals_by_name(reported, as_):
     rows = as_("backbone").get(Q, indicator="enrolled", by="organisation").json()
     assert rows == [
-        {"key": "org-a", "value": 10, "suppressed": False},
-        {"key": "org-b", "value": 5, "suppressed": False},
+        {"key": "org-a", "value": 10, "suppressed": False, "provisional": False},
+        {"key": "org-b", "value": 5, "suppressed": False, "provisional": False},
     ]
 
 
@@ -107,7 +107,7 @@ def test_a_revoked_token_cannot_query(reported, as_):
 def test_anyone_can_query_a_published_initiatives_approved_values(reported, as_, who, how):
     publish(reported.alpha)
     assert as_(who, how).get(Q, indicator="enrolled", by="period").json() == [
-        {"key": "2024-01", "value": 15, "suppressed": False}
+        {"key": "2024-01", "value": 15, "suppressed": False, "provisional": False}
     ]
 
 

@@ -14,8 +14,8 @@ def test_cli_query_by_area_level_prints_the_area_totals(towns, cli):
     )
     assert code == 0
     assert json.loads(out) == [
-        {"key": "b1", "value": 35, "suppressed": False},
-        {"key": "b2", "value": 8, "suppressed": False},
+        {"key": "b1", "value": 35, "suppressed": False, "provisional": False},
+        {"key": "b2", "value": 8, "suppressed": False, "provisional": False},
     ]
 
 
