@@ -338,16 +338,17 @@ def _turn_the_curve(initiative, indicator, viewer, downloads, context):
     targets = {r["period"]: r for r in curve["targets"]}
     table = Table(
         "curve",
-        ["Period", "Actual", "Baseline forecast", "Target", "% of target", "Status"],
+        ["Period", "Actual", "Baseline forecast", "Target", "% of target", "Status", "Provisional"],
         caption="Turn the curve",
     )
+    late = provisional_periods(initiative, indicator, list(shown), curve["period_type"])
     for code in sorted(set(shown) | set(forecast) | set(targets), reverse=True):
         t = targets.get(code, {})
         hidden = shown.get(code) is SUPPRESSED
         percent = None if hidden else t.get("percent")
         table.rows.append(
             [
-                Cell(code, code),
+                Cell(code, f"{code} (provisional)" if code in late else code),
                 _number(shown.get(code), indicator),
                 _statistic(forecast.get(code), indicator),
                 _number(t.get("value"), indicator),
@@ -356,6 +357,7 @@ def _turn_the_curve(initiative, indicator, viewer, downloads, context):
                     None if hidden else t.get("status"),
                     (None if hidden else t.get("status")) or "–",
                 ),
+                _flag(code in late),
             ]
         )
     downloads.tables["curve"] = table

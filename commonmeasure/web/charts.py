@@ -233,6 +233,13 @@ def mark_provisional(spec: dict, period_field: str, provisional: set[str]) -> di
         "condition": {"test": "datum.provisional", "value": PROVISIONAL_OPACITY},
         "value": 1,
     }
+    if "layer" in spec:  # an already layered chart: fade its points and bars
+        spec["encoding"] = enc
+        for layer in spec["layer"]:
+            kind = layer.get("mark", {}).get("type")
+            if kind in ("point", "bar", "circle", "square"):
+                layer["encoding"] = {**layer.get("encoding", {}), "opacity": fade}
+        return spec
     mark = spec.pop("mark")
     if mark.get("type") != "line":
         spec["mark"], spec["encoding"] = mark, {**enc, "opacity": fade}

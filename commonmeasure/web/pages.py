@@ -334,11 +334,17 @@ def _by_dimension(
             "empty": not rows,
         }
     shown = period_codes[-DIMENSION_SERIES_LIMIT:]
+    late = provisional_periods(initiative, indicator, shown, period_type)
     points, table = [], []
     for code in shown:
         p = periods.parse(code, period_type, initiative.fy_first_month)
         values = community(initiative, indicator, viewer, dimension_code, period_type, p)
-        table.append(_row(code, [_shown(values.get(c.code), indicator) for c in categories]))
+        table.append(
+            _row(
+                period_label(code, late),
+                [_shown(values.get(c.code), indicator) for c in categories],
+            )
+        )
         points += [
             {"period": code, "category": names[c.code], "value": values[c.code]}
             for c in categories
@@ -347,16 +353,22 @@ def _by_dimension(
     return {
         "columns": ["Period"] + order,
         "table": list(reversed(table)),
-        "spec": charts.stacked(
-            points,
-            categories=order,
-            dimension_title=dimension.name,
-            title=title,
-            decimals=indicator.decimals,
-            stack=stack,
-            description=f"{indicator.name} by {dimension.name} per period",
+        "spec": charts.mark_provisional(
+            charts.stacked(
+                points,
+                categories=order,
+                dimension_title=dimension.name,
+                title=title,
+                decimals=indicator.decimals,
+                stack=stack,
+                description=f"{indicator.name} by {dimension.name} per period",
+            ),
+            "period",
+            late,
         ),
         "empty": not table,
+        "provisional": sorted(late),
+        "share": round(COMPLETE_SHARE * 100),
         "limited": len(period_codes) > len(shown),
         "limit": DIMENSION_SERIES_LIMIT,
     }

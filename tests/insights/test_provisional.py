@@ -88,3 +88,17 @@ def test_the_api_and_the_cli_flag_the_month(march, client_for, cli):
         "query", "--initiative", "alpha", "--indicator", "job_starts", "--by", "period"
     )
     assert code == 0 and "2024-03  81 (provisional)" in out
+
+
+def test_a_breakdown_over_time_marks_the_month_too(march, client_for):
+    html = client_for("backbone").get("/i/alpha/indicators/job_starts/?by=gender").content.decode()
+    assert [row[0] for row in table_rows(html, "numbers")] == [
+        "2024-03 (provisional)",
+        "2024-02",
+        "2024-01",
+    ]
+
+
+def test_a_quarter_is_provisional_until_every_month_in_it_is_complete(march, client_for):
+    html = client_for("alice").get("/i/alpha/indicators/job_starts/?period_type=quarter")
+    assert table_rows(html.content.decode(), "numbers") == [["2024-Q1 (provisional)", "397"]]
