@@ -197,8 +197,33 @@ def _progress_bar(total: int | None, label: str, quiet: bool):
 # -- query -----------------------------------------------------------------------------------
 
 
+def _query_viewer(args, initiative):
+    """Whose view the figures are disclosed for (docs/reference/disclosure.md): the operator
+    sees everything; ``--as USER`` what USER sees; ``--public`` what the public sees."""
+    from commonmeasure.disclosure import operator_viewer, viewer_for
+    from commonmeasure.initiatives.access import access_for
+
+    if args.public and args.as_user:
+        raise CommandError("--as and --public cannot be used together")
+    if not args.public and not args.as_user:
+        return operator_viewer(initiative)
+    user = None
+    if args.as_user:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=args.as_user).first()
+        if user is None:
+            raise CommandError(f"--as: no user {args.as_user!r}")
+    access = access_for(user, initiative)
+    if not access.can_view:
+        who = f"user {args.as_user!r}" if user else "the public"
+        raise CommandError(f"{who} cannot see initiative {initiative.code!r}")
+    return viewer_for(initiative, access)
+
+
 def cmd_query(args) -> int:
-    from commonmeasure.reporting.selectors import QueryError, query
+    from commonmeasure.disclosure.cells import rows as disclosed_rows
+    from commonmeasure.reporting.selectors import QueryError
 
     initiative = _initiative(args.initiative)
     indicator = initiative.indicators.filter(code=args.indicator).first()
@@ -213,8 +238,9 @@ def cmd_query(args) -> int:
             within = periods.parse(args.period, None, initiative.fy_first_month)
         except periods.PeriodError as exc:
             raise CommandError(f"--period: {exc}") from None
+    viewer = _query_viewer(args, initiative)
     try:
-        rows = query(initiative, indicator, args.by, args.period_type, within=within)
+        rows = disclosed_rows(initiative, indicator, viewer, args.by, args.period_type, within)
     except QueryError as exc:
         raise CommandError(str(exc)) from None
     if args.json:
@@ -228,13 +254,16 @@ def cmd_query(args) -> int:
     print(f"{args.by:<{width}}  value")
     for r in rows:
         value = (
-            ""
+            "suppressed"
+            if r["suppressed"]
+            else ""
             if r["value"] is None
             else f"{r['value']:,.{indicator.decimals}f}"
             if isinstance(r["value"], float)
             else f"{r['value']:,}"
         )
-        print(f"{str(r['key']):<{width}}  {value}")
+        late = " (provisional)" if r["provisional"] else ""
+        print(f"{str(r['key']):<{width}}  {value}{late}")
     if not rows:
         print("(no approved values)")
     return 0
@@ -391,6 +420,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period-type", choices=["month", "quarter", "year", "financial-year"])
     p.add_argument("--period", help="only values within this period (e.g. 2024, 2024-Q1, 2024-25)")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="show what this user may see (small numbers suppressed, peers anonymised)",
+    )
+    p.add_argument("--public", action="store_true", help="show what the public may see")
     p.set_defaults(func=cmd_query)
 
     demo = sub.add_parser("demo", help="demo data").add_subparsers(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.http import Http404
 from ninja import Query, Router, Schema
 
+from commonmeasure.disclosure import viewer_for
+from commonmeasure.disclosure.cells import rows as disclosed_rows
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import access_for, visible_initiatives
 from commonmeasure.initiatives.services import dump_definition
-from commonmeasure.reporting.selectors import query as run_query
 
 from .common import READ_ERRORS, access_label, caller, initiative_for
 from .errors import BadRequest
@@ -101,8 +102,13 @@ def query_indicator(request, code: str, params: Query[QueryParams]):
       or `area:<level>` (e.g. `area:ward`).
     - `period_type`: for `by=period`, the period length to show (default: the reporting frequency).
     - `period`: only values of reports whose period starts within it (e.g. `2024`, `2024-Q1`, `2024-25`).
+
+    Disclosure rules apply (docs/reference/disclosure.md): outside the backbone and the
+    organisation itself, a figure based on fewer people than the initiative's threshold comes
+    with `value` null and `suppressed` true, and an organisation shown anonymised has its
+    pseudonym ("Organisation 3") as `key`.
     """
-    initiative, _ = initiative_for(request, code)
+    initiative, access = initiative_for(request, code)
     indicator = initiative.indicators.filter(code=params.indicator).first()
     if indicator is None:
         known = ", ".join(initiative.indicators.values_list("code", flat=True)) or "none"
@@ -115,4 +121,5 @@ def query_indicator(request, code: str, params: Query[QueryParams]):
             within = periods.parse(params.period, None, initiative.fy_first_month)
         except periods.PeriodError as exc:
             raise BadRequest("period", str(exc)) from None
-    return run_query(initiative, indicator, params.by, params.period_type, within=within)
+    viewer = viewer_for(initiative, access)
+    return disclosed_rows(initiative, indicator, viewer, params.by, params.period_type, within)

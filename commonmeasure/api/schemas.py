@@ -112,9 +112,21 @@ PeriodType = Literal["month", "quarter", "year", "financial-year"]
 
 class QueryRow(Schema):
     key: str = Field(
-        ..., description="A period code, an organisation code, a category code or an area code."
+        ...,
+        description="A period code, an organisation code (or, for an organisation shown "
+        "anonymised, its pseudonym), a category code or an area code.",
     )
     value: StrictInt | StrictFloat | None
+    suppressed: bool = Field(
+        False,
+        description="The figure is based on fewer people than the initiative's threshold "
+        "(or would reveal one that is) and is withheld: value is null.",
+    )
+    provisional: bool = Field(
+        False,
+        description="By period: the period is still being reported (fewer than three quarters "
+        "of the organisations have an approved figure), so the figure may still rise.",
+    )
 
 
 # -- submissions --------------------------------------------------------------------------------

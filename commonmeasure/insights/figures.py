@@ -1,22 +1,27 @@
 """The figures behind the dashboards, benchmarking pages and explorer.
 
 Everything here reads approved data through ``reporting.selectors.query`` and applies the
-disclosure rules of docs/reference/benchmarking.md: cells based on fewer people than the
-initiative's threshold are suppressed for everyone but the organisation itself, and other
-organisations are shown under anonymous labels unless they opted in to be named. Who may open
-a page at all is decided by ``initiatives.access``; callers pass the resulting ``Viewer``.
+disclosure rules of ``commonmeasure.disclosure`` (docs/reference/disclosure.md): cells based on
+fewer people than the initiative's threshold are suppressed for everyone but the organisation
+itself and the backbone, and other organisations are shown under anonymous labels unless they
+opted in to be named. Who may open a page at all is decided by ``initiatives.access``; callers
+pass the resulting ``Viewer``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from commonmeasure.domain import benchmarking, expressions, periods, suppression
-from commonmeasure.initiatives.access import Access
+from commonmeasure.disclosure import (  # noqa: F401  (the pages import them from here too)
+    SUPPRESSED,
+    Viewer,
+    disclose,
+    for_everyone,
+    viewer_for,
+)
+from commonmeasure.domain import benchmarking, expressions, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.selectors import BY_ORGANISATION, QueryError, query
-
-SUPPRESSED = "suppressed"
 
 
 class NotAvailable(Exception):
@@ -141,80 +146,6 @@ def people_figures(initiative, indicator, by, period_type, values: dict, **kw) -
         return {}  # people unknown: such cells count as 0 people and are suppressed
 
 
-# --- who is looking --------------------------------------------------------------------------
-
-
-@dataclass
-class Viewer:
-    """What one person may see of an initiative's figures."""
-
-    initiative: Initiative
-    own: set[str]  # codes of the viewer's own organisations
-    labels: dict[str, str]  # organisation code -> label shown
-    names: dict[str, str]  # organisation code -> real name
-    threshold: int
-    anonymised: set[str] = field(default_factory=set)
-
-    def label(self, code: str) -> str:
-        return self.labels.get(code, code)
-
-
-def viewer_for(initiative: Initiative, access: Access | None) -> Viewer:
-    """Labels and threshold for this viewer. ``access`` None: the public.
-
-    The backbone sees names (it runs the initiative and reviews every report); members see their
-    own organisation and those that opted in by name and the others as "Organisation n"; the
-    public sees only opted-in names.
-    """
-    parts = list(  # tuples, not instances: an initiative may have thousands of organisations
-        initiative.participations.order_by("organisation__code").values_list(
-            "organisation_id", "organisation__code", "organisation__name", "named_in_benchmarks"
-        )
-    )
-    names = {code: name for _id, code, name, _named in parts}
-    own = set()
-    if access is not None:
-        own = {code for org_id, code, _name, _named in parts if org_id in access.org_roles}
-    if not initiative.anonymise_peers or (access is not None and access.is_backbone):
-        named = set(names)
-    else:
-        named = {code for _id, code, _name, opted_in in parts if opted_in} | own
-    labels = suppression.peer_labels(list(names), names, named=named, salt=initiative.code)
-    return Viewer(
-        initiative,
-        own,
-        labels,
-        names,
-        initiative.small_number_threshold,
-        anonymised=set(names) - named,
-    )
-
-
-# --- disclosure of one group of cells --------------------------------------------------------
-
-
-def disclose(
-    values: dict, people: dict | None, viewer: Viewer, own_keys=(), total_shown: bool = True
-) -> dict:
-    """{key: value or SUPPRESSED} for one group of cells whose total may be shown elsewhere.
-
-    Cells in ``own_keys`` belong to the viewer's organisation and are always shown; they also
-    take no part in complementary suppression (the viewer knows them anyway).
-    """
-    if people is None:
-        return dict(values)
-    cells = {
-        key: (value, None if key in own_keys else (people.get(key) or 0))
-        for key, value in values.items()
-    }
-    shown = suppression.suppress_cells(cells, viewer.threshold, total_shown=total_shown)
-    out = {}
-    for key, value in values.items():
-        hidden = key not in own_keys and value is not None and shown[key] is None
-        out[key] = SUPPRESSED if hidden else value
-    return out
-
-
 # --- peers -----------------------------------------------------------------------------------
 
 
@@ -245,7 +176,7 @@ def peer_view(
         initiative, indicator, BY_ORGANISATION, period_type, values, within=within
     )
     shown = disclose(values, people, viewer, own_keys=viewer.own & set(values))
-    public = disclose(values, people, viewer, own_keys=())
+    public = for_everyone(values, people, viewer.threshold)
     distribution = {k: float(v) for k, v in public.items() if v is not None and v is not SUPPRESSED}
     return PeerView(
         values, people, shown, distribution, benchmarking.peer_summary(distribution.values())

@@ -44,6 +44,7 @@ from .figures import (
     viewer_for,
 )
 from .pivot import axis_options, build
+from .provisional import COMPLETE_SHARE, latest_complete, provisional_periods
 
 
 def _member(request, code):
@@ -74,6 +75,11 @@ def _number(value, indicator, *, raw=None) -> Cell:
     if value is SUPPRESSED:
         return Cell(SUPPRESSED, "suppressed", "suppressed")
     return Cell(value if raw is None else raw, format_value(value, indicator))
+
+
+def _flag(provisional: bool) -> Cell:
+    """The ``Provisional`` column of a table over time: yes or no (docs/reference/periods.md)."""
+    return Cell("yes" if provisional else "no", "provisional" if provisional else "")
 
 
 def _statistic(value, indicator) -> Cell:
@@ -296,13 +302,16 @@ def benchmark(request, code, indicator_code):
         "period_type": period_type,
         "period_type_options": period_type_options,
         "is_rate": rate_parts(indicator) is not None,
+        "provisional": set(),
+        "share": round(COMPLETE_SHARE * 100),
     }
     try:
         totals = figures(initiative, indicator, BY_PERIOD, period_type)
         codes = [k for k, v in totals.items() if v is not None]
+        late = provisional_periods(initiative, indicator, codes, period_type)
         period = request.GET.get("period")
-        period = period if period in codes else (codes[-1] if codes else None)
-        context.update(period=period, period_codes=list(reversed(codes)))
+        period = period if period in codes else latest_complete(codes, late)
+        context.update(period=period, period_codes=list(reversed(codes)), provisional=late)
         if period:
             within = periods.parse(period, period_type, initiative.fy_first_month)
             _benchmark_figures(
@@ -332,16 +341,17 @@ def _turn_the_curve(initiative, indicator, viewer, downloads, context):
     targets = {r["period"]: r for r in curve["targets"]}
     table = Table(
         "curve",
-        ["Period", "Actual", "Baseline forecast", "Target", "% of target", "Status"],
+        ["Period", "Actual", "Baseline forecast", "Target", "% of target", "Status", "Provisional"],
         caption="Turn the curve",
     )
+    late = provisional_periods(initiative, indicator, list(shown), curve["period_type"])
     for code in sorted(set(shown) | set(forecast) | set(targets), reverse=True):
         t = targets.get(code, {})
         hidden = shown.get(code) is SUPPRESSED
         percent = None if hidden else t.get("percent")
         table.rows.append(
             [
-                Cell(code, code),
+                Cell(code, f"{code} (provisional)" if code in late else code),
                 _number(shown.get(code), indicator),
                 _statistic(forecast.get(code), indicator),
                 _number(t.get("value"), indicator),
@@ -350,6 +360,7 @@ def _turn_the_curve(initiative, indicator, viewer, downloads, context):
                     None if hidden else t.get("status"),
                     (None if hidden else t.get("status")) or "–",
                 ),
+                _flag(code in late),
             ]
         )
     downloads.tables["curve"] = table
@@ -551,17 +562,29 @@ def explorer(request, code):
         context["problem"] = str(problem)
         return _finish(request, downloads, "insights/explorer.html", context)
     corner = allowed[rows] + (f" \\ {allowed[cols]}" if cols else "")
-    head = [corner] + ([pivot.col_labels[c] for c in pivot.col_keys] if cols else [indicator.name])
+    # Periods still being reported are marked provisional (docs/reference/periods.md).
+    late = set()
+    if context["period_axis"]:
+        keys = pivot.row_keys if rows == BY_PERIOD else pivot.col_keys
+        late = provisional_periods(initiative, indicator, keys, period_type)
+    points = pivot.points()
+    marked = {k: f"{k} (provisional)" if k in late else k for k in late}
+    head = [corner] + (
+        [marked.get(c, pivot.col_labels[c]) for c in pivot.col_keys] if cols else [indicator.name]
+    )
+    if rows == BY_PERIOD:
+        head.append("Provisional")
     table = Table("pivot", head, caption=f"{indicator.name} by {corner}")
     for r in pivot.row_keys:
         label = pivot.row_labels[r]
         table.rows.append(
-            [Cell(label, label)]
+            [Cell(label, marked.get(r, label))]
             + [_number(pivot.cells.get((r, c)), indicator) for c in pivot.col_keys]
+            + ([_flag(r in late)] if rows == BY_PERIOD else [])
         )
     downloads.tables["pivot"] = table
     downloads.charts["pivot"] = charts.pivot(
-        pivot.points(),
+        points,
         x_title=allowed[BY_PERIOD if context["period_axis"] else rows],
         series_title=(allowed[rows if cols == BY_PERIOD else cols] if cols else None),
         title=indicator.name,
@@ -570,7 +593,11 @@ def explorer(request, code):
         and len(pivot.row_keys if rows == BY_PERIOD else pivot.col_keys) > 1,
         description=f"{indicator.name} by {corner}",
     )
+    if context["period_axis"]:
+        web_charts.mark_provisional(downloads.charts["pivot"], "x", late)
     context.update(
+        provisional=sorted(late),
+        share=round(COMPLETE_SHARE * 100),
         table=table,
         spec=downloads.charts["pivot"],
         limited=pivot.limited,
@@ -605,20 +632,32 @@ def public_indicator(request, code, indicator_code):
         context["problem"] = str(problem)
         return _finish(request, downloads, "insights/public.html", context)
     shown = disclose(values, people, viewer, total_shown=False)
-    table = Table("values", ["Period", indicator.name], caption=indicator.name)
+    # Periods still being reported are left out unless asked for (docs/reference/periods.md).
+    late = provisional_periods(initiative, indicator, list(shown))
+    with_late = request.GET.get("provisional") == "1"
+    left_out = [] if with_late else sorted(late & set(shown))
+    shown = {k: v for k, v in shown.items() if k not in left_out}
+    table = Table("values", ["Period", indicator.name, "Provisional"], caption=indicator.name)
     for key in reversed(list(shown)):
-        table.rows.append([Cell(key, key), _number(shown[key], indicator)])
+        label = f"{key} (provisional)" if key in late else key
+        table.rows.append([Cell(key, label), _number(shown[key], indicator), _flag(key in late)])
     series = [
         {"key": k, "value": v} for k, v in shown.items() if v is not None and v is not SUPPRESSED
     ]
     downloads.tables["values"] = table
-    downloads.charts["values"] = web_charts.series(
-        series,
-        title=indicator.name,
-        decimals=indicator.decimals,
-        description=f"{indicator.name} per period",
+    downloads.charts["values"] = web_charts.mark_provisional(
+        web_charts.series(
+            series,
+            title=indicator.name,
+            decimals=indicator.decimals,
+            description=f"{indicator.name} per period",
+        ),
+        "period",
+        late,
     )
     context.update(
+        left_out=left_out,
+        share=round(COMPLETE_SHARE * 100),
         table=table,
         spec=downloads.charts["values"],
         empty=not shown,

@@ -31,21 +31,34 @@ def area_options(initiative) -> list[tuple[str, str]]:
     return [("area", "Area (every level)")] + [(f"area:{lv}", f"Area: {lv}") for lv in levels]
 
 
-def by_area(initiative, indicator, by, period_type, within, title) -> dict:
-    """The indicator page's panel for ``by=area`` or ``area:<level>``: a table and bars."""
+def by_area(initiative, indicator, by, period_type, within, title, shown=None) -> dict:
+    """The indicator page's panel for ``by=area`` or ``area:<level>``: a table and bars.
+
+    ``shown``: {area: value or "suppressed"} as the viewer may see them
+    (``disclosure.cells.community``); None reads them unfiltered."""
     from commonmeasure.reporting.selectors import query
     from commonmeasure.web import charts
 
-    data = query(initiative, indicator, by, period_type, within=within)
+    if shown is None:
+        shown = {
+            r["key"]: r["value"]
+            for r in query(initiative, indicator, by, period_type, within=within)
+        }
     names = dict(Area.objects.filter(initiative=initiative).values_list("code", "name"))
-    rows = [{"label": names.get(r["key"], r["key"]), "value": r["value"]} for r in data]
+    rows = [{"label": names.get(k, k), "value": v} for k, v in shown.items()]
+    hidden = "suppressed"
     return {
         "columns": ["Area", title],
         "table": [
-            {"head": r["label"], "cells": [_fmt(r["value"], indicator)], "href": None} for r in rows
+            {
+                "head": r["label"],
+                "cells": [hidden if r["value"] == hidden else _fmt(r["value"], indicator)],
+                "href": None,
+            }
+            for r in rows
         ],
         "spec": charts.bars(
-            rows,
+            [r for r in rows if r["value"] != hidden],
             category_title="Area",
             title=title,
             decimals=indicator.decimals,

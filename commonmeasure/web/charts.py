@@ -211,3 +211,60 @@ def stacked(
     spec["mark"] = {"type": "bar"}
     spec["encoding"] = encoding
     return spec
+
+
+PROVISIONAL_OPACITY = 0.35  # a provisional period's bar or point (docs/reference/periods.md)
+
+
+def mark_provisional(spec: dict, period_field: str, provisional: set[str]) -> dict:
+    """Mark the points of periods still being reported: each point gets ``provisional`` (true
+    or false); bars and points of provisional periods are faded, and a line is dashed from the
+    last complete period on, so that a period still being reported is not read as a fall."""
+    values = spec["data"]["values"]
+    for point in values:
+        point["provisional"] = point.get(period_field) in provisional
+    if not any(p["provisional"] for p in values):
+        return spec
+    enc = spec.pop("encoding")
+    enc = {**enc, "tooltip": [*enc.get("tooltip", []), {"field": "status", "title": "Status"}]}
+    for point in values:
+        point["status"] = "provisional" if point["provisional"] else "complete"
+    fade = {
+        "condition": {"test": "datum.provisional", "value": PROVISIONAL_OPACITY},
+        "value": 1,
+    }
+    if "layer" in spec:  # an already layered chart: fade its points and bars
+        spec["encoding"] = enc
+        for layer in spec["layer"]:
+            kind = layer.get("mark", {}).get("type")
+            if kind in ("point", "bar", "circle", "square"):
+                layer["encoding"] = {**layer.get("encoding", {}), "opacity": fade}
+        return spec
+    mark = spec.pop("mark")
+    if mark.get("type") != "line":
+        spec["mark"], spec["encoding"] = mark, {**enc, "opacity": fade}
+        return spec
+    # One solid line through complete periods, a dashed one from the last complete period of
+    # each series ("bridge") through the provisional ones, and faded points.
+    series = enc.get("color", {}).get("field")
+    last: dict = {}
+    for point in values:
+        point["bridge"] = False
+        if not point["provisional"]:
+            last[point.get(series) if series else None] = point
+    for point in last.values():
+        point["bridge"] = True
+    line = {k: v for k, v in mark.items() if k != "point"}
+    points = {"type": "point", "filled": True, "size": 36}
+    if "color" in mark:
+        points["color"] = mark["color"]
+    spec["layer"] = [
+        {"transform": [{"filter": "!datum.provisional"}], "mark": line, "encoding": enc},
+        {
+            "transform": [{"filter": "datum.provisional || datum.bridge"}],
+            "mark": {**line, "strokeDash": [5, 4], "opacity": 0.6},
+            "encoding": enc,
+        },
+        {"mark": points, "encoding": {**enc, "opacity": fade}},
+    ]
+    return spec

@@ -9,9 +9,17 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from commonmeasure.disclosure import SUPPRESSED, viewer_for
+from commonmeasure.disclosure.cells import (
+    by_organisation,
+    community,
+    community_values,
+    organisation_series,
+)
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative, visible_initiatives
 from commonmeasure.initiatives.models import Indicator, Membership, Organisation
+from commonmeasure.insights.provisional import COMPLETE_SHARE, provisional_periods
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
 
@@ -36,6 +44,10 @@ def indicators_of(initiative):
             "weight_indicator"
         )
     )
+
+
+def _shown(value, indicator) -> str:
+    return "suppressed" if value is SUPPRESSED else format_value(value, indicator)
 
 
 def participating_organisation(initiative, org_code: str) -> Organisation:
@@ -71,14 +83,14 @@ def initiative_home(request, code):
     initiative, access = get_initiative(request.user, code)
     indicators = indicators_of(initiative)
     heads = headlines(initiative, indicators)
+    viewer = viewer_for(initiative, access)
     for n, head in enumerate(heads, start=1):
+        _disclose_headline(initiative, head, viewer)
         head.spark_id = f"spark-{n}"
         head.spark_spec = charts.sparkline(
             head.series, verdict=head.verdict, description=f"{head.indicator.name}: recent values"
         )
-        head.latest_text = (
-            format_value(head.latest["value"], head.indicator) if head.latest else "–"
-        )
+        head.latest_text = _shown(head.latest["value"], head.indicator) if head.latest else "–"
         if head.change is not None:
             head.change_text = format_value(abs(head.change), head.indicator)
     organisations = list(
@@ -108,6 +120,24 @@ def initiative_home(request, code):
     )
 
 
+def _disclose_headline(initiative, head, viewer) -> None:
+    """Small community figures suppressed in a headline card (docs/reference/disclosure.md):
+    the value, its sparkline point and a change that would reveal them."""
+    if viewer.sees_all or not head.series:
+        return
+    values = {r["key"]: r["value"] for r in head.series}
+    try:
+        shown = community_values(initiative, head.indicator, viewer, values)
+    except QueryError:
+        shown = dict.fromkeys(values, SUPPRESSED)
+    head.series = [r for r in head.series if shown.get(r["key"]) is not SUPPRESSED]
+    hidden = {k for k, v in shown.items() if v is SUPPRESSED}
+    if head.latest and head.latest["key"] in hidden:
+        head.latest = {"key": head.latest["key"], "value": SUPPRESSED}
+    if hidden & {head.previous_key, (head.latest or {}).get("key")}:
+        head.change = head.previous_value = None
+
+
 def _by_options(indicator: Indicator) -> list[tuple[str, str]]:
     options = [(BY_PERIOD, "Period (community total)"), (BY_ORGANISATION, "Organisation")]
     options += [(d.code, d.name) for d in indicator.dimensions.all()]
@@ -132,6 +162,7 @@ def indicator_page(request, code, indicator_code):
     period_type = request.GET.get("period_type") or initiative.period_type
     if period_type not in period_types:
         period_type = initiative.period_type
+    viewer = viewer_for(initiative, access)
     totals = query(initiative, indicator, BY_PERIOD, period_type)
     period_codes = [row["key"] for row in totals]
     within_code = request.GET.get("period") or ""
@@ -160,18 +191,25 @@ def indicator_page(request, code, indicator_code):
     }
     try:
         if by == BY_PERIOD:
-            context.update(_by_period(indicator, totals, title))
+            shown = community(initiative, indicator, viewer, BY_PERIOD, period_type)
+            late = provisional_periods(initiative, indicator, period_codes, period_type)
+            context.update(_by_period(indicator, totals, shown, title, late))
         elif by == BY_ORGANISATION:
             context.update(
-                _by_organisation(initiative, indicator, period_type, within, title, access)
+                _by_organisation(initiative, indicator, period_type, within, title, viewer)
             )
         elif by == "area" or by.startswith("area:"):
             from commonmeasure.measures.presenting import by_area
 
-            context.update(by_area(initiative, indicator, by, period_type, within, title))
+            shown = community(initiative, indicator, viewer, by, period_type, within)
+            context.update(
+                by_area(initiative, indicator, by, period_type, within, title, shown=shown)
+            )
         else:
             context.update(
-                _by_dimension(initiative, indicator, by, period_type, within, period_codes, title)
+                _by_dimension(
+                    initiative, indicator, by, period_type, within, period_codes, title, viewer
+                )
             )
         # Providers overlapping in areas: how the community figure is de-duplicated.
         from commonmeasure.measures.presenting import community_note, derived_panel
@@ -180,8 +218,10 @@ def indicator_page(request, code, indicator_code):
             context["community"] = community_note(
                 initiative, indicator, period_type, within, access
             )
-        # Formula and composite indicators: why a value is missing, what each part contributed.
-        context["derived"] = derived_panel(initiative, indicator, by, period_type, within)
+        # Formula and composite indicators: why a value is missing, what each part contributed;
+        # for viewers who see all the figures behind it (docs/reference/disclosure.md).
+        if viewer.sees_all:
+            context["derived"] = derived_panel(initiative, indicator, by, period_type, within)
     except QueryError as problem:
         context["problem"] = str(problem)
     template = (
@@ -196,46 +236,41 @@ def _row(head: str, cells: list[str], href: str | None = None) -> dict:
     return {"head": head, "cells": cells, "href": href}
 
 
-def _by_period(indicator, totals, title):
-    rows = [
-        {"label": r["key"], "value": r["value"], "text": format_value(r["value"], indicator)}
-        for r in totals
-    ]
+def _by_period(indicator, totals, shown, title, provisional=frozenset()):
+    """The community total per period; small totals suppressed for all but the backbone;
+    periods still being reported marked provisional (docs/reference/periods.md)."""
+    rows = [{"key": r["key"], "value": shown.get(r["key"], r["value"])} for r in totals]
     return {
         "columns": ["Period", title],
-        "table": [_row(r["label"], [r["text"]]) for r in reversed(rows)],
-        "spec": charts.series(
-            totals,
-            title=title,
-            decimals=indicator.decimals,
-            description=f"{indicator.name} per period",
+        "table": [
+            _row(period_label(r["key"], provisional), [_shown(r["value"], indicator)])
+            for r in reversed(rows)
+        ],
+        "spec": charts.mark_provisional(
+            charts.series(
+                [r for r in rows if r["value"] is not SUPPRESSED],
+                title=title,
+                decimals=indicator.decimals,
+                description=f"{indicator.name} per period",
+            ),
+            "period",
+            provisional,
         ),
         "empty": not totals,
+        "provisional": sorted(provisional & set(shown)),
+        "share": round(COMPLETE_SHARE * 100),
     }
 
 
-def _by_organisation(initiative, indicator, period_type, within, title, access):
+def period_label(code: str, provisional) -> str:
+    return f"{code} (provisional)" if code in provisional else code
+
+
+def _by_organisation(initiative, indicator, period_type, within, title, viewer):
     """One bar per organisation, as the viewer may see them: peers anonymised unless named,
     cells of fewer people than the initiative's threshold suppressed outside the organisation
-    itself (docs/reference/benchmarking.md)."""
-    from commonmeasure.insights.figures import (
-        SUPPRESSED,
-        NotAvailable,
-        disclose,
-        people_figures,
-        viewer_for,
-    )
-
-    data = query(initiative, indicator, BY_ORGANISATION, period_type, within=within)
-    viewer = viewer_for(initiative, access if access.is_member else None)
-    values = {r["key"]: r["value"] for r in data}
-    try:
-        people = people_figures(
-            initiative, indicator, BY_ORGANISATION, period_type, values, within=within
-        )
-    except NotAvailable:
-        people = {}
-    shown = disclose(values, people, viewer, own_keys=viewer.own)
+    itself and the backbone (docs/reference/disclosure.md)."""
+    shown = by_organisation(initiative, indicator, viewer, period_type, within)
     rows = [
         {"label": viewer.label(code), "code": code, "value": value}
         for code, value in shown.items()
@@ -250,7 +285,7 @@ def _by_organisation(initiative, indicator, period_type, within, title, access):
             r["label"],
             [format_value(r["value"], indicator)],
             reverse("organisation", args=[initiative.code, r["code"]])
-            if r["code"] not in viewer.anonymised
+            if viewer.named(r["code"])
             else None,
         )
         for r in rows
@@ -276,15 +311,16 @@ def _by_organisation(initiative, indicator, period_type, within, title, access):
     }
 
 
-def _by_dimension(initiative, indicator, dimension_code, period_type, within, period_codes, title):
+def _by_dimension(
+    initiative, indicator, dimension_code, period_type, within, period_codes, title, viewer
+):
     dimension = next(d for d in indicator.dimensions.all() if d.code == dimension_code)
     categories = list(dimension.categories.all())
     names = {c.code: c.name for c in categories}
     order = [c.name for c in categories]
     stack = indicator.aggregation == "sum"
     if within is not None:
-        data = query(initiative, indicator, dimension_code, period_type, within=within)
-        values = {r["key"]: r["value"] for r in data}
+        values = community(initiative, indicator, viewer, dimension_code, period_type, within)
         rows = [
             {"label": names[c.code], "value": values[c.code]}
             for c in categories
@@ -292,9 +328,9 @@ def _by_dimension(initiative, indicator, dimension_code, period_type, within, pe
         ]
         return {
             "columns": [dimension.name, title],
-            "table": [_row(r["label"], [format_value(r["value"], indicator)]) for r in rows],
+            "table": [_row(r["label"], [_shown(r["value"], indicator)]) for r in rows],
             "spec": charts.bars(
-                rows,
+                [r for r in rows if r["value"] is not SUPPRESSED],
                 category_title=dimension.name,
                 title=title,
                 decimals=indicator.decimals,
@@ -303,32 +339,41 @@ def _by_dimension(initiative, indicator, dimension_code, period_type, within, pe
             "empty": not rows,
         }
     shown = period_codes[-DIMENSION_SERIES_LIMIT:]
+    late = provisional_periods(initiative, indicator, shown, period_type)
     points, table = [], []
     for code in shown:
         p = periods.parse(code, period_type, initiative.fy_first_month)
-        values = {
-            r["key"]: r["value"]
-            for r in query(initiative, indicator, dimension_code, period_type, within=p)
-        }
-        table.append(_row(code, [format_value(values.get(c.code), indicator) for c in categories]))
+        values = community(initiative, indicator, viewer, dimension_code, period_type, p)
+        table.append(
+            _row(
+                period_label(code, late),
+                [_shown(values.get(c.code), indicator) for c in categories],
+            )
+        )
         points += [
             {"period": code, "category": names[c.code], "value": values[c.code]}
             for c in categories
-            if values.get(c.code) is not None
+            if values.get(c.code) is not None and values[c.code] is not SUPPRESSED
         ]
     return {
         "columns": ["Period"] + order,
         "table": list(reversed(table)),
-        "spec": charts.stacked(
-            points,
-            categories=order,
-            dimension_title=dimension.name,
-            title=title,
-            decimals=indicator.decimals,
-            stack=stack,
-            description=f"{indicator.name} by {dimension.name} per period",
+        "spec": charts.mark_provisional(
+            charts.stacked(
+                points,
+                categories=order,
+                dimension_title=dimension.name,
+                title=title,
+                decimals=indicator.decimals,
+                stack=stack,
+                description=f"{indicator.name} by {dimension.name} per period",
+            ),
+            "period",
+            late,
         ),
-        "empty": not points,
+        "empty": not table,
+        "provisional": sorted(late),
+        "share": round(COMPLETE_SHARE * 100),
         "limited": len(period_codes) > len(shown),
         "limit": DIMENSION_SERIES_LIMIT,
     }
@@ -351,22 +396,35 @@ def organisation_page(request, code, org_code):
     indicators = indicators_of(initiative)
     recent = [s.period for s in submissions[:6]]
     status_of = {s.period: s.status for s in submissions}
+    # Figures only as docs/reference/disclosure.md allows: the organisation itself and the
+    # backbone see every status; others see approved figures of a named organisation, small
+    # ones suppressed, and nothing under the name of one shown to them under a pseudonym.
+    viewer = viewer_for(initiative, access)
+    anonymised = not sees_all and not viewer.named(organisation.code)
     value_rows = []
-    for indicator in indicators:
-        series = {
-            r["key"]: r["value"]
-            for r in query(
-                initiative,
-                indicator,
-                BY_PERIOD,
-                statuses=statuses,
-                organisation_ids=[organisation.id],
-            )
-        }
+    for indicator in indicators if not anonymised else ():
+        try:
+            if sees_all:
+                series = {
+                    r["key"]: r["value"]
+                    for r in query(
+                        initiative,
+                        indicator,
+                        BY_PERIOD,
+                        statuses=statuses,
+                        organisation_ids=[organisation.id],
+                    )
+                }
+            else:
+                series = organisation_series(
+                    initiative, indicator, viewer, organisation.code, recent
+                )
+        except QueryError:
+            series = {}
         value_rows.append(
             {
                 "indicator": indicator,
-                "cells": [format_value(series.get(p), indicator) for p in recent],
+                "cells": [_shown(series.get(p), indicator) for p in recent],
             }
         )
     is_backbone_org = initiative.participations.filter(
@@ -388,6 +446,8 @@ def organisation_page(request, code, org_code):
                 for p in recent
             ],
             "value_rows": value_rows,
+            "anonymised": anonymised,
+            "threshold": viewer.threshold,
             "current_period": reporting_period(initiative).code,
         },
     )

@@ -25,6 +25,7 @@ Q = "/initiatives/alpha/query"
 )
 def test_query_endpoint_matches_cli_json(reported, as_, cli, indicator, by, period_type, period):
     args = ["query", "--initiative", "alpha", "--indicator", indicator, "--by", by, "--json"]
+    args += ["--as", "alice"]  # the same viewer, so the same disclosure
     params = {"indicator": indicator, "by": by}
     if period_type:
         args += ["--period-type", period_type]
@@ -43,21 +44,52 @@ def test_query_endpoint_matches_cli_json(reported, as_, cli, indicator, by, peri
 def test_query_counts_only_approved_values(reported, as_):
     # February is still in draft: only January (10 + 5) counts.
     assert as_("alice").get(Q, indicator="enrolled", by="period").json() == [
-        {"key": "2024-01", "value": 15}
+        {"key": "2024-01", "value": 15, "suppressed": False, "provisional": False}
     ]
 
 
 def test_query_by_dimension_gives_each_category(reported, as_):
+    rows = as_("backbone", "token").get(Q, indicator="enrolled", by="gender").json()
+    assert rows == [
+        {"key": "female", "value": 6, "suppressed": False, "provisional": False},
+        {"key": "male", "value": 4, "suppressed": False, "provisional": False},
+    ]
+
+
+def test_query_by_dimension_suppresses_small_figures_for_members(reported, as_):
+    # 4 men is below the threshold of 5; female goes too, or the total 10 would give it away.
     rows = as_("bob", "token").get(Q, indicator="enrolled", by="gender").json()
-    assert rows == [{"key": "female", "value": 6}, {"key": "male", "value": 4}]
+    assert rows == [
+        {"key": "female", "value": None, "suppressed": True, "provisional": False},
+        {"key": "male", "value": None, "suppressed": True, "provisional": False},
+    ]
+
+
+def test_the_backbone_sees_every_organisations_approved_totals_by_name(reported, as_):
+    rows = as_("backbone").get(Q, indicator="enrolled", by="organisation").json()
+    assert rows == [
+        {"key": "org-a", "value": 10, "suppressed": False, "provisional": False},
+        {"key": "org-b", "value": 5, "suppressed": False, "provisional": False},
+    ]
 
 
 @pytest.mark.parametrize(
-    "who, how", [("alice", "session"), ("bob", "token"), ("backbone", "session")]
+    "who, own, other", [("alice", "org-a", "org-b"), ("bob", "org-b", "org-a")]
 )
-def test_members_see_every_organisations_approved_totals(reported, as_, who, how):
-    rows = as_(who, how).get(Q, indicator="enrolled", by="organisation").json()
-    assert rows == [{"key": "org-a", "value": 10}, {"key": "org-b", "value": 5}]
+def test_members_see_their_own_total_by_name_and_the_others_under_a_pseudonym(
+    reported, as_, who, own, other
+):
+    from commonmeasure.disclosure import viewer_for
+    from commonmeasure.initiatives.access import access_for
+
+    viewer = viewer_for(reported.alpha, access_for(getattr(reported, who), reported.alpha))
+    rows = as_(who, "token").get(Q, indicator="enrolled", by="organisation").json()
+    values = {"org-a": 10, "org-b": 5}
+    assert {r["key"]: r["value"] for r in rows} == {
+        own: values[own],
+        viewer.label(other): values[other],
+    }
+    assert viewer.label(other).startswith("Organisation ") and other not in str(rows)
 
 
 @pytest.mark.parametrize(
@@ -75,7 +107,7 @@ def test_a_revoked_token_cannot_query(reported, as_):
 def test_anyone_can_query_a_published_initiatives_approved_values(reported, as_, who, how):
     publish(reported.alpha)
     assert as_(who, how).get(Q, indicator="enrolled", by="period").json() == [
-        {"key": "2024-01", "value": 15}
+        {"key": "2024-01", "value": 15, "suppressed": False, "provisional": False}
     ]
 
 

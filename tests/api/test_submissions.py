@@ -127,7 +127,10 @@ def test_backbone_approves_a_submitted_report(reported, as_):
     assert response.status_code == 200
     assert response.json()["status"] == "approved" and response.json()["review_comment"] == "Thanks"
     rows = as_("alice").get("/initiatives/alpha/query", indicator="enrolled", by="period").json()
-    assert rows == [{"key": "2024-01", "value": 15}, {"key": "2024-02", "value": 7}]
+    assert rows == [
+        {"key": "2024-01", "value": 15, "suppressed": False, "provisional": False},
+        {"key": "2024-02", "value": 7, "suppressed": False, "provisional": True},  # only A approved
+    ]
 
 
 @pytest.mark.parametrize("action", ["approve", "return", "reopen"])

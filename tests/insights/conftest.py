@@ -68,3 +68,20 @@ def rate(cast):
         aggregation="mean",
         sort_order=99,
     )
+
+
+@pytest.fixture
+def dora(data):
+    """A third organisation of alpha, D, that reports nothing, and its reporter dora: a member
+    with no cell of her own among A's and B's, so she sees what any peer sees."""
+    from commonmeasure.initiatives.models import Organisation, Participation
+    from commonmeasure.initiatives.users import add_user
+
+    org = Organisation.objects.create(code="org-d", name="Organisation D")
+    Participation.objects.create(initiative=data.alpha, organisation=org)
+    add_user("dora", initiative_code="alpha", role="reporter", organisation_code="org-d")
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="dora"))
+    return client

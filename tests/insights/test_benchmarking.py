@@ -105,9 +105,9 @@ def test_turn_the_curve_shows_history_baseline_forecast_and_target(data, client_
     html = client_for("alice").get("/i/alpha/benchmarks/enrolled/").content.decode()
     # History 34, 30: the straight line through them falls by 4 a month, to 26 in March.
     assert table_rows(html, "curve") == [
-        ["2024-03", "–", "26", "40", "–", "–"],
-        ["2024-02", "30", "30", "–", "–", "–"],
-        ["2024-01", "34", "34", "–", "–", "–"],
+        ["2024-03", "–", "26", "40", "–", "–", ""],
+        ["2024-02", "30", "30", "–", "–", "–", ""],
+        ["2024-01", "34", "34", "–", "–", "–", ""],
     ]
     series = {v["series"] for v in spec_from(html, "spec-curve")["data"]["values"]}
     assert series == {"Actual", "Baseline forecast", "Target"}

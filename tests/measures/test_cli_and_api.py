@@ -13,7 +13,10 @@ def test_cli_query_by_area_level_prints_the_area_totals(towns, cli):
         "query", "--initiative", "towns", "--indicator", "people", "--by", "area:borough", "--json"
     )
     assert code == 0
-    assert json.loads(out) == [{"key": "b1", "value": 35}, {"key": "b2", "value": 8}]
+    assert json.loads(out) == [
+        {"key": "b1", "value": 35, "suppressed": False, "provisional": False},
+        {"key": "b2", "value": 8, "suppressed": False, "provisional": False},
+    ]
 
 
 def test_cli_query_by_an_unknown_area_level_says_which_levels_exist(towns, cli):

@@ -57,10 +57,25 @@ def test_headline_colours_a_fall_by_polarity(data, client_for, import_csv):
         "organisation,indicator,period,value\norg-a,enrolled,2024-03,1\norg-b,enrolled,2024-03,1\n"
     )
     assert import_csv(data.alpha, text, approve=True, user=data.backbone).errors == []
-    html = client_for("alice").get("/i/alpha/").content.decode()
+    # The backbone: 2 people is below the small-number threshold, so members see it suppressed.
+    html = client_for("backbone").get("/i/alpha/").content.decode()
     opening = html.split('data-indicator="enrolled"', 1)[0].rsplit("<a", 1)[1]
     assert "verdict-good" in opening  # lower is better, and it fell from 15 to 2
     assert "▼" in html.split('data-indicator="enrolled"', 1)[1].split("</a>", 1)[0]
+
+
+def test_headline_suppresses_a_small_community_figure_and_its_change_for_members(
+    data, client_for, import_csv
+):
+    text = (
+        "organisation,indicator,period,value\norg-a,enrolled,2024-03,1\norg-b,enrolled,2024-03,1\n"
+    )
+    assert import_csv(data.alpha, text, approve=True, user=data.backbone).errors == []
+    html = client_for("alice").get("/i/alpha/").content.decode()
+    card = html.split('data-indicator="enrolled"', 1)[1].split("</a>", 1)[0]
+    assert "suppressed" in card and "▼" not in card and "on 2024-01" not in card
+    spark = spec_from(html, "spark-1")
+    assert [point["period"] for point in spark["data"]["values"]] == ["2024-01"]  # not March
 
 
 def test_headline_never_counts_unapproved_values(data, client_for):

@@ -20,6 +20,9 @@ def test_own_members_and_backbone_see_drafts(data, client_for, name):
 
 
 def test_reporter_cannot_see_other_organisations_drafts(data, client_for):
+    part = data.alpha.participations.get(organisation=data.org_b)
+    part.named_in_benchmarks = True  # else B's figures are not shown under its name at all
+    part.save()
     html = client_for("alice").get(URL_B).content.decode()
     assert [row[0] for row in table_rows(html, "submissions")] == ["2024-01"]
     values = table_rows(html, "org-values")

@@ -50,8 +50,12 @@ def test_backbone_can_approve_and_value_appears_on_indicator_page(data, client_f
     step = StatusChange.objects.get(submission__period="2024-02", new_status="approved")
     assert (step.old_status, step.channel, step.changed_by) == ("submitted", "web", data.backbone)
     html = alice.get("/i/alpha/indicators/enrolled/").content.decode()
-    assert {"period": "2024-02", "value": 7} in spec_from(html)["data"]["values"]
-    assert ["2024-02", "7"] in table_rows(html, "numbers")
+    # Only A's February is approved: the month is drawn, marked as still being reported.
+    points = {
+        p["period"]: (p["value"], p["provisional"]) for p in spec_from(html)["data"]["values"]
+    }
+    assert points["2024-02"] == (7, True)
+    assert ["2024-02 (provisional)", "7"] in table_rows(html, "numbers")
 
 
 def test_return_needs_a_comment_and_the_reporter_sees_it(data, client_for):
