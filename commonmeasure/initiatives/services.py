@@ -146,6 +146,8 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
                 "composite": i.composite.model_dump(exclude_none=True) if i.composite else {},
                 "deduplication": i.deduplication,
                 "is_published": i.published,
+                "survey_fed": i.survey_fed,
+                "breakdown_check": i.breakdown_check,
             },
             summary,
             f"indicator {i.code}",
@@ -308,6 +310,8 @@ def dump_definition(initiative: Initiative) -> dict:
                 "decimals": ind.decimals,
                 "deduplication": ind.deduplication,
                 "published": ind.is_published,
+                "survey_fed": ind.survey_fed,
+                "breakdown_check": ind.breakdown_check,
             }
         )
     from commonmeasure.reporting.models import ValidationRule
