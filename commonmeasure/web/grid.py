@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.reporting import quality, rules, services
+from commonmeasure.reporting import ownership, quality, rules, services
 from commonmeasure.reporting.importing import check_value
 from commonmeasure.reporting.models import DataValue, Submission, disaggregation_key
 from commonmeasure.reporting.services import CellInput, StaleVersion, WorkflowError, cell_name
@@ -62,6 +62,7 @@ class IndicatorRow:
     extra: list[Cell] = field(
         default_factory=list
     )  # stored combinations the layout has no place for
+    owned: str = ""  # the survey whose responses give its values this period: not typed
 
     def cells(self) -> list[Cell]:
         out = [self.total]
@@ -211,6 +212,10 @@ def _render(
         and not locked
     )
     outcomes = _quality(rows, submission)
+    owners = ownership.Owners(initiative)
+    for row in rows:
+        cover = owners.owner(organisation.id, row.indicator.id, period) if owners else None
+        row.owned = cover.source if cover is not None and row.indicator.survey_fed else ""
     deadline = initiative.deadline_for(period)
     past_deadline = deadline is not None and timezone.localdate() > deadline
     recent = recent_periods(initiative, 12)
