@@ -273,3 +273,27 @@ def disaggregation_key(categories: dict[str, str]) -> tuple[str, str]:
     """The (key, dims) pair for a {dimension code: category code} mapping."""
     items = sorted(categories.items())
     return ";".join(f"{d}={c}" for d, c in items), ",".join(d for d, _ in items)
+
+
+class ArchivedValue(models.Model):
+    """A stored value moved out of its report when its indicator stopped taking reported values
+    (it became a formula, composite or survey-fed indicator): kept, never used in a figure.
+    Its removal from the report is in the audit trail (ValueChange, with the reason as comment).
+    See docs/reference/initiative-file.md, "Changing an indicator's kind"."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    disaggregation = models.ForeignKey(
+        Disaggregation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    value = models.FloatField()
+    comment = models.TextField(blank=True)
+    reason = models.CharField(max_length=200)
+    archived_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["initiative", "indicator"], name="archived_indicator_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.disaggregation_id} = {self.value} ({self.reason})"
