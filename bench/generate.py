@@ -150,7 +150,8 @@ def _month(rng: random.Random) -> dict[tuple[str, str, str], str]:
             out[(code, "", "")] = _value(rng, code)
             continue
         finest = max(levels, key=len)
-        leaves = {cell: rng.randrange(0, 500) for cell in _cells(finest)}
+        cells = _cells(finest)  # totals stay under 500, as a count drawn alone would
+        leaves = {cell: rng.randrange(0, 500 // len(cells)) for cell in cells}
         for level in levels:
             for g, a in _cells(level):
                 out[(code, g, a)] = str(
