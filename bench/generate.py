@@ -140,6 +140,26 @@ def _value(rng: random.Random, code: str) -> str:
     return f"{rng.uniform(1, 10):.2f}"
 
 
+def _month(rng: random.Random) -> dict[tuple[str, str, str], str]:
+    """One organisation's values for one month, keyed by (indicator, gender, age band). Counts
+    are drawn for the finest cells reported, and every total and one-dimension figure is their
+    sum, so that breakdowns agree with totals (docs/reference/validation-rules.md)."""
+    out: dict[tuple[str, str, str], str] = {}
+    for code, (vt, _across, _time, dims, levels) in INDICATORS.items():
+        if vt != "count" or not dims:
+            out[(code, "", "")] = _value(rng, code)
+            continue
+        finest = max(levels, key=len)
+        cells = _cells(finest)  # totals stay under 500, as a count drawn alone would
+        leaves = {cell: rng.randrange(0, 500 // len(cells)) for cell in cells}
+        for level in levels:
+            for g, a in _cells(level):
+                out[(code, g, a)] = str(
+                    sum(v for (lg, la), v in leaves.items() if g in ("", lg) and a in ("", la))
+                )
+    return out
+
+
 def rows(total: int, months: int, seed: int = 1) -> Iterator[list[str]]:
     """``total`` value rows: organisation, indicator, period, value, gender, age_band, comment."""
     rng = random.Random(seed)
@@ -148,11 +168,12 @@ def rows(total: int, months: int, seed: int = 1) -> Iterator[list[str]]:
     for n in range(organisations_needed(total, months)):
         org = org_code(n)
         for period in codes:
+            values = _month(rng)
             for code, gender, age in ROW_TEMPLATE:
                 if written == total:
                     return
                 comment = "estimated" if rng.random() < 0.01 else ""
-                yield [org, code, period, _value(rng, code), gender, age, comment]
+                yield [org, code, period, values[(code, gender, age)], gender, age, comment]
                 written += 1
 
 

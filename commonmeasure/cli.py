@@ -77,7 +77,12 @@ def cmd_initiative_load(args) -> int:
     except DefinitionError as exc:
         lines = "\n".join(f"  - {p}" for p in exc.problems)
         raise CommandError(f"{exc.filename}: cannot load the initiative:\n{lines}") from None
-    initiative, summary = load_definition(defn)
+    from commonmeasure.reporting.archive import StaleValues
+
+    try:
+        initiative, summary = load_definition(defn, archive_values=args.archive_values)
+    except StaleValues as exc:
+        raise CommandError(f"{Path(args.file).name}: cannot load the initiative: {exc}") from None
     if args.json:
         print(json.dumps({"initiative": initiative.code, **summary.as_dict()}, indent=2))
     elif summary.changed:
@@ -386,6 +391,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = ini.add_parser("load", help="create or update an initiative from a JSON or YAML file")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print what changed as JSON")
+    p.add_argument(
+        "--archive-values",
+        action="store_true",
+        help="archive the stored values of an indicator that becomes a formula, composite or "
+        "survey-fed one (otherwise the load is refused)",
+    )
     p.set_defaults(func=cmd_initiative_load)
     p = ini.add_parser("dump", help="write an initiative's definition")
     p.add_argument("code")

@@ -90,6 +90,12 @@ class IndicatorOut(Schema):
     composite: dict | None = Field(None, description="For a composite: its declaration.")
     deduplication: str = Field("sum", description="sum, max or adjusted (across areas).")
     published: bool = False
+    survey_fed: bool = Field(
+        False, description="Values come from a feedback survey for the periods it covers."
+    )
+    breakdown_check: str = Field(
+        "error", description="error, warning or off: a total that disagrees with its breakdown."
+    )
 
 
 class InitiativeDefinition(Schema):

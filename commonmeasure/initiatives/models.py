@@ -291,6 +291,24 @@ class Indicator(models.Model):
     is_published = models.BooleanField(
         default=False, help_text="Shown on the public, embeddable page (approved data only)."
     )
+    # Fed by a feedback survey (docs/reference/surveys.md, "Who owns the figure"): for the
+    # periods a survey covers, its values come from the responses and cannot be typed,
+    # imported, uploaded or posted.
+    survey_fed = models.BooleanField(
+        default=False,
+        help_text="Values come from a feedback survey for the periods the survey covers.",
+    )
+    # How a total that disagrees with its breakdown is treated (validation-rules.md,
+    # "Breakdowns and totals"); only for indicators summed across organisations.
+    BREAKDOWN_ERROR, BREAKDOWN_WARNING, BREAKDOWN_OFF = "error", "warning", "off"
+    BREAKDOWN_CHOICES = [
+        (BREAKDOWN_ERROR, "Error"),
+        (BREAKDOWN_WARNING, "Warning"),
+        (BREAKDOWN_OFF, "Off"),
+    ]
+    breakdown_check = models.CharField(
+        max_length=7, choices=BREAKDOWN_CHOICES, default=BREAKDOWN_ERROR
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]

@@ -50,8 +50,20 @@ def _upsert(model, lookup: dict, values: dict, summary: LoadSummary, label: str)
 
 
 @transaction.atomic
-def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
+def load_definition(
+    defn: InitiativeDef, *, archive_values: bool = False
+) -> tuple[Initiative, LoadSummary]:
+    """Create or update the initiative. When a reported indicator becomes a formula, composite
+    or survey-fed one while values reported for it are stored, the load is refused
+    (``reporting.archive.StaleValues``, nothing written) unless ``archive_values``: then they
+    are archived and the summary says how many."""
     summary = LoadSummary()
+    before = {
+        code: (kind, survey_fed)
+        for code, kind, survey_fed in Indicator.objects.filter(
+            initiative__code=defn.code
+        ).values_list("code", "kind", "survey_fed")
+    }
     initiative = _upsert(
         Initiative,
         {"code": defn.code},
@@ -146,6 +158,8 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
                 "composite": i.composite.model_dump(exclude_none=True) if i.composite else {},
                 "deduplication": i.deduplication,
                 "is_published": i.published,
+                "survey_fed": i.survey_fed,
+                "breakdown_check": i.breakdown_check,
             },
             summary,
             f"indicator {i.code}",
@@ -166,7 +180,31 @@ def load_definition(defn: InitiativeDef) -> tuple[Initiative, LoadSummary]:
                 summary.updated.append(f"indicator {i.code}")
     _load_rules(initiative, defn, summary)
     _load_targets(initiative, defn, by_code, areas, summary)
+    _stale_values(initiative, before, by_code, archive_values, summary)
     return initiative, summary
+
+
+def _stale_values(initiative, before, by_code, archive_values: bool, summary) -> None:
+    """Values a changed indicator would no longer use: refused, or archived if asked."""
+    from commonmeasure.reporting import archive
+
+    changes = {}
+    for code, ind in by_code.items():
+        kind, survey_fed = before.get(code, (None, None))
+        if kind == Indicator.REPORTED and ind.kind != Indicator.REPORTED:
+            changes[ind.id] = (code, ind.kind)
+        elif kind == Indicator.REPORTED and ind.survey_fed and not survey_fed:
+            changes[ind.id] = (code, archive.SURVEY)
+    stale = archive.find(initiative, changes) if changes else []
+    if not stale:
+        return
+    if not archive_values:
+        raise archive.StaleValues(stale)
+    archive.archive(initiative, stale)
+    for s in stale:
+        summary.updated.append(
+            f"indicator {s.indicator}: {len(s.value_ids)} stored value(s) archived ({s.reason})"
+        )
 
 
 def _load_targets(initiative, defn, by_code, areas, summary) -> None:
@@ -308,6 +346,8 @@ def dump_definition(initiative: Initiative) -> dict:
                 "decimals": ind.decimals,
                 "deduplication": ind.deduplication,
                 "published": ind.is_published,
+                "survey_fed": ind.survey_fed,
+                "breakdown_check": ind.breakdown_check,
             }
         )
     from commonmeasure.reporting.models import ValidationRule

@@ -124,6 +124,10 @@ class IndicatorDef(_Strict):
     composite: CompositeDef | None = None
     deduplication: Literal["sum", "max", "adjusted"] = "sum"
     published: bool = False
+    # Values come from a feedback survey for the periods it covers (docs/reference/surveys.md).
+    survey_fed: bool = False
+    # A total that disagrees with its breakdown (docs/reference/validation-rules.md).
+    breakdown_check: Literal["error", "warning", "off"] = "error"
 
     @model_validator(mode="after")
     def _rules(self):
@@ -137,6 +141,11 @@ class IndicatorDef(_Strict):
             raise ValueError(f"formula is only for kind formula, not {self.kind}")
         if self.kind != "composite" and self.composite is not None:
             raise ValueError(f"composite is only for kind composite, not {self.kind}")
+        if self.kind != "reported" and self.survey_fed:
+            raise ValueError(
+                f"survey_fed is for reported indicators: a {self.kind} indicator is worked out "
+                "from other indicators"
+            )
         if self.kind != "reported" and self.dimensions:
             raise ValueError(
                 "formula and composite indicators are computed, not broken down by dimensions"

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from commonmeasure.initiatives.admin import BackboneScopedAdmin, BackboneScopedInline
 
-from .models import DataValue, Submission
+from .models import ArchivedValue, DataValue, Submission
 
 
 class DataValueInline(BackboneScopedInline):
@@ -44,3 +44,27 @@ class SubmissionAdmin(BackboneScopedAdmin):
         "unlocked_by",
     ]
     inlines = [DataValueInline]
+
+
+@admin.register(ArchivedValue)
+class ArchivedValueAdmin(BackboneScopedAdmin):
+    """Values moved out of their reports when their indicator changed kind (read only)."""
+
+    list_display = ["indicator", "submission", "disaggregation", "value", "reason", "archived_at"]
+    list_filter = ["initiative", "reason"]
+    readonly_fields = [
+        "initiative",
+        "submission",
+        "indicator",
+        "disaggregation",
+        "value",
+        "comment",
+        "reason",
+        "archived_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -132,6 +132,7 @@ class Writer:
     """Writes checked rows chunk by chunk, inside the import's transaction."""
 
     def __init__(self, ctx, result, user_id, now_db, channel):
+        from .breakdowns import ImportCheck
         from .rules import RuleSet
 
         self.ctx = ctx
@@ -141,6 +142,7 @@ class Writer:
         self.channel = channel
         self.changed: set[int] = set()  # reports whose values this import changed
         self.rules = RuleSet.for_initiative(ctx.initiative)
+        self.breakdowns = ImportCheck(ctx.initiative)
         self.total_rows: dict[tuple[int, int], int] = {}  # (report, indicator) -> row of its total
         self.stored = {
             (org_id, period): (sid, status, unlocked is not None)
@@ -308,6 +310,7 @@ class Writer:
             Submission.objects.filter(id__in=ids[start : start + 500]).update(
                 version=F("version") + 1, updated_at=timezone.now()
             )
+        self.breakdowns.finish(self.result.add_error, self._warn)
         if not self.rules:
             return
         from .rules import totals

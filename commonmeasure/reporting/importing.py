@@ -26,7 +26,7 @@ from commonmeasure.interchange.cells import Formula, Percent, percent_points
 from commonmeasure.interchange.errors import FileProblem, RowError
 from commonmeasure.interchange.tabular import Table
 
-from . import signals
+from . import ownership, signals
 from .import_writer import Writer
 from .models import Disaggregation, Submission, disaggregation_key
 from .workflow import approve_many
@@ -98,6 +98,9 @@ class _Context:
         )
         self.orgs_ci = {code.lower(): oid for code, oid in self.orgs.items()}
         self.org_codes = {oid: code for code, oid in self.orgs.items()}
+        self.org_names = dict(
+            initiative.participations.values_list("organisation_id", "organisation__name")
+        )
         self.indicators: dict[str, Indicator] = {}
         self.allowed_dims: dict[int, frozenset[str]] = {}
         for ind in initiative.indicators.prefetch_related("dimensions"):
@@ -117,6 +120,7 @@ class _Context:
         self.today = today
         self.today_month = periods.month_index(today.year, today.month)
         self.allowed_orgs: frozenset[int] | None = None
+        self.owners = ownership.Owners(initiative)
 
     def period(self, code: str) -> periods.Period | str:
         hit = self.period_cache.get(code)
@@ -355,6 +359,8 @@ class _Checker:
         # Formulas are refused in every column (the value column says so in its own check).
         self.formula_columns = [(idx, name) for name, idx in columns.items() if name != "value"]
         self.percent_seen = False  # a value was typed with %
+        self.breakdowns = writer.breakdowns
+        self.breakdowns.slots = self.slots
 
     def check(self, row_number: int, cells: list):
         """(report key, slot entry, series entry, value, comment) of a good row, or None after
@@ -438,8 +444,14 @@ class _Checker:
         entry = self.slots.get(report)
         if entry is None:
             entry = self.slots[report] = (self.writer.slot(org_id, period), len(self.slots) << 32)
+        if ind.survey_fed and ctx.owners:
+            cover = ctx.owners.owner(org_id, ind_id, period)
+            if cover is not None:
+                message = ownership.refusal(ind.code, ctx.org_names[org_id], period.code, cover)
+                add(row_number, "value", message)
+                return None
         number = self.series_numbers.setdefault((ind_id, combo), len(self.series_numbers))
-        series = (number, ind_id, combo, good_values)
+        series = (number, ind_id, combo, good_values, self.breakdowns.group(ind_id, dims[1]))
         return entry, series, value, comment
 
 
@@ -489,6 +501,9 @@ def _check_and_write(
     new: list = []
     append, add_new = pending.append, new.extend
     direct = not writer.rules
+    owned = ctx.owners.indicators  # always checked row by row: ownership depends on the period
+    sums = writer.breakdowns.sums  # checked breakdowns: [sum, count, smallest, first row]
+    get_sum = sums.get
     for row_number, cells in table.rows:
         if progress is not None and row_number % 5000 == 0:
             progress(table.position())
@@ -518,7 +533,7 @@ def _check_and_write(
             if type(cells[i_org]) is str and type(cells[i_per]) is str:
                 reports[report_cells(cells)] = entry
             texts = series_cells(cells)
-            if all(type(c) is str for c in texts):
+            if all(type(c) is str for c in texts) and line[1] not in owned:
                 series[texts] = line
         key = entry[1] | line[0]
         first = first_row(key, row_number)
@@ -531,6 +546,16 @@ def _check_and_write(
             continue
         if result.errors:
             continue  # keep checking, but nothing will be written
+        group = line[4]
+        if group is not None:
+            acc = get_sum(entry[1] | group)
+            if acc is None:
+                sums[entry[1] | group] = [value, 1, value, row_number]
+            else:
+                acc[0] += value
+                acc[1] += 1
+                if value < acc[2]:
+                    acc[2] = value
         slot = entry[0]
         if slot[5] and direct:  # a new value of a report this import creates
             add_new((slot, line[1], line[2], value, comment))

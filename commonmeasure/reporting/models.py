@@ -307,3 +307,27 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.old_status} -> {self.new_status}"
+
+
+class ArchivedValue(models.Model):
+    """A stored value moved out of its report when its indicator stopped taking reported values
+    (it became a formula, composite or survey-fed indicator): kept, never used in a figure.
+    Its removal from the report is in the audit trail (ValueChange, with the reason as comment).
+    See docs/reference/initiative-file.md, "Changing an indicator's kind"."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    disaggregation = models.ForeignKey(
+        Disaggregation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    value = models.FloatField()
+    comment = models.TextField(blank=True)
+    reason = models.CharField(max_length=200)
+    archived_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["initiative", "indicator"], name="archived_indicator_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.disaggregation_id} = {self.value} ({self.reason})"

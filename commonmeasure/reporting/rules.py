@@ -186,10 +186,13 @@ def commented_totals(submission_id: int) -> set[str]:
 
 
 def check_submission(submission, rules: RuleSet | None = None) -> list[RuleOutcome]:
+    """Every rule's outcome for one stored report, then the breakdowns that disagree with their
+    totals (breakdowns.py), which count as failed rules of their indicator's severity."""
+    from . import breakdowns
+
     rules = rules if rules is not None else RuleSet.for_initiative(submission.initiative_id)
-    if not rules:
-        return []
-    return rules.check(totals([submission.id])[submission.id])
+    out = rules.check(totals([submission.id])[submission.id]) if rules else []
+    return out + breakdowns.check_submission(submission)
 
 
 def blocking(outcomes: list[RuleOutcome], note: str, commented: set[str]) -> list[str]:

@@ -17,6 +17,7 @@ from commonmeasure.initiatives.access import Access
 from commonmeasure.initiatives.models import Indicator, Organisation
 
 from . import audit as audit_trail
+from . import breakdowns, ownership
 from . import rules as validation
 from .importing import check_value
 from .models import DataValue, Disaggregation, Submission, ValueChange, disaggregation_key
@@ -136,15 +137,21 @@ def save_values(
                 "compare them with the current values below.",
                 current,
             )
-        combos = dict(
-            Disaggregation.objects.filter(initiative=current.initiative).values_list("key", "id")
-        )
+        combos, dims = {}, {}
+        for key, did, dim_codes in Disaggregation.objects.filter(
+            initiative=current.initiative
+        ).values_list("key", "id", "dims"):
+            combos[key], dims[did] = did, dim_codes
         existing = {
             (iid, did): (vid, value, comment)
             for vid, iid, did, value, comment in DataValue.objects.filter(
                 submission=current
             ).values_list("id", "indicator_id", "disaggregation_id", "value", "comment")
         }
+        refused = _refusals(current, parsed, combos, dims, existing, channel)
+        if refused:
+            result.errors = refused
+            return result
         now = timezone.now()
         by = user if getattr(user, "pk", None) else None
         changes: list[ValueChange] = []  # a new value's creation is recorded on its row
@@ -230,6 +237,48 @@ def save_values(
         result.submission = current
         result.rules = validation.check_submission(current)
     return result
+
+
+def _refusals(submission, parsed, combos, dims, existing, channel) -> dict[str, str]:
+    """Cells this save may not write, with the reason: values a survey owns (ownership.py),
+    and breakdowns that would disagree with their totals at the error level (breakdowns.py).
+    Only what the save changes is held against it."""
+    changed = []
+    for cell, value in parsed:
+        key, _ = disaggregation_key(cell.categories)
+        old = existing.get((cell.indicator.id, combos.get(key)))
+        if (None if old is None else old[1]) != value:
+            changed.append((cell, key, value))
+    errors: dict[str, str] = {}
+    if not changed:
+        return errors
+    if channel != ValueChange.SURVEY:
+        owners = ownership.Owners(submission.initiative)
+        period = submission.initiative.parse_period(submission.period)
+        for cell, _key, _value in changed:
+            cover = owners.owner(submission.organisation_id, cell.indicator.id, period)
+            if cover is not None and cell.indicator.survey_fed:
+                errors[cell_name(cell.indicator.code, cell.categories)] = ownership.refusal(
+                    cell.indicator.code, submission.organisation.name, submission.period, cover
+                )
+    checked = breakdowns.specs(submission.initiative_id)
+    touched = {cell.indicator.id for cell, _key, _value in changed} & set(checked)
+    if touched:
+        final = {(iid, did): v[1] for (iid, did), v in existing.items() if iid in touched}
+        new_dims = {}
+        for cell, key, value in changed:
+            did = combos.get(key, key)  # a combination not stored yet is named by its key
+            new_dims[did] = disaggregation_key(cell.categories)[1]
+            if value is None:
+                final.pop((cell.indicator.id, did), None)
+            else:
+                final[(cell.indicator.id, did)] = value
+        values = [(iid, dims.get(did, new_dims.get(did, "")), v) for (iid, did), v in final.items()]
+        for o in breakdowns.check_values(checked, values, touched):
+            if o.severity == validation.ERROR:
+                total = cell_name(o.indicators[0], {})
+                errors[total] = "; ".join(filter(None, [errors.get(total), o.reason]))
+    return errors
 
 
 def submit(

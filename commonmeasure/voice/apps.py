@@ -5,3 +5,10 @@ class VoiceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "commonmeasure.voice"
     verbose_name = "User voice"
+
+    def ready(self) -> None:
+        from commonmeasure.reporting import ownership
+
+        from .coverage import covers
+
+        ownership.register(covers)

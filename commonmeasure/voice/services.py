@@ -2,7 +2,9 @@
 
 The response write path is kept small (SQLite has a single writer): check the rate limit in
 memory, insert one row, and work the indicator values out at most every
-``RECOMPUTE_SECONDS`` per link (and always by `commonmeasure surveys recompute`).
+``CM_SURVEY_RECOMPUTE_SECONDS`` per link; a response inside that interval schedules one more
+working out at its end, so the figure is never left behind (and `commonmeasure surveys
+recompute` does it on demand).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils import timezone
 from commonmeasure.domain import feedback, periods
 from commonmeasure.initiatives.access import Access
 from commonmeasure.reporting import services as reporting
-from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.models import DataValue, Submission, ValueChange
 
 from . import groupcommit
 from .models import FREE_TEXT_MAX, Ballot, BallotResponse, Link, Question, Response, Survey
@@ -35,7 +37,7 @@ def recompute_seconds() -> float:
     """Settings first (tests), then the environment variable CM_SURVEY_RECOMPUTE_SECONDS."""
     value = getattr(settings, "CM_SURVEY_RECOMPUTE_SECONDS", None)
     if value is None:
-        value = os.environ.get("CM_SURVEY_RECOMPUTE_SECONDS") or 30
+        value = os.environ.get("CM_SURVEY_RECOMPUTE_SECONDS") or 5
     return float(value)
 
 
@@ -190,11 +192,64 @@ def take_response(
             "copy was not kept. If this is your own comment, thank you: it has been received.",
             status=409,
         )
-    if link.computed_at is None or (now - link.computed_at).total_seconds() >= recompute_seconds():
+    since = None if link.computed_at is None else (now - link.computed_at).total_seconds()
+    if since is None or since >= recompute_seconds():
         link.computed_at = now
         Link.objects.filter(pk=link.pk).update(computed_at=now)
         recompute(link, period)
+    else:  # worked out a moment ago: once more when the interval is over, with no manual step
+        schedule(link.id, period, recompute_seconds() - since)
     return response
+
+
+# --- working the values out again after the interval, in this process -------------------------
+
+_pending_lock = threading.Lock()
+_pending: dict[tuple[int, str], threading.Timer] = {}
+
+
+def schedule(link_id: int, period: str, delay: float) -> bool:
+    """Work the link's values for ``period`` out once more in ``delay`` seconds, on a thread of
+    this process; at most one is waiting per link and period. False if one already was."""
+    key = (link_id, period)
+    with _pending_lock:
+        if key in _pending:
+            return False
+        timer = threading.Timer(max(0.0, delay), _deferred, args=key)
+        timer.daemon = True
+        _pending[key] = timer
+    timer.start()
+    return True
+
+
+def pending() -> list[tuple[int, str]]:
+    with _pending_lock:
+        return sorted(_pending)
+
+
+def cancel_pending() -> None:
+    with _pending_lock:
+        for timer in _pending.values():
+            timer.cancel()
+        _pending.clear()
+
+
+def _deferred(link_id: int, period: str) -> None:
+    from django.db import connection
+
+    with _pending_lock:  # a response from now on schedules the next one
+        _pending.pop((link_id, period), None)
+    try:
+        link = (
+            Link.objects.select_related("survey__initiative", "organisation")
+            .filter(pk=link_id)
+            .first()
+        )
+        if link is not None:
+            Link.objects.filter(pk=link_id).update(computed_at=timezone.now())
+            recompute(link, period)
+    finally:
+        connection.close()
 
 
 def take_ballot(ballot: Ballot, data, cookie: str, now=None) -> BallotResponse:
@@ -301,8 +356,12 @@ class RecomputeResult:
 
 
 def recompute(link: Link, period: str) -> RecomputeResult:
-    """Write each mapped question's figure to the organisation's report for ``period`` through
-    the ordinary save path; below the threshold the value is removed (no value)."""
+    """Write each mapped question's figure, rounded to its indicator's decimals, to the
+    organisation's report for ``period`` through the ordinary save path (channel ``survey``).
+
+    A value someone reported (any other channel wrote it last) is never overwritten or
+    removed: it is left as it is and the message says so. Below the threshold the survey's own
+    earlier figure, if any, is removed."""
     survey = link.survey
     result = RecomputeResult()
     mapped = [
@@ -325,12 +384,25 @@ def recompute(link: Link, period: str) -> RecomputeResult:
             f"{link.organisation.name} {period}: the report is {sub.status}, so survey values were not changed."
         )
         return result
-    cells = [
-        reporting.CellInput(
-            f.question.indicator, {}, "" if f.value is None else repr(round(f.value, 6))
-        )
-        for f in mapped
-    ]
+    writers = last_writers(sub, [f.question.indicator_id for f in mapped])
+    cells = []
+    for f in mapped:
+        ind = f.question.indicator
+        figure = None if f.value is None else round(f.value, ind.decimals)
+        stored, channel = writers.get(ind.id, (None, None))
+        if stored is not None and channel != SURVEY_CHANNEL:
+            result.messages.append(
+                f"{link.organisation.name} {period} {ind.code}: {reporting_number(stored)} was "
+                f"reported by a person ({channel or 'unrecorded'}), so the survey's figure "
+                f"({'suppressed' if figure is None else reporting_number(figure)}) was not "
+                "written; clear the reported value to let the survey write it."
+            )
+            continue
+        if figure is None and stored is None:
+            continue
+        cells.append(reporting.CellInput(ind, {}, "" if figure is None else repr(figure)))
+    if not cells:
+        return result
     try:
         saved = reporting.save_values(
             system, sub, cells, expected_version=sub.version, user=None, channel=SURVEY_CHANNEL
@@ -342,6 +414,38 @@ def recompute(link: Link, period: str) -> RecomputeResult:
         result.messages.append(f"{link.organisation.name} {period} {name}: {message}")
     result.written, result.cleared = saved.saved, saved.deleted
     return result
+
+
+def reporting_number(value: float) -> str:
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def last_writers(sub: Submission, indicator_ids: list[int]) -> dict[int, tuple[float, str]]:
+    """{indicator id: (stored total, channel that wrote it last)} for the report's totals: the
+    channel of the value's latest change since it was created, else of its creation."""
+    rows = {
+        iid: (value, channel, created)
+        for iid, value, channel, created in DataValue.objects.filter(
+            submission=sub, indicator_id__in=indicator_ids, disaggregation__key=""
+        ).values_list("indicator_id", "value", "created_channel", "created_at")
+    }
+    out = {iid: (value, channel) for iid, (value, channel, _created) in rows.items()}
+    if rows:
+        for iid, channel, changed in (
+            ValueChange.objects.filter(
+                submission=sub,
+                indicator_id__in=list(rows),
+                disaggregation__key="",
+                old_value__isnull=False,  # a change, not a deleted value's creation
+                new_value__isnull=False,  # nor its deletion
+            )
+            .order_by("id")
+            .values_list("indicator_id", "channel", "changed_at")
+        ):
+            created = rows[iid][2]
+            if created is None or changed >= created:
+                out[iid] = (rows[iid][0], channel)
+    return out
 
 
 def recompute_all(survey_ids=None) -> RecomputeResult:

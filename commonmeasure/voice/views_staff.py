@@ -196,7 +196,7 @@ def survey_detail(request, code, survey_id):
             "kinds": Question.KIND_CHOICES,
             "measures": Question.MEASURE_CHOICES,
             "indicators": initiative.indicators.filter(
-                value_type__in=["score", "percentage", "rate"]
+                value_type__in=["score", "percentage", "rate"], survey_fed=True
             ),
             "may_edit_questions": may_edit_questions,
             "max_text": FREE_TEXT_MAX,
@@ -226,6 +226,12 @@ def _add_question(request, initiative, survey) -> dict:
             errors["indicator"] = "No such indicator in this initiative."
         elif kind not in (Question.NPS, Question.LIKERT):
             errors["indicator"] = "Only NPS and 5-point questions give an indicator value."
+        elif not indicator.survey_fed:
+            errors["indicator"] = (
+                f"{indicator.code} is not marked survey_fed in the initiative's definition file; "
+                "mark it there so that the survey owns its values (people could otherwise type "
+                "them too)."
+            )
     measure = p.get("measure", "")
     if measure and measure not in dict(Question.MEASURE_CHOICES):
         errors["measure"] = "Choose NPS, % satisfied or mean score."

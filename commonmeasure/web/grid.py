@@ -8,6 +8,7 @@ an older version is refused and the difference is shown without losing what was 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.reporting import quality, rules, services
+from commonmeasure.reporting import breakdowns, ownership, quality, rules, services
 from commonmeasure.reporting.importing import check_value
 from commonmeasure.reporting.models import DataValue, Submission, disaggregation_key
 from commonmeasure.reporting.services import CellInput, StaleVersion, WorkflowError, cell_name
@@ -62,6 +63,7 @@ class IndicatorRow:
     extra: list[Cell] = field(
         default_factory=list
     )  # stored combinations the layout has no place for
+    owned: str = ""  # the survey whose responses give its values this period: not typed
 
     def cells(self) -> list[Cell]:
         out = [self.total]
@@ -181,6 +183,32 @@ def grid(request, code, org_code, period_code):
     return _render(request, initiative, access, organisation, period, submission, rows)
 
 
+def _breakdown_sums(rows, checked) -> None:
+    """The running sum of each breakdown of a checked indicator, shown beside its total (and
+    kept up to date as cells are typed by grid.js): on each line, and on the cross table."""
+    for row in rows:
+        if row.indicator.id not in checked:
+            continue
+        groups = [(line, line["dimension"].name, line["cells"]) for line in row.lines]
+        if row.cross:
+            label = f"{row.cross['rows'].name} × {row.cross['cols'].name}"
+            groups.append((row.cross, label, [c for _, cells in row.cross["lines"] for c in cells]))
+        for holder, label, cells in groups:
+            given = []
+            for cell in cells:
+                try:
+                    given.append(float(cell.value))
+                except ValueError:
+                    continue
+            holder["sum"] = {
+                "label": label,
+                "total": row.total.name,
+                "given": len(given),
+                "expected": len(cells),
+                "value": plain_number(math.fsum(given)) if given else "",
+            }
+
+
 def _quality(rows, submission):
     """Outlier flags on the cells, and the validation rules' outcomes for the stored values."""
     flags = quality.flags_for_submission(submission)
@@ -211,6 +239,11 @@ def _render(
         and not locked
     )
     outcomes = _quality(rows, submission)
+    _breakdown_sums(rows, breakdowns.specs(initiative))
+    owners = ownership.Owners(initiative)
+    for row in rows:
+        cover = owners.owner(organisation.id, row.indicator.id, period) if owners else None
+        row.owned = cover.source if cover is not None and row.indicator.survey_fed else ""
     deadline = initiative.deadline_for(period)
     past_deadline = deadline is not None and timezone.localdate() > deadline
     recent = recent_periods(initiative, 12)

@@ -56,6 +56,7 @@ def _csv(rows) -> str:
         v = value + frac if code in FRACTIONAL else value
         v = min(v, 100) if code in PERCENT else v
         seen[(org, month, code, level)] = v
+    _agreeing(seen)
     lines = ["organisation,indicator,period,value,gender,age_band"]
     for (org, month, code, level), v in sorted(seen.items()):
         cats = dict(level)
@@ -63,6 +64,26 @@ def _csv(rows) -> str:
             f"{org},{code},{month},{v},{cats.get('gender', '')},{cats.get('age_band', '')}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _agreeing(seen: dict) -> None:
+    """Make the breakdowns agree with their totals, as imports require (validation-rules.md,
+    "Breakdowns and totals"): the total becomes the largest of itself and the breakdowns'
+    sums, and the last part of each complete breakdown is raised to reach it."""
+    reports: dict[tuple, dict[tuple, list]] = {}
+    for org, month, code, level in seen:
+        dims = tuple(d for d, _ in level)
+        reports.setdefault((org, month, code), {}).setdefault(dims, []).append(level)
+    for key, by in reports.items():
+        sums = {dims: sum(seen[(*key, lv)] for lv in levels) for dims, levels in by.items() if dims}
+        if not sums:
+            continue
+        reference = max([seen.get((*key, ()), 0), *sums.values()])
+        if () in by:
+            seen[(*key, ())] = reference
+        for dims, levels in by.items():
+            if dims and len(levels) == 2 ** len(dims):  # complete: two categories a dimension
+                seen[(*key, max(levels))] += reference - sums[dims]
 
 
 def _every_query(initiative):

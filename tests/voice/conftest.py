@@ -21,6 +21,7 @@ def fresh_limits(settings):
     services.reset_rate_limits()
     yield
     services.reset_rate_limits()
+    services.cancel_pending()
 
 
 @pytest.fixture
