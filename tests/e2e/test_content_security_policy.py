@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import expect
 
 from commonmeasure.initiatives.models import Indicator
 from tests.insights.conftest import VALUES
@@ -107,10 +108,11 @@ def test_every_kind_of_page_runs_under_the_policy_without_a_violation(published,
         response = page.goto(base + path)
         assert response.status == 200, path
         assert "default-src 'self'" in response.headers["content-security-policy"], path
-        page.wait_for_function(
-            "document.querySelectorAll('.chart[data-spec-id]:not(.chart-ready)"
-            ":not(.chart-failed)').length === 0"
-        )
+        # (Locators, not wait_for_function: Playwright polls a function with eval, which the
+        # policy refuses.)
+        expect(
+            page.locator(".chart[data-spec-id]:not(.chart-ready):not(.chart-failed)")
+        ).to_have_count(0)
         assert page.locator(".chart.chart-ready").count() >= charts, path
         assert page.locator(".chart-failed").count() == 0, path
         page.wait_for_load_state("networkidle")

@@ -4,9 +4,11 @@ to it. The public pages are photographed into test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from commonmeasure.impactbonds.services import import_bundle
 from tests.impactbonds.helpers import SAMPLE
@@ -57,24 +59,16 @@ def test_the_map_shows_tooltips_and_a_click_on_a_country_filters_the_directory(
 
     # Filters update the list in place and keep a shareable address.
     page.select_option("#filter-country", "")
-    page.wait_for_function(
-        "document.querySelector('#result-count').innerText.startsWith('12 of 12')"
-    )
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"^12 of 12"))
     page.select_option("#filter-sector", "Education")
-    page.wait_for_function(
-        "document.querySelector('#result-count').innerText.startsWith('4 of 12')"
-    )
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"^4 of 12"))
     assert "sector=Education" in page.url
     shoot(page, "impact-bonds-directory")
     page.fill("#search", "london")
-    page.wait_for_function(
-        "document.querySelector('#result-count').innerText.startsWith('1 of 12')"
-    )
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"^1 of 12"))
     assert "q=london" in page.url
     page.fill("#search", "")
-    page.wait_for_function(
-        "document.querySelector('#result-count').innerText.startsWith('4 of 12')"
-    )
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"^4 of 12"))
 
     # Pick two projects and compare them side by side.
     page.check("#pick-INDIGO-POJ-0184")
