@@ -43,7 +43,7 @@ def env_for(workdir: Path) -> dict:
         {
             "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
             "CM_VAR_DIR": str(workdir),
-            "SECRET_KEY": "bench-" + secrets.token_hex(16),
+            "SECRET_KEY": "bench-" + secrets.token_hex(32),
             "DEBUG": "",
             "ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "ERROR",

@@ -83,7 +83,7 @@ def child_env(db: Path) -> dict[str, str]:
     env.update(
         DATABASE_URL=f"sqlite:///{db}",
         DJANGO_SETTINGS_MODULE="commonmeasure.settings",
-        SECRET_KEY="benchmark-only-not-secret",
+        SECRET_KEY="benchmark-only-not-secret-" + "0" * 40,
         CM_VAR_DIR=str(db.parent),
         PYTHONHASHSEED="0",
     )

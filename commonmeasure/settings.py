@@ -2,7 +2,8 @@
 
 Variables (all optional unless noted):
   DEBUG               "1"/"true" turns debug on; off by default.
-  SECRET_KEY          required when DEBUG is off, unless SECRET_KEY_FILE names a file holding it.
+  SECRET_KEY          required when DEBUG is off, unless SECRET_KEY_FILE names a file holding it;
+                      at least 50 characters when DEBUG is off.
   SECRET_KEY_FILE     a file whose first line is the secret key.
   DATABASE_URL        e.g. sqlite:////abs/path.sqlite3 or postgresql://user@127.0.0.1:5432/cm.
                       Default: SQLite (WAL) in var/commonmeasure.sqlite3.
@@ -51,6 +52,9 @@ DEBUG = env_bool("DEBUG")
 VAR_DIR = Path(os.environ.get("CM_VAR_DIR") or Path.cwd() / "var").resolve()
 
 
+MIN_SECRET_KEY_LENGTH = 50
+
+
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY", "")
     key_file = os.environ.get("SECRET_KEY_FILE", "")
@@ -66,6 +70,11 @@ def _secret_key() -> str:
             return "insecure-debug-only-key"
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set SECRET_KEY or SECRET_KEY_FILE (or DEBUG=1 for development)."
+        )
+    if len(key) < MIN_SECRET_KEY_LENGTH and not DEBUG:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is {len(key)} characters long; use at least {MIN_SECRET_KEY_LENGTH} "
+            "random ones, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
         )
     return key
 
@@ -111,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "commonmeasure.web.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "commonmeasure.dbrouting.ReplicaReadsMiddleware",  # public pages read from a replica, if any
 ]
@@ -213,10 +223,20 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 SESSION_COOKIE_HTTPONLY = True
+# Behind TLS (docs/reference/configuration.md, "Serving over HTTPS"): cookies only over HTTPS,
+# HSTS, a redirect of plain HTTP, and the header by which a TLS-terminating proxy says so.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE")
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+if env_bool("CM_PROXY_SETS_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Every page but the public, embeddable indicator page refuses to be framed (web/security.py).
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "commonmeasure@localhost")

@@ -160,8 +160,8 @@ def record_failure(username, address: str, channel: str) -> Lock | None:
 def record_success(user, address: str, channel: str) -> None:
     """A right password: clear the account's count and record the sign-in."""
     username = user.get_username()
-    LoginThrottle.objects.filter(
-        scope=LoginThrottle.ACCOUNT, key=account_key(username), locked_until__isnull=True
+    LoginThrottle.objects.filter(scope=LoginThrottle.ACCOUNT, key=account_key(username)).exclude(
+        locked_until__gt=timezone.now()
     ).delete()
     _event(SignInEvent.SUCCEEDED, channel, username, address)
 

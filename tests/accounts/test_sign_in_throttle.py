@@ -223,3 +223,13 @@ def test_the_backbone_cannot_unlock_someone_outside_its_initiative(cast, setting
     response = backbone.post("/i/alpha/members/", {"membership": membership, "action": "unlock"})
     assert response.status_code == 404
     assert LoginThrottle.objects.filter(key="carol", locked_until__isnull=False).exists()
+
+
+def test_a_success_after_the_lock_ended_clears_the_account(cast, settings):
+    for _ in range(settings.CM_LOGIN_FAILURES_PER_ACCOUNT):
+        attempt(Client(), "site", "alice", "wrong-guess")
+    LoginThrottle.objects.update(locked_until=timezone.now() - timedelta(seconds=1))
+    client = Client()
+    attempt(client, "site", "alice", PASSWORD)
+    assert signed_in(client)
+    assert not LoginThrottle.objects.filter(scope=LoginThrottle.ACCOUNT).exists()

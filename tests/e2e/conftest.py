@@ -121,7 +121,7 @@ def shoot():
 def settle(page, form: str) -> None:
     """Wait until the live form ``form`` shows the answer for what it says (live-forms.js): an
     event-driven wait, never a guess at which text a racing request may produce."""
-    page.wait_for_function("sel => window.cmLive && window.cmLive.settled(sel)", arg=form)
+    page.wait_for_selector(f'{form}[data-live-settled="true"]', state="attached")
 
 
 def navigate(page, action) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from commonmeasure.contracts.services import terms
 from commonmeasure.domain.scenario import simulate
@@ -113,9 +114,7 @@ def test_backbone_uploads_achievements_and_member_moves_a_scenario_slider(
     page.wait_for_selector("#scenario-sweep .chart.chart-ready svg")
     before = page.inner_text("#scenario-total")
     page.fill("#rate-job_start", "100")
-    page.wait_for_function(
-        "before => document.querySelector('#scenario-total').textContent !== before", arg=before
-    )
+    expect(page.locator("#scenario-total")).not_to_have_text(before)
     after = page.inner_text("#scenario-total")
     assert page.inner_text("#out-job_start") == "100%"
     # 10 job starts at 2000 and 3 trainings at 500 (the count cap), less 200 for each of the three

@@ -7,6 +7,7 @@ import json
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from commonmeasure.domain import periods
 from tests.conftest import PASSWORD
@@ -73,7 +74,7 @@ def test_reporter_enters_and_submits_backbone_approves_and_chart_shows_the_numbe
 
     total.fill("17")
     total.dispatch_event("change")
-    page.wait_for_function("!document.querySelector('.cell-msg.error')")
+    expect(page.locator(".cell-msg.error")).to_have_count(0)
     page.fill("input[name='v:enrolled:age_band=16-24;gender=female']", "9")
     page.fill("input[name='v:enrolled:age_band=16-24;gender=male']", "8")
     navigate(page, lambda: page.click("button[name=action][value=save]"))

@@ -93,7 +93,8 @@ def test_public_page_opens_without_login_and_may_be_framed(data, client_for):
 
 def test_member_pages_may_not_be_framed_by_other_sites(data, client_for):
     response = client_for("alice").get("/i/alpha/dashboard/")
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize("url", [*MEMBER_PAGES, ORG_A_DASHBOARD])

@@ -5,8 +5,9 @@
    - An answer that still arrives for anything but the form's current state is never swapped in:
      its query string is compared with the form's own (empty fields left out, order ignored).
    - The form tells when it is done: data-live-state is "loading" while a request is out and
-     "settled" once the page shows the answer for what the form says; window.cmLive.settled(form)
-     is true only then (the end-to-end tests wait on it, never on luck). */
+     "settled" once the page shows the answer for what the form says; data-live-settled="true"
+     (and window.cmLive.settled(form)) only then. The end-to-end tests wait on that attribute,
+     never on luck. */
 (function () {
   "use strict";
 
@@ -46,6 +47,7 @@
       // A form drawn by the server shows the answer for its own state.
       form.setAttribute("data-settled-query", formQuery(form));
       form.setAttribute("data-live-state", "settled");
+      mark(form);
     });
   }
 
@@ -57,14 +59,28 @@
       form.getAttribute("data-settled-query") === formQuery(form);
   }
 
+  function mark(form) {
+    if (form && form.isConnected) {
+      form.setAttribute("data-live-settled", settled(form) ? "true" : "false");
+    }
+  }
+
+  function markAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-live-form]"), mark);
+  }
+
   window.cmLive = { settled: settled, formQuery: formQuery, requestQuery: requestQuery };
+
+  // Typing or choosing changes what the form says: it is not settled until its answer is shown.
+  document.addEventListener("input", function (event) { mark(liveForm(event.target)); }, true);
+  document.addEventListener("change", function (event) { mark(liveForm(event.target)); }, true);
 
   document.addEventListener("DOMContentLoaded", function () { markSettled(document); });
   document.addEventListener("htmx:load", function (event) { markSettled(event.target); });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = liveForm(event.detail.elt);
-    if (form) { form.setAttribute("data-live-state", "loading"); }
+    if (form) { form.setAttribute("data-live-state", "loading"); mark(form); }
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -78,6 +94,7 @@
       event.detail.shouldSwap = false;
       var current = form.getAttribute("data-settled-query") === formQuery(form);
       form.setAttribute("data-live-state", current ? "settled" : "stale");
+      mark(form);
     }
   });
 
@@ -89,6 +106,7 @@
     var path = (event.detail.pathInfo && event.detail.pathInfo.finalRequestPath) || config.path || "";
     form.setAttribute("data-settled-query", requestQuery(path));
     form.setAttribute("data-live-state", "settled");
+    mark(form);
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -97,5 +115,6 @@
         !event.detail.successful) {
       form.setAttribute("data-live-state", "failed");
     }
+    markAll();  // a cancelled or finished request may leave the form showing its current answer
   });
 })();
