@@ -240,7 +240,15 @@ def test_the_query_command_prints_json_sorted_by_key(reported, cli):
         "--json",
     )
     assert code == 0
-    assert json.loads(out) == [{"key": "2024-Q1", "value": 80}, {"key": "2024-Q2", "value": 21}]
+    assert _key_value(out) == [{"key": "2024-Q1", "value": 80}, {"key": "2024-Q2", "value": 21}]
+    # Each row also says whether it is suppressed or provisional (docs/reference/cli.md).
+    assert {tuple(sorted(r)) for r in json.loads(out)} == {
+        ("key", "provisional", "suppressed", "value")
+    }
+
+
+def _key_value(out: str) -> list[dict]:
+    return [{"key": r["key"], "value": r["value"]} for r in json.loads(out)]
 
 
 @pytest.mark.parametrize(
@@ -266,7 +274,7 @@ def test_the_query_command_answers_by_organisation_dimension_and_period(
 ):
     code, out, _ = cli("query", "--initiative", "alpha", "--indicator", "enrolled", "--json", *args)
     assert code == 0
-    assert json.loads(out) == expected
+    assert _key_value(out) == expected
 
 
 def test_the_query_command_prints_a_table_without_json(reported, cli):
