@@ -9,8 +9,11 @@ the grid, the submit and the import treat it as they treat a failed validation r
 
 from __future__ import annotations
 
+import array
+import itertools
+import math
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from commonmeasure.domain import breakdowns as arithmetic
 from commonmeasure.domain import expressions as ex
@@ -102,97 +105,148 @@ def check_submission(submission) -> list[RuleOutcome]:
     return check_values(checked, values[submission.id])
 
 
+@dataclass
+class Layout:
+    """Where one checked indicator's sums go in an import's accumulator array:
+    [sum, count] for the total (index 0) and for each breakdown, then the first row of the
+    indicator in the report and the row of its total (0 when the file has none)."""
+
+    number: int  # the indicator's number in this import
+    spec: Spec
+    dims: list[str] = field(default_factory=list)  # of each group, "" for the total
+    expected: list[int] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)
+    template: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Every set of the indicator's dimensions has its place, so the list never grows."""
+        codes = sorted(self.spec.categories)
+        for size in range(len(codes) + 1):
+            for combo in itertools.combinations(codes, size):
+                self.positions[",".join(combo)] = 2 * len(self.dims)
+                self.dims.append(",".join(combo))
+                self.expected.append(math.prod(self.spec.categories[d] for d in combo))
+        # Numbers only, in an array: the import keeps one per report and indicator, and
+        # arrays, unlike lists, are not tracked by the garbage collector.
+        self.template = array.array("d", [0.0, 0.0] * len(self.dims) + [0.0, 0.0])
+
+    def index(self, dims: str) -> int:
+        return self.positions[dims]
+
+    def order(self) -> list[int]:
+        """Group positions in the order the domain check visits them."""
+        keyed = [(len(d.split(",")), tuple(d.split(",")), j) for j, d in enumerate(self.dims) if j]
+        return [j for _, _, j in sorted(keyed)]
+
+
 class ImportCheck:
     """The check over an import (importing.import_table), without a second pass over the file.
 
-    As rows are read, the values of checked indicators are summed per report and breakdown
-    (``add``): [sum, count, smallest value, first row]. After the rows are written (``finish``),
-    reports the import created are checked from these sums, and reports that existed before
-    from their stored values, which now include the file's; only indicators the file changed
-    are checked. A failure names the row of the total in the file (or of the first value of the
-    breakdown) and the column ``value``.
+    As rows are read, the values of checked indicators are summed per report and indicator in
+    one array (``Layout``): the importer's loop adds each value at the position ``group`` gives
+    it and counts it, keeps the first row and the total's row, and notes negative values. After
+    the rows are written (``finish``), reports the import created are checked from these sums,
+    and reports that existed before from their stored values, which now include the file's;
+    only indicators the file changed are checked. A failure names the row of the total in the
+    file (or the first row of the indicator in that report) and the column ``value``.
     """
 
     def __init__(self, initiative):
         self.initiative = initiative
         self.specs = specs(initiative)
-        self.groups: dict[tuple[int, str], int] = {}  # (indicator id, dims) -> group number
-        self.group_keys: list[tuple[int, str]] = []
-        self.sums: dict[int, list] = {}  # report number << 32 | group -> [sum, n, min, row]
+        self.layouts: dict[int, Layout] = {}  # indicator id -> layout
+        self.by_number: list[Layout] = []
+        self.sums: dict[int, list] = {}  # report number << 32 | indicator number -> sums
+        self.negative: dict[int, set[int]] = {}  # key of sums -> positions with a negative part
         self.slots: dict = {}  # set by the importer: report -> (slot, report number << 32)
 
-    def group(self, indicator_id: int, categories: dict[str, str]) -> int | None:
-        """The group number of a row's (indicator, breakdown), or None when not checked."""
-        if indicator_id not in self.specs:
+    def group(self, indicator_id: int, categories: dict[str, str]):
+        """(indicator number, position, template) for a row, or None when not checked."""
+        spec = self.specs.get(indicator_id)
+        if spec is None:
             return None
-        key = (indicator_id, ",".join(sorted(categories)))
-        number = self.groups.get(key)
-        if number is None:
-            number = self.groups[key] = len(self.group_keys)
-            self.group_keys.append(key)
-        return number
+        layout = self.layouts.get(indicator_id)
+        if layout is None:
+            layout = self.layouts[indicator_id] = Layout(len(self.by_number), spec)
+            self.by_number.append(layout)
+        position = layout.index(",".join(sorted(categories)))
+        return (layout.number, position, layout)
 
     def finish(self, add_error, add_warning) -> None:
         if not self.sums:
             return
-        by_report: dict[int, dict[int, list]] = {}
-        for k, acc in self.sums.items():
-            by_report.setdefault(k >> 32, {})[k & 0xFFFFFFFF] = acc
         slots = {number >> 32: slot for slot, number in self.slots.values()}
-        older: dict[int, tuple[list, dict]] = {}  # submission id -> (slot, groups)
-        for report, groups in by_report.items():
-            slot = slots[report]
-            if slot[5]:
-                self._report(slot, groups, self._from_sums(groups), add_error, add_warning)
-            else:
-                older[slot[0]] = (slot, groups)
-        if older:
-            touched = {self.group_keys[g][0] for _, groups in older.values() for g in groups}
-            values = stored(list(older), touched, dims_of(self.initiative.id))
-            for sid, (slot, groups) in older.items():
-                self._report(slot, groups, values[sid], add_error, add_warning)
-
-    def _from_sums(self, groups: dict[int, list]) -> list[tuple[int, str, float]]:
-        return [(*self.group_keys[g], acc) for g, acc in groups.items()]
-
-    def _report(self, slot, groups, values, add_error, add_warning) -> None:
-        """Check one report: ``values`` are (indicator id, dims, value) stored values, or
-        (indicator id, dims, [sum, n, min, row]) sums of the file's rows."""
-        touched = {self.group_keys[g][0] for g in groups}
-        rows = {self.group_keys[g]: acc[3] for g, acc in groups.items()}
-        by: dict[int, list] = {}
-        for iid, dims, value in values:
-            if iid in touched:
-                by.setdefault(iid, []).append((dims, value))
-        for iid in sorted(by, key=lambda i: self.specs[i].code):
-            spec = self.specs[iid]
-            total, parts = _parts(by[iid], spec.categories)
-            for problem in arithmetic.check(total, parts):
-                row = rows.get((iid, "")) or rows.get((iid, ",".join(problem.dims)))
-                if row is None:
-                    row = min(r for (i, _d), r in rows.items() if i == iid)
-                add = add_error if spec.severity == Indicator.BREAKDOWN_ERROR else add_warning
-                add(
-                    row,
-                    "value",
-                    f"breakdown check ({spec.severity}): {spec.code}: {problem.reason}; "
-                    "the breakdown and the total must agree",
+        orders = [layout.order() for layout in self.by_number]
+        older: dict[int, tuple[list, dict]] = {}  # submission id -> (slot, {indicator id: rows})
+        for key, acc in self.sums.items():
+            slot = slots[key >> 32]
+            layout = self.by_number[key & 0xFFFFFFFF]
+            row = int(acc[-1] or acc[-2])
+            if not slot[5]:
+                older.setdefault(slot[0], (slot, {}))[1][layout.spec.indicator_id] = row
+                continue
+            negative = self.negative.get(key, ())
+            if _agrees(layout, orders[layout.number], acc, negative):
+                continue
+            total = acc[0] if acc[1] else None
+            parts = [
+                arithmetic.Breakdown(
+                    tuple(layout.dims[j].split(",")),
+                    acc[2 * j],
+                    int(acc[2 * j + 1]),
+                    layout.expected[j],
+                    2 * j not in negative,
                 )
+                for j in range(1, len(layout.dims))
+                if acc[2 * j + 1]
+            ]
+            self._report(layout.spec, row, arithmetic.check(total, parts), add_error, add_warning)
+        if older:
+            touched = {iid for _, rows in older.values() for iid in rows}
+            values = stored(list(older), touched, dims_of(self.initiative.id))
+            for sid, (_slot, rows) in older.items():
+                by: dict[int, list] = {}
+                for iid, dims, value in values[sid]:
+                    if iid in rows:
+                        by.setdefault(iid, []).append((dims, value))
+                for iid in sorted(by, key=lambda i: self.specs[i].code):
+                    spec = self.specs[iid]
+                    problems = arithmetic.check(*arithmetic.group(by[iid], spec.categories))
+                    self._report(spec, rows[iid], problems, add_error, add_warning)
+
+    @staticmethod
+    def _report(spec: Spec, row: int, problems, add_error, add_warning) -> None:
+        add = add_error if spec.severity == Indicator.BREAKDOWN_ERROR else add_warning
+        for problem in problems:
+            add(
+                row,
+                "value",
+                f"breakdown check ({spec.severity}): {spec.code}: {problem.reason}; "
+                "the breakdown and the total must agree",
+            )
 
 
-def _parts(values, categories):
-    """(total, breakdowns) from stored values or from the import's sums."""
-    if not values or not isinstance(values[0][1], list):
-        return arithmetic.group(values, categories)
-    total, parts = None, []
-    for dims, (s, n, smallest, _row) in values:
-        if not dims:
-            total = s
+def _agrees(layout: Layout, order: list[int], acc: list, negative: Collection[int]) -> bool:
+    """True when ``domain.breakdowns.check`` would find nothing, worked out from the sums
+    without building its objects (most reports agree). The same comparisons, in its order."""
+    same = arithmetic.same
+    expected = layout.expected
+    reference = acc[0] if acc[1] else None
+    if reference is None:
+        for j in order:
+            if acc[2 * j + 1] >= expected[j]:
+                reference = acc[2 * j]
+                break
+        else:
+            return True
+    for j in order:
+        given = acc[2 * j + 1]
+        if not given:
             continue
-        key = tuple(dims.split(","))
-        if all(d in categories for d in key):
-            expected = 1
-            for d in key:
-                expected *= categories[d]
-            parts.append(arithmetic.Breakdown(key, s, n, expected, smallest >= 0))
-    return total, parts
+        total = acc[2 * j]
+        if given >= expected[j]:
+            if not same(total, reference):
+                return False
+        elif total > reference and 2 * j not in negative and not same(total, reference):
+            return False
+    return True

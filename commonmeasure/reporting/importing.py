@@ -502,8 +502,8 @@ def _check_and_write(
     append, add_new = pending.append, new.extend
     direct = not writer.rules
     owned = ctx.owners.indicators  # always checked row by row: ownership depends on the period
-    sums = writer.breakdowns.sums  # checked breakdowns: [sum, count, smallest, first row]
-    get_sum = sums.get
+    sums = writer.breakdowns.sums  # checked indicators: sums and counts per breakdown
+    get_sum, negative = sums.get, writer.breakdowns.negative
     for row_number, cells in table.rows:
         if progress is not None and row_number % 5000 == 0:
             progress(table.position())
@@ -547,15 +547,19 @@ def _check_and_write(
         if result.errors:
             continue  # keep checking, but nothing will be written
         group = line[4]
-        if group is not None:
-            acc = get_sum(entry[1] | group)
+        if group is not None:  # breakdowns.ImportCheck.add, inline
+            key = entry[1] | group[0]
+            acc = get_sum(key)
             if acc is None:
-                sums[entry[1] | group] = [value, 1, value, row_number]
-            else:
-                acc[0] += value
-                acc[1] += 1
-                if value < acc[2]:
-                    acc[2] = value
+                acc = sums[key] = group[2].template[:]
+                acc[-2] = row_number
+            at = group[1]
+            acc[at] += value
+            acc[at + 1] += 1
+            if at == 0:
+                acc[-1] = row_number
+            if value < 0 and at:
+                negative.setdefault(key, set()).add(at)
         slot = entry[0]
         if slot[5] and direct:  # a new value of a report this import creates
             add_new((slot, line[1], line[2], value, comment))

@@ -14,7 +14,7 @@ from django.shortcuts import render
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
-from commonmeasure.reporting import audit, quality, rules
+from commonmeasure.reporting import audit, breakdowns, quality, rules
 from commonmeasure.reporting.models import Submission
 
 from . import charts
@@ -87,6 +87,12 @@ def overview(request, code):
         sums = rules.totals([s.id for s in subs])
         for s in sorted(subs, key=lambda s: s.organisation.name):
             for o in rule_set.failures(sums[s.id]):
+                failures.append({"submission": s, "outcome": o})
+    checked = breakdowns.specs(initiative) if subs else {}
+    if checked:  # breakdowns that disagree with their totals, e.g. stored before the check
+        values = breakdowns.stored([s.id for s in subs], checked, breakdowns.dims_of(initiative.id))
+        for s in sorted(subs, key=lambda s: s.organisation.name):
+            for o in breakdowns.check_values(checked, values[s.id]):
                 failures.append({"submission": s, "outcome": o})
     return render(
         request,

@@ -90,3 +90,19 @@ def test_a_template_whose_breakdown_disagrees_names_the_sheet_cell_and_cannot_be
     assert 'id="upload-commit"' not in page
     assert alice.post(f"{UPLOAD}{token_of(response)}/commit/").status_code == 403
     assert not DataValue.objects.exists()
+
+
+def test_the_data_quality_page_lists_stored_breakdowns_that_disagree(cast, client_for):
+    """Values stored before the check existed (written here without it) are listed for the
+    backbone with the rule code breakdown:<indicator>."""
+    from commonmeasure.initiatives.models import Indicator
+
+    alice = client_for("alice")
+    Indicator.objects.filter(code="job_starts").update(breakdown_check="off")
+    alice.post(GRID, {"version": "1", "action": "save", TOTAL: "33", FEMALE: "16", MALE: "16"})
+    Indicator.objects.filter(code="job_starts").update(breakdown_check="error")
+    html = client_for("backbone").get("/i/alpha/quality/?period=2024-03").content.decode()
+    assert "<code>breakdown:job_starts</code>" in html
+    assert (
+        "the breakdown by gender adds up to 32 (every category given) but the total is 33" in html
+    )
