@@ -33,11 +33,15 @@ def on_status_changed(sender, initiative, steps, user, **kwargs):
     backbone = None
     reporters: dict[int, list] | None = None
     events, messages = [], []
+    urls: dict = {}
     for step in steps:
         submission = step.submission
         org = submission.organisation
         report = f"{org.name}'s report for {submission.period}"
-        grid_url = reverse("grid", args=[initiative.code, org.code, submission.period])
+        grid_url = urls.get((org.code, submission.period))
+        if grid_url is None:  # a bulk approval has two steps per report
+            grid_url = reverse("grid", args=[initiative.code, org.code, submission.period])
+            urls[(org.code, submission.period)] = grid_url
         comment = step.comment
         reason = f": “{excerpt(comment)}”" if comment and comment != "Reopened" else ""
         new, old = step.new_status, step.old_status
@@ -60,7 +64,11 @@ def on_status_changed(sender, initiative, steps, user, **kwargs):
                 reporters = _reporters(initiative, {s.submission.organisation_id for s in steps})
             recipients = reporters.get(org.id, [])
         # An approved report is news for every member; they see it on the organisation's page.
-        target = grid_url if private else reverse("organisation", args=[initiative.code, org.code])
+        if private:
+            target = grid_url
+        else:
+            target = urls.get(org.code) or reverse("organisation", args=[initiative.code, org.code])
+            urls[org.code] = target
         events.append(
             Event(
                 initiative=initiative,

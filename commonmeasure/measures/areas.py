@@ -229,8 +229,41 @@ def community_total(
             else []
         )
         cache["visible"] = _visible(initiative, organisation_ids)
-    structure = cache["structure"]
-    org_values = {
+        cache["placed"] = {c for codes in cache["structure"][2].values() for c in codes}
+    structure, placed = cache["structure"], cache["placed"]
+    known = cache.get("known")
+    if known is not None and within is not None and within.code in known:
+        org_values = known[within.code]
+    else:
+        org_values = _organisation_values(
+            query,
+            initiative,
+            indicator,
+            period_type,
+            within,
+            statuses,
+            organisation_ids,
+            from_rollups,
+        )
+    adjust = _in_range(cache["declared"], within)
+    by_area = _combine(indicator, structure, org_values, {}, adjust, cache["visible"])
+    roots = [by_area.get(r.code) for r in structure[1].get(None, [])]
+    roots = [v for v in roots if v is not None]
+    unplaced = sorted(c for c in org_values if c not in placed)
+    unplaced_value = math.fsum(float(org_values[c]) for c in unplaced)
+    areas_total = math.fsum(roots) if roots else None
+    reported = math.fsum(float(v) for v in org_values.values())
+    if areas_total is None and not unplaced:
+        total = None
+    else:
+        total = (areas_total or 0.0) + unplaced_value
+    return CommunityTotal(total, reported, areas_total, unplaced, unplaced_value)
+
+
+def _organisation_values(
+    query, initiative, indicator, period_type, within, statuses, organisation_ids, from_rollups
+) -> dict[str, float]:
+    return {
         r["key"]: r["value"]
         for r in query(
             initiative,
@@ -244,20 +277,6 @@ def community_total(
         )
         if r["value"] is not None
     }
-    adjust = _in_range(cache["declared"], within)
-    by_area = _combine(indicator, structure, org_values, {}, adjust, cache["visible"])
-    roots = [by_area.get(r.code) for r in structure[1].get(None, [])]
-    roots = [v for v in roots if v is not None]
-    placed = {c for codes in structure[2].values() for c in codes}
-    unplaced = sorted(c for c in org_values if c not in placed)
-    unplaced_value = math.fsum(float(org_values[c]) for c in unplaced)
-    areas_total = math.fsum(roots) if roots else None
-    reported = math.fsum(float(v) for v in org_values.values())
-    if areas_total is None and not unplaced:
-        total = None
-    else:
-        total = (areas_total or 0.0) + unplaced_value
-    return CommunityTotal(total, reported, areas_total, unplaced, unplaced_value)
 
 
 def community_totals(
@@ -276,6 +295,19 @@ def community_totals(
     if not Area.objects.filter(initiative=initiative).exists():
         return plain
     cache: dict = {}
+    if statuses == (Submission.APPROVED,):  # every period's organisation totals in one read
+        from commonmeasure.rollups import reads
+
+        found = reads.organisation_totals(
+            initiative, indicator, period_type, [str(k) for k in plain], organisation_ids
+        )
+        if found is not None:
+            codes = dict(initiative.organisations.values_list("id", "code"))
+            cache["known"] = {
+                p: {codes.get(o, str(o)): v for o, v in values.items()}
+                for p, values in found.items()
+            }
+            cache["known"].update({str(k): {} for k in plain if str(k) not in found})
     out = {}
     for key, value in plain.items():
         if value is None:

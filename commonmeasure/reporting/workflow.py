@@ -167,9 +167,11 @@ def _move(
     for start in range(0, len(ids), CHUNK):
         subs.update(
             Submission.objects.filter(id__in=ids[start : start + CHUNK])
-            .select_related("organisation", "initiative")
+            .select_related("organisation")
             .in_bulk()
         )
+    for sub in subs.values():
+        sub.initiative = initiative  # the same object, not one copy per report
     steps: list[Step] = []
     for sid, old in reports:
         if before and sid in before:  # the first step, submitted, announced with this one

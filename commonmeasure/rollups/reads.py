@@ -137,6 +137,34 @@ def _from_organisations(
     return out
 
 
+def organisation_totals(
+    initiative: Initiative,
+    indicator: Indicator,
+    period_type: str,
+    period_codes: list[str],
+    organisation_ids: list[int] | None,
+) -> dict[str, dict[int, float]] | None:
+    """{period: {organisation id: total}} of a summed indicator for these periods of
+    ``period_type``, in one read (for the de-duplicated community figure, measures/areas.py);
+    None when its rollups are not current."""
+    if indicator.aggregation != aggregation.SUM or not _current(initiative, indicator):
+        return None
+    rows = OrganisationRollup.objects.filter(
+        indicator_id=indicator.id,
+        period_type=period_type,
+        period__in=period_codes,
+        dimension="",
+        category="",
+    )
+    if organisation_ids is not None:
+        rows = rows.filter(organisation_id__in=organisation_ids)
+    out: dict[str, dict[int, float]] = defaultdict(dict)
+    for org_id, period, value in rows.values_list("organisation_id", "period", "value"):
+        if value is not None:
+            out[period][org_id] = value
+    return out
+
+
 def like_for_like(
     initiative: Initiative, indicator: Indicator, latest: str, previous: str
 ) -> tuple[float | None, float | None, int] | None:
