@@ -10,6 +10,9 @@ measures, each case in a process of its own on its own fresh copy of the databas
                               (smallest file only unless --all-baselines: it is slow)
     streaming reader rows     baseline: the import's own XLSX reader (interchange/xlsx_fast.py)
                               through tabular.open_table, nothing else
+    python-calamine rows      the alternative reader (Rust's calamine), every row of the sheet
+                              as Python values, nothing else; with --calamine (pip install
+                              -e '.[bench]'); see docs/explanation/decisions.md
     import values (XLSX)      the real import, what `commonmeasure import values` and the upload
                               page run (reporting.uploads.import_file): the zip and merged-cell
                               checks, every row checked, written in chunks, committed
@@ -82,6 +85,13 @@ def child(case: str, path: str) -> dict:
 
         n = sum(1 for _ in open_table(path).rows)
         return {"rows": n, "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+    if case == "calamine":
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_path(path)
+        n = sum(1 for _ in wb.get_sheet_by_index(0).iter_rows()) - 1  # less the header
+        wb.close()
+        return {"rows": n, "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}
     from commonmeasure.initiatives.models import Initiative
     from commonmeasure.reporting.uploads import import_file
 
@@ -125,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=1, help="runs of each case; the median is shown"
     )
     parser.add_argument("--all-baselines", action="store_true", help="time openpyxl at every size")
+    parser.add_argument("--calamine", action="store_true", help="time python-calamine's reader too")
     parser.add_argument("--child", nargs=2, metavar=("CASE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -160,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             ]
             if size == sizes[0] or args.all_baselines:
                 cases.insert(0, ("openpyxl read-only rows (baseline)", "read"))
+            if args.calamine:
+                cases.insert(-1, ("python-calamine rows (alternative)", "calamine"))
             for label, case in cases:
                 runs = []
                 for n in range(args.repeat):

@@ -47,10 +47,9 @@ def soffice() -> str:
     return found
 
 
-def convert(sources: list[Path], target: str, outdir: Path, profile: Path, infilter=None):
-    """Save every source with LibreOffice as ``target`` into ``outdir``, in one run."""
+def _command(sources, target: str, outdir: Path, profile: Path, infilter=None) -> list[str]:
     outdir.mkdir(parents=True, exist_ok=True)
-    command = [
+    return [
         soffice(),
         "--headless",
         "--norestore",
@@ -62,34 +61,59 @@ def convert(sources: list[Path], target: str, outdir: Path, profile: Path, infil
         str(outdir),
         *map(str, sources),
     ]
-    done = subprocess.run(command, capture_output=True, timeout=600, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"soffice failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
+
+
+def run_all(commands: list[list[str]]) -> None:
+    """Run soffice commands one after the other (they share a profile; a fresh profile costs
+    seconds to make, and two instances at once are no faster on a small machine)."""
+    for command in commands:
+        done = subprocess.run(command, capture_output=True, timeout=600, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"soffice failed ({done.returncode}): {done.stderr.decode()[-2000:]}"
+            )
 
 
 @dataclass(frozen=True)
 class CorpusFile:
     path: Path
     source: str  # which source it was made from, e.g. "values-dates"
-    saved_as: str  # "openpyxl" (the source itself) or a key of TARGETS
+    saved_as: str  # "openpyxl" (the source itself), "source.csv", or a key of TARGETS
 
 
 def build(folder: Path, sources: dict[str, Path], csv_sources: dict[str, Path]) -> list[CorpusFile]:
     """Every source as it is, and as LibreOffice saves it in each target format.
 
-    ``sources`` are workbooks; ``csv_sources`` CSV files (opened as CSV, UTF-8 and commas)."""
-    profile = folder / "lo-profile"
+    ``sources`` are workbooks; ``csv_sources`` CSV files, opened as CSV (UTF-8, commas) and
+    saved as ODS first, then from that like the workbooks (so one run per target converts
+    every file)."""
     files = [CorpusFile(path, name, "openpyxl") for name, path in sources.items()]
     files += [CorpusFile(path, name, "source.csv") for name, path in csv_sources.items()]
-    for key, (target, suffix) in TARGETS.items():
-        out = folder / key
-        books = list(sources.values())
-        if books:
-            convert(books, target, out, profile)
-        if csv_sources:
-            convert(list(csv_sources.values()), target, out, profile, infilter="CSV:44,34,76,1")
-        for name, path in {**sources, **csv_sources}.items():
-            made = out / (path.stem + suffix)
+    opened = folder / "opened-csv"
+    if csv_sources:
+        run_all(
+            [
+                _command(
+                    csv_sources.values(),
+                    "ods:calc8",
+                    opened,
+                    folder / "profile-csv",
+                    "CSV:44,34,76,1",
+                )
+            ]
+        )
+    books = {**sources, **{name: opened / (p.stem + ".ods") for name, p in csv_sources.items()}}
+    run_all(
+        [
+            _command(books.values(), target, folder / key, folder / "profile")
+            for key, (target, _suffix) in TARGETS.items()
+        ]
+    )
+    for key, (_target, suffix) in TARGETS.items():
+        for name, path in books.items():
+            made = folder / key / (path.stem + suffix)
+            if key == "lo.ods" and name in csv_sources:
+                made = path  # the CSV opened and saved as ODS
             assert made.is_file(), f"LibreOffice did not write {made}"
             files.append(CorpusFile(made, name, key))
     return files

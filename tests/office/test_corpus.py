@@ -29,6 +29,8 @@ from .sources import (
     store_prefilled,
 )
 
+# Every test uses the database, so that it is set up before the corpus (whose templates need it).
+pytestmark = pytest.mark.django_db
 SAVED = ("openpyxl", *TARGETS)
 
 
