@@ -273,3 +273,14 @@ def disaggregation_key(categories: dict[str, str]) -> tuple[str, str]:
     """The (key, dims) pair for a {dimension code: category code} mapping."""
     items = sorted(categories.items())
     return ";".join(f"{d}={c}" for d, c in items), ",".join(d for d, _ in items)
+
+
+class ImportSlot(models.Model):
+    """The one background import a database runs at a time (reporting.import_slot): taken by a
+    worker before a large upload's check or import, given back after; a slot whose holder died
+    is free again once ``expires_at`` has passed."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    holder = models.CharField(max_length=80, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)

@@ -4,7 +4,8 @@ An upload is stored under ``settings.VAR_DIR/uploads`` with a random name, besid
 file saying who uploaded it, for which initiative, when it expires and how far its import has
 got. Only its owner can see or commit it. Files of ``BACKGROUND_ROWS`` rows or more are checked
 and imported by a background task (django-tasks, database backend, run by
-``commonmeasure worker``); the page polls the JSON file for progress.
+``commonmeasure worker``), one at a time per database (import_slot); the page polls the JSON
+file for progress.
 
 ``import_file`` is the one way a file is imported, from the web and from ``import values``:
 it reads the long layout, the XLSX template or the CSV template alike.
@@ -322,9 +323,14 @@ def process_upload(token: str, user, commit: bool, organisations) -> dict:
 def run_upload_task(token: str, user_id: int, commit: bool, organisations) -> None:
     from django.contrib.auth import get_user_model
 
+    from .import_slot import one_at_a_time
+
     user = get_user_model().objects.get(id=user_id)
     try:
-        process_upload(token, user, commit, organisations)
+        with one_at_a_time(
+            f"upload:{token}", waiting=lambda: update_upload(token, state="waiting")
+        ):
+            process_upload(token, user, commit, organisations)
     except Exception as exc:  # recorded for the page, then raised for the worker's log
         update_upload(
             token,

@@ -18,7 +18,7 @@ def workbook_without_declared_size(rows: int) -> bytes:
     ws = wb.active
     ws.append(["organisation", "indicator", "period", "value"])
     for n in range(rows):
-        ws.append(["org-a", "caseload", f"2024-{1 + n % 12:02d}", n])
+        ws.append(["org-a", "caseload", f"{2000 + n // 12}-{1 + n % 12:02d}", n])
     buf = io.BytesIO()
     wb.save(buf)
     out = io.BytesIO()
@@ -43,3 +43,41 @@ def test_a_small_workbook_without_a_declared_size_is_still_checked_at_once(clien
     settings.CM_BACKGROUND_ROWS = 100
     page = upload(client_for("alice"), workbook_without_declared_size(5)).content.decode()
     assert 'data-state="checked"' in page and 'id="count-new">5<' in page
+
+
+def test_background_imports_run_one_at_a_time_and_the_page_says_it_waits(
+    client_for, settings, monkeypatch
+):
+    """Another worker holds the database's import slot: this upload's task waits (its page
+    says so) and runs when the slot is given back."""
+    from commonmeasure.reporting import import_slot, uploads
+
+    settings.CM_BACKGROUND_ROWS = 2
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    assert import_slot.try_take("another import")
+    seen = []
+
+    def the_other_import_finishes(seconds):
+        meta = next(
+            uploads.update_upload(p.stem) for p in (settings.VAR_DIR / "uploads").glob("*.json")
+        )
+        seen.append((meta["state"], import_slot.holder_now()))
+        import_slot.give_back("another import")
+
+    monkeypatch.setattr(import_slot.time, "sleep", the_other_import_finishes)
+    page = upload(client_for("alice"), workbook_without_declared_size(300)).content.decode()
+    assert seen == [("waiting", "another import")]
+    assert 'data-state="checked"' in page and 'id="count-new">300<' in page
+    assert import_slot.holder_now() == ""  # given back
+
+
+def test_a_slot_whose_worker_died_is_free_after_its_lease(db):
+    import time_machine
+    from django.utils import timezone
+
+    from commonmeasure.reporting import import_slot
+
+    assert import_slot.try_take("a worker that dies")
+    assert not import_slot.try_take("the next")
+    with time_machine.travel(timezone.now() + import_slot.LEASE + timezone.timedelta(seconds=1)):
+        assert import_slot.try_take("the next")
