@@ -81,3 +81,21 @@ def test_a_slot_whose_worker_died_is_free_after_its_lease(db):
     assert not import_slot.try_take("the next")
     with time_machine.travel(timezone.now() + import_slot.LEASE + timezone.timedelta(seconds=1)):
         assert import_slot.try_take("the next")
+
+
+def test_the_import_command_waits_for_the_import_slot_and_a_dry_run_does_not(
+    cast, cli, tmp_path, monkeypatch
+):
+    from commonmeasure.reporting import import_slot
+
+    path = tmp_path / "v.csv"
+    path.write_text("organisation,indicator,period,value\norg-a,enrolled,2024-01,10\n")
+    assert import_slot.try_take("a worker's import")
+    code, _out, err = cli("import", "values", str(path), "--initiative", "alpha", "--dry-run")
+    assert code == 0 and "Waiting" not in err
+    monkeypatch.setattr(
+        import_slot.time, "sleep", lambda s: import_slot.give_back("a worker's import")
+    )
+    code, _out, err = cli("import", "values", str(path), "--initiative", "alpha")
+    assert code == 0 and "Waiting for another import to finish" in err
+    assert import_slot.holder_now() == ""
