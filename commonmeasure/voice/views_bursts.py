@@ -30,7 +30,13 @@ def survey_bursts(request, code, survey_id):
     if request.method == "POST":
         if not access.is_backbone:
             raise PermissionDenied(_("Only the backbone can discard responses."))
-        link = get_object_or_404(Link, pk=request.POST.get("link"), survey=survey)
+        link_id = request.POST.get("link", "")
+        link = get_object_or_404(
+            Link,
+            pk=int(link_id) if link_id.isdigit() else 0,
+            survey=survey,
+            organisation_id__in=org_ids,
+        )
         try:
             record, result = bursts.discard(link, period, request.POST.get("key", ""), request.user)
         except bursts.NoSuchBurst as problem:

@@ -206,3 +206,10 @@ def test_the_invitation_page_limits_each_address_without_locking_out_others(cast
     ]
     assert codes[:30] == [400] * 30 and codes[30] == 429
     assert Client(REMOTE_ADDR=new_address()).get("/invitations/forged-token/").status_code == 400
+
+
+def test_discarding_with_a_link_that_is_not_a_number_is_not_found(survey, login, cast):
+    r = login(cast.backbone).post(
+        f"/i/alpha/surveys/{survey.id}/bursts/", {"link": "x", "key": "a-0", "period": "2026-05"}
+    )
+    assert r.status_code == 404
