@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from .models import RateCounter, Response
 
 WAIT_SECONDS = 30
 STORED, SAME_DEVICE, SAME_TEXT = "stored", "same device", "same text"
 SAME_ADDRESS, LINK_FULL = "same address", "link full"
+FORGET_ONE_IN = 100  # about one batch in this many deletes the counters of past windows
 LINK_WINDOW = 60  # seconds: the link's limit is per clock minute
 ADDRESS_WINDOW = 3600  # seconds: an address's limit is per clock hour
 
@@ -248,6 +251,8 @@ def _write(batch: list[Pending]) -> None:
             unique_fields=["digest"],
             update_fields=["bucket", "hits", "expires_at"],
         )
+        if secrets.randbelow(FORGET_ONE_IN) == 0:  # now and then, the counters of past windows
+            RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()
 
 
 def _marks(n: int) -> str:
@@ -328,6 +333,10 @@ def write_sqlite(writer: sqlite3.Connection, batch: list[Pending]) -> None:
                 "ON CONFLICT (digest) DO UPDATE SET bucket = excluded.bucket, hits = excluded.hits, "
                 "expires_at = excluded.expires_at",
                 [(c.digest, c.bucket, c.hits, adapt(c.expires_at)) for c in changed],
+            )
+        if secrets.randbelow(FORGET_ONE_IN) == 0:  # now and then, the counters of past windows
+            writer.execute(
+                f"DELETE FROM {counter_table} WHERE expires_at < ?", [adapt(timezone.now())]
             )
         writer.execute("COMMIT")
     except BaseException:

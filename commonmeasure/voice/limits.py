@@ -98,9 +98,17 @@ def hit(key: str, limit: int, window_seconds: int, now: float | None = None) -> 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [hashed, window, expires, limit])
         allowed = cursor.fetchone() is not None
-    if secrets.randbelow(100) == 0:  # now and then, forget windows that are over
-        RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()
+    if secrets.randbelow(FORGET_ONE_IN) == 0:
+        forget_expired()
     return allowed
+
+
+FORGET_ONE_IN = 100  # about one counting in this many also deletes the counters of past windows
+
+
+def forget_expired() -> int:
+    """Delete the counters whose window is over; how many."""
+    return RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()[0]
 
 
 def form_stamp(issued: float | None = None) -> str:

@@ -213,3 +213,18 @@ def test_discarding_with_a_link_that_is_not_a_number_is_not_found(survey, login,
         f"/i/alpha/surveys/{survey.id}/bursts/", {"link": "x", "key": "a-0", "period": "2026-05"}
     )
     assert r.status_code == 404
+
+
+def test_counters_of_past_windows_are_forgotten(survey, respond, monkeypatch):
+    from commonmeasure.voice import groupcommit, limits
+
+    RateCounter.objects.create(
+        digest="old", bucket=1, hits=3, expires_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    monkeypatch.setattr(groupcommit, "FORGET_ONE_IN", 1)
+    respond(survey, survey.link_a, nps=9)
+    assert not RateCounter.objects.filter(digest="old").exists()
+    RateCounter.objects.create(
+        digest="old", bucket=1, hits=3, expires_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    assert limits.forget_expired() == 1

@@ -88,3 +88,17 @@ def test_the_file_writer_counts_addresses_and_the_link_in_the_same_transaction(f
     assert [i.outcome for i in second] == [STORED, STORED, LINK_FULL]
     assert file_db.execute("SELECT count(*) FROM voice_response").fetchone() == (4,)
     assert file_db.execute("SELECT sum(hits) FROM voice_ratecounter").fetchone() == (4 + 4,)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the file writer is for SQLite only")
+def test_the_file_writer_now_and_then_deletes_counters_of_past_windows(
+    file_db, survey, monkeypatch
+):
+    file_db.execute(
+        "INSERT INTO voice_ratecounter (digest, bucket, hits, expires_at) "
+        "VALUES ('old', 1, 3, '2000-01-01 00:00:00')"
+    )
+    monkeypatch.setattr(groupcommit, "FORGET_ONE_IN", 1)
+    groupcommit.write_sqlite(file_db, [limited(survey, survey.link_a, "f1", "z")])
+    digests = [d for (d,) in file_db.execute("SELECT digest FROM voice_ratecounter")]
+    assert "old" not in digests and len(digests) == 2
