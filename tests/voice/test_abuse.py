@@ -228,3 +228,18 @@ def test_counters_of_past_windows_are_forgotten(survey, respond, monkeypatch):
         digest="old", bucket=1, hits=3, expires_at=timezone.now() - datetime.timedelta(hours=2)
     )
     assert limits.forget_expired() == 1
+
+
+def test_the_client_address_comes_from_the_nearest_trusted_proxy_only(settings):
+    from django.test import RequestFactory
+
+    from commonmeasure.voice.limits import client_address
+
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9"
+    )
+    assert client_address(request) == "10.0.0.1"  # no proxy trusted: the header is ignored
+    settings.CM_TRUSTED_PROXIES = 1
+    assert client_address(request) == "203.0.113.9"  # what the proxy saw, not what the client wrote
+    settings.CM_TRUSTED_PROXIES = 2
+    assert client_address(request) == "198.51.100.7"
