@@ -5,6 +5,7 @@ and the API use. Run `commonmeasure --help` for the commands; docs/reference/cli
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -122,6 +123,7 @@ def cmd_initiative_dump(args) -> int:
 def cmd_import_values(args) -> int:
     from django.contrib.auth import get_user_model
 
+    from commonmeasure.reporting import import_slot
     from commonmeasure.reporting.uploads import import_file
 
     initiative = _initiative(args.initiative)
@@ -143,16 +145,25 @@ def cmd_import_values(args) -> int:
             bar.update(position - last["n"])
             last["n"] = position
 
-    try:  # the long layout, or a filled-in template (XLSX or CSV), told apart by its metadata
-        outcome = import_file(
-            initiative,
-            Path(args.file),
-            dry_run=args.dry_run,
-            approve=args.approve,
-            user=user,
-            channel="cli",
-            progress=progress,
+    # An import takes the database's one import slot, as the background worker does; a dry run
+    # writes nothing and needs none.
+    slot = contextlib.nullcontext()
+    if not args.dry_run:
+        slot = import_slot.one_at_a_time(
+            f"cli:{os.getpid()}",
+            waiting=lambda: print("Waiting for another import to finish...", file=sys.stderr),
         )
+    try:  # the long layout, or a filled-in template (XLSX or CSV), told apart by its metadata
+        with slot:
+            outcome = import_file(
+                initiative,
+                Path(args.file),
+                dry_run=args.dry_run,
+                approve=args.approve,
+                user=user,
+                channel="cli",
+                progress=progress,
+            )
     finally:
         if bar is not None:
             bar.close()

@@ -16,6 +16,8 @@ Variables (all optional unless noted):
                       default 100,000.
   CM_INVITATION_DAYS  days an invitation link stays valid; default 14.
   CM_SITE_URL         the site's address for links in e-mails, e.g. https://cm.example.org.
+  CM_DB_LOCK_TIMEOUT  seconds a statement waits for a database lock (SQLite's busy timeout,
+                      PostgreSQL's lock_timeout) before the request answers 503; default 20.
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
+    # First: a request that cannot get a database lock in time answers 503, never 500.
+    "commonmeasure.dbbusy.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,6 +148,14 @@ TEMPLATES = [
 ]
 
 
+def _lock_timeout() -> float:
+    value = os.environ.get("CM_DB_LOCK_TIMEOUT", "")
+    try:
+        return float(value) if value else 20.0
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"CM_DB_LOCK_TIMEOUT must be a number, not {value!r}") from exc
+
+
 def _databases() -> dict:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
@@ -156,11 +168,14 @@ def _databases() -> dict:
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": _lock_timeout(),
         }
         config["TEST"] = {"NAME": os.environ.get("CM_TEST_SQLITE_NAME") or None}
     elif config["ENGINE"].startswith("django.db.backends.postgresql"):
         config["ENGINE"] = "django.db.backends.postgresql"
+        config.setdefault("OPTIONS", {})["options"] = (
+            f"-c lock_timeout={int(_lock_timeout() * 1000)}"
+        )
     else:
         raise ImproperlyConfigured(f"DATABASE_URL names an unsupported database: {url!r}")
     databases = {"default": config}

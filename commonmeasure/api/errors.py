@@ -8,16 +8,19 @@
 - 409 the report's status or version does not allow the action
 - 422 the request does not match the schema; ``errors`` lists each field
 - 429 too many failed sign-ins from the client's address; ``Retry-After`` says when to retry
+- 503 the database is busy (another writer holds the lock); ``Retry-After`` says when to retry
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from commonmeasure import dbbusy
 from commonmeasure.reporting.selectors import QueryError
 from commonmeasure.reporting.services import PermissionDenied, StaleVersion, WorkflowError
 
@@ -96,6 +99,12 @@ def install(api: NinjaAPI) -> None:
         return detail(
             request, str(exc), 409, version=exc.current.version, status_now=exc.current.status
         )
+
+    @api.exception_handler(OperationalError)
+    def database_busy(request, exc: OperationalError):
+        if not dbbusy.is_busy(exc):
+            raise exc
+        return dbbusy.busy_response(request)
 
     @api.exception_handler(WorkflowError)
     def workflow_error(request, exc: WorkflowError):

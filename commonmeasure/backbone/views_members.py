@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from commonmeasure.accounts import throttle
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Membership, Organisation, code_validator
+from commonmeasure.voice import limits
 
 from . import invitations as inv
 from . import services
@@ -256,6 +257,16 @@ def _problem(request, message, status=400):
 
 
 def accept(request, token):
+    # Per client address (hashed, never stored), in the database: a flood from one address is
+    # refused without locking anyone else out (docs/explanation/survey-abuse.md).
+    scope = limits.address_hash(limits.client_address(request), "invitation")
+    if not limits.hit(f"invitation:{scope}", limits.invitation_per_address_per_hour(), 3600):
+        return _problem(
+            request,
+            "Many requests for invitation pages have come from your network in the last hour. "
+            "Please try again later.",
+            status=429,
+        )
     try:
         invitation = inv.open_link(token)
     except inv.InvitationError as problem:

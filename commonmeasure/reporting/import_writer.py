@@ -10,6 +10,11 @@ and that no deadline locks: its rows can only be new values, so they go straight
 of reports that existed before are compared with the stored values: unchanged ones are counted,
 changed ones updated and recorded in ValueChange, and values of reports that cannot be edited
 are refused.
+
+A dry run (``dry_run=True``) makes the same decisions and counts, and writes nothing: the
+reports it would create get ids of their own below zero, and the validation rules read the
+stored totals with the file's values laid over them. The import runs it outside any
+transaction, so on SQLite it never asks for the write lock and never waits for a writer.
 """
 
 from __future__ import annotations
@@ -129,12 +134,15 @@ def _numbered_insert(table: str, rows: int) -> str:
 
 
 class Writer:
-    """Writes checked rows chunk by chunk, inside the import's transaction."""
+    """Writes checked rows chunk by chunk, inside the import's transaction (or, for a dry run,
+    only counts them)."""
 
-    def __init__(self, ctx, result, user_id, now_db, channel):
+    def __init__(self, ctx, result, user_id, now_db, channel, dry_run=False):
         from .breakdowns import ImportCheck
         from .rules import RuleSet
 
+        self.dry_run = dry_run
+        self.planned: dict[tuple[int, int], float] = {}  # dry run: (report, indicator) -> total
         self.ctx = ctx
         self.result = result
         self.user_id = user_id
@@ -181,6 +189,9 @@ class Writer:
         """Create the reports the rows need that do not exist yet, in multi-row INSERTs, then
         read their ids back. Every field but the organisation and period is the same for all of
         them: its value is worked out once, as ``Submission.save()`` would."""
+        if self.dry_run:
+            self._plan_submissions()
+            return
         fields = [f for f in Submission._meta.concrete_fields if not f.primary_key]
         proto = Submission(
             initiative=self.ctx.initiative, organisation_id=0, period="", period_start=None
@@ -209,6 +220,16 @@ class Writer:
         for slot in self.new_slots:
             slot[0], slot[1] = created[(slot[2], slot[3].code)]
             if slot[5]:  # a fresh report gets at least one value: the row that made its slot
+                self.result.submissions.add(slot[0])
+                self.changed.add(slot[0])
+        self.new_slots = []
+
+    def _plan_submissions(self) -> None:
+        """A dry run's reports to create: ids below zero, drafts, nothing written."""
+        for slot in self.new_slots:
+            slot[0], slot[1] = -1 - len(self.stored), Submission.DRAFT
+            self.stored[(slot[2], slot[3].code)] = (slot[0], slot[1], False)
+            if slot[5]:
                 self.result.submissions.add(slot[0])
                 self.changed.add(slot[0])
         self.new_slots = []
@@ -247,11 +268,17 @@ class Writer:
                 others.append(row)
         if self.rules:
             total = self.ctx.combos.get("", -1)
-            for row_number, slot, ind, combo, _value, _comment in rows:
+            for row_number, slot, ind, combo, value, _comment in rows:
                 if combo == total:
                     self.total_rows[(slot[0], ind)] = row_number
+                    if self.dry_run and (slot[5] or slot[1] in Submission.EDITABLE):
+                        self.planned[(slot[0], ind)] = value
         updates, audit = self._compare(others, inserts) if others else ([], [])
         if self.result.errors:
+            return
+        if self.dry_run:
+            self.result.imported += len(inserts) // len(ROW_COLUMNS)
+            self.result.updated += len(updates)
             return
         with connection.cursor() as cursor:
             insert_values(cursor, inserts, (iid, now, uid, now, uid, channel))
@@ -305,7 +332,7 @@ class Writer:
         """After every row is written: bump the version of every report whose values changed (so
         an open grid becomes stale), then check the validation rules of every report the file
         touched. A failed error names the rows of the totals involved; a warning is reported."""
-        ids = sorted(self.changed)
+        ids = [] if self.dry_run else sorted(self.changed)
         for start in range(0, len(ids), 500):
             Submission.objects.filter(id__in=ids[start : start + 500]).update(
                 version=F("version") + 1, updated_at=timezone.now()
@@ -317,7 +344,12 @@ class Writer:
 
         by_code = {code: ind.id for code, ind in self.ctx.indicators.items()}
         touched = sorted(self.result.submissions)
-        for sid, values in totals(touched).items():
+        found = totals([sid for sid in touched if sid > 0])
+        if self.dry_run:  # the stored totals with the file's laid over them
+            codes = {ind.id: code for code, ind in self.ctx.indicators.items()}
+            for (sid, ind), value in self.planned.items():
+                found.setdefault(sid, {})[codes[ind]] = value
+        for sid, values in found.items():
             for outcome in self.rules.failures(values):
                 rows = sorted(
                     self.total_rows[(sid, by_code[c])]

@@ -121,6 +121,7 @@ class _Context:
         self.today_month = periods.month_index(today.year, today.month)
         self.allowed_orgs: frozenset[int] | None = None
         self.owners = ownership.Owners(initiative)
+        self.dry_run = False
 
     def period(self, code: str) -> periods.Period | str:
         hit = self.period_cache.get(code)
@@ -139,6 +140,8 @@ class _Context:
     def combo_id(self, cats: dict[str, str]) -> int:
         key, dims = disaggregation_key(cats)
         cid = self.combos.get(key)
+        if cid is None and self.dry_run:  # a dry run writes nothing: an id of its own below zero
+            cid = self.combos[key] = -1 - len(self.combos)
         if cid is None:
             cid = Disaggregation.objects.create(
                 initiative=self.initiative,
@@ -243,15 +246,21 @@ def import_table(
     result = ImportResult(dry_run=dry_run)
     ctx = _Context(initiative, today or timezone.localdate())
     ctx.allowed_orgs = None if organisations is None else frozenset(organisations)
+    ctx.dry_run = dry_run
     columns = _check_header(table.header, ctx, result)
     if result.errors:
         return result
     try:
+        if dry_run:  # writes nothing, so needs no transaction (and no write lock on SQLite)
+            writer = _run(ctx, table, columns, result, user, progress, channel, dry_run=True)
+            if not result.errors:
+                writer.finish()
+            raise _Rollback
         with transaction.atomic():
             writer = _run(ctx, table, columns, result, user, progress, channel)
             if not result.errors:
                 writer.finish()
-            if result.errors or dry_run:
+            if result.errors:
                 raise _Rollback
             if approve and result.submissions:
                 # The one workflow path (workflow.py); it tells the rollups of what it approves,
@@ -325,9 +334,10 @@ def _run(
     user,
     progress,
     channel=FILE,
+    dry_run=False,
 ):
     with bulk_write_settings():
-        return _check_and_write(ctx, table, columns, result, user, progress, channel)
+        return _check_and_write(ctx, table, columns, result, user, progress, channel, dry_run)
 
 
 class _Checker:
@@ -477,9 +487,10 @@ def _check_and_write(
     user,
     progress,
     channel=FILE,
+    dry_run=False,
 ):
     now_db = connection.ops.adapt_datetimefield_value(timezone.now())
-    writer = Writer(ctx, result, getattr(user, "id", None), now_db, channel)
+    writer = Writer(ctx, result, getattr(user, "id", None), now_db, channel, dry_run)
     checker = _Checker(ctx, columns, result, writer)
     width = len(table.header)
     i_org, i_per, i_val, i_com = checker.i_org, checker.i_per, checker.i_val, checker.i_com

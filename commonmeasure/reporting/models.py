@@ -331,3 +331,14 @@ class ArchivedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}/{self.disaggregation_id} = {self.value} ({self.reason})"
+
+
+class ImportSlot(models.Model):
+    """The one background import a database runs at a time (reporting.import_slot): taken by a
+    worker before a large upload's check or import, given back after; a slot whose holder died
+    is free again once ``expires_at`` has passed."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    holder = models.CharField(max_length=80, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)

@@ -4,7 +4,8 @@ An upload is stored under ``settings.VAR_DIR/uploads`` with a random name, besid
 file saying who uploaded it, for which initiative, when it expires and how far its import has
 got. Only its owner can see or commit it. Files of ``BACKGROUND_ROWS`` rows or more are checked
 and imported by a background task (django-tasks, database backend, run by
-``commonmeasure worker``); the page polls the JSON file for progress.
+``commonmeasure worker``), one at a time per database (import_slot); the page polls the JSON
+file for progress.
 
 ``import_file`` is the one way a file is imported, from the web and from ``import values``:
 it reads the long layout, the XLSX template or the CSV template alike.
@@ -116,7 +117,10 @@ def estimate_rows(path: Path) -> tuple[int, int]:
     """(about how many values a file holds, the progress count at its end).
 
     The first decides whether to import the file in the background; the second is what the
-    import's progress reaches when done: bytes for CSV, sheet rows for XLSX.
+    import's progress reaches when done: bytes for CSV, sheet rows for XLSX. A sheet that does
+    not declare its size (no <dimension>, as some programs write it) is estimated from the
+    size of its XML instead, so a large one is checked in the background too (its progress
+    total is then unknown: 0).
     """
     path = Path(path)
     try:
@@ -132,6 +136,7 @@ def estimate_rows(path: Path) -> tuple[int, int]:
 
         with zipfile.ZipFile(path) as zf:
             check_zip_sizes(zf, path.name)
+            sizes = {info.filename: info.file_size for info in zf.infolist()}
         wb = load_workbook(path, read_only=True)
         try:
             if templates.META_SHEET in wb.sheetnames:
@@ -140,15 +145,30 @@ def estimate_rows(path: Path) -> tuple[int, int]:
                     if templates.FILL_SHEET in wb.sheetnames
                     else wb.worksheets[0]
                 )
+                if ws.max_row is None:
+                    return _undeclared_rows(ws, sizes), 0
                 rows = ws.max_row or 0
                 return rows * max((ws.max_column or 1) - 5, 1), rows
             visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+            if visible and visible[0].max_row is None:
+                return _undeclared_rows(visible[0], sizes), 0
             rows = (visible[0].max_row or 0) if visible else 0
             return rows, rows
         finally:
             wb.close()
     except Exception:  # an unreadable file is reported by the import itself
         return 0, 0
+
+
+XML_BYTES_PER_ROW = 50  # fewer than any row of values takes in a sheet's XML
+
+
+def _undeclared_rows(ws, sizes: dict[str, int]) -> int:
+    """About how many rows a sheet without a declared size has, at most: from its XML's size
+    (the worksheet's part in the zip; every part together if it cannot be told)."""
+    part = str(getattr(ws, "_worksheet_path", "")).lstrip("/")
+    size = sizes.get(part) or sum(sizes.values())
+    return size // XML_BYTES_PER_ROW
 
 
 # -- stored uploads ---------------------------------------------------------------------------
@@ -307,9 +327,14 @@ def process_upload(token: str, user, commit: bool, organisations) -> dict:
 def run_upload_task(token: str, user_id: int, commit: bool, organisations) -> None:
     from django.contrib.auth import get_user_model
 
+    from .import_slot import one_at_a_time
+
     user = get_user_model().objects.get(id=user_id)
     try:
-        process_upload(token, user, commit, organisations)
+        with one_at_a_time(
+            f"upload:{token}", waiting=lambda: update_upload(token, state="waiting")
+        ):
+            process_upload(token, user, commit, organisations)
     except Exception as exc:  # recorded for the page, then raised for the worker's log
         update_upload(
             token,

@@ -1,9 +1,11 @@
 """Feedback surveys, their anonymous links and responses; co-design ballots.
 
 What is stored about a respondent (docs/reference/surveys.md, "What is stored"): the answers,
-the period, the day, a one-way hash of a random device cookie with the survey and period, and a
-one-way hash of the free text (for spotting identical bursts). No IP address, user agent, name
-or account is ever stored.
+the period, the day, a one-way hash of a random device cookie with the survey and period, a
+one-way hash of the free text (for spotting identical bursts), and a keyed hash of the client
+address with the link, the period and a salt that changes every day (for the per-address limit
+and the staff view of bursts; it cannot be turned back into the address, nor linked across days
+or links). No IP address, user agent, name or account is ever stored.
 """
 
 from __future__ import annotations
@@ -126,6 +128,11 @@ class Response(models.Model):
         max_length=64, help_text="sha256 of the device cookie, survey and period."
     )
     text_digest = models.CharField(max_length=64, blank=True, help_text="sha256 of the free text.")
+    address = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="HMAC of the client address with the link, period and a daily salt.",
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -137,7 +144,41 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["link", "period"], name="response_link_period_idx"),
             models.Index(fields=["link", "text_digest", "created_at"], name="response_text_idx"),
+            models.Index(fields=["link", "created_at"], name="response_link_time_idx"),
+            models.Index(fields=["address"], name="response_address_idx"),
         ]
+
+
+class DiscardedBurst(models.Model):
+    """The audit trail of responses a member of staff discarded as a suspicious burst."""
+
+    ADDRESS, ANSWERS = "address", "answers"
+    KIND_CHOICES = [(ADDRESS, "Many from one address"), (ANSWERS, "Identical answers")]
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="discarded")
+    period = models.CharField(max_length=16)
+    kind = models.CharField(max_length=8, choices=KIND_CHOICES)
+    responses = models.PositiveIntegerField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    discarded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-discarded_at", "-id"]
+
+
+class RateCounter(models.Model):
+    """Requests counted per key and time window, shared by every server process (the database
+    is the one place they all see). The key is hashed, and
+    its address part was hashed before (limits.address_hash): no address is stored."""
+
+    digest = models.CharField(max_length=64, primary_key=True)  # sha256 of the key
+    bucket = models.BigIntegerField()  # the window's number: seconds since the epoch // length
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
 
 
 class YouSaidWeDid(models.Model):

@@ -1,10 +1,12 @@
 """Taking responses and turning them into indicator values (docs/reference/surveys.md).
 
-The response write path is kept small (SQLite has a single writer): check the rate limit in
-memory, insert one row, and work the indicator values out at most every
-``CM_SURVEY_RECOMPUTE_SECONDS`` per link; a response inside that interval schedules one more
-working out at its end, so the figure is never left behind (and `commonmeasure surveys
+The response write path is kept small (SQLite has a single writer): check the form's stamp,
+insert one row in a shared transaction (groupcommit), where the limits per device, address,
+link and text are checked against the stored responses, and work the indicator values out at
+most every ``CM_SURVEY_RECOMPUTE_SECONDS`` per link; a response inside that interval schedules
+one more working out at its end, so the figure is never left behind (and `commonmeasure surveys
 recompute` does it on demand).
+The defences are explained in docs/explanation/survey-abuse.md.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from commonmeasure.initiatives.access import Access
 from commonmeasure.reporting import services as reporting
 from commonmeasure.reporting.models import DataValue, Submission, ValueChange
 
-from . import groupcommit
+from . import groupcommit, limits
 from .models import FREE_TEXT_MAX, Ballot, BallotResponse, Link, Question, Response, Survey
 
 SURVEY_CHANNEL = "survey"  # the audit trail's channel of values worked out from survey answers
@@ -44,40 +45,36 @@ def recompute_seconds() -> float:
 class ResponseRefused(Exception):
     """A response that is not taken; the message says why. ``status`` is the HTTP status."""
 
-    def __init__(self, message: str, status: int = 400, field_errors: dict | None = None):
+    def __init__(
+        self,
+        message: str,
+        status: int = 400,
+        field_errors: dict | None = None,
+        stale_form: bool = False,
+    ):
         super().__init__(message)
         self.status = status
         self.field_errors = field_errors or {}
+        self.stale_form = stale_form  # the form is served again with a fresh stamp
 
 
-# --- rate limiting: per link (or ballot) per minute, in this process's memory -----------------
-
-_rate_lock = threading.Lock()
-_rate: dict[str, tuple[int, int]] = {}  # sha256(kind:id) -> (minute, count); kept one minute
-
-
-def check_rate(key: str, per_minute: int, now: float | None = None) -> None:
-    minute = int((now if now is not None else time.time()) // 60)
-    hashed = hashlib.sha256(key.encode()).hexdigest()[:32]
-    with _rate_lock:
-        if len(_rate) > 10000:
-            for k in [k for k, (m, _) in _rate.items() if m != minute]:
-                del _rate[k]
-        m, count = _rate.get(hashed, (minute, 0))
-        if m != minute:
-            count = 0
-        if count >= per_minute:
-            raise ResponseRefused(
-                "Too many responses have arrived through this link in the last minute. "
-                "Please wait a minute and send yours again; nothing you entered was kept.",
-                status=429,
-            )
-        _rate[hashed] = (minute, count + 1)
+STAMP_FIELD = "stamp"  # the form's signed issued-at stamp (limits.form_stamp)
+LINK_FULL = (
+    "Too many responses have arrived through this link in the last minute. "
+    "Please wait a minute and send yours again; nothing you entered was kept."
+)
+ADDRESS_FULL = (
+    "Many responses have come from your network through this link in the last hour, so this "
+    "one was not kept. Please try again later; if many people share this connection, ask the "
+    "organisation for another way to answer."
+)
 
 
-def reset_rate_limits() -> None:
-    with _rate_lock:
-        _rate.clear()
+def check_stamp(data) -> None:
+    try:
+        limits.check_stamp(data.get(STAMP_FIELD, ""))
+    except limits.StampProblem as problem:
+        raise ResponseRefused(str(problem), 400, stale_form=problem.stale) from None
 
 
 def device_hash(cookie: str, scope: str, period: str) -> str:
@@ -155,9 +152,16 @@ def text_digest(texts: list[str]) -> str:
 
 
 def take_response(
-    link: Link, survey: Survey, questions: list[Question], data, cookie: str, now=None
+    link: Link,
+    survey: Survey,
+    questions: list[Question],
+    data,
+    cookie: str,
+    now=None,
+    address: str = "",
 ) -> Response:
-    """Store one response, or raise ResponseRefused saying why and storing nothing."""
+    """Store one response, or raise ResponseRefused saying why and storing nothing.
+    ``address``: the client's address, only hashed (limits.address_hash), never stored."""
     now = now or timezone.now()
     if not link.is_active or not survey.accepting(now):
         raise ResponseRefused("This survey is closed and no longer takes responses.", status=410)
@@ -166,7 +170,7 @@ def take_response(
         raise ResponseRefused("Some answers need attention; see the messages below.", 400, errors)
     if not answers:
         raise ResponseRefused("Please answer at least one question before sending.")
-    check_rate(f"link:{link.id}", survey.rate_limit_per_minute)
+    check_stamp(data)
     period = current_period(survey.initiative, timezone.localdate(now))
     digest = text_digest(texts)
     response = Response(
@@ -176,10 +180,21 @@ def take_response(
         answers=answers,
         device=device_hash(cookie, f"survey:{survey.id}", period),
         text_digest=digest,
+        address=limits.address_hash(address, f"link:{link.id}|{period}", timezone.localdate(now)),
         created_at=now,
     )
     since = now - timezone.timedelta(seconds=DUPLICATE_TEXT_WINDOW)
-    outcome = groupcommit.store(response, since, DUPLICATE_TEXT_LIMIT)
+    outcome = groupcommit.store(
+        response,
+        since,
+        DUPLICATE_TEXT_LIMIT,
+        address_limit=limits.per_address_per_hour(),
+        link_limit=survey.rate_limit_per_minute,
+    )
+    if outcome == groupcommit.SAME_ADDRESS:
+        raise ResponseRefused(ADDRESS_FULL, status=429)
+    if outcome == groupcommit.LINK_FULL:
+        raise ResponseRefused(LINK_FULL, status=429)
     if outcome == groupcommit.SAME_DEVICE:
         raise ResponseRefused(
             "A response from this device has already been received for this survey in this "
@@ -252,7 +267,7 @@ def _deferred(link_id: int, period: str) -> None:
         connection.close()
 
 
-def take_ballot(ballot: Ballot, data, cookie: str, now=None) -> BallotResponse:
+def take_ballot(ballot: Ballot, data, cookie: str, now=None, address: str = "") -> BallotResponse:
     now = now or timezone.now()
     if not ballot.accepting(now):
         raise ResponseRefused("This vote is closed and no longer takes responses.", status=410)
@@ -278,7 +293,15 @@ def take_ballot(ballot: Ballot, data, cookie: str, now=None) -> BallotResponse:
         if len(set(positions.values())) != len(positions):
             raise ResponseRefused("Each rank can be used once: two outcomes have the same rank.")
         ranking = sorted(positions, key=positions.get)
-    check_rate(f"ballot:{ballot.id}", ballot.rate_limit_per_minute)
+    check_stamp(data)
+    # The address first: a burst from one address must not use up the ballot's own limit.
+    scope = f"ballot:{ballot.id}"
+    if not limits.hit(
+        "address:" + limits.address_hash(address, scope), limits.per_address_per_hour(), 3600
+    ):
+        raise ResponseRefused(ADDRESS_FULL, status=429)
+    if not limits.hit(scope, ballot.rate_limit_per_minute, 60):
+        raise ResponseRefused(LINK_FULL.replace("link", "vote's link"), status=429)
     try:
         with transaction.atomic():
             return BallotResponse.objects.create(

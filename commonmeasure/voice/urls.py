@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from . import views_bursts as bursts
 from . import views_public as public
 from . import views_staff as staff
 
@@ -19,6 +20,9 @@ urlpatterns = [
         "i/<str:code>/surveys/<int:survey_id>/recompute/",
         staff.survey_recompute,
         name="survey_recompute",
+    ),
+    path(
+        "i/<str:code>/surveys/<int:survey_id>/bursts/", bursts.survey_bursts, name="survey_bursts"
     ),
     path(
         "i/<str:code>/surveys/<int:survey_id>/links/<int:link_id>/you-said/",

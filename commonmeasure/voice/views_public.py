@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import limits, services
 from .models import Ballot, Link
 
 DEVICE_COOKIE = "cm_device"
@@ -128,7 +128,15 @@ def _form_context(request, link, lang, questions, errors=None, values=None):
         "likert": list(zip(range(1, 6), services.LIKERT_LABELS, strict=True)),
         "you_said": link.you_said.filter(is_published=True)[:20],
         "max_text": services.FREE_TEXT_MAX,
+        "stamp": limits.form_stamp(),
     }
+
+
+def _stamp_after(refused, posted) -> str:
+    """The stamp of a form served again: a fresh one if the old was stale, else the same (the
+    time to fill goes on from when the form was first served)."""
+    old = posted.get(services.STAMP_FIELD, "")
+    return limits.form_stamp() if refused.stale_form or not old else old
 
 
 localised = services.localised
@@ -146,12 +154,20 @@ def survey_form(request, token):
         try:
             if not _COOKIE_RE.match(cookie):
                 raise services.ResponseRefused(NO_COOKIE)
-            services.take_response(link, survey, questions, request.POST, cookie)
+            services.take_response(
+                link,
+                survey,
+                questions,
+                request.POST,
+                cookie,
+                address=limits.client_address(request),
+            )
         except services.ResponseRefused as refused:
             if refused.status == 410:
                 return _closed(request, "survey")
             ctx = _form_context(request, link, lang, questions, refused.field_errors, request.POST)
             ctx["refused"] = str(refused)
+            ctx["stamp"] = _stamp_after(refused, request.POST)
             response = render(request, "voice/form.html", ctx, status=refused.status)
             _set_device(request, response)
             return response
@@ -217,17 +233,27 @@ def ballot_form(request, token):
         raise Http404("No such vote") from None
     if not ballot.accepting():
         return _closed(request, "vote")
-    ctx = {"ballot": ballot, "positions": range(1, len(ballot.candidates) + 1)}
+    ctx = {
+        "ballot": ballot,
+        "positions": range(1, len(ballot.candidates) + 1),
+        "stamp": limits.form_stamp(),
+    }
     if request.method == "POST":
         cookie = request.COOKIES.get(DEVICE_COOKIE, "")
         try:
             if not _COOKIE_RE.match(cookie):
                 raise services.ResponseRefused(NO_COOKIE)
-            services.take_ballot(ballot, request.POST, cookie)
+            services.take_ballot(
+                ballot, request.POST, cookie, address=limits.client_address(request)
+            )
         except services.ResponseRefused as refused:
             if refused.status == 410:
                 return _closed(request, "vote")
-            ctx.update(refused=str(refused), posted=request.POST)
+            ctx.update(
+                refused=str(refused),
+                posted=request.POST,
+                stamp=_stamp_after(refused, request.POST),
+            )
             response = render(request, "voice/ballot.html", ctx, status=refused.status)
             _set_device(request, response)
             return response

@@ -146,7 +146,7 @@ def upload_status(request, code, org_code, token):
         "organisation": organisation,
         "upload": meta,
         "summary": meta.get("summary"),
-        "running": meta["state"] in ("queued", "running"),
+        "running": meta["state"] in ("queued", "waiting", "running"),
         "percent": _percent(meta),
         "status_url": reverse("upload_status", args=[initiative.code, organisation.code, token]),
     }

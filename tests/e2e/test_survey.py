@@ -56,9 +56,11 @@ def _survey(cast):
 
 
 def test_a_service_user_answers_on_a_phone_and_cannot_answer_twice(
-    transactional_db, cast, live_server, browser, shoot
+    transactional_db, cast, live_server, browser, shoot, settings
 ):
     from commonmeasure.voice.models import Response
+
+    settings.CM_SURVEY_MIN_FILL_SECONDS = 0  # the browser answers faster than a person reads
 
     survey, link = _survey(cast)
     context = browser.new_context(**PHONE)
@@ -138,3 +140,42 @@ def test_the_backbone_sees_links_qr_codes_and_a_co_design_result(
     page.wait_for_selector(".chart.chart-ready", timeout=60_000)
     assert page.inner_text("#ballot-results tbody tr:first-child th") == "Stable housing"
     shoot(page, "co-design-results")
+
+
+def test_the_backbone_discards_a_burst_of_responses_from_the_bursts_page(
+    transactional_db, cast, live_server, page, shoot
+):
+    from django.utils import timezone
+
+    from commonmeasure.voice import services
+    from commonmeasure.voice.models import DiscardedBurst, Response
+
+    survey, link = _survey(cast)
+    nps = survey.questions.get(kind="nps")
+    period = services.current_period(cast.alpha)
+    for i in range(6):
+        Response.objects.create(
+            survey=survey,
+            link=link,
+            period=period,
+            answers={str(nps.id): 0},
+            device=f"bot-{i}",
+            address="f" * 64,
+            created_at=timezone.now(),
+        )
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#login-form [name=username]", "backbone")
+    page.fill("#login-form [name=password]", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#whoami")
+    page.goto(f"{live_server.url}/i/alpha/surveys/{survey.id}/")
+    page.click("#bursts-link")
+    page.wait_for_selector("#bursts-title")
+    assert page.locator("#bursts tbody tr[data-kind]").count() == 2  # one address, same answers
+    shoot(page, "survey-bursts")
+    page.locator('#bursts tr[data-kind="address"] button').click()
+    page.wait_for_selector(".message-success")
+    assert "6 responses discarded" in page.inner_text(".message-success")
+    assert page.locator("#bursts tbody tr[data-kind]").count() == 0
+    assert Response.objects.count() == 0 and DiscardedBurst.objects.get().responses == 6
+    shoot(page, "survey-bursts-discarded")

@@ -5,6 +5,7 @@ text question; one anonymous link per organisation."""
 from __future__ import annotations
 
 import secrets
+import time
 
 import pytest
 from django.test import Client
@@ -14,13 +15,11 @@ from tests.conftest import PASSWORD
 
 @pytest.fixture(autouse=True)
 def fresh_limits(settings):
-    from commonmeasure.voice import services
-
     settings.CM_SURVEY_RECOMPUTE_SECONDS = 0  # every response works the values out again
     settings.CM_SURVEY_CACHE_SECONDS = 0  # a closed survey shows as closed at once
-    services.reset_rate_limits()
+    from commonmeasure.voice import services
+
     yield
-    services.reset_rate_limits()
     services.cancel_pending()
 
 
@@ -92,10 +91,23 @@ def survey(cast):
     return s
 
 
-def device_client() -> Client:
-    c = Client()
+def new_address() -> str:
+    """A client address of its own (from the IPv6 documentation range; nothing is sent)."""
+    return f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"
+
+
+def device_client(address: str | None = None) -> Client:
+    """A new respondent: a fresh device cookie and, unless given, an address of its own."""
+    c = Client(REMOTE_ADDR=address or new_address())
     c.cookies["cm_device"] = secrets.token_urlsafe(18)
     return c
+
+
+def stamp(seconds_ago: float = 60) -> str:
+    """The stamp of a form served ``seconds_ago`` (as the page's hidden field carries it)."""
+    from commonmeasure.voice import limits
+
+    return limits.form_stamp(issued=time.time() - seconds_ago)
 
 
 @pytest.fixture
@@ -104,7 +116,7 @@ def respond():
 
     def post(survey, link, nps=None, likert=None, text=None, client=None, **extra):
         c = client or device_client()
-        data = dict(extra)
+        data = {"stamp": stamp(), **extra}
         if nps is not None:
             data[f"q{survey.q['nps'].id}"] = str(nps)
         if likert is not None:

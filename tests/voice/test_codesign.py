@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from commonmeasure.voice.models import Ballot, BallotResponse
-from tests.voice.conftest import device_client
+from tests.voice.conftest import device_client, stamp
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def ballot(cast):
 
 def rank(ballot, client=None, **ranks):
     return (client or device_client()).post(
-        f"/v/{ballot.token}/", {f"rank_{k}": v for k, v in ranks.items()}
+        f"/v/{ballot.token}/", {"stamp": stamp(), **{f"rank_{k}": v for k, v in ranks.items()}}
     )
 
 
@@ -68,8 +68,14 @@ def test_a_rank_out_of_range_is_refused(ballot):
 def test_a_vote_takes_one_choice(ballot):
     ballot.mode = Ballot.VOTE
     ballot.save()
-    assert device_client().post(f"/v/{ballot.token}/", {"choice": "c2"}).status_code == 200
-    assert device_client().post(f"/v/{ballot.token}/", {"choice": "zz"}).status_code == 400
+    assert (
+        device_client().post(f"/v/{ballot.token}/", {"choice": "c2", "stamp": stamp()}).status_code
+        == 200
+    )
+    assert (
+        device_client().post(f"/v/{ballot.token}/", {"choice": "zz", "stamp": stamp()}).status_code
+        == 400
+    )
     assert list(BallotResponse.objects.values_list("ranking", flat=True)) == [["c2"]]
 
 
