@@ -6,6 +6,8 @@ as a read replica, then starts two app servers (`commonmeasure serve`) and one w
 
 - the public pages read from the replica, the signed-in pages from the primary;
 - wrong passwords sent to both servers count together towards one account's lock;
+- survey responses from one address, through both servers, stop at one per-address limit, and
+  every accepted response is stored;
 - an upload started on one server is polled and committed on the other, checked by the worker;
 - two saves of one report from the same version, through the two servers at once: exactly one is
   kept, the other is refused with the version message, never a server error;
@@ -214,6 +216,32 @@ def check_sign_in_throttle(a: str, b: str, env: dict) -> None:
     Check.that(status == 302, "after an unlock the right password signs in", f"status {status}")
 
 
+def check_survey(a: str, b: str, token: str, facts: dict) -> None:
+    print("Survey responses through both servers: one address's limit, nothing lost")
+    people = [Person() for _ in range(14)]
+    stamps = []
+    for n, person in enumerate(people):
+        _, body, _ = person.request(f"{(a, b)[n % 2]}/s/{token}/")
+        found = re.search(r'name="stamp" value="([^"]+)"', body)
+        stamps.append(found.group(1) if found else "")
+    Check.that(all(stamps), "every respondent gets a form with its stamp")
+    time.sleep(3.5)  # longer than the least time to fill the form (CM_SURVEY_MIN_FILL_SECONDS)
+    statuses = [
+        person.post(
+            f"{(b, a)[n % 2]}/s/{token}/", {"stamp": stamps[n], f"q{facts['question']}": f"Idea {n}"}
+        )[0]
+        for n, person in enumerate(people)
+    ]
+    accepted = statuses.count(302)
+    Check.that(
+        accepted == 10 and all(s == 429 for s in statuses[10:]),
+        "from one address, 10 responses an hour are taken across both servers, then 429",
+        str(statuses),
+    )
+    Check.that(all(s < 500 for s in statuses), "no server error")
+    Check.that(_responses(facts) == accepted, "every accepted response is stored", str(accepted))
+
+
 def check_upload(a: str, b: str, org: str, rows: list[str]) -> None:
     print("An upload started on one server is polled and committed on the other")
     reporter = Person()
@@ -388,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
 
         check_replica(a, b, facts["project"], replica_name)
         check_sign_in_throttle(a, b, env)
+        check_survey(a, b, facts["survey_token"], facts)
         check_upload(a, b, facts["org"], facts["upload_rows"])
         kept = check_concurrent_saves(a, b, facts["org"], facts["period"], facts["cell"])
         if kept is not None:
@@ -448,6 +477,11 @@ def _facts(env: dict) -> dict:
     rows = ["organisation,indicator,period,value"]
     rows += [f"{org.code},{i.code},{period},{11 + n}" for n, i in enumerate(plain[1:4])]
     project = Project.objects.order_by("indigo_id").first()
+    from commonmeasure.voice.models import Link, Question, Survey
+
+    survey = Survey.objects.create(initiative=initiative, title="Several servers")
+    question = Question.objects.create(survey=survey, kind="text", text="Ideas?", sort_order=1)
+    link = Link.objects.create(survey=survey, organisation=org)
     from django.db import connections
 
     connections.close_all()  # the primary is copied next: it must have no other session
@@ -458,7 +492,16 @@ def _facts(env: dict) -> dict:
         "indicator": indicator.code,
         "upload_rows": rows,
         "project": project.indigo_id,
+        "survey_token": link.token,
+        "question": question.id,
+        "link": link.id,
     }
+
+
+def _responses(facts: dict) -> int:
+    from commonmeasure.voice.models import Response
+
+    return Response.objects.filter(link_id=facts["link"]).count()
 
 
 def _stored(env: dict, facts: dict) -> str:
