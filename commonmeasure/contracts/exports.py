@@ -16,12 +16,12 @@ from decimal import Decimal
 
 from commonmeasure.domain.money import minor_unit
 from commonmeasure.domain.payments import RateCard, Statement
+from commonmeasure.interchange.cells import neutralised
 
 from .models import ManagedContract
 from .services import PayerRow
 from .statement_pdf import statement_pdf  # noqa: F401 (the PDF lives in its own module)
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 KIND_LABELS = {
     "once_only": "Once only",
     "cap_count": "Count cap",
@@ -32,9 +32,7 @@ KIND_LABELS = {
 
 def safe_text(value):
     """Text that a spreadsheet shows as text: a leading = + - @ (or tab) gets an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return neutralised(value)
 
 
 def money_text(amount: Decimal, currency: str) -> str:

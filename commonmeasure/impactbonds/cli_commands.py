@@ -74,7 +74,11 @@ def cmd_import_indigo(args) -> int:
 def cmd_export_indigo(args) -> int:
     from .exporting import export_bundle
 
-    report = export_bundle(args.target, include_private=args.include_private)
+    report = export_bundle(
+        args.target,
+        include_private=args.include_private,
+        safe_for_spreadsheets=args.safe_for_spreadsheets,
+    )
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -176,6 +180,12 @@ def add_parsers(sub, imp) -> None:
         "--include-private",
         action="store_true",
         help="the full bundle: private and disputed data and the status columns",
+    )
+    p.add_argument(
+        "--safe-for-spreadsheets",
+        action="store_true",
+        help="put an apostrophe before cells beginning with = + - @, tab or carriage return, so "
+        "that a spreadsheet program shows them as text (the files then differ from GO Lab's)",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_export_indigo)

@@ -40,7 +40,9 @@ class ExportReport:
         return {"target": self.target, "include_private": self.include_private, "rows": self.rows}
 
 
-def _table(key: str, records: list[list[list[str]]], include_private: bool) -> tuple[bytes, int]:
+def _table(
+    key: str, records: list[list[list[str]]], include_private: bool, safe: bool = False
+) -> tuple[bytes, int]:
     """CSV bytes for one file from rows of [column, text] pairs."""
     header = columns(key, include_private)
     known = {c["name"] for c in layout()[key]["columns"]}
@@ -56,17 +58,18 @@ def _table(key: str, records: list[list[list[str]]], include_private: bool) -> t
                     extras.append(c)
         rows.append(cells)
     full_header = header + extras
-    return csv_bytes(full_header, [[cells.get(c, "") for c in full_header] for cells in rows]), len(
-        rows
-    )
+    table = [[cells.get(c, "") for c in full_header] for cells in rows]
+    return csv_bytes(full_header, table, safe), len(rows)
 
 
-def bundle_files(include_private: bool = False) -> dict[str, bytes]:
+def bundle_files(include_private: bool = False, safe: bool = False) -> dict[str, bytes]:
     """File key -> CSV bytes, in the layout's order."""
-    return _collect(include_private, {}, {})
+    return _collect(include_private, {}, {}, safe)
 
 
-def _collect(include_private: bool, files: dict, counts: dict) -> dict[str, bytes]:
+def _collect(
+    include_private: bool, files: dict, counts: dict, safe: bool = False
+) -> dict[str, bytes]:
     visible: dict[
         str, dict[int, str]
     ] = {}  # record file -> pk -> INDIGO id, of the records exported
@@ -77,7 +80,7 @@ def _collect(include_private: bool, files: dict, counts: dict) -> dict[str, byte
         rows = list(qs.values_list("pk", "indigo_id", "cells"))
         visible[spec.key] = {pk: iid for pk, iid, _ in rows}
         files[spec.key], counts[spec.key] = _table(
-            spec.key, [cells for _, _, cells in rows], include_private
+            spec.key, [cells for _, _, cells in rows], include_private, safe
         )
     for spec in component_specs():
         owners = visible[layout()[spec.key]["record"]]
@@ -93,15 +96,20 @@ def _collect(include_private: bool, files: dict, counts: dict) -> dict[str, byte
         ]
         rows.sort(key=lambda r: (r[0], r[1]))
         files[spec.key], counts[spec.key] = _table(
-            spec.key, [cells for _, _, cells in rows], include_private
+            spec.key, [cells for _, _, cells in rows], include_private, safe
         )
     # The layout's order, so that a bundle always lists its files the same way.
     return {key: files[key] for key in layout() if key in files}
 
 
-def export_bundle(target: str | Path, *, include_private: bool = False) -> ExportReport:
-    """Write the bundle to a folder, or to a zip when ``target`` ends in .zip."""
+def export_bundle(
+    target: str | Path, *, include_private: bool = False, safe_for_spreadsheets: bool = False
+) -> ExportReport:
+    """Write the bundle to a folder, or to a zip when ``target`` ends in .zip.
+
+    ``safe_for_spreadsheets``: cells that a spreadsheet would run as formulas get an apostrophe
+    first (cells.neutralised); without it the files are GO Lab's byte for byte."""
     report = ExportReport(target=str(target), include_private=include_private)
-    files = _collect(include_private, {}, report.rows)
+    files = _collect(include_private, {}, report.rows, safe_for_spreadsheets)
     write_bundle(target, files)
     return report

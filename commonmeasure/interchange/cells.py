@@ -41,3 +41,27 @@ def percent_points(value) -> float | None:
         if found:
             return float(found.group(1))
     return None
+
+
+# What a spreadsheet takes for the start of a formula when it opens a CSV file or reads text
+# typed into a cell (formula injection): =, +, -, @, and a tab or carriage return before them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value, numbers_too: bool = True):
+    """Text that a spreadsheet would run as a formula, with an apostrophe first (what typing it
+    in a spreadsheet would need), so that it is shown as text. ``numbers_too=False`` leaves
+    number-like text ("-5", "+3.2") as it is, for files whose numbers are read back."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        if not numbers_too and _is_number(value):
+            return value
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from .cells import neutralised
 from .errors import FileProblem
 from .indigo_values import PUBLIC, STATUSES
 from .tabular import check_zip_sizes
@@ -265,11 +266,17 @@ def is_status_column(column: str) -> bool:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    """CSV as GO Lab writes it: comma, minimal quoting, CRLF after each row, UTF-8 without BOM."""
+def csv_bytes(header: list[str], rows: list[list[str]], safe: bool = False) -> bytes:
+    """CSV as GO Lab writes it: comma, minimal quoting, CRLF after each row, UTF-8 without BOM.
+
+    ``safe``: for people who open the files in a spreadsheet program, a cell beginning with
+    = + - @, a tab or a carriage return gets an apostrophe first, so that it cannot run as a
+    formula (the files are then no longer GO Lab's byte for byte)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
+    if safe:
+        rows = ([neutralised(c) for c in row] for row in rows)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from .cells import neutralised
 from .errors import FileProblem
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -404,15 +405,5 @@ def write_csv(fh: IO[str], header: list[str], rows) -> None:
 
 
 def _safe_cell(value):
-    """Keep a cell from turning into a formula in someone's spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    """Keep a cell from turning into a formula in someone's spreadsheet (numbers stay numbers)."""
+    return neutralised(value, numbers_too=False)

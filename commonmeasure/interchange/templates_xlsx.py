@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cells import FORMULA_STARTS
 from .errors import FileProblem, RowError
 from .tabular import (
     _BROKEN_WORKBOOK,
@@ -46,7 +47,7 @@ CSV_MARKER = f"# {FORMAT} version {VERSION}"
 _CSV_MARKER_RE = re.compile(
     rf'^\s*"?\s*#\s*{FORMAT}\s+version\s+([^\s,;\t"]*)\s*"?[\s,;\t"]*$', re.IGNORECASE
 )
-TEXT_STARTS = ("=", "+", "-", "@")  # text a spreadsheet would otherwise take for a formula
+TEXT_STARTS = FORMULA_STARTS  # text a spreadsheet would otherwise take for a formula
 LONG_HEADER = ("organisation", "indicator", "period")
 
 
@@ -680,7 +681,7 @@ def _long_rows(table: Table, offset: int) -> Table:
 def _unprefixed(cell):
     """The text as written before the template's export put an apostrophe in front of it, so
     that a spreadsheet would not take it for a formula (tabular.write_csv)."""
-    if type(cell) is str and cell[:1] == "'" and cell[1:2] in TEXT_STARTS:
+    if type(cell) is str and cell[:1] == "'" and cell[1:2] and cell[1:2] in FORMULA_STARTS:
         return cell[1:]
     return cell
 

@@ -13,6 +13,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from commonmeasure.interchange.cells import neutralised
+
 from .models import DataValue, Submission, ValueChange
 
 COLUMNS = (
@@ -27,7 +29,6 @@ COLUMNS = (
     "new_value",
     "comment",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -113,9 +114,7 @@ def history(
 
 def safe_cell(value):
     """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return neutralised(value)
 
 
 def export_csv(submission: Submission, entries: list[Entry]) -> bytes:

@@ -101,3 +101,40 @@ def test_a_decimal_comma_in_an_amount_is_read_with_semicolons_and_never_dropped(
     with pytest.raises(ContractFileError) as err:
         read_cashflows(commas)
     assert err.value.problems == ["row 2, column 'amount': '1250,5' is not a number"]
+
+
+@pytest.mark.parametrize("kind", ["ods", "xlsx-1904"])
+def test_the_contract_page_takes_achievements_saved_as_ods_or_in_the_1904_date_system(
+    client_for, project, settings, tmp_path, kind
+):
+    """The seen defect: every row of a 1904 workbook was "outside the contract dates" (total 0)."""
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from commonmeasure.contracts.services import save_contract
+
+    from .conftest import ACHIEVEMENTS, DEFINITION
+
+    contract = save_contract(project, DEFINITION)
+    settings.VAR_DIR = tmp_path / "var"
+    lines = [line.split(",") for line in ACHIEVEMENTS.strip().splitlines()]
+    rows = [lines[0]] + [
+        [p, m, datetime.fromisoformat(d), v, e or None] for p, m, d, v, e in lines[1:]
+    ]
+    if kind == "ods":
+        path = write_ods(tmp_path / "achievements.ods", {"Achievements": rows})
+    else:
+        path = workbook_1904(tmp_path / "achievements.xlsx", rows)
+    client = client_for("backbone")
+    response = client.post(
+        f"/contracts/{contract.pk}/achievements/upload/",
+        {"file": SimpleUploadedFile(path.name, path.read_bytes())},
+    )
+    html = response.content.decode()
+    assert 'id="to-add">8<' in html and 'id="due-after">£4,800.00<' in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    client.post(f"/contracts/{contract.pk}/achievements/upload/", {"token": token, "commit": "1"})
+    from commonmeasure.contracts import services
+
+    assert services.statement(contract).total == Decimal("4800.00")

@@ -123,3 +123,39 @@ def test_an_unknown_status_is_treated_as_private_and_reported(tmp_path):
     report = import_bundle(bundle)
     assert any(p.column == "Status" and p.row == 5 for p in report.problems)
     assert "INDIGO-POJ-0069" not in export_files(tmp_path, "out")["projects.csv"].decode()
+
+
+NAME = "Impact Bond Name - (Value)"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_safe_for_spreadsheets_neutralises_cells_a_spreadsheet_would_run_as_formulas(
+    tmp_path, cli, start
+):
+    bundle = copy_sample(tmp_path)
+    text = f'{start}HYPERLINK("http://x")'
+    set_cell(bundle / "projects.csv", {"ID": "INDIGO-POJ-0001"}, NAME, text)
+    import_bundle(bundle)
+    code, _, err = cli("export", "indigo", tmp_path / "safe", "--safe-for-spreadsheets")
+    assert code == 0, err
+    header, rows = read_rows(tmp_path / "safe" / "projects.csv")
+    _, plain = read_rows(bundle / "projects.csv")
+    at = header.index(NAME)
+    assert {r[0]: r[at] for r in rows}["INDIGO-POJ-0001"] == "'" + text
+    changed = [
+        (r[0], c)
+        for r, p in zip(rows, plain, strict=True)
+        for c, (x, y) in enumerate(zip(r, p, strict=True))
+        if x != y
+    ]
+    assert changed == [("INDIGO-POJ-0001", at)]  # every other cell as it was
+
+
+def test_without_the_option_the_same_bundle_comes_back_byte_for_byte(tmp_path, cli):
+    bundle = copy_sample(tmp_path)
+    set_cell(bundle / "projects.csv", {"ID": "INDIGO-POJ-0001"}, NAME, '=HYPERLINK("http://x")')
+    import_bundle(bundle)
+    code, _, _ = cli("export", "indigo", tmp_path / "plain")
+    assert code == 0
+    for path in sorted(bundle.glob("*.csv")):
+        assert (tmp_path / "plain" / path.name).read_bytes() == path.read_bytes(), path.name
