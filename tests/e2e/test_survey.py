@@ -65,7 +65,7 @@ def test_a_service_user_answers_on_a_phone_and_cannot_answer_twice(
     survey, link = _survey(cast)
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     try:
         page.goto(f"{live_server.url}/s/{link.token}/")
         assert page.inner_text("#survey-title") == "How did we do?"
