@@ -461,7 +461,8 @@ class _Checker:
                 add(row_number, "value", message)
                 return None
         number = self.series_numbers.setdefault((ind_id, combo), len(self.series_numbers))
-        series = (number, ind_id, combo, good_values, self.breakdowns.group(ind_id, dims[1]))
+        group = self.breakdowns.group(ind_id, dims[1]) or (None, 0, None)
+        series = (number, ind_id, combo, good_values, *group)
         return entry, series, value, comment
 
 
@@ -557,19 +558,19 @@ def _check_and_write(
             continue
         if result.errors:
             continue  # keep checking, but nothing will be written
-        group = line[4]
-        if group is not None:  # breakdowns.ImportCheck.add, inline
-            key = entry[1] | group[0]
+        number = line[4]  # a checked indicator's number (breakdowns.ImportCheck), or None
+        if number is not None:
+            key = entry[1] | number
             acc = get_sum(key)
             if acc is None:
-                acc = sums[key] = group[2].template[:]
+                acc = sums[key] = line[6].template[:]
                 acc[-2] = row_number
-            at = group[1]
+            at = line[5]
             acc[at] += value
             acc[at + 1] += 1
             if at == 0:
                 acc[-1] = row_number
-            if value < 0 and at:
+            elif value < 0:
                 negative.setdefault(key, set()).add(at)
         slot = entry[0]
         if slot[5] and direct:  # a new value of a report this import creates
