@@ -38,19 +38,52 @@ def community(initiative, indicator, viewer: Viewer, by, period_type=None, withi
     """Community figures (every organisation together) by period, a dimension or an area."""
     period_type = period_type or initiative.period_type
     values = _values(initiative, indicator, by, period_type, within=within)
-    people = _people(initiative, indicator, by, period_type, values, within=within)
-    return disclose(values, people, viewer, total_shown=by != BY_PERIOD)
+    return community_values(initiative, indicator, viewer, values, by, period_type, within=within)
 
 
 def community_values(
     initiative, indicator, viewer: Viewer, values: dict, by=BY_PERIOD, period_type=None, **kw
 ) -> dict:
-    """Community figures already read (e.g. a headline's series) as the viewer may see them."""
+    """Community figures already read (e.g. a headline's series) as the viewer may see them.
+
+    Besides the small-number rule, a member's community figure is suppressed when the other
+    organisations in it are based on fewer people than the threshold: the member could take
+    its own figure away from the total and find theirs (docs/reference/disclosure.md)."""
     if viewer.sees_all:
         return dict(values)
     period_type = period_type or initiative.period_type
     people = _people(initiative, indicator, by, period_type, values, **kw)
-    return disclose(values, people, viewer, total_shown=by != BY_PERIOD)
+    shown = disclose(values, people, viewer, total_shown=by != BY_PERIOD)
+    if people is None or not viewer.own:
+        return shown
+    for key in _residual_small(initiative, indicator, viewer, by, period_type, people, **kw):
+        if shown.get(key) is not None:
+            shown[key] = SUPPRESSED
+    return shown
+
+
+def _residual_small(initiative, indicator, viewer, by, period_type, people, **kw) -> set:
+    """Keys whose community people minus the viewer's own organisations' people is above 0
+    and below the threshold: what subtracting its own figure would reveal."""
+    ids = [
+        org_id
+        for org_id, code in initiative.participations.values_list(
+            "organisation_id", "organisation__code"
+        )
+        if code in viewer.own
+    ]
+    own_values = _values(initiative, indicator, by, period_type, organisation_ids=ids, **kw)
+    own_people = _people(
+        initiative, indicator, by, period_type, own_values, organisation_ids=ids, **kw
+    )
+    if own_people is None:
+        return set()
+    out = set()
+    for key, total in people.items():
+        rest = (total or 0) - (own_people.get(key) or 0)
+        if 0 < rest < viewer.threshold:
+            out.add(key)
+    return out
 
 
 def cells(initiative, indicator, viewer: Viewer, by, period_type=None, within=None) -> dict:

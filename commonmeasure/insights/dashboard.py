@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from commonmeasure.disclosure.cells import community_values
 from commonmeasure.domain import benchmarking, expressions, targets
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import DataValue, Submission
-from commonmeasure.reporting.selectors import BY_PERIOD, QueryError
+from commonmeasure.reporting.selectors import QueryError
 from commonmeasure.web.presenters import format_value, headlines
 
-from .figures import SUPPRESSED, NotAvailable, Viewer, disclose, peer_view, people_figures
+from .figures import SUPPRESSED, NotAvailable, Viewer, disclose, peer_view
 
 NO_TARGETS = "no targets declared"
 
@@ -176,10 +177,9 @@ def _reported_counts(initiative: Initiative, period_code: str, cache: dict) -> d
 def _fill(initiative, indicator, viewer, card: Card, head, known_targets=None) -> None:
     series = {row["key"]: row["value"] for row in head.series}
     try:
-        people = people_figures(initiative, indicator, BY_PERIOD, initiative.period_type, series)
-    except NotAvailable:
-        people = {}
-    shown = disclose(series, people, viewer, total_shown=False)
+        shown = community_values(initiative, indicator, viewer, series)
+    except (NotAvailable, QueryError):
+        shown = disclose(series, {}, viewer, total_shown=False)  # people unknown: hidden
     card.series = [{"key": k, "value": v} for k, v in shown.items() if v is not SUPPRESSED]
     if head.latest is None:
         return

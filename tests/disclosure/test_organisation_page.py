@@ -40,3 +40,20 @@ def test_a_named_organisations_page_suppresses_its_small_figures_for_others(figu
     rows = {row[0]: row[1:] for row in table_rows(html, "org-values")}
     assert rows["People enrolled"] == ["4,321", "suppressed"]
     assert SMALL not in numbers_in(html)
+
+
+def test_a_member_cannot_find_a_small_figure_by_taking_its_own_from_the_total(figures, client_for):
+    """January: A 2,000 + B 777 = 2,777. Shown to A's reporter, the total would give away
+    B's 777 (2,777 − 2,000); the public, who do not know A's figure, may see it."""
+    url = "/i/alpha/indicators/enrolled/"
+    alice = {
+        r[0]: r[1] for r in table_rows(client_for("alice").get(url).content.decode(), "numbers")
+    }
+    assert alice == {"2024-02": "7,321", "2024-01": "suppressed"}
+    publish(figures.alpha)
+    public = client_for("anonymous").get(url).content.decode()
+    assert {r[0]: r[1] for r in table_rows(public, "numbers")}["2024-01"] == "2,777"
+    api = client_for("alice").get(
+        "/api/v1/initiatives/alpha/query", {"indicator": "enrolled", "by": "period"}
+    )
+    assert [r["suppressed"] for r in api.json()] == [True, False]
