@@ -120,6 +120,7 @@ class Explanation:
     missing: list[Missing]
     deduplication: Deduplication | None
     target: dict | None
+    weight: float | int | None = None  # by organisation, weighted mean: the figure's own weight
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -176,6 +177,7 @@ def explain(
     elif by == BY_ORGANISATION:
         out.combines, out.combined_by = PERIODS, indicator.time_aggregation
         out.parts = scope.period_parts()
+        out.weight = scope.own_weight()
     elif by == BY_AREA or by.startswith(BY_AREA + ":"):
         out.combines = AREAS
         out.parts = scope.area_parts()
@@ -355,32 +357,46 @@ class _Scope:
         return query(self.initiative, ind.weight_indicator, self.by, self.period_type, **kw)
 
     def period_parts(self) -> list[Part]:
-        """By organisation: the organisation's value in each reporting period, each disclosed
-        with the other organisations of that period (as every other page shows it)."""
-        subs = Submission.objects.filter(
-            initiative=self.initiative,
-            status=Submission.APPROVED,
-            organisation__code=self.org_code,
-            values__indicator=self.indicator,
+        """By organisation: the organisation's value in each reporting period (what its
+        figure combines over time), each hidden when the period's figure of that organisation
+        is hidden on every other page (disclosed with the other organisations of the period)."""
+        from commonmeasure.reporting.selectors import fetch_rows
+
+        org_id = self.initiative.participations.get(
+            organisation__code=self.org_code
+        ).organisation_id
+        rows = fetch_rows(
+            self.initiative, self.indicator, organisation_ids=[org_id], within=self.within
         )
-        if self.within is not None:
-            subs = subs.filter(
-                period_start__gte=self.within.start_date, period_start__lt=self.within.end_date
-            )
         out = []
-        for code, _start in sorted(
-            set(subs.values_list("period", "period_start")), key=lambda x: x[1]
-        ):
-            p = self.initiative.parse_period(code)
-            found = disclosed.by_organisation(
-                self.initiative, self.indicator, self.viewer, self.initiative.period_type, p
-            )
-            if self.org_code not in found:
-                continue
-            value = found[self.org_code]
-            hidden = value is SUPPRESSED
-            out.append(Part(code, code, None if hidden else value, hidden))
+        sees = self.viewer.sees_everything_of(self.org_code)
+        for row in sorted(rows, key=lambda r: r.period.start):
+            hidden = False
+            if not sees:
+                found = disclosed.by_organisation(
+                    self.initiative, self.indicator, self.viewer, None, row.period
+                )
+                hidden = found.get(self.org_code) in (SUPPRESSED, None)
+            value = None if hidden else _clean(row.value)
+            out.append(Part(row.period.code, row.period.code, value, hidden))
         return out
+
+    def own_weight(self):
+        """By organisation, for a weighted mean: the organisation's weight over the range (its
+        figure has no value without one), when the viewer may see it."""
+        ind = self.indicator
+        if ind.aggregation != aggregation.WEIGHTED_MEAN or not ind.weight_indicator_id:
+            return None
+        if not self.viewer.sees_everything_of(self.org_code):
+            return None
+        rows = query(
+            self.initiative,
+            ind.weight_indicator,
+            BY_ORGANISATION,
+            self.period_type,
+            within=self.within,
+        )
+        return _one(rows, self.org_code)
 
     def area_parts(self) -> list[Part]:
         """By area: the value of each organisation placed in the area or an area below it."""
