@@ -188,3 +188,51 @@ def test_asking_for_a_figure_that_does_not_exist_is_a_clear_error(cast):
     ):
         with pytest.raises(ExplainError, match=words):
             explain(cast.alpha, enrolled, by, key)
+
+
+def _links(html: str) -> list[str]:
+    import re
+    from html import unescape
+
+    return [unescape(h) for h in re.findall(r'class="explain-link[^"]*" href="([^"]+)"', html)]
+
+
+def test_every_headline_card_and_table_row_links_to_its_explanation(cast, import_csv):
+    from django.test import Client
+
+    values = """organisation,indicator,period,value,gender
+org-a,enrolled,2024-01,30,
+org-b,enrolled,2024-01,10,
+org-a,enrolled,2024-01,30,female
+org-b,enrolled,2024-01,10,female
+org-a,enrolled,2024-02,20,
+org-b,enrolled,2024-02,15,
+"""
+    assert import_csv(cast.alpha, values, approve=True, user=cast.backbone).ok
+    client = Client()
+    client.force_login(cast.backbone)
+    pages = {
+        "/i/alpha/": 1,
+        "/i/alpha/dashboard/": 1,
+        "/i/alpha/indicators/enrolled/": 2,  # one per period
+        "/i/alpha/indicators/enrolled/?by=organisation": 2,
+        "/i/alpha/indicators/enrolled/?by=gender": 1,  # one per cell with a value
+        "/i/alpha/indicators/enrolled/?by=gender&period=2024-01": 1,
+    }
+    for url, at_least in pages.items():
+        html = client.get(url).content.decode()
+        links = [link for link in _links(html) if "indicator=enrolled" in link]
+        assert len(links) >= at_least, url
+        for link in links:
+            page = client.get(link)
+            assert page.status_code == 200, link
+            text = page.content.decode()
+            assert (
+                'data-figure="value"' in text and "suppressed" not in text.split("<main", 1)[-1][:0]
+            )
+    home = client.get("/i/alpha/").content.decode()
+    link = next(link for link in _links(home) if "indicator=enrolled" in link)
+    assert "key=2024-02" in link
+    page = client.get(link).content.decode()
+    assert '<p class="headline-value" data-figure="value">35' in page
+    assert "Organisation A" in page and "Organisation B" in page
