@@ -236,3 +236,26 @@ org-b,enrolled,2024-02,15,
     page = client.get(link).content.decode()
     assert '<p class="headline-value" data-figure="value">35' in page
     assert "Organisation A" in page and "Organisation B" in page
+
+
+def test_the_command_line_prints_the_worked_example_of_the_docs(cast, import_csv, cli):
+    from pathlib import Path
+
+    from commonmeasure.initiatives.models import Target
+
+    values = """organisation,indicator,period,value
+org-a,enrolled,2024-01,30
+org-b,enrolled,2024-01,10
+org-a,enrolled,2024-02,20
+"""
+    assert import_csv(cast.alpha, values, approve=True, user=cast.backbone).ok
+    enrolled = cast.alpha.indicators.get(code="enrolled")
+    Target.objects.create(initiative=cast.alpha, indicator=enrolled, period="2024-02", value=40)
+    code, out, err = cli(
+        "query", "--initiative", "alpha", "--indicator", "enrolled", "--by", "period",
+        "--key", "2024-02", "--explain",
+    )  # fmt: skip
+    assert code == 0, err
+    docs = Path(__file__).parents[2] / "docs" / "reference" / "cli.md"
+    block = docs.read_text().split("--key 2024-02 --explain\n", 1)[1].split("```", 1)[0]
+    assert out == block
