@@ -255,6 +255,8 @@ def cmd_query(args) -> int:
         except periods.PeriodError as exc:
             raise CommandError(f"--period: {exc}") from None
     viewer = _query_viewer(args, initiative)
+    if args.explain:
+        return _explain(args, initiative, indicator, viewer, within)
     try:
         rows = disclosed_rows(initiative, indicator, viewer, args.by, args.period_type, within)
     except QueryError as exc:
@@ -282,6 +284,22 @@ def cmd_query(args) -> int:
         print(f"{str(r['key']):<{width}}  {value}{late}")
     if not rows:
         print("(no approved values)")
+    return 0
+
+
+def _explain(args, initiative, indicator, viewer, within) -> int:
+    """``query --explain --key KEY``: how one figure was worked out (docs/reference/explain.md)."""
+    from commonmeasure.insights.explain import explain
+    from commonmeasure.insights.explain_text import render
+    from commonmeasure.reporting.selectors import QueryError
+
+    if not args.key:
+        raise CommandError("--explain needs --key: the period, organisation or category to explain")
+    try:
+        found = explain(initiative, indicator, args.by, args.key, args.period_type, viewer, within)
+    except QueryError as exc:
+        raise CommandError(str(exc)) from None
+    print(json.dumps(found.as_dict()) if args.json else "\n".join(render(found)))
     return 0
 
 
@@ -449,6 +467,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="show what this user may see (small numbers suppressed, peers anonymised)",
     )
     p.add_argument("--public", action="store_true", help="show what the public may see")
+    p.add_argument(
+        "--explain", action="store_true", help="explain how the figure for --key was worked out"
+    )
+    p.add_argument("--key", help="with --explain: the period, organisation or category")
     p.set_defaults(func=cmd_query)
 
     demo = sub.add_parser("demo", help="demo data").add_subparsers(

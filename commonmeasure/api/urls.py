@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Swagger
 
 from . import errors
 from .auth import AUTH
+from .explain import router as explain_router
 from .initiatives import router as initiatives_router
 from .reports import router as reports_router
 
@@ -29,6 +30,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/initiatives", initiatives_router)
 api.add_router("/initiatives", reports_router)
+api.add_router("/initiatives", explain_router)
 api.add_router(
     "/impact-bonds", "commonmeasure.api.impactbonds.router"
 )  # public, read-only: docs/reference/indigo.md

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_explain
 
 app_name = "insights"
 
@@ -13,5 +13,6 @@ urlpatterns = [
     ),
     path("i/<str:code>/benchmarks/<str:indicator_code>/", views.benchmark, name="benchmark"),
     path("i/<str:code>/explore/", views.explorer, name="explorer"),
+    path("i/<str:code>/explain/", views_explain.explain_page, name="explain"),
     path("public/<str:code>/<str:indicator_code>/", views.public_indicator, name="public"),
 ]

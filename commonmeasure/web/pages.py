@@ -193,7 +193,7 @@ def indicator_page(request, code, indicator_code):
         if by == BY_PERIOD:
             shown = community(initiative, indicator, viewer, BY_PERIOD, period_type)
             late = provisional_periods(initiative, indicator, period_codes, period_type)
-            context.update(_by_period(indicator, totals, shown, title, late))
+            context.update(_by_period(indicator, totals, shown, title, late, period_type))
         elif by == BY_ORGANISATION:
             context.update(
                 _by_organisation(initiative, indicator, period_type, within, title, viewer)
@@ -232,18 +232,33 @@ def indicator_page(request, code, indicator_code):
     return render(request, template, context)
 
 
-def _row(head: str, cells: list[str], href: str | None = None) -> dict:
-    return {"head": head, "cells": cells, "href": href}
+def _row(head: str, cells: list[str], href: str | None = None, explain=()) -> dict:
+    """One row of the #numbers table; ``explain``: (words, link) to how each figure was
+    worked out (docs/reference/explain.md)."""
+    return {"head": head, "cells": cells, "href": href, "explain": list(explain)}
 
 
-def _by_period(indicator, totals, shown, title, provisional=frozenset()):
+def _explain(indicator, by, key, period_type=None, period=None, words=None):
+    from commonmeasure.insights.views_explain import explain_url
+
+    link = explain_url(
+        indicator.initiative.code, indicator.code, by, key, period_type=period_type, period=period
+    )
+    return (words, link)
+
+
+def _by_period(indicator, totals, shown, title, provisional=frozenset(), period_type=None):
     """The community total per period; small totals suppressed for all but the backbone;
     periods still being reported marked provisional (docs/reference/periods.md)."""
     rows = [{"key": r["key"], "value": shown.get(r["key"], r["value"])} for r in totals]
     return {
         "columns": ["Period", title],
         "table": [
-            _row(period_label(r["key"], provisional), [_shown(r["value"], indicator)])
+            _row(
+                period_label(r["key"], provisional),
+                [_shown(r["value"], indicator)],
+                explain=[_explain(indicator, BY_PERIOD, r["key"], period_type)],
+            )
             for r in reversed(rows)
         ],
         "spec": charts.mark_provisional(
@@ -287,6 +302,14 @@ def _by_organisation(initiative, indicator, period_type, within, title, viewer):
             reverse("organisation", args=[initiative.code, r["code"]])
             if viewer.named(r["code"])
             else None,
+            explain=[
+                _explain(
+                    indicator,
+                    BY_ORGANISATION,
+                    r["code"] if viewer.named(r["code"]) else r["label"],
+                    period=within.code if within else None,
+                )
+            ],
         )
         for r in rows
     ]
@@ -322,13 +345,20 @@ def _by_dimension(
     if within is not None:
         values = community(initiative, indicator, viewer, dimension_code, period_type, within)
         rows = [
-            {"label": names[c.code], "value": values[c.code]}
+            {"label": names[c.code], "code": c.code, "value": values[c.code]}
             for c in categories
             if c.code in values
         ]
         return {
             "columns": [dimension.name, title],
-            "table": [_row(r["label"], [_shown(r["value"], indicator)]) for r in rows],
+            "table": [
+                _row(
+                    r["label"],
+                    [_shown(r["value"], indicator)],
+                    explain=[_explain(indicator, dimension_code, r["code"], period=within.code)],
+                )
+                for r in rows
+            ],
             "spec": charts.bars(
                 [r for r in rows if r["value"] is not SUPPRESSED],
                 category_title=dimension.name,
@@ -348,6 +378,11 @@ def _by_dimension(
             _row(
                 period_label(code, late),
                 [_shown(values.get(c.code), indicator) for c in categories],
+                explain=[
+                    _explain(indicator, dimension_code, c.code, period=code, words=c.name)
+                    for c in categories
+                    if values.get(c.code) is not None
+                ],
             )
         )
         points += [

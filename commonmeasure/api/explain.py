@@ -1,0 +1,145 @@
+"""GET /initiatives/{code}/explain: how one figure of the query endpoint was worked out."""
+
+from __future__ import annotations
+
+from ninja import Field, Query, Router, Schema
+from pydantic import StrictFloat, StrictInt
+
+from commonmeasure.disclosure import viewer_for
+from commonmeasure.domain import periods
+from commonmeasure.insights.explain import explain
+
+from .common import READ_ERRORS, initiative_for
+from .errors import BadRequest
+from .schemas import PeriodType
+
+router = Router(tags=["initiatives"])
+
+Number = StrictInt | StrictFloat | None
+
+
+class ExplainParams(Schema):
+    indicator: str
+    by: str
+    key: str
+    period_type: PeriodType | None = None
+    period: str | None = None
+
+
+class PartOut(Schema):
+    key: str = Field(
+        ...,
+        description="An organisation code (its pseudonym when shown anonymised) or a period code.",
+    )
+    label: str = Field(..., description="The organisation's name or pseudonym, or the period.")
+    value: Number
+    suppressed: bool = Field(False, description="Withheld by the disclosure rules: value is null.")
+    weight: Number = Field(
+        None, description="A weighted mean's weight, when the caller may see it."
+    )
+
+
+class ComponentOut(Schema):
+    indicator: str
+    name: str
+    value: Number
+    suppressed: bool = False
+
+
+class MissingOut(Schema):
+    period: str
+    organisation: str = Field(..., description="Name, or pseudonym when shown anonymised.")
+
+
+class AdjustmentOut(Schema):
+    area: str
+    area_name: str
+    period: str
+    value: StrictInt | StrictFloat
+
+
+class DeduplicationOut(Schema):
+    rule: str = Field(..., description="max (full overlap) or adjusted (declared adjustments).")
+    reported: Number = Field(..., description="The organisations' values simply added up.")
+    change: Number = Field(..., description="What de-duplication changed: figure - reported.")
+    unplaced: list[str] = Field(..., description="Organisations placed in no area.")
+    adjustments: list[AdjustmentOut]
+
+
+class TargetOut(Schema):
+    period: str
+    target: Number
+    percent: Number = None
+    status: str | None = None
+    reason: str | None = None
+
+
+class ExplanationOut(Schema):
+    initiative: str
+    indicator: str
+    indicator_name: str
+    unit: str
+    decimals: int
+    kind: str = Field(..., description="reported, formula or composite.")
+    by: str
+    key: str
+    label: str = Field(..., description="The key in words.")
+    period_type: str
+    period: str | None
+    figure: Number = Field(..., description="The figure, as the query endpoint gives it.")
+    suppressed: bool
+    provisional: bool
+    time_rule: str = Field(..., description="How each organisation's values combine over time.")
+    across_rule: str = Field(..., description="How the organisations' values combine.")
+    weight_indicator: str | None
+    deduplication_rule: str
+    formula: str | None
+    combines: str = Field(
+        ...,
+        description="What `parts` or `components` hold: organisations, periods, areas or components.",
+    )
+    combined_by: str = Field(..., description="The rule that combines them into the figure.")
+    periods: list[str] = Field(..., description="The reporting periods the figure covers.")
+    parts: list[PartOut]
+    components: list[ComponentOut]
+    missing: list[MissingOut] = Field(
+        ..., description="Organisations expected to report with no approved report, per period."
+    )
+    deduplication: DeduplicationOut | None
+    target: TargetOut | None
+    weight: Number = Field(None, description="By organisation, weighted mean: the figure's weight.")
+
+
+@router.get(
+    "/{code}/explain",
+    response={200: ExplanationOut, **READ_ERRORS},
+    operation_id="explainFigure",
+)
+def explain_figure(request, code: str, params: Query[ExplainParams]):
+    """How one figure of `/query` was worked out: the rules applied, the values it combines
+    (each organisation's, named, under its pseudonym or suppressed as the disclosure rules
+    decide for the caller), the periods covered, the reports still missing, the overlap
+    adjustments and the target (docs/reference/explain.md).
+
+    - `by`, `period_type`, `period`: as for `/query`; `key`: one key of its answer (a period,
+      an organisation code or pseudonym, a category, an area).
+    """
+    initiative, access = initiative_for(request, code)
+    indicator = initiative.indicators.filter(code=params.indicator).first()
+    if indicator is None:
+        known = ", ".join(initiative.indicators.values_list("code", flat=True)) or "none"
+        raise BadRequest(
+            "indicator", f"no indicator {params.indicator!r} in {initiative.code} (known: {known})"
+        )
+    within = None
+    if params.period:
+        try:
+            within = periods.parse(params.period, None, initiative.fy_first_month)
+        except periods.PeriodError as exc:
+            raise BadRequest("period", str(exc)) from None
+    viewer = viewer_for(initiative, access)
+    # A QueryError (an unknown by or key) is a 400 naming the parameter (errors.py).
+    found = explain(
+        initiative, indicator, params.by, params.key, params.period_type, viewer, within
+    )
+    return found.as_dict()
