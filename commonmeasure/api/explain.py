@@ -5,12 +5,9 @@ from __future__ import annotations
 from ninja import Field, Query, Router, Schema
 from pydantic import StrictFloat, StrictInt
 
-from commonmeasure.disclosure import viewer_for
-from commonmeasure.domain import periods
 from commonmeasure.insights.explain import explain
 
-from .common import READ_ERRORS, initiative_for
-from .errors import BadRequest
+from .common import READ_ERRORS, figure_request
 from .schemas import PeriodType
 
 router = Router(tags=["initiatives"])
@@ -124,20 +121,9 @@ def explain_figure(request, code: str, params: Query[ExplainParams]):
     - `by`, `period_type`, `period`: as for `/query`; `key`: one key of its answer (a period,
       an organisation code or pseudonym, a category, an area).
     """
-    initiative, access = initiative_for(request, code)
-    indicator = initiative.indicators.filter(code=params.indicator).first()
-    if indicator is None:
-        known = ", ".join(initiative.indicators.values_list("code", flat=True)) or "none"
-        raise BadRequest(
-            "indicator", f"no indicator {params.indicator!r} in {initiative.code} (known: {known})"
-        )
-    within = None
-    if params.period:
-        try:
-            within = periods.parse(params.period, None, initiative.fy_first_month)
-        except periods.PeriodError as exc:
-            raise BadRequest("period", str(exc)) from None
-    viewer = viewer_for(initiative, access)
+    initiative, indicator, within, viewer = figure_request(
+        request, code, params.indicator, params.period
+    )
     # A QueryError (an unknown by or key) is a 400 naming the parameter (errors.py).
     found = explain(
         initiative, indicator, params.by, params.key, params.period_type, viewer, within

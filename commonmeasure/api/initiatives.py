@@ -5,14 +5,11 @@ from __future__ import annotations
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from commonmeasure.disclosure import viewer_for
 from commonmeasure.disclosure.cells import rows as disclosed_rows
-from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import access_for, visible_initiatives
 from commonmeasure.initiatives.services import dump_definition
 
-from .common import READ_ERRORS, access_label, caller, initiative_for
-from .errors import BadRequest
+from .common import READ_ERRORS, access_label, caller, figure_request, initiative_for
 from .schemas import IndicatorOut, InitiativeDefinition, InitiativeSummary, PeriodType, QueryRow
 
 router = Router(tags=["initiatives"])
@@ -108,18 +105,7 @@ def query_indicator(request, code: str, params: Query[QueryParams]):
     with `value` null and `suppressed` true, and an organisation shown anonymised has its
     pseudonym ("Organisation 3") as `key`.
     """
-    initiative, access = initiative_for(request, code)
-    indicator = initiative.indicators.filter(code=params.indicator).first()
-    if indicator is None:
-        known = ", ".join(initiative.indicators.values_list("code", flat=True)) or "none"
-        raise BadRequest(
-            "indicator", f"no indicator {params.indicator!r} in {initiative.code} (known: {known})"
-        )
-    within = None
-    if params.period:
-        try:
-            within = periods.parse(params.period, None, initiative.fy_first_month)
-        except periods.PeriodError as exc:
-            raise BadRequest("period", str(exc)) from None
-    viewer = viewer_for(initiative, access)
+    initiative, indicator, within, viewer = figure_request(
+        request, code, params.indicator, params.period
+    )
     return disclosed_rows(initiative, indicator, viewer, params.by, params.period_type, within)
