@@ -67,8 +67,8 @@ office:
 	fi
 
 lint: install-test
-	$(BIN)/ruff check commonmeasure tests bench
-	$(BIN)/ruff format --check commonmeasure tests bench
+	$(BIN)/ruff check commonmeasure tests bench tools
+	$(BIN)/ruff format --check commonmeasure tests bench tools
 
 bench: install-test
 	$(BIN)/python bench/bench_import.py
