@@ -131,7 +131,7 @@ def _peak_mb() -> float:
 
 
 def _measure(step: str, contract_path: str, data_path: str, queue) -> None:
-    from commonmeasure.contracts.cli_commands import statement_json
+    from commonmeasure.contracts.file_reports import statement_json
     from commonmeasure.domain.payments import _rate_card_statement as row_loop_statement
     from commonmeasure.domain.payments import paused_gc, rate_card_statement
     from commonmeasure.domain.payments_reference import reference_rate_card_statement

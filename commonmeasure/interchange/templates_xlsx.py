@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from commonmeasure.domain.periods import PeriodError, periods_between
+
 from .cells import FORMULA_STARTS
 from .errors import FileProblem, RowError
 from .tabular import (
@@ -694,3 +696,18 @@ def template_bytes(spec: TemplateSpec, fmt: str) -> bytes:
     out = io.BytesIO()
     write_xlsx(spec, out)
     return out.getvalue()
+
+
+def template_periods(initiative, first: str, last: str | None) -> list[str]:
+    """Period codes from ``first`` to ``last`` inclusive; ValueError with a message if they are wrong."""
+    try:
+        start = initiative.parse_period(first)
+        end = initiative.parse_period(last) if last else start
+    except PeriodError as exc:
+        raise ValueError(f"{exc} ({initiative.reporting_frequency} reporting)") from None
+    if end.start < start.start:
+        raise ValueError(f"the range ends ({end.code}) before it starts ({start.code})")
+    codes = [p.code for p in periods_between(start, end)]
+    if len(codes) > 120:
+        raise ValueError("a template covers at most 120 periods")
+    return codes

@@ -165,31 +165,3 @@ def reminders_task(every_seconds: int = 0) -> int:
         run_after = timezone.now() + datetime.timedelta(seconds=every_seconds)
         reminders_task.using(run_after=run_after).enqueue(every_seconds)
     return count
-
-
-def cli_remind(args) -> int:
-    """`commonmeasure remind [--dry-run] [--date YYYY-MM-DD] [--every SECONDS]`."""
-    import sys
-
-    from commonmeasure.cli import CommandError
-
-    today = None
-    if args.date:
-        try:
-            today = datetime.date.fromisoformat(args.date)
-        except ValueError:
-            raise CommandError(f"--date {args.date!r} is not a date such as 2024-03-31") from None
-    if args.every is not None:
-        if args.every < 60:
-            raise CommandError("--every must be at least 60 seconds")
-        reminders_task.enqueue(args.every)
-        print(
-            f"queued: reminders now and every {args.every} s, sent by `commonmeasure worker`",
-            file=sys.stderr,
-        )
-        return 0
-    result = send_reminders(today, dry_run=args.dry_run)
-    for p in result:
-        print(("would send " if args.dry_run else "sent ") + p.describe())
-    print(f"{len(result)} reminder(s) {'due' if args.dry_run else 'sent'}", file=sys.stderr)
-    return 0

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_POST
 
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.interchange.errors import FileProblem
-from commonmeasure.interchange.templates_xlsx import build_spec, template_bytes
+from commonmeasure.interchange.templates_xlsx import build_spec, template_bytes, template_periods
 from commonmeasure.reporting import uploads
-from commonmeasure.reporting.cli_commands import template_periods
 
 from .pages import participating_organisation
 from .presenters import reporting_period

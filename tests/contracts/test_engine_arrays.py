@@ -181,7 +181,7 @@ def test_achievement_arrays_behave_as_the_tuples_they_hold():
 
 
 def test_the_statement_json_has_one_line_per_adjustment_and_the_same_data_as_plain_json():
-    from commonmeasure.contracts.cli_commands import statement_json
+    from commonmeasure.contracts.file_reports import statement_json
 
     tricky = 'P}, {"kind": "x'  # the text that separates adjustments, inside an id
     rows = [(tricky, "job_start", START, True, 2), (tricky, "job_start", START, True, 3)]

@@ -1,4 +1,5 @@
-"""The `commonmeasure payments`, `returns` and `scenario` commands (docs/reference/contract-file.md).
+"""What the `commonmeasure payments`, `returns` and `scenario` commands do and print
+(docs/reference/contract-file.md); their arguments are in contracts/management/commands/.
 
 They read files only and need no database. Bad input exits with code 1 and a message naming the
 file and the field, or the row and column; nothing is computed from half a file.
@@ -6,20 +7,17 @@ file and the field, or the row and column; nothing is computed from half a file.
 
 from __future__ import annotations
 
-import argparse
 import json
 from decimal import Decimal, InvalidOperation
 
-from commonmeasure.domain import periods
-from commonmeasure.domain.payments import PERIOD_BY, ContractError, RateCard, Statement
+from commonmeasure.console import CommandError
+from commonmeasure.domain.payments import ContractError, RateCard, Statement
 from commonmeasure.interchange.contracts import ContractFileError
 
 SHOWN_ADJUSTMENTS = 20
 
 
-def _fail(message: str):
-    from commonmeasure.cli import CommandError
-
+def _fail(message: str) -> CommandError:
     return CommandError(message)
 
 
@@ -340,60 +338,3 @@ def cmd_scenario(args) -> int:
         )
         print("\n".join(_table(table)))
     return 0
-
-
-# -- registration ----------------------------------------------------------------------------
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """Register the commands on the `commonmeasure` parser (called from cli.build_parser)."""
-    p = sub.add_parser(
-        "payments", help="the payment statement of an outcomes contract for its achievements data"
-    )
-    p.add_argument("contract", help="contract definition (JSON)")
-    p.add_argument(
-        "data",
-        help="achievements (rate_card), cohorts (comparison) or results (weighted_targets): CSV or XLSX",
-    )
-    p.add_argument(
-        "--by",
-        choices=PERIOD_BY,
-        default=periods.MONTH,
-        help="periods of by_period (default: month)",
-    )
-    p.add_argument("--json", action="store_true", help="print the statement as JSON")
-    p.set_defaults(func=cmd_payments, django=False)
-
-    p = sub.add_parser(
-        "returns",
-        help="investor returns (XIRR, money multiple, maximum potential loss) from dated cash flows",
-    )
-    p.add_argument(
-        "cashflows",
-        help="CSV or XLSX with columns date,amount[,investor]; money put in is negative",
-    )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_returns, django=False)
-
-    p = sub.add_parser(
-        "scenario",
-        help="what a rate-card contract pays, and returns to investors, at given success rates",
-    )
-    p.add_argument("contract", help="contract definition (JSON, rate_card)")
-    p.add_argument("--participants", type=int, required=True, help="number of participants")
-    p.add_argument(
-        "--success-rate",
-        action="append",
-        metavar="[METRIC=]SHARE",
-        help="share of participants achieving every metric (0.6 or 60%%), or one metric (attendance=0.8); repeatable",
-    )
-    p.add_argument("--investment", help="amount the investor puts in at the start (optional)")
-    p.add_argument(
-        "--sweep", action="store_true", help="every success rate from 0%% to 100%% in steps of 10%%"
-    )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_scenario, django=False)
-
-    from commonmeasure.contracts.cli_managed import add_parsers as add_managed_parsers
-
-    add_managed_parsers(sub)  # contract load, contract achievements (database)

@@ -1,0 +1,37 @@
+"""`commonmeasure initiative dump CODE`: write an initiative's definition file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+from commonmeasure.console import ConsoleCommand
+
+
+class Command(ConsoleCommand):
+    help = "write an initiative's definition"
+
+    def add_arguments(self, parser):
+        parser.add_argument("code")
+        parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
+        parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+
+    def run(self, args) -> int:
+        # Imported here: the console script reads the arguments before Django is set up.
+        from commonmeasure.initiatives.management.lookup import initiative_or_error
+        from commonmeasure.initiatives.services import dump_definition
+
+        data = dump_definition(initiative_or_error(args.code))
+        if args.format == "json":
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"Wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0

@@ -1,0 +1,54 @@
+"""`commonmeasure initiative load FILE`: create or update an initiative from its definition file
+(docs/reference/initiative-file.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from commonmeasure.console import CommandError, ConsoleCommand
+
+
+class Command(ConsoleCommand):
+    help = "create or update an initiative from a JSON or YAML file"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--json", action="store_true", help="print what changed as JSON")
+        parser.add_argument(
+            "--archive-values",
+            action="store_true",
+            help="archive the stored values of an indicator that becomes a formula, composite or "
+            "survey-fed one (otherwise the load is refused)",
+        )
+
+    def run(self, args) -> int:
+        # Imported here: the console script reads the arguments before Django is set up.
+        from commonmeasure.initiatives.services import load_definition
+        from commonmeasure.interchange.definition import DefinitionError, read_definition
+        from commonmeasure.reporting.archive import StaleValues
+
+        try:
+            defn = read_definition(args.file)
+        except DefinitionError as exc:
+            lines = "\n".join(f"  - {p}" for p in exc.problems)
+            raise CommandError(f"{exc.filename}: cannot load the initiative:\n{lines}") from None
+        try:
+            initiative, summary = load_definition(defn, archive_values=args.archive_values)
+        except StaleValues as exc:
+            raise CommandError(
+                f"{Path(args.file).name}: cannot load the initiative: {exc}"
+            ) from None
+        if args.json:
+            print(json.dumps({"initiative": initiative.code, **summary.as_dict()}, indent=2))
+        elif summary.changed:
+            print(
+                f"Initiative {initiative.code}: {len(summary.created)} created, {len(summary.updated)} updated."
+            )
+            for label in summary.created:
+                print(f"  + {label}")
+            for label in summary.updated:
+                print(f"  ~ {label}")
+        else:
+            print(f"Initiative {initiative.code}: nothing changed.")
+        return 0
