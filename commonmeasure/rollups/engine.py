@@ -319,7 +319,7 @@ class Acc:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _fill(row: Rollup, acc: Acc) -> Rollup:
+def fill_rollup(row: Rollup, acc: Acc) -> Rollup:
     row.value = acc.value()
     row.count, row.weighted = acc.count, acc.weighted
     row.total, row.weight_total = str(acc.total), str(acc.weight_total)
@@ -327,7 +327,7 @@ def _fill(row: Rollup, acc: Acc) -> Rollup:
     return row
 
 
-def _report_rows(rules: Rules, submission_ids: list[int]) -> dict[int, dict[Key, float]]:
+def report_rows(rules: Rules, submission_ids: list[int]) -> dict[int, dict[Key, float]]:
     """{submission id: its values per key} for approved reports."""
     grouped: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
     for start in range(0, len(submission_ids), 500):
@@ -339,7 +339,7 @@ def _report_rows(rules: Rules, submission_ids: list[int]) -> dict[int, dict[Key,
     return {sid: report_values(rules, items) for sid, items in grouped.items()}
 
 
-def _new_rollup(rules, ptype, code, start, key) -> Rollup:
+def new_rollup(rules, ptype, code, start, key) -> Rollup:
     return Rollup(
         initiative_id=rules.initiative.id,
         indicator_id=key[0],
@@ -395,7 +395,7 @@ def _organisations(
     ):
         reports[org_id].append((sid, code))
     for org_id, items in reports.items():
-        values = _report_rows(rules, [sid for sid, _ in items])
+        values = report_rows(rules, [sid for sid, _ in items])
         rows: list[OrgTuple] = []
         base = {}
         given: dict[str, dict[Key, Contribution]] = {}
@@ -425,7 +425,7 @@ def _organisations(
 
 def _rollups_of(rules: Rules, accs: dict) -> list[Rollup]:
     return [
-        _fill(_new_rollup(rules, ptype, code, start, key), acc)
+        fill_rollup(new_rollup(rules, ptype, code, start, key), acc)
         for (ptype, code, start), by_key in accs.items()
         for key, acc in by_key.items()
     ]

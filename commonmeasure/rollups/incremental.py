@@ -19,12 +19,12 @@ from .engine import (
     Acc,
     Key,
     Rules,
-    _fill,
-    _new_rollup,
-    _report_rows,
     contributions,
+    fill_rollup,
+    new_rollup,
     over_time,
     pairs,
+    report_rows,
     rules_for,
     up_to_date,
 )
@@ -79,7 +79,7 @@ def refresh(initiative: Initiative, submission_ids: Iterable[int]) -> int:
         return engine.rebuild(initiative, check=False).written
     rules = rules_for(initiative)
     approved = [s[0] for s in relevant if s[3] == Submission.APPROVED]
-    new_reports = _report_rows(rules, approved)
+    new_reports = report_rows(rules, approved)
     by_org: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for sid, org_id, code, status in relevant:
         by_org[org_id].append((sid, code, status))
@@ -250,9 +250,9 @@ def _apply(rules: Rules, changes) -> int:
                 if row is not None:
                     deletes.append(row.pk)
             elif row is None:
-                creates.append(_fill(_new_rollup(rules, ptype, code, start, key), acc))
+                creates.append(fill_rollup(new_rollup(rules, ptype, code, start, key), acc))
             else:
-                updates.append(_fill(row, acc))
+                updates.append(fill_rollup(row, acc))
         Rollup.objects.filter(pk__in=deletes).delete()
         _update(
             Rollup, ["value", "count", "weighted", "total", "weight_total", "low", "high"], updates
