@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from commonmeasure.domain import expressions
 
+from .definition_checks import check_measures
+
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 CATEGORY_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$"  # "25+" is a natural age band
 ORG_ID = r"^[A-Z]{2,}-[A-Za-z0-9]+-\S+$"
@@ -282,8 +284,6 @@ class InitiativeDef(_Strict):
 
 def _check_measures(defn: InitiativeDef) -> None:
     """Areas, formula and composite indicators, targets and overlap adjustments."""
-    from commonmeasure.measures.checks import check_measures
-
     check_measures(defn)
 
 

@@ -26,11 +26,11 @@ from collections import defaultdict
 
 from commonmeasure.domain import composites, expressions, periods
 from commonmeasure.initiatives.models import Area, Indicator, Initiative
+from commonmeasure.interchange.composite_spec import composite_from_spec
 from commonmeasure.reporting.models import Submission
 
 from .areas import BY_AREA
 from .common import clean
-from .specs import composite_from_spec
 
 _computing: contextvars.ContextVar[tuple[int, ...]] = contextvars.ContextVar(
     "measures_computing", default=()

@@ -1,6 +1,6 @@
 """Checks of the definition file's areas, computed indicators, targets and overlap adjustments.
 
-Called by ``interchange.definition.InitiativeDef`` once the rest of the file is valid; raises
+Called by ``InitiativeDef`` (definition.py) once the rest of the file is valid; raises
 ValueError naming the field (``indicators.3 (rate): formula ...``). Pure Python.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from commonmeasure.domain import expressions, periods
 
-from .specs import check_composite
+from .composite_spec import check_composite
 
 
 def _no_duplicates(codes, what: str) -> None:
