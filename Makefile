@@ -69,6 +69,7 @@ office:
 lint: install-test
 	$(BIN)/ruff check commonmeasure tests bench tools
 	$(BIN)/ruff format --check commonmeasure tests bench tools
+	$(BIN)/lint-imports
 
 bench: install-test
 	$(BIN)/python bench/bench_import.py

@@ -8,7 +8,8 @@ The package graph has one node per top-level package or module of `commonmeasure
 level or inside a function (grimp, the library import-linter is built on, finds both). A "tangle" is
 a strongly connected component of that graph with more than one node; the "mutual pairs" are the
 two-way edges inside it. The same is counted for the module graph (module-level cycles). "Function-level imports" counts `import` statements of project modules
-written inside a function or method body (found with `ast`), which hide cycles from a reader.
+written inside a function or method body (found with `ast`), which hide cycles from a reader,
+and the last count lists every `from x import _private_name` of a project module.
 Tests, migrations and `TYPE_CHECKING` blocks are left out.
 """
 
@@ -115,6 +116,25 @@ def function_level_imports() -> list[tuple[str, int, str]]:
     return found
 
 
+def private_name_imports() -> list[tuple[str, int, str]]:
+    """(file, line, module.name) for every `from <project module> import _name`."""
+    found = []
+    for path in sorted((ROOT / PACKAGE).rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        if "migrations" in rel.parts or "tests" in rel.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if not (node.level or (node.module or "").split(".")[0] == PACKAGE):
+                continue
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    module = "." * node.level + (node.module or "")
+                    found.append((str(rel), node.lineno, f"{module}.{alias.name}"))
+    return found
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list every import behind a cycle")
@@ -154,6 +174,10 @@ def main(argv=None) -> int:
     if args.verbose:
         for file, line, name in late:
             print(f"  {file}:{line}: {name}")
+    private = private_name_imports()
+    print(f"imports of another module's private names (from x import _y): {len(private)}")
+    for file, line, name in private:
+        print(f"  {file}:{line}: {name}")
     return 0
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import csv
 import io
 
+from commonmeasure.charts import BAD, CONFIG, SCHEMA
 from commonmeasure.contracts.exports import safe_text
-from commonmeasure.web.charts import BAD, CONFIG, SCHEMA
 
 from .matrix import OVERLAP_THRESHOLD, Matrix
 

@@ -21,23 +21,12 @@ from commonmeasure.interchange.cells import neutralised
 from .models import ManagedContract
 from .services import PayerRow
 from .statement_pdf import statement_pdf  # noqa: F401 (the PDF lives in its own module)
-
-KIND_LABELS = {
-    "once_only": "Once only",
-    "cap_count": "Count cap",
-    "cap_per_participant": "Cap per participant",
-    "cap_total": "Contract cap",
-}
+from .statement_text import KIND_LABELS, money_text  # noqa: F401 (both documents use them)
 
 
 def safe_text(value):
     """Text that a spreadsheet shows as text: a leading = + - @ (or tab) gets an apostrophe."""
     return neutralised(value)
-
-
-def money_text(amount: Decimal, currency: str) -> str:
-    places = minor_unit(currency)
-    return f"{amount:,.{places}f} {currency}"
 
 
 @dataclass

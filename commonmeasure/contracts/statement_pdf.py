@@ -17,6 +17,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from .statement_text import KIND_LABELS, money_text
+
 FONT_ROOT = Path("/usr/share/fonts/truetype")
 MAIN = ("DejaVu", "dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf", "fonts-dejavu-core")
 FALLBACKS = (  # (family, file, Debian package, does a character need it)
@@ -73,7 +75,6 @@ def new_document(texts: list[str]):
 
 def statement_pdf(doc) -> bytes:
     """The statement (a contracts.exports.StatementDocument) as PDF bytes."""
-    from .exports import KIND_LABELS, money_text
 
     s = doc.statement
     cur = s.currency

@@ -7,9 +7,6 @@ Who may see and change what is decided by ``contracts.access`` alone; figures co
 
 from __future__ import annotations
 
-import json
-import secrets
-import shutil
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,12 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from commonmeasure import charts
 from commonmeasure.domain.money import minor_unit
 from commonmeasure.domain.payments import ContractError
 from commonmeasure.domain.scenario import simulate, sweep
 from commonmeasure.impactbonds.models import ProjectParty
 from commonmeasure.interchange.contracts import ContractFileError
-from commonmeasure.web import charts
+from commonmeasure.upload_store import UploadNotFound, UploadStore, clean_name
 
 from . import services
 from .access import get_contract, visible_contracts
@@ -332,23 +330,19 @@ def _manage(request, pk: int):
     return contract, access
 
 
-def _upload_dir() -> Path:
-    return Path(settings.VAR_DIR) / "contract-uploads"
+# Achievement files kept between the dry run and the commit (commonmeasure/upload_store.py):
+# only their uploader finds them, for this contract, until they expire.
+UPLOADS = UploadStore("contract-uploads", keeps_names=True)
 
 
-def _stored_upload(token: str, contract, user) -> Path | None:
-    """The file kept between the dry run and the commit, if it is this user's for this contract."""
-    if not token or not all(c.isalnum() or c in "-_" for c in token):
-        return None
-    folder = _upload_dir() / token
+def _stored_upload(token: str, contract, user) -> dict | None:
+    """The record of the file kept between the dry run and the commit, if it is this user's
+    for this contract and has not expired."""
     try:
-        meta = json.loads((folder / "upload.json").read_text())
-    except (OSError, ValueError):
+        record = UPLOADS.load(token, user.pk, contract=contract.pk)
+    except UploadNotFound:
         return None
-    if meta.get("contract") != contract.pk or meta.get("user") != user.pk:
-        return None
-    path = folder / meta["name"]
-    return path if path.is_file() else None
+    return record if UPLOADS.data_path(record).is_file() else None
 
 
 @require_POST
@@ -358,21 +352,21 @@ def upload_achievements(request, pk: int):
     contract, access = _manage(request, pk)
     token = request.POST.get("token", "")
     if token:
-        path = _stored_upload(token, contract, request.user)
-        if path is None:
+        record = _stored_upload(token, contract, request.user)
+        if record is None:
             messages.error(
                 request, "That upload has expired or is not yours; choose the file again."
             )
             return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
         if "cancel" in request.POST:
-            shutil.rmtree(path.parent, ignore_errors=True)
+            UPLOADS.delete(record)
             messages.info(request, "Upload cancelled; nothing was recorded.")
             return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
         try:
-            summary = services.commit_upload(contract, path, request.user)
+            summary = services.commit_upload(contract, UPLOADS.data_path(record), request.user)
         except ContractFileError as exc:
             return _upload_problems(request, contract, access, exc)
-        shutil.rmtree(path.parent, ignore_errors=True)
+        UPLOADS.delete(record)
         messages.success(
             request,
             f"{summary.filename}: {summary.to_add:,} achievements recorded"
@@ -399,30 +393,18 @@ def upload_achievements(request, pk: int):
     if upload.size > settings.CM_MAX_UPLOAD_MB * 1024 * 1024:
         messages.error(request, f"{name}: the file is larger than {settings.CM_MAX_UPLOAD_MB} MB.")
         return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
-    token = secrets.token_urlsafe(18)
-    folder = _upload_dir() / token
-    folder.mkdir(parents=True, exist_ok=True)
-    safe = (
-        "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:120] or "achievements.csv"
+    token = UPLOADS.save(
+        upload.chunks(),
+        owner=request.user.pk,
+        name=clean_name(name, "achievements.csv"),
+        suffix=Path(name).suffix.lower(),
+        contract=contract.pk,
     )
-    path = folder / safe
-    with path.open("wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    (folder / "upload.json").write_text(
-        json.dumps(
-            {
-                "contract": contract.pk,
-                "user": request.user.pk,
-                "name": safe,
-                "uploaded": timezone.now().isoformat(),
-            }
-        )
-    )
+    record = UPLOADS.load(token, request.user.pk)
     try:
-        summary = services.preview_upload(contract, path)
+        summary = services.preview_upload(contract, UPLOADS.data_path(record))
     except ContractFileError as exc:
-        shutil.rmtree(folder, ignore_errors=True)
+        UPLOADS.delete(record)
         return _upload_problems(request, contract, access, exc)
     cur = contract.currency
     return render(
@@ -638,7 +620,7 @@ def _sweep_chart(terms, given: ScenarioInput) -> tuple[dict, list[dict]]:
                 "who": ("Investor" if inv and inv["loss_borne_by"] else "No one") if inv else "–",
             }
         )
-    spec = charts._base(
+    spec = charts.base_spec(
         "Outcome payments at every success rate from 0 to 100%, against the investment", height=300
     )
     spec["data"] = {"values": values}

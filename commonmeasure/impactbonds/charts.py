@@ -13,7 +13,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from commonmeasure.web.charts import CONFIG, PALETTE
+from commonmeasure.charts import CONFIG, PALETTE
 
 STATIC = Path(__file__).parent / "static" / "impactbonds"
 NO_PROJECTS = "#e4e9ef"

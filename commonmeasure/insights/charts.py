@@ -1,11 +1,11 @@
 """Vega-Lite specs for the insight pages, built from the rows their tables show.
 
-The look (fonts, colours, axes) is shared with ``commonmeasure.web.charts``.
+The look (fonts, colours, axes) is shared with ``commonmeasure.charts``.
 """
 
 from __future__ import annotations
 
-from commonmeasure.web.charts import ACCENT, BAD, GOOD, PALETTE, _base, number_format
+from commonmeasure.charts import ACCENT, BAD, GOOD, PALETTE, base_spec, number_format
 
 MUTED = "#9aa5b1"
 OWN = "#e0812f"
@@ -15,7 +15,7 @@ def peers(points: list[dict], summary, *, title: str, decimals: int, description
     """Each organisation's value as a dot over a box from the lower to the upper quartile, the
     median marked and whiskers to the lowest and highest shown values; the viewer's own dot
     (``own``) in another colour. ``points``: {"label", "value", "own"}."""
-    spec = _base(description, height=140)
+    spec = base_spec(description, height=140)
     fmt = number_format(decimals)
     x = {"field": "value", "type": "quantitative", "title": title, "scale": {"zero": False}}
     layers = []
@@ -83,7 +83,7 @@ def funnel(
     """A funnel plot: each organisation's rate against its denominator, the pooled target and
     the 95% (dashed) and 99.8% (solid) control limits. Rates are already multiplied by the
     indicator's factor. ``curve``: {"n", "lower_95", "upper_95", "lower_99_8", "upper_99_8"}."""
-    spec = _base(description, height=340)
+    spec = base_spec(description, height=340)
     x = {"field": "n", "type": "quantitative", "title": "Denominator (people)"}
     y_title = title
     limits = []
@@ -146,7 +146,7 @@ def funnel(
 def percentiles(rows: list[dict], *, description: str) -> dict:
     """One bar per indicator: the share of peers the organisation does better than (0 to 100),
     polarity taken into account, with rules at the quartiles."""
-    spec = _base(description, height=max(120, 28 * len(rows)))
+    spec = base_spec(description, height=max(120, 28 * len(rows)))
     y = {
         "field": "label",
         "type": "nominal",
@@ -193,7 +193,7 @@ def pivot(
 ) -> dict:
     """The explorer's chart: ``points`` {"x", "series", "value"}. A line per series over periods
     (``line``), otherwise bars (grouped when there is a series)."""
-    spec = _base(description)
+    spec = base_spec(description)
     spec["data"] = {"values": points}
     order = list(dict.fromkeys(p["x"] for p in points))
     encoding = {
@@ -229,7 +229,7 @@ def turn_the_curve(
 ) -> dict:
     """History (solid), the baseline forecast (dashed) and the targets (diamonds), each
     ``{"period", "value"}``, on one period axis."""
-    spec = _base(description, height=280)
+    spec = base_spec(description, height=280)
     order = sorted({r["period"] for r in [*history, *forecast, *targets]})
     x = {"field": "period", "type": "ordinal", "sort": order, "title": "Period"}
     y = {"field": "value", "type": "quantitative", "title": title}

@@ -15,12 +15,12 @@ from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from commonmeasure import charts as shared_charts
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.selectors import BY_PERIOD
-from commonmeasure.web import charts as web_charts
 from commonmeasure.web.presenters import (
     PERIOD_TYPE_LABELS,
     allowed_period_types,
@@ -138,7 +138,7 @@ def dashboard(request, code):
         card.spark_id = ""
         if card.series:
             card.spark_id = f"spark-{n}"
-            card.spark_spec = downloads.charts[card.spark_id] = web_charts.sparkline(
+            card.spark_spec = downloads.charts[card.spark_id] = shared_charts.sparkline(
                 card.series, verdict=card.verdict, description=f"{ind.name}: recent values"
             )
         target = card.progress or {}
@@ -594,7 +594,7 @@ def explorer(request, code):
         description=f"{indicator.name} by {corner}",
     )
     if context["period_axis"]:
-        web_charts.mark_provisional(downloads.charts["pivot"], "x", late)
+        shared_charts.mark_provisional(downloads.charts["pivot"], "x", late)
     context.update(
         provisional=sorted(late),
         share=round(COMPLETE_SHARE * 100),
@@ -645,8 +645,8 @@ def public_indicator(request, code, indicator_code):
         {"key": k, "value": v} for k, v in shown.items() if v is not None and v is not SUPPRESSED
     ]
     downloads.tables["values"] = table
-    downloads.charts["values"] = web_charts.mark_provisional(
-        web_charts.series(
+    downloads.charts["values"] = shared_charts.mark_provisional(
+        shared_charts.series(
             series,
             title=indicator.name,
             decimals=indicator.decimals,

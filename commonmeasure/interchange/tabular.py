@@ -224,7 +224,7 @@ def _first_bad_byte(path: Path) -> tuple[int, int] | None:
 
 
 # What a damaged or truncated workbook raises while it is read (zlib, zip, XML parser, openpyxl).
-_BROKEN_WORKBOOK = (
+BROKEN_WORKBOOK = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
@@ -241,7 +241,7 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
 
     from . import ods, xlsx_fast
 
-    broken = (*_BROKEN_WORKBOOK, ExpatError, IndexError)
+    broken = (*BROKEN_WORKBOOK, ExpatError, IndexError)
     fh = path.open("rb")  # a file object, so that a workbook is read whatever its name ends with
     zf = None
 

@@ -25,12 +25,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from commonmeasure.domain.periods import PeriodError, periods_between
-
 from .cells import FORMULA_STARTS
 from .errors import FileProblem, RowError
 from .tabular import (
-    _BROKEN_WORKBOOK,
+    BROKEN_WORKBOOK,
     Table,
     check_zip_sizes,
     refuse_merged_cells_in,
@@ -76,57 +74,11 @@ class TemplateSpec:
     existing: dict = field(default_factory=dict)  # (indicator id, period, key) -> (value, comment)
 
 
-# -- building ---------------------------------------------------------------------------------
+# -- building (what a template holds is read from the database by reporting/template_spec.py) --
 
 
-def build_spec(initiative, organisation, period_codes: list[str]) -> TemplateSpec:
-    """What a template holds: its columns (total, each category, each combination an indicator
-    uses) and its lines (each indicator for each period), with the values already stored."""
-    from commonmeasure.reporting.models import DataValue
-
-    dims = list(initiative.dimensions.prefetch_related("categories").order_by("sort_order", "code"))
-    for d in dims:
-        d.cats = list(d.categories.order_by("sort_order", "code"))
-    by_code = {d.code: d for d in dims}
-    indicators = list(
-        # Formula and composite indicators are computed, never entered.
-        initiative.indicators.filter(kind="reported")
-        .prefetch_related("dimensions")
-        .order_by("sort_order", "code")
-    )
-    columns = [Column({}, "Total")]
-    for d in dims:
-        if any(d.code in {x.code for x in ind.dimensions.all()} for ind in indicators):
-            columns += [Column({d.code: c.code}, f"{d.name}: {c.name}") for c in d.cats]
-    combos = []
-    for ind in indicators:
-        codes = sorted(
-            (x.code for x in ind.dimensions.all()), key=lambda c: [d.code for d in dims].index(c)
-        )
-        if len(codes) >= 2 and codes not in combos:
-            combos.append(codes)
-    for codes in combos:
-        for cats in itertools.product(*(by_code[c].cats for c in codes)):
-            columns.append(
-                Column(
-                    dict(zip(codes, (c.code for c in cats), strict=True)),
-                    " × ".join(c.name for c in cats),
-                )
-            )
-    lines = [Line(ind, p) for p in period_codes for ind in indicators]
-    existing = {}
-    for iid, period, cats, value, comment in DataValue.objects.filter(
-        submission__initiative=initiative,
-        submission__organisation=organisation,
-        submission__period__in=period_codes,
-    ).values_list(
-        "indicator_id", "submission__period", "disaggregation__categories", "value", "comment"
-    ):
-        existing[(iid, period, _key(cats))] = (value, comment)
-    return TemplateSpec(initiative, organisation, period_codes, dims, columns, lines, existing)
-
-
-def _key(cats: dict) -> str:
+def cell_key(cats: dict) -> str:
+    """How a cell's categories are written in the template's metadata: ``age=25+;sex=f``."""
     return ";".join(f"{d}={c}" for d, c in sorted(cats.items()))
 
 
@@ -239,7 +191,7 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
             cell.protection = unlocked
             cell.number_format = fmt
             dv.add(cell.coordinate)
-            old = spec.existing.get((ind.id, line.period, _key(col.key)))
+            old = spec.existing.get((ind.id, line.period, cell_key(col.key)))
             if old is not None:
                 cell.value = (
                     old[0] if old[0] != int(old[0]) or ind.value_type != "count" else int(old[0])
@@ -310,7 +262,7 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
     meta.append(["first_row", FIRST_ROW])
     meta.append(["comment_column", get_column_letter(comment_col)])
     for j, col in enumerate(spec.columns, start=first_value_col):
-        meta.append(["column", get_column_letter(j), _key(col.key), col.label])
+        meta.append(["column", get_column_letter(j), cell_key(col.key), col.label])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.save(fh)
@@ -328,7 +280,7 @@ def write_csv_template(spec: TemplateSpec, fh) -> None:
             for col in spec.columns:
                 if not applies(col, ind):
                     continue
-                old = spec.existing.get((ind.id, line.period, _key(col.key)))
+                old = spec.existing.get((ind.id, line.period, cell_key(col.key)))
                 value = "" if old is None else (int(old[0]) if old[0] == int(old[0]) else old[0])
                 yield [
                     spec.organisation.code,
@@ -461,7 +413,7 @@ def open_xlsx_template(path: Path, display_name: str | None = None) -> TemplateT
     except FileProblem:
         fh.close()
         raise
-    except (*_BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
+    except (*BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
         fh.close()
         raise _unreadable(name, kind, exc) from None
     try:
@@ -480,7 +432,7 @@ def open_xlsx_template(path: Path, display_name: str | None = None) -> TemplateT
                 f"(version {newest}) and fill that in"
             )
         return reader(wb, fh, meta, name, path.stat().st_size)
-    except (*_BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
+    except (*BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
         wb.close()
         fh.close()
         raise _unreadable(name, kind, exc) from None
@@ -573,7 +525,7 @@ def _read_v1(wb: _Workbook, fh, meta: dict, name: str, size: int) -> TemplateTab
                         n,
                         [org, code, period, *(cats.get(d, "") for d in dim_codes), value, comment],
                     )
-        except (*_BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
+        except (*BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
             raise FileProblem(
                 f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})"
             ) from None
@@ -696,18 +648,3 @@ def template_bytes(spec: TemplateSpec, fmt: str) -> bytes:
     out = io.BytesIO()
     write_xlsx(spec, out)
     return out.getvalue()
-
-
-def template_periods(initiative, first: str, last: str | None) -> list[str]:
-    """Period codes from ``first`` to ``last`` inclusive; ValueError with a message if they are wrong."""
-    try:
-        start = initiative.parse_period(first)
-        end = initiative.parse_period(last) if last else start
-    except PeriodError as exc:
-        raise ValueError(f"{exc} ({initiative.reporting_frequency} reporting)") from None
-    if end.start < start.start:
-        raise ValueError(f"the range ends ({end.code}) before it starts ({start.code})")
-    codes = [p.code for p in periods_between(start, end)]
-    if len(codes) > 120:
-        raise ValueError("a template covers at most 120 periods")
-    return codes

@@ -36,8 +36,8 @@ def by_area(initiative, indicator, by, period_type, within, title, shown=None) -
 
     ``shown``: {area: value or "suppressed"} as the viewer may see them
     (``disclosure.cells.community``); None reads them unfiltered."""
+    from commonmeasure import charts
     from commonmeasure.reporting.selectors import query
-    from commonmeasure.web import charts
 
     if shown is None:
         shown = {

@@ -185,16 +185,6 @@ def commented_totals(submission_id: int) -> set[str]:
     )
 
 
-def check_submission(submission, rules: RuleSet | None = None) -> list[RuleOutcome]:
-    """Every rule's outcome for one stored report, then the breakdowns that disagree with their
-    totals (breakdowns.py), which count as failed rules of their indicator's severity."""
-    from . import breakdowns
-
-    rules = rules if rules is not None else RuleSet.for_initiative(submission.initiative_id)
-    out = rules.check(totals([submission.id])[submission.id]) if rules else []
-    return out + breakdowns.check_submission(submission)
-
-
 def blocking(outcomes: list[RuleOutcome], note: str, commented: set[str]) -> list[str]:
     """Why a report cannot be submitted: failed errors, and failed warnings nobody explained.
 

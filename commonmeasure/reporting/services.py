@@ -17,7 +17,7 @@ from commonmeasure.initiatives.access import Access
 from commonmeasure.initiatives.models import Indicator, Organisation
 
 from . import audit as audit_trail
-from . import breakdowns, ownership
+from . import breakdowns, ownership, report_checks
 from . import rules as validation
 from .importing import check_value
 from .models import DataValue, Disaggregation, Submission, ValueChange, disaggregation_key
@@ -235,7 +235,7 @@ def save_values(
             )
         current.refresh_from_db()
         result.submission = current
-        result.rules = validation.check_submission(current)
+        result.rules = report_checks.check_submission(current)
     return result
 
 
@@ -297,7 +297,7 @@ def submit(
         raise WorkflowError(DEADLINE_MESSAGE)
     submission.refresh_from_db(fields=["note"])
     problems = validation.blocking(
-        validation.check_submission(submission),
+        report_checks.check_submission(submission),
         submission.note,
         validation.commented_totals(submission.id),
     )

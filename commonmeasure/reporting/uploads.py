@@ -13,9 +13,6 @@ it reads the long layout, the XLSX template or the CSV template alike.
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -27,13 +24,16 @@ from commonmeasure.initiatives.models import Initiative
 from commonmeasure.interchange import templates_xlsx as templates
 from commonmeasure.interchange.errors import FileProblem
 from commonmeasure.interchange.tabular import check_zip_sizes, open_table
+from commonmeasure.upload_store import (  # noqa: F401 (EXPIRY_SECONDS, UploadNotFound: part of this API)
+    EXPIRY_SECONDS,
+    UploadNotFound,
+    UploadStore,
+)
 
 from .importing import FILE, ImportResult, import_table
 
-EXPIRY_SECONDS = 24 * 3600
 BACKGROUND_ROWS = 100_000
 SUFFIXES = (".csv", ".xlsx", ".ods", ".txt")
-_TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
 @dataclass
@@ -171,17 +171,13 @@ def _undeclared_rows(ws, sizes: dict[str, int]) -> int:
     return size // XML_BYTES_PER_ROW
 
 
-# -- stored uploads ---------------------------------------------------------------------------
+# -- stored uploads (the one upload store, commonmeasure/upload_store.py) -------------------
 
-
-class UploadNotFound(Exception):
-    """No such upload for this user (never said apart from "not yours", so tokens cannot be probed)."""
+STORE = UploadStore("uploads")
 
 
 def upload_dir() -> Path:
-    folder = Path(settings.VAR_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return STORE.folder()
 
 
 def max_upload_bytes() -> int:
@@ -203,83 +199,37 @@ def save_upload(uploaded, user, initiative: Initiative, organisation) -> str:
     name = Path(uploaded.name or "upload").name[:200]
     check_size(name, uploaded.size)
     suffix = Path(name).suffix.lower()
-    suffix = suffix if suffix in SUFFIXES else ".dat"
-    purge_expired()
-    token = secrets.token_urlsafe(24)
-    data_path = upload_dir() / f"{token}{suffix}"
-    with data_path.open("wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
-    now = time.time()
-    _write_meta(
-        token,
-        {
-            "token": token,
-            "owner": user.id,
-            "initiative": initiative.code,
-            "organisation": organisation.code,
-            "name": name,
-            "file": data_path.name,
-            "size": uploaded.size,
-            "created": now,
-            "expires": now + EXPIRY_SECONDS,
-            "state": "uploaded",
-            "stage": None,
-            "done": 0,
-            "total": 0,
-            "summary": None,
-            "committed": None,
-        },
+    return STORE.save(
+        uploaded.chunks(),
+        owner=user.id,
+        name=name,
+        suffix=suffix if suffix in SUFFIXES else ".dat",
+        initiative=initiative.code,
+        organisation=organisation.code,
+        state="uploaded",
+        stage=None,
+        done=0,
+        total=0,
+        summary=None,
+        committed=None,
     )
-    return token
 
 
 def load_upload(token: str, user) -> dict:
-    if not token or not set(token) <= _TOKEN_CHARS or len(token) > 64:
-        raise UploadNotFound
-    path = upload_dir() / f"{token}.json"
-    try:
-        meta = json.loads(path.read_text())
-    except (OSError, ValueError):
-        raise UploadNotFound from None
-    if meta.get("owner") != getattr(user, "id", None) or meta.get("expires", 0) < time.time():
-        raise UploadNotFound
-    return meta
+    return STORE.load(token, getattr(user, "id", None))
 
 
 def data_path(meta: dict) -> Path:
-    return upload_dir() / meta["file"]
-
-
-def _write_meta(token: str, meta: dict) -> None:
-    path = upload_dir() / f"{token}.json"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(meta))
-    os.replace(tmp, path)  # readers never see half a file
+    return STORE.data_path(meta)
 
 
 def update_upload(token: str, **changes) -> dict:
-    path = upload_dir() / f"{token}.json"
-    meta = json.loads(path.read_text())
-    meta.update(changes)
-    _write_meta(token, meta)
-    return meta
+    return STORE.update(token, **changes)
 
 
 def purge_expired(now: float | None = None) -> int:
     """Delete uploads past their expiry; returns how many."""
-    now = time.time() if now is None else now
-    removed = 0
-    for meta_path in upload_dir().glob("*.json"):
-        try:
-            meta = json.loads(meta_path.read_text())
-        except (OSError, ValueError):
-            continue
-        if meta.get("expires", 0) < now:
-            (upload_dir() / meta.get("file", "-")).unlink(missing_ok=True)
-            meta_path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    return STORE.purge_expired(now)
 
 
 def allowed_organisations(access, initiative: Initiative):
@@ -318,7 +268,7 @@ def process_upload(token: str, user, commit: bool, organisations) -> dict:
     summary = outcome.as_dict()
     if commit and outcome.result.ok:
         meta = update_upload(token, state="committed", summary=summary, committed=time.time())
-        data_path(meta).unlink(missing_ok=True)
+        STORE.delete_data(meta)
     else:
         meta = update_upload(token, state="checked" if not commit else "failed", summary=summary)
     return meta
@@ -344,16 +294,3 @@ def run_upload_task(token: str, user_id: int, commit: bool, organisations) -> No
             },
         )
         raise
-
-
-def start(token: str, user, commit: bool, organisations, background: bool) -> dict:
-    """Process an upload now, or queue it for the worker and return at once."""
-    if not background:
-        return process_upload(token, user, commit, organisations)
-    from .tasks import import_upload
-
-    update_upload(token, state="queued", stage="commit" if commit else "check", done=0)
-    import_upload.enqueue(
-        token, user.id, commit, list(organisations) if organisations is not None else None
-    )
-    return load_upload(token, user)

@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from commonmeasure import charts
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Organisation
-from commonmeasure.web import charts
 
 from . import services
 from .models import FREE_TEXT_MAX, Ballot, Link, Question, Response, Survey, YouSaidWeDid

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.reporting import breakdowns, ownership, quality, rules, services
+from commonmeasure.reporting import breakdowns, ownership, quality, report_checks, rules, services
 from commonmeasure.reporting.importing import check_value
 from commonmeasure.reporting.models import DataValue, Submission, disaggregation_key
 from commonmeasure.reporting.services import CellInput, StaleVersion, WorkflowError, cell_name
@@ -215,7 +215,7 @@ def _quality(rows, submission):
     for row in rows:
         for cell in row.cells():
             cell.flag = flags.get((row.indicator.id, disaggregation_key(cell.categories)[0]), "")
-    return rules.check_submission(submission) if submission else []
+    return report_checks.check_submission(submission) if submission else []
 
 
 def _render(

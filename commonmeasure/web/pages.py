@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from commonmeasure import charts
 from commonmeasure.disclosure import SUPPRESSED, viewer_for
 from commonmeasure.disclosure.cells import (
     by_organisation,
@@ -23,7 +24,6 @@ from commonmeasure.insights.provisional import COMPLETE_SHARE, provisional_perio
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
 
-from . import charts
 from .presenters import (
     ALL_STATUSES,
     PERIOD_TYPE_LABELS,

@@ -12,12 +12,12 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from commonmeasure import charts
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.reporting import audit, breakdowns, quality, rules
 from commonmeasure.reporting.models import Submission
 
-from . import charts
 from .grid import _context
 from .presenters import status_label
 

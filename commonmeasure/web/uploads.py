@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.interchange.errors import FileProblem
-from commonmeasure.interchange.templates_xlsx import build_spec, template_bytes, template_periods
-from commonmeasure.reporting import uploads
+from commonmeasure.interchange.templates_xlsx import template_bytes
+from commonmeasure.reporting import tasks, uploads
+from commonmeasure.reporting.template_spec import build_spec, template_periods
 
 from .pages import participating_organisation
 from .presenters import reporting_period
@@ -89,7 +90,7 @@ def upload(request, code, org_code):
         progress_total=progress_total,
         background=estimate >= _background_rows(),
     )
-    uploads.start(
+    tasks.start(
         token,
         request.user,
         commit=False,
@@ -171,7 +172,7 @@ def upload_commit(request, code, org_code, token):
     summary = meta.get("summary") or {}
     if meta["state"] != "checked" or summary.get("errors"):
         raise Forbidden("Only a file that was checked without errors can be imported.")
-    uploads.start(
+    tasks.start(
         token,
         request.user,
         commit=True,

@@ -245,6 +245,48 @@ def test_a_cancelled_upload_records_nothing(client_for, contract, settings, tmp_
     assert not (tmp_path / "var" / "contract-uploads" / token).exists()
 
 
+def test_an_abandoned_upload_expires_and_is_deleted(client_for, contract, settings, tmp_path):
+    """Seen: achievement files uploaded for a dry run and never committed stayed for ever."""
+    import time
+
+    from commonmeasure.contracts.views import UPLOADS
+    from commonmeasure.upload_store import EXPIRY_SECONDS
+
+    settings.VAR_DIR = tmp_path / "var"
+    client = client_for("backbone")
+    token = re.search(
+        r'name="token" value="([^"]+)"', _upload(client, contract, ACHIEVEMENTS).content.decode()
+    ).group(1)
+    folder = tmp_path / "var" / "contract-uploads"
+    assert (folder / token / "achievements.csv").is_file() and (folder / f"{token}.json").is_file()
+    assert UPLOADS.purge_expired(now=time.time() + EXPIRY_SECONDS + 1) == 1
+    assert list(folder.iterdir()) == []
+    response = client.post(
+        url(contract, "achievements/upload/"), {"token": token, "commit": "1"}, follow=True
+    )
+    assert "expired" in response.content.decode()
+    assert Achievement.objects.count() == 0
+
+
+def test_an_upload_is_found_only_by_its_uploader_for_its_contract(
+    client_for, contract, settings, tmp_path
+):
+    from commonmeasure.contracts.views import UPLOADS
+    from commonmeasure.upload_store import UploadNotFound
+
+    settings.VAR_DIR = tmp_path / "var"
+    client = client_for("backbone")
+    token = re.search(
+        r'name="token" value="([^"]+)"', _upload(client, contract, ACHIEVEMENTS).content.decode()
+    ).group(1)
+    record = UPLOADS.load(token, record_owner := UPLOADS.update(token)["owner"])
+    assert record["contract"] == contract.pk
+    with pytest.raises(UploadNotFound):
+        UPLOADS.load(token, record_owner, contract=contract.pk + 1)
+    with pytest.raises(UploadNotFound):
+        UPLOADS.load(token, record_owner + 1)
+
+
 # -- scenarios -------------------------------------------------------------------------------
 
 

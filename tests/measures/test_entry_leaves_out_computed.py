@@ -1,6 +1,6 @@
 """Formula and composite indicators are computed, so reporters never enter them."""
 
-from commonmeasure.interchange.templates_xlsx import build_spec
+from commonmeasure.reporting.template_spec import build_spec
 from commonmeasure.web.grid import reported_indicators
 
 

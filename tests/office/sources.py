@@ -222,7 +222,8 @@ def make_templates(folder: Path) -> tuple[Path, Path]:
     from openpyxl import load_workbook
 
     from commonmeasure.initiatives.models import Initiative, Organisation
-    from commonmeasure.interchange.templates_xlsx import build_spec, template_bytes
+    from commonmeasure.interchange.templates_xlsx import template_bytes
+    from commonmeasure.reporting.template_spec import build_spec
 
     alpha = Initiative.objects.get(code="alpha")
     spec = build_spec(alpha, Organisation.objects.get(code="org-a"), PERIODS)

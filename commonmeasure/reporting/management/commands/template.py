@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from commonmeasure.console import CommandError, ConsoleCommand
-from commonmeasure.interchange.templates_xlsx import build_spec, template_bytes, template_periods
+from commonmeasure.interchange.templates_xlsx import template_bytes
+from commonmeasure.reporting.template_spec import build_spec, template_periods
 
 
 class Command(ConsoleCommand):

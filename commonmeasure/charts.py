@@ -1,8 +1,10 @@
-"""Vega-Lite specifications as plain dictionaries.
+"""Vega-Lite specifications as plain dictionaries: the chart building every app uses.
 
 Each function takes the rows a page already shows in its table, so the chart and the table
-always carry the same numbers. The browser renders the specs with vega-embed, served locally
-from /assets/vega.js (see ``assets.py``).
+always carry the same numbers. ``base_spec`` is the empty chart with the shared look (fonts,
+colours, axes) that the apps' own charts start from (insights/charts.py, impactbonds/charts.py,
+contracts/views.py). The browser renders the specs with vega-embed, served locally from
+/assets/vega.js (see ``web/assets.py``). No Django, no database.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def number_format(decimals: int) -> str:
     return f",.{decimals}f"
 
 
-def _base(description: str, height: int = 320) -> dict:
+def base_spec(description: str, height: int = 320) -> dict:
     return {
         "$schema": SCHEMA,
         "description": description,
@@ -58,7 +60,7 @@ def _base(description: str, height: int = 320) -> dict:
 def sparkline(rows: list[dict], *, verdict: str = "neutral", description: str = "") -> dict:
     """A small line of the latest values, the last point marked."""
     colour = {"good": GOOD, "bad": BAD}.get(verdict, ACCENT)
-    spec = _base(description or "Recent values", height=44)
+    spec = base_spec(description or "Recent values", height=44)
     spec["config"] = {**CONFIG, "axis": {"disable": True}}
     spec["padding"] = {"top": 4, "bottom": 4, "left": 2, "right": 6}
     spec["data"] = {"values": [{"period": r["key"], "value": r["value"]} for r in rows]}
@@ -88,7 +90,7 @@ def sparkline(rows: list[dict], *, verdict: str = "neutral", description: str = 
 
 def series(rows: list[dict], *, title: str, decimals: int, description: str = "") -> dict:
     """The community total per period: a line with points (bars when there are few periods)."""
-    spec = _base(description or title)
+    spec = base_spec(description or title)
     spec["data"] = {"values": [{"period": r["key"], "value": r["value"]} for r in rows]}
     fmt = number_format(decimals)
     x = {
@@ -131,7 +133,7 @@ def bars(
     rows: list[dict], *, category_title: str, title: str, decimals: int, description: str = ""
 ) -> dict:
     """One horizontal bar per row ({"label": ..., "value": ...}), in the order given."""
-    spec = _base(description or f"{title} by {category_title}", height=max(120, 24 * len(rows)))
+    spec = base_spec(description or f"{title} by {category_title}", height=max(120, 24 * len(rows)))
     spec["data"] = {"values": [{"label": r["label"], "value": r["value"]} for r in rows]}
     spec["mark"] = {
         "type": "bar",
@@ -168,7 +170,7 @@ def stacked(
 ) -> dict:
     """Bars per period split by category ({"period", "category", "value"}); stacked for values
     that add up (sums), grouped side by side for those that do not (means, rates)."""
-    spec = _base(description or f"{title} by {dimension_title}")
+    spec = base_spec(description or f"{title} by {dimension_title}")
     spec["data"] = {
         "values": [
             {"period": r["period"], "category": r["category"], "value": r["value"]} for r in rows
