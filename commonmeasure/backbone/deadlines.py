@@ -39,8 +39,7 @@ def _step(p: periods.Period, fy_first_month: int, forward: bool) -> periods.Peri
 
 def period_list(initiative: Initiative, back: int, ahead: int, today=None) -> list[periods.Period]:
     """``back`` ended periods and the current one plus ``ahead - 1`` after it, oldest first."""
-    today = today or timezone.localdate()
-    current = periods.current_period(today, initiative.period_type, initiative.fy_first_month)
+    current = initiative.current_period(today)
     earlier, p = [], current
     for _ in range(back):
         p = _step(p, initiative.fy_first_month, forward=False)

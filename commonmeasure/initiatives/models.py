@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from commonmeasure.domain import aggregation, periods
 
@@ -82,6 +83,12 @@ class Initiative(models.Model):
 
     def parse_period(self, code: str) -> periods.Period:
         return periods.parse(code, self.period_type, self.fy_first_month)
+
+    def current_period(self, today: datetime.date | None = None) -> periods.Period:
+        """The reporting period that holds ``today`` (default: today in TIME_ZONE). Every page,
+        reminder, survey and report that speaks of "this period" asks here."""
+        day = today or timezone.localdate()
+        return periods.current_period(day, self.period_type, self.fy_first_month)
 
     def deadline_for(self, period: periods.Period):
         """The last day a report for ``period`` is on time, or None without a deadline."""

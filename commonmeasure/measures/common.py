@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def clean(value: float | None) -> float | int | None:
-    """Round as ``reporting.selectors.query`` does: 6 decimals, whole numbers as int."""
+    """How a query's figures are rounded (``reporting.selectors.query`` and every measure):
+    6 decimals, whole numbers as int."""
     if value is None:
         return None
     rounded = round(value, 6)

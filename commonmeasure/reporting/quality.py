@@ -172,8 +172,7 @@ class Cell:
 
 def due_periods(initiative, count: int = 12, today: date | None = None) -> list[periods.Period]:
     """The last ``count`` periods that have ended, newest first."""
-    today = today or timezone.localdate()
-    p = periods.current_period(today, initiative.period_type, initiative.fy_first_month)
+    p = initiative.current_period(today)
     out = []
     while len(out) < count:
         y, m = periods.index_to_year_month(p.start - 1)

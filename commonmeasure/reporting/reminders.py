@@ -44,7 +44,7 @@ class Planned:
 
 
 def _ended_periods(initiative: Initiative, today: datetime.date) -> list[periods.Period]:
-    p = periods.current_period(today, initiative.period_type, initiative.fy_first_month)
+    p = initiative.current_period(today)
     out = []
     while len(out) < LOOKBACK_PERIODS:
         y, m = periods.index_to_year_month(p.start - 1)

@@ -14,6 +14,7 @@ from django.db import connection
 
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.measures.common import clean
 
 from .models import DataValue, Disaggregation, Submission
 
@@ -247,7 +248,7 @@ def _finish(initiative: Initiative, by: str, result: dict) -> list[dict]:
         codes = dict(initiative.organisations.values_list("id", "code"))
         result = {codes.get(k, str(k)): v for k, v in result.items()}
     return [
-        {"key": k, "value": _clean(v)} for k, v in sorted(result.items(), key=lambda kv: str(kv[0]))
+        {"key": k, "value": clean(v)} for k, v in sorted(result.items(), key=lambda kv: str(kv[0]))
     ]
 
 
@@ -460,10 +461,3 @@ def _observations(
             (org_id, tb, tb if by_period else (org_id if by == BY_ORGANISATION else key), 0, value)
         )
     return out
-
-
-def _clean(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    rounded = round(value, 6)
-    return int(rounded) if rounded == int(rounded) and abs(rounded) < 2**53 else rounded

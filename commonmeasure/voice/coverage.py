@@ -55,4 +55,4 @@ def covers(initiative) -> dict[tuple[int, int], list[Cover]]:
 
 
 def _period(initiative, day) -> periods.Period:
-    return periods.current_period(day, initiative.period_type, initiative.fy_first_month)
+    return initiative.current_period(day)

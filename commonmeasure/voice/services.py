@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from commonmeasure.domain import feedback, periods
+from commonmeasure.domain import feedback
 from commonmeasure.initiatives.access import Access
 from commonmeasure.reporting import services as reporting
 from commonmeasure.reporting.models import DataValue, Submission, ValueChange
@@ -83,8 +83,7 @@ def device_hash(cookie: str, scope: str, period: str) -> str:
 
 
 def current_period(initiative, today=None) -> str:
-    today = today or timezone.localdate()
-    return periods.current_period(today, initiative.period_type, initiative.fy_first_month).code
+    return initiative.current_period(today).code
 
 
 # --- reading the form ---------------------------------------------------------------------------

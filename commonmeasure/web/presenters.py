@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count
-from django.utils import timezone
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.measures.areas import community_totals, deduplicates
+from commonmeasure.measures.common import clean
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.quality import expected_organisation_count
-from commonmeasure.reporting.selectors import _clean, query
+from commonmeasure.reporting.selectors import query
 
 NOT_STARTED = "not_started"
 STATUS_LABELS = {
@@ -67,9 +67,7 @@ def allowed_period_types(initiative: Initiative) -> list[str]:
 
 
 def current_period(initiative: Initiative) -> periods.Period:
-    return periods.current_period(
-        timezone.localdate(), initiative.period_type, initiative.fy_first_month
-    )
+    return initiative.current_period()
 
 
 def reporting_period(initiative: Initiative) -> periods.Period:
@@ -178,12 +176,12 @@ def headlines(
             series = [r for r in query(initiative, indicator, "period") if r["value"] is not None]
             counts = {r["key"]: approved_counts.get(r["key"], 0) for r in series}
         else:
-            series = [{"key": p, "value": _clean(v)} for p, v, _n in rows if v is not None]
+            series = [{"key": p, "value": clean(v)} for p, v, _n in rows if v is not None]
             counts = {p: n for p, v, n in rows if v is not None}
             if deduplicates(indicator):  # the de-duplicated figure, as query() gives it
                 plain = {r["key"]: r["value"] for r in series}
                 deduped = community_totals(initiative, indicator, initiative.period_type, plain)
-                series = [{"key": k, "value": _clean(deduped[k])} for k in plain]
+                series = [{"key": k, "value": clean(deduped[k])} for k in plain]
         covered = [
             i
             for i, row in enumerate(series)
