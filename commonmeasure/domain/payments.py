@@ -159,9 +159,9 @@ def contract_problems(contract: Contract) -> list[str]:
 
     seen: set[str] = set()
     for i, payer in enumerate(contract.payers):
-        non_negative(payer.share, f"payers[{i}].share")
+        non_negative(payer.share, f"payers.{i}.share")
         if payer.id in seen:
-            problems.append(f"payers[{i}].id: payer {payer.id!r} appears twice")
+            problems.append(f"payers.{i}.id: payer {payer.id!r} appears twice")
         seen.add(payer.id)
     if contract.payers and sum(p.share for p in contract.payers) != 1:
         total = sum(p.share for p in contract.payers)
@@ -176,11 +176,11 @@ def contract_problems(contract: Contract) -> list[str]:
             problems.append("metrics: at least one metric is needed")
         seen = set()
         for i, m in enumerate(contract.metrics):
-            money(m.price, f"metrics[{i}].price")
+            money(m.price, f"metrics.{i}.price")
             if m.cap_count is not None and m.cap_count < 0:
-                problems.append(f"metrics[{i}].cap_count: must not be negative (got {m.cap_count})")
+                problems.append(f"metrics.{i}.cap_count: must not be negative (got {m.cap_count})")
             if m.id in seen:
-                problems.append(f"metrics[{i}].id: metric {m.id!r} appears twice")
+                problems.append(f"metrics.{i}.id: metric {m.id!r} appears twice")
             seen.add(m.id)
     elif isinstance(contract, Comparison):
         non_negative(contract.price_per_unit, "price_per_unit")
@@ -195,12 +195,12 @@ def contract_problems(contract: Contract) -> list[str]:
             problems.append("targets: at least one target is needed")
         seen = set()
         for i, t in enumerate(contract.targets):
-            non_negative(t.weight, f"targets[{i}].weight")
-            non_negative(t.cap_ratio, f"targets[{i}].cap_ratio")
+            non_negative(t.weight, f"targets.{i}.weight")
+            non_negative(t.cap_ratio, f"targets.{i}.cap_ratio")
             if t.target <= 0:
-                problems.append(f"targets[{i}].target: must be more than 0 (got {t.target})")
+                problems.append(f"targets.{i}.target: must be more than 0 (got {t.target})")
             if t.id in seen:
-                problems.append(f"targets[{i}].id: target {t.id!r} appears twice")
+                problems.append(f"targets.{i}.id: target {t.id!r} appears twice")
             seen.add(t.id)
         if contract.targets and sum(t.weight for t in contract.targets) != 1:
             problems.append(

@@ -1,7 +1,7 @@
 """Reading outcomes-contract files: the contract definition (JSON) and its data (CSV or XLSX).
 
 docs/reference/contract-file.md describes every field and column. Every problem is collected
-and reported with the file and the field (``metrics[2].price``) or the row and column; when
+and reported with the file and the field (``metrics.2.price``) or the row and column; when
 there is any problem nothing is returned, so nothing is ever computed from half a file.
 """
 
@@ -19,22 +19,17 @@ from pathlib import Path
 from commonmeasure.domain.mechanisms import CohortResult, TargetResult
 from commonmeasure.domain.payments import (
     COMPARISON,
-    MECHANISMS,
     RATE_CARD,
     WEIGHTED_TARGETS,
     Comparison,
     Contract,
-    Metric,
-    Payer,
     RateCard,
-    Target,
-    WeightedTargets,
-    contract_problems,
     paused_gc,
 )
 from commonmeasure.domain.returns import CashFlow
 
 from .cells import Formula, Percent
+from .contract_schema import check_contract
 from .contracts_columns import read_plain_achievements
 from .errors import FileProblem, RowError
 from .tabular import open_table
@@ -43,25 +38,6 @@ MAX_ERRORS = 20
 YES = frozenset({"yes", "true", "1"})
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-FIELDS = {
-    RATE_CARD: {
-        "mechanism",
-        "currency",
-        "start",
-        "end",
-        "cap_total",
-        "cap_per_participant",
-        "payers",
-        "metrics",
-    },
-    COMPARISON: {"mechanism", "currency", "price_per_unit", "threshold", "cap_total", "payers"},
-    WEIGHTED_TARGETS: {"mechanism", "currency", "max_payment", "targets", "payers"},
-}
-REQUIRED = {
-    RATE_CARD: ("currency", "start", "end", "metrics"),
-    COMPARISON: ("currency", "price_per_unit", "threshold"),
-    WEIGHTED_TARGETS: ("currency", "max_payment", "targets"),
-}
 COLUMNS = {  # data file columns: (required, optional)
     RATE_CARD: (
         ("participant", "metric", "date"),
@@ -122,195 +98,12 @@ def read_contract(path: str | Path) -> Contract:
 
 
 def parse_contract(data: object, name: str = "contract") -> Contract:
-    """Build a contract from the parsed JSON (a dict), or raise ContractFileError naming fields."""
-    if not isinstance(data, dict):
-        raise ContractFileError(name, ["must be a JSON object ({...}) with the contract's fields"])
-    problems: list[str] = []
-    mechanism = data.get("mechanism", RATE_CARD)
-    if mechanism not in MECHANISMS:
-        raise ContractFileError(
-            name, [f"mechanism: {mechanism!r} is not one of {', '.join(MECHANISMS)}"]
-        )
-    for key in data:
-        if key not in FIELDS[mechanism]:
-            problems.append(
-                f"{key}: not a field of a {mechanism} contract (its fields: {', '.join(sorted(FIELDS[mechanism]))})"
-            )
-    for key in REQUIRED[mechanism]:
-        if key not in data:
-            problems.append(f"{key}: required")
-    r = _Reader(problems)
-    currency = r.text(data, "currency", "currency")
-    if currency is not None and currency != currency.upper():
-        problems.append(f"currency: write the ISO 4217 code in capitals ({currency.upper()!r})")
-    payers = tuple(
-        Payer(r.text(p, "id", f"payers[{i}].id"), r.amount(p, "share", f"payers[{i}].share"))
-        for i, p in enumerate(r.items(data, "payers"))
-    )
-    if mechanism == RATE_CARD:
-        metrics = tuple(
-            Metric(
-                r.text(m, "id", f"metrics[{i}].id"),
-                r.amount(m, "price", f"metrics[{i}].price"),
-                r.boolean(m, "once_per_participant", f"metrics[{i}].once_per_participant"),
-                r.count(m, "cap_count", f"metrics[{i}].cap_count"),
-            )
-            for i, m in enumerate(
-                r.items(data, "metrics", ("id", "price", "once_per_participant", "cap_count"))
-            )
-        )
-        build = lambda: RateCard(  # noqa: E731
-            currency,
-            r.day(data, "start"),
-            r.day(data, "end"),
-            metrics,
-            r.amount(data, "cap_total", optional=True),
-            r.amount(data, "cap_per_participant", optional=True),
-            payers,
-        )
-    elif mechanism == COMPARISON:
-        build = lambda: Comparison(  # noqa: E731
-            currency,
-            r.amount(data, "price_per_unit"),
-            r.amount(data, "threshold"),
-            r.amount(data, "cap_total", optional=True),
-            payers,
-        )
-    else:
-        targets = tuple(
-            Target(
-                r.text(t, "id", f"targets[{i}].id"),
-                r.amount(t, "weight", f"targets[{i}].weight"),
-                r.amount(t, "target", f"targets[{i}].target"),
-                r.amount(
-                    t, "cap_ratio", f"targets[{i}].cap_ratio", optional=True, default=Decimal(1)
-                ),
-            )
-            for i, t in enumerate(r.items(data, "targets", ("id", "weight", "target", "cap_ratio")))
-        )
-        build = lambda: WeightedTargets(currency, r.amount(data, "max_payment"), targets, payers)  # noqa: E731
-    contract = build()
-    if problems:
-        raise ContractFileError(name, problems)
-    problems = contract_problems(contract)
+    """Build a contract from the parsed JSON (a dict), or raise ContractFileError naming fields
+    (contract_schema.py validates them)."""
+    contract, problems = check_contract(data)
     if problems:
         raise ContractFileError(name, problems)
     return contract
-
-
-class _Reader:
-    """Reads typed fields, recording a problem (and returning a harmless value) for each bad one."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-
-    def _get(self, obj: dict, key: str):
-        return obj.get(key) if isinstance(obj, dict) else None
-
-    def text(self, obj: dict, key: str, where: str) -> str:
-        """Top-level fields missing are reported once by REQUIRED; nested ones here."""
-        if not isinstance(obj, dict):
-            return ""
-        value = obj.get(key)
-        if value is None:
-            if where != key:
-                self.problems.append(f"{where}: required")
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.problems.append(
-                f"{where}: must be non-empty text (got {json.dumps(value, default=str)})"
-            )
-            return ""
-        return value.strip()
-
-    def amount(
-        self, obj: dict, key: str, where: str | None = None, optional: bool = False, default=None
-    ):
-        where = where or key
-        if not isinstance(obj, dict) or key not in obj or obj[key] is None:
-            if not optional and isinstance(obj, dict) and where != key:
-                self.problems.append(f"{where}: required")
-            return default if optional else Decimal(0)
-        value = obj[key]
-        if isinstance(value, float):  # from a dict built in Python; JSON files give Decimal
-            value = Decimal(repr(value))
-        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-            self.problems.append(
-                f"{where}: must be a number or a number in quotes (got {json.dumps(value, default=str)})"
-            )
-            return Decimal(0)
-        try:
-            number = Decimal(value.strip().replace("_", "") if isinstance(value, str) else value)
-        except InvalidOperation:
-            number = None
-        if (
-            number is None
-            or not number.is_finite()
-            or (isinstance(value, str) and not value.strip())
-        ):
-            self.problems.append(f"{where}: {value!r} is not a number")
-            return Decimal(0)
-        return number
-
-    def count(self, obj: dict, key: str, where: str) -> int | None:
-        if not isinstance(obj, dict) or obj.get(key) is None:
-            return None
-        value = obj[key]
-        if isinstance(value, bool) or not (
-            isinstance(value, int)
-            or (isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()))
-        ):
-            self.problems.append(
-                f"{where}: must be a whole number (got {json.dumps(value, default=str)})"
-            )
-            return None
-        return int(value)
-
-    def boolean(self, obj: dict, key: str, where: str) -> bool:
-        value = self._get(obj, key)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.problems.append(
-                f"{where}: must be true or false (got {json.dumps(value, default=str)})"
-            )
-            return False
-        return value
-
-    def day(self, obj: dict, key: str) -> date:
-        value = obj.get(key)
-        if value is None:
-            return date.min
-        if isinstance(value, str) and _DATE_RE.match(value.strip()):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.problems.append(
-            f"{key}: {json.dumps(value, default=str)} is not a date written YYYY-MM-DD"
-        )
-        return date.min
-
-    def items(self, obj: dict, key: str, allowed: tuple[str, ...] = ("id", "share")) -> list[dict]:
-        value = obj.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problems.append(f"{key}: must be a list ([...])")
-            return []
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                self.problems.append(f"{key}[{i}]: must be an object ({{...}})")
-            for k in item if isinstance(item, dict) else ():
-                if k not in allowed:
-                    self.problems.append(
-                        f"{key}[{i}].{k}: not a field (its fields: {', '.join(allowed)})"
-                    )
-            out.append(item)
-        if key == "payers" and not value:
-            self.problems.append("payers: must list at least one payer, or be left out")
-        return out
 
 
 # -- data files ------------------------------------------------------------------------------

@@ -91,17 +91,17 @@ def test_the_other_mechanisms_are_read():
     [
         (
             {"metrics": [{"id": "a", "price": "-1"}]},
-            "metrics[0].price: must not be negative (got -1)",
+            "metrics.0.price: must not be negative (got -1)",
         ),
         ({"cap_total": "-5"}, "cap_total: must not be negative (got -5)"),
         ({"cap_per_participant": -1}, "cap_per_participant: must not be negative (got -1)"),
         (
             {"metrics": [{"id": "a", "price": "1", "cap_count": -3}]},
-            "metrics[0].cap_count: must not be negative (got -3)",
+            "metrics.0.cap_count: must not be negative (got -3)",
         ),
         (
             {"payers": [{"id": "A", "share": "-0.2"}, {"id": "B", "share": "1.2"}]},
-            "payers[0].share: must not be negative (got -0.2)",
+            "payers.0.share: must not be negative (got -0.2)",
         ),
         (
             {"payers": [{"id": "A", "share": "0.8"}, {"id": "B", "share": "0.3"}]},
@@ -109,7 +109,7 @@ def test_the_other_mechanisms_are_read():
         ),
         (
             {"metrics": [{"id": "a", "price": "12.345"}]},
-            "metrics[0].price: 12.345 has more decimal places than GBP has (2)",
+            "metrics.0.price: 12.345 has more decimal places than GBP has (2)",
         ),
         (
             {"currency": "XYZ"},
@@ -124,12 +124,12 @@ def test_the_other_mechanisms_are_read():
         ({"cap_total": "lots"}, "cap_total: 'lots' is not a number"),
         ({"cap_total": True}, "cap_total: must be a number or a number in quotes (got true)"),
         ({"cap_per_particpant": "1"}, "cap_per_particpant: not a field of a rate_card contract"),
-        ({"metrics": [{"id": "a", "price": "1", "once": True}]}, "metrics[0].once: not a field"),
+        ({"metrics": [{"id": "a", "price": "1", "once": True}]}, "metrics.0.once: not a field"),
         (
             {"metrics": [{"id": "a", "price": "1"}, {"id": "a", "price": "2"}]},
-            "metrics[1].id: metric 'a' appears twice",
+            "metrics.1.id: metric 'a' appears twice",
         ),
-        ({"metrics": [{"price": "1"}]}, "metrics[0].id: required"),
+        ({"metrics": [{"price": "1"}]}, "metrics.0.id: required"),
         ({"metrics": []}, "metrics: at least one metric is needed"),
         (
             {"mechanism": "lottery"},
@@ -165,7 +165,7 @@ def test_weights_must_add_up_to_1_and_targets_be_positive():
         }
     )
     assert found == [
-        "targets[0].target: must be more than 0 (got 0)",
+        "targets.0.target: must be more than 0 (got 0)",
         "targets: the weights must add up to exactly 1 (they add up to 0.5)",
     ]
 
