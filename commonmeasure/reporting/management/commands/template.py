@@ -8,7 +8,6 @@ from pathlib import Path
 
 from commonmeasure.console import CommandError, ConsoleCommand
 from commonmeasure.interchange.templates_xlsx import template_bytes
-from commonmeasure.reporting.template_spec import build_spec, template_periods
 
 
 class Command(ConsoleCommand):
@@ -25,6 +24,7 @@ class Command(ConsoleCommand):
     def run(self, args) -> int:
         # Imported here: the console script reads the arguments before Django is set up.
         from commonmeasure.initiatives.management.lookup import initiative_or_error
+        from commonmeasure.reporting.template_spec import build_spec, template_periods
 
         initiative = initiative_or_error(args.initiative)
         org = initiative.organisations.filter(code=args.organisation).first()
