@@ -412,7 +412,7 @@ class _Scope:
     def components(self) -> list[Component]:
         """A formula's or composite's components for the same key, each as the viewer may see
         it (an organisation's components only to the organisation and the backbone)."""
-        from commonmeasure.measures.derived import derived_detail
+        from commonmeasure.reporting.selectors import derived_detail
 
         raw_key = self.org_code if self.by == BY_ORGANISATION else self.row_key
         detail = derived_detail(
@@ -438,7 +438,8 @@ class _Scope:
     # -- de-duplication and target -----------------------------------------------------------
 
     def community_deduplication(self, parts: list[Part], figure) -> Deduplication | None:
-        from commonmeasure.measures.areas import community_total, deduplicates
+        from commonmeasure.measures.areas import deduplicates
+        from commonmeasure.reporting.selectors import community_total
 
         if not deduplicates(self.indicator):
             return None

@@ -2,7 +2,7 @@
 
 The rules, with worked examples, are in docs/reference/areas.md. In short:
 
-- Each organisation's value for the range comes from ``query(..., "organisation", ...)``: its
+- Each organisation's value for the range is the same query by ``organisation``: its
   values combined over time by the indicator's time rule (approved data only, unless the
   caller asks for other statuses).
 - An indicator summed across organisations (``aggregation: sum``) is added up the tree. In an
@@ -25,17 +25,16 @@ from dataclasses import dataclass
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Area, Indicator, Initiative, OverlapAdjustment
 from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.query_spec import (
+    BY_AREA,
+    BY_ORGANISATION,
+    Answer,
+    QueryError,
+    QuerySpec,
+)
+from commonmeasure.rollups import reads
 
 from .common import clean, rows
-
-BY_AREA = "area"
-
-
-def _query():
-    # Imported late: reporting.selectors imports this module lazily, and may be replaced.
-    from commonmeasure.reporting.selectors import QueryError, query
-
-    return query, QueryError
 
 
 def level_of(by: str) -> str | None:
@@ -150,31 +149,21 @@ def _combine(indicator, structure, org_values, weights, adjust, visible) -> dict
 
 
 def area_values(
-    initiative: Initiative,
-    indicator: Indicator,
-    period_type: str | None = None,
-    *,
-    within: periods.Period | None = None,
-    statuses: tuple[str, ...] = (Submission.APPROVED,),
-    organisation_ids: list[int] | None = None,
+    spec: QuerySpec, answer: Answer
 ) -> tuple[dict[str, float | None], dict[str, float | None], list[Area]]:
     """({area code: value}, {organisation code: value}, areas) for a reported indicator.
 
     Areas with no organisation value in their subtree are absent from the first mapping.
     """
-    query, _ = _query()
-    args = {"within": within, "statuses": statuses, "organisation_ids": organisation_ids}
-    org_values = {
-        r["key"]: r["value"]
-        for r in query(initiative, indicator, "organisation", period_type, **args)
-    }
+    initiative, indicator = spec.initiative, spec.indicator
+    within, organisation_ids = spec.within, spec.organisation_ids
+    by_organisation = spec.replace(by=BY_ORGANISATION)
+    org_values = {r["key"]: r["value"] for r in answer(by_organisation)}
     weights: dict[str, float | None] = {}
     if indicator.aggregation == aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id:
         weights = {
             r["key"]: r["value"]
-            for r in query(
-                initiative, indicator.weight_indicator, "organisation", period_type, **args
-            )
+            for r in answer(by_organisation.replace(indicator=indicator.weight_indicator))
         }
     structure = _structure(initiative)
     adjust = (
@@ -204,22 +193,12 @@ class CommunityTotal:
         return (self.total or 0.0) - self.reported
 
 
-def community_total(
-    initiative: Initiative,
-    indicator: Indicator,
-    period_type: str | None = None,
-    *,
-    within: periods.Period | None = None,
-    statuses: tuple[str, ...] = (Submission.APPROVED,),
-    organisation_ids: list[int] | None = None,
-    from_rollups: bool = True,
-    _cache: dict | None = None,
-) -> CommunityTotal:
+def community_total(spec: QuerySpec, answer: Answer, _cache: dict | None = None) -> CommunityTotal:
     """The initiative-level figure of a de-duplicated indicator over ``within`` (the whole range
     if None): the top areas' values (each area de-duplicated as declared) plus the values of the
     organisations placed in no area, which cannot be de-duplicated. When every organisation with
     a value is placed, it is exactly the top areas' total (docs/reference/areas.md)."""
-    query, _ = _query()
+    initiative, indicator, within = spec.initiative, spec.indicator, spec.within
     cache = _cache if _cache is not None else {}
     if "structure" not in cache:
         cache["structure"] = _structure(initiative)
@@ -228,23 +207,14 @@ def community_total(
             if indicator.deduplication == Indicator.DEDUP_ADJUSTED
             else []
         )
-        cache["visible"] = _visible(initiative, organisation_ids)
+        cache["visible"] = _visible(initiative, spec.organisation_ids)
         cache["placed"] = {c for codes in cache["structure"][2].values() for c in codes}
     structure, placed = cache["structure"], cache["placed"]
     known = cache.get("known")
     if known is not None and within is not None and within.code in known:
         org_values = known[within.code]
     else:
-        org_values = _organisation_values(
-            query,
-            initiative,
-            indicator,
-            period_type,
-            within,
-            statuses,
-            organisation_ids,
-            from_rollups,
-        )
+        org_values = _organisation_values(spec, answer)
     adjust = _in_range(cache["declared"], within)
     by_area = _combine(indicator, structure, org_values, {}, adjust, cache["visible"])
     roots = [by_area.get(r.code) for r in structure[1].get(None, [])]
@@ -260,44 +230,24 @@ def community_total(
     return CommunityTotal(total, reported, areas_total, unplaced, unplaced_value)
 
 
-def _organisation_values(
-    query, initiative, indicator, period_type, within, statuses, organisation_ids, from_rollups
-) -> dict[str, float]:
+def _organisation_values(spec: QuerySpec, answer: Answer) -> dict[str, float]:
     return {
         r["key"]: r["value"]
-        for r in query(
-            initiative,
-            indicator,
-            "organisation",
-            period_type,
-            within=within,
-            statuses=statuses,
-            organisation_ids=organisation_ids,
-            from_rollups=from_rollups,
-        )
+        for r in answer(spec.replace(by=BY_ORGANISATION))
         if r["value"] is not None
     }
 
 
-def community_totals(
-    initiative: Initiative,
-    indicator: Indicator,
-    period_type: str,
-    plain: dict,
-    *,
-    within: periods.Period | None = None,
-    statuses: tuple[str, ...] = (Submission.APPROVED,),
-    organisation_ids: list[int] | None = None,
-) -> dict:
+def community_totals(spec: QuerySpec, plain: dict, answer: Answer) -> dict:
     """{period: initiative-level figure} of a de-duplicated indicator, for the periods of the
     plain by-period sums ``plain`` (what query(by="period") gives without de-duplication). Without
     areas the plain sums stand."""
+    initiative, indicator, period_type = spec.initiative, spec.indicator, spec.period_type
+    within, statuses, organisation_ids = spec.within, spec.statuses, spec.organisation_ids
     if not Area.objects.filter(initiative=initiative).exists():
         return plain
     cache: dict = {}
     if statuses == (Submission.APPROVED,):  # every period's organisation totals in one read
-        from commonmeasure.rollups import reads
-
         found = reads.organisation_totals(
             initiative, indicator, period_type, [str(k) for k in plain], organisation_ids
         )
@@ -319,32 +269,16 @@ def community_totals(
             start, end = max(bucket.start, within.start), min(bucket.end, within.end)
             bucket = periods.Period(start, end, bucket.type, f"{bucket.code} (part)")
         found = community_total(
-            initiative,
-            indicator,
-            period_type,
-            within=bucket,
-            statuses=statuses,
-            organisation_ids=organisation_ids,
-            from_rollups=whole,
-            _cache=cache,
+            spec.replace(by=BY_ORGANISATION, within=bucket, from_rollups=whole), answer, cache
         )
         out[key] = found.total
     return out
 
 
-def area_query(
-    initiative: Initiative,
-    indicator: Indicator,
-    by: str,
-    period_type: str | None = None,
-    *,
-    within: periods.Period | None = None,
-    statuses: tuple[str, ...] = (Submission.APPROVED,),
-    organisation_ids: list[int] | None = None,
-) -> list[dict]:
+def area_query(spec: QuerySpec, answer: Answer) -> list[dict]:
     """query() by ``area`` (every area) or ``area:<level>``: [{"key": area code, "value"}]."""
-    _, QueryError = _query()
-    level = level_of(by)
+    initiative = spec.initiative
+    level = level_of(spec.by)
     if level is not None:
         levels = sorted(
             set(Area.objects.filter(initiative=initiative).values_list("level", flat=True))
@@ -354,40 +288,19 @@ def area_query(
             raise QueryError(
                 f"no areas of level {level!r} in {initiative.code}; use area or {known}"
             )
-    values, _, areas = area_values(
-        initiative,
-        indicator,
-        period_type,
-        within=within,
-        statuses=statuses,
-        organisation_ids=organisation_ids,
-    )
+    values, _, areas = area_values(spec, answer)
     wanted = {a.code for a in areas if level is None or a.level == level}
     return rows({code: v for code, v in values.items() if code in wanted})
 
 
-def area_tree(
-    initiative: Initiative,
-    indicator: Indicator,
-    period_type: str | None = None,
-    within: periods.Period | None = None,
-    *,
-    statuses: tuple[str, ...] = (Submission.APPROVED,),
-    organisation_ids: list[int] | None = None,
-) -> list[dict]:
+def area_tree(spec: QuerySpec, answer: Answer) -> list[dict]:
     """The area hierarchy with values, for pages: a list of root nodes, each
     ``{"code", "name", "level", "value", "organisations": [{"code", "name", "value"}],
     "adjustment", "children": [...]}``. Works for every kind of indicator (values come from
-    query(), so formula and composite indicators are computed per area)."""
-    query, _ = _query()
-    args = {"within": within, "statuses": statuses, "organisation_ids": organisation_ids}
-    area_vals = {
-        r["key"]: r["value"] for r in query(initiative, indicator, BY_AREA, period_type, **args)
-    }
-    org_vals = {
-        r["key"]: r["value"]
-        for r in query(initiative, indicator, "organisation", period_type, **args)
-    }
+    the query's answer, so formula and composite indicators are computed per area)."""
+    initiative, indicator, within = spec.initiative, spec.indicator, spec.within
+    area_vals = {r["key"]: r["value"] for r in answer(spec.replace(by=BY_AREA))}
+    org_vals = {r["key"]: r["value"] for r in answer(spec.replace(by=BY_ORGANISATION))}
     areas, children, _ = _structure(initiative)
     names = dict(initiative.participations.values_list("organisation__code", "organisation__name"))
     placed: dict[int, list[str]] = defaultdict(list)

@@ -4,7 +4,7 @@ Rules and worked examples: docs/reference/formula-indicators.md and composite-in
 
 - A **formula** indicator is an expression over other indicators' codes. For each key of the
   query (a period, an organisation, a category, an area) every component is first aggregated
-  by its own rules with ``query()``, and the expression is evaluated on those aggregates: a
+  by its own rules (the same query of the component), and the expression is evaluated on those aggregates: a
   rate is total numerator / total denominator, never an average of rates. A component with no
   value, or a division by zero, gives no value, and ``derived_detail`` says why.
 - A **composite** indicator normalises its components' aggregates across the **units** of the
@@ -24,23 +24,16 @@ from __future__ import annotations
 import contextvars
 from collections import defaultdict
 
-from commonmeasure.domain import composites, expressions, periods
+from commonmeasure.domain import composites, expressions
 from commonmeasure.initiatives.models import Area, Indicator, Initiative
 from commonmeasure.interchange.composite_spec import composite_from_spec
-from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.query_spec import BY_AREA, Answer, QueryError, QuerySpec
 
-from .areas import BY_AREA
 from .common import clean
 
 _computing: contextvars.ContextVar[tuple[int, ...]] = contextvars.ContextVar(
     "measures_computing", default=()
 )
-
-
-def _query():
-    from commonmeasure.reporting.selectors import QueryError, query
-
-    return query, QueryError
 
 
 def component_codes(indicator: Indicator) -> list[str]:
@@ -53,7 +46,6 @@ def component_codes(indicator: Indicator) -> list[str]:
 
 
 def _components(initiative: Initiative, indicator: Indicator) -> dict[str, Indicator]:
-    _, QueryError = _query()
     codes = component_codes(indicator)
     found = {i.code: i for i in initiative.indicators.filter(code__in=codes)}
     missing = [c for c in codes if c not in found]
@@ -64,20 +56,12 @@ def _components(initiative: Initiative, indicator: Indicator) -> dict[str, Indic
     return found
 
 
-def derived_detail(
-    initiative: Initiative,
-    indicator: Indicator,
-    by: str,
-    period_type: str | None = None,
-    *,
-    within: periods.Period | None = None,
-    statuses: tuple[str, ...] = (Submission.APPROVED,),
-    organisation_ids: list[int] | None = None,
-) -> list[dict]:
+def derived_detail(spec: QuerySpec, answer: Answer) -> list[dict]:
     """Per key: ``{"key", "value", "reason", "components": {code: aggregate}}``, and for a
     composite also ``"normalised"``, ``"weights"`` and ``"contributions"`` per component.
-    ``reason`` says why there is no value (None when there is one). Sorted by key."""
-    query, QueryError = _query()
+    ``reason`` says why there is no value (None when there is one). Sorted by key. Each
+    component is the same query of another indicator, answered by ``answer``."""
+    initiative, indicator, by = spec.initiative, spec.indicator, spec.by
     stack = _computing.get()
     if indicator.id in stack:
         raise QueryError(
@@ -88,18 +72,7 @@ def derived_detail(
         parts = _components(initiative, indicator)
         raw: dict[str, dict] = {}
         for code, component in parts.items():
-            raw[code] = {
-                r["key"]: r["value"]
-                for r in query(
-                    initiative,
-                    component,
-                    by,
-                    period_type,
-                    within=within,
-                    statuses=statuses,
-                    organisation_ids=organisation_ids,
-                )
-            }
+            raw[code] = {r["key"]: r["value"] for r in answer(spec.replace(indicator=component))}
     finally:
         _computing.reset(token)
     keys = sorted({k for values in raw.values() for k in values}, key=str)
@@ -144,7 +117,6 @@ def _composite(initiative, indicator, by, keys, raw) -> list[dict]:
     try:
         composite = composite_from_spec(indicator.code, indicator.composite or {})
     except (composites.CompositeError, KeyError, TypeError, ValueError) as problem:
-        _, QueryError = _query()
         raise QueryError(
             f"composite {indicator.code} is not declared correctly: {problem}"
         ) from None
@@ -171,26 +143,6 @@ def _composite(initiative, indicator, by, keys, raw) -> list[dict]:
     return out
 
 
-def derived_query(
-    initiative: Initiative,
-    indicator: Indicator,
-    by: str,
-    period_type: str | None = None,
-    *,
-    within: periods.Period | None = None,
-    statuses: tuple[str, ...] = (Submission.APPROVED,),
-    organisation_ids: list[int] | None = None,
-) -> list[dict]:
+def derived_query(spec: QuerySpec, answer: Answer) -> list[dict]:
     """What query() returns for a formula or composite indicator: [{"key", "value"}]."""
-    return [
-        {"key": r["key"], "value": r["value"]}
-        for r in derived_detail(
-            initiative,
-            indicator,
-            by,
-            period_type,
-            within=within,
-            statuses=statuses,
-            organisation_ids=organisation_ids,
-        )
-    ]
+    return [{"key": r["key"], "value": r["value"]} for r in derived_detail(spec, answer)]

@@ -5,8 +5,7 @@ contributed. Callers pass what ``initiatives.access`` allowed; figures come from
 from __future__ import annotations
 
 from commonmeasure.initiatives.models import Area, Indicator
-
-from .derived import derived_detail
+from commonmeasure.reporting.selectors import community_total, derived_detail
 
 
 def _fmt(value, indicator=None, decimals: int | None = None) -> str:
@@ -122,7 +121,7 @@ def community_note(initiative, indicator, period_type, within, access) -> dict |
     ``within`` (the whole range if None): the organisations' values added up, what
     de-duplication changed, the top areas' total and the organisations placed in no area.
     Their names are for the backbone only (they could pair a name with a figure)."""
-    from .areas import community_total, deduplicates
+    from .areas import deduplicates
 
     if not deduplicates(indicator) or not Area.objects.filter(initiative=initiative).exists():
         return None

@@ -14,15 +14,28 @@ from django.db import connection
 
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.measures import areas, derived
 from commonmeasure.measures.common import clean
+from commonmeasure.rollups import reads
 
 from .models import DataValue, Disaggregation, Submission
+from .query_spec import BY_AREA, BY_ORGANISATION, BY_PERIOD, QueryError, QuerySpec
 
-BY_PERIOD, BY_ORGANISATION, BY_AREA = "period", "organisation", "area"
-
-
-class QueryError(ValueError):
-    pass
+# The query's parameters and its error live with QuerySpec; they are part of this module's API.
+__all__ = [
+    "BY_AREA",
+    "BY_ORGANISATION",
+    "BY_PERIOD",
+    "QueryError",
+    "QuerySpec",
+    "area_tree",
+    "community_total",
+    "community_totals",
+    "derived_detail",
+    "fetch_rows",
+    "query",
+    "run",
+]
 
 
 @dataclass(frozen=True)
@@ -119,24 +132,52 @@ def fetch_rows(
     return rows
 
 
-def query(
-    initiative: Initiative,
-    indicator: Indicator,
-    by: str,
-    period_type: str | None = None,
-    *,
-    within: periods.Period | None = None,
-    statuses: tuple[str, ...] = (Submission.APPROVED,),
-    organisation_ids: list[int] | None = None,
-    from_rollups: bool = True,
-) -> list[dict]:
-    """Aggregate an indicator's values by period, organisation or a dimension.
+def query(initiative: Initiative, indicator: Indicator, by: str, period_type=None, **options):
+    """Aggregate an indicator's values by period, organisation, a dimension or an area.
 
-    Returns ``[{"key": ..., "value": ...}]`` sorted by key. Approved data is read from the
-    rollups (commonmeasure/rollups), which give the same figures as aggregating the stored
-    values (``from_rollups=False``), only sooner.
+    Returns ``[{"key": ..., "value": ...}]`` sorted by key. ``options`` are the other fields of
+    QuerySpec (``within``, ``statuses``, ``organisation_ids``, ``from_rollups``). Approved data
+    is read from the rollups (commonmeasure/rollups), which give the same figures as
+    aggregating the stored values (``from_rollups=False``), only sooner.
     """
-    period_type = period_type or initiative.period_type
+    return run(QuerySpec(initiative, indicator, by, period_type, **options))
+
+
+def derived_detail(
+    initiative: Initiative, indicator: Indicator, by: str, period_type=None, **options
+):
+    """A formula or composite indicator's figures with their components (measures/derived.py)."""
+    return derived.derived_detail(QuerySpec(initiative, indicator, by, period_type, **options), run)
+
+
+def community_total(initiative: Initiative, indicator: Indicator, period_type=None, **options):
+    """How a de-duplicated indicator's initiative figure is made (measures/areas.py)."""
+    spec = QuerySpec(initiative, indicator, BY_ORGANISATION, period_type, **options)
+    return areas.community_total(spec, run)
+
+
+def community_totals(
+    initiative: Initiative, indicator: Indicator, period_type: str, plain: dict, **options
+) -> dict:
+    """{period: de-duplicated initiative figure} for the plain by-period sums (measures/areas.py)."""
+    spec = QuerySpec(initiative, indicator, BY_PERIOD, period_type, **options)
+    return areas.community_totals(spec, plain, run)
+
+
+def area_tree(
+    initiative: Initiative, indicator: Indicator, period_type=None, within=None, **options
+):
+    """The area hierarchy with values, for pages (measures/areas.py)."""
+    spec = QuerySpec(initiative, indicator, BY_AREA, period_type, within, **options)
+    return areas.area_tree(spec, run)
+
+
+def run(spec: QuerySpec) -> list[dict]:
+    """Answer a query: the one dispatch. Formula and composite indicators are computed from
+    their components' answers (measures/derived.py), areas from their organisations' answers
+    (measures/areas.py); both are handed this function to ask with."""
+    initiative, indicator, by = spec.initiative, spec.indicator, spec.by
+    period_type = spec.period_type or initiative.period_type
     if period_type not in periods.PERIOD_TYPES:
         raise QueryError(
             f"unknown period type {period_type!r}; use one of {', '.join(periods.PERIOD_TYPES)}"
@@ -145,32 +186,14 @@ def query(
         raise QueryError(
             f"cannot show {initiative.reporting_frequency} data by {period_type}: choose a period type at least as long"
         )
+    spec = spec.replace(period_type=period_type)
     if indicator.kind != Indicator.REPORTED:
         # Formula and composite indicators are computed from their components' aggregates.
-        from commonmeasure.measures.derived import derived_query
-
-        return derived_query(
-            initiative,
-            indicator,
-            by,
-            period_type,
-            within=within,
-            statuses=statuses,
-            organisation_ids=organisation_ids,
-        )
+        return derived.derived_query(spec, run)
     if by == BY_AREA or by.startswith(BY_AREA + ":"):
         # Up the area hierarchy, de-duplicated where providers overlap (docs/reference/areas.md).
-        from commonmeasure.measures.areas import area_query
-
-        return area_query(
-            initiative,
-            indicator,
-            by,
-            period_type,
-            within=within,
-            statuses=statuses,
-            organisation_ids=organisation_ids,
-        )
+        return areas.area_query(spec, run)
+    within, statuses, organisation_ids = spec.within, spec.statuses, spec.organisation_ids
     dimension = None
     if by not in (BY_PERIOD, BY_ORGANISATION):
         allowed = set(indicator.dimensions.values_list("code", flat=True))
@@ -184,17 +207,12 @@ def query(
         raise QueryError(
             f"indicator {indicator.code} is a weighted mean but names no weight indicator"
         )
-    if from_rollups and statuses == (Submission.APPROVED,):
-        from commonmeasure.rollups import reads
-
+    if spec.from_rollups and statuses == (Submission.APPROVED,):
         found = reads.aggregate(
             initiative, indicator, by, period_type, dimension, within, organisation_ids
         )
         if found is not None:
-            found = _community(
-                initiative, indicator, by, period_type, found, within, statuses, organisation_ids
-            )
-            return _finish(initiative, by, found)
+            return _finish(initiative, by, _community(spec, found))
     observations = _observations(
         initiative, indicator, by, period_type, dimension, within, statuses, organisation_ids
     )
@@ -216,31 +234,16 @@ def query(
     result = aggregation.aggregate(
         observations, indicator.time_aggregation, indicator.aggregation, weights
     )
-    result = _community(
-        initiative, indicator, by, period_type, result, within, statuses, organisation_ids
-    )
-    return _finish(initiative, by, result)
+    return _finish(initiative, by, _community(spec, result))
 
 
-def _community(initiative, indicator, by, period_type, result, within, statuses, org_ids):
+def _community(spec: QuerySpec, result: dict) -> dict:
     """By period, an indicator whose providers overlap in areas gives the de-duplicated
     initiative figure: the top areas plus the organisations placed in no area
     (docs/reference/areas.md, "The initiative's figure")."""
-    if by != BY_PERIOD:
+    if spec.by != BY_PERIOD or not areas.deduplicates(spec.indicator):
         return result
-    from commonmeasure.measures.areas import community_totals, deduplicates
-
-    if not deduplicates(indicator):
-        return result
-    return community_totals(
-        initiative,
-        indicator,
-        period_type,
-        result,
-        within=within,
-        statuses=statuses,
-        organisation_ids=org_ids,
-    )
+    return areas.community_totals(spec, result, run)
 
 
 def _finish(initiative: Initiative, by: str, result: dict) -> list[dict]:

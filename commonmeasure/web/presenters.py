@@ -10,11 +10,12 @@ from django.db.models import Count
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator, Initiative
-from commonmeasure.measures.areas import community_totals, deduplicates
+from commonmeasure.measures.areas import deduplicates
 from commonmeasure.measures.common import clean
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.quality import expected_organisation_count
-from commonmeasure.reporting.selectors import query
+from commonmeasure.reporting.selectors import community_totals, query
+from commonmeasure.rollups import reads
 
 NOT_STARTED = "not_started"
 STATUS_LABELS = {
@@ -153,8 +154,6 @@ def headlines(
     Reported indicators are read from the rollups (their totals carry the number of
     organisations); formula and composite indicators from query() and the approved reports.
     """
-    from commonmeasure.rollups import reads
-
     expected = max(reporting_organisation_count(initiative), 1)
     approved_counts: dict[str, int] | None = None
     current = reads.current_ids(initiative, indicators)

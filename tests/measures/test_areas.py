@@ -3,9 +3,8 @@
 import pytest
 
 from commonmeasure.domain import periods
-from commonmeasure.measures.areas import area_tree
 from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.selectors import QueryError, query
+from commonmeasure.reporting.selectors import QueryError, area_tree, query
 
 from .conftest import as_dict, ind
 

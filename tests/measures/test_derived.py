@@ -5,8 +5,7 @@ import pytest
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.measures.derived import derived_detail
-from commonmeasure.reporting.selectors import QueryError, query
+from commonmeasure.reporting.selectors import QueryError, derived_detail, query
 
 from .conftest import as_dict, ind
 
