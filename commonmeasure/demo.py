@@ -16,14 +16,17 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from commonmeasure.contracts.demo import load_demo_contract
 from commonmeasure.domain import periods
+from commonmeasure.impactbonds.services import import_bundle
 from commonmeasure.initiatives.models import Initiative, Membership, Organisation, Participation
 from commonmeasure.initiatives.services import load_definition
 from commonmeasure.initiatives.users import add_user
 from commonmeasure.interchange.definition import read_definition
 from commonmeasure.interchange.tabular import open_table
 from commonmeasure.reporting.importing import import_table
-from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.models import DataValue, Submission
+from commonmeasure.rollups.engine import rebuild
 
 DEMO_FILE = Path(__file__).parent / "demo_data" / "initiative.yaml"
 DEMO_INDIGO = Path(__file__).parent / "demo_data" / "indigo"
@@ -148,8 +151,6 @@ def generate_rows(seed: int, months: list[periods.Period], orgs: list[tuple[str,
 @transaction.atomic
 def delete_initiative(initiative: Initiative) -> None:
     """Delete an initiative with all its reports and values."""
-    from commonmeasure.reporting.models import DataValue
-
     DataValue.objects.filter(initiative=initiative).delete()
     initiative.indicators.update(weight_indicator=None)
     initiative.delete()
@@ -224,14 +225,11 @@ def load_demo(
         if result.errors:
             raise RuntimeError(f"demo data did not import: {result.errors[:3]}")
         _set_statuses(initiative, end, rng)
-        from commonmeasure.rollups.engine import rebuild
 
         rebuild(initiative, check=False)  # statuses were set directly, not through the workflow
         _users(initiative, orgs)
-        from commonmeasure.contracts.demo import load_demo_contract
 
         load_demo_contract(initiative)
-    from commonmeasure.impactbonds.services import import_bundle
 
     # Twelve real projects from GO Lab's INDIGO dataset, for the impact bond pages; re-importing changes nothing.
     import_bundle(DEMO_INDIGO)

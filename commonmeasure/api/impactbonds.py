@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from commonmeasure.impactbonds import models as m
 from commonmeasure.impactbonds import selectors
+from commonmeasure.impactbonds.figures import headline_sentence
 
 from .common import READ_ERRORS
 
@@ -324,7 +325,5 @@ def get_fund(request, indigo_id: str):
 def get_stats(request, as_of: date | None = None):
     """The headline figures by GO Lab's rules (docs/reference/impact-bond-stats.md): with
     ``as_of``, only projects launched on or before that date."""
-    from commonmeasure.impactbonds.figures import headline_sentence
-
     figures = selectors.headline(as_of=as_of)
     return {**figures, "headline": headline_sentence(figures)}

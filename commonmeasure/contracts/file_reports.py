@@ -11,8 +11,11 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from commonmeasure.console import CommandError
+from commonmeasure.contracts.statements import statement_from_files
 from commonmeasure.domain.payments import ContractError, RateCard, Statement
-from commonmeasure.interchange.contracts import ContractFileError
+from commonmeasure.domain.returns import returns_by_investor
+from commonmeasure.domain.scenario import simulate, sweep
+from commonmeasure.interchange.contracts import ContractFileError, read_cashflows, read_contract
 
 SHOWN_ADJUSTMENTS = 20
 
@@ -41,8 +44,6 @@ def _table(rows: list[tuple], indent: str = "  ") -> list[str]:
 
 
 def cmd_payments(args) -> int:
-    from commonmeasure.contracts.statements import statement_from_files
-
     try:
         statement = statement_from_files(args.contract, args.data, args.by)
     except ContractFileError as exc:
@@ -164,9 +165,6 @@ def render_statement(s: Statement) -> list[str]:
 
 
 def cmd_returns(args) -> int:
-    from commonmeasure.domain.returns import returns_by_investor
-    from commonmeasure.interchange.contracts import read_cashflows
-
     try:
         flows = read_cashflows(args.cashflows)
     except ContractFileError as exc:
@@ -245,9 +243,6 @@ def _rates(values: list[str] | None) -> Decimal | dict[str, Decimal]:
 
 
 def cmd_scenario(args) -> int:
-    from commonmeasure.domain.scenario import simulate, sweep
-    from commonmeasure.interchange.contracts import read_contract
-
     try:
         contract = read_contract(args.contract)
     except ContractFileError as exc:

@@ -7,6 +7,7 @@ class ConversationConfig(AppConfig):
     verbose_name = "Comments and notifications"
 
     def ready(self) -> None:
+        # Imported in ready(): what is connected here needs every app's models loaded first.
         from django.db.models.signals import post_save
 
         from commonmeasure.initiatives.models import Membership

@@ -18,6 +18,7 @@ from commonmeasure.initiatives.models import Category, Indicator, Membership
 from commonmeasure.reporting.models import Submission, disaggregation_key
 
 from . import mentions
+from .emails import send_immediate
 from .models import (
     COMMENT_MAX,
     Comment,
@@ -112,8 +113,6 @@ def notify(users, initiative, kind: str, text: str, target_url: str) -> list[Not
         if user.email and preference_of(user) == "immediate":
             immediate.append(n.pk)
     if immediate:
-        from .emails import send_immediate
-
         transaction.on_commit(lambda: send_immediate(immediate))
     return created
 
@@ -146,8 +145,6 @@ def notify_many(wanted: list[tuple[list, object, str, str, str]]) -> list[Notifi
     created = Notification.objects.bulk_create(rows, batch_size=500)
     immediate = [n.pk for n in created if n.user_id in immediate_users]
     if immediate:
-        from .emails import send_immediate
-
         transaction.on_commit(lambda: send_immediate(immediate))
     return created
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from commonmeasure.contracts.access import get_contract
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import access_for, get_initiative
 from commonmeasure.initiatives.models import Indicator, Organisation
@@ -121,8 +122,6 @@ def indicator_thread(request, code, indicator_code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_thread(request, pk: int):
-    from commonmeasure.contracts.access import get_contract
-
     contract, contract_access = get_contract(request.user, pk)
     initiative = contract.project.initiative
     if initiative is None:

@@ -9,6 +9,8 @@ dimension or the areas; a series of periods does not (its sum is not shown).
 
 from __future__ import annotations
 
+from commonmeasure.insights.figures import people_figures
+from commonmeasure.insights.provisional import provisional_periods
 from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, query
 
 from . import SUPPRESSED, Viewer, disclose
@@ -19,8 +21,6 @@ def _values(initiative, indicator, by, period_type, **kw) -> dict:
 
 
 def _people(initiative, indicator, by, period_type, values, **kw) -> dict | None:
-    from commonmeasure.insights.figures import people_figures
-
     return people_figures(initiative, indicator, by, period_type, values, **kw)
 
 
@@ -120,8 +120,6 @@ def rows(initiative, indicator, viewer: Viewer, by, period_type=None, within=Non
     shown = cells(initiative, indicator, viewer, by, period_type, within)
     late: set = set()
     if by == BY_PERIOD:
-        from commonmeasure.insights.provisional import provisional_periods
-
         late = provisional_periods(initiative, indicator, list(shown), period_type)
     out = []
     for key, value in shown.items():

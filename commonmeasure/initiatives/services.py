@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from commonmeasure.interchange.definition import InitiativeDef
+from commonmeasure.reporting import archive
+from commonmeasure.reporting.models import ValidationRule
 
 from .models import (
     Area,
@@ -186,8 +188,6 @@ def load_definition(
 
 def _stale_values(initiative, before, by_code, archive_values: bool, summary) -> None:
     """Values a changed indicator would no longer use: refused, or archived if asked."""
-    from commonmeasure.reporting import archive
-
     changes = {}
     for code, ind in by_code.items():
         kind, survey_fed = before.get(code, (None, None))
@@ -255,8 +255,6 @@ def _load_targets(initiative, defn, by_code, areas, summary) -> None:
 
 def _load_rules(initiative: Initiative, defn: InitiativeDef, summary: LoadSummary) -> None:
     """The file's rules replace the initiative's: rules no longer in the file are removed."""
-    from commonmeasure.reporting.models import ValidationRule
-
     for n, r in enumerate(defn.rules):
         _upsert(
             ValidationRule,
@@ -350,7 +348,6 @@ def dump_definition(initiative: Initiative) -> dict:
                 "breakdown_check": ind.breakdown_check,
             }
         )
-    from commonmeasure.reporting.models import ValidationRule
 
     out["rules"] = [
         {

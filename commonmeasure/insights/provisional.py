@@ -16,6 +16,7 @@ from __future__ import annotations
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import Submission
+from commonmeasure.rollups import reads
 from commonmeasure.web.presenters import COVERAGE_FOR_HEADLINE, reporting_organisation_count
 
 COMPLETE_SHARE = COVERAGE_FOR_HEADLINE  # three quarters of the organisations expected to report
@@ -25,8 +26,6 @@ def reporting_counts(initiative: Initiative, indicator: Indicator) -> dict[str, 
     """{reporting period: organisations with an approved figure}, as the headlines count them:
     from the rollups for a reported indicator whose rollups are current, else the approved
     reports of the period."""
-    from commonmeasure.rollups import reads
-
     if indicator.kind == Indicator.REPORTED and indicator.id in reads.current_ids(
         initiative, [indicator]
     ):

@@ -19,6 +19,7 @@ from commonmeasure import charts as shared_charts
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.measures.targets import turn_the_curve
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.selectors import BY_PERIOD
 from commonmeasure.web.presenters import (
@@ -331,7 +332,6 @@ def _turn_the_curve(initiative, indicator, viewer, downloads, context):
     targets for this indicator (measures.targets.turn_the_curve); small totals suppressed."""
     if not indicator.targets.filter(organisation=None, area=None).exists():
         return
-    from commonmeasure.measures.targets import turn_the_curve
 
     curve = turn_the_curve(initiative, indicator)
     history = {r["period"]: r["value"] for r in curve["history"]}

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from . import ods, xlsx_fast
 from .cells import neutralised
 from .errors import FileProblem
 
@@ -239,8 +240,6 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
     """The first visible sheet of an XLSX or ODS workbook."""
     from xml.parsers.expat import ExpatError
 
-    from . import ods, xlsx_fast
-
     broken = (*BROKEN_WORKBOOK, ExpatError, IndexError)
     fh = path.open("rb")  # a file object, so that a workbook is read whatever its name ends with
     zf = None
@@ -336,8 +335,6 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
 
 def xlsx_reader(zf: zipfile.ZipFile, sheet_path: str, counter: dict):
     """The rows of one sheet of an open XLSX workbook, in the workbook's own date system."""
-    from . import xlsx_fast
-
     strings = xlsx_fast.shared_strings(zf)
     dates, percents = xlsx_fast.number_styles(zf)
     return xlsx_fast.iter_rows(

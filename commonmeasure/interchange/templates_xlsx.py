@@ -25,14 +25,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import ods, xlsx_fast
 from .cells import FORMULA_STARTS
 from .errors import FileProblem, RowError
 from .tabular import (
     BROKEN_WORKBOOK,
     Table,
     check_zip_sizes,
+    open_table,
     refuse_merged_cells_in,
     write_csv,
+    xlsx_reader,
 )
 
 FORMAT = "commonmeasure-template"
@@ -336,8 +339,6 @@ class TemplateTable:
 def is_xlsx_template(path: Path) -> bool:
     """True if the workbook (XLSX or ODS) has the template's metadata sheet, found without
     reading its cells."""
-    from . import ods
-
     try:
         with zipfile.ZipFile(path) as zf:
             check_zip_sizes(zf, path.name)
@@ -359,8 +360,6 @@ class _Workbook:
     (xlsx_fast.py, ods.py): formulas typed as such, dates in the workbook's own date system."""
 
     def __init__(self, fh, name: str):
-        from . import ods, xlsx_fast
-
         self.name = name
         self.zf = zipfile.ZipFile(fh)
         check_zip_sizes(self.zf, name)
@@ -373,9 +372,6 @@ class _Workbook:
             self.sheetnames = list(self.parts)
 
     def rows(self, title: str, counter: dict) -> Iterator[tuple[int, list]]:
-        from . import ods
-        from .tabular import xlsx_reader
-
         if self.ods:
             for _t, n, values in ods.iter_sheet_rows(
                 self.zf, lambda t, _v: t == title, self.name, counter, 1
@@ -386,8 +382,6 @@ class _Workbook:
         yield from xlsx_reader(self.zf, self.parts[title], counter)
 
     def has(self, title: str) -> bool:
-        from . import ods
-
         return ods.has_sheet(self.zf, title) if self.ods else title in self.parts
 
     def close(self) -> None:
@@ -558,8 +552,6 @@ def csv_template_version(line: bytes) -> int | str | None:
 
 def open_csv_template(path: Path, display_name: str | None = None) -> Table:
     """The CSV template: the long layout after its marker line; rows left without a value are skipped."""
-    from .tabular import open_table
-
     name = display_name or path.name
     with path.open("rb") as fh:
         first = fh.readline()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from commonmeasure.domain import periods
 from commonmeasure.domain import targets as domain
 from commonmeasure.initiatives.models import Area, Indicator, Initiative, Organisation, Target
+from commonmeasure.reporting.selectors import query
 
 from .common import clean
 
@@ -122,8 +123,6 @@ def _period_type_for(initiative: Initiative, scoped, period_type: str | None) ->
 
 
 def _history(initiative, indicator, period_type, org, place) -> dict[str, float | None]:
-    from commonmeasure.reporting.selectors import query
-
     if place is None:
         ids = [org.id] if org is not None else None
         return {

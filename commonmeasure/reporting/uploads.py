@@ -30,6 +30,7 @@ from commonmeasure.upload_store import (  # noqa: F401 (EXPIRY_SECONDS, UploadNo
     UploadStore,
 )
 
+from .import_slot import one_at_a_time
 from .importing import FILE, ImportResult, import_table
 
 BACKGROUND_ROWS = 100_000
@@ -276,8 +277,6 @@ def process_upload(token: str, user, commit: bool, organisations) -> dict:
 
 def run_upload_task(token: str, user_id: int, commit: bool, organisations) -> None:
     from django.contrib.auth import get_user_model
-
-    from .import_slot import one_at_a_time
 
     user = get_user_model().objects.get(id=user_id)
     try:

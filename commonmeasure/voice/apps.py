@@ -7,6 +7,7 @@ class VoiceConfig(AppConfig):
     verbose_name = "User voice"
 
     def ready(self) -> None:
+        # Imported in ready(): what is connected here needs every app's models loaded first.
         from commonmeasure.reporting import ownership
 
         from .coverage import covers

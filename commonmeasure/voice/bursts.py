@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import DiscardedBurst, Link, Response
+from .services import recompute
 
 BURST_MIN = 5
 ANSWERS_GAP = timezone.timedelta(minutes=2)
@@ -90,8 +91,6 @@ class NoSuchBurst(Exception):
 def discard(link: Link, period: str, key: str, user) -> tuple[DiscardedBurst, object]:
     """Delete the burst ``key`` of the link's period and record it; (the record, the result of
     working the indicator values out again)."""
-    from .services import recompute
-
     burst = next((b for b in find(link, period) if b.key == key), None)
     if burst is None:
         raise NoSuchBurst("That burst is not there any more: it may have been discarded already.")

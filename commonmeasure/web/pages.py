@@ -21,6 +21,8 @@ from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative, visible_initiatives
 from commonmeasure.initiatives.models import Indicator, Membership, Organisation
 from commonmeasure.insights.provisional import COMPLETE_SHARE, provisional_periods
+from commonmeasure.insights.views_explain import explain_url
+from commonmeasure.measures.presenting import area_options, by_area, community_note, derived_panel
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
 
@@ -141,7 +143,6 @@ def _disclose_headline(initiative, head, viewer) -> None:
 def _by_options(indicator: Indicator) -> list[tuple[str, str]]:
     options = [(BY_PERIOD, "Period (community total)"), (BY_ORGANISATION, "Organisation")]
     options += [(d.code, d.name) for d in indicator.dimensions.all()]
-    from commonmeasure.measures.presenting import area_options
 
     options += area_options(indicator.initiative)
     return options
@@ -199,8 +200,6 @@ def indicator_page(request, code, indicator_code):
                 _by_organisation(initiative, indicator, period_type, within, title, viewer)
             )
         elif by == "area" or by.startswith("area:"):
-            from commonmeasure.measures.presenting import by_area
-
             shown = community(initiative, indicator, viewer, by, period_type, within)
             context.update(
                 by_area(initiative, indicator, by, period_type, within, title, shown=shown)
@@ -212,7 +211,6 @@ def indicator_page(request, code, indicator_code):
                 )
             )
         # Providers overlapping in areas: how the community figure is de-duplicated.
-        from commonmeasure.measures.presenting import community_note, derived_panel
 
         if by == BY_PERIOD or by == "area" or by.startswith("area:"):
             context["community"] = community_note(
@@ -239,8 +237,6 @@ def _row(head: str, cells: list[str], href: str | None = None, explain=()) -> di
 
 
 def _explain(indicator, by, key, period_type=None, period=None, words=None):
-    from commonmeasure.insights.views_explain import explain_url
-
     link = explain_url(
         indicator.initiative.code, indicator.code, by, key, period_type=period_type, period=period
     )
