@@ -41,9 +41,7 @@ def test_a_formulas_components_are_asked_with_the_same_spec(towns):
         towns, ind(towns, "sustain_rate"), "organisation", "month", january, from_rollups=False
     )
     rows = derived.derived_query(spec, answer)
-    assert rows == query(
-        towns, ind(towns, "sustain_rate"), "organisation", "month", within=january
-    )
+    assert rows == query(towns, ind(towns, "sustain_rate"), "organisation", "month", within=january)
     assert {s.indicator.code for s in asked} == set(derived.component_codes(spec.indicator))
     assert all(s == spec.replace(indicator=s.indicator) for s in asked)
 
