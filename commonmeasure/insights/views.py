@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from commonmeasure.domain import periods
-from commonmeasure.initiatives.access import get_initiative
+from commonmeasure.initiatives.access import get_initiative, public_indicators
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.selectors import BY_PERIOD
@@ -161,7 +161,7 @@ def dashboard(request, code):
     downloads.tables["headlines"] = table
     embeds = []
     if access.can_review:
-        for ind in initiative.indicators.filter(is_published=True):
+        for ind in public_indicators(initiative):
             url = request.build_absolute_uri(
                 reverse("insights:public", args=[initiative.code, ind.code])
             )
@@ -186,6 +186,9 @@ def dashboard(request, code):
             "table": table,
             "expected": expected,
             "embeds": embeds,
+            "unpublished_embeds": access.can_review
+            and not initiative.is_published
+            and initiative.indicators.filter(is_published=True).exists(),
             "organisations": [{"code": c, "name": n} for _id, c, n in own],
             "pick_organisation": len(own) > ORGANISATION_BUTTONS,
             "threshold": viewer.threshold,
@@ -614,12 +617,10 @@ def explorer(request, code):
 @xframe_options_exempt
 def public_indicator(request, code, indicator_code):
     """A published indicator of a published initiative, for anyone and for embedding."""
-    initiative = Initiative.objects.filter(code=code, is_published=True).first()
-    if initiative is None:
-        raise Http404("No such page")
-    indicator = Indicator.objects.filter(
-        initiative=initiative, code=indicator_code, is_published=True
-    ).first()
+    initiative = Initiative.objects.filter(code=code).first()
+    indicator = None
+    if initiative is not None:
+        indicator = public_indicators(initiative).filter(code=indicator_code).first()
     if indicator is None:
         raise Http404("No such page")
     viewer = viewer_for(initiative, None)

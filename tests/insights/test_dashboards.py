@@ -98,6 +98,21 @@ def test_embed_snippets_are_shown_to_the_backbone_only(data, client_for):
     assert 'id="embeds"' not in client_for("alice").get(URL).content.decode()
 
 
+def test_embed_snippets_are_offered_only_for_pages_that_exist(data, client_for):
+    # Seen: an unpublished initiative with a published indicator offered a snippet whose page
+    # answered 404 to everyone who opened it.
+    publish(data.alpha.indicators.get(code="enrolled"))
+    html = client_for("backbone").get(URL).content.decode()
+    assert 'id="embed-enrolled"' not in html
+    assert 'id="embeds-unpublished"' in html  # says why, and where to publish
+    publish(data.alpha)
+    html = client_for("backbone").get(URL).content.decode()
+    offered = re.findall(r'<p><a href="http://testserver(/public/[^"]+)">', html)
+    assert offered == ["/public/alpha/enrolled/"]
+    for path in offered:  # every snippet offered opens for an anonymous visitor
+        assert client_for("anonymous").get(path).status_code == 200
+
+
 def test_embed_snippet_escapes_the_indicator_name(data, client_for):
     # A name with a double quote used to close the title attribute and add an onload handler.
     publish(data.alpha)
