@@ -6,6 +6,7 @@ ask it. Community figures come from ``reporting.selectors.query``, which reads a
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -76,7 +77,12 @@ def home(request):
         }
         for i in initiatives
     ]
-    return render(request, "web/home.html", {"rows": rows})
+    context = {"rows": rows}
+    if settings.CM_DEMO and not request.user.is_authenticated:
+        from commonmeasure.demo import DEMO_PASSWORD, demo_accounts
+
+        context.update(demo_accounts=demo_accounts(), demo_password=DEMO_PASSWORD)
+    return render(request, "web/home.html", context)
 
 
 def initiative_home(request, code):
