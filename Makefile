@@ -31,7 +31,7 @@ var/secret_key:
 demo: install var/secret_key
 	SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure setup
 	SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure demo load
-	SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure serve --port $(PORT)
+	CM_DEMO=1 SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure serve --port $(PORT)
 
 ## make test: install what the tests need (Chromium, LibreOffice, fonts and poppler-utils too, when run
 ## as root on Debian) and run the suite.

@@ -156,14 +156,45 @@ def delete_initiative(initiative: Initiative) -> None:
     initiative.delete()
 
 
+def demo_accounts(orgs=None) -> list[dict]:
+    """The demo's users, each with what it may do: for the command's message and for the first
+    screen of a server run in demo mode (``CM_DEMO``)."""
+    orgs = orgs or organisations()
+    return [
+        {
+            "username": "backbone",
+            "role": "backbone admin of the partnership",
+            "can": "sees every report, approves and returns them, runs data quality, settings, "
+            "members, surveys and the outcomes contract; also Django admin at /admin/",
+        },
+        {
+            "username": "reporter",
+            "role": f"reporter for {orgs[0][1]} ({orgs[0][0]})",
+            "can": "enters and submits its organisation's monthly report in the grid or by file, "
+            "and sees the community figures",
+        },
+        {
+            "username": "reporter2",
+            "role": f"reporter for {orgs[1][1]} ({orgs[1][0]})",
+            "can": "the same for a second organisation, to see what one organisation may and "
+            "may not see of another",
+        },
+        {
+            "username": "viewer",
+            "role": f"viewer for {orgs[2][1]} ({orgs[2][0]})",
+            "can": "reads its organisation's reports and the community figures, changes nothing",
+        },
+    ]
+
+
 def login_help(orgs) -> str:
-    return (
-        f"Log in with password '{DEMO_PASSWORD}' as:\n"
-        f"  backbone   backbone admin of the partnership (also Django admin at /admin/)\n"
-        f"  reporter   reporter for {orgs[0][1]} ({orgs[0][0]})\n"
-        f"  reporter2  reporter for {orgs[1][1]} ({orgs[1][0]})\n"
-        f"  viewer     viewer for {orgs[2][1]} ({orgs[2][0]})"
-    )
+    lines = [f"Log in with password '{DEMO_PASSWORD}' as:"]
+    for account in demo_accounts(orgs):
+        role = account["role"]
+        if account["username"] == "backbone":
+            role += " (also Django admin at /admin/)"
+        lines.append(f"  {account['username']:<10} {role}")
+    return "\n".join(lines)
 
 
 def load_demo(

@@ -51,6 +51,9 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DEBUG")
+# Demo mode (`make demo`): the first screen tells an anonymous visitor how to log in as each demo
+# user (docs/reference/configuration.md). Never on a real installation.
+CM_DEMO = env_bool("CM_DEMO")
 VAR_DIR = Path(os.environ.get("CM_VAR_DIR") or Path.cwd() / "var").resolve()
 
 

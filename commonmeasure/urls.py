@@ -6,6 +6,7 @@ from commonmeasure.api.urls import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("commonmeasure.api.page_urls")),
     path("impact-bonds/", include("commonmeasure.impactbonds.urls")),
     path("contracts/", include("commonmeasure.contracts.urls")),
     path("", include("commonmeasure.voice.urls")),

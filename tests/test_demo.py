@@ -43,3 +43,18 @@ def test_demo_loads_a_partnership_with_a_realistic_mix_of_reports_and_keeps_it_o
     values = DataValue.objects.count()
     assert "already loaded" in load_demo(end=end)
     assert DataValue.objects.count() == values
+
+
+def test_in_demo_mode_the_first_screen_says_how_to_log_in(settings, client, db):
+    # Seen: the demo's first screen said nothing of the demo users; only the terminal did.
+    from html import unescape
+
+    from commonmeasure.demo import DEMO_PASSWORD, demo_accounts
+
+    settings.CM_DEMO = True
+    html = unescape(client.get("/").content.decode())
+    assert 'id="demo-accounts"' in html and f"<code>{DEMO_PASSWORD}</code>" in html
+    for account in demo_accounts():
+        assert f"<code>{account['username']}</code>" in html and account["can"] in html
+    settings.CM_DEMO = False
+    assert 'id="demo-accounts"' not in client.get("/").content.decode()

@@ -67,6 +67,17 @@ class OrganisationOut(Schema):
     named_in_benchmarks: bool = False
 
 
+class OutliersOut(Schema):
+    check: str = Field(
+        "all", description="all, totals or off: which values the history check looks at."
+    )
+    multiplier: float = Field(3.0, description="The band is the median ± this many scaled MADs.")
+    min_history: int = Field(6, description="Approved values needed before the history check.")
+    min_spread: float | None = Field(
+        None, description="The least half-width of the band, in the indicator's units."
+    )
+
+
 class IndicatorOut(Schema):
     id: int
     code: str
@@ -95,6 +106,9 @@ class IndicatorOut(Schema):
     )
     breakdown_check: str = Field(
         "error", description="error, warning or off: a total that disagrees with its breakdown."
+    )
+    outliers: OutliersOut = Field(
+        default_factory=OutliersOut, description="How data-quality outlier flags treat it."
     )
 
 

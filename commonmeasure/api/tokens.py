@@ -35,8 +35,21 @@ def create_token(username: str, name: str = "") -> tuple[ApiToken, str]:
     return record, token
 
 
-def revoke_token(token_id: int) -> ApiToken:
-    record = ApiToken.objects.select_related("user").filter(pk=token_id).first()
+def tokens_of(user=None):
+    """The tokens of one user (everyone's when ``user`` is None), active first, newest first."""
+    found = ApiToken.objects.select_related("user")
+    if user is not None:
+        found = found.filter(user=user).order_by("-revoked_at", "-created_at", "-id")
+    return found
+
+
+def revoke_token(token_id: int, user=None) -> ApiToken:
+    """Revoke a token; with ``user``, only one of that user's own (another's is "no API token",
+    so that its existence is not revealed)."""
+    found = ApiToken.objects.select_related("user").filter(pk=token_id)
+    if user is not None:
+        found = found.filter(user=user)
+    record = found.first()
     if record is None:
         raise ValueError(f"no API token with id {token_id}")
     if record.revoked_at is None:

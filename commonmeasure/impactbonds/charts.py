@@ -235,7 +235,9 @@ def world_map(
                 },
                 "value": NO_PROJECTS,
             },
-            "href": {"field": "href"},
+            # Only a country with impact bonds links anywhere: one without has no href, which
+            # Vega-Lite would otherwise turn into the relative link "null".
+            "href": {"condition": {"test": "datum.n > 0", "field": "href"}, "value": ""},
             "tooltip": [
                 {"field": "country", "title": "Country"},
                 {"field": "n", "title": "Impact bonds"},

@@ -81,6 +81,15 @@ def get_initiative(user, code: str) -> tuple[Initiative, Access]:
     return initiative, access
 
 
+def public_indicators(initiative: Initiative):
+    """The indicators with a public, embeddable page: those ticked as published, of a published
+    initiative (none while the initiative is unpublished). The public page and the snippets
+    offered for it both ask this, so a snippet is offered only for a page that opens."""
+    if not initiative.is_published:
+        return initiative.indicators.none()
+    return initiative.indicators.filter(is_published=True).order_by("sort_order", "code")
+
+
 def visible_initiatives(user):
     qs = Initiative.objects.filter(is_published=True)
     if user is not None and user.is_authenticated:

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
-from commonmeasure.domain import aggregation, periods
+from commonmeasure.domain import aggregation, outliers, periods
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -316,6 +316,31 @@ class Indicator(models.Model):
     breakdown_check = models.CharField(
         max_length=7, choices=BREAKDOWN_CHOICES, default=BREAKDOWN_ERROR
     )
+    # Outlier flags (data-quality.md, "Outlier flags"): which values the history check looks
+    # at, how wide the band is and how much history it needs.
+    OUTLIERS_ALL, OUTLIERS_TOTALS, OUTLIERS_OFF = outliers.CHECKS
+    OUTLIER_CHOICES = [
+        (OUTLIERS_ALL, "Totals and breakdowns"),
+        (OUTLIERS_TOTALS, "Totals only"),
+        (OUTLIERS_OFF, "Off"),
+    ]
+    outlier_check = models.CharField(max_length=6, choices=OUTLIER_CHOICES, default=OUTLIERS_ALL)
+    outlier_multiplier = models.FloatField(
+        default=outliers.MAD_MULTIPLIER,
+        validators=[MinValueValidator(0.5)],
+        help_text="The band is the median ± this many scaled median absolute deviations.",
+    )
+    outlier_min_history = models.PositiveSmallIntegerField(
+        default=outliers.MIN_HISTORY,
+        validators=[MinValueValidator(2)],
+        help_text="Approved values needed before the history check is made.",
+    )
+    outlier_min_spread = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="The least half-width of the band, in the indicator's units.",
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -325,6 +350,19 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def outlier_tuning(self) -> outliers.Tuning:
+        """This indicator's outlier settings and number style, for ``domain.outliers``."""
+        return outliers.Tuning(
+            check=self.outlier_check,
+            multiplier=self.outlier_multiplier,
+            min_history=self.outlier_min_history,
+            min_spread=self.outlier_min_spread,
+            counts=self.value_type == self.COUNT,
+            non_negative=self.value_type in (self.COUNT, self.PERCENTAGE),
+            decimals=self.decimals,
+            unit="%" if self.value_type == self.PERCENTAGE and not self.unit else self.unit,
+        )
 
 
 class Target(models.Model):

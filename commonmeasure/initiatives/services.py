@@ -162,6 +162,10 @@ def load_definition(
                 "is_published": i.published,
                 "survey_fed": i.survey_fed,
                 "breakdown_check": i.breakdown_check,
+                "outlier_check": i.outliers.check,
+                "outlier_multiplier": i.outliers.multiplier,
+                "outlier_min_history": i.outliers.min_history,
+                "outlier_min_spread": i.outliers.min_spread,
             },
             summary,
             f"indicator {i.code}",
@@ -346,6 +350,12 @@ def dump_definition(initiative: Initiative) -> dict:
                 "published": ind.is_published,
                 "survey_fed": ind.survey_fed,
                 "breakdown_check": ind.breakdown_check,
+                "outliers": {
+                    "check": ind.outlier_check,
+                    "multiplier": ind.outlier_multiplier,
+                    "min_history": ind.outlier_min_history,
+                    "min_spread": ind.outlier_min_spread,
+                },
             }
         )
 

@@ -37,11 +37,13 @@ def progress(
             return None, NO_TARGETS
         raise
     if known_targets is not None and not scope:
+        if not known_targets:
+            return None, NO_TARGETS
         target = known_targets.get((indicator.id, period_code))
-        if target is None:
-            return None, NO_TARGETS if not known_targets else "no target for this period"
-        return measured.progress_for(target, indicator, value), ""
-    found = measured.progress(initiative, indicator, period_code, value, **scope)
+        if target is not None:
+            return {**measured.progress_for(target, indicator, value), "to_date": False}, ""
+    # The target that applies: this period's, or the year's (so far, prorated) for a month.
+    found = measured.applying(initiative, indicator, period_code, value, **scope)
     if not found or found.get("target") is None:
         return None, NO_TARGETS if not initiative.targets.exists() else "no target for this period"
     return found, ""

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 
+from commonmeasure.disclosure import SUPPRESSED
 from commonmeasure.reporting.audit import safe_cell
+from commonmeasure.web.presenters import format_value
 
 CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 TABLE_FORMATS = {
@@ -146,3 +148,27 @@ def table_xlsx(table: Table) -> bytes:
 
 def _sheet_title(text: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", text)[:31] or "Table"
+
+
+# --- cells of the tables beside the charts ------------------------------------------------
+
+
+def number_cell(value, indicator, *, raw=None) -> Cell:
+    if value is SUPPRESSED:
+        return Cell(SUPPRESSED, "suppressed", "suppressed")
+    return Cell(value if raw is None else raw, format_value(value, indicator))
+
+
+def provisional_cell(provisional: bool) -> Cell:
+    """The ``Provisional`` column of a table over time: yes or no (docs/reference/periods.md)."""
+    return Cell("yes" if provisional else "no", "provisional" if provisional else "")
+
+
+def statistic_cell(value, indicator) -> Cell:
+    """A median or quartile: one more decimal than the indicator's when it falls between."""
+    if value is None or float(value) == round(float(value), indicator.decimals):
+        return number_cell(value, indicator)
+    text = f"{value:,.{indicator.decimals + 1}f}" + (
+        "%" if indicator.value_type == "percentage" else ""
+    )
+    return Cell(round(value, 6), text)

@@ -17,9 +17,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from commonmeasure import charts as shared_charts
 from commonmeasure.domain import periods
-from commonmeasure.initiatives.access import get_initiative
+from commonmeasure.initiatives.access import get_initiative, public_indicators
 from commonmeasure.initiatives.models import Indicator, Initiative
-from commonmeasure.measures.targets import turn_the_curve
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.selectors import BY_PERIOD
 from commonmeasure.web.presenters import (
@@ -31,8 +30,9 @@ from commonmeasure.web.presenters import (
 )
 
 from . import charts
+from .curve import curve_section
 from .dashboard import cards, organisation_rows
-from .downloads import Cell, Downloads, Table
+from .downloads import Cell, Downloads, Table, number_cell, provisional_cell, statistic_cell
 from .figures import (
     SUPPRESSED,
     NotAvailable,
@@ -72,25 +72,9 @@ def _period_type(request, initiative) -> tuple[str, list[tuple[str, str]]]:
     return chosen, [(t, PERIOD_TYPE_LABELS[t]) for t in allowed]
 
 
-def _number(value, indicator, *, raw=None) -> Cell:
-    if value is SUPPRESSED:
-        return Cell(SUPPRESSED, "suppressed", "suppressed")
-    return Cell(value if raw is None else raw, format_value(value, indicator))
-
-
-def _flag(provisional: bool) -> Cell:
-    """The ``Provisional`` column of a table over time: yes or no (docs/reference/periods.md)."""
-    return Cell("yes" if provisional else "no", "provisional" if provisional else "")
-
-
-def _statistic(value, indicator) -> Cell:
-    """A median or quartile: one more decimal than the indicator's when it falls between."""
-    if value is None or float(value) == round(float(value), indicator.decimals):
-        return _number(value, indicator)
-    text = f"{value:,.{indicator.decimals + 1}f}" + (
-        "%" if indicator.value_type == "percentage" else ""
-    )
-    return Cell(round(value, 6), text)
+_number = number_cell
+_flag = provisional_cell
+_statistic = statistic_cell
 
 
 # --- initiative dashboard --------------------------------------------------------------------
@@ -143,15 +127,29 @@ def dashboard(request, code):
                 card.series, verdict=card.verdict, description=f"{ind.name}: recent values"
             )
         target = card.progress or {}
+        target_cell = _number(target.get("target"), ind)
+        percent = target.get("percent")
+        if target.get("to_date"):  # a longer period's target: the figure so far against it
+            percent = target.get("percent_of_target")
+            by_now = (
+                f", {format_value(target['expected'], ind)} expected by now"
+                if target.get("prorated")
+                else ""
+            )
+            target_cell = Cell(
+                target_cell.value,
+                f"{target_cell.text} for {target['target_period']} "
+                f"({format_value(target['so_far'], ind)} so far{by_now})",
+            )
         table.rows.append(
             [
                 Cell(ind.name, ind.name),
                 Cell(card.period, card.period or "–"),
                 _number(card.value, ind),
-                _number(target.get("target"), ind),
+                target_cell,
                 Cell(
-                    None if target.get("percent") is None else round(target["percent"], 1),
-                    "–" if target.get("percent") is None else f"{target['percent']:.0f}%",
+                    None if percent is None else round(percent, 1),
+                    "–" if percent is None else f"{percent:.0f}%",
                 ),
                 Cell(target.get("status") or card.progress_note, target.get("status") or "–"),
                 Cell(card.direction or "", card.direction or "–"),
@@ -162,7 +160,7 @@ def dashboard(request, code):
     downloads.tables["headlines"] = table
     embeds = []
     if access.can_review:
-        for ind in initiative.indicators.filter(is_published=True):
+        for ind in public_indicators(initiative):
             url = request.build_absolute_uri(
                 reverse("insights:public", args=[initiative.code, ind.code])
             )
@@ -187,6 +185,9 @@ def dashboard(request, code):
             "table": table,
             "expected": expected,
             "embeds": embeds,
+            "unpublished_embeds": access.can_review
+            and not initiative.is_published
+            and initiative.indicators.filter(is_published=True).exists(),
             "organisations": [{"code": c, "name": n} for _id, c, n in own],
             "pick_organisation": len(own) > ORGANISATION_BUTTONS,
             "threshold": viewer.threshold,
@@ -321,63 +322,10 @@ def benchmark(request, code, indicator_code):
     except NotAvailable as problem:
         context["problem"] = str(problem)
     try:
-        _turn_the_curve(initiative, indicator, viewer, downloads, context)
+        context.update(curve_section(initiative, indicator, viewer, downloads))
     except NotAvailable as problem:
         context["curve_problem"] = str(problem)
     return _finish(request, downloads, "insights/benchmark.html", context)
-
-
-def _turn_the_curve(initiative, indicator, viewer, downloads, context):
-    """History, baseline forecast and targets for the initiative as a whole, when it has
-    targets for this indicator (measures.targets.turn_the_curve); small totals suppressed."""
-    if not indicator.targets.filter(organisation=None, area=None).exists():
-        return
-
-    curve = turn_the_curve(initiative, indicator)
-    history = {r["period"]: r["value"] for r in curve["history"]}
-    people = people_figures(initiative, indicator, BY_PERIOD, curve["period_type"], history)
-    shown = disclose(history, people, viewer, total_shown=False)
-    forecast = {r["period"]: r["value"] for r in curve["forecast"]}
-    targets = {r["period"]: r for r in curve["targets"]}
-    table = Table(
-        "curve",
-        ["Period", "Actual", "Baseline forecast", "Target", "% of target", "Status", "Provisional"],
-        caption="Turn the curve",
-    )
-    late = provisional_periods(initiative, indicator, list(shown), curve["period_type"])
-    for code in sorted(set(shown) | set(forecast) | set(targets), reverse=True):
-        t = targets.get(code, {})
-        hidden = shown.get(code) is SUPPRESSED
-        percent = None if hidden else t.get("percent")
-        table.rows.append(
-            [
-                Cell(code, f"{code} (provisional)" if code in late else code),
-                _number(shown.get(code), indicator),
-                _statistic(forecast.get(code), indicator),
-                _number(t.get("value"), indicator),
-                Cell(percent, "–" if percent is None else f"{percent:.0f}%"),
-                Cell(
-                    None if hidden else t.get("status"),
-                    (None if hidden else t.get("status")) or "–",
-                ),
-                _flag(code in late),
-            ]
-        )
-    downloads.tables["curve"] = table
-    downloads.charts["curve"] = charts.turn_the_curve(
-        [
-            {"period": k, "value": v}
-            for k, v in shown.items()
-            if v is not None and v is not SUPPRESSED
-        ],
-        [{"period": k, "value": v} for k, v in forecast.items()],
-        [{"period": k, "value": t["value"]} for k, t in targets.items()],
-        title=indicator.name,
-        description=f"{indicator.name}: history, baseline forecast and targets",
-    )
-    context.update(
-        curve=table, spec_curve=downloads.charts["curve"], curve_reason=curve.get("reason")
-    )
 
 
 def _benchmark_figures(initiative, indicator, viewer, period_type, within, downloads, context):
@@ -614,12 +562,10 @@ def explorer(request, code):
 @xframe_options_exempt
 def public_indicator(request, code, indicator_code):
     """A published indicator of a published initiative, for anyone and for embedding."""
-    initiative = Initiative.objects.filter(code=code, is_published=True).first()
-    if initiative is None:
-        raise Http404("No such page")
-    indicator = Indicator.objects.filter(
-        initiative=initiative, code=indicator_code, is_published=True
-    ).first()
+    initiative = Initiative.objects.filter(code=code).first()
+    indicator = None
+    if initiative is not None:
+        indicator = public_indicators(initiative).filter(code=indicator_code).first()
     if indicator is None:
         raise Http404("No such page")
     viewer = viewer_for(initiative, None)

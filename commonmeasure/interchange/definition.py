@@ -103,6 +103,15 @@ class CompositeDef(_Strict):
     components: list[ComponentDef] = Field(min_length=1)
 
 
+class OutliersDef(_Strict):
+    """How the data-quality outlier check treats an indicator (docs/reference/data-quality.md)."""
+
+    check: Literal["all", "totals", "off"] = "all"
+    multiplier: float = Field(default=3.0, ge=0.5, le=20)
+    min_history: int = Field(default=6, ge=2, le=12)
+    min_spread: float | None = Field(default=None, ge=0)
+
+
 class IndicatorDef(_Strict):
     code: str = Field(pattern=CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
@@ -130,6 +139,8 @@ class IndicatorDef(_Strict):
     survey_fed: bool = False
     # A total that disagrees with its breakdown (docs/reference/validation-rules.md).
     breakdown_check: Literal["error", "warning", "off"] = "error"
+    # Data-quality outlier flags (docs/reference/data-quality.md, "Tuning per indicator").
+    outliers: OutliersDef = OutliersDef()
 
     @model_validator(mode="after")
     def _rules(self):

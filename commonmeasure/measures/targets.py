@@ -243,3 +243,102 @@ def turn_the_curve(
         for code, value in sorted(forecast.values.items(), key=lambda kv: kv[0])
     ]
     return out
+
+
+def _containing_target(initiative, indicator, period: periods.Period, org, place):
+    """The scope's target of the shortest period that contains ``period`` and is longer than
+    it (a year's target for a month), as (its period, the target), or None."""
+    best = None
+    for t in _scoped(initiative, indicator, org, place):
+        try:
+            p = _parse(initiative, t.period)
+        except periods.PeriodError:
+            continue
+        if (
+            p.start <= period.start
+            and period.end <= p.end
+            and (p.end - p.start) > (period.end - period.start)
+        ):
+            if best is None or (p.end - p.start) < (best[0].end - best[0].start):
+                best = (p, t)
+    return best
+
+
+def applying(
+    initiative: Initiative,
+    indicator: Indicator,
+    period_code: str,
+    value: float | None,
+    *,
+    organisation=None,
+    area=None,
+) -> dict | None:
+    """Progress against the target that applies to a figure of ``period_code`` (docs/reference/
+    targets.md, "The target that applies"), or None when none does.
+
+    - A target for exactly that period: ``progress()``, with ``"to_date": False``.
+    - Else the target of a longer period that contains it (a yearly target for a monthly
+      figure): the figure of that period so far (its first reporting period to
+      ``period_code``, combined by the indicator's rules, approved data) against it. For a
+      reported indicator summed over time the target is prorated: the expectation by now is the target
+      × the share of the target's reporting periods that have passed, and the status compares
+      the figure so far with that expectation; for a mean or last value, the figure so far
+      is compared with the target itself.
+
+    ``{"target", "percent", "status", "reason", "to_date", "target_period", "so_far",
+       "expected", "elapsed", "periods", "percent_of_target"}``."""
+    exact = progress(
+        initiative, indicator, period_code, value, organisation=organisation, area=area
+    )
+    if exact is not None:
+        return {**exact, "to_date": False, "target_period": period_code}
+    org, place = _org(initiative, organisation), _area(initiative, area)
+    if (organisation is not None and org is None) or (area is not None and place is None):
+        return None
+    try:
+        period = _parse(initiative, period_code)
+    except periods.PeriodError:
+        return None
+    found = _containing_target(initiative, indicator, period, org, place)
+    if found is None:
+        return None
+    target_period, target = found
+    so_far_range = periods.Period(
+        start=target_period.start, end=period.end, type=target_period.type, code=target.period
+    )
+    so_far = _figure_over(initiative, indicator, so_far_range, org, place)
+    step = max(1, period.end - period.start)  # months in one reporting period
+    total = max(1, (target_period.end - target_period.start) // step)
+    elapsed = min(total, max(1, (period.end - target_period.start) // step))
+    # Prorated only for what adds up over time: a reported indicator summed over time (not a
+    # rate worked out by a formula, a composite score, a mean or a last value).
+    prorated = indicator.kind == Indicator.REPORTED and indicator.time_aggregation == "sum"
+    expected = target.value * elapsed / total if prorated else target.value
+    pace = domain.target_status(so_far, expected, indicator.polarity)
+    whole = domain.target_status(so_far, target.value, indicator.polarity)
+    return {
+        "target": clean(target.value),
+        "percent": None if pace.percent is None else round(pace.percent, 1),
+        "status": pace.status,
+        "reason": pace.reason,
+        "to_date": True,
+        "target_period": target.period,
+        "so_far": clean(so_far) if so_far is not None else None,
+        "expected": clean(expected),
+        "prorated": prorated,
+        "elapsed": elapsed,
+        "periods": total,
+        "percent_of_target": None if whole.percent is None else round(whole.percent, 1),
+    }
+
+
+def _figure_over(initiative, indicator, within: periods.Period, org, place) -> float | None:
+    """The scope's figure over ``within`` (approved data), as the query gives it."""
+    from commonmeasure.reporting.selectors import query
+
+    if place is not None:
+        rows = query(initiative, indicator, "area", within.type, within=within)
+        return next((r["value"] for r in rows if r["key"] == place.code), None)
+    ids = [org.id] if org is not None else None
+    rows = query(initiative, indicator, "period", within.type, within=within, organisation_ids=ids)
+    return next((r["value"] for r in rows), None)

@@ -333,6 +333,50 @@ class ArchivedValue(models.Model):
         return f"{self.indicator_id}/{self.disaggregation_id} = {self.value} ({self.reason})"
 
 
+class FlagReview(models.Model):
+    """An outlier flag explained and dismissed (docs/reference/data-quality.md, "Dismissing a
+    flag"): the value was checked and is right. The flag stays dismissed while the value is the
+    one reviewed; a new value is flagged afresh. Never changed or deleted: the history of the
+    report lists it beside the value's changes (audit-trail.md)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="flag_reviews", db_index=False
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    disaggregation = models.ForeignKey(
+        Disaggregation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        db_index=False,
+    )
+    value = models.FloatField(help_text="The value reviewed.")
+    reason = models.TextField(help_text="Why it was flagged, as the page said.")
+    comment = models.TextField(help_text="Why the value is right.")
+    reviewed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["submission", "indicator", "disaggregation", "id"], name="flag_review_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.disaggregation_id} = {self.value}: {self.comment[:40]}"
+
+
 class ImportSlot(models.Model):
     """The one background import a database runs at a time (reporting.import_slot): taken by a
     worker before a large upload's check or import, given back after; a slot whose holder died

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from commonmeasure.domain import outliers as od
 from commonmeasure.domain import periods
+from commonmeasure.initiatives.labels import breakdown_names
 from commonmeasure.initiatives.models import Indicator
 
-from .models import DataValue, Submission
+from .models import DataValue, Disaggregation, FlagReview, Submission
 
 
 def _history(initiative_id: int, organisation_ids, before_start: date) -> dict[int, list[int]]:
@@ -38,8 +39,23 @@ def _history(initiative_id: int, organisation_ids, before_start: date) -> dict[i
     return out
 
 
-def flags_for(submissions: list[Submission]) -> dict[int, dict[tuple[int, str], str]]:
-    """{submission id: {(indicator id, breakdown key): reason}} for reports of one period."""
+def _reviews(submission_ids: list[int]) -> dict[tuple[int, int, str], FlagReview]:
+    """{(submission id, indicator id, breakdown key): the latest review of that value's flag}."""
+    out: dict[tuple[int, int, str], FlagReview] = {}
+    for start in range(0, len(submission_ids), 500):
+        for review in (
+            FlagReview.objects.filter(submission_id__in=submission_ids[start : start + 500])
+            .select_related("reviewed_by", "disaggregation")
+            .order_by("id")
+        ):
+            key = review.disaggregation.key if review.disaggregation_id else ""
+            out[(review.submission_id, review.indicator_id, key)] = review
+    return out
+
+
+def _flags(submissions: list[Submission]):
+    """{submission id: {(indicator id, key): (value, reason, review or None)}} for reports of one
+    period; the review is the one that dismissed the flag of this very value."""
     if not submissions:
         return {}
     first = submissions[0]
@@ -54,22 +70,36 @@ def flags_for(submissions: list[Submission]) -> dict[int, dict[tuple[int, str], 
             submission_id__in=all_ids[start : start + 500]
         ).values_list("submission_id", "indicator_id", "disaggregation__key", "value"):
             past[(sub_of[sid], iid, key)].append(value)
-    out: dict[int, dict[tuple[int, str], str]] = {s.id: {} for s in submissions}
+    out: dict[int, dict] = {s.id: {} for s in submissions}
     org_of = {s.id: s.organisation_id for s in submissions}
-    for sid, iid, key, value, lo, hi in DataValue.objects.filter(
+    indicators = {
+        i.id: (i.min_value, i.max_value, i.outlier_tuning())
+        for i in Indicator.objects.filter(initiative_id=first.initiative_id)
+    }
+    reviews = _reviews(list(org_of))
+    for sid, iid, key, value in DataValue.objects.filter(
         submission_id__in=list(org_of)
-    ).values_list(
-        "submission_id",
-        "indicator_id",
-        "disaggregation__key",
-        "value",
-        "indicator__min_value",
-        "indicator__max_value",
-    ):
-        reason = od.flag(value, past.get((org_of[sid], iid, key), ()), lo, hi)
+    ).values_list("submission_id", "indicator_id", "disaggregation__key", "value"):
+        lo, hi, tuning = indicators[iid]
+        key = key or ""
+        reason = od.flag(value, past.get((org_of[sid], iid, key), ()), lo, hi, tuning, key)
         if reason:
-            out[sid][(iid, key)] = reason
+            review = reviews.get((sid, iid, key))
+            out[sid][(iid, key)] = (
+                value,
+                reason,
+                review if review and review.value == value else None,
+            )
     return out
+
+
+def flags_for(submissions: list[Submission]) -> dict[int, dict[tuple[int, str], str]]:
+    """{submission id: {(indicator id, breakdown key): reason}} for reports of one period: the
+    flags still to look at (a dismissed flag is left out while its value stays the same)."""
+    return {
+        sid: {k: reason for k, (_v, reason, review) in found.items() if review is None}
+        for sid, found in _flags(submissions).items()
+    }
 
 
 def flags_for_submission(submission: Submission | None) -> dict[tuple[int, str], str]:
@@ -85,31 +115,27 @@ class Flag:
     key: str
     value: float
     reason: str
+    review: FlagReview | None = None  # set when the flag was dismissed
+    breakdown: str = ""  # the breakdown in words ("" for the total)
 
 
 def outliers(initiative, period_code: str) -> list[Flag]:
-    """Every flagged value of every organisation's report for one period."""
+    """Every flagged value of every organisation's report for one period, dismissed or not."""
     subs = list(
         Submission.objects.filter(initiative=initiative, period=period_code).select_related(
             "organisation"
         )
     )
-    found = flags_for(subs)
+    found = _flags(subs)
     indicators = {i.id: i for i in initiative.indicators.all()}
-    values = {
-        (sid, iid, key): value
-        for sid, iid, key, value in DataValue.objects.filter(submission__in=subs).values_list(
-            "submission_id", "indicator_id", "disaggregation__key", "value"
-        )
-    }
+    words = breakdown_names(initiative)
     out = []
     for sub in subs:
-        for (iid, key), reason in sorted(
-            found[sub.id].items(), key=lambda kv: (indicators[kv[0][0]].sort_order, kv[0][1])
-        ):
-            out.append(Flag(sub, indicators[iid], key, values[(sub.id, iid, key)], reason))
+        for (iid, key), (value, reason, review) in found[sub.id].items():
+            out.append(Flag(sub, indicators[iid], key, value, reason, review, words(key)))
     out.sort(
         key=lambda f: (
+            f.review is not None,
             f.submission.organisation.name,
             f.indicator.sort_order,
             f.indicator.code,
@@ -117,6 +143,69 @@ def outliers(initiative, period_code: str) -> list[Flag]:
         )
     )
     return out
+
+
+def reviews_of(submission: Submission, indicator_code: str | None = None, key: str | None = None):
+    """The flag reviews of a report (of one value when ``indicator_code`` and ``key`` are
+    given), newest first, each with its breakdown in words: part of the report's history."""
+    found = FlagReview.objects.filter(submission=submission).select_related(
+        "indicator", "reviewed_by", "disaggregation"
+    )
+    if indicator_code is not None:
+        found = found.filter(indicator__code=indicator_code)
+    words = breakdown_names(submission.initiative)
+    out = []
+    for review in found.order_by("-reviewed_at", "-id"):
+        review_key = review.disaggregation.key if review.disaggregation_id else ""
+        if key is not None and review_key != key:
+            continue
+        out.append({"review": review, "breakdown": words(review_key)})
+    return out
+
+
+class CannotDismiss(ValueError):
+    """The flag is not there to dismiss (the value changed, or is not flagged), or no reason."""
+
+
+def dismiss_flag(submission: Submission, indicator, key: str, value: float, comment: str, by):
+    """Explain and dismiss the outlier flag of one value: the value ``value`` (what the page
+    showed: if it changed since, the new value is checked afresh and this is refused) is right,
+    for the reason ``comment``. Recorded in the audit trail; nothing about the value changes."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise CannotDismiss("Say why the value is right: the comment is kept in the audit trail.")
+    if len(comment) > 2000:
+        raise CannotDismiss("The comment is too long (at most 2,000 characters).")
+    current = _flags([submission])[submission.id].get((indicator.id, key))
+    if current is None:
+        raise CannotDismiss(
+            f"{indicator.name}{'' if not key else ' (' + breakdown_names(submission.initiative)(key) + ')'}"
+            " is not flagged any more: reload the page."
+        )
+    stored, reason, review = current
+    if stored != value:
+        raise CannotDismiss(
+            f"{indicator.name} changed since the page was loaded (it is now {stored:g}): "
+            "reload the page and check the new value."
+        )
+    if review is not None:
+        return review
+    disaggregation = Disaggregation.objects.filter(
+        initiative=submission.initiative, key=key
+    ).first()
+    if disaggregation is None:  # a flagged value has one; only a racing deletion removes it
+        raise CannotDismiss(f"{indicator.name} is not stored any more: reload the page.")
+    return FlagReview.objects.create(
+        initiative=submission.initiative,
+        submission=submission,
+        indicator=indicator,
+        disaggregation=disaggregation,
+        value=value,
+        reason=reason,
+        comment=comment,
+        reviewed_at=timezone.now(),
+        reviewed_by=by,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ ask it. Community figures come from ``reporting.selectors.query``, which reads a
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -20,7 +21,7 @@ from commonmeasure.disclosure.cells import (
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative, visible_initiatives
 from commonmeasure.initiatives.models import Indicator, Membership, Organisation
-from commonmeasure.insights.provisional import COMPLETE_SHARE, provisional_periods
+from commonmeasure.insights.provisional import COMPLETE_SHARE, latest_complete, provisional_periods
 from commonmeasure.insights.views_explain import explain_url
 from commonmeasure.measures.presenting import area_options, by_area, community_note, derived_panel
 from commonmeasure.reporting.models import Submission
@@ -78,7 +79,12 @@ def home(request):
         }
         for i in initiatives
     ]
-    return render(request, "web/home.html", {"rows": rows})
+    context = {"rows": rows}
+    if settings.CM_DEMO and not request.user.is_authenticated:
+        from commonmeasure.demo import DEMO_PASSWORD, demo_accounts
+
+        context.update(demo_accounts=demo_accounts(), demo_password=DEMO_PASSWORD)
+    return render(request, "web/home.html", context)
 
 
 def initiative_home(request, code):
@@ -222,12 +228,39 @@ def indicator_page(request, code, indicator_code):
             context["derived"] = derived_panel(initiative, indicator, by, period_type, within)
     except QueryError as problem:
         context["problem"] = str(problem)
-    template = (
-        "web/_indicator_panel.html"
-        if request.htmx and request.htmx.target == "chart-panel"
-        else "web/indicator.html"
-    )
+    partial = bool(request.htmx and request.htmx.target == "chart-panel")
+    if not partial:
+        context.update(_targets_up_front(initiative, indicator, viewer))
+    template = "web/_indicator_panel.html" if partial else "web/indicator.html"
     return render(request, template, context)
+
+
+def _targets_up_front(initiative, indicator, viewer) -> dict:
+    """The indicator page's progress against the target that applies to its latest complete
+    period, and its turn-the-curve (docs/reference/targets.md), for the initiative as a whole;
+    nothing when it has no initiative-wide target or the figure is not shown to the viewer."""
+    if not indicator.targets.filter(organisation=None, area=None).exists():
+        return {}
+    from commonmeasure.insights.curve import curve_section
+    from commonmeasure.insights.downloads import Downloads
+    from commonmeasure.insights.figures import NotAvailable
+    from commonmeasure.measures.targets import applying
+
+    out: dict = {}
+    try:
+        shown = community(initiative, indicator, viewer, BY_PERIOD, initiative.period_type)
+        codes = [k for k, v in shown.items() if v is not None]
+        late = provisional_periods(initiative, indicator, codes, initiative.period_type)
+        period = latest_complete(codes, late)
+        value = shown.get(period) if period else None
+        if period and value is not None and value is not SUPPRESSED:
+            found = applying(initiative, indicator, period, value)
+            if found is not None:
+                out["target_progress"] = {**found, "period": period, "value": value}
+        out.update(curve_section(initiative, indicator, viewer, Downloads(indicator.code)))
+    except (QueryError, NotAvailable) as problem:
+        out["curve_problem"] = str(problem)
+    return out
 
 
 def _row(head: str, cells: list[str], href: str | None = None, explain=()) -> dict:

@@ -8,9 +8,15 @@ who may see its unapproved values. See docs/reference/web-pages.md and data-qual
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from commonmeasure import charts
 from commonmeasure.domain import periods
@@ -22,6 +28,65 @@ from .grid import _context
 from .presenters import status_label
 
 OVERVIEW_PERIODS = 6
+
+
+class DismissFlagForm(forms.Form):
+    """Explain an outlier flag and dismiss it: which value (as the page showed it) and why."""
+
+    organisation = forms.CharField(max_length=64)
+    period = forms.CharField(max_length=20)
+    indicator = forms.CharField(max_length=64)
+    key = forms.CharField(max_length=500, required=False)
+    value = forms.FloatField()
+    comment = forms.CharField(
+        label=gettext_lazy("Why the value is right"),
+        max_length=2000,
+        strip=True,
+        error_messages={"required": gettext_lazy("Say why the value is right.")},
+    )
+
+
+@require_POST
+def dismiss_flag(request, code):
+    """POST /i/CODE/quality/dismiss/: the backbone explains and dismisses one outlier flag."""
+    initiative, access = get_initiative(request.user, code)
+    if not access.can_review:
+        raise Forbidden("Only the initiative's backbone can dismiss data-quality flags.")
+    form = DismissFlagForm(request.POST)
+    back = reverse("quality", args=[initiative.code])
+    if not form.is_valid():
+        problems = "; ".join(f"{e}" for errors in form.errors.values() for e in errors)
+        messages.error(
+            request, _("The flag was not dismissed: %(problems)s") % {"problems": problems}
+        )
+        period = request.POST.get("period", "")
+        return redirect(f"{back}?period={period}#outliers" if period else f"{back}#outliers")
+    data = form.cleaned_data
+    submission = (
+        Submission.objects.filter(
+            initiative=initiative, organisation__code=data["organisation"], period=data["period"]
+        )
+        .select_related("organisation", "initiative")
+        .first()
+    )
+    indicator = initiative.indicators.filter(code=data["indicator"]).first()
+    if submission is None or indicator is None:
+        raise Http404("No such value")
+    try:
+        quality.dismiss_flag(
+            submission, indicator, data["key"], data["value"], data["comment"], request.user
+        )
+    except quality.CannotDismiss as problem:
+        messages.error(request, _("The flag was not dismissed: %(problem)s") % {"problem": problem})
+    else:
+        messages.success(
+            request,
+            _(
+                "Dismissed the flag of %(indicator)s for %(organisation)s; the reason is kept in the report's history."
+            )
+            % {"indicator": indicator.name, "organisation": submission.organisation.name},
+        )
+    return redirect(f"{back}?period={data['period']}#outliers")
 
 
 def overview(request, code):
@@ -94,6 +159,7 @@ def overview(request, code):
         for s in sorted(subs, key=lambda s: s.organisation.name):
             for o in breakdowns.check_values(checked, values[s.id]):
                 failures.append({"submission": s, "outcome": o})
+    flagged = quality.outliers(initiative, chosen.code)
     return render(
         request,
         "web/quality.html",
@@ -108,7 +174,8 @@ def overview(request, code):
             "per_period": per_period,
             "spec": spec,
             "missing": missing,
-            "outliers": quality.outliers(initiative, chosen.code),
+            "outliers": [f for f in flagged if f.review is None],
+            "dismissed": [f for f in flagged if f.review is not None],
             "failures": failures,
             "overall_on_time": quality.on_time_rate(cells),
         },
@@ -155,6 +222,7 @@ def history(request, code, org_code, period_code):
                 if submission is not None and indicator is None
                 else []
             ),
+            "reviews": quality.reviews_of(submission, indicator, key) if submission else [],
             "indicator": indicator,
             "key": key,
             "query": request.GET.urlencode(),

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("i/<str:code>/reports/", reports.reports, name="reports"),
     path("i/<str:code>/quality/", quality.overview, name="quality"),
+    path("i/<str:code>/quality/dismiss/", quality.dismiss_flag, name="dismiss_flag"),
     path(
         "i/<str:code>/orgs/<str:org_code>/report/<str:period_code>/history/",
         quality.history,

@@ -48,8 +48,15 @@ def test_the_map_shows_tooltips_and_a_click_on_a_country_filters_the_directory(
     assert "Argentina" in tooltip.inner_text() and "1" in tooltip.inner_text()
     shoot(page, "impact-bonds-map-tooltip")
 
+    # A country with no impact bonds goes nowhere (it used to open /impact-bonds/null).
+    visited: list[str] = []
+    page.on("request", lambda r: visited.append(urlparse(r.url).path))
+    mongolia = page.locator('#world-map path[aria-label^="Mongolia"]')
+    assert mongolia.get_attribute("aria-label") == "Mongolia: 0 impact bonds"
+    mongolia.click()
     argentina.click()
     page.wait_for_url("**/impact-bonds/projects/?country=AR")
+    assert not [path for path in visited if path.endswith("/null")], visited
     assert page.inner_text("#result-count").startswith("1 of 12")
     rows = page.locator("#projects tbody tr")
     assert rows.count() == 1 and rows.first.get_attribute("data-project") == "INDIGO-POJ-0001"

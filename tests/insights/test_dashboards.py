@@ -98,6 +98,21 @@ def test_embed_snippets_are_shown_to_the_backbone_only(data, client_for):
     assert 'id="embeds"' not in client_for("alice").get(URL).content.decode()
 
 
+def test_embed_snippets_are_offered_only_for_pages_that_exist(data, client_for):
+    # Seen: an unpublished initiative with a published indicator offered a snippet whose page
+    # answered 404 to everyone who opened it.
+    publish(data.alpha.indicators.get(code="enrolled"))
+    html = client_for("backbone").get(URL).content.decode()
+    assert 'id="embed-enrolled"' not in html
+    assert 'id="embeds-unpublished"' in html  # says why, and where to publish
+    publish(data.alpha)
+    html = client_for("backbone").get(URL).content.decode()
+    offered = re.findall(r'<p><a href="http://testserver(/public/[^"]+)">', html)
+    assert offered == ["/public/alpha/enrolled/"]
+    for path in offered:  # every snippet offered opens for an anonymous visitor
+        assert client_for("anonymous").get(path).status_code == 200
+
+
 def test_embed_snippet_escapes_the_indicator_name(data, client_for):
     # A name with a double quote used to close the title attribute and add an onload handler.
     publish(data.alpha)
@@ -161,3 +176,51 @@ def test_indicator_and_organisation_pages_link_to_the_insight_pages(data, client
     publish(data.alpha)
     html = client_for("anonymous").get("/i/alpha/indicators/enrolled/").content.decode()
     assert 'id="benchmark-link"' not in html
+
+
+def test_a_yearly_target_shows_progress_so_far_and_the_pro_rata_expectation(data, client_for):
+    # Seen: a yearly target against a monthly indicator gave "no target for this period".
+    enrolled = data.alpha.indicators.get(code="enrolled")
+    Target.objects.create(initiative=data.alpha, indicator=enrolled, period="2024", value=360)
+    html = client_for("bob").get(URL).content.decode()
+    card = _card(html, "enrolled")
+    # January 34 + February 30 = 64 so far; 2 of 12 months gone, so 60 expected by now.
+    assert "no target for this period" not in card
+    assert "64 so far of 360 for 2024: 107% of the 60 expected after 2 of 12 periods" in unescape(
+        card
+    )
+    assert "rag-green" in card
+    row = _headlines(html)["People enrolled"]
+    assert row[2:5] == ["360 for 2024 (64 so far, 60 expected by now)", "18%", "green"]
+
+
+def test_a_yearly_target_of_a_mean_is_not_prorated(data, client_for):
+    satisfaction = data.alpha.indicators.get(code="satisfaction")
+    Target.objects.create(initiative=data.alpha, indicator=satisfaction, period="2024", value=80)
+    card = unescape(_card(client_for("backbone").get(URL).content.decode(), "satisfaction"))
+    # Only January has satisfaction (80 and 60: mean 70), compared with the target itself.
+    assert "70% so far in 2024: 88% of the target of 80%" in card
+    assert "expected" not in card
+
+
+def test_the_indicator_page_shows_progress_and_the_turn_the_curve(data, client_for):
+    enrolled = data.alpha.indicators.get(code="enrolled")
+    Target.objects.create(
+        initiative=data.alpha,
+        indicator=enrolled,
+        period="2024-03",
+        value=40,
+        baseline_from="2024-01",
+        baseline_to="2024-02",
+    )
+    Target.objects.create(initiative=data.alpha, indicator=enrolled, period="2024", value=360)
+    html = client_for("alice").get("/i/alpha/indicators/enrolled/").content.decode()
+    section = html[
+        html.index('id="target-progress"') : html.index(
+            "</section>", html.index('id="target-progress"')
+        )
+    ]
+    assert "64 so far of 360 for 2024" in unescape(section)
+    assert 'id="curve-section"' in html and 'id="spec-curve"' in html
+    rows = table_rows(html, "curve")
+    assert rows[0][:4] == ["2024-03", "–", "26", "40"]  # the forecast from 34, 30

@@ -87,3 +87,75 @@ def test_the_initiative_list_names_organisation_indicator_and_reason(history, im
         for f in quality.outliers(history.alpha, "2024-01")
     ]
     assert found == [("org-a", "caseload", 90.0), ("org-b", "wage", 75.0)]
+
+
+# -- the band's floor, units and tuning (docs/reference/data-quality.md) -----------------------
+
+COUNT = od.Tuning(counts=True, non_negative=True, decimals=0, unit="people")
+
+
+def test_a_nearly_flat_small_count_does_not_flag_its_ordinary_ups_and_downs():
+    # Seen: a history of 2s and 3s flagged 4 ("the usual range 1 to 3"), and the demo had
+    # 120 flags in one month, most of them such small counts.
+    history = [2, 2, 3, 2, 2, 2, 3]
+    assert od.flag(4, history, tuning=COUNT) is None
+    assert od.flag(5, history, tuning=COUNT) is None  # 2 ± 3√2: up to 6.24
+    assert "far from" in od.flag(7, history, tuning=COUNT)
+    # a median of 0 still allows the odd 1, 2 or 3
+    assert od.flag(3, [0, 0, 0, 1, 0, 0], tuning=COUNT) is None
+    assert od.flag(4, [0, 0, 0, 1, 0, 0], tuning=COUNT) is not None
+
+
+def test_the_band_has_a_floor_even_when_the_history_moves_a_little():
+    # MAD 0.5 would give a band of ± 2.2 around 100: a tenth of the median is the floor.
+    history = [100, 100.5, 99.5, 100, 100, 100.5, 99.5, 100]
+    low, mid, high = od.band(history)
+    assert (low, mid, high) == (pytest.approx(90), 100, pytest.approx(110))
+
+
+def test_the_usual_range_is_written_in_the_indicators_units_and_never_below_zero():
+    # Seen: "the usual range -0.2239 to 4.224" for a count of people.
+    reason = od.flag(9, [0, 1, 2, 0, 1, 3, 0], tuning=COUNT)
+    assert reason.endswith(
+        "the median of its last 7 approved values is 1 people, the usual range 0 to 5 people"
+    )
+    share = od.Tuning(non_negative=True, decimals=1, unit="%")
+    assert od.flag(101, maximum=100, tuning=share) == "above the declared maximum 100.0%"
+    assert "usual range 69.5 to 85.0%" in od.flag(95, [77, 75, 79, 78, 76, 77.5], tuning=share)
+
+
+def test_each_indicator_tunes_its_check():
+    history = [10, 12, 11, 13, 9, 10, 14, 11]  # band 6.55 to 15.45 by default
+    assert od.flag(16, history) is not None
+    assert od.flag(16, history, tuning=od.Tuning(multiplier=4)) is None  # 11 ± 5.93
+    assert od.flag(16, history, tuning=od.Tuning(min_spread=6)) is None
+    assert od.flag(16, history, tuning=od.Tuning(min_history=9)) is None  # 8 values: too few
+    totals = od.Tuning(check=od.CHECK_TOTALS)
+    assert od.flag(16, history, tuning=totals, key="") is not None
+    assert od.flag(16, history, tuning=totals, key="gender=female") is None
+    off = od.Tuning(check=od.CHECK_OFF)
+    assert od.flag(16, history, tuning=off) is None
+    assert od.flag(-1, history, minimum=0, tuning=off) is not None  # declared bounds still hold
+
+
+def test_the_initiative_file_tunes_an_indicator_and_the_dump_gives_it_back(cast, import_csv):
+    from commonmeasure.initiatives.services import dump_definition, load_definition
+    from commonmeasure.interchange.definition import InitiativeDef
+
+    raw = dump_definition(cast.alpha)
+    caseload = next(i for i in raw["indicators"] if i["code"] == "caseload")
+    assert caseload["outliers"] == {
+        "check": "all",
+        "multiplier": 3.0,
+        "min_history": 6,
+        "min_spread": None,
+    }
+    caseload["outliers"] = {"check": "totals", "multiplier": 4, "min_history": 8, "min_spread": 2}
+    load_definition(InitiativeDef.model_validate(raw))
+    ind = cast.alpha.indicators.get(code="caseload")
+    assert ind.outlier_tuning().check == "totals"
+    assert (ind.outlier_multiplier, ind.outlier_min_history, ind.outlier_min_spread) == (4, 8, 2)
+    assert dump_definition(cast.alpha) == raw
+    caseload["outliers"] = {"check": "sometimes"}
+    with pytest.raises(ValueError, match="outliers.check"):
+        InitiativeDef.model_validate(raw)

@@ -18,6 +18,13 @@ def vega_src() -> str:
     return f"{reverse('vega_bundle')}?v={vl_convert_version()}"
 
 
+@register.simple_tag(takes_context=True)
+def absolute_url(context, name: str, *args) -> str:
+    """The full address of a page (scheme and host included), for a link people copy, print or
+    send: ``{% absolute_url 'voice:form' link.token %}``."""
+    return context["request"].build_absolute_uri(reverse(name, args=args))
+
+
 @register.simple_tag
 def status_pill(status: str, label: str = "") -> str:
     return format_html(

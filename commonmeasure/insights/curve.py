@@ -1,0 +1,68 @@
+"""The turn-the-curve section (history, baseline forecast, targets) of the initiative as a
+whole, shown on the benchmark page and on the indicator page (docs/reference/targets.md):
+its chart, its table and why there is no forecast, with small totals suppressed."""
+
+from __future__ import annotations
+
+from commonmeasure.measures.targets import turn_the_curve
+from commonmeasure.reporting.selectors import BY_PERIOD
+
+from . import charts
+from .downloads import Cell, Table, number_cell, provisional_cell, statistic_cell
+from .figures import SUPPRESSED, disclose, people_figures
+from .provisional import provisional_periods
+
+
+def curve_section(initiative, indicator, viewer, downloads) -> dict:
+    """History, baseline forecast and targets for the initiative as a whole, when it has
+    targets for this indicator (measures.targets.turn_the_curve); small totals suppressed."""
+    if not indicator.targets.filter(organisation=None, area=None).exists():
+        return {}
+
+    curve = turn_the_curve(initiative, indicator)
+    history = {r["period"]: r["value"] for r in curve["history"]}
+    people = people_figures(initiative, indicator, BY_PERIOD, curve["period_type"], history)
+    shown = disclose(history, people, viewer, total_shown=False)
+    forecast = {r["period"]: r["value"] for r in curve["forecast"]}
+    targets = {r["period"]: r for r in curve["targets"]}
+    table = Table(
+        "curve",
+        ["Period", "Actual", "Baseline forecast", "Target", "% of target", "Status", "Provisional"],
+        caption="Turn the curve",
+    )
+    late = provisional_periods(initiative, indicator, list(shown), curve["period_type"])
+    for code in sorted(set(shown) | set(forecast) | set(targets), reverse=True):
+        t = targets.get(code, {})
+        hidden = shown.get(code) is SUPPRESSED
+        percent = None if hidden else t.get("percent")
+        table.rows.append(
+            [
+                Cell(code, f"{code} (provisional)" if code in late else code),
+                number_cell(shown.get(code), indicator),
+                statistic_cell(forecast.get(code), indicator),
+                number_cell(t.get("value"), indicator),
+                Cell(percent, "–" if percent is None else f"{percent:.0f}%"),
+                Cell(
+                    None if hidden else t.get("status"),
+                    (None if hidden else t.get("status")) or "–",
+                ),
+                provisional_cell(code in late),
+            ]
+        )
+    downloads.tables["curve"] = table
+    downloads.charts["curve"] = charts.turn_the_curve(
+        [
+            {"period": k, "value": v}
+            for k, v in shown.items()
+            if v is not None and v is not SUPPRESSED
+        ],
+        [{"period": k, "value": v} for k, v in forecast.items()],
+        [{"period": k, "value": t["value"]} for k, t in targets.items()],
+        title=indicator.name,
+        description=f"{indicator.name}: history, baseline forecast and targets",
+    )
+    return {
+        "curve": table,
+        "spec_curve": downloads.charts["curve"],
+        "curve_reason": curve.get("reason"),
+    }
