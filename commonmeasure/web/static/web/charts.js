@@ -3,6 +3,15 @@
 (function () {
   "use strict";
 
+  // vega-embed's menu (save as SVG or PNG) is a <details> whose <summary> holds only an icon:
+  // give it words, so that it is announced as what it is (docs/explanation/accessibility.md).
+  function named(el) {
+    Array.prototype.forEach.call(el.querySelectorAll("details > summary"), function (summary) {
+      if (!summary.textContent.trim()) { summary.setAttribute("aria-label", "Chart menu: save the chart as an image"); }
+      summary.parentNode.removeAttribute("title");
+    });
+  }
+
   function draw(root) {
     var scope = root && root.querySelectorAll ? root : document;
     var charts = scope.querySelectorAll(".chart[data-spec-id]");
@@ -17,7 +26,7 @@
       // ast: Vega parses expressions to a tree and runs them with the interpreter bundled in
       // vega-embed, never with eval or Function (the CSP allows neither).
       window.vegaEmbed(el, JSON.parse(source.textContent), { actions: actions, renderer: "svg", ast: true })
-        .then(function () { el.classList.add("chart-ready"); })
+        .then(function () { named(el); el.classList.add("chart-ready"); })
         .catch(function (error) {
           el.classList.add("chart-failed");
           el.textContent = "The chart could not be drawn (" + error.message + "). The table has the same figures.";
