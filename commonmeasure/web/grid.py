@@ -517,9 +517,7 @@ def check_cell(request, code, org_code, period_code):
     _, problem = check_value(raw, indicator)
     panel = _rules_panel(request, initiative)
     if problem:
-        return HttpResponse(
-            format_html('<span class="cell-msg error">{}</span>', problem) + panel
-        )
+        return HttpResponse(format_html('<span class="cell-msg error">{}</span>', problem) + panel)
     return HttpResponse('<span class="cell-msg ok" aria-hidden="true"></span>' + panel)
 
 
