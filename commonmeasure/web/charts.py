@@ -285,7 +285,8 @@ def text_alternative(spec: dict | None, title: str = "") -> str:
     the chart has every figure; this is what a person who cannot see the chart hears first."""
     if not spec:
         return title
-    parts = [p for p in (title, spec.get("description") or "") if p]
+    description = spec.get("description") or ""
+    parts = [p for p in (title, "" if description == title else description) if p]
     values = spec.get("data", {}).get("values") if isinstance(spec.get("data"), dict) else None
     rows = [r for r in values or [] if isinstance(r, dict) and "value" in r]
     if rows and "period" in rows[-1] and "category" in rows[-1]:

@@ -169,6 +169,10 @@ def _log_in(page, base: str, username: str) -> None:
 
 def _check(page, name: str, found: dict, report: dict) -> None:
     axe.wait_for_charts(page)
+    for chart in page.locator(".chart.chart-ready").all():
+        # Drawn, a chart is still a figure labelled with its text alternative.
+        if chart.get_attribute("role") != "figure" or not chart.get_attribute("aria-label"):
+            found[f"{name}: a chart"] = f"{chart.get_attribute('data-spec-id')} lost its label"
     violations = axe.violations(page)
     report[name] = {**axe.counts(violations), "rules": {v["id"]: v["nodes"] for v in violations}}
     if violations:

@@ -35,4 +35,5 @@
   window.addEventListener("load", scrollable);
   document.addEventListener("htmx:afterSettle", scrollable);
   window.addEventListener("resize", scrollable);
+  document.addEventListener("toggle", scrollable, true);  // a <details> opened shows its table
 })();
