@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export DATABASE_URL ?=
 
-.PHONY: demo test test-repeat install install-test chromium office lint serve bench bench-dashboard clean
+.PHONY: demo test test-repeat install install-test chromium office axe lint serve bench bench-dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,13 +36,13 @@ demo: install var/secret_key
 ## make test: install what the tests need (Chromium, LibreOffice, fonts and poppler-utils too, when run
 ## as root on Debian) and run the suite.
 ## Tests run with DEBUG on (no SECRET_KEY needed); DATABASE_URL picks the database (default SQLite in memory).
-test: install-test chromium office
+test: install-test chromium office axe
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make test-repeat: the end-to-end browser tests REPEAT times in a row (default 20), stopping at the
 ## first failure; on PostgreSQL: make test-repeat REPEAT=5 DATABASE_URL=postgresql://...
 REPEAT ?= 20
-test-repeat: install-test chromium office
+test-repeat: install-test chromium office axe
 	@for i in $$(seq 1 $(REPEAT)); do \
 	  echo "== end-to-end run $$i of $(REPEAT)"; \
 	  DEBUG=1 CM_REQUIRE_E2E=1 $(BIN)/python -m pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS) \
@@ -54,6 +54,19 @@ chromium:
 	  echo "Installing Debian's Chromium for the end-to-end tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
+
+## axe-core, the accessibility checker the end-to-end tests load into the browser: pinned in
+## tests/e2e/package-lock.json, installed from the npm registry with `npm ci` (Debian's npm when
+## missing, as root). Only the tests use it; nothing of it is served by the application.
+AXE_JS := tests/e2e/node_modules/axe-core/axe.min.js
+axe: $(AXE_JS)
+$(AXE_JS): tests/e2e/package.json tests/e2e/package-lock.json
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's npm for axe-core"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; \
+	fi
+	cd tests/e2e && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 ## The fonts the PDF statements embed, pdftotext to read them back, LibreOffice to save the corpus of
 ## office files the readers are tested on.

@@ -13,9 +13,10 @@ import json
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; never fetched
 ACCENT = "#1f5f8b"
-GOOD = "#1a7f4b"
+GOOD = "#146c3f"
 BAD = "#b3261e"
-PALETTE = ["#1f5f8b", "#e0812f", "#3a9a6b", "#8e5ea2", "#c9474b", "#5aa6c9", "#b8a02e", "#7a7a7a"]
+# Every mark at least 3:1 against the white background (WCAG 1.4.11; docs/explanation/accessibility.md).
+PALETTE = ["#1f5f8b", "#c66a1f", "#3a9a6b", "#8e5ea2", "#c9474b", "#3a8fb7", "#8f7b1f", "#7a7a7a"]
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 
 CONFIG = {
@@ -270,3 +271,37 @@ def mark_provisional(spec: dict, period_field: str, provisional: set[str]) -> di
         {"mark": points, "encoding": {**enc, "opacity": fade}},
     ]
     return spec
+
+
+def _figure(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return "no value"
+    if isinstance(value, int | float):
+        return f"{value:,.{0 if float(value).is_integer() else 2}f}"
+    return str(value)
+
+
+def text_alternative(spec: dict | None, title: str = "") -> str:
+    """The words a chart is read as (its figure's label): the title, what it shows, and the
+    latest figures (the last period of a series; the first bars otherwise). The table beside
+    the chart has every figure; this is what a person who cannot see the chart hears first."""
+    if not spec:
+        return title
+    description = spec.get("description") or ""
+    parts = [p for p in (title, "" if description == title else description) if p]
+    values = spec.get("data", {}).get("values") if isinstance(spec.get("data"), dict) else None
+    rows = [r for r in values or [] if isinstance(r, dict) and "value" in r]
+    if rows and "period" in rows[-1] and "category" in rows[-1]:
+        period = rows[-1]["period"]
+        latest = [r for r in rows if r["period"] == period]
+        shown = "; ".join(f"{r['category']}: {_figure(r['value'])}" for r in latest)
+        parts.append(f"Latest: {period}, {shown}")
+    elif rows and "period" in rows[-1]:
+        last = rows[-1]
+        parts.append(f"Latest: {last['period']}, {_figure(last['value'])}")
+    elif rows and "label" in rows[0]:
+        shown = "; ".join(f"{r['label']}: {_figure(r['value'])}" for r in rows[:5])
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        parts.append(f"Figures: {shown}{more}")
+    parts.append("The table beside it has every figure")
+    return ". ".join(p.rstrip(". ") for p in parts) + "."

@@ -49,6 +49,12 @@ class Cell:
     comment: str = ""  # stored comment, kept on save
     changed: bool = False  # differs from the value someone else saved meanwhile
     flag: str = ""  # why the value needs a second look (an outlier), shown but not blocking
+    saved: str | None = None  # the stored value, when ``value`` shows what was typed instead
+
+    @property
+    def saved_value(self) -> str:
+        """What Escape puts back in the cell: the value as stored."""
+        return self.value if self.saved is None else self.saved
 
 
 @dataclass
@@ -448,6 +454,8 @@ def _fill(rows, posted, errors=None):
     for row in rows:
         for cell in row.cells():
             if cell.name in posted:
+                if cell.saved is None:
+                    cell.saved = cell.value
                 cell.value = posted[cell.name]
             cell.error = (errors or {}).get(cell.name, "")
 
@@ -502,16 +510,14 @@ def check_cell(request, code, org_code, period_code):
     indicator = initiative.indicators.filter(code=indicator_code, kind=Indicator.REPORTED).first()
     if indicator is None:
         return HttpResponse(
-            format_html('<span class="cell-msg error" role="alert">{}</span>', "Unknown indicator.")
+            format_html('<span class="cell-msg error">{}</span>', "Unknown indicator.")
         )
     if raw == "":
         return HttpResponse('<span class="cell-msg"></span>')
     _, problem = check_value(raw, indicator)
     panel = _rules_panel(request, initiative)
     if problem:
-        return HttpResponse(
-            format_html('<span class="cell-msg error" role="alert">{}</span>', problem) + panel
-        )
+        return HttpResponse(format_html('<span class="cell-msg error">{}</span>', problem) + panel)
     return HttpResponse('<span class="cell-msg ok" aria-hidden="true"></span>' + panel)
 
 

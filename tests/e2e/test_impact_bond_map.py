@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from commonmeasure.impactbonds.services import import_bundle
 from tests.e2e.conftest import settle
@@ -98,3 +99,30 @@ def test_the_map_shows_tooltips_and_a_click_on_a_country_filters_the_directory(
     shoot(page, "impact-bonds-organisation")
 
     assert foreign == [], f"requests left this server: {foreign}"
+
+
+def test_the_map_has_a_keyboard_way_in_a_list_of_countries_each_a_link_to_its_projects(
+    transactional_db, live_server, page
+):
+    import_bundle(SAMPLE)
+    page.goto(f"{live_server.url}/impact-bonds/")
+    page.wait_for_selector("#world-map.chart-ready")
+    box = page.locator("#world-map")
+    assert box.get_attribute("role") == "figure" and "impact bond" in box.get_attribute(
+        "aria-label"
+    )
+    # From the keyboard alone: open the list beside the map, Tab to a country, follow it.
+    page.locator("#map details.ib-numbers > summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#map-table")).to_be_visible()
+    focused = page.locator(":focus")
+    for _ in range(3):  # the table's box takes the focus first when it scrolls
+        page.keyboard.press("Tab")
+        if focused.evaluate("el => el.tagName") == "A":
+            break
+    country = focused.evaluate("el => el.closest('tr').dataset.country")
+    assert page.locator(f'#map-table tr[data-country="{country}"] th a').inner_text()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/impact-bonds/projects/?country={country}")
+    assert page.locator("#projects tbody tr").count() >= 1

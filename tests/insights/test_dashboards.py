@@ -43,7 +43,7 @@ def test_headline_shows_latest_value_trend_and_completeness(data, client_for):
 def test_trend_arrow_takes_the_polarity_into_account(data, client_for):
     Indicator.objects.filter(initiative=data.alpha, code="enrolled").update(polarity="lower")
     card = _card(client_for("alice").get(URL).content.decode(), "enrolled")
-    assert 'data-direction="down"' in card and "verdict-good" in card and ", better" in card
+    assert 'data-direction="down"' in card and "verdict-good" in card and " · better" in card
 
 
 def test_percent_of_target_and_status_come_from_the_declared_target(data, client_for):

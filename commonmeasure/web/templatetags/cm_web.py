@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from commonmeasure.web.assets import vl_convert_version
+from commonmeasure.web.charts import text_alternative
 from commonmeasure.web.presenters import format_value, status_label
 
 register = template.Library()
@@ -40,3 +41,9 @@ def fmt(value, indicator):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def chart_alt(spec, title=""):
+    """A chart's text alternative (commonmeasure.web.charts.text_alternative)."""
+    return text_alternative(spec, title)

@@ -1,7 +1,9 @@
 /* Small behaviours of the pages, here rather than in inline handlers: the Content-Security-Policy
    runs no inline script (docs/explanation/security.md).
    - <select data-autosubmit> sends its form when it changes (with a <noscript> button beside it);
-   - <button data-print> prints the page. */
+   - <button data-print> prints the page;
+   - a table too wide or too long for its box (.table-wrap, .numbers) can be scrolled with the keyboard:
+     the box takes the focus and is named after the table's caption (WCAG 2.1.1). */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -17,4 +19,21 @@
       window.print();
     }
   });
+
+  function scrollable() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap, .numbers, .scroll-box"), function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      if (!scrolls || box.hasAttribute("tabindex")) { return; }
+      var caption = box.querySelector("caption");
+      var name = caption ? caption.textContent.trim() : "";
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", name ? name + " (table; scroll with the arrow keys)" : "Table (scroll with the arrow keys)");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scrollable);
+  window.addEventListener("load", scrollable);
+  document.addEventListener("htmx:afterSettle", scrollable);
+  window.addEventListener("resize", scrollable);
+  document.addEventListener("toggle", scrollable, true);  // a <details> opened shows its table
 })();
