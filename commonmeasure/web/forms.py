@@ -32,16 +32,34 @@ class _DefaultingInput(forms.TextInput):
 
 
 class WholeNumberField(forms.Field):
-    """A whole number from ``low`` to ``high``, written as digits only; ``default`` when the
-    field is not posted at all (an empty box is an error, not the default)."""
+    """A whole number from ``low`` to ``high``, written as digits only. ``default``: the value
+    when the field is not posted at all (an empty box is still an error); ``blank_ok``: an empty
+    box means None. ``label`` starts the message, for pages that list messages together."""
 
-    def __init__(self, low: int, high: int, default: int, **kwargs):
-        self.low, self.high = low, high
+    def __init__(
+        self,
+        low: int,
+        high: int,
+        *,
+        default: int | None = None,
+        blank_ok: bool = False,
+        label: str = "",
+        **kwargs,
+    ):
+        self.low, self.high, self.blank_ok = low, high, blank_ok
         kwargs.setdefault("required", False)
-        super().__init__(widget=_DefaultingInput(str(default)), **kwargs)
+        if default is not None:
+            kwargs["widget"] = _DefaultingInput(str(default))
+        super().__init__(label=label or None, **kwargs)
 
     def clean(self, value):
-        raw = (value or "").strip()
+        raw = ("" if value is None else str(value)).strip()
+        if raw == "" and self.blank_ok:
+            return None
         if not raw.isdigit() or not self.low <= int(raw) <= self.high:
-            raise forms.ValidationError(f"Enter a whole number from {self.low} to {self.high}.")
+            span = f"a whole number from {self.low} to {self.high}"
+            if not self.label:
+                raise forms.ValidationError(f"Enter {span}.")
+            blank = " (or leave it empty)." if self.blank_ok else "."
+            raise forms.ValidationError(f"{self.label}: enter {span}{blank}")
         return int(raw)
