@@ -201,3 +201,16 @@ class BallotForm(PageForm):
         if mode not in dict(Ballot.MODE_CHOICES):
             raise forms.ValidationError("Choose rank or vote.")
         return mode
+
+
+class DiscardBurstForm(PageForm):
+    """Discard a burst of responses: the link (of this survey) and the burst's key; the period
+    comes from the page's address, or from the form."""
+
+    link = _text()
+    key = forms.CharField(required=False, strip=False)
+    period = _text()
+
+    def clean_link(self) -> int:
+        raw = self.cleaned_data["link"]
+        return int(raw) if raw.isdigit() else 0  # 0 matches no link: a 404
