@@ -10,6 +10,7 @@ import time
 
 import pytest
 import time_machine
+from django.db import OperationalError
 from django.utils import timezone
 
 from commonmeasure.initiatives.models import Indicator
@@ -110,10 +111,23 @@ def test_the_figure_appears_within_seconds_once_the_threshold_is_met_with_no_man
             assert respond(survey, survey.link_a, nps=10).status_code == 302
         assert value_of(cast.org_a, "nps") is None
     deadline = time.monotonic() + 10
-    while value_of(cast.org_a, "nps") is None and time.monotonic() < deadline:
+    while _nps_once_written(cast) is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert value_of(cast.org_a, "nps") == 100
     assert services.pending() == []
+
+
+def _nps_once_written(cast):
+    """Organisation A's NPS, or None while the deferred working-out is still writing it: the test
+    database is SQLite in memory, whose shared cache refuses a read of a table another
+    connection is writing ("database table is locked") where a database file in WAL mode, as
+    served, lets the reader read."""
+    try:
+        return value_of(cast.org_a, "nps")
+    except OperationalError as problem:
+        if "is locked" not in str(problem):
+            raise
+        return None
 
 
 def test_a_survey_fed_indicator_cannot_be_imported_for_a_period_the_survey_covers(
