@@ -178,7 +178,7 @@ def cast(db) -> Cast:
 
 
 @pytest.fixture
-def client_for(request):
+def client_for(cast):
     """A test client signed in as someone: client_for("alice") (a name in the standard cast) or
     client_for(user) (anyone); client_for("anonymous") or client_for(None) is signed out. Keyword
     arguments go to Django's test Client (e.g. HTTP_ACCEPT_LANGUAGE="cy")."""
@@ -188,8 +188,7 @@ def client_for(request):
         client = Client(**kwargs)
         if who is None or who == "anonymous":
             return client
-        user = getattr(request.getfixturevalue("cast"), who) if isinstance(who, str) else who
-        client.force_login(user)
+        client.force_login(getattr(cast, who) if isinstance(who, str) else who)
         return client
 
     return make
