@@ -164,10 +164,10 @@ def test_a_survey_fed_indicator_cannot_be_imported_for_a_period_the_survey_cover
     ).ok
 
 
-def test_a_survey_fed_indicator_cannot_be_typed_in_the_grid(survey, cast, login):
+def test_a_survey_fed_indicator_cannot_be_typed_in_the_grid(survey, cast, client_for):
     mark_survey_fed(survey.q["likert"].indicator)
     period = services.current_period(cast.alpha)
-    client = login(cast.alice)
+    client = client_for(cast.alice)
     url = f"/i/alpha/orgs/org-a/report/{period}/"
     page = client.get(url).content.decode()
     assert 'name="v:satisfaction:"' not in page and 'id="owned-satisfaction"' in page
@@ -179,7 +179,7 @@ def test_a_survey_fed_indicator_cannot_be_typed_in_the_grid(survey, cast, login)
     assert not DataValue.objects.exists()
 
 
-def test_a_survey_fed_indicator_cannot_be_posted_through_the_api(survey, cast, login):
+def test_a_survey_fed_indicator_cannot_be_posted_through_the_api(survey, cast, client_for):
     mark_survey_fed(survey.q["likert"].indicator)
     period = services.current_period(cast.alpha)
     body = {
@@ -187,7 +187,7 @@ def test_a_survey_fed_indicator_cannot_be_posted_through_the_api(survey, cast, l
             {"organisation": "org-a", "indicator": "satisfaction", "period": period, "value": 80}
         ]
     }
-    response = login(cast.alice).post(
+    response = client_for(cast.alice).post(
         "/api/v1/initiatives/alpha/values", json.dumps(body), content_type="application/json"
     )
     assert response.status_code == 400
@@ -227,15 +227,15 @@ def test_a_closed_survey_covers_periods_up_to_its_last_response(survey, respond,
     assert owners.owner(cast.org_a.id, ind.id, later) is None
 
 
-def test_the_builder_maps_questions_only_to_survey_fed_indicators(survey, login, cast):
+def test_the_builder_maps_questions_only_to_survey_fed_indicators(survey, client_for, cast):
     data = {
         "action": "add_question",
         "kind": "likert",
         "text": "Happy?",
         "indicator": "satisfaction",
     }
-    r = login(cast.backbone).post(f"/i/alpha/surveys/{survey.id}/", data)
+    r = client_for(cast.backbone).post(f"/i/alpha/surveys/{survey.id}/", data)
     assert b"satisfaction is not marked survey_fed" in r.content
     mark_survey_fed(survey.q["likert"].indicator)
-    r = login(cast.backbone).post(f"/i/alpha/surveys/{survey.id}/", data)
+    r = client_for(cast.backbone).post(f"/i/alpha/surveys/{survey.id}/", data)
     assert r.status_code == 302

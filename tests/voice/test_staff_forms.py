@@ -15,9 +15,9 @@ def beside(html: str, field: str) -> str:
     return match.group(1).strip()
 
 
-def test_a_survey_without_a_title_and_a_bad_threshold_is_refused_field_by_field(cast, login):
+def test_a_survey_without_a_title_and_a_bad_threshold_is_refused_field_by_field(cast, client_for):
     before = Survey.objects.count()
-    response = login(cast.backbone).post(
+    response = client_for(cast.backbone).post(
         "/i/alpha/surveys/new/",
         {"title": "   ", "intro": "Kept", "organisation": "", "threshold": "0"},
     )
@@ -29,8 +29,8 @@ def test_a_survey_without_a_title_and_a_bad_threshold_is_refused_field_by_field(
     assert Survey.objects.count() == before
 
 
-def test_a_survey_posted_without_its_numbers_takes_the_defaults(cast, login):
-    response = login(cast.backbone).post(
+def test_a_survey_posted_without_its_numbers_takes_the_defaults(cast, client_for):
+    response = client_for(cast.backbone).post(
         "/i/alpha/surveys/new/", {"title": "Everyone", "organisation": ""}
     )
     assert response.status_code == 302
@@ -39,17 +39,17 @@ def test_a_survey_posted_without_its_numbers_takes_the_defaults(cast, login):
     assert sorted(survey.links.values_list("organisation__code", flat=True)) == ["org-a", "org-b"]
 
 
-def test_an_empty_you_said_we_did_is_refused_beside_each_box(survey, login, cast):
+def test_an_empty_you_said_we_did_is_refused_beside_each_box(survey, client_for, cast):
     url = f"/i/alpha/surveys/{survey.id}/links/{survey.link_a.id}/you-said/"
-    html = login(cast.alice).post(url, {"you_said": "", "we_did": " "}).content.decode()
+    html = client_for(cast.alice).post(url, {"you_said": "", "we_did": " "}).content.decode()
     assert beside(html, "you_said") == "Write something here."
     assert beside(html, "we_did") == "Write something here."
     assert not YouSaidWeDid.objects.exists()
 
 
-def test_a_vote_with_repeated_candidates_is_refused(cast, login):
+def test_a_vote_with_repeated_candidates_is_refused(cast, client_for):
     html = (
-        login(cast.backbone)
+        client_for(cast.backbone)
         .post("/i/alpha/co-design/new/", {"title": "Outcomes", "candidates": "Jobs\nJobs"})
         .content.decode()
     )
