@@ -46,15 +46,14 @@ ONE_WORKER = {
 }
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_itemcollected(item):
+    """Mark the tests of ONE_WORKER as they are collected, before pytest-xdist reads the groups."""
     tests = Path(__file__).parent
-    for item in items:
-        parts = (
-            Path(item.fspath).relative_to(tests).parts if tests in Path(item.fspath).parents else ()
-        )
-        group = next((ONE_WORKER[p] for p in parts if p in ONE_WORKER), None)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+    path = Path(item.fspath)
+    parts = path.relative_to(tests).parts if tests in path.parents else ()
+    group = next((ONE_WORKER[p] for p in parts if p in ONE_WORKER), None)
+    if group:
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)
