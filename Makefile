@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export DATABASE_URL ?=
 
-.PHONY: demo test test-repeat install install-test chromium office axe lint serve bench bench-dashboard clean
+.PHONY: demo test test-fast test-repeat install install-test chromium office axe lint serve bench bench-dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +34,17 @@ demo: install var/secret_key
 	CM_DEMO=1 SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure serve --port $(PORT)
 
 ## make test: install what the tests need (Chromium, LibreOffice, fonts and poppler-utils too, when run
-## as root on Debian) and run the suite.
-## Tests run with DEBUG on (no SECRET_KEY needed); DATABASE_URL picks the database (default SQLite in memory).
+## as root on Debian) and run the suite, on one worker a core (pytest-xdist; TEST_WORKERS=0 runs it
+## in one process). Tests run with DEBUG on (no SECRET_KEY needed); DATABASE_URL picks the database
+## (default SQLite in memory; on PostgreSQL each worker gets its own test database).
+TEST_WORKERS ?= auto
 test: install-test chromium office axe
-	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+## make test-fast: the pure rules (domain), the file readers and writers (interchange) and the smoke
+## test, in well under a minute: for the edit-test loop, not instead of make test.
+test-fast: install-test
+	DEBUG=1 $(BIN)/python -m pytest tests/domain tests/interchange tests/test_smoke.py $(PYTEST_ARGS)
 
 ## make test-repeat: the end-to-end browser tests REPEAT times in a row (default 20), stopping at the
 ## first failure; on PostgreSQL: make test-repeat REPEAT=5 DATABASE_URL=postgresql://...

@@ -30,6 +30,32 @@ hypothesis_settings.register_profile("explore", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
+# `make test` runs the suite on several workers (pytest-xdist, --dist loadgroup), each with its own
+# test database (pytest-django adds the worker's name to a PostgreSQL database's name; SQLite is
+# in memory), its own VAR_DIR (below) and its own live server. Tests that share something
+# expensive made once per worker are kept together on one worker: the browser tests (one
+# Chromium), the office-file corpus (LibreOffice) and the database-lock scenarios (a migrated
+# SQLite file).
+ONE_WORKER = {
+    "e2e": "e2e",
+    "office": "office",
+    # the users of migrated_sqlite_file, so that it is made once
+    "test_database_locks.py": "sqlite-files",
+    "test_shared_state.py": "sqlite-files",
+    "test_security_headers.py": "sqlite-files",
+}
+
+
+def pytest_itemcollected(item):
+    """Mark the tests of ONE_WORKER as they are collected, before pytest-xdist reads the groups."""
+    tests = Path(__file__).parent
+    path = Path(item.fspath)
+    parts = path.relative_to(tests).parts if tests in path.parents else ()
+    group = next((ONE_WORKER[p] for p in parts if p in ONE_WORKER), None)
+    if group:
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(autouse=True)
 def fixed_clock():
     """Today is FIXED_NOW's day in every test (pages, services and the tests' own arithmetic)."""
@@ -48,6 +74,42 @@ def _private_var_dir(tmp_path_factory):
     django_settings.VAR_DIR = folder
     yield folder
     django_settings.VAR_DIR = previous
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory) -> Path:
+    """An SQLite file that `commonmeasure setup` has migrated, made once: tests that need a
+    database file for a child process copy it (sqlite_file) rather than migrate their own.
+    (test_cli.py runs `setup` on new files itself, as a user would.)"""
+    import subprocess
+    import sys
+
+    db = tmp_path_factory.mktemp("migrated") / "cm.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SECRET_KEY_FILE")}
+    env.update(DATABASE_URL=f"sqlite:///{db}", DEBUG="1", CM_VAR_DIR=str(db.parent))
+    subprocess.run(
+        [sys.executable, "-m", "commonmeasure.cli", "setup"],
+        cwd=Path(__file__).parent.parent,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:  # fold the write-ahead log into the file, to copy it alone
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return db
+
+
+@pytest.fixture
+def sqlite_file(migrated_sqlite_file, tmp_path) -> Path:
+    """A migrated SQLite file of this test's own (a copy of migrated_sqlite_file)."""
+    import shutil
+
+    copy = tmp_path / "cm.sqlite3"
+    shutil.copy(migrated_sqlite_file, copy)
+    return copy
 
 
 @dataclass
@@ -112,6 +174,23 @@ def cast(db) -> Cast:
         backbone=users["backbone"],
         outsider=users["outsider"],
     )
+
+
+@pytest.fixture
+def client_for(cast):
+    """A test client signed in as someone: client_for("alice") (a name in the standard cast) or
+    client_for(user) (anyone); client_for("anonymous") or client_for(None) is signed out. Keyword
+    arguments go to Django's test Client (e.g. HTTP_ACCEPT_LANGUAGE="cy")."""
+    from django.test import Client
+
+    def make(who, **kwargs) -> Client:
+        client = Client(**kwargs)
+        if who is None or who == "anonymous":
+            return client
+        client.force_login(getattr(cast, who) if isinstance(who, str) else who)
+        return client
+
+    return make
 
 
 def write_csv(tmp_path: Path, text: str, name: str = "values.csv") -> Path:

@@ -36,17 +36,10 @@ def _run(args, db: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def world_file(tmp_path_factory) -> Path:
+def world_file(migrated_sqlite_file, tmp_path_factory) -> Path:
     """A migrated SQLite file with the test initiative and alice; each test gets a copy."""
     db = tmp_path_factory.mktemp("locks") / "world.sqlite3"
-    subprocess.run(
-        [sys.executable, "-m", "commonmeasure.cli", "setup"],
-        cwd=ROOT,
-        env=dict(os.environ, DATABASE_URL=f"sqlite:///{db}", DEBUG="1", CM_VAR_DIR=str(db.parent)),
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    shutil.copy(migrated_sqlite_file, db)
     assert _run(["-m", "tests.dbharness", "world", str(db)], db) == {"ok": True}
     return db
 

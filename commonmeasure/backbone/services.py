@@ -1,6 +1,8 @@
 """Writes for the backbone tools: activities, role changes, initiative settings and an
-organisation's consent to be named. Each checks its input and raises ``Invalid`` with messages
-per field, writing nothing (docs/reference/backbone-tools.md)."""
+organisation's consent to be named (docs/reference/backbone-tools.md). The pages' forms
+(forms.py) check what was posted; the rules that depend on the stored state (the last backbone
+admin, a role someone already has) are checked here, raising ``Invalid`` with messages per
+field, writing nothing."""
 
 from __future__ import annotations
 
@@ -41,39 +43,24 @@ def save_activity(
     name: str,
     description: str,
     goals: list[str],
-    indicators: list[str],
+    indicators: list[Indicator],
     activity: Activity | None = None,
 ) -> Activity:
-    errors = {}
-    name = name.strip()
-    if not name:
-        errors["name"] = "Give the activity a name."
-    elif len(name) > 200:
-        errors["name"] = "Keep the name under 200 characters."
-    known = goal_codes(initiative)
-    unknown = [g for g in goals if g not in known]
-    if unknown:
-        errors["goals"] = f"Not a goal of {initiative.name}: {', '.join(unknown)}."
-    found = {
-        i.code: i for i in Indicator.objects.filter(initiative=initiative, code__in=indicators)
-    }
-    missing = [c for c in indicators if c not in found]
-    if missing:
-        errors["indicators"] = f"Not an indicator of {initiative.name}: {', '.join(missing)}."
-    if not goals and not indicators and "goals" not in errors:
-        errors["goals"] = "Choose at least one goal or indicator the activity serves."
-    if errors:
-        raise Invalid(errors)
+    """Create or update an activity with the values its form (forms.ActivityForm) cleaned."""
     with transaction.atomic():
         if activity is None:
             activity = Activity(initiative=initiative, organisation=organisation)
         activity.name = name
-        activity.description = description.strip()
-        activity.goals = [g for g in known if g in goals]
+        activity.description = description
+        activity.goals = goals
         activity.updated_by = by
         activity.save()
-        activity.indicators.set(found.values())
+        activity.indicators.set(indicators)
     return activity
+
+
+def delete_activity(activity: Activity) -> None:
+    activity.delete()
 
 
 # -- roles -----------------------------------------------------------------------------------
@@ -229,71 +216,6 @@ class Stale(Exception):
         self.since = since
 
 
-def _whole(raw, low, high, field, errors, *, blank_ok=False):
-    raw = ("" if raw is None else str(raw)).strip()
-    if raw == "" and blank_ok:
-        return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        errors[field] = f"{LABELS[field]}: enter a whole number from {low} to {high}" + (
-            " (or leave it empty)." if blank_ok else "."
-        )
-        return None
-    return int(raw)
-
-
-def clean_settings(initiative: Initiative, data: dict) -> dict:
-    """Posted text -> values, or Invalid naming each bad field."""
-    errors: dict[str, str] = {}
-    name = (data.get("name") or "").strip()
-    if not name:
-        errors["name"] = "Name: the initiative needs a name."
-    elif len(name) > 200:
-        errors["name"] = "Name: keep it under 200 characters."
-    goals, problem = parse_goals(data.get("goals") or "")
-    if problem:
-        errors["goals"] = f"Goals, {problem}."
-    else:
-        removed = set(goal_codes(initiative)) - {g["code"] for g in goals}
-        in_use = []
-        for code in sorted(removed):
-            n_ind = Indicator.objects.filter(initiative=initiative, goal=code).count()
-            n_act = sum(1 for a in initiative.activities.all() if code in (a.goals or []))
-            if n_ind or n_act:
-                in_use.append(f"{code} ({n_ind} indicator(s), {n_act} activity(ies))")
-        if in_use:
-            errors["goals"] = (
-                f"Goals: cannot remove {', '.join(in_use)}; change what uses it first."
-            )
-    codes = set(initiative.indicators.values_list("code", flat=True))
-    published = sorted(set(data.get("published_indicators") or []))
-    unknown = [c for c in published if c not in codes]
-    if unknown:
-        errors["published_indicators"] = f"Published indicators: unknown {', '.join(unknown)}."
-    values = {
-        "name": name,
-        "vision": (data.get("vision") or "").strip(),
-        "goals": goals,
-        "is_published": bool(data.get("is_published")),
-        "anonymise_peers": bool(data.get("anonymise_peers")),
-        "small_number_threshold": _whole(
-            data.get("small_number_threshold"), 1, 1000, "small_number_threshold", errors
-        ),
-        "deadline_days": _whole(
-            data.get("deadline_days"), 0, 366, "deadline_days", errors, blank_ok=True
-        ),
-        "reminder_days_before": _whole(
-            data.get("reminder_days_before"), 0, 366, "reminder_days_before", errors
-        ),
-        "reminder_days_after": _whole(
-            data.get("reminder_days_after"), 0, 366, "reminder_days_after", errors
-        ),
-        "published_indicators": published,
-    }
-    if errors:
-        raise Invalid(errors)
-    return values
-
-
 def _shown(field, value):
     if field == "goals":
         return goals_text(value) if isinstance(value, list) else value
@@ -305,10 +227,12 @@ def _shown(field, value):
 
 
 @transaction.atomic
-def save_settings(initiative: Initiative, data: dict, *, version: str, by) -> SettingsChange | None:
-    """Save the settings form. Refuses (Stale) when the initiative was saved after ``version``
-    (its updated_at when the form was opened); raises Invalid for bad input. Writes nothing then."""
-    values = clean_settings(initiative, data)
+def save_settings(
+    initiative: Initiative, values: dict, *, version: str, by
+) -> SettingsChange | None:
+    """Save the settings its form (forms.SettingsForm) cleaned. Refuses (Stale), writing
+    nothing, when the initiative was saved after ``version`` (its updated_at when the form was
+    opened)."""
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     before = current_settings(locked)
     if version_of(locked) != version:
@@ -328,18 +252,9 @@ def save_settings(initiative: Initiative, data: dict, *, version: str, by) -> Se
         old, new = _shown(field, before[field]), _shown(field, values[field])
         if old != new:
             changes[label] = [old, new]
-    for field in (
-        "name",
-        "vision",
-        "goals",
-        "is_published",
-        "anonymise_peers",
-        "small_number_threshold",
-        "deadline_days",
-        "reminder_days_before",
-        "reminder_days_after",
-    ):
-        setattr(locked, field, values[field])
+    for field, _ in SETTINGS_FIELDS:
+        if field != "published_indicators":  # a flag of each indicator, set below
+            setattr(locked, field, values[field])
     locked.full_clean(exclude=["organisations"])
     locked.save()  # bumps updated_at, the version, even when only indicators changed
     Indicator.objects.filter(initiative=locked).exclude(

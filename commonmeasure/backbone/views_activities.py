@@ -15,6 +15,7 @@ from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Organisation
 
 from . import exports, matrix, services
+from .forms import ActivityForm
 from .models import Activity
 
 
@@ -118,21 +119,14 @@ def matrix_export(request, code, fmt):
 def _form(request, initiative, access, organisation, activity=None):
     errors, posted = {}, None
     if request.method == "POST":
-        posted = {
-            "name": request.POST.get("name", ""),
-            "description": request.POST.get("description", ""),
-            "goals": request.POST.getlist("goals"),
-            "indicators": request.POST.getlist("indicators"),
-        }
-        try:
+        form = ActivityForm(request.POST, initiative=initiative)
+        if form.is_valid():
             saved = services.save_activity(
-                initiative, organisation, by=request.user, activity=activity, **posted
+                initiative, organisation, by=request.user, activity=activity, **form.cleaned_data
             )
-        except services.Invalid as bad:
-            errors = bad.errors
-        else:
             messages.success(request, f"Activity “{saved.name}” saved.")
             return redirect("backbone:activities", initiative.code)
+        errors, posted = form.messages, form.typed()
     elif activity is not None:
         posted = {
             "name": activity.name,
@@ -190,6 +184,6 @@ def activity_edit(request, code, activity_id):
 @require_POST
 def activity_delete(request, code, activity_id):
     initiative, _, activity = _activity(request, code, activity_id)
-    activity.delete()
+    services.delete_activity(activity)
     messages.success(request, f"Activity “{activity.name}” deleted.")
     return redirect("backbone:activities", initiative.code)

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,11 +16,12 @@ from django.views.decorators.http import require_POST
 
 from commonmeasure.accounts import throttle
 from commonmeasure.initiatives.access import get_initiative
-from commonmeasure.initiatives.models import Membership, Organisation, code_validator
+from commonmeasure.initiatives.models import Membership, Organisation
 from commonmeasure.voice import limits
 
 from . import invitations as inv
 from . import services
+from .forms import InviteForm, MembershipActionForm, SignUpForm
 from .models import Invitation, RoleChange
 
 ROLE_ORDER = {r: i for i, (r, _) in enumerate(Membership.ROLE_CHOICES)}
@@ -51,25 +49,24 @@ def _members(initiative):
     return rows
 
 
-def _whole(raw) -> int:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else 0  # 0 matches nothing: a 404
-
-
 @login_required
 def roles(request, code):
     initiative, access = backbone_access(request.user, code)
     errors = {}
     if request.method == "POST":
+        form = MembershipActionForm(request.POST)
+        form.is_valid()  # the membership is looked up first: one of another initiative is a 404
         membership = get_object_or_404(
             Membership.objects.select_related("user", "organisation", "initiative"),
-            pk=_whole(request.POST.get("membership")),
+            pk=form.cleaned_data["membership"],
             initiative=initiative,
         )
-        action = request.POST.get("action")
+        action = form.cleaned_data.get("action")
         try:
-            if action == "change":
-                services.change_role(membership, request.POST.get("role", ""), by=request.user)
+            if form.errors:
+                errors = form.messages
+            elif action == "change":
+                services.change_role(membership, form.cleaned_data["role"], by=request.user)
                 messages.success(
                     request, f"{membership.user.get_username()} is now a {membership.role}."
                 )
@@ -86,8 +83,6 @@ def roles(request, code):
                 messages.success(
                     request, f"Unlocked {membership.user.get_username()}: they can sign in again."
                 )
-            else:
-                errors = {"role": "Unknown action."}
         except services.Invalid as bad:
             errors = bad.errors
         if not errors:
@@ -136,58 +131,19 @@ def invite(request, code):
     errors: dict[str, str] = {}
     posted = request.POST if request.method == "POST" else {"role": "reporter"}
     if request.method == "POST":
-        email = request.POST.get("email", "").strip()
-        role = request.POST.get("role", "")
-        org_choice = request.POST.get("organisation", "")
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = f"E-mail: {email or 'an empty address'} is not an e-mail address."
-        org, new_org = None, None
-        if role not in dict(Membership.ROLE_CHOICES):
-            errors["role"] = "Role: choose one of the roles listed."
-        elif role != Membership.BACKBONE_ADMIN:
-            if org_choice == "__new__":
-                new_code = request.POST.get("new_code", "").strip()
-                new_name = request.POST.get("new_name", "").strip()
-                try:
-                    code_validator(new_code)
-                except ValidationError:
-                    errors["new_code"] = (
-                        f"New organisation's code: {new_code!r} is not a code "
-                        f"({code_validator.message})"
-                    )
-                if not new_name:
-                    errors["new_name"] = "New organisation's name: give the organisation a name."
-                elif len(new_name) > 200 or len(new_code) > 64:
-                    errors["new_name"] = (
-                        "New organisation: keep the code under 64 characters and the name under 200."
-                    )
-                new_org = (new_code, new_name)
-            else:
-                org = next((o for o in orgs if o.code == org_choice), None)
-                if org is None:
-                    errors["organisation"] = (
-                        "Organisation: choose an organisation of the initiative, or add a new one."
-                    )
+        form = InviteForm(request.POST, organisations=orgs)
+        errors = form.messages
         if not errors:
             try:
                 with transaction.atomic():
-                    invitation = inv.invite(
-                        initiative,
-                        by=request.user,
-                        email=email,
-                        role=role,
-                        organisation=org,
-                        new_organisation=new_org,
-                    )
+                    invitation = inv.invite(initiative, by=request.user, **form.invitation())
                     inv.send(invitation, _link(request, invitation))
             except inv.InvitationError as problem:
                 errors["invitation"] = str(problem)
             else:
                 messages.success(
                     request,
-                    f"Invitation sent to {email} as {invitation.role_phrase}; "
+                    f"Invitation sent to {invitation.email} as {invitation.role_phrase}; "
                     f"the link works once and expires in {inv.valid_days()} days.",
                 )
                 return redirect("backbone:roles", initiative.code)
@@ -295,11 +251,11 @@ def accept(request, token):
         return render(request, "backbone/accept.html", context)
     context["mode"] = "signup"
     if request.method == "POST":
-        errors = _signup_errors(request, invitation)
-        if not errors:
+        form = SignUpForm(request.POST, email=invitation.email)
+        if form.is_valid():
             try:
                 user = inv.sign_up_and_accept(
-                    token, request.POST["username"].strip(), request.POST["password1"]
+                    token, form.cleaned_data["username"], form.cleaned_data["password1"]
                 )
             except inv.InvitationError as problem:
                 return _problem(request, str(problem))
@@ -310,35 +266,7 @@ def accept(request, token):
                 f"is {invitation.role_phrase}.",
             )
             return redirect("initiative", invitation.initiative.code)
-        context["errors"] = errors
-        context["posted"] = {"username": request.POST.get("username", "")}
+        context["errors"] = form.messages
+        context["posted"] = {"username": form.data.get("username", "")}
         return render(request, "backbone/accept.html", context, status=400)
     return render(request, "backbone/accept.html", context)
-
-
-def _signup_errors(request, invitation) -> dict[str, str]:
-    User = get_user_model()
-    errors = {}
-    username = request.POST.get("username", "").strip()
-    p1, p2 = request.POST.get("password1", ""), request.POST.get("password2", "")
-    if not username:
-        errors["username"] = "Username: choose a username."
-    else:
-        try:
-            User.username_validator(username)
-        except ValidationError:
-            errors["username"] = (
-                "Username: use letters, digits and @ . + - _ only (150 characters at most)."
-            )
-        if len(username) > 150:
-            errors["username"] = "Username: 150 characters at most."
-        elif User.objects.filter(username__iexact=username).exists():
-            errors["username"] = f"Username: {username} is taken; choose another."
-    if p1 != p2:
-        errors["password2"] = "Password: the two passwords differ."
-    else:
-        try:
-            validate_password(p1, User(username=username, email=invitation.email))
-        except ValidationError as bad:
-            errors["password1"] = "Password: " + " ".join(bad.messages)
-    return errors

@@ -13,6 +13,7 @@ from commonmeasure.initiatives.models import Participation
 from commonmeasure.web.presenters import status_label
 
 from . import deadlines, services
+from .forms import NamingForm, SettingsForm
 from .models import SettingsChange
 from .views_activities import member_access
 from .views_members import backbone_access
@@ -25,36 +26,27 @@ def settings_page(request, code):
     values = services.current_settings(initiative)
     version = services.version_of(initiative)
     if request.method == "POST":
-        data = {
-            k: request.POST.get(k)
-            for k in (
-                "name",
-                "vision",
-                "goals",
-                "is_published",
-                "anonymise_peers",
-                "small_number_threshold",
-                "deadline_days",
-                "reminder_days_before",
-                "reminder_days_after",
-            )
-        }
-        data["published_indicators"] = request.POST.getlist("published_indicators")
-        try:
-            change = services.save_settings(
-                initiative, data, version=request.POST.get("version", ""), by=request.user
-            )
-        except services.Invalid as bad:
-            errors = bad.errors
-        except services.Stale as refused:
-            stale = refused
-            version = services.version_of(initiative)  # saving again replaces the current values
+        form = SettingsForm(request.POST, initiative=initiative)
+        if not form.is_valid():
+            errors = form.messages
         else:
-            messages.success(
-                request, "Settings saved." if change else "Nothing had changed; nothing was saved."
-            )
-            return redirect("backbone:settings", initiative.code)
-        values = {**data, "deadline_days": data["deadline_days"] or ""}
+            try:
+                change = services.save_settings(
+                    initiative,
+                    form.settings(),
+                    version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except services.Stale as refused:
+                stale = refused
+                version = services.version_of(initiative)  # saving again replaces the values
+            else:
+                messages.success(
+                    request,
+                    "Settings saved." if change else "Nothing had changed; nothing was saved.",
+                )
+                return redirect("backbone:settings", initiative.code)
+        values = form.typed()
     return render(
         request,
         "backbone/settings.html",
@@ -88,7 +80,9 @@ def naming(request, code, org_code):
     if not access.can_edit(participation.organisation_id):
         raise Forbidden("Only the organisation's reporters and the backbone decide this.")
     if request.method == "POST":
-        named = request.POST.get("named") == "yes"
+        form = NamingForm(request.POST)
+        form.is_valid()  # every value is valid: "yes" agrees, anything else does not
+        named = form.cleaned_data["named"]
         result = services.set_named(participation, named, by=request.user)
         if result.changed:
             messages.success(

@@ -292,7 +292,7 @@ def commit_upload(
 # -- payments made and investor cash flows ---------------------------------------------------
 
 
-def _amount(value, currency: str, field_name: str) -> Decimal:
+def parse_amount(value, currency: str, field_name: str) -> Decimal:
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
@@ -307,7 +307,7 @@ def _amount(value, currency: str, field_name: str) -> Decimal:
     return amount
 
 
-def _day(value, field_name: str) -> date:
+def parse_day(value, field_name: str) -> date:
     if isinstance(value, date):
         return value
     try:
@@ -332,9 +332,9 @@ def record_payment(
         raise ContractServiceError("payer: required")
     return PaymentMade.objects.create(
         contract=contract,
-        date=_day(day, "date"),
+        date=parse_day(day, "date"),
         payer=payer,
-        amount=_amount(amount, contract_terms.currency, "amount"),
+        amount=parse_amount(amount, contract_terms.currency, "amount"),
         reference=(reference or "").strip()[:200],
     )
 
@@ -352,9 +352,9 @@ def record_investor_flow(
     return InvestorFlow.objects.create(
         contract=contract,
         investor=investor[:200],
-        date=_day(day, "date"),
+        date=parse_day(day, "date"),
         kind=kind,
-        amount=_amount(amount, contract.currency, "amount"),
+        amount=parse_amount(amount, contract.currency, "amount"),
     )
 
 

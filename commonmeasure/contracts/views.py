@@ -33,6 +33,7 @@ from commonmeasure.upload_store import UploadNotFound, UploadStore, clean_name
 from . import services
 from .access import get_contract, visible_contracts
 from .exports import KIND_LABELS, StatementDocument, statement_pdf, statement_xlsx
+from .forms import InvestorFlowForm, PaymentForm, PublishForm
 from .models import Achievement, InvestorFlow
 from .statement_pdf import MissingFont
 
@@ -439,17 +440,18 @@ def _upload_problems(request, contract, access, exc: ContractFileError):
 @require_POST
 def record_payment(request, pk: int):
     contract, _access = _manage(request, pk)
-    try:
+    form = PaymentForm(request.POST, contract=contract)
+    if not form.is_valid():
+        messages.error(request, f"The payment was not recorded. {form.first_problem}")
+    else:
+        data = form.cleaned_data
         payment = services.record_payment(
             contract,
-            day=request.POST.get("date", ""),
-            payer=request.POST.get("payer", ""),
-            amount=request.POST.get("amount", ""),
-            reference=request.POST.get("reference", ""),
+            day=data["date"],
+            payer=data["payer"],
+            amount=data["amount"],
+            reference=data["reference"],
         )
-    except services.ContractServiceError as exc:
-        messages.error(request, f"The payment was not recorded. {exc}")
-    else:
         messages.success(
             request,
             f"Payment of {money(payment.amount, contract.currency)} by {payment.payer} recorded.",
@@ -460,17 +462,18 @@ def record_payment(request, pk: int):
 @require_POST
 def record_flow(request, pk: int):
     contract, _access = _manage(request, pk)
-    try:
+    form = InvestorFlowForm(request.POST, contract=contract)
+    if not form.is_valid():
+        messages.error(request, f"The cash flow was not recorded. {form.first_problem}")
+    else:
+        data = form.cleaned_data
         flow = services.record_investor_flow(
             contract,
-            investor=request.POST.get("investor", ""),
-            day=request.POST.get("date", ""),
-            kind=request.POST.get("kind", ""),
-            amount=request.POST.get("amount", ""),
+            investor=data["investor"],
+            day=data["date"],
+            kind=data["kind"],
+            amount=data["amount"],
         )
-    except services.ContractServiceError as exc:
-        messages.error(request, f"The cash flow was not recorded. {exc}")
-    else:
         messages.success(
             request,
             f"{flow.get_kind_display()} of {money(flow.amount, contract.currency)} for {flow.investor} recorded.",
@@ -481,7 +484,9 @@ def record_flow(request, pk: int):
 @require_POST
 def publish(request, pk: int):
     contract, _access = _manage(request, pk)
-    services.set_published(contract, request.POST.get("published") == "1")
+    form = PublishForm(request.POST)
+    form.is_valid()  # every value is valid: "1" publishes, anything else does not
+    services.set_published(contract, form.cleaned_data["published"])
     messages.success(
         request,
         "The contract is now public."

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from commonmeasure.initiatives.access import Access, access_for
 from commonmeasure.initiatives.models import Category, Indicator, Membership
@@ -351,3 +352,15 @@ def _participants(thread: Thread) -> list:
     authors = Comment.objects.filter(thread=thread).values("author_id")
     mentioned = Comment.mentioned.through.objects.filter(comment__thread=thread).values("user_id")
     return list(User.objects.filter(Q(pk__in=authors) | Q(pk__in=mentioned)).order_by("id"))
+
+
+def mark_read(user, notification_id: int | None = None) -> int:
+    """Mark one of the person's unread notifications read, or (no id) all of them; how many."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def set_email_preference(user, choice: str) -> None:
+    EmailPreference.objects.update_or_create(user=user, defaults={"email": choice})

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +25,7 @@ from commonmeasure.reporting.models import Submission
 
 from . import services
 from .blocks import block
+from .forms import CommentForm, MarkReadForm, PreferencesForm
 from .models import EmailPreference, Event, Notification, Thread
 from .services import CommentError
 from .visibility import can_see_report_comments, visible_events
@@ -141,9 +141,12 @@ def _thread_view(request, access, spec, title, dom_id, hidden, back):
     page_url = request.path + (f"?{request.GET.urlencode()}" if request.GET else "")
     error, notes, text = "", [], ""
     if request.method == "POST":
-        text = request.POST.get("text", "")
+        form = CommentForm(request.POST)
+        text = form.data.get("text", "")
         try:
-            posted = services.post_comment(access, request.user, spec, text)
+            if not form.is_valid():
+                raise CommentError(form.messages["text"])
+            posted = services.post_comment(access, request.user, spec, form.cleaned_data["text"])
         except CommentError as exc:
             error = str(exc)
         else:
@@ -244,8 +247,7 @@ def notifications(request):
 def notification_open(request, pk: int):
     """Mark one's own notification read and go to what it is about."""
     n = get_object_or_404(Notification, pk=pk, user=request.user)
-    if n.read_at is None:
-        Notification.objects.filter(pk=n.pk).update(read_at=timezone.now())
+    services.mark_read(request.user, n.pk)
     target = n.target_url
     if not (target.startswith("/") and not target.startswith("//")):
         target = reverse("conversation:notifications")
@@ -256,14 +258,12 @@ def notification_open(request, pk: int):
 @require_POST
 def notifications_read(request):
     """Mark read: one notification (``id``) or all of them."""
-    qs = Notification.objects.filter(user=request.user, read_at__isnull=True)
-    raw = request.POST.get("id", "")
-    if raw:
-        if not raw.isdigit():
-            raise Http404("No such notification")
-        qs = qs.filter(pk=int(raw))
-    count = qs.update(read_at=timezone.now())
-    if not raw:
+    form = MarkReadForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such notification")
+    one = form.cleaned_data["id"]
+    count = services.mark_read(request.user, one)
+    if one is None:
         messages.success(
             request, f"{count} notification{'s' if count != 1 else ''} marked as read."
         )
@@ -277,11 +277,11 @@ def preferences(request):
     current = pref.email if pref else EmailPreference.DEFAULT
     error = ""
     if request.method == "POST":
-        choice = request.POST.get("email", "")
-        if choice not in dict(EmailPreference.CHOICES):
-            error = "Choose one of the three options."
+        form = PreferencesForm(request.POST)
+        if not form.is_valid():
+            error = form.messages["email"]
         else:
-            EmailPreference.objects.update_or_create(user=request.user, defaults={"email": choice})
+            services.set_email_preference(request.user, form.cleaned_data["email"])
             messages.success(request, "Your e-mail settings are saved.")
             return redirect("conversation:preferences")
     return render(

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from . import bursts, services
+from .forms import DiscardBurstForm
 from .models import DiscardedBurst, Link
 from .views_staff import _survey
 
@@ -20,7 +21,10 @@ from .views_staff import _survey
 @login_required
 def survey_bursts(request, code, survey_id):
     initiative, access, survey, org_ids = _survey(request.user, code, survey_id)
-    period = request.GET.get("period") or request.POST.get("period") or ""
+    form = DiscardBurstForm(request.POST) if request.method == "POST" else None
+    if form is not None:
+        form.is_valid()  # every field has a value: a link of another survey is a 404 below
+    period = request.GET.get("period") or (form.cleaned_data["period"] if form else "")
     period = period.strip()[:16] or services.current_period(initiative)
     links = list(
         survey.links.filter(organisation_id__in=org_ids)
@@ -30,15 +34,11 @@ def survey_bursts(request, code, survey_id):
     if request.method == "POST":
         if not access.is_backbone:
             raise PermissionDenied(_("Only the backbone can discard responses."))
-        link_id = request.POST.get("link", "")
         link = get_object_or_404(
-            Link,
-            pk=int(link_id) if link_id.isdigit() else 0,
-            survey=survey,
-            organisation_id__in=org_ids,
+            Link, pk=form.cleaned_data["link"], survey=survey, organisation_id__in=org_ids
         )
         try:
-            record, result = bursts.discard(link, period, request.POST.get("key", ""), request.user)
+            record, result = bursts.discard(link, period, form.cleaned_data["key"], request.user)
         except bursts.NoSuchBurst as problem:
             messages.error(request, str(problem))
         else:

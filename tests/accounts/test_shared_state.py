@@ -22,8 +22,8 @@ print("signed-in" if "_auth_user_id" in client.session else "refused")
 """
 
 
-def test_failures_in_one_process_lock_the_account_in_another(tmp_path):
-    db = tmp_path / "cm.sqlite3"
+def test_failures_in_one_process_lock_the_account_in_another(tmp_path, sqlite_file):
+    db = sqlite_file  # migrated already: `setup` below finds nothing to do
     env = {
         "DATABASE_URL": f"sqlite:///{db}",
         "SECRET_KEY": "k" * 50,

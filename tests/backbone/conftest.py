@@ -4,20 +4,6 @@ goals for alpha (G1 from the fixture file, G2 and G3 added here)."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
-
-from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def login():
-    def client_for(user) -> Client:
-        c = Client()
-        if user is not None:
-            assert c.login(username=user.username, password=PASSWORD)
-        return c
-
-    return client_for
 
 
 @pytest.fixture

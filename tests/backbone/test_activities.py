@@ -41,8 +41,8 @@ def spread(goals, cast, org_d):
     return cast
 
 
-def test_a_reporter_adds_an_activity_for_their_organisation(goals, cast, login):
-    response = login(cast.alice).post(
+def test_a_reporter_adds_an_activity_for_their_organisation(goals, cast, client_for):
+    response = client_for(cast.alice).post(
         "/i/alpha/activities/new/?organisation=org-a",
         {
             "name": "Job club",
@@ -72,24 +72,24 @@ def test_a_reporter_adds_an_activity_for_their_organisation(goals, cast, login):
     ],
 )
 def test_a_bad_activity_is_refused_with_a_message_and_nothing_saved(
-    goals, cast, login, data, message
+    goals, cast, client_for, data, message
 ):
-    response = login(cast.alice).post("/i/alpha/activities/new/?organisation=org-a", data)
+    response = client_for(cast.alice).post("/i/alpha/activities/new/?organisation=org-a", data)
     assert response.status_code == 400 and message in response.content.decode()
     assert not Activity.objects.exists()
 
 
-def test_an_indicator_of_another_initiative_cannot_be_attached(goals, cast, login):
+def test_an_indicator_of_another_initiative_cannot_be_attached(goals, cast, client_for):
     # beta also has an indicator called "enrolled"; only alpha's may be chosen
-    login(cast.alice).post(
+    client_for(cast.alice).post(
         "/i/alpha/activities/new/?organisation=org-a", {"name": "X", "indicators": ["enrolled"]}
     )
     assert Activity.objects.get().indicators.get().initiative == cast.alpha
 
 
-def test_the_backbone_edits_and_deletes_any_organisations_activity(goals, cast, login):
+def test_the_backbone_edits_and_deletes_any_organisations_activity(goals, cast, client_for):
     a = add(cast, cast.org_b, "CV workshop", ["G1"])
-    c = login(cast.backbone)
+    c = client_for(cast.backbone)
     c.post(f"/i/alpha/activities/{a.id}/", {"name": "CV clinic", "goals": ["G3"]})
     a.refresh_from_db()
     assert (a.name, a.goals) == ("CV clinic", ["G3"])
@@ -97,8 +97,8 @@ def test_the_backbone_edits_and_deletes_any_organisations_activity(goals, cast, 
     assert not Activity.objects.exists()
 
 
-def test_the_matrix_counts_activities_and_finds_gaps_and_overlaps(spread, login):
-    page = login(spread.bob).get("/i/alpha/activities/").content.decode()
+def test_the_matrix_counts_activities_and_finds_gaps_and_overlaps(spread, client_for):
+    page = client_for(spread.bob).get("/i/alpha/activities/").content.decode()
     cell = lambda org, goal: re.search(  # noqa: E731
         rf'data-organisation="{org}">.*?data-goal="{goal}">(\d+)<', page, re.S
     ).group(1)
@@ -113,15 +113,15 @@ def test_the_matrix_counts_activities_and_finds_gaps_and_overlaps(spread, login)
     )
 
 
-def test_two_organisations_on_a_goal_are_not_an_overlap(goals, cast, login):
+def test_two_organisations_on_a_goal_are_not_an_overlap(goals, cast, client_for):
     add(cast, cast.org_a, "One", ["G1"])
     add(cast, cast.org_b, "Two", ["G1"])
-    page = login(cast.bob).get("/i/alpha/activities/").content.decode()
+    page = client_for(cast.bob).get("/i/alpha/activities/").content.decode()
     assert 'data-goal="G1" data-state="">2<' in page and "No overlaps." in page
 
 
-def test_the_chart_carries_the_same_figures_as_the_table(spread, login):
-    page = login(spread.backbone).get("/i/alpha/activities/").content.decode()
+def test_the_chart_carries_the_same_figures_as_the_table(spread, client_for):
+    page = client_for(spread.backbone).get("/i/alpha/activities/").content.decode()
     spec = json.loads(
         re.search(
             r'<script id="spec-matrix" type="application/json">(.*?)</script>', page, re.S
@@ -135,8 +135,8 @@ def test_the_chart_carries_the_same_figures_as_the_table(spread, login):
     assert "http" not in json.dumps(spec).replace(spec["$schema"], "")
 
 
-def test_the_csv_export_has_one_row_per_cell_and_no_formulas(spread, login):
-    response = login(spread.alice).get("/i/alpha/activities/matrix.csv")
+def test_the_csv_export_has_one_row_per_cell_and_no_formulas(spread, client_for):
+    response = client_for(spread.alice).get("/i/alpha/activities/matrix.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == 3 * 3  # organisations A, B, D x goals G1..G3
@@ -145,9 +145,9 @@ def test_the_csv_export_has_one_row_per_cell_and_no_formulas(spread, login):
     assert {r["goal_state"] for r in rows if r["goal"] == "G3"} == {"gap"}
 
 
-def test_the_xlsx_export_is_readable_and_text_never_becomes_a_formula(spread, login):
+def test_the_xlsx_export_is_readable_and_text_never_becomes_a_formula(spread, client_for):
     Organisation.objects.filter(code="org-d").update(name="=cmd|' /C calc'!A0")
-    response = login(spread.alice).get("/i/alpha/activities/matrix.xlsx")
+    response = client_for(spread.alice).get("/i/alpha/activities/matrix.xlsx")
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb["Matrix"]
     grid = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]

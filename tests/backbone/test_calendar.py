@@ -74,20 +74,23 @@ def test_each_organisations_status_and_lateness_is_shown(with_deadline):
 
 
 def test_a_reporter_sees_their_own_organisation_only_and_the_backbone_sees_all(
-    with_deadline, login
+    with_deadline, client_for
 ):
-    mine = login(with_deadline.alice).get("/i/alpha/calendar/").content.decode()
+    mine = client_for(with_deadline.alice).get("/i/alpha/calendar/").content.decode()
     assert 'data-organisation="org-a"' in mine and 'data-organisation="org-b"' not in mine
-    every = login(with_deadline.backbone).get("/i/alpha/calendar/").content.decode()
+    every = client_for(with_deadline.backbone).get("/i/alpha/calendar/").content.decode()
     assert 'data-organisation="org-a"' in every and 'data-organisation="org-b"' in every
     assert "Each is due 15 days after its period ends." in every
 
 
-def test_without_a_deadline_there_are_no_due_dates(cast, login):
+def test_without_a_deadline_there_are_no_due_dates(cast, client_for):
     assert all(r.due is None for r in deadlines.calendar(cast.alpha, None, TODAY))
     text = deadlines.ics(cast.alpha, "example.org", today=TODAY)
     assert "BEGIN:VEVENT" not in text and text.endswith("END:VCALENDAR\r\n")
-    assert b"This initiative has no deadline" in login(cast.alice).get("/i/alpha/calendar/").content
+    assert (
+        b"This initiative has no deadline"
+        in client_for(cast.alice).get("/i/alpha/calendar/").content
+    )
 
 
 def test_the_ics_file_has_one_all_day_event_per_due_date(with_deadline):
@@ -128,8 +131,8 @@ def test_text_is_escaped_in_the_ics_file(with_deadline):
     assert "SUMMARY:Work\\, skills\\; and more\\\\: report for 2025-02 due" in text
 
 
-def test_the_ics_download_is_a_calendar_file(with_deadline, login):
-    response = login(with_deadline.bob).get("/i/alpha/calendar.ics")
+def test_the_ics_download_is_a_calendar_file(with_deadline, client_for):
+    response = client_for(with_deadline.bob).get("/i/alpha/calendar.ics")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert 'filename="alpha-deadlines.ics"' in response["Content-Disposition"]
     body = response.content.decode()

@@ -41,8 +41,8 @@ def snapshot():
     )
 
 
-def test_an_invited_person_without_an_account_signs_up_and_becomes_a_reporter(cast, login):
-    response = send_invitation(login(cast.backbone))
+def test_an_invited_person_without_an_account_signs_up_and_becomes_a_reporter(cast, client_for):
+    response = send_invitation(client_for(cast.backbone))
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -71,15 +71,15 @@ def test_an_invited_person_without_an_account_signs_up_and_becomes_a_reporter(ca
     ) == [("invited", "dana@example.org"), ("accepted", "dana")]
 
 
-def test_an_invited_person_with_an_account_logs_in_and_accepts(cast, login):
+def test_an_invited_person_with_an_account_logs_in_and_accepts(cast, client_for):
     cast.outsider.email = "Outsider@Example.org"
     cast.outsider.save()
-    send_invitation(login(cast.backbone), email="outsider@example.org", role="viewer")
+    send_invitation(client_for(cast.backbone), email="outsider@example.org", role="viewer")
     path = link_in(mail.outbox[0])
     anonymous = Client().get(path)
     assert b'data-mode="login"' in anonymous.content
     assert f"/login/?next={path}".encode() in anonymous.content
-    c = login(cast.outsider)
+    c = client_for(cast.outsider)
     assert b'id="accept-invitation"' in c.get(path).content
     assert c.post(path).status_code == 302
     assert Membership.objects.filter(
@@ -88,9 +88,9 @@ def test_an_invited_person_with_an_account_logs_in_and_accepts(cast, login):
     assert c.get("/i/alpha/activities/").status_code == 200
 
 
-def test_a_backbone_admin_invitation_gives_the_backbone_role_and_admin_access(cast, login):
+def test_a_backbone_admin_invitation_gives_the_backbone_role_and_admin_access(cast, client_for):
     send_invitation(
-        login(cast.backbone), email="eve@example.org", role="backbone_admin", organisation=""
+        client_for(cast.backbone), email="eve@example.org", role="backbone_admin", organisation=""
     )
     path = link_in(mail.outbox[0])
     c = Client()
@@ -101,9 +101,12 @@ def test_a_backbone_admin_invitation_gives_the_backbone_role_and_admin_access(ca
     assert c.get("/i/alpha/settings/").status_code == 200
 
 
-def test_inviting_a_new_organisation_adds_it_to_the_initiative(cast, login):
+def test_inviting_a_new_organisation_adds_it_to_the_initiative(cast, client_for):
     response = send_invitation(
-        login(cast.backbone), organisation="__new__", new_code="org-d", new_name="Organisation D"
+        client_for(cast.backbone),
+        organisation="__new__",
+        new_code="org-d",
+        new_name="Organisation D",
     )
     assert response.status_code == 302
     org = Organisation.objects.get(code="org-d")
@@ -112,10 +115,10 @@ def test_inviting_a_new_organisation_adds_it_to_the_initiative(cast, login):
     assert "reporter for Organisation D" in mail.outbox[0].body
 
 
-def test_a_new_organisation_whose_code_exists_is_refused_and_nothing_is_written(cast, login):
+def test_a_new_organisation_whose_code_exists_is_refused_and_nothing_is_written(cast, client_for):
     before = (Organisation.objects.count(), Invitation.objects.count())
     response = send_invitation(
-        login(cast.backbone), organisation="__new__", new_code="org-c", new_name="Clash"
+        client_for(cast.backbone), organisation="__new__", new_code="org-c", new_name="Clash"
     )
     assert response.status_code == 400
     assert "An organisation with code &#x27;org-c&#x27; already exists" in response.content.decode()
@@ -136,18 +139,18 @@ def test_a_new_organisation_whose_code_exists_is_refused_and_nothing_is_written(
         ),
     ],
 )
-def test_a_bad_invitation_form_names_the_field_and_sends_nothing(cast, login, fields, message):
-    response = send_invitation(login(cast.backbone), **fields)
+def test_a_bad_invitation_form_names_the_field_and_sends_nothing(cast, client_for, fields, message):
+    response = send_invitation(client_for(cast.backbone), **fields)
     assert response.status_code == 400
     assert message in response.content.decode().replace("&#x27;", "'")
     assert not Invitation.objects.exists() and mail.outbox == []
 
 
-def test_inviting_someone_who_already_has_that_role_is_refused(cast, login):
+def test_inviting_someone_who_already_has_that_role_is_refused(cast, client_for):
     cast.alice.email = "alice@example.org"
     cast.alice.save()
     before = snapshot()
-    response = send_invitation(login(cast.backbone), email="ALICE@example.org")
+    response = send_invitation(client_for(cast.backbone), email="ALICE@example.org")
     assert response.status_code == 400
     assert "alice@example.org is already reporter for Organisation A in Alpha Partnership" in (
         response.content.decode().replace("ALICE", "alice")
@@ -156,14 +159,14 @@ def test_inviting_someone_who_already_has_that_role_is_refused(cast, login):
     # another role for the same person is fine
     assert (
         send_invitation(
-            login(cast.backbone), email="alice@example.org", role="reviewer"
+            client_for(cast.backbone), email="alice@example.org", role="reviewer"
         ).status_code
         == 302
     )
 
 
-def test_inviting_the_same_person_twice_asks_to_resend_instead(cast, login):
-    c = login(cast.backbone)
+def test_inviting_the_same_person_twice_asks_to_resend_instead(cast, client_for):
+    c = client_for(cast.backbone)
     send_invitation(c)
     response = send_invitation(c)
     assert response.status_code == 400
@@ -241,12 +244,12 @@ def test_a_tampered_link_is_refused_and_nothing_is_written(cast, tamper):
     assert snapshot() == before
 
 
-def test_a_link_for_another_address_is_refused_to_whoever_is_logged_in(cast, login):
+def test_a_link_for_another_address_is_refused_to_whoever_is_logged_in(cast, client_for):
     _, path = _invite(cast)
     cast.bob.email = "bob@example.org"
     cast.bob.save()
     before = snapshot()
-    c = login(cast.bob)
+    c = client_for(cast.bob)
     for response in (c.get(path), c.post(path)):
         assert response.status_code == 403
         text = response.content.decode()
@@ -254,9 +257,9 @@ def test_a_link_for_another_address_is_refused_to_whoever_is_logged_in(cast, log
     assert snapshot() == before
 
 
-def test_a_revoked_invitation_no_longer_works(cast, login):
+def test_a_revoked_invitation_no_longer_works(cast, client_for):
     invitation, path = _invite(cast)
-    c = login(cast.backbone)
+    c = client_for(cast.backbone)
     assert c.post(f"/i/alpha/members/invitations/{invitation.id}/revoke/").status_code == 302
     invitation.refresh_from_db()
     assert invitation.revoked_by == cast.backbone
@@ -267,12 +270,12 @@ def test_a_revoked_invitation_no_longer_works(cast, login):
     assert RoleChange.objects.filter(action="revoked", subject="dana@example.org").exists()
 
 
-def test_a_resent_invitation_replaces_the_old_link_and_extends_it(cast, login):
+def test_a_resent_invitation_replaces_the_old_link_and_extends_it(cast, client_for):
     invitation, old_path = _invite(cast)
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(days=1)
     )
-    c = login(cast.backbone)
+    c = client_for(cast.backbone)
     assert c.post(f"/i/alpha/members/invitations/{invitation.id}/resend/").status_code == 302
     assert len(mail.outbox) == 1
     new_path = link_in(mail.outbox[0])
@@ -284,10 +287,10 @@ def test_a_resent_invitation_replaces_the_old_link_and_extends_it(cast, login):
     assert invitation.send_count == 2 and invitation.accepted_at is not None
 
 
-def test_an_accepted_invitation_cannot_be_revoked_or_resent(cast, login):
+def test_an_accepted_invitation_cannot_be_revoked_or_resent(cast, client_for):
     invitation, path = _invite(cast)
     _sign_up(path)
-    c = login(cast.backbone)
+    c = client_for(cast.backbone)
     page = c.post(f"/i/alpha/members/invitations/{invitation.id}/revoke/", follow=True)
     assert b"This invitation has been accepted" in page.content
     page = c.post(f"/i/alpha/members/invitations/{invitation.id}/resend/", follow=True)
@@ -342,14 +345,14 @@ def test_someone_with_an_account_for_the_address_must_log_in_rather_than_sign_up
     assert snapshot() == before
 
 
-def test_the_members_page_lists_invitations_and_every_change(cast, login):
+def test_the_members_page_lists_invitations_and_every_change(cast, client_for):
     invitation, _ = _invite(cast)
-    page = login(cast.backbone).get("/i/alpha/members/").content.decode()
+    page = client_for(cast.backbone).get("/i/alpha/members/").content.decode()
     assert f'data-invitation="{invitation.id}" data-state="pending"' in page
     assert 'data-action="invited"' in page and "dana@example.org" in page
 
 
-def test_the_link_starts_with_the_sites_address_when_one_is_set(cast, login, settings):
+def test_the_link_starts_with_the_sites_address_when_one_is_set(cast, client_for, settings):
     settings.CM_SITE_URL = "https://measure.example.org"
-    send_invitation(login(cast.backbone))
+    send_invitation(client_for(cast.backbone))
     assert "https://measure.example.org/invitations/" in mail.outbox[0].body

@@ -37,8 +37,8 @@ BACKBONE_PAGES = [
         ("anonymous", 302),
     ],
 )
-def test_only_members_reach_the_member_pages(goals, cast, login, path, name, status):
-    assert login(user(cast, name)).get(path).status_code == status
+def test_only_members_reach_the_member_pages(goals, cast, client_for, path, name, status):
+    assert client_for(user(cast, name)).get(path).status_code == status
 
 
 @pytest.mark.parametrize("path", BACKBONE_PAGES)
@@ -53,23 +53,23 @@ def test_only_members_reach_the_member_pages(goals, cast, login, path, name, sta
         ("anonymous", 302),
     ],
 )
-def test_only_the_backbone_reaches_the_backbone_pages(goals, cast, login, path, name, status):
-    assert login(user(cast, name)).get(path).status_code == status
+def test_only_the_backbone_reaches_the_backbone_pages(goals, cast, client_for, path, name, status):
+    assert client_for(user(cast, name)).get(path).status_code == status
 
 
-def test_a_published_initiative_shows_its_member_pages_to_members_only(goals, cast, login):
+def test_a_published_initiative_shows_its_member_pages_to_members_only(goals, cast, client_for):
     cast.alpha.is_published = True
     cast.alpha.save()
     for path in MEMBER_PAGES:
-        assert login(cast.outsider).get(path).status_code == 403
-        assert login(cast.carol).get(path).status_code == 403
+        assert client_for(cast.outsider).get(path).status_code == 403
+        assert client_for(cast.carol).get(path).status_code == 403
     for path in BACKBONE_PAGES:
-        assert login(cast.outsider).get(path).status_code == 403
+        assert client_for(cast.outsider).get(path).status_code == 403
 
 
-def test_the_other_initiatives_backbone_pages_are_hidden_from_alphas_backbone(cast, login):
-    assert login(cast.backbone).get("/i/beta/settings/").status_code == 404
-    assert login(cast.backbone).get("/i/beta/members/").status_code == 404
+def test_the_other_initiatives_backbone_pages_are_hidden_from_alphas_backbone(cast, client_for):
+    assert client_for(cast.backbone).get("/i/beta/settings/").status_code == 404
+    assert client_for(cast.backbone).get("/i/beta/members/").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -77,10 +77,10 @@ def test_the_other_initiatives_backbone_pages_are_hidden_from_alphas_backbone(ca
     [("backbone", 200), ("alice", 200), ("bob", 403), ("carol", 404), ("outsider", 404)],
 )
 def test_only_the_organisations_reporters_and_the_backbone_add_its_activities(
-    goals, cast, login, name, status
+    goals, cast, client_for, name, status
 ):
     path = "/i/alpha/activities/new/?organisation=org-a"
-    assert login(user(cast, name)).get(path).status_code == status
+    assert client_for(user(cast, name)).get(path).status_code == status
 
 
 @pytest.mark.parametrize(
@@ -88,12 +88,12 @@ def test_only_the_organisations_reporters_and_the_backbone_add_its_activities(
     [("backbone", 302), ("alice", 302), ("bob", 403), ("carol", 404), ("outsider", 404)],
 )
 def test_only_the_organisations_reporters_and_the_backbone_edit_its_activities(
-    goals, cast, login, name, status
+    goals, cast, client_for, name, status
 ):
     act = Activity.objects.create(
         initiative=cast.alpha, organisation=cast.org_a, name="Job club", goals=["G1"]
     )
-    response = login(user(cast, name)).post(
+    response = client_for(user(cast, name)).post(
         f"/i/alpha/activities/{act.id}/", {"name": "Renamed", "goals": ["G1"]}
     )
     assert response.status_code == status
@@ -101,16 +101,16 @@ def test_only_the_organisations_reporters_and_the_backbone_edit_its_activities(
     assert (act.name == "Renamed") == (status == 302)
 
 
-def test_a_reporter_cannot_delete_another_organisations_activity(goals, cast, login):
+def test_a_reporter_cannot_delete_another_organisations_activity(goals, cast, client_for):
     act = Activity.objects.create(
         initiative=cast.alpha, organisation=cast.org_a, name="Job club", goals=["G1"]
     )
-    assert login(cast.bob).post(f"/i/alpha/activities/{act.id}/delete/").status_code == 403
-    assert login(cast.carol).post(f"/i/alpha/activities/{act.id}/delete/").status_code == 404
+    assert client_for(cast.bob).post(f"/i/alpha/activities/{act.id}/delete/").status_code == 403
+    assert client_for(cast.carol).post(f"/i/alpha/activities/{act.id}/delete/").status_code == 404
     assert Activity.objects.filter(pk=act.pk).exists()
 
 
-def test_an_activity_is_not_reachable_through_another_initiative(goals, cast, login):
+def test_an_activity_is_not_reachable_through_another_initiative(goals, cast, client_for):
     act = Activity.objects.create(
         initiative=cast.alpha, organisation=cast.org_a, name="Job club", goals=["G1"]
     )
@@ -129,9 +129,9 @@ def test_an_activity_is_not_reachable_through_another_initiative(goals, cast, lo
     [("backbone", 200), ("alice", 200), ("bob", 403), ("carol", 404), ("outsider", 404)],
 )
 def test_only_the_organisation_and_the_backbone_decide_whether_it_is_named(
-    cast, login, name, status
+    cast, client_for, name, status
 ):
-    c = login(user(cast, name))
+    c = client_for(user(cast, name))
     assert c.get("/i/alpha/orgs/org-a/naming/").status_code == status
     c.post("/i/alpha/orgs/org-a/naming/", {"named": "yes"})
     cast.org_a.participations.get(initiative=cast.alpha).refresh_from_db()
@@ -140,7 +140,7 @@ def test_only_the_organisation_and_the_backbone_decide_whether_it_is_named(
 
 
 @pytest.mark.parametrize("name, status", [("alice", 403), ("carol", 404), ("outsider", 404)])
-def test_no_one_but_the_backbone_changes_roles_or_invitations(cast, login, name, status):
+def test_no_one_but_the_backbone_changes_roles_or_invitations(cast, client_for, name, status):
     membership = Membership.objects.get(user=cast.bob)
     invitation = Invitation.objects.create(
         initiative=cast.alpha,
@@ -150,7 +150,7 @@ def test_no_one_but_the_backbone_changes_roles_or_invitations(cast, login, name,
         nonce="n",
         expires_at="2999-01-01T00:00:00Z",
     )
-    c = login(user(cast, name))
+    c = client_for(user(cast, name))
     r1 = c.post("/i/alpha/members/", {"membership": membership.id, "action": "remove"})
     r2 = c.post(f"/i/alpha/members/invitations/{invitation.id}/revoke/")
     r3 = c.post(f"/i/alpha/members/invitations/{invitation.id}/resend/")
@@ -160,7 +160,7 @@ def test_no_one_but_the_backbone_changes_roles_or_invitations(cast, login, name,
     assert invitation.revoked_at is None and invitation.send_count == 1
 
 
-def test_a_reporter_does_not_see_backbone_links_in_the_navigation(goals, cast, login):
-    page = login(cast.alice).get("/i/alpha/activities/").content
+def test_a_reporter_does_not_see_backbone_links_in_the_navigation(goals, cast, client_for):
+    page = client_for(cast.alice).get("/i/alpha/activities/").content
     assert b'id="nav-activities"' in page and b'id="nav-settings"' not in page
     assert b'id="nav-members"' not in page

@@ -28,8 +28,8 @@ def form(initiative, **changes):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_the_backbone_saves_every_setting(cast, login):
-    response = login(cast.backbone).post(
+def test_the_backbone_saves_every_setting(cast, client_for):
+    response = client_for(cast.backbone).post(
         "/i/alpha/settings/",
         form(
             cast.alpha,
@@ -73,10 +73,10 @@ def test_the_backbone_saves_every_setting(cast, login):
     assert change.changes["Published indicators"] == ["none", "enrolled, job_starts"]
 
 
-def test_an_empty_deadline_means_no_deadline(cast, login):
+def test_an_empty_deadline_means_no_deadline(cast, client_for):
     cast.alpha.deadline_days = 10
     cast.alpha.save()
-    login(cast.backbone).post("/i/alpha/settings/", form(cast.alpha, deadline_days=""))
+    client_for(cast.backbone).post("/i/alpha/settings/", form(cast.alpha, deadline_days=""))
     cast.alpha.refresh_from_db()
     assert cast.alpha.deadline_days is None
 
@@ -116,36 +116,40 @@ def test_an_empty_deadline_means_no_deadline(cast, login):
         ("published_indicators", ["ghost"], "Published indicators: unknown ghost."),
     ],
 )
-def test_bad_settings_name_the_field_and_save_nothing(cast, login, field, value, message):
+def test_bad_settings_name_the_field_and_save_nothing(cast, client_for, field, value, message):
     before = Initiative.objects.filter(pk=cast.alpha.pk).values().get()
-    response = login(cast.backbone).post("/i/alpha/settings/", form(cast.alpha, **{field: value}))
+    response = client_for(cast.backbone).post(
+        "/i/alpha/settings/", form(cast.alpha, **{field: value})
+    )
     assert response.status_code == 400
     assert message in html.unescape(response.content.decode())
     assert Initiative.objects.filter(pk=cast.alpha.pk).values().get() == before
     assert not SettingsChange.objects.exists()
 
 
-def test_a_goal_in_use_cannot_be_removed(cast, login):
+def test_a_goal_in_use_cannot_be_removed(cast, client_for):
     Activity.objects.create(
         initiative=cast.alpha, organisation=cast.org_a, name="Club", goals=["G1"]
     )
-    response = login(cast.backbone).post("/i/alpha/settings/", form(cast.alpha, goals="G2 | Other"))
+    response = client_for(cast.backbone).post(
+        "/i/alpha/settings/", form(cast.alpha, goals="G2 | Other")
+    )
     assert response.status_code == 400
     assert "Goals: cannot remove G1 (1 indicator(s), 1 activity(ies))" in response.content.decode()
     cast.alpha.refresh_from_db()
     assert [g["code"] for g in cast.alpha.goals] == ["G1"]
 
 
-def test_a_stale_form_is_refused_and_shows_what_changed(cast, login):
+def test_a_stale_form_is_refused_and_shows_what_changed(cast, client_for):
     earlier = form(cast.alpha, reminder_days_before="4")
-    assert login(cast.backbone).post("/i/alpha/settings/", earlier).status_code == 302
+    assert client_for(cast.backbone).post("/i/alpha/settings/", earlier).status_code == 302
     opened = form(cast.alpha)  # the form as the first person opened it, after that save
-    other = login(cast.backbone)
+    other = client_for(cast.backbone)
     assert (
         other.post("/i/alpha/settings/", form(cast.alpha, small_number_threshold="20")).status_code
         == 302
     )
-    response = login(cast.backbone).post("/i/alpha/settings/", {**opened, "vision": "Mine"})
+    response = client_for(cast.backbone).post("/i/alpha/settings/", {**opened, "vision": "Mine"})
     assert response.status_code == 409
     page = response.content.decode()
     assert 'id="stale"' in page
@@ -161,7 +165,7 @@ def test_a_stale_form_is_refused_and_shows_what_changed(cast, login):
     assert SettingsChange.objects.count() == 2
     # the refused page carries the current version: saving again replaces the current values
     version = page.split('name="version" value="')[1].split('"')[0]
-    again = login(cast.backbone).post(
+    again = client_for(cast.backbone).post(
         "/i/alpha/settings/", {**opened, "vision": "Mine", "version": version}
     )
     assert again.status_code == 302
@@ -169,18 +173,18 @@ def test_a_stale_form_is_refused_and_shows_what_changed(cast, login):
     assert (cast.alpha.small_number_threshold, cast.alpha.vision) == (5, "Mine")
 
 
-def test_a_change_elsewhere_also_makes_the_form_stale(cast, login):
+def test_a_change_elsewhere_also_makes_the_form_stale(cast, client_for):
     opened = form(cast.alpha)
     Initiative.objects.get(pk=cast.alpha.pk).save()  # e.g. saved in Django admin
-    response = login(cast.backbone).post("/i/alpha/settings/", opened)
+    response = client_for(cast.backbone).post("/i/alpha/settings/", opened)
     assert (
         response.status_code == 409
         and b"Your values are the same as the current ones." in response.content
     )
 
 
-def test_a_reporter_opts_their_organisation_in_and_out_of_being_named(cast, login):
-    c = login(cast.alice)
+def test_a_reporter_opts_their_organisation_in_and_out_of_being_named(cast, client_for):
+    c = client_for(cast.alice)
     part = Participation.objects.get(initiative=cast.alpha, organisation=cast.org_a)
     assert not part.named_in_benchmarks
     c.post("/i/alpha/orgs/org-a/naming/", {"named": "yes"})
@@ -192,5 +196,5 @@ def test_a_reporter_opts_their_organisation_in_and_out_of_being_named(cast, logi
     c.post("/i/alpha/orgs/org-a/naming/", {"named": "no"})
     part.refresh_from_db()
     assert not part.named_in_benchmarks and SettingsChange.objects.count() == 2
-    page = login(cast.backbone).get("/i/alpha/settings/").content.decode()
+    page = client_for(cast.backbone).get("/i/alpha/settings/").content.decode()
     assert 'data-organisation="org-a"' in page and "Named in comparisons: Organisation A" in page

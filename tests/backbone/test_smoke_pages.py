@@ -15,7 +15,7 @@ import pytest
         "/i/alpha/orgs/org-a/naming/",
     ],
 )
-def test_the_backbone_opens_every_page(goals, cast, login, path):
-    response = login(cast.backbone).get(path)
+def test_the_backbone_opens_every_page(goals, cast, client_for, path):
+    response = client_for(cast.backbone).get(path)
     assert response.status_code == 200, response.content[:2000]
     assert b'id="nav-settings"' in response.content

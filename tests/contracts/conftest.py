@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 DEFINITION = {
     "currency": "GBP",
@@ -73,14 +72,3 @@ def loaded(contract, tmp_path, cast):
 
     commit_upload(contract, write(tmp_path, ACHIEVEMENTS), cast.backbone)
     return contract
-
-
-@pytest.fixture
-def client_for(cast):
-    def make(name: str) -> Client:
-        client = Client()
-        if name != "anonymous":
-            client.force_login(getattr(cast, name))
-        return client
-
-    return make

@@ -4,22 +4,8 @@ and reports of organisations A and B for 2024-03 with one value each."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
-
-from tests.conftest import PASSWORD
 
 PERIOD = "2024-03"
-
-
-@pytest.fixture
-def login():
-    def client_for(user) -> Client:
-        c = Client()
-        if user is not None:
-            assert c.login(username=user.username, password=PASSWORD)
-        return c
-
-    return client_for
 
 
 def make_report(user, initiative, organisation, period=PERIOD, value="10", indicator="enrolled"):

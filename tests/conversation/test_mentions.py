@@ -27,7 +27,7 @@ def test_rendering_escapes_everything_and_links_only_the_given_mentions():
     )
 
 
-def test_a_mentioned_member_is_notified_and_the_mention_becomes_a_link(cast, login):
+def test_a_mentioned_member_is_notified_and_the_mention_becomes_a_link(cast, client_for):
     enrolled = cast.alpha.indicators.get(code="enrolled")
     posted = comment(
         cast.alice, cast.alpha, {"kind": "indicator", "indicator": enrolled}, "@bob look"
@@ -35,12 +35,12 @@ def test_a_mentioned_member_is_notified_and_the_mention_becomes_a_link(cast, log
     assert posted.notified == ["bob"] and posted.notes == []
     n = Notification.objects.get(user=cast.bob)
     assert n.kind == "mention" and "alice mentioned you" in n.text and "@bob look" in n.text
-    page = login(cast.alice).get(INDICATOR).content.decode()
+    page = client_for(cast.alice).get(INDICATOR).content.decode()
     assert '<a class="mention" href="/i/alpha/activity/?by=bob">@bob</a>' in page
 
 
-def test_mentioning_someone_outside_the_initiative_notifies_nobody_and_says_so(cast, login):
-    r = login(cast.alice).post(INDICATOR, {"text": "Ask @carol and @nobody"}, follow=True)
+def test_mentioning_someone_outside_the_initiative_notifies_nobody_and_says_so(cast, client_for):
+    r = client_for(cast.alice).post(INDICATOR, {"text": "Ask @carol and @nobody"}, follow=True)
     page = r.content.decode()
     assert "@carol is not a member of Alpha Partnership, so nobody was notified." in page
     assert "@nobody is not a member" in page
@@ -70,6 +70,6 @@ def test_mentioning_oneself_notifies_nobody(cast):
     assert not Notification.objects.exists()
 
 
-def test_a_mention_in_an_htmx_post_shows_the_gentle_note_in_the_fragment(cast, login):
-    r = login(cast.alice).post(INDICATOR, {"text": "@carol?"}, HTTP_HX_REQUEST="true")
+def test_a_mention_in_an_htmx_post_shows_the_gentle_note_in_the_fragment(cast, client_for):
+    r = client_for(cast.alice).post(INDICATOR, {"text": "@carol?"}, HTTP_HX_REQUEST="true")
     assert "@carol is not a member" in r.content.decode()

@@ -68,45 +68,45 @@ def test_a_participant_who_can_no_longer_see_the_thread_is_not_notified(cast, re
     assert "bob" not in notified()
 
 
-def test_the_bell_shows_the_unread_count(cast, login, report_a):
+def test_the_bell_shows_the_unread_count(cast, client_for, report_a):
     submit(cast.alice, report_a)
-    page = login(cast.backbone).get("/").content.decode()
+    page = client_for(cast.backbone).get("/").content.decode()
     assert 'id="notification-count">1<' in page
-    assert 'id="notification-count"' not in login(cast.bob).get("/").content.decode()
-    assert 'id="nav-notifications"' not in login(None).get("/").content.decode()
+    assert 'id="notification-count"' not in client_for(cast.bob).get("/").content.decode()
+    assert 'id="nav-notifications"' not in client_for(None).get("/").content.decode()
 
 
-def test_the_notifications_page_lists_only_ones_own(cast, login, report_a):
+def test_the_notifications_page_lists_only_ones_own(cast, client_for, report_a):
     submit(cast.alice, report_a)
-    assert "alice submitted" in login(cast.backbone).get("/notifications/").content.decode()
-    assert "alice submitted" not in login(cast.bob).get("/notifications/").content.decode()
-    assert login(None).get("/notifications/").status_code == 302
+    assert "alice submitted" in client_for(cast.backbone).get("/notifications/").content.decode()
+    assert "alice submitted" not in client_for(cast.bob).get("/notifications/").content.decode()
+    assert client_for(None).get("/notifications/").status_code == 302
 
 
-def test_opening_a_notification_marks_it_read_and_goes_to_its_page(cast, login, report_a):
+def test_opening_a_notification_marks_it_read_and_goes_to_its_page(cast, client_for, report_a):
     submit(cast.alice, report_a)
     n = Notification.objects.get()
-    r = login(cast.backbone).get(f"/notifications/{n.pk}/")
+    r = client_for(cast.backbone).get(f"/notifications/{n.pk}/")
     assert r.status_code == 302 and r.url == "/i/alpha/orgs/org-a/report/2024-03/"
     n.refresh_from_db()
     assert n.read_at is not None
 
 
-def test_nobody_opens_or_marks_someone_elses_notification(cast, login, report_a):
+def test_nobody_opens_or_marks_someone_elses_notification(cast, client_for, report_a):
     submit(cast.alice, report_a)
     n = Notification.objects.get()
-    assert login(cast.bob).get(f"/notifications/{n.pk}/").status_code == 404
-    login(cast.bob).post("/notifications/read/", {"id": n.pk})
-    login(cast.bob).post("/notifications/read/")
+    assert client_for(cast.bob).get(f"/notifications/{n.pk}/").status_code == 404
+    client_for(cast.bob).post("/notifications/read/", {"id": n.pk})
+    client_for(cast.bob).post("/notifications/read/")
     n.refresh_from_db()
     assert n.read_at is None
 
 
-def test_mark_one_and_mark_all_as_read(cast, login, report_a, report_b):
+def test_mark_one_and_mark_all_as_read(cast, client_for, report_a, report_b):
     submit(cast.alice, report_a)
     submit(cast.bob, report_b)
     first, second = Notification.objects.order_by("id")
-    c = login(cast.backbone)
+    c = client_for(cast.backbone)
     c.post("/notifications/read/", {"id": first.pk})
     assert list(Notification.objects.filter(read_at__isnull=True)) == [second]
     r = c.post("/notifications/read/", follow=True)
@@ -114,29 +114,31 @@ def test_mark_one_and_mark_all_as_read(cast, login, report_a, report_b):
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 
-def test_marking_read_needs_a_post(cast, login):
-    assert login(cast.alice).get("/notifications/read/").status_code == 405
+def test_marking_read_needs_a_post(cast, client_for):
+    assert client_for(cast.alice).get("/notifications/read/").status_code == 405
 
 
 @pytest.mark.parametrize("choice", ["immediate", "digest", "none"])
-def test_a_user_chooses_how_to_be_emailed(cast, login, choice):
-    c = login(cast.alice)
+def test_a_user_chooses_how_to_be_emailed(cast, client_for, choice):
+    c = client_for(cast.alice)
     assert c.post("/notifications/settings/", {"email": choice}).status_code == 302
     assert EmailPreference.objects.get(user=cast.alice).email == choice
     assert f'value="{choice}" checked' in c.get("/notifications/settings/").content.decode()
 
 
-def test_the_default_is_a_daily_digest_and_a_bad_choice_is_refused(cast, login):
-    c = login(cast.bob)
+def test_the_default_is_a_daily_digest_and_a_bad_choice_is_refused(cast, client_for):
+    c = client_for(cast.bob)
     assert 'value="digest" checked' in c.get("/notifications/settings/").content.decode()
     r = c.post("/notifications/settings/", {"email": "hourly"})
     assert r.status_code == 400 and "Choose one of the three options." in r.content.decode()
     assert not EmailPreference.objects.exists()
 
 
-def test_the_settings_page_warns_a_user_without_an_address(cast, login):
-    assert 'id="no-email"' in login(cast.alice).get("/notifications/settings/").content.decode()
-    assert login(None).get("/notifications/settings/").status_code == 302
+def test_the_settings_page_warns_a_user_without_an_address(cast, client_for):
+    assert (
+        'id="no-email"' in client_for(cast.alice).get("/notifications/settings/").content.decode()
+    )
+    assert client_for(None).get("/notifications/settings/").status_code == 302
 
 
 def test_immediately_means_one_email_when_the_change_is_committed(

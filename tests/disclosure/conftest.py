@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 VIEWERS = ("alice", "bob", "carol", "backbone", "outsider", "anonymous")
 THRESHOLD = 1000
@@ -30,17 +29,6 @@ org-b,job_starts,2024-01,300,
 org-a,job_starts,2024-02,1500,
 org-b,job_starts,2024-02,2100,
 """
-
-
-@pytest.fixture
-def client_for(cast):
-    def make(name: str) -> Client:
-        client = Client()
-        if name != "anonymous":
-            client.force_login(getattr(cast, name))
-        return client
-
-    return make
 
 
 @pytest.fixture

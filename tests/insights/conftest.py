@@ -34,17 +34,6 @@ org-a,enrolled,2024-03,777777
 
 
 @pytest.fixture
-def client_for(cast):
-    def make(name: str) -> Client:
-        client = Client()
-        if name != "anonymous":
-            client.force_login(getattr(cast, name))
-        return client
-
-    return make
-
-
-@pytest.fixture
 def data(cast, import_csv):
     result = import_csv(cast.alpha, VALUES, approve=True, user=cast.backbone)
     assert result.errors == [], result.errors

@@ -10,8 +10,6 @@ import time
 import pytest
 from django.test import Client
 
-from tests.conftest import PASSWORD
-
 
 @pytest.fixture(autouse=True)
 def fresh_limits(settings):
@@ -21,17 +19,6 @@ def fresh_limits(settings):
 
     yield
     services.cancel_pending()
-
-
-@pytest.fixture
-def login():
-    def client_for(user) -> Client:
-        c = Client()
-        if user is not None:
-            assert c.login(username=user.username, password=PASSWORD)
-        return c
-
-    return client_for
 
 
 @pytest.fixture

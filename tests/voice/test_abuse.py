@@ -144,27 +144,31 @@ def _burst(survey, link, n=6, address=ATTACKER, nps=10):
         )
 
 
-def test_staff_see_bursts_from_one_address_and_of_identical_answers(survey, respond, login, cast):
+def test_staff_see_bursts_from_one_address_and_of_identical_answers(
+    survey, respond, client_for, cast
+):
     respond(survey, survey.link_a, nps=3)
     survey.period = Response.objects.get().period
     _burst(survey, survey.link_a, address="a" * 64, nps=10)  # one address, identical answers
-    page = login(cast.alice).get(f"/i/alpha/surveys/{survey.id}/bursts/?period={survey.period}")
+    page = client_for(cast.alice).get(
+        f"/i/alpha/surveys/{survey.id}/bursts/?period={survey.period}"
+    )
     assert page.status_code == 200
     html = page.content.decode()
     assert html.count('data-kind="address"') == 1 and html.count('data-kind="answers"') == 1
     assert "The backbone can discard" in html and 'name="key"' not in html
-    assert login(cast.carol).get(f"/i/alpha/surveys/{survey.id}/bursts/").status_code == 404
+    assert client_for(cast.carol).get(f"/i/alpha/surveys/{survey.id}/bursts/").status_code == 404
 
 
 def test_the_backbone_discards_a_burst_on_the_record_and_the_values_follow(
-    survey, respond, login, cast
+    survey, respond, client_for, cast
 ):
     for nps in (9, 9, 10, 8, 9):  # five real respondents
         respond(survey, survey.link_a, nps=nps)
     survey.period = Response.objects.first().period
     before = DataValue.objects.get(indicator=survey.nps_indicator).value
     _burst(survey, survey.link_a, n=8, address="b" * 64, nps=0)
-    c = login(cast.backbone)
+    c = client_for(cast.backbone)
     c.post(f"/i/alpha/surveys/{survey.id}/recompute/")
     assert DataValue.objects.get(indicator=survey.nps_indicator).value < before
     page = c.get(f"/i/alpha/surveys/{survey.id}/bursts/?period={survey.period}").content.decode()
@@ -184,11 +188,11 @@ def test_the_backbone_discards_a_burst_on_the_record_and_the_values_follow(
     )
 
 
-def test_a_reporter_cannot_discard_responses(survey, respond, login, cast):
+def test_a_reporter_cannot_discard_responses(survey, respond, client_for, cast):
     respond(survey, survey.link_a, nps=3)
     survey.period = Response.objects.get().period
     _burst(survey, survey.link_a, address="c" * 64)
-    r = login(cast.alice).post(
+    r = client_for(cast.alice).post(
         f"/i/alpha/surveys/{survey.id}/bursts/",
         {"link": survey.link_a.id, "key": "a-" + "c" * 16, "period": survey.period},
     )
@@ -208,8 +212,8 @@ def test_the_invitation_page_limits_each_address_without_locking_out_others(cast
     assert Client(REMOTE_ADDR=new_address()).get("/invitations/forged-token/").status_code == 400
 
 
-def test_discarding_with_a_link_that_is_not_a_number_is_not_found(survey, login, cast):
-    r = login(cast.backbone).post(
+def test_discarding_with_a_link_that_is_not_a_number_is_not_found(survey, client_for, cast):
+    r = client_for(cast.backbone).post(
         f"/i/alpha/surveys/{survey.id}/bursts/", {"link": "x", "key": "a-0", "period": "2026-05"}
     )
     assert r.status_code == 404

@@ -28,7 +28,7 @@ def rank(ballot, client=None, **ranks):
     )
 
 
-def test_a_ranking_is_taken_anonymously_and_counted_with_borda(ballot, login, cast):
+def test_a_ranking_is_taken_anonymously_and_counted_with_borda(ballot, client_for, cast):
     assert rank(ballot, c1="1", c2="2", c3="3").status_code == 200
     assert rank(ballot, c2="1").status_code == 200
     assert rank(ballot, c3="1", c1="2").status_code == 200
@@ -37,7 +37,7 @@ def test_a_ranking_is_taken_anonymously_and_counted_with_borda(ballot, login, ca
         ["c2"],
         ["c3", "c1"],
     ]
-    page = login(cast.backbone).get(f"/i/alpha/co-design/{ballot.id}/").content.decode()
+    page = client_for(cast.backbone).get(f"/i/alpha/co-design/{ballot.id}/").content.decode()
     # c1: 2 + 0 + 1 = 3; c2: 1 + 2 = 3; c3: 0 + 2 = 2; each is first once: 33.3%
     assert (
         '<tr data-code="c1"><td>1</td><th scope="row">Stable housing</th><td class="right">3</td><td class="right">1</td><td class="right">33.3%</td>'
@@ -96,12 +96,15 @@ def test_a_closed_vote_gives_410(ballot):
     "name, status",
     [("backbone", 200), ("alice", 404), ("bob", 404), ("carol", 404), ("outsider", 404)],
 )
-def test_only_the_backbone_sees_co_design_results(ballot, login, cast, name, status):
-    assert login(getattr(cast, name)).get(f"/i/alpha/co-design/{ballot.id}/").status_code == status
+def test_only_the_backbone_sees_co_design_results(ballot, client_for, cast, name, status):
+    assert (
+        client_for(getattr(cast, name)).get(f"/i/alpha/co-design/{ballot.id}/").status_code
+        == status
+    )
 
 
-def test_the_backbone_creates_a_vote_and_bad_candidates_are_named(cast, login):
-    c = login(cast.backbone)
+def test_the_backbone_creates_a_vote_and_bad_candidates_are_named(cast, client_for):
+    c = client_for(cast.backbone)
     bad = c.post(
         "/i/alpha/co-design/new/", {"title": "Next year", "candidates": "Only one", "mode": "rank"}
     )
@@ -117,8 +120,8 @@ def test_the_backbone_creates_a_vote_and_bad_candidates_are_named(cast, login):
     ]
 
 
-def test_a_reporter_cannot_create_a_vote(cast, login):
-    r = login(cast.alice).post(
+def test_a_reporter_cannot_create_a_vote(cast, client_for):
+    r = client_for(cast.alice).post(
         "/i/alpha/co-design/new/", {"title": "X", "candidates": "a\nb", "mode": "rank"}
     )
     assert r.status_code == 404 and not Ballot.objects.exists()

@@ -10,6 +10,7 @@ import time
 
 import pytest
 import time_machine
+from django.db import OperationalError
 from django.utils import timezone
 
 from commonmeasure.initiatives.models import Indicator
@@ -110,10 +111,23 @@ def test_the_figure_appears_within_seconds_once_the_threshold_is_met_with_no_man
             assert respond(survey, survey.link_a, nps=10).status_code == 302
         assert value_of(cast.org_a, "nps") is None
     deadline = time.monotonic() + 10
-    while value_of(cast.org_a, "nps") is None and time.monotonic() < deadline:
+    while _nps_once_written(cast) is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert value_of(cast.org_a, "nps") == 100
     assert services.pending() == []
+
+
+def _nps_once_written(cast):
+    """Organisation A's NPS, or None while the deferred working-out is still writing it: the test
+    database is SQLite in memory, whose shared cache refuses a read of a table another
+    connection is writing ("database table is locked") where a database file in WAL mode, as
+    served, lets the reader read."""
+    try:
+        return value_of(cast.org_a, "nps")
+    except OperationalError as problem:
+        if "is locked" not in str(problem):
+            raise
+        return None
 
 
 def test_a_survey_fed_indicator_cannot_be_imported_for_a_period_the_survey_covers(
@@ -150,10 +164,10 @@ def test_a_survey_fed_indicator_cannot_be_imported_for_a_period_the_survey_cover
     ).ok
 
 
-def test_a_survey_fed_indicator_cannot_be_typed_in_the_grid(survey, cast, login):
+def test_a_survey_fed_indicator_cannot_be_typed_in_the_grid(survey, cast, client_for):
     mark_survey_fed(survey.q["likert"].indicator)
     period = services.current_period(cast.alpha)
-    client = login(cast.alice)
+    client = client_for(cast.alice)
     url = f"/i/alpha/orgs/org-a/report/{period}/"
     page = client.get(url).content.decode()
     assert 'name="v:satisfaction:"' not in page and 'id="owned-satisfaction"' in page
@@ -165,7 +179,7 @@ def test_a_survey_fed_indicator_cannot_be_typed_in_the_grid(survey, cast, login)
     assert not DataValue.objects.exists()
 
 
-def test_a_survey_fed_indicator_cannot_be_posted_through_the_api(survey, cast, login):
+def test_a_survey_fed_indicator_cannot_be_posted_through_the_api(survey, cast, client_for):
     mark_survey_fed(survey.q["likert"].indicator)
     period = services.current_period(cast.alpha)
     body = {
@@ -173,7 +187,7 @@ def test_a_survey_fed_indicator_cannot_be_posted_through_the_api(survey, cast, l
             {"organisation": "org-a", "indicator": "satisfaction", "period": period, "value": 80}
         ]
     }
-    response = login(cast.alice).post(
+    response = client_for(cast.alice).post(
         "/api/v1/initiatives/alpha/values", json.dumps(body), content_type="application/json"
     )
     assert response.status_code == 400
@@ -213,15 +227,15 @@ def test_a_closed_survey_covers_periods_up_to_its_last_response(survey, respond,
     assert owners.owner(cast.org_a.id, ind.id, later) is None
 
 
-def test_the_builder_maps_questions_only_to_survey_fed_indicators(survey, login, cast):
+def test_the_builder_maps_questions_only_to_survey_fed_indicators(survey, client_for, cast):
     data = {
         "action": "add_question",
         "kind": "likert",
         "text": "Happy?",
         "indicator": "satisfaction",
     }
-    r = login(cast.backbone).post(f"/i/alpha/surveys/{survey.id}/", data)
+    r = client_for(cast.backbone).post(f"/i/alpha/surveys/{survey.id}/", data)
     assert b"satisfaction is not marked survey_fed" in r.content
     mark_survey_fed(survey.q["likert"].indicator)
-    r = login(cast.backbone).post(f"/i/alpha/surveys/{survey.id}/", data)
+    r = client_for(cast.backbone).post(f"/i/alpha/surveys/{survey.id}/", data)
     assert r.status_code == 302

@@ -24,35 +24,35 @@ def user(cast, name):
         ("anonymous", 302),
     ],
 )
-def test_who_sees_the_survey_list(survey, login, cast, name, status):
-    assert login(user(cast, name)).get("/i/alpha/surveys/").status_code == status
+def test_who_sees_the_survey_list(survey, client_for, cast, name, status):
+    assert client_for(user(cast, name)).get("/i/alpha/surveys/").status_code == status
 
 
 def test_a_reporter_sees_only_their_own_organisations_link_and_results(
-    survey, login, cast, respond
+    survey, client_for, cast, respond
 ):
-    page = login(cast.alice).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
+    page = client_for(cast.alice).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
     assert survey.link_a.token in page and survey.link_b.token not in page
     assert 'data-organisation="org-b"' not in page
 
 
-def test_the_backbone_sees_every_organisations_link(survey, login, cast):
-    page = login(cast.backbone).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
+def test_the_backbone_sees_every_organisations_link(survey, client_for, cast):
+    page = client_for(cast.backbone).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
     assert survey.link_a.token in page and survey.link_b.token in page
 
 
-def test_one_organisations_own_survey_is_hidden_from_another_organisation(cast, login):
+def test_one_organisations_own_survey_is_hidden_from_another_organisation(cast, client_for):
     own = Survey.objects.create(initiative=cast.alpha, organisation=cast.org_a, title="A only")
     Link.objects.create(survey=own, organisation=cast.org_a)
-    assert login(cast.alice).get(f"/i/alpha/surveys/{own.id}/").status_code == 200
-    assert login(cast.backbone).get(f"/i/alpha/surveys/{own.id}/").status_code == 200
-    assert login(cast.bob).get(f"/i/alpha/surveys/{own.id}/").status_code == 404
-    assert b"A only" not in login(cast.bob).get("/i/alpha/surveys/").content
-    assert login(cast.carol).get(f"/i/alpha/surveys/{own.id}/").status_code == 404
+    assert client_for(cast.alice).get(f"/i/alpha/surveys/{own.id}/").status_code == 200
+    assert client_for(cast.backbone).get(f"/i/alpha/surveys/{own.id}/").status_code == 200
+    assert client_for(cast.bob).get(f"/i/alpha/surveys/{own.id}/").status_code == 404
+    assert b"A only" not in client_for(cast.bob).get("/i/alpha/surveys/").content
+    assert client_for(cast.carol).get(f"/i/alpha/surveys/{own.id}/").status_code == 404
 
 
-def test_a_reporter_builds_a_survey_for_their_organisation_only(cast, login):
-    c = login(cast.alice)
+def test_a_reporter_builds_a_survey_for_their_organisation_only(cast, client_for):
+    c = client_for(cast.alice)
     refused = c.post(
         "/i/alpha/surveys/new/",
         {"title": "Ours", "organisation": "org-b", "threshold": "5", "rate_limit_per_minute": "60"},
@@ -78,8 +78,8 @@ def test_a_reporter_builds_a_survey_for_their_organisation_only(cast, login):
     ) == ["org-a"]
 
 
-def test_the_backbone_builds_a_survey_for_every_organisation_with_one_link_each(cast, login):
-    r = login(cast.backbone).post(
+def test_the_backbone_builds_a_survey_for_every_organisation_with_one_link_each(cast, client_for):
+    r = client_for(cast.backbone).post(
         "/i/alpha/surveys/new/",
         {"title": "All", "organisation": "", "threshold": "3", "rate_limit_per_minute": "60"},
     )
@@ -90,32 +90,32 @@ def test_the_backbone_builds_a_survey_for_every_organisation_with_one_link_each(
 
 
 @pytest.mark.parametrize("name", ["carol", "outsider"])
-def test_non_members_cannot_build_a_survey(cast, login, name):
-    r = login(user(cast, name)).post(
+def test_non_members_cannot_build_a_survey(cast, client_for, name):
+    r = client_for(user(cast, name)).post(
         "/i/alpha/surveys/new/", {"title": "X", "organisation": "org-a"}
     )
     assert r.status_code == 404 and not Survey.objects.exists()
 
 
-def test_a_bad_threshold_is_named_and_nothing_is_created(cast, login):
-    r = login(cast.backbone).post(
+def test_a_bad_threshold_is_named_and_nothing_is_created(cast, client_for):
+    r = client_for(cast.backbone).post(
         "/i/alpha/surveys/new/",
         {"title": "X", "organisation": "", "threshold": "0", "rate_limit_per_minute": "60"},
     )
     assert b"Enter a whole number from 1 to 1000" in r.content and not Survey.objects.exists()
 
 
-def test_a_reporter_cannot_add_questions_to_the_backbones_survey(survey, login, cast):
+def test_a_reporter_cannot_add_questions_to_the_backbones_survey(survey, client_for, cast):
     before = Question.objects.count()
-    r = login(cast.alice).post(
+    r = client_for(cast.alice).post(
         f"/i/alpha/surveys/{survey.id}/",
         {"action": "add_question", "kind": "text", "text": "Sneaky"},
     )
     assert r.status_code == 404 and Question.objects.count() == before
 
 
-def test_the_backbone_adds_a_translated_choice_question(survey, login, cast):
-    r = login(cast.backbone).post(
+def test_the_backbone_adds_a_translated_choice_question(survey, client_for, cast):
+    r = client_for(cast.backbone).post(
         f"/i/alpha/surveys/{survey.id}/",
         {
             "action": "add_question",
@@ -133,8 +133,8 @@ def test_the_backbone_adds_a_translated_choice_question(survey, login, cast):
     }
 
 
-def test_a_bad_question_is_refused_naming_the_field(survey, login, cast):
-    r = login(cast.backbone).post(
+def test_a_bad_question_is_refused_naming_the_field(survey, client_for, cast):
+    r = client_for(cast.backbone).post(
         f"/i/alpha/surveys/{survey.id}/",
         {
             "action": "add_question",
@@ -149,8 +149,8 @@ def test_a_bad_question_is_refused_naming_the_field(survey, login, cast):
     assert not Question.objects.filter(text="Which day?").exists()
 
 
-def test_only_nps_and_five_point_questions_map_to_an_indicator(survey, login, cast):
-    r = login(cast.backbone).post(
+def test_only_nps_and_five_point_questions_map_to_an_indicator(survey, client_for, cast):
+    r = client_for(cast.backbone).post(
         f"/i/alpha/surveys/{survey.id}/",
         {
             "action": "add_question",
@@ -166,8 +166,8 @@ def test_only_nps_and_five_point_questions_map_to_an_indicator(survey, login, ca
     "name, status",
     [("alice", 302), ("backbone", 302), ("bob", 404), ("carol", 404), ("outsider", 404)],
 )
-def test_who_may_publish_you_said_we_did_for_organisation_a(survey, login, cast, name, status):
-    r = login(user(cast, name)).post(
+def test_who_may_publish_you_said_we_did_for_organisation_a(survey, client_for, cast, name, status):
+    r = client_for(user(cast, name)).post(
         f"/i/alpha/surveys/{survey.id}/links/{survey.link_a.id}/you-said/",
         {"you_said": "More", "we_did": "Done"},
     )
@@ -175,31 +175,35 @@ def test_who_may_publish_you_said_we_did_for_organisation_a(survey, login, cast,
     assert YouSaidWeDid.objects.exists() == (status == 302)
 
 
-def test_an_oversized_you_said_is_refused_with_its_length(survey, login, cast):
-    r = login(cast.alice).post(
+def test_an_oversized_you_said_is_refused_with_its_length(survey, client_for, cast):
+    r = client_for(cast.alice).post(
         f"/i/alpha/surveys/{survey.id}/links/{survey.link_a.id}/you-said/",
         {"you_said": "y" * 2001, "we_did": "Done"},
     )
     assert b"(it has 2001)" in r.content and not YouSaidWeDid.objects.exists()
 
 
-def test_results_of_organisation_b_are_not_visible_to_alice(survey, login, cast, respond):
+def test_results_of_organisation_b_are_not_visible_to_alice(survey, client_for, cast, respond):
     for _ in range(5):
         respond(survey, survey.link_b, nps=0)
-    page = login(cast.alice).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
+    page = client_for(cast.alice).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
     assert "-100" not in page
-    assert "-100" in login(cast.bob).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
+    assert "-100" in client_for(cast.bob).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
 
 
-def test_only_the_owner_may_close_a_survey(survey, login, cast):
+def test_only_the_owner_may_close_a_survey(survey, client_for, cast):
     assert (
-        login(cast.alice).post(f"/i/alpha/surveys/{survey.id}/open/", {"open": "0"}).status_code
+        client_for(cast.alice)
+        .post(f"/i/alpha/surveys/{survey.id}/open/", {"open": "0"})
+        .status_code
         == 404
     )
     survey.refresh_from_db()
     assert survey.is_open
     assert (
-        login(cast.backbone).post(f"/i/alpha/surveys/{survey.id}/open/", {"open": "0"}).status_code
+        client_for(cast.backbone)
+        .post(f"/i/alpha/surveys/{survey.id}/open/", {"open": "0"})
+        .status_code
         == 302
     )
     survey.refresh_from_db()

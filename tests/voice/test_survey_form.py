@@ -92,10 +92,14 @@ def test_an_oversized_free_text_is_refused_with_its_length_and_nothing_is_stored
     assert not Response.objects.exists()
 
 
-def test_script_in_free_text_is_stored_as_text_and_rendered_escaped(survey, respond, login, cast):
+def test_script_in_free_text_is_stored_as_text_and_rendered_escaped(
+    survey, respond, client_for, cast
+):
     respond(survey, survey.link_a, text="<script>alert(1)</script>")
     assert Response.objects.get().answers[str(survey.q["text"].id)] == "<script>alert(1)</script>"
-    page = login(cast.alice).get(f"/i/alpha/surveys/{survey.id}/links/{survey.link_a.id}/you-said/")
+    page = client_for(cast.alice).get(
+        f"/i/alpha/surveys/{survey.id}/links/{survey.link_a.id}/you-said/"
+    )
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.content
     assert b"<script>alert(1)" not in page.content
 
@@ -163,8 +167,8 @@ def test_qr_codes_download_as_png_and_svg_and_a_printable_page(survey):
     assert f"/s/{survey.link_a.token}/".encode() in page.content
 
 
-def test_published_you_said_we_did_shows_on_the_public_page_escaped(survey, login, cast):
-    c = login(cast.alice)
+def test_published_you_said_we_did_shows_on_the_public_page_escaped(survey, client_for, cast):
+    c = client_for(cast.alice)
     r = c.post(
         f"/i/alpha/surveys/{survey.id}/links/{survey.link_a.id}/you-said/",
         {"you_said": "Longer hours <b>please</b>", "we_did": "Open on Saturdays"},

@@ -4,7 +4,6 @@ a small set of values at every status, and a stand-in for the slow Vega bundle b
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tests.html import publish, spec_from, table_rows  # noqa: F401  (used by the tests)
 
@@ -43,19 +42,6 @@ def fake_vega_bundle(monkeypatch, settings, tmp_path):
     monkeypatch.setattr(assets, "build_bundle", build)
     monkeypatch.setattr(assets, "_memory", {})
     return calls
-
-
-@pytest.fixture
-def client_for(cast):
-    """client_for("alice") -> a test client signed in as alice; "anonymous" -> signed out."""
-
-    def make(name: str, **kwargs) -> Client:
-        client = Client(**kwargs)
-        if name != "anonymous":
-            client.force_login(getattr(cast, name))
-        return client
-
-    return make
 
 
 @pytest.fixture

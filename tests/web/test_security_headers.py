@@ -140,7 +140,7 @@ def test_behind_a_tls_proxy_pages_carry_hsts_and_cookies_are_secure(cast, settin
     assert "Strict-Transport-Security" not in plain  # only over HTTPS, as the standard says
 
 
-def test_a_short_secret_key_is_refused_outside_debug(tmp_path):
+def test_a_short_secret_key_is_refused_outside_debug(tmp_path, sqlite_file):
     done = run("setup", env={"CM_VAR_DIR": str(tmp_path), "SECRET_KEY": "x" * 49}, cwd=tmp_path)
     assert done.returncode == 2
     assert "SECRET_KEY is 49 characters long; use at least 50" in done.stderr
@@ -151,7 +151,7 @@ def test_a_short_secret_key_is_refused_outside_debug(tmp_path):
         "setup", env={"CM_VAR_DIR": str(tmp_path), "SECRET_KEY_FILE": str(key_file)}, cwd=tmp_path
     )
     assert done.returncode == 2 and "SECRET_KEY is 5 characters long" in done.stderr
-    db = tmp_path / "ok.sqlite3"
+    db = sqlite_file  # migrated already: the key is what this test is about
     done = run(
         "setup",
         env={

@@ -1,0 +1,216 @@
+"""The forms of the members' survey and co-design pages (views_staff.py): each owns the fields
+its page POSTs and their validation; the views hand the cleaned values to one function of
+building.py."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from commonmeasure.web.forms import PageForm, WholeNumberField
+
+from .models import FREE_TEXT_MAX, Ballot, Question
+
+
+def _text(**kwargs) -> forms.CharField:
+    """Free text, stripped; an empty box is checked by the form's own words, not Django's."""
+    return forms.CharField(required=False, **kwargs)
+
+
+class SurveyForm(PageForm):
+    title = _text()
+    intro = _text()
+    organisation = _text()
+    threshold = WholeNumberField(1, 1000, default=5)
+    rate_limit_per_minute = WholeNumberField(1, 100000, default=60)
+
+    def __init__(self, data, *, organisations, is_backbone: bool):
+        super().__init__(data)
+        self.organisations = {o.code: o for o in organisations}
+        self.is_backbone = is_backbone
+
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        if not title:
+            raise forms.ValidationError("Give the survey a title.")
+        if len(title) > 200:
+            raise forms.ValidationError("Keep the title under 200 characters.")
+        return title
+
+    def clean_organisation(self):
+        """The organisation the survey is for; None (the backbone only) means every one."""
+        code = self.data.get("organisation", "")
+        if code == "":
+            if not self.is_backbone:
+                raise forms.ValidationError("Choose your organisation.")
+            return None
+        if code not in self.organisations:
+            raise forms.ValidationError("You may not build a survey for that organisation.")
+        return self.organisations[code]
+
+
+def parse_translations(text: str) -> tuple[dict, str | None]:
+    """Lines of "cy: question text | choice 1 | choice 2" -> {"cy": {"text", "choices"}}."""
+    out = {}
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        m = re.match(r"^\s*([a-z]{2,3}(?:-[A-Za-z]{2,4})?)\s*:\s*(.+)$", line)
+        if not m:
+            return (
+                {},
+                f'translations line {i}: write "cy: question text" (a language code, a colon, the text)',
+            )
+        parts = [p.strip() for p in m.group(2).split("|")]
+        out[m.group(1).lower()] = {
+            "text": parts[0],
+            **({"choices": parts[1:]} if len(parts) > 1 else {}),
+        }
+    return out, None
+
+
+class QuestionForm(PageForm):
+    """A question added to a survey; the checks depend on each other (a choice question needs
+    options, an indicator an NPS or 5-point question), so they are made together, in the order
+    the page lists its messages."""
+
+    kind = _text()
+    text = _text()
+    choices = _text(strip=False)
+    translations = _text(strip=False)
+    indicator = _text(strip=False)
+    measure = _text(strip=False)
+    required = forms.BooleanField(required=False)
+
+    def __init__(self, data, *, initiative):
+        super().__init__(data)
+        self.initiative = initiative
+
+    def clean(self):
+        data = self.cleaned_data
+        kind, text = data.get("kind", ""), data.get("text", "")
+        if kind not in dict(Question.KIND_CHOICES):
+            self.add_error("kind", "Choose a question type.")
+        if not text or len(text) > 500:
+            self.add_error("text", "Write the question (up to 500 characters).")
+        choices = [c.strip() for c in data.get("choices", "").splitlines() if c.strip()]
+        if kind in (Question.SINGLE, Question.MULTI) and len(choices) < 2:
+            self.add_error("choices", "Give at least two options, one a line.")
+        translations, problem = parse_translations(data.get("translations", ""))
+        if problem:
+            self.add_error("translations", problem)
+        indicator = None
+        code = data.get("indicator", "")
+        if code:
+            indicator = self.initiative.indicators.filter(code=code).first()
+            if indicator is None:
+                self.add_error("indicator", "No such indicator in this initiative.")
+            elif kind not in (Question.NPS, Question.LIKERT):
+                self.add_error(
+                    "indicator", "Only NPS and 5-point questions give an indicator value."
+                )
+            elif not indicator.survey_fed:
+                self.add_error(
+                    "indicator",
+                    f"{indicator.code} is not marked survey_fed in the initiative's definition "
+                    "file; mark it there so that the survey owns its values (people could "
+                    "otherwise type them too).",
+                )
+        measure = data.get("measure", "")
+        if measure and measure not in dict(Question.MEASURE_CHOICES):
+            self.add_error("measure", "Choose NPS, % satisfied or mean score.")
+        elif (measure == "nps" and kind != Question.NPS) or (
+            measure == "satisfied" and kind != Question.LIKERT
+        ):
+            self.add_error("measure", "NPS needs a 0-10 question; % satisfied a 5-point question.")
+        if self.errors:
+            return data
+        return {
+            "kind": kind,
+            "text": text,
+            "choices": choices if kind in (Question.SINGLE, Question.MULTI) else [],
+            "translations": translations,
+            "required": data.get("required", False),
+            "indicator": indicator,
+            "measure": measure,
+        }
+
+
+class OpenForm(PageForm):
+    """Open (``open=1``) or close a survey or a vote."""
+
+    open = _text()
+
+    def clean_open(self) -> bool:
+        return self.cleaned_data["open"] == "1"
+
+
+def _free_text(form: forms.Form, name: str) -> str:
+    value = form.cleaned_data[name]
+    if not value:
+        raise forms.ValidationError("Write something here.")
+    if len(value) > FREE_TEXT_MAX:
+        raise forms.ValidationError(
+            f"Keep this under {FREE_TEXT_MAX} characters (it has {len(value)})."
+        )
+    return value
+
+
+class YouSaidForm(PageForm):
+    """One "you said, we did" entry for a survey's public page."""
+
+    you_said = _text()
+    we_did = _text()
+
+    def clean_you_said(self):
+        return _free_text(self, "you_said")
+
+    def clean_we_did(self):
+        return _free_text(self, "we_did")
+
+
+class RemoveYouSaidForm(PageForm):
+    delete = forms.IntegerField()
+
+
+class BallotForm(PageForm):
+    """A co-design vote: its title, introduction, mode and 2 to 20 different candidates."""
+
+    title = _text()
+    intro = _text()
+    candidates = _text(strip=False)
+    mode = _text()
+
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        if not title or len(title) > 200:
+            raise forms.ValidationError("Give the vote a title (up to 200 characters).")
+        return title
+
+    def clean_candidates(self) -> list[str]:
+        labels = [c.strip() for c in self.cleaned_data["candidates"].splitlines() if c.strip()]
+        if not 2 <= len(labels) <= 20:
+            raise forms.ValidationError("List from 2 to 20 candidate outcomes, one a line.")
+        if len(set(labels)) != len(labels):
+            raise forms.ValidationError("Each candidate outcome must be different.")
+        return labels
+
+    def clean_mode(self):
+        mode = self.data.get("mode", Ballot.RANK)
+        if mode not in dict(Ballot.MODE_CHOICES):
+            raise forms.ValidationError("Choose rank or vote.")
+        return mode
+
+
+class DiscardBurstForm(PageForm):
+    """Discard a burst of responses: the link (of this survey) and the burst's key; the period
+    comes from the page's address, or from the form."""
+
+    link = _text()
+    key = forms.CharField(required=False, strip=False)
+    period = _text()
+
+    def clean_link(self) -> int:
+        raw = self.cleaned_data["link"]
+        return int(raw) if raw.isdigit() else 0  # 0 matches no link: a 404
