@@ -210,8 +210,8 @@ def test_only_the_owner_may_close_a_survey(survey, client_for, cast):
     assert not survey.is_open
 
 
-def test_the_survey_page_gives_each_link_in_full_to_copy(survey, login, cast):
+def test_the_survey_page_gives_each_link_in_full_to_copy(survey, client_for, cast):
     # Seen: the page showed only "/s/TOKEN/", which does not open when pasted into a message.
-    page = login(cast.backbone).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
+    page = client_for(cast.backbone).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
     for link in survey.links.all():
         assert f'readonly value="http://testserver/s/{link.token}/"' in page
