@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from commonmeasure.web import charts
+from commonmeasure import charts
 
 from .test_indicator_page import URL
 

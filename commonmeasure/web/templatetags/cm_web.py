@@ -6,8 +6,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from commonmeasure.charts import text_alternative
 from commonmeasure.web.assets import vl_convert_version
-from commonmeasure.web.charts import text_alternative
 from commonmeasure.web.presenters import format_value, status_label
 
 register = template.Library()
@@ -45,5 +45,5 @@ def get(mapping, key):
 
 @register.filter
 def chart_alt(spec, title=""):
-    """A chart's text alternative (commonmeasure.web.charts.text_alternative)."""
+    """A chart's text alternative (commonmeasure.charts.text_alternative)."""
     return text_alternative(spec, title)
