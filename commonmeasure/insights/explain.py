@@ -64,8 +64,16 @@ class Part:
 class Component:
     indicator: str
     name: str
-    value: float | int | None
+    value: float | int | None  # the component's raw figure for the same key
     suppressed: bool = False
+    # A composite's component (docs/reference/composite-indicators.md): how its raw figure is
+    # normalised, the normalised score, the weight used (the weights used sum to 1) and its
+    # contribution (w·y, or the factor y^w of a geometric composite). None when withheld.
+    normalisation: str | None = None
+    direction: str | None = None
+    normalised: float | int | None = None
+    weight: float | int | None = None
+    contribution: float | int | None = None
 
 
 @dataclass
@@ -121,6 +129,11 @@ class Explanation:
     deduplication: Deduplication | None
     target: dict | None
     weight: float | int | None = None  # by organisation, weighted mean: the figure's own weight
+    reason: str | None = None  # a formula's or composite's: why there is no value
+    aggregation: str | None = None  # a composite's: arithmetic or geometric
+    # A composite's figure worked out again from its components' normalised scores and weights
+    # (Σ w·y, or Π y^w); None when a score is withheld from the viewer.
+    recomputed: float | int | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -173,7 +186,10 @@ def explain(
     )
     if indicator.kind != Indicator.REPORTED:
         out.combines, out.combined_by = COMPONENTS, indicator.kind
-        out.components = scope.components()
+        out.components, out.reason = scope.components()
+        if indicator.kind == Indicator.COMPOSITE:
+            out.aggregation = (indicator.composite or {}).get("aggregation") or "arithmetic"
+            out.recomputed = _recompute_composite(out)
     elif by == BY_ORGANISATION:
         out.combines, out.combined_by = PERIODS, indicator.time_aggregation
         out.parts = scope.period_parts()
@@ -409,9 +425,11 @@ class _Scope:
             [self._org_part(c, v, weights.get(c)) for c, v in found.items() if c in placed]
         )
 
-    def components(self) -> list[Component]:
+    def components(self) -> tuple[list[Component], str | None]:
         """A formula's or composite's components for the same key, each as the viewer may see
-        it (an organisation's components only to the organisation and the backbone)."""
+        it (an organisation's components only to the organisation and the backbone), and why
+        the figure has no value (None when it has one). For a composite, each component's
+        normalised score, weight and contribution too (``_composite_parts``)."""
         from commonmeasure.measures.derived import derived_detail
 
         raw_key = self.org_code if self.by == BY_ORGANISATION else self.row_key
@@ -421,19 +439,23 @@ class _Scope:
         row = next((r for r in detail if str(r["key"]) == str(raw_key)), None)
         parts = row["components"] if row else {}
         names = dict(self.initiative.indicators.values_list("code", "name"))
-        out = []
+        out, any_hidden = [], {}
         for code in sorted(parts):
             value = parts[code]
             if self.by == BY_ORGANISATION:
                 hidden = not self.viewer.sees_everything_of(self.org_code)
+                any_hidden[code] = hidden or not self.viewer.sees_all
             else:
                 ind = self.initiative.indicators.get(code=code)
                 seen = disclosed.cells(
                     self.initiative, ind, self.viewer, self.by, self.period_type, self.within
                 )
                 hidden = seen.get(raw_key) is SUPPRESSED
+                any_hidden[code] = any(v is SUPPRESSED for v in seen.values())
             out.append(Component(code, names.get(code, code), None if hidden else value, hidden))
-        return out
+        if self.indicator.kind == Indicator.COMPOSITE:
+            _composite_parts(self.indicator, row or {}, out, any_hidden)
+        return out, (row or {}).get("reason")
 
     # -- de-duplication and target -----------------------------------------------------------
 
@@ -506,6 +528,54 @@ class _Scope:
         if suppressed:  # how far from the target would give the hidden figure away
             found.update(percent=None, status=None, reason=None)
         return found
+
+
+def _composite_parts(indicator, row: dict, out: list[Component], any_hidden: dict) -> None:
+    """Fill in each component's normalisation, score, weight and contribution from the
+    composite's row of ``derived_detail``, withholding the score of a hidden raw figure (it
+    would give the figure away), and for min-max and z-score, which compare the units of the
+    query with each other, the score of a component any of whose units is hidden from the
+    viewer (the score would tell where the hidden one lies)."""
+    from commonmeasure.domain import composites
+    from commonmeasure.measures.specs import composite_from_spec
+
+    try:
+        declared = {
+            c.code: c
+            for c in composite_from_spec(indicator.code, indicator.composite or {}).components
+        }
+    except (composites.CompositeError, KeyError, TypeError, ValueError):
+        declared = {}
+    relative = (composites.MIN_MAX, composites.Z_SCORE)
+    normalised = row.get("normalised") or {}
+    weights = row.get("weights") or {}
+    contributions = row.get("contributions") or {}
+    for c in out:
+        spec = declared.get(c.indicator)
+        if spec is not None:
+            c.normalisation, c.direction = spec.normalisation, spec.direction
+        withheld = c.suppressed or (
+            spec is not None and spec.normalisation in relative and any_hidden.get(c.indicator)
+        )
+        c.weight = weights.get(c.indicator)
+        if not withheld:
+            c.normalised = normalised.get(c.indicator)
+            c.contribution = contributions.get(c.indicator)
+
+
+def _recompute_composite(e: Explanation):
+    """The composite's figure from its components' scores and weights alone (the weights used
+    sum to 1): Σ w·y for an arithmetic composite, Π y^w for a geometric one."""
+    import math
+
+    used = [c for c in e.components if c.weight is not None]
+    if e.figure is None or not used or any(c.normalised is None for c in used):
+        return None
+    if e.aggregation == "geometric":
+        value = math.exp(math.fsum(c.weight * math.log(c.normalised) for c in used if c.weight > 0))
+    else:
+        value = math.fsum(c.weight * c.normalised for c in used)
+    return _clean(value)
 
 
 def _overlap(bucket: periods.Period, within: periods.Period | None) -> periods.Period:
