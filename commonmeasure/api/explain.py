@@ -34,6 +34,11 @@ class PartOut(Schema):
     weight: Number = Field(
         None, description="A weighted mean's weight, when the caller may see it."
     )
+    area: str | None = Field(
+        None,
+        description="De-duplicated through areas: the area the organisation is placed in "
+        "(null when it is shown anonymised).",
+    )
 
 
 class ComponentOut(Schema):

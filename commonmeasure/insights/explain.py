@@ -25,6 +25,7 @@ figure: tests/insights/test_explain.py checks it over random data.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 from django.utils import timezone
@@ -58,6 +59,9 @@ class Part:
     value: float | int | None  # None when suppressed
     suppressed: bool = False
     weight: float | int | None = None  # a weighted mean's weight, when the viewer may see it
+    # By area: the area the organisation is placed in (its providers overlap there), unless the
+    # organisation is anonymised to the viewer (a placement could tell who it is).
+    area: str | None = None
 
 
 @dataclass
@@ -197,7 +201,7 @@ def explain(
     elif by == BY_AREA or by.startswith(BY_AREA + ":"):
         out.combines = AREAS
         out.parts = scope.area_parts()
-        out.deduplication = scope.area_deduplication(out.parts)
+        out.deduplication = scope.area_deduplication(out.parts, out.figure)
     else:
         out.parts = scope.organisation_parts()
         if by == BY_PERIOD:
@@ -215,6 +219,7 @@ class _Scope:
         self.fy = initiative.fy_first_month
         self.org_code: str | None = None
         self.area: Area | None = None
+        self.valued: set[str] = set()  # by area: the organisations in it with a value
         self.range = within  # the months the figure covers (None: every period)
         key = str(key)
         if by == BY_PERIOD:
@@ -333,7 +338,9 @@ class _Scope:
                 self.initiative, self.indicator, self.viewer, self.period_type, self.range
             )
             weights = self._weights(BY_ORGANISATION, within=self.range)
-            return self._sorted([self._org_part(c, v, weights.get(c)) for c, v in found.items()])
+            parts = {c: self._org_part(c, v, weights.get(c)) for c, v in found.items()}
+            self._place(parts, found)
+            return self._sorted(list(parts.values()))
         values, people, weights = {}, {}, {}
         base = _people_indicator(self.indicator)
         ids = dict(
@@ -421,9 +428,28 @@ class _Scope:
             self.initiative, self.indicator, self.viewer, self.period_type, self.within
         )
         weights = self._weights(BY_ORGANISATION, within=self.within)
-        return self._sorted(
-            [self._org_part(c, v, weights.get(c)) for c, v in found.items() if c in placed]
+        parts = {c: self._org_part(c, v, weights.get(c)) for c, v in found.items() if c in placed}
+        self._place(parts, found)
+        return self._sorted(list(parts.values()))
+
+    def _place(self, parts: dict[str, Part], found: dict) -> None:
+        """For an indicator de-duplicated through areas: the area each organisation is placed
+        in (so that the parts can be combined area by area), unless the organisation is
+        anonymised to the viewer (a placement could tell who it is); and which organisations
+        have a value (the areas they are in are the ones whose adjustments apply)."""
+        from commonmeasure.measures.areas import deduplicates
+
+        self.valued = {c for c in parts if found.get(c) is not None}
+        if not deduplicates(self.indicator):
+            return
+        where = dict(
+            self.initiative.participations.filter(area__isnull=False).values_list(
+                "organisation__code", "area__code"
+            )
         )
+        for code, part in parts.items():
+            if self.viewer.named(code) or self.viewer.sees_everything_of(code):
+                part.area = where.get(code)
 
     def components(self) -> tuple[list[Component], str | None]:
         """A formula's or composite's components for the same key, each as the viewer may see
@@ -476,21 +502,33 @@ class _Scope:
             reported=_clean(total.reported),
             change=_clean(total.deduplication),
             unplaced=sorted(self.viewer.label(c) for c in total.unplaced),
-            adjustments=self._adjustments(None),
+            adjustments=self._adjustments(None, self.valued),
         )
 
-    def area_deduplication(self, parts: list[Part]) -> Deduplication | None:
+    def area_deduplication(self, parts: list[Part], figure) -> Deduplication | None:
+        """By area: what adding up the area's organisations gave, what the de-duplication in
+        the area and the areas below it changed, and the overlap adjustments it applied (those
+        of the areas in the subtree with a value in their own subtree, periods in range)."""
         ind = self.indicator
         if ind.aggregation != aggregation.SUM or ind.deduplication == Indicator.DEDUP_SUM:
             return None
         if any(p.suppressed for p in parts):
             return None
-        reported = sum(p.value for p in parts if p.value is not None)
+        reported = math.fsum(p.value for p in parts if p.value is not None)
+        change = None if figure is None else _clean(figure - reported)
+        with_value = self.valued
         return Deduplication(
-            ind.deduplication, _clean(reported), None, [], self._adjustments(self.area)
+            ind.deduplication,
+            _clean(reported),
+            change,
+            [],
+            self._adjustments(self.area, with_value),
         )
 
-    def _adjustments(self, area: Area | None) -> list[Adjustment]:
+    def _adjustments(self, area: Area | None, with_value=None) -> list[Adjustment]:
+        """The overlap adjustments declared for the periods covered: the initiative's, or
+        those of ``area`` and the areas below it that have an organisation with a value
+        (``with_value``) in their subtree (an area without one has no value to adjust)."""
         if self.indicator.deduplication != Indicator.DEDUP_ADJUSTED:
             return []
         found = OverlapAdjustment.objects.filter(
@@ -498,8 +536,10 @@ class _Scope:
         ).select_related("area")
         if area is not None:
             found = found.filter(area_id__in=_subtree(self.initiative, area))
+        if with_value is not None:
+            found = [a for a in found if with_value & set(_placed_in(self.initiative, a.area))]
         out = []
-        for adj in found.order_by("period", "area__code"):
+        for adj in sorted(found, key=lambda a: (a.period, a.area.code)):
             try:
                 p = self.initiative.parse_period(adj.period)
             except periods.PeriodError:
@@ -566,8 +606,6 @@ def _composite_parts(indicator, row: dict, out: list[Component], any_hidden: dic
 def _recompute_composite(e: Explanation):
     """The composite's figure from its components' scores and weights alone (the weights used
     sum to 1): Σ w·y for an arithmetic composite, Π y^w for a geometric one."""
-    import math
-
     used = [c for c in e.components if c.weight is not None]
     if e.figure is None or not used or any(c.normalised is None for c in used):
         return None

@@ -80,7 +80,8 @@ def render(e: Explanation) -> list[str]:
         for p in e.parts:
             value = "suppressed" if p.suppressed else number(p.value, e.decimals)
             weight = f" (weight {number(p.weight, 0)})" if p.weight is not None else ""
-            lines.append(f"  {p.label}: {value}{weight}")
+            area = f" [area {p.area}]" if p.area else ""
+            lines.append(f"  {p.label}{area}: {value}{weight}")
         if not e.parts:
             lines.append("  (no approved values)")
     if e.deduplication:

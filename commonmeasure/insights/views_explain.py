@@ -63,6 +63,8 @@ def explain_page(request, code):
         context["problem"] = str(problem)
         return render(request, "insights/explain.html", context, status=400)
 
+    areas = dict(initiative.areas.values_list("code", "name")) if found.parts else {}
+
     def shown(value, hidden):
         return _("suppressed") if hidden else format_value(value, indicator)
 
@@ -78,6 +80,7 @@ def explain_page(request, code):
                 "value": shown(p.value, p.suppressed),
                 "weight": None if p.weight is None else format_value(p.weight),
                 "suppressed": p.suppressed,
+                "area": areas.get(p.area, p.area) if p.area else None,
             }
             for p in found.parts
         ],
@@ -118,5 +121,6 @@ def explain_page(request, code):
         else None,
         target_text=format_value(found.target["target"], indicator) if found.target else None,
         threshold=viewer.threshold,
+        placed=any(p.area for p in found.parts),
     )
     return render(request, "insights/explain.html", context)
