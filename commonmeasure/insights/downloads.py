@@ -105,8 +105,11 @@ def _safe_name(name: str) -> str:
 
 
 def static_spec(spec: dict) -> dict:
-    """The spec with a fixed width: a file has no container to fit."""
-    out = copy.deepcopy(spec)
+    """The spec with a fixed width (a file has no container to fit) and without the links to
+    explanations of the page's chart."""
+    from commonmeasure.web.charts import unlink
+
+    out = copy.deepcopy(unlink(spec))
     if out.get("width") == "container":
         out["width"] = EXPORT_WIDTH
     out.setdefault("background", "white")

@@ -44,6 +44,13 @@ def number_format(decimals: int) -> str:
     return f",.{decimals}f"
 
 
+def _linked(row: dict, point: dict) -> dict:
+    """The chart's point for a table row, with the row's link to its explanation if any."""
+    if row.get("explain"):
+        point["explain"] = row["explain"]
+    return point
+
+
 def _base(description: str, height: int = 320) -> dict:
     return {
         "$schema": SCHEMA,
@@ -89,7 +96,7 @@ def sparkline(rows: list[dict], *, verdict: str = "neutral", description: str = 
 def series(rows: list[dict], *, title: str, decimals: int, description: str = "") -> dict:
     """The community total per period: a line with points (bars when there are few periods)."""
     spec = _base(description or title)
-    spec["data"] = {"values": [{"period": r["key"], "value": r["value"]} for r in rows]}
+    spec["data"] = {"values": [_linked(r, {"period": r["key"], "value": r["value"]}) for r in rows]}
     fmt = number_format(decimals)
     x = {
         "field": "period",
@@ -132,7 +139,9 @@ def bars(
 ) -> dict:
     """One horizontal bar per row ({"label": ..., "value": ...}), in the order given."""
     spec = _base(description or f"{title} by {category_title}", height=max(120, 24 * len(rows)))
-    spec["data"] = {"values": [{"label": r["label"], "value": r["value"]} for r in rows]}
+    spec["data"] = {
+        "values": [_linked(r, {"label": r["label"], "value": r["value"]}) for r in rows]
+    }
     spec["mark"] = {
         "type": "bar",
         "color": ACCENT,
@@ -171,7 +180,8 @@ def stacked(
     spec = _base(description or f"{title} by {dimension_title}")
     spec["data"] = {
         "values": [
-            {"period": r["period"], "category": r["category"], "value": r["value"]} for r in rows
+            _linked(r, {"period": r["period"], "category": r["category"], "value": r["value"]})
+            for r in rows
         ]
     }
     fmt = number_format(decimals)
@@ -268,3 +278,66 @@ def mark_provisional(spec: dict, period_field: str, provisional: set[str]) -> di
         {"mark": points, "encoding": {**enc, "opacity": fade}},
     ]
     return spec
+
+
+LINK_FIELD = "explain"  # a point's link to how its figure was worked out (explain.md)
+_LINKED_MARKS = {"point", "bar", "circle", "square", "tick", "rect"}
+
+
+def _mark_type(unit: dict) -> str | None:
+    mark = unit.get("mark")
+    return mark if isinstance(mark, str) else (mark or {}).get("type")
+
+
+def link_points(spec: dict) -> dict:
+    """Make each bar and point a link to its figure's explanation: the points whose datum has
+    an ``explain`` address get a Vega-Lite ``href`` encoding (a click opens it; the table
+    beside the chart carries the same links for keyboards). A line becomes a line without links
+    and a layer of linked points on it, so that every point, not the whole line, is a link.
+    Call it last, after ``mark_provisional``."""
+    values = (spec.get("data") or {}).get("values") or []
+    if not any(v.get(LINK_FIELD) for v in values):
+        return spec
+    href = {"field": LINK_FIELD, "type": "nominal"}
+
+    def link(unit: dict) -> None:
+        if _mark_type(unit) in _LINKED_MARKS:
+            unit["encoding"] = {**unit.get("encoding", {}), "href": href}
+
+    if "layer" in spec:
+        for layer in spec["layer"]:
+            if "data" not in layer:  # layers of their own data (a box, limits) have no links
+                link(layer)
+        return spec
+    if _mark_type(spec) == "line":
+        mark, enc = spec.pop("mark"), spec.pop("encoding")
+        points = {"type": "point", "filled": True, "size": 36}
+        if isinstance(mark.get("point"), dict):
+            points.update(mark["point"])
+        if "color" in mark:
+            points["color"] = mark["color"]
+        spec["layer"] = [
+            {"mark": {k: v for k, v in mark.items() if k != "point"}, "encoding": enc},
+            {"mark": points, "encoding": {**enc, "href": href}},
+        ]
+        return spec
+    link(spec)
+    return spec
+
+
+def unlink(spec: dict) -> dict:
+    """The spec without the links of ``link_points`` (a downloaded file has no site to open)."""
+    out = {k: v for k, v in spec.items() if k not in ("encoding", "layer", "data")}
+    if "data" in spec:
+        data = dict(spec["data"])
+        if "values" in data:
+            data["values"] = [
+                {k: v for k, v in d.items() if k != LINK_FIELD} if isinstance(d, dict) else d
+                for d in data["values"]
+            ]
+        out["data"] = data
+    if "encoding" in spec:
+        out["encoding"] = {k: v for k, v in spec["encoding"].items() if k != "href"}
+    if "layer" in spec:
+        out["layer"] = [unlink(layer) for layer in spec["layer"]]
+    return out
