@@ -32,6 +32,8 @@ class Cell:
     value: object  # a number, text, None (no value) or the text "suppressed"
     text: str  # as shown on the page
     css: str = ""
+    # On the page only: the address of the figure's explanation (docs/reference/explain.md)
+    explain: str = ""
 
 
 @dataclass

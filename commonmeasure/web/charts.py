@@ -290,39 +290,52 @@ def _mark_type(unit: dict) -> str | None:
 
 
 def link_points(spec: dict) -> dict:
-    """Make each bar and point a link to its figure's explanation: the points whose datum has
-    an ``explain`` address get a Vega-Lite ``href`` encoding (a click opens it; the table
-    beside the chart carries the same links for keyboards). A line becomes a line without links
-    and a layer of linked points on it, so that every point, not the whole line, is a link.
-    Call it last, after ``mark_provisional``."""
-    values = (spec.get("data") or {}).get("values") or []
-    if not any(v.get(LINK_FIELD) for v in values):
-        return spec
+    """Make each bar and point a link to its figure's explanation: the marks drawing data whose
+    points carry an ``explain`` address get a Vega-Lite ``href`` encoding (a click opens it;
+    the table beside the chart carries the same links for keyboards). A line becomes a line
+    without links and a layer of linked points on it, so that every point, not the whole line,
+    is a link. Call it last, after ``mark_provisional``."""
     href = {"field": LINK_FIELD, "type": "nominal"}
 
-    def link(unit: dict) -> None:
-        if _mark_type(unit) in _LINKED_MARKS:
-            unit["encoding"] = {**unit.get("encoding", {}), "href": href}
+    def has_links(unit: dict, inherited: list) -> bool:
+        values = (unit.get("data") or {}).get("values", inherited) or []
+        return any(isinstance(v, dict) and v.get(LINK_FIELD) for v in values)
 
+    def linked(unit: dict) -> list[dict]:
+        """The unit as one or more layers, its points and bars linked."""
+        kind = _mark_type(unit)
+        if kind in _LINKED_MARKS:
+            return [{**unit, "encoding": {**unit.get("encoding", {}), "href": href}}]
+        mark = unit.get("mark")
+        if kind == "line" and isinstance(mark, dict) and mark.get("point"):
+            points = {"type": "point", "filled": True, "size": 36}
+            if isinstance(mark["point"], dict):
+                points.update(mark["point"])
+            if "color" in mark:
+                points["color"] = mark["color"]
+            line = {**unit, "mark": {k: v for k, v in mark.items() if k != "point"}}
+            dots = {**unit, "mark": points}
+            dots["encoding"] = {**unit.get("encoding", {}), "href": href}
+            return [line, dots]
+        return [unit]
+
+    top = (spec.get("data") or {}).get("values") or []
     if "layer" in spec:
+        layers = []
         for layer in spec["layer"]:
-            if "data" not in layer:  # layers of their own data (a box, limits) have no links
-                link(layer)
+            layers += linked(layer) if has_links(layer, top) else [layer]
+        spec["layer"] = layers
         return spec
-    if _mark_type(spec) == "line":
-        mark, enc = spec.pop("mark"), spec.pop("encoding")
-        points = {"type": "point", "filled": True, "size": 36}
-        if isinstance(mark.get("point"), dict):
-            points.update(mark["point"])
-        if "color" in mark:
-            points["color"] = mark["color"]
-        spec["layer"] = [
-            {"mark": {k: v for k, v in mark.items() if k != "point"}, "encoding": enc},
-            {"mark": points, "encoding": {**enc, "href": href}},
-        ]
+    if not has_links(spec, top):
         return spec
-    link(spec)
-    return spec
+    kind = _mark_type(spec)
+    if kind == "line":
+        mark = dict(spec.pop("mark"))
+        mark.setdefault("point", True)
+        enc = spec.pop("encoding")
+        spec["layer"] = linked({"mark": mark, "encoding": enc})
+        return spec
+    return linked(spec)[0]
 
 
 def unlink(spec: dict) -> dict:
