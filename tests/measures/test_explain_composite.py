@@ -84,6 +84,11 @@ def test_the_page_the_api_and_the_command_line_show_the_scores_and_weights(
     )  # fmt: skip
     assert code == 0, err
     assert "score 0.625 × weight 0.5 = 0.3125" in out
+    from pathlib import Path
+
+    docs = Path(__file__).parents[2] / "docs" / "reference" / "explain.md"
+    block = docs.read_text().split("## Composite worked example", 1)[1].split("```\n", 2)[1]
+    assert block in out  # the worked example of the docs is what the command prints
     assert "Worked out again: 0.35 + 0.3125 = 0.6625" in out
     code, out, err = cli(
         "query", "--initiative", towns.code, "--indicator", "quality", "--by", "organisation",
