@@ -47,6 +47,13 @@ def number_format(decimals: int) -> str:
     return f",.{decimals}f"
 
 
+def _linked(row: dict, point: dict) -> dict:
+    """The chart's point for a table row, with the row's link to its explanation if any."""
+    if row.get("explain"):
+        point["explain"] = row["explain"]
+    return point
+
+
 def base_spec(description: str, height: int = 320) -> dict:
     return {
         "$schema": SCHEMA,
@@ -92,7 +99,7 @@ def sparkline(rows: list[dict], *, verdict: str = "neutral", description: str = 
 def series(rows: list[dict], *, title: str, decimals: int, description: str = "") -> dict:
     """The community total per period: a line with points (bars when there are few periods)."""
     spec = base_spec(description or title)
-    spec["data"] = {"values": [{"period": r["key"], "value": r["value"]} for r in rows]}
+    spec["data"] = {"values": [_linked(r, {"period": r["key"], "value": r["value"]}) for r in rows]}
     fmt = number_format(decimals)
     x = {
         "field": "period",
@@ -135,7 +142,9 @@ def bars(
 ) -> dict:
     """One horizontal bar per row ({"label": ..., "value": ...}), in the order given."""
     spec = base_spec(description or f"{title} by {category_title}", height=max(120, 24 * len(rows)))
-    spec["data"] = {"values": [{"label": r["label"], "value": r["value"]} for r in rows]}
+    spec["data"] = {
+        "values": [_linked(r, {"label": r["label"], "value": r["value"]}) for r in rows]
+    }
     spec["mark"] = {
         "type": "bar",
         "color": ACCENT,
@@ -174,7 +183,8 @@ def stacked(
     spec = base_spec(description or f"{title} by {dimension_title}")
     spec["data"] = {
         "values": [
-            {"period": r["period"], "category": r["category"], "value": r["value"]} for r in rows
+            _linked(r, {"period": r["period"], "category": r["category"], "value": r["value"]})
+            for r in rows
         ]
     }
     fmt = number_format(decimals)
@@ -305,3 +315,79 @@ def text_alternative(spec: dict | None, title: str = "") -> str:
         parts.append(f"Figures: {shown}{more}")
     parts.append("The table beside it has every figure")
     return ". ".join(p.rstrip(". ") for p in parts) + "."
+
+
+LINK_FIELD = "explain"  # a point's link to how its figure was worked out (explain.md)
+_LINKED_MARKS = {"point", "bar", "circle", "square", "tick", "rect"}
+
+
+def _mark_type(unit: dict) -> str | None:
+    mark = unit.get("mark")
+    return mark if isinstance(mark, str) else (mark or {}).get("type")
+
+
+def link_points(spec: dict) -> dict:
+    """Make each bar and point a link to its figure's explanation: the marks drawing data whose
+    points carry an ``explain`` address get a Vega-Lite ``href`` encoding (a click opens it;
+    the table beside the chart carries the same links for keyboards). A line becomes a line
+    without links and a layer of linked points on it, so that every point, not the whole line,
+    is a link. Call it last, after ``mark_provisional``."""
+    href = {"field": LINK_FIELD, "type": "nominal"}
+
+    def has_links(unit: dict, inherited: list) -> bool:
+        values = (unit.get("data") or {}).get("values", inherited) or []
+        return any(isinstance(v, dict) and v.get(LINK_FIELD) for v in values)
+
+    def linked(unit: dict) -> list[dict]:
+        """The unit as one or more layers, its points and bars linked."""
+        kind = _mark_type(unit)
+        if kind in _LINKED_MARKS:
+            return [{**unit, "encoding": {**unit.get("encoding", {}), "href": href}}]
+        mark = unit.get("mark")
+        if kind == "line" and isinstance(mark, dict) and mark.get("point"):
+            points = {"type": "point", "filled": True, "size": 36}
+            if isinstance(mark["point"], dict):
+                points.update(mark["point"])
+            if "color" in mark:
+                points["color"] = mark["color"]
+            line = {**unit, "mark": {k: v for k, v in mark.items() if k != "point"}}
+            dots = {**unit, "mark": points}
+            dots["encoding"] = {**unit.get("encoding", {}), "href": href}
+            return [line, dots]
+        return [unit]
+
+    top = (spec.get("data") or {}).get("values") or []
+    if "layer" in spec:
+        layers = []
+        for layer in spec["layer"]:
+            layers += linked(layer) if has_links(layer, top) else [layer]
+        spec["layer"] = layers
+        return spec
+    if not has_links(spec, top):
+        return spec
+    kind = _mark_type(spec)
+    if kind == "line":
+        mark = dict(spec.pop("mark"))
+        mark.setdefault("point", True)
+        enc = spec.pop("encoding")
+        spec["layer"] = linked({"mark": mark, "encoding": enc})
+        return spec
+    return linked(spec)[0]
+
+
+def unlink(spec: dict) -> dict:
+    """The spec without the links of ``link_points`` (a downloaded file has no site to open)."""
+    out = {k: v for k, v in spec.items() if k not in ("encoding", "layer", "data")}
+    if "data" in spec:
+        data = dict(spec["data"])
+        if "values" in data:
+            data["values"] = [
+                {k: v for k, v in d.items() if k != LINK_FIELD} if isinstance(d, dict) else d
+                for d in data["values"]
+            ]
+        out["data"] = data
+    if "encoding" in spec:
+        out["encoding"] = {k: v for k, v in spec["encoding"].items() if k != "href"}
+    if "layer" in spec:
+        out["layer"] = [unlink(layer) for layer in spec["layer"]]
+    return out

@@ -15,13 +15,15 @@ def spec_from(html: str, spec_id: str = "spec-main") -> dict:
 
 def table_rows(html: str, table_id: str) -> list[list[str]]:
     """The body rows of a table as lists of cell texts (tags stripped), without the column of
-    "How was this worked out?" links (class explain-col, docs/reference/explain.md)."""
+    "How was this worked out?" links (class explain-col, docs/reference/explain.md) and the
+    words for screen readers of a figure that is itself such a link."""
     match = re.search(rf'<table[^>]*id="{table_id}"[^>]*>(.*?)</table>', html, re.S)
     assert match, f"no table {table_id} in the page"
     body = match.group(1).split("<tbody>", 1)[1]
     rows = []
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
         row = re.sub(r'<td class="explain-col">.*?</td>', "", row, flags=re.S)
+        row = re.sub(r'<span class="sr-only"> \(How was.*?</span>', "", row, flags=re.S)
         cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
         rows.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
     return rows

@@ -34,13 +34,36 @@ class PartOut(Schema):
     weight: Number = Field(
         None, description="A weighted mean's weight, when the caller may see it."
     )
+    area: str | None = Field(
+        None,
+        description="De-duplicated through areas: the area the organisation is placed in "
+        "(null when it is shown anonymised).",
+    )
 
 
 class ComponentOut(Schema):
     indicator: str
     name: str
-    value: Number
+    value: Number = Field(..., description="The component's own figure for the same key.")
     suppressed: bool = False
+    normalisation: str | None = Field(
+        None,
+        description="A composite's component: min_max, z_score, distance_to_target or goalposts.",
+    )
+    direction: str | None = Field(
+        None, description="A composite's component: positive or negative."
+    )
+    normalised: Number = Field(
+        None,
+        description="A composite's component: its normalised score, when the caller may see it.",
+    )
+    weight: Number = Field(
+        None, description="A composite's component: the weight used (the weights used sum to 1)."
+    )
+    contribution: Number = Field(
+        None,
+        description="A composite's component: weight × score (arithmetic) or score ^ weight (geometric).",
+    )
 
 
 class MissingOut(Schema):
@@ -105,6 +128,16 @@ class ExplanationOut(Schema):
     deduplication: DeduplicationOut | None
     target: TargetOut | None
     weight: Number = Field(None, description="By organisation, weighted mean: the figure's weight.")
+    reason: str | None = Field(
+        None, description="A formula or composite with no value: why it has none."
+    )
+    aggregation: str | None = Field(
+        None, description="A composite's aggregation: arithmetic or geometric."
+    )
+    recomputed: Number = Field(
+        None,
+        description="A composite's figure worked out again from its components' scores and weights.",
+    )
 
 
 @router.get(

@@ -31,7 +31,10 @@ def by_organisation(initiative, indicator, viewer: Viewer, period_type=None, wit
     values = _values(initiative, indicator, BY_ORGANISATION, period_type, within=within)
     values = {k: v for k, v in values.items() if k in viewer.names}
     people = _people(initiative, indicator, BY_ORGANISATION, period_type, values, within=within)
-    return disclose(values, people, viewer, own_keys=viewer.own & set(values))
+    shown = disclose(values, people, viewer, own_keys=viewer.own & set(values))
+    return _as_components(
+        initiative, indicator, viewer, shown, BY_ORGANISATION, period_type, within=within
+    )
 
 
 def community(initiative, indicator, viewer: Viewer, by, period_type=None, within=None) -> dict:
@@ -54,11 +57,32 @@ def community_values(
     period_type = period_type or initiative.period_type
     people = _people(initiative, indicator, by, period_type, values, **kw)
     shown = disclose(values, people, viewer, total_shown=by != BY_PERIOD)
+    shown = _as_components(initiative, indicator, viewer, shown, by, period_type, **kw)
     if people is None or not viewer.own:
         return shown
     for key in _residual_small(initiative, indicator, viewer, by, period_type, people, **kw):
         if shown.get(key) is not None:
             shown[key] = SUPPRESSED
+    return shown
+
+
+def _as_components(initiative, indicator, viewer, shown: dict, by, period_type, **kw) -> dict:
+    """A composite's figure is hidden wherever one of its components' figures is hidden from
+    the viewer: its scores are worked out from the components' figures (a goalpost score is a
+    component's figure scaled), so the composite would give a hidden one away."""
+    from commonmeasure.initiatives.models import Indicator
+    from commonmeasure.measures.derived import component_codes
+
+    if indicator.kind != Indicator.COMPOSITE or viewer.sees_all:
+        return shown
+    if kw.get("organisation_ids"):
+        return shown  # a slice of some organisations: disclosed by its caller
+    within = kw.get("within")
+    for component in initiative.indicators.filter(code__in=component_codes(indicator)):
+        hidden = cells(initiative, component, viewer, by, period_type, within)
+        for key, value in hidden.items():
+            if value is SUPPRESSED and shown.get(key) is not None:
+                shown[key] = SUPPRESSED
     return shown
 
 

@@ -4,13 +4,15 @@ its chart, its table and why there is no forecast, with small totals suppressed.
 
 from __future__ import annotations
 
+from commonmeasure import charts as shared_charts
 from commonmeasure.measures.targets import turn_the_curve
 from commonmeasure.reporting.selectors import BY_PERIOD
 
 from . import charts
-from .downloads import Cell, Table, number_cell, provisional_cell, statistic_cell
+from .downloads import Cell, Table, explained_cell, number_cell, provisional_cell, statistic_cell
 from .figures import SUPPRESSED, disclose, people_figures
 from .provisional import provisional_periods
+from .views_explain import explain_url
 
 
 def curve_section(initiative, indicator, viewer, downloads) -> dict:
@@ -38,7 +40,16 @@ def curve_section(initiative, indicator, viewer, downloads) -> dict:
         table.rows.append(
             [
                 Cell(code, f"{code} (provisional)" if code in late else code),
-                number_cell(shown.get(code), indicator),
+                explained_cell(
+                    number_cell(shown.get(code), indicator),
+                    initiative,
+                    indicator,
+                    BY_PERIOD,
+                    code,
+                    period_type=curve["period_type"],
+                )
+                if code in shown
+                else number_cell(None, indicator),
                 statistic_cell(forecast.get(code), indicator),
                 number_cell(t.get("value"), indicator),
                 Cell(percent, "–" if percent is None else f"{percent:.0f}%"),
@@ -50,16 +61,28 @@ def curve_section(initiative, indicator, viewer, downloads) -> dict:
             ]
         )
     downloads.tables["curve"] = table
-    downloads.charts["curve"] = charts.turn_the_curve(
-        [
-            {"period": k, "value": v}
-            for k, v in shown.items()
-            if v is not None and v is not SUPPRESSED
-        ],
-        [{"period": k, "value": v} for k, v in forecast.items()],
-        [{"period": k, "value": t["value"]} for k, t in targets.items()],
-        title=indicator.name,
-        description=f"{indicator.name}: history, baseline forecast and targets",
+    downloads.charts["curve"] = shared_charts.link_points(
+        charts.turn_the_curve(
+            [
+                {
+                    "period": k,
+                    "value": v,
+                    "explain": explain_url(
+                        initiative.code,
+                        indicator.code,
+                        BY_PERIOD,
+                        k,
+                        period_type=curve["period_type"],
+                    ),
+                }
+                for k, v in shown.items()
+                if v is not None and v is not SUPPRESSED
+            ],
+            [{"period": k, "value": v} for k, v in forecast.items()],
+            [{"period": k, "value": t["value"]} for k, t in targets.items()],
+            title=indicator.name,
+            description=f"{indicator.name}: history, baseline forecast and targets",
+        )
     )
     return {
         "curve": table,

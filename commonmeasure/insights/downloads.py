@@ -19,7 +19,10 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 
 from commonmeasure.disclosure import SUPPRESSED
 from commonmeasure.reporting.audit import safe_cell
+from commonmeasure.reporting.selectors import BY_ORGANISATION
 from commonmeasure.web.presenters import format_value
+
+from .views_explain import explain_url
 
 CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 TABLE_FORMATS = {
@@ -34,6 +37,8 @@ class Cell:
     value: object  # a number, text, None (no value) or the text "suppressed"
     text: str  # as shown on the page
     css: str = ""
+    # On the page only: the address of the figure's explanation (docs/reference/explain.md)
+    explain: str = ""
 
 
 @dataclass
@@ -107,8 +112,11 @@ def _safe_name(name: str) -> str:
 
 
 def static_spec(spec: dict) -> dict:
-    """The spec with a fixed width: a file has no container to fit."""
-    out = copy.deepcopy(spec)
+    """The spec with a fixed width (a file has no container to fit) and without the links to
+    explanations of the page's chart."""
+    from commonmeasure.web.charts import unlink
+
+    out = copy.deepcopy(unlink(spec))
     if out.get("width") == "container":
         out["width"] = EXPORT_WIDTH
     out.setdefault("background", "white")
@@ -172,3 +180,13 @@ def statistic_cell(value, indicator) -> Cell:
         "%" if indicator.value_type == "percentage" else ""
     )
     return Cell(round(value, 6), text)
+
+
+def explained_cell(cell: Cell, initiative, indicator, by, key, viewer=None, **extra) -> Cell:
+    """The cell, its figure linked to its explanation (docs/reference/explain.md); an
+    organisation is asked for as the viewer sees it: by code if named, else its pseudonym."""
+    if by == BY_ORGANISATION and viewer is not None and not viewer.named(key):
+        key = viewer.label(key)
+
+    cell.explain = explain_url(initiative.code, indicator.code, by, key, **extra)
+    return cell

@@ -25,6 +25,7 @@ figure: tests/insights/test_explain.py checks it over random data.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 from django.utils import timezone
@@ -58,14 +59,25 @@ class Part:
     value: float | int | None  # None when suppressed
     suppressed: bool = False
     weight: float | int | None = None  # a weighted mean's weight, when the viewer may see it
+    # By area: the area the organisation is placed in (its providers overlap there), unless the
+    # organisation is anonymised to the viewer (a placement could tell who it is).
+    area: str | None = None
 
 
 @dataclass
 class Component:
     indicator: str
     name: str
-    value: float | int | None
+    value: float | int | None  # the component's raw figure for the same key
     suppressed: bool = False
+    # A composite's component (docs/reference/composite-indicators.md): how its raw figure is
+    # normalised, the normalised score, the weight used (the weights used sum to 1) and its
+    # contribution (w·y, or the factor y^w of a geometric composite). None when withheld.
+    normalisation: str | None = None
+    direction: str | None = None
+    normalised: float | int | None = None
+    weight: float | int | None = None
+    contribution: float | int | None = None
 
 
 @dataclass
@@ -121,6 +133,11 @@ class Explanation:
     deduplication: Deduplication | None
     target: dict | None
     weight: float | int | None = None  # by organisation, weighted mean: the figure's own weight
+    reason: str | None = None  # a formula's or composite's: why there is no value
+    aggregation: str | None = None  # a composite's: arithmetic or geometric
+    # A composite's figure worked out again from its components' normalised scores and weights
+    # (Σ w·y, or Π y^w); None when a score is withheld from the viewer.
+    recomputed: float | int | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -173,7 +190,10 @@ def explain(
     )
     if indicator.kind != Indicator.REPORTED:
         out.combines, out.combined_by = COMPONENTS, indicator.kind
-        out.components = scope.components()
+        out.components, out.reason = scope.components()
+        if indicator.kind == Indicator.COMPOSITE:
+            out.aggregation = (indicator.composite or {}).get("aggregation") or "arithmetic"
+            out.recomputed = _recompute_composite(out)
     elif by == BY_ORGANISATION:
         out.combines, out.combined_by = PERIODS, indicator.time_aggregation
         out.parts = scope.period_parts()
@@ -181,7 +201,7 @@ def explain(
     elif by == BY_AREA or by.startswith(BY_AREA + ":"):
         out.combines = AREAS
         out.parts = scope.area_parts()
-        out.deduplication = scope.area_deduplication(out.parts)
+        out.deduplication = scope.area_deduplication(out.parts, out.figure)
     else:
         out.parts = scope.organisation_parts()
         if by == BY_PERIOD:
@@ -199,6 +219,7 @@ class _Scope:
         self.fy = initiative.fy_first_month
         self.org_code: str | None = None
         self.area: Area | None = None
+        self.valued: set[str] = set()  # by area: the organisations in it with a value
         self.range = within  # the months the figure covers (None: every period)
         key = str(key)
         if by == BY_PERIOD:
@@ -317,7 +338,9 @@ class _Scope:
                 self.initiative, self.indicator, self.viewer, self.period_type, self.range
             )
             weights = self._weights(BY_ORGANISATION, within=self.range)
-            return self._sorted([self._org_part(c, v, weights.get(c)) for c, v in found.items()])
+            parts = {c: self._org_part(c, v, weights.get(c)) for c, v in found.items()}
+            self._place(parts, found)
+            return self._sorted(list(parts.values()))
         values, people, weights = {}, {}, {}
         base = _people_indicator(self.indicator)
         ids = dict(
@@ -405,13 +428,34 @@ class _Scope:
             self.initiative, self.indicator, self.viewer, self.period_type, self.within
         )
         weights = self._weights(BY_ORGANISATION, within=self.within)
-        return self._sorted(
-            [self._org_part(c, v, weights.get(c)) for c, v in found.items() if c in placed]
-        )
+        parts = {c: self._org_part(c, v, weights.get(c)) for c, v in found.items() if c in placed}
+        self._place(parts, found)
+        return self._sorted(list(parts.values()))
 
-    def components(self) -> list[Component]:
+    def _place(self, parts: dict[str, Part], found: dict) -> None:
+        """For an indicator de-duplicated through areas: the area each organisation is placed
+        in (so that the parts can be combined area by area), unless the organisation is
+        anonymised to the viewer (a placement could tell who it is); and which organisations
+        have a value (the areas they are in are the ones whose adjustments apply)."""
+        from commonmeasure.measures.areas import deduplicates
+
+        self.valued = {c for c in parts if found.get(c) is not None}
+        if not deduplicates(self.indicator):
+            return
+        where = dict(
+            self.initiative.participations.filter(area__isnull=False).values_list(
+                "organisation__code", "area__code"
+            )
+        )
+        for code, part in parts.items():
+            if self.viewer.named(code) or self.viewer.sees_everything_of(code):
+                part.area = where.get(code)
+
+    def components(self) -> tuple[list[Component], str | None]:
         """A formula's or composite's components for the same key, each as the viewer may see
-        it (an organisation's components only to the organisation and the backbone)."""
+        it (an organisation's components only to the organisation and the backbone), and why
+        the figure has no value (None when it has one). For a composite, each component's
+        normalised score, weight and contribution too (``_composite_parts``)."""
         from commonmeasure.reporting.selectors import derived_detail
 
         raw_key = self.org_code if self.by == BY_ORGANISATION else self.row_key
@@ -421,19 +465,23 @@ class _Scope:
         row = next((r for r in detail if str(r["key"]) == str(raw_key)), None)
         parts = row["components"] if row else {}
         names = dict(self.initiative.indicators.values_list("code", "name"))
-        out = []
+        out, any_hidden = [], {}
         for code in sorted(parts):
             value = parts[code]
             if self.by == BY_ORGANISATION:
                 hidden = not self.viewer.sees_everything_of(self.org_code)
+                any_hidden[code] = hidden or not self.viewer.sees_all
             else:
                 ind = self.initiative.indicators.get(code=code)
                 seen = disclosed.cells(
                     self.initiative, ind, self.viewer, self.by, self.period_type, self.within
                 )
                 hidden = seen.get(raw_key) is SUPPRESSED
+                any_hidden[code] = any(v is SUPPRESSED for v in seen.values())
             out.append(Component(code, names.get(code, code), None if hidden else value, hidden))
-        return out
+        if self.indicator.kind == Indicator.COMPOSITE:
+            _composite_parts(self.indicator, row or {}, out, any_hidden)
+        return out, (row or {}).get("reason")
 
     # -- de-duplication and target -----------------------------------------------------------
 
@@ -455,21 +503,33 @@ class _Scope:
             reported=_clean(total.reported),
             change=_clean(total.deduplication),
             unplaced=sorted(self.viewer.label(c) for c in total.unplaced),
-            adjustments=self._adjustments(None),
+            adjustments=self._adjustments(None, self.valued),
         )
 
-    def area_deduplication(self, parts: list[Part]) -> Deduplication | None:
+    def area_deduplication(self, parts: list[Part], figure) -> Deduplication | None:
+        """By area: what adding up the area's organisations gave, what the de-duplication in
+        the area and the areas below it changed, and the overlap adjustments it applied (those
+        of the areas in the subtree with a value in their own subtree, periods in range)."""
         ind = self.indicator
         if ind.aggregation != aggregation.SUM or ind.deduplication == Indicator.DEDUP_SUM:
             return None
         if any(p.suppressed for p in parts):
             return None
-        reported = sum(p.value for p in parts if p.value is not None)
+        reported = math.fsum(p.value for p in parts if p.value is not None)
+        change = None if figure is None else _clean(figure - reported)
+        with_value = self.valued
         return Deduplication(
-            ind.deduplication, _clean(reported), None, [], self._adjustments(self.area)
+            ind.deduplication,
+            _clean(reported),
+            change,
+            [],
+            self._adjustments(self.area, with_value),
         )
 
-    def _adjustments(self, area: Area | None) -> list[Adjustment]:
+    def _adjustments(self, area: Area | None, with_value=None) -> list[Adjustment]:
+        """The overlap adjustments declared for the periods covered: the initiative's, or
+        those of ``area`` and the areas below it that have an organisation with a value
+        (``with_value``) in their subtree (an area without one has no value to adjust)."""
         if self.indicator.deduplication != Indicator.DEDUP_ADJUSTED:
             return []
         found = OverlapAdjustment.objects.filter(
@@ -477,8 +537,10 @@ class _Scope:
         ).select_related("area")
         if area is not None:
             found = found.filter(area_id__in=_subtree(self.initiative, area))
+        if with_value is not None:
+            found = [a for a in found if with_value & set(_placed_in(self.initiative, a.area))]
         out = []
-        for adj in found.order_by("period", "area__code"):
+        for adj in sorted(found, key=lambda a: (a.period, a.area.code)):
             try:
                 p = self.initiative.parse_period(adj.period)
             except periods.PeriodError:
@@ -507,6 +569,52 @@ class _Scope:
         if suppressed:  # how far from the target would give the hidden figure away
             found.update(percent=None, status=None, reason=None)
         return found
+
+
+def _composite_parts(indicator, row: dict, out: list[Component], any_hidden: dict) -> None:
+    """Fill in each component's normalisation, score, weight and contribution from the
+    composite's row of ``derived_detail``, withholding the score of a hidden raw figure (it
+    would give the figure away), and for min-max and z-score, which compare the units of the
+    query with each other, the score of a component any of whose units is hidden from the
+    viewer (the score would tell where the hidden one lies)."""
+    from commonmeasure.domain import composites
+    from commonmeasure.measures.specs import composite_from_spec
+
+    try:
+        declared = {
+            c.code: c
+            for c in composite_from_spec(indicator.code, indicator.composite or {}).components
+        }
+    except (composites.CompositeError, KeyError, TypeError, ValueError):
+        declared = {}
+    relative = (composites.MIN_MAX, composites.Z_SCORE)
+    normalised = row.get("normalised") or {}
+    weights = row.get("weights") or {}
+    contributions = row.get("contributions") or {}
+    for c in out:
+        spec = declared.get(c.indicator)
+        if spec is not None:
+            c.normalisation, c.direction = spec.normalisation, spec.direction
+        withheld = c.suppressed or (
+            spec is not None and spec.normalisation in relative and any_hidden.get(c.indicator)
+        )
+        c.weight = weights.get(c.indicator)
+        if not withheld:
+            c.normalised = normalised.get(c.indicator)
+            c.contribution = contributions.get(c.indicator)
+
+
+def _recompute_composite(e: Explanation):
+    """The composite's figure from its components' scores and weights alone (the weights used
+    sum to 1): Σ w·y for an arithmetic composite, Π y^w for a geometric one."""
+    used = [c for c in e.components if c.weight is not None]
+    if e.figure is None or not used or any(c.normalised is None for c in used):
+        return None
+    if e.aggregation == "geometric":
+        value = math.exp(math.fsum(c.weight * math.log(c.normalised) for c in used if c.weight > 0))
+    else:
+        value = math.fsum(c.weight * c.normalised for c in used)
+    return _clean(value)
 
 
 def _overlap(bucket: periods.Period, within: periods.Period | None) -> periods.Period:

@@ -33,6 +33,24 @@ def number(value, decimals: int) -> str:
     return f"{value:,}"
 
 
+def score(value) -> str:
+    """A normalised score, weight or contribution: up to 6 decimals, no trailing zeros."""
+    if value is None:
+        return "withheld"
+    return f"{float(value):.6f}".rstrip("0").rstrip(".")
+
+
+def composite_words(e: Explanation, c) -> str:
+    """A composite's component: its normalisation, score, weight and contribution."""
+    if e.aggregation is None or c.normalisation is None:
+        return ""
+    if c.weight is None:
+        return f"; {c.normalisation}: not used"
+    op = " ^ " if e.aggregation == "geometric" else " × "
+    worked = f" = {score(c.contribution)}" if c.normalised is not None else ""
+    return f"; {c.normalisation}: score {score(c.normalised)}{op}weight {score(c.weight)}{worked}"
+
+
 def render(e: Explanation) -> list[str]:
     figure = "suppressed" if e.suppressed else number(e.figure, e.decimals)
     unit = f" {e.unit}" if e.unit and not e.suppressed and e.figure is not None else ""
@@ -41,10 +59,17 @@ def render(e: Explanation) -> list[str]:
     lines = [f"{e.indicator_name}, {e.by} {e.label}{within}: {figure}{unit}{late}", ""]
     lines.append(f"Over time: each organisation's values {rule_words(e.time_rule, e)}.")
     if e.combines == COMPONENTS:
-        lines.append(f"This figure is {rule_words(e.kind, e)} from:")
+        how = f" ({e.aggregation})" if e.aggregation else ""
+        lines.append(f"This figure is {rule_words(e.kind, e)}{how} from:")
         for c in e.components:
             value = "suppressed" if c.suppressed else number(c.value, e.decimals)
-            lines.append(f"  {c.name} ({c.indicator}): {value}")
+            lines.append(f"  {c.name} ({c.indicator}): {value}{composite_words(e, c)}")
+        if e.recomputed is not None:
+            terms = [score(c.contribution) for c in e.components if c.weight is not None]
+            sign = " × " if e.aggregation == "geometric" else " + "
+            lines.append(f"Worked out again: {sign.join(terms)} = {score(e.recomputed)}")
+        if e.reason:
+            lines.append(f"No value: {e.reason}")
     else:
         what = {PERIODS: "periods", AREAS: "organisations in the area"}.get(
             e.combines, "organisations"
@@ -55,7 +80,8 @@ def render(e: Explanation) -> list[str]:
         for p in e.parts:
             value = "suppressed" if p.suppressed else number(p.value, e.decimals)
             weight = f" (weight {number(p.weight, 0)})" if p.weight is not None else ""
-            lines.append(f"  {p.label}: {value}{weight}")
+            area = f" [area {p.area}]" if p.area else ""
+            lines.append(f"  {p.label}{area}: {value}{weight}")
         if not e.parts:
             lines.append("  (no approved values)")
     if e.deduplication:

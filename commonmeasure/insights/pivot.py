@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from commonmeasure.disclosure.cells import community_values
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Area, Indicator, Initiative
 from commonmeasure.reporting.selectors import BY_AREA, BY_ORGANISATION, BY_PERIOD
@@ -47,8 +48,9 @@ class Pivot:
     cells: dict = field(default_factory=dict)  # (row key, col key) -> value, None or SUPPRESSED
     limited: bool = False
 
-    def points(self) -> list[dict]:
-        """The shown numbers for the chart: {"x", "series", "value"}; periods always along x."""
+    def points(self, link=None) -> list[dict]:
+        """The shown numbers for the chart: {"x", "series", "value"}; periods always along x.
+        ``link(row key, column key)``: the address of a cell's explanation, put on its point."""
         transpose = self.rows != BY_PERIOD and self.cols == BY_PERIOD
         out = []
         for r in self.row_keys:
@@ -64,7 +66,10 @@ class Pivot:
                         self.col_labels[c],
                     )
                 )
-                out.append({"x": x, "series": series, "value": value})
+                point = {"x": x, "series": series, "value": value}
+                if link is not None and link(r, c):
+                    point["explain"] = link(r, c)
+                out.append(point)
         return out
 
 
@@ -151,7 +156,12 @@ def build(
             own = set(values)
         else:
             own = set()
-        shown = disclose(values, people, viewer, own_keys=own, total_shown=by != BY_PERIOD)
+        if by != BY_ORGANISATION and slice_axis != BY_ORGANISATION:
+            # community figures: also hidden where taking the viewer's own figure away from
+            # one would reveal a small one (the rule of every page, disclosure.cells)
+            shown = community_values(initiative, indicator, viewer, values, by, period_type, **kw)
+        else:
+            shown = disclose(values, people, viewer, own_keys=own, total_shown=by != BY_PERIOD)
         for key, value in shown.items():
             found[(key, s)] = value
 

@@ -20,7 +20,7 @@ from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative, public_indicators
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.selectors import BY_PERIOD
+from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD
 from commonmeasure.web.presenters import (
     PERIOD_TYPE_LABELS,
     allowed_period_types,
@@ -32,7 +32,15 @@ from commonmeasure.web.presenters import (
 from . import charts
 from .curve import curve_section
 from .dashboard import cards, organisation_rows
-from .downloads import Cell, Downloads, Table, number_cell, provisional_cell, statistic_cell
+from .downloads import (
+    Cell,
+    Downloads,
+    Table,
+    explained_cell,
+    number_cell,
+    provisional_cell,
+    statistic_cell,
+)
 from .figures import (
     SUPPRESSED,
     NotAvailable,
@@ -46,6 +54,9 @@ from .figures import (
 )
 from .pivot import axis_options, build
 from .provisional import COMPLETE_SHARE, latest_complete, provisional_periods
+from .views_explain import explain_url
+
+_explained = explained_cell
 
 
 def _member(request, code):
@@ -145,7 +156,9 @@ def dashboard(request, code):
             [
                 Cell(ind.name, ind.name),
                 Cell(card.period, card.period or "–"),
-                _number(card.value, ind),
+                _explained(_number(card.value, ind), initiative, ind, BY_PERIOD, card.period)
+                if card.period
+                else _number(card.value, ind),
                 target_cell,
                 Cell(
                     None if percent is None else round(percent, 1),
@@ -243,7 +256,15 @@ def organisation_dashboard(request, code, org_code):
             table.rows.append(
                 [
                     Cell(ind.name, ind.name),
-                    _number(row.value, ind),
+                    _explained(
+                        _number(row.value, ind),
+                        initiative,
+                        ind,
+                        BY_ORGANISATION,
+                        organisation.code,
+                        viewer,
+                        period=period,
+                    ),
                     _statistic(s.lower_quartile if s else None, ind),
                     _statistic(s.median if s else None, ind),
                     _statistic(s.upper_quartile if s else None, ind),
@@ -261,10 +282,18 @@ def organisation_dashboard(request, code, org_code):
                 ]
             )
             if pos and pos.percentile is not None:
-                bars.append({"label": ind.name, "percentile": round(pos.percentile, 1)})
+                bars.append(
+                    {
+                        "label": ind.name,
+                        "percentile": round(pos.percentile, 1),
+                        "explain": table.rows[-1][1].explain,
+                    }
+                )
         if bars:
-            downloads.charts["position"] = charts.percentiles(
-                bars, description=f"{organisation.name}: position among peers in {period}"
+            downloads.charts["position"] = shared_charts.link_points(
+                charts.percentiles(
+                    bars, description=f"{organisation.name}: position among peers in {period}"
+                )
             )
     downloads.tables["indicators"] = table
     return _finish(
@@ -347,7 +376,16 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
         peers.rows.append(
             [
                 Cell(viewer.label(code), viewer.label(code), "own" if own else ""),
-                _number(value, indicator),
+                _explained(
+                    _number(value, indicator),
+                    initiative,
+                    indicator,
+                    BY_ORGANISATION,
+                    code,
+                    viewer,
+                    period=within.code,
+                    period_type=period_type,
+                ),
                 Cell(
                     people if visible else None,
                     format_value(people) if visible and people is not None else "–",
@@ -359,7 +397,14 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
             ]
         )
         if visible and value is not None:
-            points.append({"label": viewer.label(code), "value": value, "own": own})
+            points.append(
+                {
+                    "label": viewer.label(code),
+                    "value": value,
+                    "own": own,
+                    "explain": peers.rows[-1][1].explain,
+                }
+            )
     summary = view.summary
     stats = Table("summary", ["Figure", "Value"], caption="Peer distribution")
     if summary:
@@ -382,12 +427,14 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
             positions.append({"label": viewer.label(code), "position": pos})
     downloads.tables["peers"] = peers
     downloads.tables["summary"] = stats
-    downloads.charts["peers"] = charts.peers(
-        points,
-        summary,
-        title=indicator.name,
-        decimals=indicator.decimals,
-        description=f"{indicator.name}: each organisation against the quartiles",
+    downloads.charts["peers"] = shared_charts.link_points(
+        charts.peers(
+            points,
+            summary,
+            title=indicator.name,
+            decimals=indicator.decimals,
+            description=f"{indicator.name}: each organisation against the quartiles",
+        )
     )
     context.update(peers=peers, stats=stats, summary=summary, positions=positions)
     context["suppressed"] = sum(1 for v in view.shown.values() if v is SUPPRESSED)
@@ -418,12 +465,23 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
         lim = p.limits
         rate = p.proportion * f
         label = viewer.label(p.unit)
+        limits = [
+            Cell(round(x * f, 6), f"{x * f:,.2f}")
+            for x in (p.proportion, lim.lower_99_8, lim.lower_95, lim.upper_95, lim.upper_99_8)
+        ]
+        _explained(
+            limits[0],
+            initiative,
+            indicator,
+            BY_ORGANISATION,
+            p.unit,
+            viewer,
+            period=within.code,
+            period_type=period_type,
+        )
         table.rows.append(
             [Cell(label, label), Cell(p.events, str(p.events)), Cell(p.n, str(p.n))]
-            + [
-                Cell(round(x * f, 6), f"{x * f:,.2f}")
-                for x in (p.proportion, lim.lower_99_8, lim.lower_95, lim.upper_95, lim.upper_99_8)
-            ]
+            + limits
             + [Cell(p.outside_95, p.outside_95), Cell(p.outside_99_8, p.outside_99_8)]
         )
         fpoints.append(
@@ -433,6 +491,7 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
                 "n": p.n,
                 "flag": p.outside_99_8,
                 "own": p.unit in viewer.own,
+                "explain": limits[0].explain,
             }
         )
     curve = [
@@ -446,12 +505,14 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
         for c in plot.curve
     ]
     downloads.tables["funnel"] = table
-    downloads.charts["funnel"] = charts.funnel(
-        fpoints,
-        curve,
-        plot.target * f,
-        title=indicator.name,
-        description=f"{indicator.name}: funnel plot with 95% and 99.8% limits",
+    downloads.charts["funnel"] = shared_charts.link_points(
+        charts.funnel(
+            fpoints,
+            curve,
+            plot.target * f,
+            title=indicator.name,
+            description=f"{indicator.name}: funnel plot with 95% and 99.8% limits",
+        )
     )
     context.update(
         funnel=table,
@@ -515,7 +576,8 @@ def explorer(request, code):
     if context["period_axis"]:
         keys = pivot.row_keys if rows == BY_PERIOD else pivot.col_keys
         late = provisional_periods(initiative, indicator, keys, period_type)
-    points = pivot.points()
+    link = _pivot_link(initiative, indicator, viewer, rows, cols, period_type, within)
+    points = pivot.points(link)
     marked = {k: f"{k} (provisional)" if k in late else k for k in late}
     head = [corner] + (
         [marked.get(c, pivot.col_labels[c]) for c in pivot.col_keys] if cols else [indicator.name]
@@ -527,7 +589,7 @@ def explorer(request, code):
         label = pivot.row_labels[r]
         table.rows.append(
             [Cell(label, marked.get(r, label))]
-            + [_number(pivot.cells.get((r, c)), indicator) for c in pivot.col_keys]
+            + [_pivot_cell(pivot.cells.get((r, c)), indicator, link(r, c)) for c in pivot.col_keys]
             + ([_flag(r in late)] if rows == BY_PERIOD else [])
         )
     downloads.tables["pivot"] = table
@@ -543,6 +605,7 @@ def explorer(request, code):
     )
     if context["period_axis"]:
         shared_charts.mark_provisional(downloads.charts["pivot"], "x", late)
+    downloads.charts["pivot"] = shared_charts.link_points(downloads.charts["pivot"])
     context.update(
         provisional=sorted(late),
         share=round(COMPLETE_SHARE * 100),
@@ -553,6 +616,35 @@ def explorer(request, code):
         empty=not pivot.row_keys,
     )
     return _finish(request, downloads, "insights/explorer.html", context)
+
+
+def _pivot_cell(value, indicator, link: str) -> Cell:
+    cell = _number(value, indicator)
+    if link and value is not None:
+        cell.explain = link
+    return cell
+
+
+def _pivot_link(initiative, indicator, viewer, rows, cols, period_type, within):
+    """``link(row key, column key)``: the address of an explorer cell's explanation. A cell is
+    one figure of ``query`` by the axis that is not a period, within the period of the other
+    axis; a cell of two breakdowns (an organisation by a dimension or an area) is not one
+    figure of a query, and has none (docs/reference/explain.md)."""
+
+    def link(r, c) -> str:
+        if not cols:
+            by, key, period = rows, r, within.code if within else None
+        elif BY_PERIOD in (rows, cols):
+            by, key, period = (cols, c, r) if rows == BY_PERIOD else (rows, r, c)
+        else:
+            return ""
+        if by == BY_ORGANISATION and not viewer.named(key):
+            key = viewer.label(key)
+        return explain_url(
+            initiative.code, indicator.code, by, key, period=period, period_type=period_type
+        )
+
+    return link
 
 
 # --- the public page -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from commonmeasure.disclosure import viewer_for
 from commonmeasure.domain import periods
@@ -15,7 +16,14 @@ from commonmeasure.reporting.selectors import QueryError
 from commonmeasure.web.presenters import format_value
 
 from .explain import explain
-from .explain_text import rule_words
+from .explain_text import rule_words, score
+
+NORMALISATIONS = {
+    "min_max": _lazy("min-max (against the other rows)"),
+    "z_score": _lazy("z-score (against the other rows)"),
+    "distance_to_target": _lazy("distance to target"),
+    "goalposts": _lazy("goalposts"),
+}
 
 
 def explain_url(initiative_code: str, indicator_code: str, by: str, key, **extra) -> str:
@@ -55,6 +63,8 @@ def explain_page(request, code):
         context["problem"] = str(problem)
         return render(request, "insights/explain.html", context, status=400)
 
+    areas = dict(initiative.areas.values_list("code", "name")) if found.parts else {}
+
     def shown(value, hidden):
         return _("suppressed") if hidden else format_value(value, indicator)
 
@@ -70,6 +80,7 @@ def explain_page(request, code):
                 "value": shown(p.value, p.suppressed),
                 "weight": None if p.weight is None else format_value(p.weight),
                 "suppressed": p.suppressed,
+                "area": areas.get(p.area, p.area) if p.area else None,
             }
             for p in found.parts
         ],
@@ -77,6 +88,12 @@ def explain_page(request, code):
             {
                 "name": c.name,
                 "value": shown(c.value, c.suppressed),
+                "normalisation": NORMALISATIONS.get(c.normalisation, c.normalisation),
+                "used": c.weight is not None,
+                "normalised": score(c.normalised),
+                "weight": score(c.weight),
+                "contribution": score(c.contribution),
+                "withheld": c.normalised is None,
                 "href": explain_url(
                     initiative.code,
                     c.indicator,
@@ -88,6 +105,10 @@ def explain_page(request, code):
             }
             for c in found.components
         ],
+        recomputed_terms=(" × " if found.aggregation == "geometric" else " + ").join(
+            score(c.contribution) for c in found.components if c.weight is not None
+        ),
+        recomputed=score(found.recomputed) if found.recomputed is not None else None,
         adjustments=[
             {"area": a.area_name, "period": a.period, "value": format_value(a.value, indicator)}
             for a in (found.deduplication.adjustments if found.deduplication else [])
@@ -100,5 +121,6 @@ def explain_page(request, code):
         else None,
         target_text=format_value(found.target["target"], indicator) if found.target else None,
         threshold=viewer.threshold,
+        placed=any(p.area for p in found.parts),
     )
     return render(request, "insights/explain.html", context)

@@ -30,11 +30,12 @@ def area_options(initiative) -> list[tuple[str, str]]:
     return [("area", "Area (every level)")] + [(f"area:{lv}", f"Area: {lv}") for lv in levels]
 
 
-def by_area(initiative, indicator, by, period_type, within, title, shown=None) -> dict:
+def by_area(initiative, indicator, by, period_type, within, title, shown=None, link=None) -> dict:
     """The indicator page's panel for ``by=area`` or ``area:<level>``: a table and bars.
 
     ``shown``: {area: value or "suppressed"} as the viewer may see them
-    (``disclosure.cells.community``); None reads them unfiltered."""
+    (``disclosure.cells.community``); None reads them unfiltered. ``link``: area code -> the
+    address of that figure's explanation, put on each row of the table and each bar."""
     from commonmeasure import charts
     from commonmeasure.reporting.selectors import query
 
@@ -44,7 +45,10 @@ def by_area(initiative, indicator, by, period_type, within, title, shown=None) -
             for r in query(initiative, indicator, by, period_type, within=within)
         }
     names = dict(Area.objects.filter(initiative=initiative).values_list("code", "name"))
-    rows = [{"label": names.get(k, k), "value": v} for k, v in shown.items()]
+    rows = [
+        {"label": names.get(k, k), "value": v, "explain": link(k) if link else None}
+        for k, v in shown.items()
+    ]
     hidden = "suppressed"
     return {
         "columns": ["Area", title],
@@ -53,15 +57,18 @@ def by_area(initiative, indicator, by, period_type, within, title, shown=None) -
                 "head": r["label"],
                 "cells": [hidden if r["value"] == hidden else _fmt(r["value"], indicator)],
                 "href": None,
+                "explain": [(None, r["explain"])] if r["explain"] else [],
             }
             for r in rows
         ],
-        "spec": charts.bars(
-            [r for r in rows if r["value"] != hidden],
-            category_title="Area",
-            title=title,
-            decimals=indicator.decimals,
-            description=f"{indicator.name} by area",
+        "spec": charts.link_points(
+            charts.bars(
+                [r for r in rows if r["value"] != hidden],
+                category_title="Area",
+                title=title,
+                decimals=indicator.decimals,
+                description=f"{indicator.name} by area",
+            )
         ),
         "empty": not rows,
     }

@@ -208,7 +208,18 @@ def indicator_page(request, code, indicator_code):
         elif by == "area" or by.startswith("area:"):
             shown = community(initiative, indicator, viewer, by, period_type, within)
             context.update(
-                by_area(initiative, indicator, by, period_type, within, title, shown=shown)
+                by_area(
+                    initiative,
+                    indicator,
+                    by,
+                    period_type,
+                    within,
+                    title,
+                    shown=shown,
+                    link=lambda key: _explain(
+                        indicator, by, key, period=within.code if within else None
+                    )[1],
+                )
             )
         else:
             context.update(
@@ -279,31 +290,46 @@ def _explain(indicator, by, key, period_type=None, period=None, words=None):
 def _by_period(indicator, totals, shown, title, provisional=frozenset(), period_type=None):
     """The community total per period; small totals suppressed for all but the backbone;
     periods still being reported marked provisional (docs/reference/periods.md)."""
-    rows = [{"key": r["key"], "value": shown.get(r["key"], r["value"])} for r in totals]
+    rows = [
+        {
+            "key": r["key"],
+            "value": shown.get(r["key"], r["value"]),
+            "explain": _explain(indicator, BY_PERIOD, r["key"], period_type)[1],
+        }
+        for r in totals
+    ]
     return {
         "columns": ["Period", title],
         "table": [
             _row(
                 period_label(r["key"], provisional),
                 [_shown(r["value"], indicator)],
-                explain=[_explain(indicator, BY_PERIOD, r["key"], period_type)],
+                explain=[(None, r["explain"])],
             )
             for r in reversed(rows)
         ],
-        "spec": charts.mark_provisional(
-            charts.series(
-                [r for r in rows if r["value"] is not SUPPRESSED],
-                title=title,
-                decimals=indicator.decimals,
-                description=f"{indicator.name} per period",
-            ),
-            "period",
-            provisional,
+        "spec": linked_chart(
+            charts.mark_provisional(
+                charts.series(
+                    [r for r in rows if r["value"] is not SUPPRESSED],
+                    title=title,
+                    decimals=indicator.decimals,
+                    description=f"{indicator.name} per period",
+                ),
+                "period",
+                provisional,
+            )
         ),
         "empty": not totals,
         "provisional": sorted(provisional & set(shown)),
         "share": round(COMPLETE_SHARE * 100),
     }
+
+
+def linked_chart(spec: dict) -> dict:
+    """Every bar and point of the chart opens its figure's explanation (the table beside the
+    chart has the same links for keyboard users): docs/reference/explain.md."""
+    return charts.link_points(spec)
 
 
 def period_label(code: str, provisional) -> str:
@@ -316,7 +342,18 @@ def _by_organisation(initiative, indicator, period_type, within, title, viewer):
     itself and the backbone (docs/reference/disclosure.md)."""
     shown = by_organisation(initiative, indicator, viewer, period_type, within)
     rows = [
-        {"label": viewer.label(code), "code": code, "value": value}
+        {
+            "label": viewer.label(code),
+            "code": code,
+            "value": value,
+            # an organisation anonymised to the viewer is asked for by its pseudonym
+            "explain": _explain(
+                indicator,
+                BY_ORGANISATION,
+                code if viewer.named(code) else viewer.label(code),
+                period=within.code if within else None,
+            )[1],
+        }
         for code, value in shown.items()
         if value is not SUPPRESSED
     ]
@@ -331,14 +368,7 @@ def _by_organisation(initiative, indicator, period_type, within, title, viewer):
             reverse("organisation", args=[initiative.code, r["code"]])
             if viewer.named(r["code"])
             else None,
-            explain=[
-                _explain(
-                    indicator,
-                    BY_ORGANISATION,
-                    r["code"] if viewer.named(r["code"]) else r["label"],
-                    period=within.code if within else None,
-                )
-            ],
+            explain=[(None, r["explain"])],
         )
         for r in rows
     ]
@@ -352,12 +382,14 @@ def _by_organisation(initiative, indicator, period_type, within, title, viewer):
     return {
         "columns": ["Organisation", title],
         "table": table,
-        "spec": charts.bars(
-            rows,
-            category_title="Organisation",
-            title=title,
-            decimals=indicator.decimals,
-            description=f"{indicator.name} by organisation",
+        "spec": linked_chart(
+            charts.bars(
+                [{k: v for k, v in r.items() if k != "code"} for r in rows],
+                category_title="Organisation",
+                title=title,
+                decimals=indicator.decimals,
+                description=f"{indicator.name} by organisation",
+            )
         ),
         "empty": not rows,
     }
@@ -374,26 +406,29 @@ def _by_dimension(
     if within is not None:
         values = community(initiative, indicator, viewer, dimension_code, period_type, within)
         rows = [
-            {"label": names[c.code], "code": c.code, "value": values[c.code]}
+            {
+                "label": names[c.code],
+                "code": c.code,
+                "value": values[c.code],
+                "explain": _explain(indicator, dimension_code, c.code, period=within.code)[1],
+            }
             for c in categories
             if c.code in values
         ]
         return {
             "columns": [dimension.name, title],
             "table": [
-                _row(
-                    r["label"],
-                    [_shown(r["value"], indicator)],
-                    explain=[_explain(indicator, dimension_code, r["code"], period=within.code)],
-                )
+                _row(r["label"], [_shown(r["value"], indicator)], explain=[(None, r["explain"])])
                 for r in rows
             ],
-            "spec": charts.bars(
-                [r for r in rows if r["value"] is not SUPPRESSED],
-                category_title=dimension.name,
-                title=title,
-                decimals=indicator.decimals,
-                description=f"{indicator.name} by {dimension.name} in {within.code}",
+            "spec": linked_chart(
+                charts.bars(
+                    [r for r in rows if r["value"] is not SUPPRESSED],
+                    category_title=dimension.name,
+                    title=title,
+                    decimals=indicator.decimals,
+                    description=f"{indicator.name} by {dimension.name} in {within.code}",
+                )
             ),
             "empty": not rows,
         }
@@ -415,25 +450,32 @@ def _by_dimension(
             )
         )
         points += [
-            {"period": code, "category": names[c.code], "value": values[c.code]}
+            {
+                "period": code,
+                "category": names[c.code],
+                "value": values[c.code],
+                "explain": _explain(indicator, dimension_code, c.code, period=code)[1],
+            }
             for c in categories
             if values.get(c.code) is not None and values[c.code] is not SUPPRESSED
         ]
     return {
         "columns": ["Period"] + order,
         "table": list(reversed(table)),
-        "spec": charts.mark_provisional(
-            charts.stacked(
-                points,
-                categories=order,
-                dimension_title=dimension.name,
-                title=title,
-                decimals=indicator.decimals,
-                stack=stack,
-                description=f"{indicator.name} by {dimension.name} per period",
-            ),
-            "period",
-            late,
+        "spec": linked_chart(
+            charts.mark_provisional(
+                charts.stacked(
+                    points,
+                    categories=order,
+                    dimension_title=dimension.name,
+                    title=title,
+                    decimals=indicator.decimals,
+                    stack=stack,
+                    description=f"{indicator.name} by {dimension.name} per period",
+                ),
+                "period",
+                late,
+            )
         ),
         "empty": not table,
         "provisional": sorted(late),

@@ -60,7 +60,8 @@ def test_a_dimension_by_organisation_equals_query_for_each_organisation(no_thres
 
 def test_period_rows_equal_the_community_totals(data, client_for):
     enrolled = data.alpha.indicators.get(code="enrolled")
-    html, rows = _pivot(client_for("alice"), BASE + "?indicator=enrolled")
+    # the backbone: alice's January total would reveal B's 4 (the test below)
+    html, rows = _pivot(client_for("backbone"), BASE + "?indicator=enrolled")
     assert rows == {
         r["key"]: [str(r["value"]), ""] for r in query(data.alpha, enrolled, "period")
     }  # both months complete: the Provisional column is empty
@@ -104,3 +105,18 @@ def test_the_explorer_view_is_a_shareable_address(data, client_for):
     html = client_for("bob").get(url).content.decode()
     assert '<option value="job_starts" selected>' in html
     assert '<option value="gender" selected>' in html.split('id="select-cols"', 1)[1]
+
+
+def test_a_members_explorer_hides_a_total_that_would_reveal_a_peers_small_figure(data, client_for):
+    """January: A 30 and B 4 people enrolled. The total of 34 less alice's own 30 would give
+    B's 4 away, so the explorer suppresses it for alice, as the indicator page and the
+    explanation do (docs/reference/disclosure.md); the backbone sees it."""
+    from tests.html import table_rows
+
+    url = "/i/alpha/explore/?indicator=enrolled&rows=period"
+    alice = dict(
+        (r[0], r[1]) for r in table_rows(client_for("alice").get(url).content.decode(), "pivot")
+    )
+    assert alice["2024-01"] == "suppressed"
+    backbone = client_for("backbone").get(url).content.decode()
+    assert dict((r[0], r[1]) for r in table_rows(backbone, "pivot"))["2024-01"] == "34"

@@ -14,7 +14,10 @@ def test_chart_and_table_show_the_same_approved_numbers_per_period(data, client_
     html = client_for("alice").get(URL).content.decode()
     assert 'class="chart main-chart"' in html and 'data-spec-id="spec-main"' in html
     spec = spec_from(html)
-    assert spec["data"]["values"] == [{"period": "2024-01", "value": 15, "provisional": False}]
+    explain = "/i/alpha/explain/?indicator=enrolled&by=period&key=2024-01&period_type=month"
+    assert spec["data"]["values"] == [
+        {"period": "2024-01", "value": 15, "explain": explain, "provisional": False}
+    ]
     assert table_rows(html, "numbers") == [["2024-01", "15"]]
 
 
@@ -89,8 +92,15 @@ def test_period_type_selector_aggregates_by_the_chosen_period(data, client_for, 
     assert import_csv(data.alpha, text, approve=True, user=data.backbone).errors == []
     html = client_for("alice").get(URL + "?period_type=quarter").content.decode()
     # February has no approved report, so the quarter is still being reported.
+    explain = "/i/alpha/explain/?indicator=enrolled&by=period&key=2024-Q1&period_type=quarter"
     assert spec_from(html)["data"]["values"] == [
-        {"period": "2024-Q1", "value": 35, "provisional": True, "status": "provisional"}
+        {
+            "period": "2024-Q1",
+            "value": 35,
+            "explain": explain,
+            "provisional": True,
+            "status": "provisional",
+        }
     ]
     assert table_rows(html, "numbers") == [["2024-Q1 (provisional)", "35"]]
 
