@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 
+from commonmeasure.charts import unlink
 from commonmeasure.disclosure import SUPPRESSED
 from commonmeasure.reporting.audit import safe_cell
 from commonmeasure.reporting.selectors import BY_ORGANISATION
@@ -114,8 +115,6 @@ def _safe_name(name: str) -> str:
 def static_spec(spec: dict) -> dict:
     """The spec with a fixed width (a file has no container to fit) and without the links to
     explanations of the page's chart."""
-    from commonmeasure.web.charts import unlink
-
     out = copy.deepcopy(unlink(spec))
     if out.get("width") == "container":
         out["width"] = EXPORT_WIDTH

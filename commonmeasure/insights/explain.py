@@ -578,7 +578,7 @@ def _composite_parts(indicator, row: dict, out: list[Component], any_hidden: dic
     query with each other, the score of a component any of whose units is hidden from the
     viewer (the score would tell where the hidden one lies)."""
     from commonmeasure.domain import composites
-    from commonmeasure.measures.specs import composite_from_spec
+    from commonmeasure.interchange.composite_spec import composite_from_spec
 
     try:
         declared = {

@@ -54,9 +54,11 @@ def figures(cast, import_csv):
 
 
 def numbers_in(text: str) -> set[float]:
-    """Every number written in a text (1,234 and 1234.0 alike), for spotting a figure."""
+    """Every number written in a text (1,234 and 1234.0 alike), for spotting a figure. Digits
+    inside a word are not a number: a page's random CSP nonce or CSRF token ("q8777Zk") would
+    otherwise now and then "show" a figure nobody wrote."""
     found = set()
-    for token in re.findall(r"\d[\d,]*(?:\.\d+)?", text):
+    for token in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?!\w)", text):
         try:
             found.add(float(token.replace(",", "")))
         except ValueError:

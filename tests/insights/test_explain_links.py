@@ -8,8 +8,8 @@ import re
 from html import unescape
 
 import pytest
-from commonmeasure.web.charts import LINK_FIELD
 
+from commonmeasure.charts import LINK_FIELD
 from tests.html import spec_from
 
 PAGES = {

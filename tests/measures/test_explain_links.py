@@ -10,9 +10,9 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from commonmeasure.web.charts import LINK_FIELD
 from django.test import Client
 
+from commonmeasure.charts import LINK_FIELD
 from commonmeasure.initiatives.models import Membership
 from tests.html import spec_from
 
