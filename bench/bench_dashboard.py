@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
     finally:
-        if args.keep is None:
+        if args.keep is None and args.reuse is None:  # a reused folder is the caller's
             shutil.rmtree(scratch, ignore_errors=True)
     return 1 if failed else 0
 

@@ -178,7 +178,6 @@ def calibration() -> float:
     return time.process_time() - t0
 
 
-FAST = ("read", "engine", "end to end")
 STEPS = {
     "read": "read and check the CSV",
     "engine": "statement from rows already read, as JSON",
@@ -200,8 +199,8 @@ def bench(rows: int, seed: int, mix: str, repeat: int = 3) -> bool:
         results = {}
         for step, what in STEPS.items():
             # The fastest of ``repeat`` runs (each in a fresh process), as timeit does: other
-            # work on a shared machine only ever adds time. The slow comparisons run once.
-            runs = [run(step, contract, data) for _ in range(repeat if step in FAST else 1)]
+            # work on a shared machine only ever adds time. Every step runs as often.
+            runs = [run(step, contract, data) for _ in range(repeat)]
             wall, cpu, peak, result = min(runs, key=lambda r: r[1])
             results[step] = (wall, cpu, result)
             print(f"{step:<12} {wall:7.2f} {cpu:7.2f} {peak:8.0f}  {what}", flush=True)
@@ -233,7 +232,7 @@ def main() -> int:
         "--repeat",
         type=int,
         default=3,
-        help="runs of read, engine and end to end; the fastest is shown",
+        help="runs of each step; the fastest is shown",
     )
     args = parser.parse_args()
     print(

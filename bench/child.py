@@ -53,8 +53,11 @@ def read_csv(path: str) -> dict:
 
 
 def bare(path: str, *flags: str) -> dict:
-    """Turn the CSV into table rows with plain dict look-ups (untimed), then time one executemany.
+    """Turn the CSV into table rows with plain dict look-ups (untimed), then time one executemany
+    into a plain table with the values table's columns and types, and no index, key or
+    constraint (``bench_plain_values``, made in the same database file).
 
+    The reports the rows belong to are made beforehand with one bulk insert in one transaction.
     The connection has the same settings as the import's (bulk_write_settings), unless
     --default-cache asks for SQLite's default page cache.
     """
@@ -68,9 +71,9 @@ def bare(path: str, *flags: str) -> dict:
     orgs = dict(initiative.participations.values_list("organisation__code", "organisation_id"))
     inds = dict(initiative.indicators.values_list("code", "id"))
     combos = dict(initiative.disaggregations.values_list("key", "id"))
-    subs: dict[tuple[int, str], int] = {}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = []
+    parsed = []
+    reports: dict[tuple[int, str], None] = {}
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader)
@@ -83,36 +86,45 @@ def bare(path: str, *flags: str) -> dict:
                     initiative=initiative, key=key, dims=dims, categories=cats
                 ).id
             org_id = orgs[cells[0]]
-            sid = subs.get((org_id, cells[2]))
-            if sid is None:
-                period = initiative.parse_period(cells[2])
-                sid = subs[(org_id, cells[2])] = Submission.objects.create(
+            reports[(org_id, cells[2])] = None
+            parsed.append((org_id, cells[2], inds[cells[1]], combos[key], cells[3], cells[6]))
+    with transaction.atomic():
+        Submission.objects.bulk_create(
+            [
+                Submission(
                     initiative=initiative,
                     organisation_id=org_id,
-                    period=period.code,
-                    period_start=period.start_date,
-                ).id
-            rows.append(
-                (
-                    initiative.id,
-                    sid,
-                    inds[cells[1]],
-                    combos[key],
-                    float(cells[3]),
-                    cells[6],
-                    now,
-                    None,
-                    now,
-                    None,
-                    "file",
+                    period=code,
+                    period_start=initiative.parse_period(code).start_date,
                 )
-            )
-    table = DataValue._meta.db_table
-    sql = (
-        f'INSERT INTO "{table}" (initiative_id, submission_id, indicator_id, disaggregation_id, value, comment, '
-        "updated_at, updated_by_id, created_at, created_by_id, created_channel) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                for org_id, code in reports
+            ],
+            batch_size=2000,
+        )
+    subs = {
+        (org_id, code): sid
+        for sid, org_id, code in Submission.objects.filter(initiative=initiative).values_list(
+            "id", "organisation_id", "period"
+        )
+    }
+    rows = [
+        (initiative.id, subs[(o, c)], i, d, float(v), comment, now, None, now, None, "file")
+        for o, c, i, d, v, comment in parsed
+    ]
+    del parsed
+    columns = (
+        "initiative_id, submission_id, indicator_id, disaggregation_id, value, comment, "
+        "updated_at, updated_by_id, created_at, created_by_id, created_channel"
     )
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_plain_values")
+        cursor.execute(
+            "CREATE TABLE bench_plain_values (initiative_id bigint, submission_id bigint, "
+            "indicator_id bigint, disaggregation_id bigint, value real, comment text, "
+            "updated_at datetime, updated_by_id integer, created_at datetime, "
+            "created_by_id integer, created_channel varchar(8))"
+        )
+    sql = f"INSERT INTO bench_plain_values ({columns}) VALUES ({', '.join(['?'] * 11)})"
     statements = [(sql, rows)]
     if "--multi" in flags:  # as the import writes: 90 rows a statement, flattened beforehand
         n = 90
