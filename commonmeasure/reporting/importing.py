@@ -190,7 +190,7 @@ def _percent_value(raw, ind: Indicator) -> tuple[float | None, str | None]:
     shown = f"{_fmt(points)}%"
     if ind.value_type != Indicator.PERCENTAGE:
         return None, (
-            f"{shown} is a percentage, but {ind.code} is not a percentage indicator "
+            f"{shown} is a percentage, but {_named(ind)} is not a percentage indicator "
             f"({ind.value_type}): enter the number itself, without %"
         )
     return check_number(points, ind)
@@ -200,6 +200,11 @@ def is_percent_cell(raw) -> bool:
     return type(raw) is Percent or (type(raw) is str and "%" in raw)
 
 
+def _named(ind: Indicator) -> str:
+    """An indicator in a message: its name, for people, and its code, as a file holds it."""
+    return f"{ind.name} ({ind.code})" if ind.name and ind.name != ind.code else ind.code
+
+
 def check_number(value: float, ind: Indicator) -> tuple[float | None, str | None]:
     """Check a finite number against this indicator's value type: (value, None) or (None, message)."""
     vt = ind.value_type
@@ -207,14 +212,20 @@ def check_number(value: float, ind: Indicator) -> tuple[float | None, str | None
         if value < 0 or value != int(value):
             return (
                 None,
-                f"{_fmt(value)} is not a count: {ind.code} takes whole numbers of 0 or more",
+                f"{_fmt(value)} is not a count: {_named(ind)} takes whole numbers of 0 or more",
             )
     elif vt == Indicator.PERCENTAGE:
         if not 0 <= value <= 100:
-            return None, f"{_fmt(value)} is not a percentage: {ind.code} takes values from 0 to 100"
+            return (
+                None,
+                f"{_fmt(value)} is not a percentage: {_named(ind)} takes values from 0 to 100",
+            )
     elif vt == Indicator.RATE:
         if value < 0:
-            return None, f"{_fmt(value)} is negative: {ind.code} is a rate and cannot be below 0"
+            return (
+                None,
+                f"{_fmt(value)} is negative: {_named(ind)} is a rate and cannot be below 0",
+            )
     return value, None
 
 

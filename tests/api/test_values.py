@@ -76,7 +76,7 @@ def test_bulk_upsert_with_one_bad_row_writes_nothing(cast, as_):
             {
                 "row": 2,
                 "column": "value",
-                "message": "-1 is not a count: job_starts takes whole numbers of 0 or more",
+                "message": "-1 is not a count: Job starts (job_starts) takes whole numbers of 0 or more",
             }
         ],
     }

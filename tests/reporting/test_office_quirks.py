@@ -221,7 +221,10 @@ def test_the_same_from_csv_text_and_from_ods(cast, cli, tmp_path, kind):
 def test_a_percentage_where_one_makes_no_sense_is_refused(cast, cli, tmp_path):
     errors = refused(cli, percent_workbook(tmp_path / "p.xlsx", "caseload", 0.5))
     assert (errors[0]["row"], errors[0]["column"]) == (2, "value")
-    assert "50% is a percentage, but caseload is not a percentage indicator" in errors[0]["message"]
+    assert (
+        "50% is a percentage, but Active caseload (caseload) is not a percentage indicator"
+        in errors[0]["message"]
+    )
 
 
 def test_plain_numbers_in_a_percentage_indicator_get_no_note(cast, cli, tmp_path):

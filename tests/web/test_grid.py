@@ -167,6 +167,8 @@ def test_inline_check_returns_the_message_for_a_bad_value(data, client_for):
         url, {cell_name("enrolled", {}): "2.5"}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "cell-msg error" in bad and "2.5 is not a count" in bad
+    # Seen: "enrolled takes whole numbers": the indicator is named in words, its code beside it.
+    assert "2.5 is not a count: People enrolled (enrolled) takes whole numbers of 0 or more" in bad
     good = client.post(
         url, {cell_name("enrolled", {}): "25"}, HTTP_HX_REQUEST="true"
     ).content.decode()
