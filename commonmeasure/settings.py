@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The viewer's language: the language switcher's cookie, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -218,6 +220,15 @@ CM_LOGIN_LOCKOUT_MINUTES = env_int("CM_LOGIN_LOCKOUT_MINUTES", 15)
 CM_TRUSTED_PROXIES = env_int("CM_TRUSTED_PROXIES", 0)
 
 LANGUAGE_CODE = "en-gb"
+# The languages the interface is translated into (docs/how-to/add-a-language.md). Each app keeps
+# its messages in its own locale/ folder; the modules outside the apps (domain, interchange,
+# charts, the console script) keep theirs in commonmeasure/locale/.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
