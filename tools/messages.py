@@ -53,10 +53,16 @@ def django_admin(args: list[str], cwd: Path) -> None:
     )
 
 
-def make_messages(root: Path, codes: list[str]) -> None:
-    """Run makemessages over the package copy at ``root``: each app, then everything else."""
+def make_messages(root: Path, codes: list[str], only: set[str] | None = None) -> None:
+    """Run makemessages over the package copy at ``root``: each app, then everything else.
+
+    ``only`` names the apps to gather (``root`` for the modules outside the apps); None: all.
+    """
     package = root / "commonmeasure"
     apps = sorted(path.parent for path in package.glob("*/apps.py"))
+    every_app = list(apps)
+    if only is not None:
+        apps = [app for app in apps if app.name in only]
     common = ["makemessages", "--no-location", "--no-wrap", "--no-obsolete", "-d", "django"]
     for code in codes:
         common += ["-l", code]
@@ -64,14 +70,23 @@ def make_messages(root: Path, codes: list[str]) -> None:
         (app / "locale").mkdir(exist_ok=True)
         django_admin(common, cwd=app)
     ignore: list[str] = []
-    for app in apps:
+    for app in every_app:
         ignore += ["--ignore", f"{app.name}/*"]
-    (package / "locale").mkdir(exist_ok=True)
-    django_admin(common + ignore, cwd=package)
+    if only is None or "root" in only:
+        (package / "locale").mkdir(exist_ok=True)
+        django_admin(common + ignore, cwd=package)
 
 
-def compile_messages(root: Path) -> None:
-    django_admin(["compilemessages"], cwd=root / "commonmeasure")
+def compile_messages(root: Path, only: set[str] | None = None) -> None:
+    if only is None:
+        django_admin(["compilemessages"], cwd=root / "commonmeasure")
+        return
+    for name in sorted(only):
+        folder = root / "commonmeasure" / (name if name != "root" else "")
+        if name == "root":
+            django_admin(["compilemessages", "--ignore", "*/*/locale"], cwd=folder)
+        elif (folder / "locale").is_dir():
+            django_admin(["compilemessages"], cwd=folder)
 
 
 def po_files(root: Path) -> dict[str, bytes]:
@@ -144,6 +159,10 @@ def main() -> int:
     )
     parser.add_argument("--compile", action="store_true", help="compile the .po files only")
     parser.add_argument("--check", action="store_true", help="report, change nothing")
+    parser.add_argument(
+        "--only",
+        help="comma-separated apps to gather and compile (root: the modules outside the apps)",
+    )
     args = parser.parse_args()
     if shutil.which("xgettext") is None or shutil.which("msgfmt") is None:
         print("GNU gettext is needed: apt-get install gettext", file=sys.stderr)
@@ -151,9 +170,10 @@ def main() -> int:
     codes = languages()
     if args.check:
         return check(codes)
+    only = set(args.only.split(",")) if args.only else None
     if not args.compile:
-        make_messages(ROOT, codes)
-    compile_messages(ROOT)
+        make_messages(ROOT, codes, only)
+    compile_messages(ROOT, only)
     return 0
 
 
