@@ -116,7 +116,9 @@ def _edit(request, code, indicator_code):
         return _page(request, initiative, access, form, formset, indicator_code, current)
 
     data = request.POST.copy()
-    form = IndicatorForm(data, initiative=initiative, code=indicator_code)
+    form = IndicatorForm(
+        data, initiative=initiative, code=indicator_code, initial={"code": indicator_code}
+    )
     formset = component_formset(data, initiative=initiative, code=indicator_code)
     if not (form.is_valid() & formset.is_valid()):
         return _page(request, initiative, access, form, formset, indicator_code, current, 400)
@@ -124,7 +126,9 @@ def _edit(request, code, indicator_code):
     mapping = form.mapping(components)
     sent_version = form.cleaned_data["version"] or None
     changed_rules = indicators.rules_changed(current, mapping)
-    confirm = bool(changed_rules) and not request.POST.get("confirm")
+    # Confirmed: the list of changes was shown for exactly this mapping.
+    fingerprint = version_of({"indicator": mapping}, "indicator")
+    confirm = bool(changed_rules) and request.POST.get("confirm") != fingerprint
     try:
         saved = indicators.save(
             initiative,
@@ -163,6 +167,7 @@ def _edit(request, code, indicator_code):
             indicator_code,
             current,
             changes=_changes_in_words(initiative, saved.outcome.changes),
+            fingerprint=fingerprint,
             affected=indicators.affected(initiative, indicator_code),
             reports=indicators.approved_reports(initiative, indicator_code),
         )
@@ -196,7 +201,7 @@ def _stale(request, initiative, access, form, formset, data, stale, mine):
         messages.error(request, _("Someone else deleted this indicator since you opened it."))
         return redirect(_list_url(initiative))
     data["version"] = version_of({"indicators": [theirs]}, indicators.path(code))
-    form = IndicatorForm(data, initiative=initiative, code=code)
+    form = IndicatorForm(data, initiative=initiative, code=code, initial={"code": code})
     form.is_valid()
     differences = [
         {"label": label, "mine": _shown(mine.get(key)), "theirs": _shown(theirs.get(key))}
@@ -266,6 +271,7 @@ def _page(
     changes=None,
     affected=(),
     reports=0,
+    fingerprint="",
 ):
     kind = form["kind"].value() or "reported"
     check_url = reverse("setup:indicators_check_formula", args=[initiative.code]) + (
@@ -299,6 +305,7 @@ def _page(
             "changes": changes,
             "affected": affected,
             "reports": reports,
+            "fingerprint": fingerprint,
             "preview_url": reverse("setup:indicators_preview", args=[initiative.code])
             + (f"?indicator={indicator_code}" if indicator_code else ""),
         },

@@ -3,6 +3,8 @@ change of aggregation rules changes (commonmeasure/setup/indicators.py and its v
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from commonmeasure.domain import composites
@@ -180,11 +182,18 @@ def test_a_change_of_rules_shows_what_will_change_then_rebuilds_in_the_backgroun
     page = first.content.decode()
     assert first.status_code == 200 and 'id="rule-changes"' in page
     assert "Active caseload: Across organisations: sum → mean" in page
-    assert 'name="confirm" value="1"' in page
+    confirm = re.search(r'name="confirm" value="([0-9a-f]+)"', page)[1]
+    code_box = re.search(r'<input[^>]*name="code"[^>]*>', page)[0]
+    assert 'value="caseload"' in code_box and "disabled" in code_box
     assert Indicator.objects.get(initiative=cast.alpha, code="caseload").aggregation == "sum"
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    saved = client.post(url("indicator_edit", "caseload"), {**data, "confirm": "1"})
+    # confirming a different change than the one listed shows the list again
+    other = client.post(
+        url("indicator_edit", "caseload"), {**data, "aggregation": "max", "confirm": confirm}
+    )
+    assert 'id="rule-changes"' in other.content.decode() and "sum → max" in other.content.decode()
+    saved = client.post(url("indicator_edit", "caseload"), {**data, "confirm": confirm})
     assert saved.status_code == 302 and "rebuild=" in saved["Location"]
     assert Indicator.objects.get(initiative=cast.alpha, code="caseload").aggregation == "mean"
     # not rebuilt inside the request: queued, and reads use the stored values meanwhile

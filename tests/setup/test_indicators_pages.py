@@ -167,3 +167,64 @@ def test_a_stale_save_shows_the_other_admins_values_beside_mine(client_for, cast
     again = client_for("backbone").post(url("indicator_edit", "wage"), form_data(mine, new_version))
     assert again.status_code == 302
     assert Indicator.objects.get(initiative=cast.alpha, code="wage").name == "My name"
+
+
+def test_retiring_in_the_browser_dumps_retired_and_the_grid_no_longer_offers_it(
+    client_for, cast, import_csv
+):
+    import_csv(cast.alpha, HEAD + "org-a,caseload,2024-01,7,\n")
+    v = version_of(cast.alpha, "indicators/caseload")
+    response = client_for("backbone").post(
+        url("indicator_retire", "caseload"), {"version": v, "retired": "on"}
+    )
+    assert response.status_code == 302
+    assert _ind(dump_definition(cast.alpha), "caseload")["retired"] is True
+    grid = client_for("alice").get("/i/alpha/orgs/org-a/report/2024-02/").content.decode()
+    assert 'name="v:caseload:' not in grid and 'name="v:job_starts:' in grid
+    listing = client_for("backbone").get(url("indicators")).content.decode()
+    row = re.search(r'<tr id="row-caseload".*?</tr>', listing, re.S)[0]
+    assert "Retired" in row and "Report again" in row
+    # and back
+    v = version_of(cast.alpha, "indicators/caseload")
+    client_for("backbone").post(url("indicator_retire", "caseload"), {"version": v})
+    assert _ind(dump_definition(cast.alpha), "caseload")["retired"] is False
+
+
+def test_a_grid_save_for_a_retired_indicator_says_it_was_not_saved(client_for, cast):
+    v = version_of(cast.alpha, "indicators/caseload")
+    client_for("backbone").post(
+        url("indicator_retire", "caseload"), {"version": v, "retired": "on"}
+    )
+    client = client_for("alice")
+    page = client.post(
+        "/i/alpha/orgs/org-a/report/2024-02/",
+        {"v:caseload:": "5", "v:job_starts:": "3", "version": "0", "action": "save"},
+        follow=True,
+    ).content.decode()
+    assert "Active caseload is retired" in page
+
+
+def test_deleting_an_indicator_with_values_is_refused_with_counts_and_offers_retire(
+    client_for, cast, import_csv
+):
+    import_csv(cast.alpha, HEAD + "org-a,wage,2024-01,11.5,\norg-b,wage,2024-02,12,\n")
+    client = client_for("backbone")
+    page = client.get(url("indicator_delete", "wage")).content.decode()
+    assert "Hourly wage has 2 values in 2 reports (2024-01 to 2024-02)" in page
+    assert 'id="retire-instead"' in page and 'id="confirm-delete"' not in page
+    v = version_of(cast.alpha, "indicators/wage")
+    refused = client.post(url("indicator_delete", "wage"), {"version": v})
+    assert refused.status_code == 400
+    assert Indicator.objects.filter(initiative=cast.alpha, code="wage").exists()
+
+
+def test_an_unused_indicator_is_deleted_after_a_confirmation(client_for, cast):
+    client = client_for("backbone")
+    page = client.get(url("indicator_delete", "satisfaction")).content.decode()
+    assert 'id="confirm-delete"' in page
+    assert Indicator.objects.filter(initiative=cast.alpha, code="satisfaction").exists()
+    v = version_of(cast.alpha, "indicators/satisfaction")
+    response = client.post(url("indicator_delete", "satisfaction"), {"version": v})
+    assert response.status_code == 302
+    assert not Indicator.objects.filter(initiative=cast.alpha, code="satisfaction").exists()
+    assert "satisfaction" not in [i["code"] for i in dump_definition(cast.alpha)["indicators"]]
