@@ -118,7 +118,8 @@ def save(
         if code is None
         else _("changed the indicator %(name)s") % {"name": name}
     )
-    versions = {path(code): version} if code and version is not None else {}
+    # An edit always carries the version the page showed; none at all is as good as stale.
+    versions = {path(code): version or ""} if code else {}
     if code is None:
         versions[path(mapping["code"])] = version_of({}, path(mapping["code"]))  # none yet
     changed = rules_changed(before, mapping)

@@ -228,3 +228,18 @@ def test_an_unused_indicator_is_deleted_after_a_confirmation(client_for, cast):
     assert response.status_code == 302
     assert not Indicator.objects.filter(initiative=cast.alpha, code="satisfaction").exists()
     assert "satisfaction" not in [i["code"] for i in dump_definition(cast.alpha)["indicators"]]
+
+
+def test_deleting_an_indicator_another_is_weighted_by_is_refused_naming_it(client_for):
+    page = client_for("backbone").get(url("indicator_delete", "enrolled")).content.decode()
+    assert 'id="delete-refused"' in page and 'id="confirm-delete"' not in page
+    assert "weight_indicator" in page and "Job start rate" in page
+
+
+def test_an_edit_without_the_version_it_was_opened_at_is_not_saved(client_for, cast):
+    mapping = _ind(dump_definition(cast.alpha), "wage")
+    response = client_for("backbone").post(
+        url("indicator_edit", "wage"), form_data(dict(mapping, name="No version"))
+    )
+    assert response.status_code == 409
+    assert Indicator.objects.get(initiative=cast.alpha, code="wage").name == "Hourly wage"
