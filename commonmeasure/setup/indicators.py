@@ -108,6 +108,7 @@ def save(
     by,
     version: str | None = None,
     dry_run: bool = False,
+    archive_values: bool = False,
 ) -> Saved:
     """Create (``code`` None) or change an indicator to ``mapping`` (its definition-file
     fields). A change of aggregation rules queues the rollups' rebuild as a background task
@@ -132,6 +133,7 @@ def save(
             what=what,
             versions=versions,
             dry_run=dry_run,
+            archive_values=archive_values,
         )
     task = None
     if not dry_run and outcome.changed:

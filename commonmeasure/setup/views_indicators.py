@@ -138,6 +138,7 @@ def _edit(request, code, indicator_code):
             by=request.user,
             version=sent_version,
             dry_run=confirm,
+            archive_values=form.cleaned_data["archive_values"],
         )
     except Stale as stale:
         return _stale(request, initiative, access, form, formset, data, stale, mapping)
@@ -157,6 +158,7 @@ def _edit(request, code, indicator_code):
             current,
             400,
             refused.problems,
+            offer_archive=_leaves_values(current, mapping),
         )
     if confirm:
         return _page(
@@ -181,6 +183,14 @@ def _edit(request, code, indicator_code):
     if saved.rebuild_task:
         return redirect(_list_url(initiative, rebuild=saved.rebuild_task))
     return redirect(_list_url(initiative))
+
+
+def _leaves_values(current: dict | None, mapping: dict) -> bool:
+    """Whether the change makes a reported indicator computed or survey-fed (its stored values
+    would no longer be used: the load refuses it unless they are archived)."""
+    if current is None or current.get("kind") != "reported":
+        return False
+    return mapping["kind"] != "reported" or (mapping["survey_fed"] and not current["survey_fed"])
 
 
 def _position(initiative, indicator_code) -> int:
@@ -278,6 +288,7 @@ def _page(
     affected=(),
     reports=0,
     fingerprint="",
+    offer_archive=False,
 ):
     kind = form["kind"].value() or "reported"
     check_url = reverse("setup:indicators_check_formula", args=[initiative.code]) + (
@@ -312,6 +323,7 @@ def _page(
             "affected": affected,
             "reports": reports,
             "fingerprint": fingerprint,
+            "offer_archive": offer_archive or bool(form["archive_values"].value()),
             "preview_url": reverse("setup:indicators_preview", args=[initiative.code])
             + (f"?indicator={indicator_code}" if indicator_code else ""),
         },
