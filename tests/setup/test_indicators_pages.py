@@ -314,3 +314,20 @@ def test_initiative_dump_after_a_browser_edit_equals_the_file_edited_by_hand(
     assert after_browser != before
     assert after_hand == after_browser.replace("code: alpha\n", "code: alpha-copy\n", 1)
     assert "retired: true" in after_browser and "Progress index" in after_browser
+
+
+def test_the_setup_home_lists_the_indicators_with_their_count(client_for):
+    from django.urls import reverse
+
+    page = client_for("backbone").get(reverse("setup:home", args=["alpha"])).content.decode()
+    assert f'<a href="{url("indicators")}">Indicators</a>' in page
+    assert "(6)" in page
+
+
+def test_the_live_checks_are_refused_to_a_reporter(client_for):
+    assert (
+        client_for("alice").post(url("indicators_check_formula"), {"formula": "a"}).status_code
+        == 403
+    )
+    assert client_for("alice").post(url("indicators_preview"), {}).status_code == 403
+    assert client_for("anonymous").post(url("indicators_preview"), {}).status_code == 302
