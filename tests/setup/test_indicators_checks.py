@@ -242,3 +242,21 @@ def test_a_reported_indicator_with_values_becoming_a_formula_offers_to_archive_t
     assert not DataValue.objects.filter(indicator__code="satisfaction").exists()
     assert ArchivedValue.objects.count() == 1
     assert Indicator.objects.get(initiative=cast.alpha, code="satisfaction").kind == "formula"
+
+
+def test_the_composite_preview_works_without_javascript(client_for, cast, import_csv):
+    _approve_values(
+        import_csv,
+        cast.alpha,
+        "org-a,job_starts,2024-01,4,\norg-b,job_starts,2024-01,10,\n"
+        "org-a,caseload,2024-01,30,\norg-b,caseload,2024-01,20,\n",
+    )
+    data = form_data(
+        {**NEW_INDICATOR, "code": "index", "name": "Index", "kind": "composite", "decimals": 2},
+        components=SPEC["components"],
+    )
+    response = client_for("backbone").post(url("indicator_new"), {**data, "preview": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="composite-preview-result"' in page
+    assert "Organisation B" in page and 'id="indicator-form"' in page
+    assert not Indicator.objects.filter(initiative=cast.alpha, code="index").exists()
