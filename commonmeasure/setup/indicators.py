@@ -124,6 +124,8 @@ def save(
     versions = {path(code): version or ""} if code else {}
     if code is None:
         versions[path(mapping["code"])] = version_of({}, path(mapping["code"]))  # none yet
+    # Fields the page does not hold (e.g. ``translations``) are kept as they are.
+    mapping = {**(before or {}), **mapping}
     changed = rules_changed(before, mapping)
     with receivers.deferred():
         outcome = services.apply(

@@ -331,3 +331,27 @@ def test_the_live_checks_are_refused_to_a_reporter(client_for):
     )
     assert client_for("alice").post(url("indicators_preview"), {}).status_code == 403
     assert client_for("anonymous").post(url("indicators_preview"), {}).status_code == 302
+
+
+def test_a_save_keeps_the_fields_the_page_does_not_send(cast):
+    """A field of the file the form does not hold (as ``translations`` will be) is kept."""
+    definition = dump_definition(cast.alpha)
+    mapping = dict(_ind(definition, "enrolled"), rationale="Kept")
+    indicators.save(
+        cast.alpha,
+        "enrolled",
+        mapping,
+        by=cast.backbone,
+        version=version_of(definition, "indicators/enrolled"),
+    )
+    partial = {k: v for k, v in mapping.items() if k != "rationale"}
+    partial["name"] = "Enrolled people"
+    indicators.save(
+        cast.alpha,
+        "enrolled",
+        partial,
+        by=cast.backbone,
+        version=version_of(cast.alpha, "indicators/enrolled"),
+    )
+    after = _ind(dump_definition(cast.alpha), "enrolled")
+    assert after["rationale"] == "Kept" and after["name"] == "Enrolled people"
