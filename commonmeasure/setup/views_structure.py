@@ -169,6 +169,7 @@ def dimensions(request, code):
             row = f"cat:{dim['code']}:{cat['code']}"
             rows[row] = [
                 f"dimensions.{dim['code']}.{cat['code']}",
+                f"dimensions.{dim['code']}.categories.{cat['code']}",
                 f"dimensions.{n}.categories.{m}",
             ]
             categories.append(
