@@ -99,7 +99,7 @@ def _actions(definition: dict, editing: str | None, previewed: dict) -> dict:
             def edit(d):
                 d.setdefault("rules", []).append(rule)
 
-            versions = {"rules": c["version"]} if c["version"] else None
+            versions = None  # adding overwrites nothing: a code taken meanwhile is refused
             what = _("added the validation rule %(code)s") % {"code": rule["code"]}
         return Change(
             edit, what, _("Rule %(code)s saved.") % rule, versions, {"rule": [f"rules.{n}"]}
