@@ -35,9 +35,15 @@ def _shot(page, shoot, name: str) -> None:
 
 
 def test_backbone_edits_the_area_tree_and_a_target_grid(
-    transactional_db, cast, live_server, page, shoot
+    transactional_db, cast, live_server, page, shoot, import_csv
 ):
     with_areas(cast)
+    rows = [
+        f"org-a,enrolled,2024-0{m},5,\norg-a,job_starts,2024-0{m},{m + 2},\n" for m in range(1, 8)
+    ]
+    assert import_csv(
+        cast.alpha, "organisation,indicator,period,value,comment\n" + "".join(rows)
+    ).ok
     base = live_server.url
     _log_in(page, base, "backbone")
     page.goto(f"{base}/i/alpha/setup/")
@@ -112,5 +118,7 @@ def test_backbone_edits_the_area_tree_and_a_target_grid(
     page.fill("#rule-right", "enrolled")
     page.fill("#rule-message", "More starts than enrolled")
     navigate(page, lambda: page.click("#preview-rule"))
-    expect(page.locator("#failing")).to_be_visible()
+    # the last 6 periods with reports are 2024-02 to 2024-07: starts 5 to 9 against 5 enrolled
+    expect(page.locator("#failing-reports tbody tr")).to_have_count(4)
+    expect(page.locator("#failing-reports")).to_contain_text("Job starts: 9")
     _shot(page, shoot, "setup-rule-preview")
