@@ -213,28 +213,31 @@ def _apply(initiative, edit, by, what, versions, archive_values, dry_run) -> Out
 
 
 def _codes(definition: dict, key: str) -> set[str]:
-    return {
-        item["code"]
-        for item in definition.get(key) or []
-        if isinstance(item, dict) and "code" in item
-    }
+    return {item["code"] for item in _items(definition.get(key))}
 
 
 def _area_codes(areas: list) -> set[str]:
     found = set()
-    for area in areas or []:
-        if isinstance(area, dict) and "code" in area:
-            found.add(area["code"])
-            found |= _area_codes(area.get("children") or [])
+    for area in _items(areas):
+        found.add(area["code"])
+        found |= _area_codes(area.get("children"))
     return found
 
 
 def _categories(definition: dict) -> set[tuple[str, str]]:
+    # Read before the definition's own checks (see _apply): anything malformed is left to them.
     return {
         (d["code"], c["code"])
-        for d in definition.get("dimensions") or []
-        for c in d.get("categories") or []
+        for d in _items(definition.get("dimensions"))
+        for c in _items(d.get("categories"))
     }
+
+
+def _items(node) -> list[dict]:
+    """The coded items of a definition list, skipping anything malformed."""
+    if not isinstance(node, list):
+        return []
+    return [item for item in node if isinstance(item, dict) and isinstance(item.get("code"), str)]
 
 
 def _span(rows) -> str:
