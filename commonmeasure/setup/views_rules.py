@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from commonmeasure.domain import expressions
 from commonmeasure.initiatives.models import Indicator
 from commonmeasure.reporting.models import Submission, ValidationRule
 from commonmeasure.reporting.rules import RuleSet, totals
@@ -73,6 +74,20 @@ def failing_reports(
                 }
             )
     return checked, out
+
+
+def _uses(rule: dict, definition: dict) -> list[str]:
+    """The names of the indicators a rule compares, in the order it names them."""
+    names = {i["code"]: i["name"] for i in definition.get("indicators") or []}
+    try:
+        codes = expressions.Rule(
+            expressions.parse_expression(rule["left"]),
+            rule["op"],
+            expressions.parse_expression(rule["right"]),
+        ).names
+    except expressions.ExpressionError:
+        return []
+    return [names.get(code, code) for code in codes]
 
 
 def _rule_of(c: dict) -> dict:
@@ -183,7 +198,13 @@ def _page(request, initiative, access, editing: str | None):
             "access": access,
             "here": "setup",
             "rules": [
-                {**r, "first": n == 0, "last": n == len(rules) - 1} for n, r in enumerate(rules)
+                {
+                    **r,
+                    "uses": _uses(r, definition),
+                    "first": n == 0,
+                    "last": n == len(rules) - 1,
+                }
+                for n, r in enumerate(rules)
             ],
             "editing": current,
             "values": values,

@@ -125,6 +125,9 @@ def test_a_saved_rule_is_the_same_as_editing_the_file(cast, client_for):
         == 302
     )
     assert dump_definition(cast.alpha) == by_hand
+    listed = client.get(URL).content.decode().split('id="rules"', 1)[1]
+    assert listed.index(RULE["message"]) < listed.index("A rate is at most 100")
+    assert "Compares Job starts, People enrolled" in listed  # names beside the codes
     # edit one, then remove the other
     edited = {**RULE, "op": "<", "message": "Fewer starts than enrolled"}
     assert (
