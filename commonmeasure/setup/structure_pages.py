@@ -146,6 +146,12 @@ class Posted:
     places: dict[str, list[str]] = field(default_factory=dict)
     status: int = 200
 
+    @property
+    def typed(self) -> list[tuple[str, str]]:
+        """What the person typed (not the hidden fields naming the part), for a stale save."""
+        hidden = {"action", "row", "version", "dimension", "category", "rule", "direction"}
+        return [(k, v) for k, v in self.values.items() if k not in hidden and v]
+
     def beside(self, rows: dict[str, list[str]]) -> dict[str, list[str]]:
         """{row id: messages}: each problem beside the row it names (without the part of its
         place the row already says), the rest (and the form's own messages) beside the row the

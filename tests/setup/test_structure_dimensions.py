@@ -178,6 +178,8 @@ def test_a_second_admin_saving_a_stale_page_overwrites_nothing(cast, client_for)
     assert response.status_code == 409
     page = response.content.decode()
     assert 'id="stale"' in page
+    yours = page.split('id="stale-yours">', 1)[1].split("</ul>", 1)[0]
+    assert yours == "<li>name: Gender identity</li>"  # what they typed, kept for them
     assert 'value="Sex"' in page  # the other admin's name is what the page shows now
     assert _dimension(dump_definition(cast.alpha), "gender")["name"] == "Sex"
     assert SettingsChange.objects.filter(initiative=cast.alpha).count() == 1
