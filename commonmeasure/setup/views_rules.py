@@ -214,10 +214,16 @@ def _page(request, initiative, access, editing: str | None):
             "posted": posted,
             "failing": failing,
             "checked": checked,
+            "live_problems": (
+                [*posted.errors.values(), *posted.problems]
+                if posted.action == "save_rule" and request.POST.get("preview") == "1"
+                else []
+            ),
             "operators": ["<", "<=", "==", "!=", ">=", ">"],
             "last_periods": LAST_PERIODS,
         },
-        status=posted.status,
+        # the live preview (htmx) swaps in the answer's preview whatever it says
+        status=200 if request.htmx else posted.status,
     )
 
 

@@ -116,8 +116,30 @@ def test_backbone_edits_the_area_tree_and_a_target_grid(
     page.fill("#rule-code", "starts")
     page.fill("#rule-left", "job_starts")
     page.fill("#rule-right", "enrolled")
+    page.on("console", lambda m: print("CONSOLE", m.text))
+    page.on("request", lambda r: print("REQ", r.method, r.url))
+    page.on(
+        "response",
+        lambda r: print(
+            "RESP",
+            r.status,
+            r.url,
+            r.request.post_data,
+            r.text().split('id="rule-live"')[1][:1500] if r.request.method == "POST" else "",
+        ),
+    )
     page.fill("#rule-message", "More starts than enrolled")
+    page.wait_for_timeout(2000)
+    print("LIVE", page.inner_html("#rule-live")[:500])
+    # as you type, the reports the rule would fail appear below the form
+    expect(page.locator("#rule-live #failing-reports tbody tr")).to_have_count(4)
+    page.fill("#rule-right", "enrolled * 2")
+    expect(page.locator("#rule-live #failing-title")).to_contain_text("0 reports would fail")
+    page.fill("#rule-right", "enrolled")
+    expect(page.locator("#rule-live #failing-reports tbody tr")).to_have_count(4)
+    _shot(page, shoot, "setup-rule-live")
     navigate(page, lambda: page.click("#preview-rule"))
+    expect(page.locator("#confirm")).to_be_visible()
     # the last 6 periods with reports are 2024-02 to 2024-07: starts 5 to 9 against 5 enrolled
     expect(page.locator("#failing-reports tbody tr")).to_have_count(4)
     expect(page.locator("#failing-reports")).to_contain_text("Job starts: 9")
