@@ -148,6 +148,15 @@ def _pages(role: str, d: dict) -> list[tuple[str, str]]:
         ("co-design results", f"{i}/co-design/{d['ballot'].pk}/"),
         ("survey print", f"/s/{d['link'].token}/print/"),
         ("contracts", "/contracts/"),
+        # set-up: structure (setup/views_structure.py, views_grids.py, views_rules.py)
+        ("set-up dimensions", f"{i}/setup/dimensions/"),
+        ("set-up organisations", f"{i}/setup/organisations/"),
+        ("set-up organisation", f"{i}/setup/organisations/{org}/"),
+        ("set-up areas", f"{i}/setup/areas/"),
+        ("set-up area", f"{i}/setup/areas/northside/"),
+        ("set-up targets", f"{i}/setup/targets/"),
+        ("set-up overlap adjustments", f"{i}/setup/overlaps/"),
+        ("set-up rules", f"{i}/setup/rules/"),
     ]
     if d["contract"]:
         c = d["contract"]
