@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 
 from commonmeasure.charts import text_alternative
@@ -17,6 +18,12 @@ register = template.Library()
 def vega_src() -> str:
     """The local Vega bundle's address, versioned so that it can be cached for good."""
     return f"{reverse('vega_bundle')}?v={vl_convert_version()}"
+
+
+@register.simple_tag
+def html_lang() -> str:
+    """The active language as a BCP 47 tag for ``<html lang>``: en-GB, es, fr."""
+    return translation.to_locale(translation.get_language() or "en-gb").replace("_", "-")
 
 
 @register.simple_tag(takes_context=True)
