@@ -1,0 +1,80 @@
+"""Numbers and dates on pages follow the viewer's language: decimal comma and the language's
+grouping in Spanish and French, month names translated; English stays exactly as it was.
+Machine-readable files (CSV) keep a dot decimal in every language."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from commonmeasure.charts import text_alternative
+from commonmeasure.domain.translation import localise_number, number
+from commonmeasure.web.presenters import format_value
+
+NBSP = "\xa0"
+
+
+class Indicator:
+    """What format_value reads of an indicator."""
+
+    PERCENTAGE = "percentage"
+
+    def __init__(self, decimals=1, value_type="count", unit=""):
+        self.decimals, self.value_type, self.unit = decimals, value_type, unit
+
+
+@pytest.fixture(autouse=True)
+def _percentage_constant(monkeypatch):
+    from commonmeasure.initiatives.models import Indicator as Model
+
+    monkeypatch.setattr(Indicator, "PERCENTAGE", Model.PERCENTAGE)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en-gb", "1,234,567.5"), ("es", f"1{NBSP}234{NBSP}567,5"), ("fr", f"1{NBSP}234{NBSP}567,5")],
+)
+def test_format_value_uses_the_languages_separators(language, expected):
+    with translation.override(language):
+        assert format_value(1234567.49, Indicator(decimals=1)) == expected
+
+
+def test_english_is_unchanged_byte_for_byte():
+    with translation.override("en-gb"):
+        assert format_value(987654, Indicator(decimals=0)) == "987,654"
+        assert format_value(-0.01, Indicator(decimals=1)) == "0.0"
+        assert format_value(12.345, Indicator(decimals=2, value_type="percentage")) == "12.35%"
+        assert format_value(None) == "–"
+        assert number(1234.5, 1) == localise_number("1,234.5") == "1,234.5"
+
+
+def test_french_percentages_units_and_negative_zero():
+    with translation.override("fr"):
+        assert format_value(12.345, Indicator(decimals=2, value_type="percentage")) == "12,35%"
+        assert format_value(1500, Indicator(decimals=0, unit="km"), unit=True) == f"1{NBSP}500 km"
+        assert format_value(-0.01, Indicator(decimals=1)) == "0,0"
+
+
+def test_the_template_filter_and_chart_text_follow_the_language():
+    template = Template("{% load cm_web %}{{ value|fmt:indicator }}")
+    with translation.override("fr"):
+        out = template.render(Context({"value": 2500.25, "indicator": Indicator(decimals=2)}))
+        assert out == f"2{NBSP}500,25"
+        spec = {"description": "x", "data": {"values": [{"label": "A", "value": 1234.5}]}}
+        assert f"1{NBSP}234,50" in text_alternative(spec, "T")
+    with translation.override("en-gb"):
+        assert "1,234.50" in text_alternative(spec, "T")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en-gb", "2 Dec 2026"), ("fr", "2 Déc 2026"), ("es", "2 Dic 2026")],
+)
+def test_dates_have_the_languages_month_names(language, expected):
+    template = Template('{{ day|date:"j M Y" }}')
+    with translation.override(language):
+        out = template.render(Context({"day": datetime.date(2026, 12, 2)}))
+    assert out == expected
