@@ -18,8 +18,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_http_methods, require_POST
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
@@ -543,7 +543,7 @@ def check_cell(request, code, org_code, period_code):
         )
     if raw == "":
         return HttpResponse('<span class="cell-msg"></span>')
-    _, problem = check_value(raw, indicator)
+    _value, problem = check_value(raw, indicator)
     panel = _rules_panel(request, initiative)
     if problem:
         return HttpResponse(format_html('<span class="cell-msg error">{}</span>', problem) + panel)

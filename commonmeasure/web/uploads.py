@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.interchange.errors import FileProblem
