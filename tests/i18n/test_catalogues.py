@@ -6,6 +6,7 @@ files are the ones Django loads."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,7 +47,10 @@ def test_messages_check_finds_nothing_missing_or_stale():
 @pytest.mark.parametrize("path", CATALOGUES, ids=name)
 def test_every_entry_is_translated_not_fuzzy_and_keeps_its_placeholders(path):
     problems = []
-    for entry in entries(path):
+    found = entries(path)
+    header = next((e.msgstr.get(0, "") for e in found if not e.msgid), "")
+    nplurals = int(re.search(r"nplurals=(\d+)", header).group(1))
+    for entry in found:
         if not entry.msgid:  # the header
             continue
         where = f"{name(path)}:{entry.line}: {entry.msgid!r}"
@@ -62,8 +66,8 @@ def test_every_entry_is_translated_not_fuzzy_and_keeps_its_placeholders(path):
                     f"{placeholders(entry.msgid)}"
                 )
             continue
-        if len(forms) < 2 or not all(forms.values()):
-            problems.append(f"{where} lacks a plural form")
+        if len(forms) != nplurals or not all(forms.values()):
+            problems.append(f"{where} lacks a plural form ({nplurals} needed)")
             continue
         allowed = set(placeholders(entry.msgid)) | set(placeholders(entry.msgid_plural))
         for index, text in sorted(forms.items()):

@@ -94,14 +94,14 @@ def test_the_cookie_wins_over_accept_language():
     assert html_lang(client.get("/login/")) == "es"
 
 
-def test_the_page_is_in_the_chosen_language():
+def test_the_page_is_in_the_chosen_language(db):
     client = Client()
     client.cookies[COOKIE] = "fr"
-    heading = parse(client.get("/login/").content.decode()).find("h1").text()
-    assert heading == "Se connecter"
+    heading = parse(client.get("/").content.decode()).find("h1").text()
+    assert heading == "Mesure partagée des résultats sociaux"
     client.cookies[COOKIE] = "es"
-    heading = parse(client.get("/login/").content.decode()).find("h1").text()
-    assert heading == "Iniciar sesión"
+    heading = parse(client.get("/").content.decode()).find("h1").text()
+    assert heading == "Medición compartida de resultados sociales"
 
 
 @pytest.mark.parametrize("template", ["voice/closed.html", "insights/public.html"])
