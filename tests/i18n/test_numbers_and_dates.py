@@ -78,3 +78,20 @@ def test_dates_have_the_languages_month_names(language, expected):
     with translation.override(language):
         out = template.render(Context({"day": datetime.date(2026, 12, 2)}))
     assert out == expected
+
+
+def test_the_pages_tell_the_charts_the_languages_separators(client_for):
+    from django.conf import settings
+
+    from tests.i18n.dom import parse
+
+    client = client_for("anonymous")
+    html = parse(client.get("/login/").content.decode()).find("html")
+    assert html.get("data-decimal") is None  # English: the charts' own default
+    assert html["data-text-chart-menu"] == "Chart menu: save the chart as an image"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = parse(client.get("/login/").content.decode()).find("html")
+    assert (html["data-decimal"], html["data-thousands"]) == (",", NBSP)
+    assert (
+        html["data-text-chart-menu"] == "Menu du graphique : enregistrer le graphique comme image"
+    )
