@@ -104,3 +104,11 @@ def test_the_sign_in_lock_message_is_in_french(cast):
         message = lock.message()
     assert message.startswith("Trop de tentatives de connexion échouées pour ce compte.")
     assert "Réessayez dans 5 minutes" in message
+
+
+def test_the_grids_script_gets_its_words_in_french(client_for):
+    html = in_language(client_for("alice"), "fr").get(GRID).content.decode()
+    box = parse(html).find("div", **{"class": "breakdown-sum"})
+    assert box is not None
+    assert box["data-text-use"] == "Utiliser %(sum)s comme total"
+    assert box["data-text-given"] == "(%(given)s sur %(expected)s renseignés)"
