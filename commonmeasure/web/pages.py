@@ -52,7 +52,7 @@ def indicators_of(initiative):
 
 
 def _shown(value, indicator) -> str:
-    return "suppressed" if value is SUPPRESSED else format_value(value, indicator)
+    return _("suppressed") if value is SUPPRESSED else format_value(value, indicator)
 
 
 def participating_organisation(initiative, org_code: str) -> Organisation:
