@@ -1,8 +1,9 @@
 """Every template of the project keeps its visible text inside {% translate %} or
 {% blocktranslate %}: a failure names the template and the line of each piece of text left out.
 
-What is read: the text between tags, and the words of the alt, title, aria-label and placeholder
-attributes and of the value of a submit, button or reset input (what a person sees or hears).
+What is read: the text between tags, the words of the alt, title, aria-label and placeholder
+attributes and of the value of a submit, button or reset input (what a person sees or hears),
+and a literal word given to the default filter ({{ x|default:"none" }} shows "none").
 What is not: template comments, {{ variables }} and {% tags %} (their text comes from elsewhere),
 the inside of {% translate %} / {% blocktranslate %}, <script> and <style>, HTML comments, and
 the inside of <code> (code examples, file names, field names, commands: they are what they are in
@@ -88,14 +89,24 @@ class Finder(HTMLParser):
         self.found.append((line, " ".join(data.split())))
 
 
+DEFAULT = re.compile(r"""\|default(?:_if_none)?:(["'])(.*?)\1""")
+VARIABLE = re.compile(r"{{.*?}}", re.S)
+
+
 def untranslated(source: str) -> list[tuple[int, str]]:
     """The (line, text) of each piece of visible text outside {% translate %}."""
+    found = []
+    for variable in VARIABLE.finditer(REMOVED[1].sub(blank, REMOVED[0].sub(blank, source))):
+        for default in DEFAULT.finditer(variable.group(0)):
+            if words(default.group(2)):
+                line = source.count("\n", 0, variable.start()) + 1
+                found.append((line, variable.group(0)))
     for pattern in REMOVED:
         source = pattern.sub(blank, source)
     finder = Finder()
     finder.feed(source)
     finder.close()
-    return finder.found
+    return sorted(found + finder.found)
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -120,6 +131,7 @@ def test_the_finder_sees_text_attributes_and_buttons_and_passes_what_is_translat
 <script src="a.js"></script><script type="application/json">{"title": "x"}</script>
 <p><code>python tools/messages.py</code> 24 px, CSV</p>
 <input placeholder="Search"><span aria-label="Close">×</span>
+<td>{{ e.user|default:"—" }} {{ e.key|default:"total" }} {{ e.x|default:_("Total") }}</td>
 """
     assert untranslated(source) == [
         (2, "Reports"),
@@ -128,6 +140,7 @@ def test_the_finder_sees_text_attributes_and_buttons_and_passes_what_is_translat
         (5, '<input value="Save">'),
         (12, '<input placeholder="Search">'),
         (12, '<span aria-label="Close">'),
+        (13, '{{ e.key|default:"total" }}'),
     ]
 
 
