@@ -95,3 +95,28 @@ def test_the_pages_tell_the_charts_the_languages_separators(client_for):
     assert (
         html["data-text-chart-menu"] == "Menu du graphique : enregistrer le graphique comme image"
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "when"),
+    [
+        ("en-gb", "2 Dec 2026", "2 Dec 2026, 14:05:09"),
+        ("fr", "2 décembre 2026", "2 décembre 2026, 14:05:09"),
+        ("es", "2 de diciembre de 2026", "2 de diciembre de 2026, 14:05:09"),
+    ],
+)
+def test_the_pages_dates_are_in_the_languages_form(language, day, when):
+    at = datetime.datetime(2026, 12, 2, 14, 5, 9, tzinfo=datetime.UTC)
+    template = Template('{% load cm_web %}{{ at|date }}|{{ at|moment }}|{{ at|moment:"seconds" }}')
+    with translation.override(language):
+        out = template.render(Context({"at": at}))
+    assert out == f"{day}|{when[:-3]}|{when}"
+    # English is what the pages wrote before: "j M Y" and "j M Y, H:i".
+    if language == "en-gb":
+        assert (
+            out
+            == Template('{{ at|date:"j M Y" }}|{{ at|date:"j M Y, H:i" }}').render(
+                Context({"at": at})
+            )
+            + f"|{when}"
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import dateformat, formats, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -67,6 +67,17 @@ def status_pill(status: str, label: str = "") -> str:
 @register.filter
 def fmt(value, indicator):
     return format_value(value, indicator)
+
+
+@register.filter(expects_localtime=True)
+def moment(value, seconds=""):
+    """A date and time as the viewer's language writes the date (its DATE_FORMAT: "2 Dec 2026"
+    in English, "2 décembre 2026" in French, "2 de diciembre de 2026" in Spanish), then the
+    24-hour time: ``{{ at|moment }}``, ``{{ at|moment:"seconds" }}``."""
+    if value in (None, ""):
+        return ""
+    time = dateformat.time_format(value, "H:i:s" if seconds == "seconds" else "H:i")
+    return f"{formats.date_format(value)}, {time}"
 
 
 @register.filter
