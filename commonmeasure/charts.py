@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 
+from commonmeasure.domain.translation import number
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; never fetched
 ACCENT = "#1f5f8b"
 GOOD = "#146c3f"
@@ -287,7 +289,7 @@ def _figure(value) -> str:
     if isinstance(value, bool) or value is None:
         return "no value"
     if isinstance(value, int | float):
-        return f"{value:,.{0 if float(value).is_integer() else 2}f}"
+        return number(value, 0 if float(value).is_integer() else 2)
     return str(value)
 
 
