@@ -18,6 +18,7 @@ this app; organisations and funds are small reference tables shared by all proje
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 AMOUNT = {"max_digits": 30, "decimal_places": 8, "null": True, "blank": True}
 PARTIAL_DATE = {
@@ -340,12 +341,12 @@ class FundRow(models.Model):
 
 
 class Role(models.TextChoices):
-    OUTCOME_PAYER = "outcome_payer", "Outcome payer"
-    INVESTOR = "investor", "Investor"
-    SERVICE_PROVIDER = "service_provider", "Service provider"
-    INTERMEDIARY = "intermediary", "Intermediary"
-    EVALUATOR = "evaluator", "Evaluator"
-    VALIDATOR = "validator", "Validator"
+    OUTCOME_PAYER = "outcome_payer", _("Outcome payer")
+    INVESTOR = "investor", _("Investor")
+    SERVICE_PROVIDER = "service_provider", _("Service provider")
+    INTERMEDIARY = "intermediary", _("Intermediary")
+    EVALUATOR = "evaluator", _("Evaluator")
+    VALIDATOR = "validator", _("Validator")
 
 
 class ProjectParty(models.Model):

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import charts, figures, selectors
 from .views_common import (
@@ -24,7 +26,7 @@ from .views_common import (
     usd_short,
 )
 
-NO_SECTOR = "Sector not given"
+NO_SECTOR = "Sector not given"  # the key of projects without a sector; shown translated
 
 
 def home(request):
@@ -59,29 +61,40 @@ def home(request):
         "figures": result,
         "cards": [
             {
-                "label": "Impact bonds",
+                "label": _("Impact bonds"),
                 "value": number(result["impact_bonds"]),
-                "note": "contracted, in delivery or complete",
+                "note": _("contracted, in delivery or complete"),
             },
             {
-                "label": "Service users",
+                "label": _("Service users"),
                 "value": number(result["service_users"]),
-                "note": f"from {result['service_users_projects']} project{'s' if result['service_users_projects'] != 1 else ''}; actual where given, else targeted",
+                "note": ngettext(
+                    "from %(n)s project; actual where given, else targeted",
+                    "from %(n)s projects; actual where given, else targeted",
+                    result["service_users_projects"],
+                )
+                % {"n": result["service_users_projects"]},
             },
             {
-                "label": "Capital raised",
+                "label": _("Capital raised"),
                 "value": usd_short(capital_total),
-                "note": f"{usd(capital_total)} from {result['capital_projects']} project{'s' if result['capital_projects'] != 1 else ''}"
+                "note": ngettext(
+                    "%(amount)s from %(n)s project",
+                    "%(amount)s from %(n)s projects",
+                    result["capital_projects"],
+                )
+                % {"amount": usd(capital_total), "n": result["capital_projects"]}
                 + (
-                    f"; {result['capital_unconverted_projects']} more in their own currency only"
+                    _("; %(n)s more in their own currency only")
+                    % {"n": result["capital_unconverted_projects"]}
                     if result["capital_unconverted_projects"]
                     else ""
                 ),
             },
             {
-                "label": "Countries",
+                "label": _("Countries"),
                 "value": number(len(result["by_country"])),
-                "note": "delivery locations and jurisdictions",
+                "note": _("delivery locations and jurisdictions"),
             },
         ],
         "map_spec": charts.world_map(
@@ -93,7 +106,7 @@ def home(request):
         if launches
         else None,
         "launches_table": launches_matrix(launches, years, sectors),
-        "sectors": sectors,
+        "sectors": [_(NO_SECTOR) if s == NO_SECTOR else s for s in sectors],
         "undated": undated,
         "capital_spec": charts.capital_by_country(capital) if capital else None,
         "capital_rows": capital,
@@ -116,7 +129,7 @@ def launches_table(projects: list[dict]) -> tuple[list[dict], list[int], list[st
     if not counts:
         return [], [], [], undated
     per_sector: Counter[str] = Counter()
-    for (_, sector), n in counts.items():
+    for (_year, sector), n in counts.items():
         per_sector[sector] += n
     sectors = sorted(per_sector, key=lambda s: (s == NO_SECTOR, -per_sector[s], s))
     first, last = min(y for y, _ in counts), max(y for y, _ in counts)

@@ -12,6 +12,9 @@ from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit
 
 from django.urls import get_script_prefix, reverse
+from django.utils.dates import MONTHS as MONTH_NAMES
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import models as m
 from .charts import country_name
@@ -26,28 +29,16 @@ ROLE_ORDER = [
 ]
 ROLE_LABELS = {r.value: r.label for r in m.Role}
 ROLE_PLURALS = {
-    "outcome_payer": "Outcome payers",
-    "investor": "Investors",
-    "service_provider": "Service providers",
-    "intermediary": "Intermediaries",
-    "evaluator": "Evaluators",
-    "validator": "Validators",
+    "outcome_payer": gettext_lazy("Outcome payers"),
+    "investor": gettext_lazy("Investors"),
+    "service_provider": gettext_lazy("Service providers"),
+    "intermediary": gettext_lazy("Intermediaries"),
+    "evaluator": gettext_lazy("Evaluators"),
+    "validator": gettext_lazy("Validators"),
 }
 STAGE_ORDER = [s.value for s in m.Stage]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+# The months' names in the viewer's language (Django's own translations).
+MONTHS = [MONTH_NAMES[n] for n in range(1, 13)]
 
 
 def number(value, decimals: int = 0) -> str:
@@ -111,9 +102,9 @@ def period(start: str, end: str) -> str:
     if start and end:
         return f"{partial_date(start)} – {partial_date(end)}"
     if end:
-        return f"to {partial_date(end)}"
+        return _("to %(date)s") % {"date": partial_date(end)}
     if start:
-        return f"from {partial_date(start)}"
+        return _("from %(date)s") % {"date": partial_date(start)}
     return "–"
 
 
@@ -173,5 +164,8 @@ def parse_as_of(text: str) -> tuple[date | None, str]:
     except ValueError:
         return (
             None,
-            f"“{text[:40]}” is not a date: use YYYY-MM-DD, for example 2020-12-31. Showing today's figures.",
+            _(
+                "“%(text)s” is not a date: use YYYY-MM-DD, for example 2020-12-31. Showing today's figures."
+            )
+            % {"text": text[:40]},
         )
