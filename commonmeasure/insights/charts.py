@@ -125,6 +125,7 @@ def funnel(
                 "color": {
                     "field": "flag",
                     "type": "nominal",
+                    # xgettext:no-python-format
                     "title": _("Against the 99.8% limits"),
                     "scale": {"domain": ["within", "above", "below"], "range": [ACCENT, GOOD, BAD]},
                 },
@@ -165,6 +166,7 @@ def percentiles(rows: list[dict], *, description: str) -> dict:
                 "x": {
                     "field": "percentile",
                     "type": "quantitative",
+                    # xgettext:no-python-format
                     "title": _("Better than this % of peers"),
                     "scale": {"domain": [0, 100]},
                 },
