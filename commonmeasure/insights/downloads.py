@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 from commonmeasure.charts import unlink
 from commonmeasure.disclosure import SUPPRESSED
@@ -168,7 +169,7 @@ def number_cell(value, indicator, *, raw=None) -> Cell:
 
 def provisional_cell(provisional: bool) -> Cell:
     """The ``Provisional`` column of a table over time: yes or no (docs/reference/periods.md)."""
-    return Cell("yes" if provisional else "no", "provisional" if provisional else "")
+    return Cell("yes" if provisional else "no", _("provisional") if provisional else "")
 
 
 def statistic_cell(value, indicator) -> Cell:

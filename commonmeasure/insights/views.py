@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
@@ -125,8 +126,8 @@ def dashboard(request, code):
             "% of target",
             _("Status"),
             _("Trend"),
-            _("Reported"),
-            _("Expected"),
+            pgettext("organisations that reported", "Reported"),
+            pgettext("organisations expected to report", "Expected"),
         ],
         caption=_("Headline indicators"),
     )
@@ -136,7 +137,9 @@ def dashboard(request, code):
         if card.series:
             card.spark_id = f"spark-{n}"
             card.spark_spec = downloads.charts[card.spark_id] = shared_charts.sparkline(
-                card.series, verdict=card.verdict, description=f"{ind.name}: recent values"
+                card.series,
+                verdict=card.verdict,
+                description=_("%(indicator)s: recent values") % {"indicator": ind.name},
             )
         target = card.progress or {}
         target_cell = _number(target.get("target"), ind)
@@ -293,7 +296,9 @@ def organisation_dashboard(request, code, org_code):
         if bars:
             downloads.charts["position"] = shared_charts.link_points(
                 charts.percentiles(
-                    bars, description=f"{organisation.name}: position among peers in {period}"
+                    bars,
+                    description=_("%(organisation)s: position among peers in %(period)s")
+                    % {"organisation": organisation.name, "period": period},
                 )
             )
     downloads.tables["indicators"] = table
@@ -436,7 +441,8 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
             summary,
             title=indicator.name,
             decimals=indicator.decimals,
-            description=f"{indicator.name}: each organisation against the quartiles",
+            description=_("%(indicator)s: each organisation against the quartiles")
+            % {"indicator": indicator.name},
         )
     )
     context.update(peers=peers, stats=stats, summary=summary, positions=positions)
@@ -514,7 +520,8 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
             curve,
             plot.target * f,
             title=indicator.name,
-            description=f"{indicator.name}: funnel plot with 95% and 99.8% limits",
+            description=_("%(indicator)s: funnel plot with 95%% and 99.8%% limits")
+            % {"indicator": indicator.name},
         )
     )
     context.update(
@@ -608,7 +615,7 @@ def explorer(request, code):
         decimals=indicator.decimals,
         line=context["period_axis"]
         and len(pivot.row_keys if rows == BY_PERIOD else pivot.col_keys) > 1,
-        description=f"{indicator.name} by {corner}",
+        description=_("%(indicator)s by %(by)s") % {"indicator": indicator.name, "by": corner},
     )
     if context["period_axis"]:
         shared_charts.mark_provisional(downloads.charts["pivot"], "x", late)
@@ -695,7 +702,7 @@ def public_indicator(request, code, indicator_code):
             series,
             title=indicator.name,
             decimals=indicator.decimals,
-            description=f"{indicator.name} per period",
+            description=_("%(indicator)s per period") % {"indicator": indicator.name},
         ),
         "period",
         late,

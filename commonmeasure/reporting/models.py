@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from commonmeasure.initiatives.models import Indicator, Initiative, Organisation
 
@@ -13,10 +14,10 @@ class Submission(models.Model):
 
     DRAFT, SUBMITTED, APPROVED, RETURNED = "draft", "submitted", "approved", "returned"
     STATUS_CHOICES = [
-        (DRAFT, "Draft"),
-        (SUBMITTED, "Submitted"),
-        (APPROVED, "Approved"),
-        (RETURNED, "Returned"),
+        (DRAFT, _("Draft")),
+        (SUBMITTED, _("Submitted")),
+        (APPROVED, _("Approved")),
+        (RETURNED, _("Returned")),
     ]
     EDITABLE = (DRAFT, RETURNED)
 
@@ -25,7 +26,7 @@ class Submission(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="submissions"
     )
     period = models.CharField(max_length=16)
-    period_start = models.DateField(help_text="First day of the period, for ordering.")
+    period_start = models.DateField(help_text=_("First day of the period, for ordering."))
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=DRAFT)
     review_comment = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -255,7 +256,7 @@ class Reminder(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=16)
     kind = models.CharField(max_length=6, choices=KIND_CHOICES)
-    recipients = models.TextField(help_text="Addresses, one a line.")
+    recipients = models.TextField(help_text=_("Addresses, one a line."))
     sent_at = models.DateTimeField()
 
     class Meta:
@@ -353,9 +354,9 @@ class FlagReview(models.Model):
         related_name="+",
         db_index=False,
     )
-    value = models.FloatField(help_text="The value reviewed.")
-    reason = models.TextField(help_text="Why it was flagged, as the page said.")
-    comment = models.TextField(help_text="Why the value is right.")
+    value = models.FloatField(help_text=_("The value reviewed."))
+    reason = models.TextField(help_text=_("Why it was flagged, as the page said."))
+    comment = models.TextField(help_text=_("Why the value is right."))
     reviewed_at = models.DateTimeField()
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
