@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from . import charts, figures, selectors
 from .views_common import (
@@ -26,7 +26,8 @@ from .views_common import (
     usd_short,
 )
 
-NO_SECTOR = "Sector not given"  # the key of projects without a sector; shown translated
+# The key of projects without a sector; shown translated.
+NO_SECTOR = gettext_noop("Sector not given")
 
 
 def home(request):

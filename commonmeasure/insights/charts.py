@@ -5,6 +5,8 @@ The look (fonts, colours, axes) is shared with ``commonmeasure.charts``.
 
 from __future__ import annotations
 
+import json
+
 from django.utils.translation import gettext as _
 
 from commonmeasure.charts import ACCENT, BAD, GOOD, PALETTE, base_spec, number_format
@@ -237,17 +239,18 @@ def turn_the_curve(
     order = sorted({r["period"] for r in [*history, *forecast, *targets]})
     x = {"field": "period", "type": "ordinal", "sort": order, "title": _("Period")}
     y = {"field": "value", "type": "quantitative", "title": title}
+    actual, forecast_name, target = _("Actual"), _("Baseline forecast"), _("Target")
     rows = (
-        [{**r, "series": "Actual"} for r in history]
-        + [{**r, "series": "Baseline forecast"} for r in forecast]
-        + [{**r, "series": "Target"} for r in targets]
+        [{**r, "series": actual} for r in history]
+        + [{**r, "series": forecast_name} for r in forecast]
+        + [{**r, "series": target} for r in targets]
     )
     colour = {
         "field": "series",
         "type": "nominal",
         "title": None,
         "scale": {
-            "domain": ["Actual", "Baseline forecast", "Target"],
+            "domain": [actual, forecast_name, target],
             "range": [ACCENT, MUTED, OWN],
         },
     }
@@ -255,17 +258,19 @@ def turn_the_curve(
     spec["data"] = {"values": rows}
     spec["layer"] = [
         {
-            "transform": [{"filter": "datum.series == 'Actual'"}],
+            "transform": [{"filter": f"datum.series == {json.dumps(actual, ensure_ascii=False)}"}],
             "mark": {"type": "line", "point": {"filled": True, "size": 36}, "strokeWidth": 2.5},
             "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
         },
         {
-            "transform": [{"filter": "datum.series == 'Baseline forecast'"}],
+            "transform": [
+                {"filter": f"datum.series == {json.dumps(forecast_name, ensure_ascii=False)}"}
+            ],
             "mark": {"type": "line", "strokeDash": [6, 4], "strokeWidth": 2},
             "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
         },
         {
-            "transform": [{"filter": "datum.series == 'Target'"}],
+            "transform": [{"filter": f"datum.series == {json.dumps(target, ensure_ascii=False)}"}],
             "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 120},
             "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
         },

@@ -89,13 +89,13 @@ class Downloads:
         if fmt in CHART_FORMATS:
             key = request.GET.get("chart") or next(iter(self.charts), None)
             if key not in self.charts:
-                raise Http404("No such chart on this page")
+                raise Http404(_("No such chart on this page"))
             body = render_chart(self.charts[key], fmt)
             filename = f"{self.name}-{key}.{fmt}"
         elif fmt in TABLE_FORMATS:
             key = request.GET.get("table") or next(iter(self.tables), None)
             if key not in self.tables:
-                raise Http404("No such table on this page")
+                raise Http404(_("No such table on this page"))
             table = self.tables[key]
             body = table_csv(table) if fmt == "csv" else table_xlsx(table)
             filename = f"{self.name}-{key}.{fmt}"
