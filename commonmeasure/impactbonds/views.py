@@ -51,6 +51,11 @@ def home(request):
         {**p, "href": link(p["project"])} for p in selectors.delivery_points(sorted(counted_ids))
     ]
     launches, years, sectors, undated = launches_table(counted)
+    no_sector = _(NO_SECTOR)  # the chart and its table name it in the viewer's language
+    launches = [
+        {**r, "sector": no_sector if r["sector"] == NO_SECTOR else r["sector"]} for r in launches
+    ]
+    sectors = [no_sector if s == NO_SECTOR else s for s in sectors]
     capital = capital_table(counted)
     capital_total = Decimal(result["capital_raised_usd"])
     context = {
@@ -107,7 +112,7 @@ def home(request):
         if launches
         else None,
         "launches_table": launches_matrix(launches, years, sectors),
-        "sectors": [_(NO_SECTOR) if s == NO_SECTOR else s for s in sectors],
+        "sectors": sectors,
         "undated": undated,
         "capital_spec": charts.capital_by_country(capital) if capital else None,
         "capital_rows": capital,
