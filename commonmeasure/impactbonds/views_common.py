@@ -16,6 +16,8 @@ from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from commonmeasure.web.presenters import format_value
+
 from . import models as m
 from .charts import country_name
 
@@ -41,18 +43,15 @@ STAGE_ORDER = [s.value for s in m.Stage]
 MONTHS = [MONTH_NAMES[n] for n in range(1, 13)]
 
 
-def number(value, decimals: int = 0) -> str:
-    """1234567 -> '1,234,567'; None -> '–'. Decimals are shown only when the value has them."""
-    if value is None:
-        return "–"
-    value = Decimal(value)
-    if decimals == 0 and value != value.to_integral_value():
-        decimals = 2
-    return f"{value:,.{decimals}f}"
+def number(value) -> str:
+    """1234567 -> '1,234,567'; None -> '–'. Two decimals only when the value has them. The
+    pages' one number style (web.presenters), so the viewer's locale applies here too."""
+    return format_value(None if value is None else Decimal(value))
 
 
 def usd(value) -> str:
-    return "–" if value is None else f"${Decimal(value):,.0f}"
+    """Whole dollars: '$1,234,568'."""
+    return "–" if value is None else f"${number(Decimal(value).quantize(Decimal(1)))}"
 
 
 def usd_exact(value) -> str:

@@ -623,9 +623,10 @@ def _check_and_write(
         progress(table.position())
     if checker.percent_seen:
         result.notes.append(
+            # xgettext:no-python-format
             _(
-                "Values typed with %% in percentage indicators were read as percentages "
-                "(21.4%% as 21.4)."
+                "Values typed with % in percentage indicators were read as percentages "
+                "(21.4% as 21.4)."
             )
         )
     if not result.errors and (pending or new):

@@ -18,6 +18,14 @@ pytestmark = pytest.mark.django_db
 BASE = "/impact-bonds"
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A page asked for in French leaves French active in this thread (LocaleMiddleware does not
+    switch back); the tests after these must start in the default language."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def sample():
     import_bundle(SAMPLE)

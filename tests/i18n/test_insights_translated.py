@@ -21,6 +21,14 @@ TEMPLATE_FOLDERS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A page asked for in French leaves French active in this thread (LocaleMiddleware does not
+    switch back); the tests after these must start in the default language."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def data(cast, import_csv):
     result = import_csv(cast.alpha, VALUES, approve=True, user=cast.backbone)
@@ -111,3 +119,42 @@ def test_the_scan_finds_untranslated_text():
 )
 def test_every_template_text_is_translatable(template):
     assert untranslated(template.read_text(encoding="utf-8")) == []
+
+
+CATALOGUES = ["insights", "impactbonds", "reporting", "rollups", "initiatives"]
+
+
+def catalogue_entries(path: Path) -> list[dict]:
+    """The entries of a .po file: {"flags", "msgid", "msgstr..."}, continuation lines joined."""
+    entries, entry, field = [], {}, None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip():
+            if entry:
+                entries.append(entry)
+            entry, field = {}, None
+        elif line.startswith("#,"):
+            entry["flags"] = line
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            entry[field] += line[1:-1]
+        else:
+            field, _space, text = line.partition(" ")
+            entry[field] = text[1:-1]
+    return entries
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+@pytest.mark.parametrize("app", CATALOGUES)
+def test_every_message_has_a_translation(app, language):
+    entries = catalogue_entries(ROOT / app / "locale" / language / "LC_MESSAGES" / "django.po")
+    assert len(entries) > 1
+    for entry in entries:
+        assert "fuzzy" not in entry.get("flags", ""), entry
+        translations = [v for k, v in entry.items() if k.startswith("msgstr")]
+        assert translations and all(translations), entry
+        for text in translations:
+            wanted = sorted(
+                re.findall(r"%\(\w+\)s", entry["msgid"] + entry.get("msgid_plural", ""))
+            )
+            assert set(re.findall(r"%\(\w+\)s", text)) <= set(wanted), entry
