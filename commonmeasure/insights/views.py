@@ -97,6 +97,16 @@ _statistic = statistic_cell
 ORGANISATION_BUTTONS = 12
 
 
+def _trend(direction: str | None) -> str:
+    """A headline's trend in words (up, down, flat), in the viewer's language."""
+    words = {
+        "up": pgettext("trend", "up"),
+        "down": pgettext("trend", "down"),
+        "flat": pgettext("trend", "flat"),
+    }
+    return words.get(direction, direction or "–")
+
+
 @never_cache
 def dashboard(request, code):
     initiative, access = _member(request, code)
@@ -123,7 +133,8 @@ def dashboard(request, code):
             _("Period"),
             _("Value"),
             _("Target"),
-            "% of target",
+            # xgettext:no-python-format
+            _("% of target"),
             _("Status"),
             _("Trend"),
             pgettext("organisations that reported", "Reported"),
@@ -146,15 +157,20 @@ def dashboard(request, code):
         percent = target.get("percent")
         if target.get("to_date"):  # a longer period's target: the figure so far against it
             percent = target.get("percent_of_target")
-            by_now = (
-                f", {format_value(target['expected'], ind)} expected by now"
-                if target.get("prorated")
-                else ""
-            )
+            words = {
+                "target": target_cell.text,
+                "period": target["target_period"],
+                "so_far": format_value(target["so_far"], ind),
+                "expected": format_value(target["expected"], ind) if target.get("prorated") else "",
+            }
             target_cell = Cell(
                 target_cell.value,
-                f"{target_cell.text} for {target['target_period']} "
-                f"({format_value(target['so_far'], ind)} so far{by_now})",
+                (
+                    _("%(target)s for %(period)s (%(so_far)s so far, %(expected)s expected by now)")
+                    if target.get("prorated")
+                    else _("%(target)s for %(period)s (%(so_far)s so far)")
+                )
+                % words,
             )
         table.rows.append(
             [
@@ -169,7 +185,7 @@ def dashboard(request, code):
                     "–" if percent is None else f"{percent:.0f}%",
                 ),
                 Cell(target.get("status") or card.progress_note, target.get("status") or "–"),
-                Cell(card.direction or "", card.direction or "–"),
+                Cell(card.direction or "", _trend(card.direction)),
                 Cell(card.reported, "–" if card.reported is None else str(card.reported)),
                 Cell(card.expected, str(card.expected)),
             ]
