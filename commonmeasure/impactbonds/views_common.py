@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from django.urls import get_script_prefix, reverse
 from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from commonmeasure.web.presenters import format_value
 
@@ -39,6 +39,22 @@ ROLE_PLURALS = {
     "validator": gettext_lazy("Validators"),
 }
 STAGE_ORDER = [s.value for s in m.Stage]
+# INDIGO's stage codelist in the viewer's language; the filters and the files keep the codes.
+STAGE_LABELS = {
+    m.Stage.CONTRACTED: pgettext_lazy("impact bond stage", "Contracted"),
+    m.Stage.IMPLEMENTATION: pgettext_lazy("impact bond stage", "Implementation"),
+    m.Stage.SERVICE_DELIVERY_COMPLETE: pgettext_lazy(
+        "impact bond stage", "Service delivery complete"
+    ),
+    m.Stage.COMPLETE: pgettext_lazy("impact bond stage", "Complete"),
+}
+
+
+def stage_label(stage: str) -> str:
+    """A stage as people read it: its name in the viewer's language, else as INDIGO gives it."""
+    return str(STAGE_LABELS.get(stage, stage or "–"))
+
+
 # The months' names in the viewer's language (Django's own translations).
 MONTHS = [MONTH_NAMES[n] for n in range(1, 13)]
 

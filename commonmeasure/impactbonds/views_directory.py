@@ -25,6 +25,7 @@ from .views_common import (
     directory_url,
     number,
     project_links,
+    stage_label,
     usd_short,
 )
 
@@ -168,7 +169,10 @@ def directory(request):
             "label": _("Stage"),
             "any": _("Any stage"),
             "options": _options(
-                counts["stage"], filters["stage"], str, lambda s: (stage_rank.get(s, 99), s)
+                counts["stage"],
+                filters["stage"],
+                stage_label,
+                lambda s: (stage_rank.get(s, 99), s),
             ),
         },
         {
@@ -228,6 +232,8 @@ def _value_label(key: str, value) -> str:
         return country_name(value)
     if key == "sdg":
         return sdg_label(value)
+    if key == "stage":
+        return stage_label(value)
     return str(value)
 
 
@@ -254,6 +260,7 @@ def _item(r: dict, link) -> dict:
         "countries": countries_text(r["countries"]),
         "sector": r["sector"] or "–",
         "stage": r["stage"] or "–",
+        "stage_label": stage_label(r["stage"]),
         "launched": r["launch_year"] or "–",
         "service_users": number(r["service_users"]) if r["service_users"] is not None else "–",
         "users_from": r["service_users_from"],

@@ -32,6 +32,7 @@ from .views_common import (
     period,
     project_url,
     safe_url,
+    stage_label,
     usd,
     usd_exact,
     usd_short,
@@ -146,9 +147,10 @@ def project(request, indigo_id: str):
         "p": detail,
         "row": row,
         "countries_text": countries_text(row["countries"]),
+        "stage_label": stage_label(detail["stage"]),
         "sdgs": [sdg_label(g) for g in detail["sdg_goals"]],
         "facts": [
-            (_("Stage"), detail["stage"] or "–"),
+            (_("Stage"), stage_label(detail["stage"])),
             (_("Policy sector"), detail["policy_sector"] or "–"),
             (_("Launched"), long_date(detail["launch_date"])),
             (_("Outcomes contract signed"), partial_date(detail["outcomes_contract_signed"])),
@@ -300,6 +302,7 @@ def organisation(request, indigo_id: str):
                 "name": r["name"] or pid,
                 "url": project_url(pid),
                 "stage": r["stage"] or "–",
+                "stage_label": stage_label(r["stage"]),
                 "sector": r["sector"] or "–",
                 "countries": countries_text(r["countries"]),
                 "launched": r["launch_year"] or "–",
@@ -455,7 +458,7 @@ def _compare_column(row: dict, d: dict, parties: list[dict], chosen: list[str]) 
         "remove": "?" + urlencode([("p", i) for i in others]) if others else "?",
         "country": countries_text(row["countries"]),
         "sector": row["sector"] or "–",
-        "stage": row["stage"] or "–",
+        "stage": stage_label(row["stage"]),
         "launched": long_date(row["launch_date"]),
         "service": period(
             d["service_start"], d["service_end_actual"] or d["service_end_anticipated"]

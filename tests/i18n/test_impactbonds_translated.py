@@ -86,6 +86,8 @@ def test_directory_filters_and_a_bad_filter_message_in_french(sample):
     html = page("/projects/?year=abc", "fr")
     assert "Annuaire des contrats à impact social" in html
     assert "Tout pays" in html and "Trier par" in html
+    # INDIGO's stages in words, while the filter keeps the codes
+    assert "Terminé" in html and 'value="Complete"' in html
     assert "« abc » n’est pas une année ; ce filtre est désactivé." in html
 
 
