@@ -40,9 +40,9 @@ class CellsField(models.JSONField):
 
 
 class Status(models.TextChoices):
-    PUBLIC = "PUBLIC", "Public"
-    PRIVATE = "PRIVATE", "Private"
-    DISPUTED = "DISPUTED", "Disputed"
+    PUBLIC = "PUBLIC", _("Public")
+    PRIVATE = "PRIVATE", _("Private")
+    DISPUTED = "DISPUTED", _("Disputed")
 
 
 class IndigoRecord(models.Model):
@@ -90,8 +90,8 @@ class Stage(models.TextChoices):
 class Project(IndigoRecord):
     LISTED, MANAGED = "listed", "managed"
     KIND_CHOICES = [
-        (LISTED, "Listed (headline data)"),
-        (MANAGED, "Managed (live achievements and payments)"),
+        (LISTED, _("Listed (headline data)")),
+        (MANAGED, _("Managed (live achievements and payments)")),
     ]
 
     kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=LISTED)

@@ -90,11 +90,11 @@ class Disaggregation(models.Model):
 
 
 CHANNEL_CHOICES = [
-    ("web", "Web"),
-    ("file", "File"),
-    ("api", "API"),
-    ("cli", "Command line"),
-    ("survey", "Survey"),
+    ("web", _("Web")),
+    ("file", _("File")),
+    ("api", _("API")),
+    ("cli", _("Command line")),
+    ("survey", _("Survey")),
 ]
 
 
@@ -168,7 +168,7 @@ class ValidationRule(models.Model):
     """``left OP right`` over indicator totals of one organisation and period (validation-rules.md)."""
 
     ERROR, WARNING = "error", "warning"
-    SEVERITY_CHOICES = [(ERROR, "Error"), (WARNING, "Warning")]
+    SEVERITY_CHOICES = [(ERROR, _("Error")), (WARNING, _("Warning"))]
     OPERATORS = ("<", "<=", "==", "!=", ">=", ">")
 
     initiative = models.ForeignKey(
@@ -250,7 +250,7 @@ class Reminder(models.Model):
     """A reminder e-mail sent, so that none is sent twice for the same reason (reminders.md)."""
 
     BEFORE, AFTER = "before", "after"
-    KIND_CHOICES = [(BEFORE, "Before the deadline"), (AFTER, "After the deadline")]
+    KIND_CHOICES = [(BEFORE, _("Before the deadline")), (AFTER, _("After the deadline"))]
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")

@@ -57,3 +57,19 @@ def test_the_rollups_rebuild_command(cast, cli, language, expected):
     with translation.override(language):
         code, out, _err = cli("rollups", "rebuild", "--initiative", "alpha")
     assert code == 0 and expected in out, out
+
+
+def test_a_reminder_e_mail_in_spanish(cast):
+    import datetime
+
+    from commonmeasure.reporting.models import Reminder
+    from commonmeasure.reporting.reminders import Planned, _message
+
+    planned = Planned(
+        cast.alpha, cast.org_a, "2024-03", Reminder.AFTER, datetime.date(2024, 4, 30), []
+    )
+    with translation.override("es"):
+        subject, body = _message(planned)
+    assert subject.startswith("Vencido: informe de Alpha Partnership para 2024-03"), subject
+    assert "Pida a la organización coordinadora que lo desbloquee" in body
+    assert "Complételo en Common Measure: /i/alpha/orgs/org-a/report/2024-03/" in body
