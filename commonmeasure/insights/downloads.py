@@ -163,7 +163,7 @@ def _sheet_title(text: str) -> str:
 
 def number_cell(value, indicator, *, raw=None) -> Cell:
     if value is SUPPRESSED:
-        return Cell(SUPPRESSED, "suppressed", "suppressed")
+        return Cell(SUPPRESSED, _("suppressed"), "suppressed")
     return Cell(value if raw is None else raw, format_value(value, indicator))
 
 
