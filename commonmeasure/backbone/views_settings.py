@@ -90,8 +90,12 @@ def naming(request, code, org_code):
         if result.changed:
             messages.success(
                 request,
-                f"{participation.organisation.name} will "
-                f"{'be named' if named else 'be shown anonymised'} in peer comparisons.",
+                (
+                    _("%(organisation)s will be named in peer comparisons.")
+                    if named
+                    else _("%(organisation)s will be shown anonymised in peer comparisons.")
+                )
+                % {"organisation": participation.organisation.name},
             )
         return redirect("backbone:naming", initiative.code, org_code)
     return render(

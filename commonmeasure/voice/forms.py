@@ -96,9 +96,9 @@ class QuestionForm(PageForm):
         data = self.cleaned_data
         kind, text = data.get("kind", ""), data.get("text", "")
         if kind not in dict(Question.KIND_CHOICES):
-            self.add_error("kind", "Choose a question type.")
+            self.add_error("kind", _("Choose a question type."))
         if not text or len(text) > 500:
-            self.add_error("text", "Write the question (up to 500 characters).")
+            self.add_error("text", _("Write the question (up to 500 characters)."))
         choices = [c.strip() for c in data.get("choices", "").splitlines() if c.strip()]
         if kind in (Question.SINGLE, Question.MULTI) and len(choices) < 2:
             self.add_error("choices", _("Give at least two options, one a line."))
@@ -110,25 +110,30 @@ class QuestionForm(PageForm):
         if code:
             indicator = self.initiative.indicators.filter(code=code).first()
             if indicator is None:
-                self.add_error("indicator", "No such indicator in this initiative.")
+                self.add_error("indicator", _("No such indicator in this initiative."))
             elif kind not in (Question.NPS, Question.LIKERT):
                 self.add_error(
-                    "indicator", "Only NPS and 5-point questions give an indicator value."
+                    "indicator", _("Only NPS and 5-point questions give an indicator value.")
                 )
             elif not indicator.survey_fed:
                 self.add_error(
                     "indicator",
-                    f"{indicator.code} is not marked survey_fed in the initiative's definition "
-                    "file; mark it there so that the survey owns its values (people could "
-                    "otherwise type them too).",
+                    _(
+                        "%(indicator)s is not marked survey_fed in the initiative's definition "
+                        "file; mark it there so that the survey owns its values (people could "
+                        "otherwise type them too)."
+                    )
+                    % {"indicator": indicator.code},
                 )
         measure = data.get("measure", "")
         if measure and measure not in dict(Question.MEASURE_CHOICES):
-            self.add_error("measure", "Choose NPS, % satisfied or mean score.")
+            self.add_error("measure", _("Choose NPS, % satisfied or mean score."))
         elif (measure == "nps" and kind != Question.NPS) or (
             measure == "satisfied" and kind != Question.LIKERT
         ):
-            self.add_error("measure", "NPS needs a 0-10 question; % satisfied a 5-point question.")
+            self.add_error(
+                "measure", _("NPS needs a 0-10 question; % satisfied a 5-point question.")
+            )
         if self.errors:
             return data
         return {

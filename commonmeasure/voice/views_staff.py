@@ -276,10 +276,10 @@ def ballot_detail(request, code, ballot_id):
     count, rows = services.ballot_results(ballot)
     spec = charts.bars(
         [{"label": r["label"], "value": r["borda"]} for r in rows],
-        category_title="Outcome",
-        title="Borda points",
+        category_title=_("Outcome"),
+        title=_("Borda points"),
         decimals=0,
-        description="Borda points per candidate outcome",
+        description=_("Borda points per candidate outcome"),
     )
     return render(
         request,

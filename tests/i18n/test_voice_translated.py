@@ -174,3 +174,14 @@ def test_recompute_command_speaks_french(survey, capsys):
     with translation.override("fr"):
         call_command("surveys_recompute")
     assert "valeurs des enquêtes : 0 écrites, 0 supprimées" in capsys.readouterr().out
+
+
+def test_a_refused_question_is_explained_in_french(cast, client_for, survey):
+    client = client_for("backbone")
+    client.cookies["django_language"] = "fr"
+    page = client.post(
+        f"/i/{cast.alpha.code}/surveys/{survey.id}/", {"action": "add_question", "kind": "x"}
+    )
+    html = page.content.decode()
+    assert "Choisissez un type de question." in html
+    assert "Écrivez la question (500 caractères au plus)." in html
