@@ -85,6 +85,15 @@ def languages(survey, questions) -> list[str]:
     return sorted(langs)
 
 
+def language_name(code: str) -> str:
+    """A survey language's own name ("Cymraeg", "français") where Django knows it, else its
+    code."""
+    try:
+        return translation.get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
 def pick_language(request, available: list[str]) -> str:
     """?lang= first, then the browser's Accept-Language; "" for the survey's own language."""
     wanted = request.GET.get("lang")
@@ -137,6 +146,7 @@ def _form_context(request, link, lang, questions, errors=None, values=None):
         "title": tr.get("title") or survey.title,
         "intro": tr.get("intro") or survey.intro,
         "languages": languages(survey, questions),
+        "language_names": [(code, language_name(code)) for code in languages(survey, questions)],
         "scale_nps": range(0, 11),
         "likert": list(zip(range(1, 6), services.LIKERT_LABELS, strict=True)),
         "you_said": link.you_said.filter(is_published=True)[:20],

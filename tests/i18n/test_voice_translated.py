@@ -185,3 +185,11 @@ def test_a_refused_question_is_explained_in_french(cast, client_for, survey):
     html = page.content.decode()
     assert "Choisissez un type de question." in html
     assert "Écrivez la question (500 caractères au plus)." in html
+
+
+def test_the_survey_languages_are_named_in_their_own_words(survey):
+    survey.nps.translations = {"cy": {"text": "Fyddech chi'n ein hargymell?"}}
+    survey.nps.save()
+    html = respondent("fr").get(f"/s/{survey.link.token}/").content.decode()
+    assert '<a href="?lang=cy" lang="cy" >Cymraeg</a>' in html
+    assert ">Par défaut</a>" in html
