@@ -28,7 +28,7 @@ def french(client):
         ),
         ("/i/alpha/members/invite/", ["Envoyer l'invitation", "Une nouvelle organisation…"]),
         ("/i/alpha/activities/", ["Qui travaille sur quel objectif", "Ajouter une activité"]),
-        ("/i/alpha/calendar/", ["Échéances", "Ajouter à mon agenda (.ics)"]),
+        ("/i/alpha/calendar/", ["Échéances", "Ajouter à mon agenda (.ics)", ">Échéance</th>"]),
     ],
 )
 def test_backbone_pages_in_french(client_for, path, words):

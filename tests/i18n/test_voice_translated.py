@@ -163,6 +163,7 @@ def test_members_pages_in_french(cast, client_for, survey):
     listing = client.get(f"/i/{cast.alpha.code}/surveys/").content.decode()
     assert "Enquêtes de satisfaction" in listing
     assert "Nouvelle enquête" in listing
+    assert "<td>Ouverte</td>" in listing  # the survey's status, not the verb "Ouvrir"
     detail = client.get(f"/i/{cast.alpha.code}/surveys/{survey.id}/").content.decode()
     assert "Liens et codes QR" in detail
     assert "Ajouter une question" in detail
