@@ -64,6 +64,10 @@ def test_the_invitation_email_is_in_the_senders_language_and_its_page_in_the_vis
         {"email": "dana@example.org", "role": "reporter", "organisation": "org-a"},
     )
     assert sent.status_code == 302
+    spanish = client_for("backbone")
+    spanish.cookies["django_language"] = "es"
+    members = spanish.get("/i/alpha/members/").content.decode()
+    assert "<td>Pendiente</td>" in members  # the invitation's state
     message = mail.outbox[0]
     assert message.subject == "Invitation à Alpha Partnership sur Common Measure"
     assert "vous invite à rejoindre Alpha Partnership" in message.body
