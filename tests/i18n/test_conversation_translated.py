@@ -29,7 +29,7 @@ def test_notification_pages_in_french(cast, client_for):
     html = client.get("/notifications/").content.decode()
     assert "Tout marquer comme lu" in html
     assert "Paramètres des e-mails" in html
-    assert "1 non lues." in html
+    assert "1 non lue." in html
     prefs = client.get("/notifications/settings/").content.decode()
     assert "M'envoyer des e-mails" in prefs
     assert "Un récapitulatif quotidien" in prefs  # the model's choices, translated
