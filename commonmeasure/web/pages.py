@@ -19,7 +19,12 @@ from commonmeasure.disclosure.cells import (
     organisation_series,
 )
 from commonmeasure.domain import periods
-from commonmeasure.initiatives.access import get_initiative, visible_initiatives
+from commonmeasure.initiatives.access import (
+    access_for,
+    get_initiative,
+    visible_indicators,
+    visible_initiatives,
+)
 from commonmeasure.initiatives.models import Indicator, Membership, Organisation
 from commonmeasure.insights.provisional import COMPLETE_SHARE, latest_complete, provisional_periods
 from commonmeasure.insights.views_explain import explain_url
@@ -41,12 +46,27 @@ from .presenters import (
 DIMENSION_SERIES_LIMIT = 12  # periods shown when a dimension is charted over time
 
 
-def indicators_of(initiative):
-    return list(
-        initiative.indicators.prefetch_related("dimensions__categories").select_related(
-            "weight_indicator"
-        )
+def indicators_of(access):
+    """The indicators the viewer may see (``visible_indicators``: for the public, only those
+    ticked as published), each with ``weight_shown``: its weighting indicator if the viewer
+    may see that one too."""
+    found = list(
+        visible_indicators(access)
+        .prefetch_related("dimensions__categories")
+        .select_related("weight_indicator")
     )
+    _weights_shown(access, found)
+    return found
+
+
+def _weights_shown(access, indicators) -> None:
+    shown = (
+        None if access.is_member else set(visible_indicators(access).values_list("id", flat=True))
+    )
+    for ind in indicators:
+        ind.weight_shown = (
+            ind.weight_indicator if shown is None or ind.weight_indicator_id in shown else None
+        )
 
 
 def _shown(value, indicator) -> str:
@@ -75,7 +95,7 @@ def home(request):
             "initiative": i,
             "roles": roles.get(i.id, []),
             "organisations": i.participations.count(),
-            "indicators": i.indicators.count(),
+            "indicators": visible_indicators(access_for(request.user, i)).count(),
         }
         for i in initiatives
     ]
@@ -89,7 +109,7 @@ def home(request):
 
 def initiative_home(request, code):
     initiative, access = get_initiative(request.user, code)
-    indicators = indicators_of(initiative)
+    indicators = indicators_of(access)
     heads = headlines(initiative, indicators)
     viewer = viewer_for(initiative, access)
     for n, head in enumerate(heads, start=1):
@@ -157,10 +177,10 @@ def _by_options(indicator: Indicator) -> list[tuple[str, str]]:
 def indicator_page(request, code, indicator_code):
     initiative, access = get_initiative(request.user, code)
     indicator = get_object_or_404(
-        Indicator.objects.prefetch_related("dimensions__categories"),
-        initiative=initiative,
+        visible_indicators(access).prefetch_related("dimensions__categories"),
         code=indicator_code,
     )
+    _weights_shown(access, [indicator])
     by_options = _by_options(indicator)
     by = request.GET.get("by") or BY_PERIOD
     if by not in dict(by_options):
@@ -499,7 +519,7 @@ def organisation_page(request, code, org_code):
     )
     for sub in submissions:
         sub.label = status_label(sub.status)
-    indicators = indicators_of(initiative)
+    indicators = indicators_of(access)
     recent = [s.period for s in submissions[:6]]
     status_of = {s.period: s.status for s in submissions}
     # Figures only as docs/reference/disclosure.md allows: the organisation itself and the

@@ -152,6 +152,7 @@ def test_outsider_gets_404_for_an_indicator_of_an_unpublished_initiative(data, c
 @pytest.mark.parametrize("name", ["anonymous", "outsider", "carol"])
 def test_published_indicator_shows_approved_data_to_everyone(data, client_for, name):
     publish(data.alpha)
+    publish(data.alpha.indicators.get(code="enrolled"))  # only ticked indicators are public
     html = client_for(name).get(URL + "?by=organisation").content.decode()
     # Approved figures for everyone; organisations that did not opt in are anonymised.
     rows = table_rows(html, "numbers")
