@@ -116,11 +116,13 @@ def statement_xlsx(doc: StatementDocument) -> bytes:
         (2,),
     )
     gross = s.detail.get("gross_by_metric", {})
+    names = {m.id: m.label for m in doc.terms.metrics}
     sheet(
         "By metric",
-        ["Metric", "Price", "Before the rules", "Adjustments", "Due"],
+        ["Metric", "Code", "Price", "Before the rules", "Adjustments", "Due"],
         [
             [
+                m.label,
                 m.id,
                 m.price,
                 Decimal(gross.get(m.id, 0)),
@@ -129,7 +131,7 @@ def statement_xlsx(doc: StatementDocument) -> bytes:
             ]
             for m in doc.terms.metrics
         ],
-        (2, 3, 4, 5),
+        (3, 4, 5, 6),
     )
     sheet(
         "Adjustments",
@@ -145,7 +147,7 @@ def statement_xlsx(doc: StatementDocument) -> bytes:
         [
             [
                 KIND_LABELS.get(a.kind, a.kind),
-                a.metric,
+                names.get(a.metric, a.metric),
                 a.participant or "",
                 a.amount,
                 a.count,

@@ -85,7 +85,7 @@ def statement_pdf(doc) -> bytes:
     texts = [
         doc.title,
         *(p.payer for p in doc.payers),
-        *(x.id for x in doc.terms.metrics),
+        *(f"{x.label} {x.id}" for x in doc.terms.metrics),
         *(f"{a.rule} {a.metric} {a.participant}" for a in s.adjustments),
     ]
     pdf = new_document(texts)
@@ -163,12 +163,13 @@ def statement_pdf(doc) -> bytes:
         (40, 20, 42, 42, 42),
     )
     gross = s.detail.get("gross_by_metric", {})
+    names = {x.id: x.label for x in doc.terms.metrics}
     _heading(pdf, "By metric")
     _table(
         pdf,
         ["Metric", "Price", "Before the rules", "Due"],
         [
-            [x.id, m(x.price), m(Decimal(gross.get(x.id, 0))), m(s.by_metric[x.id])]
+            [x.label, m(x.price), m(Decimal(gross.get(x.id, 0))), m(s.by_metric[x.id])]
             for x in doc.terms.metrics
         ],
         (64, 36, 43, 43),
@@ -182,7 +183,8 @@ def statement_pdf(doc) -> bytes:
     for a in s.adjustments:
         pdf.set_font(font, "B", 9)
         who = f", participant {a.participant}" if a.participant else ""
-        _para(pdf, 4.8, f"{KIND_LABELS.get(a.kind, a.kind)}: {m(a.amount)} on {a.metric}{who}")
+        on = names.get(a.metric, a.metric)
+        _para(pdf, 4.8, f"{KIND_LABELS.get(a.kind, a.kind)}: {m(a.amount)} on {on}{who}")
         pdf.set_font(font, size=8.5)
         pdf.set_text_color(80, 90, 100)
         noun = "achievement" if a.count == 1 else "achievements"
