@@ -61,12 +61,6 @@ def terms(contract: ManagedContract) -> RateCard:
     return parse_contract(contract.definition, "contract definition")
 
 
-def metric_names(terms) -> dict[str, str]:
-    """Each metric's id -> its name (``Metric.label``: the file's ``name``, or the id in words),
-    for every page, statement and chart that shows a metric."""
-    return {m.id: m.label for m in getattr(terms, "metrics", ())}
-
-
 def save_contract(project: Project, definition: dict, *, name: str = "contract") -> ManagedContract:
     """Create or replace the definition of a managed project's contract.
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commonmeasure import charts
 from commonmeasure.domain.money import minor_unit
-from commonmeasure.domain.payments import ContractError
+from commonmeasure.domain.payments import ContractError, metric_names
 from commonmeasure.domain.scenario import simulate, sweep
 from commonmeasure.impactbonds.models import ProjectParty
 from commonmeasure.interchange.contracts import ContractFileError
@@ -128,7 +128,7 @@ def _context(request, contract, access) -> dict:
     cur = terms.currency
     payers = services.payer_rows(contract, s)
     investors, overall = services.investor_returns(contract)
-    names = services.metric_names(terms)
+    names = metric_names(terms)
     chart_rows, months = _achievements_by_month(contract, names)
     for month in months:
         month["due"] = money(s.by_period.get(month["period"], Decimal(0)), cur)
@@ -427,7 +427,7 @@ def upload_achievements(request, pk: int):
         UPLOADS.delete(record)
         return _upload_problems(request, contract, access, exc)
     cur = contract.currency
-    names = services.metric_names(services.terms(contract))
+    names = metric_names(services.terms(contract))
     return render(
         request,
         "contracts/upload_preview.html",
@@ -581,7 +581,7 @@ def _scenario_input(request, contract, terms) -> ScenarioInput:
 def _scenario_result(contract, terms, given: ScenarioInput) -> dict:
     cur = terms.currency
     result = simulate(terms, given.participants, given.rates, given.investment).as_dict()
-    names = services.metric_names(terms)
+    names = metric_names(terms)
     inv = result["investor"]
     achieved = sum(result["outcomes_achieved"].values())
     return {

@@ -108,6 +108,13 @@ class Metric:
         return self.name or name_from_code(self.id)
 
 
+def metric_names(terms) -> dict[str, str]:
+    """Each metric's id -> its name (``Metric.label``: the file's ``name``, or the id in words),
+    for every page, statement and chart that shows a metric; empty for a contract without
+    metrics (comparison, weighted targets)."""
+    return {m.id: m.label for m in getattr(terms, "metrics", ())}
+
+
 @dataclass(frozen=True)
 class RateCard:
     currency: str

@@ -65,3 +65,12 @@ def test_every_page_and_statement_shows_the_names(named, client_for, tmp_path):
     ]
     text = pdf_text(client.get(f"/contracts/{named.pk}/statement.pdf").content, tmp_path)
     assert "Started a job" in text
+
+
+def test_the_payments_command_prints_the_names(tmp_path, cli):
+    contract = tmp_path / "contract.json"
+    contract.write_text(json.dumps({"mechanism": "rate_card", **NAMED}), encoding="utf-8")
+    data = write(tmp_path, ACHIEVEMENTS)
+    code, out, _err = cli("payments", str(contract), str(data))
+    assert code == 0, out
+    assert "Started a job" in out and "Training" in out
