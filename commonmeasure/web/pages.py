@@ -128,6 +128,8 @@ def initiative_home(request, code):
         initiative.participations.filter(is_backbone=True).select_related("organisation").first()
     )
     goals = {g.get("code"): g.get("name") for g in initiative.goals or []}
+    for ind in indicators:
+        ind.goal_name = goals.get(ind.goal) or ind.goal
     own = [o for o in organisations if o["id"] in access.org_roles]
     this_period = reporting_period(initiative)
     return render(
