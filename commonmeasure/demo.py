@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commonmeasure.backbone.services import save_activity
 from commonmeasure.contracts.demo import load_demo_contract
@@ -130,7 +131,7 @@ def generate_rows(seed: int, months: list[periods.Period], orgs: list[tuple[str,
         for g, gw in zip(genders, g_w, strict=True)
         for a, aw in zip(ages, a_w, strict=True)
     ]
-    for code, _, _ in orgs:
+    for code, _name, _ident in orgs:
         size = rng.uniform(0.4, 2.2)
         skill = rng.uniform(0.7, 1.3)
         caseload = int(40 * size)
@@ -165,7 +166,7 @@ def generate_rows(seed: int, months: list[periods.Period], orgs: list[tuple[str,
                 yield [code, ind, p.code, value, "", "", ""]
             for ind in ("referrals", "enrolled", "job_starts"):
                 parts = _split(values[ind], [w for _, _, w in combos], rng)
-                for (g, a, _), part in zip(combos, parts, strict=True):
+                for (g, a, _weight), part in zip(combos, parts, strict=True):
                     yield [code, ind, p.code, part, g, a, ""]
             for ind in ("caseload", "sustained_6m", "qualifications"):
                 for g, part in zip(genders, _split(values[ind], g_w, rng), strict=True):
@@ -187,26 +188,37 @@ def demo_accounts(orgs=None) -> list[dict]:
     return [
         {
             "username": "backbone",
-            "role": "backbone admin of the partnership",
-            "can": "sees every report, approves and returns them, runs data quality, settings, "
-            "members, surveys and the outcomes contract; also Django admin at /admin/",
+            "role": _("backbone admin of the partnership"),
+            "can": _(
+                "sees every report, approves and returns them (some are waiting), runs data "
+                "quality (rules, outliers, who has not reported), sets the deadline and "
+                "reminders, members, targets, surveys, the co-design vote, the activity matrix "
+                "and the outcomes contract; also Django admin at /admin/"
+            ),
         },
         {
             "username": "reporter",
-            "role": f"reporter for {orgs[0][1]} ({orgs[0][0]})",
-            "can": "enters and submits its organisation's monthly report in the grid or by file, "
-            "and sees the community figures",
+            "role": _("reporter for %(name)s (%(code)s)")
+            % {"name": orgs[0][1], "code": orgs[0][0]},
+            "can": _(
+                "enters and submits its organisation's monthly report in the grid or by file: "
+                "last month's came back with a comment and this month's draft fails a rule it "
+                "must explain; is @mentioned in comments; sees the community figures"
+            ),
         },
         {
             "username": "reporter2",
-            "role": f"reporter for {orgs[1][1]} ({orgs[1][0]})",
-            "can": "the same for a second organisation, to see what one organisation may and "
-            "may not see of another",
+            "role": _("reporter for %(name)s (%(code)s)")
+            % {"name": orgs[1][1], "code": orgs[1][0]},
+            "can": _(
+                "the same for a second organisation, to see what one organisation may and "
+                "may not see of another"
+            ),
         },
         {
             "username": "viewer",
-            "role": f"viewer for {orgs[2][1]} ({orgs[2][0]})",
-            "can": "reads its organisation's reports and the community figures, changes nothing",
+            "role": _("viewer for %(name)s (%(code)s)") % {"name": orgs[2][1], "code": orgs[2][0]},
+            "can": _("reads its organisation's reports and the community figures, changes nothing"),
         },
     ]
 
@@ -599,8 +611,8 @@ def _ballot(initiative: Initiative, backbone, rng: random.Random) -> None:
     for n in range(40):
         ranking = []
         left = list(zip(codes, weights, strict=True))
-        for _ in range(rng.randint(2, len(codes))):
-            pick = rng.choices(range(len(left)), [w for _, w in left])[0]
+        for _step in range(rng.randint(2, len(codes))):
+            pick = rng.choices(range(len(left)), [w for _code, w in left])[0]
             ranking.append(left.pop(pick)[0])
         device = hashlib.sha256(f"demo-ballot-{ballot.id}-{n}".encode()).hexdigest()
         rows.append(
