@@ -262,13 +262,33 @@ def indicator_page(request, code, indicator_code):
     except QueryError as problem:
         context["problem"] = str(problem)
     partial = bool(request.htmx and request.htmx.target == "chart-panel")
-    if not partial:
-        context.update(_targets_up_front(initiative, indicator, viewer))
+    downloads = _downloads(initiative, indicator, context)
+    if not partial or request.GET.get("format"):
+        context.update(_targets_up_front(initiative, indicator, viewer, downloads))
+    response = downloads.response(request)
+    if response is not None:
+        return response
+    context["downloads"] = downloads.links(request)
     template = "web/_indicator_panel.html" if partial else "web/indicator.html"
     return render(request, template, context)
 
 
-def _targets_up_front(initiative, indicator, viewer) -> dict:
+def _downloads(initiative, indicator, context):
+    """The page's chart and its table of numbers as files (``?format=svg|png|csv|xlsx``, as on
+    every insights page: insights/downloads.py), with the figures as the page shows them."""
+    from commonmeasure.insights.downloads import Cell, Downloads, Table
+
+    downloads = Downloads(f"{initiative.code}-{indicator.code}-{context['by']}")
+    if context.get("spec") and not context.get("empty"):
+        downloads.charts["main"] = context["spec"]
+        table = Table("numbers", list(context["columns"]), caption=context["spec"]["description"])
+        for row in context["table"]:
+            table.rows.append([Cell(row["head"], row["head"])] + [Cell(c, c) for c in row["cells"]])
+        downloads.tables["numbers"] = table
+    return downloads
+
+
+def _targets_up_front(initiative, indicator, viewer, downloads=None) -> dict:
     """The indicator page's progress against the target that applies to its latest complete
     period, and its turn-the-curve (docs/reference/targets.md), for the initiative as a whole;
     nothing when it has no initiative-wide target or the figure is not shown to the viewer."""
@@ -290,7 +310,9 @@ def _targets_up_front(initiative, indicator, viewer) -> dict:
             found = applying(initiative, indicator, period, value)
             if found is not None:
                 out["target_progress"] = {**found, "period": period, "value": value}
-        out.update(curve_section(initiative, indicator, viewer, Downloads(indicator.code)))
+        out.update(
+            curve_section(initiative, indicator, viewer, downloads or Downloads(indicator.code))
+        )
     except (QueryError, NotAvailable) as problem:
         out["curve_problem"] = str(problem)
     return out
