@@ -39,6 +39,7 @@ def _public_pages(client) -> dict[str, tuple[int, str]]:
         "/i/alpha/",
         "/i/alpha/indicators/enrolled/",
         "/i/alpha/indicators/enrolled/?by=organisation&period=2024-01",
+        "/i/alpha/indicators/enrolled/?format=csv&table=numbers",
         "/i/alpha/indicators/happy_per_enrolled/",
         "/i/alpha/orgs/org-a/",
         "/i/alpha/orgs/org-b/",
@@ -70,6 +71,7 @@ def test_an_unticked_indicator_of_a_published_initiative_appears_nowhere(
     # Asked for by its code, it is as if it did not exist.
     for url in (
         "/i/alpha/indicators/satisfaction/",
+        "/i/alpha/indicators/satisfaction/?format=csv&table=numbers",
         "/i/alpha/explain/?indicator=satisfaction&by=period&key=2024-01",
         "/public/alpha/satisfaction/",
         "/public/alpha/satisfaction/?format=csv",
