@@ -105,3 +105,21 @@ def test_members_still_see_every_indicator(published, client_for):
             "/i/alpha/explain/?indicator=happy_per_enrolled&by=period&key=2024-01"
         ).content.decode()
         assert HIDDEN_NAME in explained
+
+
+def test_the_command_line_shows_the_public_the_same(published, cli):
+    code, _out, err = cli(
+        "query", "--initiative", "alpha", "--indicator", "satisfaction", "--by", "period",
+        "--public",
+    )  # fmt: skip
+    assert code != 0 and "known: enrolled, happy_per_enrolled" in err
+    code, out, _err = cli(
+        "query", "--initiative", "alpha", "--indicator", "enrolled", "--by", "period",
+        "--public", "--json",
+    )  # fmt: skip
+    assert code == 0 and '"2024-01"' in out
+    code, out, _err = cli(
+        "query", "--initiative", "alpha", "--indicator", "satisfaction", "--by", "period",
+        "--json",
+    )  # fmt: skip
+    assert code == 0  # the operator sees every indicator
