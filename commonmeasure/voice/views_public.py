@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from django.views.decorators.http import require_http_methods
 
 from . import limits, services
@@ -83,6 +84,19 @@ def languages(survey, questions) -> list[str]:
     return sorted(langs)
 
 
+def language_names(codes: list[str]) -> list[tuple[str, str]]:
+    """(code, the language's name in itself) for the language links: "Cymraeg", not "cy";
+    the code for a language Django does not know."""
+    out = []
+    for code in codes:
+        try:
+            name = get_language_info(code)["name_local"]
+        except KeyError:
+            name = code
+        out.append((code, name))
+    return out
+
+
 def pick_language(request, available: list[str]) -> str:
     """?lang= first, then the browser's Accept-Language; "" for the survey's own language."""
     wanted = request.GET.get("lang")
@@ -123,7 +137,7 @@ def _form_context(request, link, lang, questions, errors=None, values=None):
         "items": items,
         "title": tr.get("title") or survey.title,
         "intro": tr.get("intro") or survey.intro,
-        "languages": languages(survey, questions),
+        "languages": language_names(languages(survey, questions)),
         "scale_nps": range(0, 11),
         "likert": list(zip(range(1, 6), services.LIKERT_LABELS, strict=True)),
         "you_said": link.you_said.filter(is_published=True)[:20],
