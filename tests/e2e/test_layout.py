@@ -2,9 +2,12 @@
 most links and the widest tables): the navigation stays on one row, wide tables scroll inside
 their box (a focusable region named after the table, WCAG 2.1.1) and never make the page
 scroll sideways, and the indicator page links its downloads. Screenshots go to
-test-artifacts/screenshots/layout-*.png."""
+test-artifacts/screenshots/layout-*.png. Last, the settings page's deadline preview answers as a
+deadline is typed."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -105,4 +108,14 @@ def test_wide_tables_scroll_in_their_box_and_the_navigation_keeps_to_one_row(
     )
     assert sorted(formats) == ["csv", "png", "svg", "xlsx"]
     shoot(page, "layout-indicator")
+
+    # Typing a deadline says, before saving, how many open reports it will lock.
+    page.goto(base + "/i/youth-jobs/settings/")
+    page.fill("#deadline_days", "0")
+    page.wait_for_selector("#deadline-locks")
+    said = page.inner_text("#deadline-locks")
+    found = re.match(r"This deadline locks (no|\d+) reports? ", said)
+    assert found, said
+    assert page.locator("#lock_confirmed").is_visible() == (found.group(1) != "no")
+    shoot(page, "settings-deadline-preview")
     context.close()
