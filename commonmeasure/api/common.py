@@ -7,7 +7,12 @@ from ninja.errors import AuthenticationError
 
 from commonmeasure.disclosure import viewer_for
 from commonmeasure.domain import periods
-from commonmeasure.initiatives.access import Access, get_initiative
+from commonmeasure.initiatives.access import (
+    Access,
+    get_initiative,
+    visible_indicator,
+    visible_indicators,
+)
 from commonmeasure.initiatives.models import Initiative
 
 from .errors import BadRequest
@@ -39,9 +44,9 @@ def figure_request(request, code: str, indicator_code: str, period: str | None):
     indicator's figures (/query, /explain); 404 for an initiative the caller may not see, 400
     naming the parameter for an unknown indicator or a period that is not one."""
     initiative, access = initiative_for(request, code)
-    indicator = initiative.indicators.filter(code=indicator_code).first()
+    indicator = visible_indicator(access, indicator_code)
     if indicator is None:
-        known = ", ".join(initiative.indicators.values_list("code", flat=True)) or _("none")
+        known = ", ".join(visible_indicators(access).values_list("code", flat=True)) or _("none")
         raise BadRequest(
             "indicator",
             _("no indicator %(indicator)r in %(initiative)s (known: %(known)s)")

@@ -138,6 +138,11 @@ class ExplanationOut(Schema):
         None,
         description="A composite's figure worked out again from its components' scores and weights.",
     )
+    withheld_components: int = Field(
+        0,
+        description="For a viewer outside the initiative: how many components are left out "
+        "because they are not published indicators.",
+    )
 
 
 @router.get(

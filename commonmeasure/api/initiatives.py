@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from commonmeasure.disclosure.cells import rows as disclosed_rows
-from commonmeasure.initiatives.access import access_for, visible_initiatives
+from commonmeasure.domain import expressions
+from commonmeasure.initiatives.access import access_for, visible_indicators, visible_initiatives
 from commonmeasure.initiatives.services import dump_definition
 
 from .common import READ_ERRORS, access_label, caller, figure_request, initiative_for
@@ -38,8 +39,16 @@ def list_initiatives(request):
     return out
 
 
-def _definition(initiative) -> dict:
+def _definition(initiative, access) -> dict:
+    """The definition as ``access`` may see it: for the public, only the indicators ticked as
+    published (``visible_indicators``), and no formula, composite or weight that names one that
+    is not."""
     data = dump_definition(initiative)
+    shown = set(visible_indicators(access).values_list("code", flat=True))
+    data["indicators"] = [ind for ind in data["indicators"] if ind["code"] in shown]
+    if not access.is_member:
+        for ind in data["indicators"]:
+            _withhold_hidden_parts(ind, shown)
     org_ids = dict(initiative.participations.values_list("organisation__code", "organisation_id"))
     ind_ids = dict(initiative.indicators.values_list("code", "id"))
     for org in data["organisations"]:
@@ -49,14 +58,23 @@ def _definition(initiative) -> dict:
     return data
 
 
+def _withhold_hidden_parts(ind: dict, shown: set[str]) -> None:
+    words = set(expressions.names(ind["formula"])) if ind.get("formula") else set()
+    parts = {c.get("indicator") for c in (ind.get("composite") or {}).get("components", [])}
+    if (words | parts) - shown:
+        ind["formula"], ind["composite"] = "", None
+    if ind.get("weight_indicator") and ind["weight_indicator"] not in shown:
+        ind["weight_indicator"] = None
+
+
 @router.get(
     "/{code}", response={200: InitiativeDefinition, **READ_ERRORS}, operation_id="getInitiative"
 )
 def get_initiative(request, code: str):
     """The initiative's definition: goals, dimensions, organisations and indicators (the same
     content as `commonmeasure initiative dump`, with ids)."""
-    initiative, _access = initiative_for(request, code)
-    return _definition(initiative)
+    initiative, access = initiative_for(request, code)
+    return _definition(initiative, access)
 
 
 @router.get(
@@ -65,8 +83,8 @@ def get_initiative(request, code: str):
     operation_id="listIndicators",
 )
 def list_indicators(request, code: str):
-    initiative, _access = initiative_for(request, code)
-    return _definition(initiative)["indicators"]
+    initiative, access = initiative_for(request, code)
+    return _definition(initiative, access)["indicators"]
 
 
 @router.get(
@@ -75,8 +93,8 @@ def list_indicators(request, code: str):
     operation_id="getIndicator",
 )
 def get_indicator(request, code: str, indicator: str):
-    initiative, _access = initiative_for(request, code)
-    for ind in _definition(initiative)["indicators"]:
+    initiative, access = initiative_for(request, code)
+    for ind in _definition(initiative, access)["indicators"]:
         if ind["code"] == indicator:
             return ind
     raise Http404(

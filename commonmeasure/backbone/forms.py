@@ -10,9 +10,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from commonmeasure.initiatives.models import Indicator, Membership, code_validator
+from commonmeasure.reporting.services import reports_a_deadline_locks
 from commonmeasure.web.forms import PageForm, WholeNumberField
 
 from .services import LABELS, goal_codes, parse_goals
@@ -262,6 +263,12 @@ class NamingForm(PageForm):
 # -- settings --------------------------------------------------------------------------------
 
 
+class DeadlinePreviewForm(PageForm):
+    """The deadline typed on the settings page, before it is saved (the preview)."""
+
+    deadline_days = WholeNumberField(0, 366, blank_ok=True, label=LABELS["deadline_days"])
+
+
 class SettingsForm(PageForm):
     """The initiative's settings (services.SETTINGS_FIELDS, with their labels), and the version
     (its updated_at) the form was opened at."""
@@ -284,6 +291,8 @@ class SettingsForm(PageForm):
         0, 366, label=gettext_lazy(LABELS["reminder_days_after"])
     )
     published_indicators = _Codes()
+    # Ticked after the page said how many reports the new deadline locks (clean_deadline_days).
+    lock_confirmed = forms.BooleanField(required=False)
     version = _text()
 
     def __init__(self, data, *, initiative):
@@ -319,6 +328,28 @@ class SettingsForm(PageForm):
             )
         return goals
 
+    def clean(self):
+        """A new deadline that locks reports still open to their reporters is saved only once
+        the page has said how many and the backbone ticked that it agrees."""
+        cleaned = super().clean()
+        if "deadline_days" in cleaned and not cleaned.get("lock_confirmed"):
+            days = cleaned["deadline_days"]
+            if days != self.initiative.deadline_days:
+                n = len(reports_a_deadline_locks(self.initiative, days))
+                if n:
+                    self.add_error(
+                        "deadline_days",
+                        ngettext(
+                            "Deadline: %(n)s report still open to its reporters is past this "
+                            'deadline and will be locked; tick "Lock them" to save.',
+                            "Deadline: %(n)s reports still open to their reporters are past "
+                            'this deadline and will be locked; tick "Lock them" to save.',
+                            n,
+                        )
+                        % {"n": n},
+                    )
+        return cleaned
+
     def clean_published_indicators(self) -> list[str]:
         codes = set(self.initiative.indicators.values_list("code", flat=True))
         published = sorted(set(self.cleaned_data["published_indicators"]))
@@ -331,11 +362,17 @@ class SettingsForm(PageForm):
 
     def settings(self) -> dict:
         """The cleaned settings, without the version."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in ("version", "lock_confirmed")
+        }
 
     def typed(self) -> dict:
         """What the page shows again after an error or a refusal: what was typed and ticked."""
-        fields = [name for name in self.fields if name not in ("published_indicators", "version")]
+        fields = [
+            name
+            for name in self.fields
+            if name not in ("published_indicators", "version", "lock_confirmed")
+        ]
         typed = {name: self.data.get(name) for name in fields}
         typed["deadline_days"] = typed["deadline_days"] or ""
         typed["published_indicators"] = self.data.getlist("published_indicators")

@@ -36,5 +36,10 @@ urlpatterns = [
         name="invitation_resend",
     ),
     path("i/<str:code>/settings/", settings_views.settings_page, name="settings"),
+    path(
+        "i/<str:code>/settings/deadline-preview/",
+        settings_views.deadline_preview,
+        name="deadline_preview",
+    ),
     path("i/<str:code>/orgs/<str:org_code>/naming/", settings_views.naming, name="naming"),
 ]

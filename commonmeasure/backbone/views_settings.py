@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from commonmeasure.initiatives.models import Participation
+from commonmeasure.reporting.services import reports_a_deadline_locks
 from commonmeasure.web.presenters import status_label
 
 from . import deadlines, services
-from .forms import NamingForm, SettingsForm
+from .forms import DeadlinePreviewForm, NamingForm, SettingsForm
 from .models import SettingsChange
 from .views_activities import member_access
 from .views_members import backbone_access
@@ -26,6 +27,7 @@ def settings_page(request, code):
     errors, stale = {}, None
     values = services.current_settings(initiative)
     version = services.version_of(initiative)
+    preview = None
     if request.method == "POST":
         form = SettingsForm(request.POST, initiative=initiative)
         if not form.is_valid():
@@ -50,6 +52,7 @@ def settings_page(request, code):
                 )
                 return redirect("backbone:settings", initiative.code)
         values = form.typed()
+        preview = _deadline_preview(initiative, request.POST)
     return render(
         request,
         "backbone/settings.html",
@@ -60,6 +63,7 @@ def settings_page(request, code):
             "version": version,
             "errors": errors,
             "stale": stale,
+            "preview": preview,
             "indicators": initiative.indicators.all(),
             "participations": initiative.participations.select_related("organisation").order_by(
                 "organisation__name"
@@ -69,6 +73,31 @@ def settings_page(request, code):
             .order_by("-changed_at", "-id")[:50],
         },
         status=409 if stale else (400 if errors else 200),
+    )
+
+
+def _deadline_preview(initiative, data) -> dict | None:
+    """How many reports still open to their reporters the deadline in ``data`` would lock
+    (``reports_a_deadline_locks``, the rule the form checks before saving); None when the
+    deadline is not a valid one or is the current one."""
+    form = DeadlinePreviewForm(data)
+    if not form.is_valid():
+        return None
+    days = form.cleaned_data["deadline_days"]
+    if days == initiative.deadline_days:
+        return None
+    locked = reports_a_deadline_locks(initiative, days)
+    return {"days": days, "count": len(locked), "reports": locked[:10]}
+
+
+@login_required
+def deadline_preview(request, code):
+    """The settings page asks this as the deadline is typed (htmx): the reports it would lock."""
+    initiative, _ = backbone_access(request.user, code)
+    return render(
+        request,
+        "backbone/_deadline_preview.html",
+        {"initiative": initiative, "preview": _deadline_preview(initiative, request.GET)},
     )
 
 

@@ -40,6 +40,15 @@ METRICS = [
     ("entry_to_employment", "3500", True, 0.3),
     ("sustained_employment", "2000", True, 0.2),
 ]
+NAMES = {
+    "improved_attendance": "Better school attendance (a term)",
+    "improved_behaviour": "Improved behaviour at school",
+    "entry_level_qualification": "Entry level qualification",
+    "level_1_qualification": "Level 1 qualification (GCSE grades 3 to 1)",
+    "level_2_qualification": "Level 2 qualification (GCSE grades 9 to 4)",
+    "entry_to_employment": "Started a job",
+    "sustained_employment": "Job kept for 26 weeks",
+}
 PARTICIPANTS = 60
 
 
@@ -52,7 +61,12 @@ def _definition(start: date, end: date) -> dict:
         "cap_per_participant": "8200",
         "payers": [{"id": "DWP", "share": "0.7"}, {"id": "Riverside", "share": "0.3"}],
         "metrics": [
-            {"id": m, "price": price, **({"once_per_participant": True} if once else {})}
+            {
+                "id": m,
+                "name": NAMES[m],
+                "price": price,
+                **({"once_per_participant": True} if once else {}),
+            }
             | ({"cap_count": 40} if m == "level_2_qualification" else {})
             for m, price, once, _ in METRICS
         ],
@@ -64,6 +78,7 @@ def load_demo_contract(initiative=None, seed: int = 5) -> ManagedContract:
     backbone admins manage it and its members see it."""
     existing = ManagedContract.objects.filter(project__indigo_id=DEMO_PROJECT).first()
     if existing is not None:
+        _name_metrics(existing)
         return existing
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -100,6 +115,15 @@ def load_demo_contract(initiative=None, seed: int = 5) -> ManagedContract:
         _achievements(contract, rng, start, today)
         _money(contract, start, today)
     return contract
+
+
+def _name_metrics(contract: ManagedContract) -> None:
+    """A demo contract loaded before its metrics had names gets them (nothing else changes)."""
+    metrics = contract.definition.get("metrics") or []
+    if all(m.get("name") for m in metrics):
+        return
+    named = [{**m, "name": m.get("name") or NAMES.get(m["id"], m["id"])} for m in metrics]
+    save_contract(contract.project, {**contract.definition, "metrics": named})
 
 
 def _achievements(contract: ManagedContract, rng: random.Random, start: date, today: date) -> None:

@@ -119,11 +119,13 @@ def statement_xlsx(doc: StatementDocument) -> bytes:
         (2,),
     )
     gross = s.detail.get("gross_by_metric", {})
+    names = {m.id: m.label for m in doc.terms.metrics}
     sheet(
         _("By metric"),
-        [_("Metric"), _("Price"), _("Before the rules"), _("Adjustments"), _("Due")],
+        [_("Metric"), _("Code"), _("Price"), _("Before the rules"), _("Adjustments"), _("Due")],
         [
             [
+                m.label,
                 m.id,
                 m.price,
                 Decimal(gross.get(m.id, 0)),
@@ -132,7 +134,7 @@ def statement_xlsx(doc: StatementDocument) -> bytes:
             ]
             for m in doc.terms.metrics
         ],
-        (2, 3, 4, 5),
+        (3, 4, 5, 6),
     )
     sheet(
         _("Adjustments"),
@@ -148,7 +150,7 @@ def statement_xlsx(doc: StatementDocument) -> bytes:
         [
             [
                 str(KIND_LABELS.get(a.kind, a.kind)),
-                a.metric,
+                names.get(a.metric, a.metric),
                 a.participant or "",
                 a.amount,
                 a.count,

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from commonmeasure.console import CommandError
 from commonmeasure.contracts.statements import statement_from_files
-from commonmeasure.domain.payments import ContractError, RateCard, Statement
+from commonmeasure.domain.payments import ContractError, RateCard, Statement, metric_names
 from commonmeasure.domain.returns import returns_by_investor
 from commonmeasure.domain.scenario import simulate, sweep
 from commonmeasure.domain.translation import gettext
@@ -52,7 +52,8 @@ def cmd_payments(args) -> int:
     if args.json:
         print(statement_json(statement.as_dict()))
     else:
-        print("\n".join(render_statement(statement)))
+        names = metric_names(read_contract(args.contract))
+        print("\n".join(render_statement(statement, names)))
     return 0
 
 
@@ -73,7 +74,7 @@ def statement_json(d: dict) -> str:
     return text.replace(f'"adjustments": "{marker}"', f'"adjustments": {body}', 1)
 
 
-def render_statement(s: Statement) -> list[str]:
+def render_statement(s: Statement, names: dict[str, str] | None = None) -> list[str]:
     d = s.as_dict()
     cur = s.currency
     lines = [
@@ -154,7 +155,8 @@ def render_statement(s: Statement) -> list[str]:
         ]
         for metric, paid in s.by_metric.items():
             gross = Decimal(d["gross_by_metric"][metric])
-            rows.append((metric, _money(gross), _money(paid - gross), _money(paid)))
+            name = (names or {}).get(metric, metric)
+            rows.append((name, _money(gross), _money(paid - gross), _money(paid)))
         lines += _table(rows)
     if s.by_payer:
         lines += ["", gettext("By payer")]
@@ -181,7 +183,7 @@ def render_statement(s: Statement) -> list[str]:
             x
             for x in (
                 a.cohort and gettext("cohort %(cohort)s") % {"cohort": a.cohort},
-                a.metric,
+                (names or {}).get(a.metric, a.metric),
                 a.participant and gettext("participant %(id)s") % {"id": a.participant},
             )
             if x

@@ -94,7 +94,7 @@ def statement_pdf(doc) -> bytes:
     texts = [
         doc.title,
         *(p.payer for p in doc.payers),
-        *(x.id for x in doc.terms.metrics),
+        *(f"{x.label} {x.id}" for x in doc.terms.metrics),
         *(f"{a.rule} {a.metric} {a.participant}" for a in s.adjustments),
     ]
     pdf = new_document(texts)
@@ -192,12 +192,13 @@ def statement_pdf(doc) -> bytes:
         (40, 20, 42, 42, 42),
     )
     gross = s.detail.get("gross_by_metric", {})
+    names = {x.id: x.label for x in doc.terms.metrics}
     _heading(pdf, _("By metric"))
     _table(
         pdf,
         [_("Metric"), _("Price"), _("Before the rules"), _("Due")],
         [
-            [x.id, m(x.price), m(Decimal(gross.get(x.id, 0))), m(s.by_metric[x.id])]
+            [x.label, m(x.price), m(Decimal(gross.get(x.id, 0))), m(s.by_metric[x.id])]
             for x in doc.terms.metrics
         ],
         (64, 36, 43, 43),
@@ -215,7 +216,7 @@ def statement_pdf(doc) -> bytes:
         said = {
             "rule": KIND_LABELS.get(a.kind, a.kind),
             "amount": m(a.amount),
-            "metric": a.metric,
+            "metric": names.get(a.metric, a.metric),
             "participant": a.participant,
         }
         if a.participant:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commonmeasure import charts
 from commonmeasure.domain.money import minor_unit
-from commonmeasure.domain.payments import ContractError
+from commonmeasure.domain.payments import ContractError, metric_names
 from commonmeasure.domain.scenario import simulate, sweep
 from commonmeasure.impactbonds.models import ProjectParty
 from commonmeasure.interchange.contracts import ContractFileError
@@ -95,7 +95,7 @@ def _parties(contract) -> list[dict]:
     ]
 
 
-def _achievements_by_month(contract, metric_ids: list[str]) -> tuple[list[dict], list[dict]]:
+def _achievements_by_month(contract, names: dict[str, str]) -> tuple[list[dict], list[dict]]:
     counts = (
         contract.achievements.annotate(month=TruncMonth("date"))
         .values("month", "metric", "status")
@@ -111,8 +111,22 @@ def _achievements_by_month(contract, metric_ids: list[str]) -> tuple[list[dict],
         )
         entry[row["status"]] += row["n"]
         if row["status"] == Achievement.VALIDATED:
-            chart_rows.append({"period": code, "category": row["metric"], "value": row["n"]})
+            chart_rows.append(
+                {
+                    "period": code,
+                    "category": names.get(row["metric"], row["metric"]),
+                    "value": row["n"],
+                }
+            )
     return chart_rows, list(months.values())
+
+
+def _named(achievements, names: dict[str, str]) -> list:
+    """The achievements, each with ``metric_name``: its metric in words."""
+    out = list(achievements)
+    for a in out:
+        a.metric_name = names.get(a.metric, a.metric)
+    return out
 
 
 def _context(request, contract, access) -> dict:
@@ -121,8 +135,8 @@ def _context(request, contract, access) -> dict:
     cur = terms.currency
     payers = services.payer_rows(contract, s)
     investors, overall = services.investor_returns(contract)
-    metric_ids = [m.id for m in terms.metrics]
-    chart_rows, months = _achievements_by_month(contract, metric_ids)
+    names = metric_names(terms)
+    chart_rows, months = _achievements_by_month(contract, names)
     for month in months:
         month["due"] = money(s.by_period.get(month["period"], Decimal(0)), cur)
     status_counts = dict(
@@ -138,6 +152,7 @@ def _context(request, contract, access) -> dict:
     rate_card = [
         {
             "id": m.id,
+            "name": m.label,
             "price": money(m.price, cur),
             "once": m.once_per_participant,
             "cap_count": m.cap_count,
@@ -155,7 +170,7 @@ def _context(request, contract, access) -> dict:
     if chart_rows:
         chart = charts.stacked(
             chart_rows,
-            categories=metric_ids,
+            categories=list(names.values()),
             dimension_title=_("Outcome"),
             title=_("Validated achievements"),
             decimals=0,
@@ -169,7 +184,8 @@ def _context(request, contract, access) -> dict:
         {
             "kind": KIND_LABELS.get(a.kind, a.kind),
             "kind_code": a.kind,
-            "metric": a.metric,
+            "metric": names.get(a.metric, a.metric),
+            "metric_id": a.metric,
             "participant": a.participant,
             "amount": money(a.amount, cur),
             "count": a.count,
@@ -232,9 +248,12 @@ def _context(request, contract, access) -> dict:
             (KIND_LABELS.get(k, k), money(v, cur)) for k, v in removed_by_kind.items()
         ],
         "excluded": s.excluded,
-        "recent": contract.achievements.select_related("participant").order_by("-date", "-id")[
-            :SHOWN_ACHIEVEMENTS
-        ],
+        "recent": _named(
+            contract.achievements.select_related("participant").order_by("-date", "-id")[
+                :SHOWN_ACHIEVEMENTS
+            ],
+            names,
+        ),
         "uploads": contract.uploads.select_related("uploaded_by")[:10],
         "payments": [
             {
@@ -430,6 +449,7 @@ def upload_achievements(request, pk: int):
         UPLOADS.delete(record)
         return _upload_problems(request, contract, access, exc)
     cur = contract.currency
+    names = metric_names(services.terms(contract))
     return render(
         request,
         "contracts/upload_preview.html",
@@ -438,6 +458,9 @@ def upload_achievements(request, pk: int):
             "project": contract.project,
             "access": access,
             "summary": summary,
+            "by_metric": [
+                (names.get(metric, metric), metric, n) for metric, n in summary.by_metric.items()
+            ],
             "token": token,
             "due_before": money(summary.due_before, cur),
             "due_after": money(summary.due_after, cur),
@@ -581,7 +604,7 @@ def _scenario_input(request, contract, terms) -> ScenarioInput:
             if not 0 <= value <= 100:
                 raise InvalidOperation
         except InvalidOperation:
-            problems.append(_("%(metric)s: a share from 0 to 100%%.") % {"metric": m.id})
+            problems.append(_("%(metric)s: a share from 0 to 100%%.") % {"metric": m.label})
             value = Decimal(50)
         rates[m.id] = value / 100
     if investment is not None:
@@ -592,6 +615,7 @@ def _scenario_input(request, contract, terms) -> ScenarioInput:
 def _scenario_result(contract, terms, given: ScenarioInput) -> dict:
     cur = terms.currency
     result = simulate(terms, given.participants, given.rates, given.investment).as_dict()
+    names = metric_names(terms)
     inv = result["investor"]
     achieved = sum(result["outcomes_achieved"].values())
     return {
@@ -606,6 +630,7 @@ def _scenario_result(contract, terms, given: ScenarioInput) -> dict:
         "by_metric": [
             {
                 "id": m,
+                "name": names.get(m, m),
                 "rate": percent(given.rates[m], 0),
                 "achieved": result["outcomes_achieved"][m],
                 "paid": money(Decimal(result["by_metric"][m]), cur),
@@ -712,6 +737,7 @@ def _scenario_context(request, contract, access) -> dict:
         "sliders": [
             {
                 "id": m.id,
+                "name": m.label,
                 "value": int(given.rates[m.id] * 100),
                 "price": money(m.price, terms.currency),
             }

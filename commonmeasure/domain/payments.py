@@ -87,12 +87,32 @@ class Payer:
     share: Decimal
 
 
+def name_from_code(code: str) -> str:
+    """A code in words, for a metric declared without a name: ``improved_attendance`` ->
+    "Improved attendance"."""
+    words = " ".join(code.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:] if words else code
+
+
 @dataclass(frozen=True)
 class Metric:
     id: str
     price: Decimal
     once_per_participant: bool = False
     cap_count: int | None = None
+    name: str = ""  # the metric in words (the contract file's ``metrics[].name``)
+
+    @property
+    def label(self) -> str:
+        """The metric's name, or its code in words when the file gives none."""
+        return self.name or name_from_code(self.id)
+
+
+def metric_names(terms) -> dict[str, str]:
+    """Each metric's id -> its name (``Metric.label``: the file's ``name``, or the id in words),
+    for every page, statement and chart that shows a metric; empty for a contract without
+    metrics (comparison, weighted targets)."""
+    return {m.id: m.label for m in getattr(terms, "metrics", ())}
 
 
 @dataclass(frozen=True)
@@ -316,11 +336,12 @@ def period_code(day: date, by: str) -> str:
 
 def rule_text(kind: str, contract: RateCard, metric_id: str) -> str:
     cur = contract.currency
+    metric = next((m for m in contract.metrics if m.id == metric_id), None)
+    name = metric.label if metric is not None else metric_id
     if kind == ONCE_ONLY:
-        return f"{metric_id} is paid once per participant, for the earliest achievement"
+        return f"{name} is paid once per participant, for the earliest achievement"
     if kind == CAP_COUNT:
-        cap = next(m.cap_count for m in contract.metrics if m.id == metric_id)
-        return f"{metric_id} is paid for at most {cap} achievements, earliest first"
+        return f"{name} is paid for at most {metric.cap_count} achievements, earliest first"
     if kind == CAP_PER_PARTICIPANT:
         return f"at most {contract.cap_per_participant} {cur} per participant, in date order"
     if kind == CAP_TOTAL:

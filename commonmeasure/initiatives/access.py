@@ -91,6 +91,22 @@ def public_indicators(initiative: Initiative):
     return initiative.indicators.filter(is_published=True).order_by("sort_order", "code")
 
 
+def visible_indicators(access: Access):
+    """The indicators this viewer may see anything of (name, code, definition or figures): every
+    indicator for a member; for anyone else, who sees the initiative only because it is
+    published, those of ``public_indicators``. Every surface a non-member can open (the
+    initiative, indicator, organisation and explain pages, the API) asks this."""
+    if access.is_member:
+        return access.initiative.indicators.order_by("sort_order", "code")
+    return public_indicators(access.initiative)
+
+
+def visible_indicator(access: Access, code: str):
+    """The indicator ``code`` if this viewer may see it, else None (a surface answers 404 or
+    names it unknown, as for an indicator that does not exist)."""
+    return visible_indicators(access).filter(code=code).first()
+
+
 def visible_initiatives(user):
     qs = Initiative.objects.filter(is_published=True)
     if user is not None and user.is_authenticated:

@@ -187,6 +187,9 @@ def percentiles(rows: list[dict], *, description: str) -> dict:
     return spec
 
 
+LEGEND_ROW = 4  # a legend of more series than this wraps onto rows of this many
+
+
 def pivot(
     points: list[dict],
     *,
@@ -219,6 +222,8 @@ def pivot(
             "title": series_title,
             "scale": {"range": PALETTE},
         }
+        if len(series) > LEGEND_ROW:  # many series: the legend wraps instead of running off
+            encoding["color"]["legend"] = {"columns": LEGEND_ROW, "symbolLimit": 0}
         encoding["tooltip"].insert(1, {"field": "series", "title": series_title})
         if not line:
             encoding["xOffset"] = {"field": "series", "type": "nominal", "sort": series}

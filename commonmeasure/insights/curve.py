@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from commonmeasure import charts as shared_charts
 from commonmeasure.measures.targets import turn_the_curve
 from commonmeasure.reporting.selectors import BY_PERIOD
+from commonmeasure.web.presenters import target_status_label
 
 from . import charts
 from .downloads import Cell, Table, explained_cell, number_cell, provisional_cell, statistic_cell
@@ -68,7 +69,7 @@ def curve_section(initiative, indicator, viewer, downloads) -> dict:
                 Cell(percent, "–" if percent is None else f"{percent:.0f}%"),
                 Cell(
                     None if hidden else t.get("status"),
-                    (None if hidden else t.get("status")) or "–",
+                    target_status_label(None if hidden else t.get("status")),
                 ),
                 provisional_cell(code in late),
             ]

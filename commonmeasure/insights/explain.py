@@ -139,6 +139,9 @@ class Explanation:
     # A composite's figure worked out again from its components' normalised scores and weights
     # (Σ w·y, or Π y^w); None when a score is withheld from the viewer.
     recomputed: float | int | None = None
+    # Components left out because the viewer may not see them: for the public, the indicators
+    # not ticked as published (initiatives/access.py ``public_indicators``).
+    withheld_components: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -195,6 +198,8 @@ def explain(
         if indicator.kind == Indicator.COMPOSITE:
             out.aggregation = (indicator.composite or {}).get("aggregation") or "arithmetic"
             out.recomputed = _recompute_composite(out)
+        if viewer.public:
+            _withhold_unpublished(initiative, out)
     elif by == BY_ORGANISATION:
         out.combines, out.combined_by = PERIODS, indicator.time_aggregation
         out.parts = scope.period_parts()
@@ -612,6 +617,21 @@ def _composite_parts(indicator, row: dict, out: list[Component], any_hidden: dic
         if not withheld:
             c.normalised = normalised.get(c.indicator)
             c.contribution = contributions.get(c.indicator)
+
+
+def _withhold_unpublished(initiative: Initiative, e: Explanation) -> None:
+    """For the public: the components that are not published indicators are left out (their
+    names, codes and figures), and with them the formula and the recomputation that name or
+    use them."""
+    from commonmeasure.initiatives.access import public_indicators
+
+    shown = set(public_indicators(initiative).values_list("code", flat=True))
+    kept = [c for c in e.components if c.indicator in shown]
+    e.withheld_components = len(e.components) - len(kept)
+    if e.withheld_components:
+        e.components, e.formula, e.recomputed, e.reason = kept, None, None, None
+    if e.weight_indicator and e.weight_indicator not in shown:
+        e.weight_indicator = None
 
 
 def _recompute_composite(e: Explanation):

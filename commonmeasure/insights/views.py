@@ -29,6 +29,7 @@ from commonmeasure.web.presenters import (
     format_value,
     reporting_organisation_count,
     reporting_period,
+    target_status_label,
 )
 
 from . import charts
@@ -184,7 +185,10 @@ def dashboard(request, code):
                     None if percent is None else round(percent, 1),
                     "–" if percent is None else f"{percent:.0f}%",
                 ),
-                Cell(target.get("status") or card.progress_note, target.get("status") or "–"),
+                Cell(
+                    target.get("status") or card.progress_note,
+                    target_status_label(target.get("status")),
+                ),
                 Cell(card.direction or "", _trend(card.direction)),
                 Cell(card.reported, "–" if card.reported is None else str(card.reported)),
                 Cell(card.expected, str(card.expected)),

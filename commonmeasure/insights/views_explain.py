@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from commonmeasure.disclosure import viewer_for
 from commonmeasure.domain import periods
-from commonmeasure.initiatives.access import get_initiative
+from commonmeasure.initiatives.access import get_initiative, visible_indicator
 from commonmeasure.reporting.selectors import QueryError
 from commonmeasure.web.presenters import format_value
 
@@ -46,7 +46,7 @@ def _by_words(by: str, indicator) -> str:
 
 def explain_page(request, code):
     initiative, access = get_initiative(request.user, code)
-    indicator = initiative.indicators.filter(code=request.GET.get("indicator", "")).first()
+    indicator = visible_indicator(access, request.GET.get("indicator", ""))
     if indicator is None:
         raise Http404(_("No such indicator in this initiative."))
     by = request.GET.get("by") or "period"

@@ -93,6 +93,7 @@ def _optional(read):
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
 OptionalAmount = Annotated[Decimal | None, BeforeValidator(_optional(_amount))]
 Text = Annotated[str, BeforeValidator(_text)]
+OptionalText = Annotated[str | None, BeforeValidator(_optional(_text))]
 Count = Annotated[int | None, BeforeValidator(_count)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Day = Annotated[date, BeforeValidator(_day)]
@@ -112,6 +113,7 @@ class MetricDef(_Fields):
     price: Amount
     once_per_participant: Flag = False
     cap_count: Count = None
+    name: OptionalText = None
 
 
 class TargetDef(_Fields):
@@ -153,7 +155,8 @@ class RateCardDef(_ContractDef):
 
     def terms(self) -> RateCard:
         metrics = tuple(
-            Metric(m.id, m.price, m.once_per_participant, m.cap_count) for m in self.metrics
+            Metric(m.id, m.price, m.once_per_participant, m.cap_count, m.name or "")
+            for m in self.metrics
         )
         return RateCard(
             self.currency,

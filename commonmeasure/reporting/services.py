@@ -6,6 +6,7 @@ version, so that two people editing the same report never silently overwrite eac
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -58,10 +59,35 @@ def locked_by_deadline(
     unlocks it (docs/reference/reminders.md)."""
     if access.is_backbone:
         return False
+    return past_deadline(access.initiative, submission, period_code, today)
+
+
+def past_deadline(initiative, submission: Submission | None, period_code: str, today=None) -> bool:
+    """The deadline lock itself, for anyone but the backbone: the period's deadline has passed
+    and the backbone has not unlocked the report."""
     if submission is not None and submission.unlocked_at is not None:
         return False
-    deadline = deadline_of(access.initiative, period_code)
+    deadline = deadline_of(initiative, period_code)
     return deadline is not None and (today or timezone.localdate()) > deadline
+
+
+def reports_a_deadline_locks(initiative, deadline_days: int | None, today=None) -> list[Submission]:
+    """The reports still open to their reporters (draft or returned, not unlocked) that a
+    deadline of ``deadline_days`` would lock and the initiative's current deadline does not:
+    what the settings page shows before a new deadline is saved (``past_deadline`` is the
+    rule that then applies)."""
+    proposed = copy.copy(initiative)
+    proposed.deadline_days = deadline_days
+    return [
+        sub
+        for sub in Submission.objects.filter(
+            initiative=initiative, status__in=Submission.EDITABLE, unlocked_at=None
+        )
+        .select_related("organisation")
+        .order_by("period_start", "organisation__name")
+        if past_deadline(proposed, sub, sub.period, today)
+        and not past_deadline(initiative, sub, sub.period, today)
+    ]
 
 
 def is_late(submission: Submission | None, initiative, period_code: str, today=None) -> bool:

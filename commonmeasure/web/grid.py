@@ -29,7 +29,7 @@ from commonmeasure.reporting.importing import check_value
 from commonmeasure.reporting.models import DataValue, Submission, disaggregation_key
 from commonmeasure.reporting.services import CellInput, StaleVersion, WorkflowError, cell_name
 
-from .pages import indicators_of, participating_organisation
+from .pages import participating_organisation
 from .presenters import (
     NOT_STARTED,
     current_period,
@@ -89,11 +89,11 @@ def _cell(indicator: Indicator, cats: dict[str, str], label: str) -> Cell:
 def reported_indicators(initiative) -> list[Indicator]:
     """The indicators reporters type in: formula and composite ones are computed, not entered;
     retired ones are no longer reported."""
-    return [
-        ind
-        for ind in indicators_of(initiative)
-        if ind.kind == Indicator.REPORTED and not ind.is_retired
-    ]
+    return list(
+        initiative.indicators.filter(kind=Indicator.REPORTED, is_retired=False)
+        .prefetch_related("dimensions__categories")
+        .select_related("weight_indicator")
+    )
 
 
 def build_rows(

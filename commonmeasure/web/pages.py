@@ -21,7 +21,12 @@ from commonmeasure.disclosure.cells import (
     organisation_series,
 )
 from commonmeasure.domain import periods
-from commonmeasure.initiatives.access import get_initiative, visible_initiatives
+from commonmeasure.initiatives.access import (
+    access_for,
+    get_initiative,
+    visible_indicators,
+    visible_initiatives,
+)
 from commonmeasure.initiatives.models import Indicator, Membership, Organisation
 from commonmeasure.insights.provisional import COMPLETE_SHARE, latest_complete, provisional_periods
 from commonmeasure.insights.views_explain import explain_url
@@ -43,12 +48,27 @@ from .presenters import (
 DIMENSION_SERIES_LIMIT = 12  # periods shown when a dimension is charted over time
 
 
-def indicators_of(initiative):
-    return list(
-        initiative.indicators.prefetch_related("dimensions__categories").select_related(
-            "weight_indicator"
-        )
+def indicators_of(access):
+    """The indicators the viewer may see (``visible_indicators``: for the public, only those
+    ticked as published), each with ``weight_shown``: its weighting indicator if the viewer
+    may see that one too."""
+    found = list(
+        visible_indicators(access)
+        .prefetch_related("dimensions__categories")
+        .select_related("weight_indicator")
     )
+    _weights_shown(access, found)
+    return found
+
+
+def _weights_shown(access, indicators) -> None:
+    shown = (
+        None if access.is_member else set(visible_indicators(access).values_list("id", flat=True))
+    )
+    for ind in indicators:
+        ind.weight_shown = (
+            ind.weight_indicator if shown is None or ind.weight_indicator_id in shown else None
+        )
 
 
 def _shown(value, indicator) -> str:
@@ -77,7 +97,7 @@ def home(request):
             "initiative": i,
             "roles": roles.get(i.id, []),
             "organisations": i.participations.count(),
-            "indicators": i.indicators.count(),
+            "indicators": visible_indicators(access_for(request.user, i)).count(),
         }
         for i in initiatives
     ]
@@ -91,7 +111,7 @@ def home(request):
 
 def initiative_home(request, code):
     initiative, access = get_initiative(request.user, code)
-    indicators = indicators_of(initiative)
+    indicators = indicators_of(access)
     # Retired indicators stay in the dictionary (a link to their history), not in the headlines.
     heads = headlines(initiative, [ind for ind in indicators if not ind.is_retired])
     viewer = viewer_for(initiative, access)
@@ -113,6 +133,8 @@ def initiative_home(request, code):
         initiative.participations.filter(is_backbone=True).select_related("organisation").first()
     )
     goals = {g.get("code"): g.get("name") for g in initiative.goals or []}
+    for ind in indicators:
+        ind.goal_name = goals.get(ind.goal) or ind.goal
     own = [o for o in organisations if o["id"] in access.org_roles]
     this_period = reporting_period(initiative)
     return render(
@@ -162,10 +184,10 @@ def _by_options(indicator: Indicator) -> list[tuple[str, str]]:
 def indicator_page(request, code, indicator_code):
     initiative, access = get_initiative(request.user, code)
     indicator = get_object_or_404(
-        Indicator.objects.prefetch_related("dimensions__categories"),
-        initiative=initiative,
+        visible_indicators(access).prefetch_related("dimensions__categories"),
         code=indicator_code,
     )
+    _weights_shown(access, [indicator])
     by_options = _by_options(indicator)
     by = request.GET.get("by") or BY_PERIOD
     if by not in dict(by_options):
@@ -245,13 +267,33 @@ def indicator_page(request, code, indicator_code):
     except QueryError as problem:
         context["problem"] = str(problem)
     partial = bool(request.htmx and request.htmx.target == "chart-panel")
-    if not partial:
-        context.update(_targets_up_front(initiative, indicator, viewer))
+    downloads = _downloads(initiative, indicator, context)
+    if not partial or request.GET.get("format"):
+        context.update(_targets_up_front(initiative, indicator, viewer, downloads))
+    response = downloads.response(request)
+    if response is not None:
+        return response
+    context["downloads"] = downloads.links(request)
     template = "web/_indicator_panel.html" if partial else "web/indicator.html"
     return render(request, template, context)
 
 
-def _targets_up_front(initiative, indicator, viewer) -> dict:
+def _downloads(initiative, indicator, context):
+    """The page's chart and its table of numbers as files (``?format=svg|png|csv|xlsx``, as on
+    every insights page: insights/downloads.py), with the figures as the page shows them."""
+    from commonmeasure.insights.downloads import Cell, Downloads, Table
+
+    downloads = Downloads(f"{initiative.code}-{indicator.code}-{context['by']}")
+    if context.get("spec") and not context.get("empty"):
+        downloads.charts["main"] = context["spec"]
+        table = Table("numbers", list(context["columns"]), caption=context["spec"]["description"])
+        for row in context["table"]:
+            table.rows.append([Cell(row["head"], row["head"])] + [Cell(c, c) for c in row["cells"]])
+        downloads.tables["numbers"] = table
+    return downloads
+
+
+def _targets_up_front(initiative, indicator, viewer, downloads=None) -> dict:
     """The indicator page's progress against the target that applies to its latest complete
     period, and its turn-the-curve (docs/reference/targets.md), for the initiative as a whole;
     nothing when it has no initiative-wide target or the figure is not shown to the viewer."""
@@ -273,7 +315,9 @@ def _targets_up_front(initiative, indicator, viewer) -> dict:
             found = applying(initiative, indicator, period, value)
             if found is not None:
                 out["target_progress"] = {**found, "period": period, "value": value}
-        out.update(curve_section(initiative, indicator, viewer, Downloads(indicator.code)))
+        out.update(
+            curve_section(initiative, indicator, viewer, downloads or Downloads(indicator.code))
+        )
     except (QueryError, NotAvailable) as problem:
         out["curve_problem"] = str(problem)
     return out
@@ -513,7 +557,7 @@ def organisation_page(request, code, org_code):
     )
     for sub in submissions:
         sub.label = status_label(sub.status)
-    indicators = indicators_of(initiative)
+    indicators = indicators_of(access)
     recent = [s.period for s in submissions[:6]]
     status_of = {s.period: s.status for s in submissions}
     # Figures only as docs/reference/disclosure.md allows: the organisation itself and the

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
-from commonmeasure.domain import periods
+from commonmeasure.domain import periods, targets
 from commonmeasure.domain.translation import localise_number
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.measures.areas import deduplicates
@@ -99,6 +99,21 @@ def recent_periods(
 
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status.capitalize()))
+
+
+# A figure against its target (domain/targets.py: green, amber, red), in words.
+TARGET_STATUS_LABELS = {
+    targets.GREEN: gettext_lazy("on target"),
+    targets.AMBER: gettext_lazy("near target"),
+    targets.RED: gettext_lazy("off target"),
+}
+
+
+def target_status_label(status: str | None) -> str:
+    """ "on target", "near target" or "off target"; "–" without a status."""
+    if not status:
+        return "–"
+    return str(TARGET_STATUS_LABELS.get(status, status))
 
 
 COVERAGE_FOR_HEADLINE = 0.75

@@ -73,6 +73,7 @@ def test_a_revoked_token_cannot_read_the_definition(as_, path):
 @pytest.mark.parametrize("who, how", [("outsider", "session"), (None, "anonymous")])
 def test_anyone_can_read_a_published_initiatives_definition(as_, cast, path, who, how):
     publish(cast.alpha)
+    publish(cast.alpha.indicators.get(code="enrolled"))  # only ticked indicators are public
     assert as_(who, how).get(path).status_code == 200
 
 

@@ -106,6 +106,7 @@ def test_a_revoked_token_cannot_query(reported, as_):
 @pytest.mark.parametrize("who, how", [("outsider", "session"), (None, "anonymous")])
 def test_anyone_can_query_a_published_initiatives_approved_values(reported, as_, who, how):
     publish(reported.alpha)
+    publish(reported.alpha.indicators.get(code="enrolled"))  # only ticked indicators are public
     assert as_(who, how).get(Q, indicator="enrolled", by="period").json() == [
         {"key": "2024-01", "value": 15, "suppressed": False, "provisional": False}
     ]

@@ -113,8 +113,8 @@ def test_the_contract_page_shows_parties_rate_card_payers_and_every_adjustment_w
         ("Council", "75.0%", "£3,600.00", "£1,000.00", "£2,600.00"),
         ("Trust", "25.0%", "£1,200.00", "£0.00", "£1,200.00"),
     ]
-    assert "job_start is paid once per participant, for the earliest achievement" in html
-    assert "training is paid for at most 3 achievements, earliest first" in html
+    assert "Job start is paid once per participant, for the earliest achievement" in html
+    assert "Training is paid for at most 3 achievements, earliest first" in html
     assert "at most 2300 GBP per participant, in date order" in html
     assert "spec-achievements" in html
     # members see no management forms
@@ -158,7 +158,7 @@ def test_the_xlsx_statement_has_the_same_figures_and_cannot_hold_formulas(
     assert [(p[0], D(str(p[2]))) for p in payers] == [("Council", D("5100")), ("Trust", D("1700"))]
     adjustments = list(wb["Adjustments"].iter_rows(min_row=2, values_only=True))
     assert len(adjustments) == len(services.statement(loaded).adjustments) == 4
-    assert ("Once only", "job_start", "'=1+2") == adjustments[1][:3]
+    assert ("Once only", "Job start", "'=1+2") == adjustments[1][:3]
     cells = [c for row in wb["Adjustments"].iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)
     assert all(row[6] for row in adjustments)  # every adjustment explained
@@ -326,7 +326,7 @@ def test_bad_scenario_input_is_explained_not_a_crash(client_for, loaded):
         .get(url(loaded, "scenario/result/"), {"participants": "lots", "rate_training": "140"})
         .content.decode()
     )
-    assert "Participants: a whole number" in html and "training: a share from 0 to 100%" in html
+    assert "Participants: a whole number" in html and "Training: a share from 0 to 100%" in html
 
 
 def test_the_sweep_covers_every_success_rate_from_0_to_100(client_for, loaded):

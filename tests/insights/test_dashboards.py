@@ -51,8 +51,8 @@ def test_percent_of_target_and_status_come_from_the_declared_target(data, client
     Target.objects.create(initiative=data.alpha, indicator=enrolled, period="2024-02", value=40)
     html = client_for("bob").get(URL).content.decode()
     row = _headlines(html)["People enrolled"]
-    assert row[2:5] == ["40", "75%", "red"]  # 30 of 40
-    assert "rag-red" in _card(html, "enrolled")
+    assert row[2:5] == ["40", "75%", "off target"]  # 30 of 40
+    assert "rag-red" in _card(html, "enrolled") and ">off target<" in _card(html, "enrolled")
 
 
 def test_without_targets_the_dashboard_says_none_are_declared(data, client_for):
@@ -191,7 +191,7 @@ def test_a_yearly_target_shows_progress_so_far_and_the_pro_rata_expectation(data
     )
     assert "rag-green" in card
     row = _headlines(html)["People enrolled"]
-    assert row[2:5] == ["360 for 2024 (64 so far, 60 expected by now)", "18%", "green"]
+    assert row[2:5] == ["360 for 2024 (64 so far, 60 expected by now)", "18%", "on target"]
 
 
 def test_a_yearly_target_of_a_mean_is_not_prorated(data, client_for):

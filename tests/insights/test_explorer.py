@@ -120,3 +120,18 @@ def test_a_members_explorer_hides_a_total_that_would_reveal_a_peers_small_figure
     assert alice["2024-01"] == "suppressed"
     backbone = client_for("backbone").get(url).content.decode()
     assert dict((r[0], r[1]) for r in table_rows(backbone, "pivot"))["2024-01"] == "34"
+
+
+def test_a_legend_of_many_series_wraps_onto_rows():
+    # Seen: thirty organisations' legend ran off the right of a laptop's screen.
+    from commonmeasure.insights.charts import LEGEND_ROW, pivot
+
+    def spec(n):
+        points = [{"x": "2024-01", "series": f"Organisation {i}", "value": i} for i in range(n)]
+        return pivot(
+            points, x_title="Period", series_title="Organisation", title="T", decimals=0,
+            line=True, description="d",
+        )  # fmt: skip
+
+    assert spec(30)["encoding"]["color"]["legend"]["columns"] == LEGEND_ROW
+    assert "legend" not in spec(3)["encoding"]["color"]

@@ -55,3 +55,9 @@ def test_a_vote_with_repeated_candidates_is_refused(cast, client_for):
     )
     assert beside(html, "candidates") == "Each candidate outcome must be different."
     assert not Ballot.objects.exists()
+
+
+def test_the_survey_page_names_the_indicator_each_question_feeds(survey, client_for, cast):
+    html = client_for(cast.backbone).get(f"/i/alpha/surveys/{survey.id}/").content.decode()
+    questions = html.split('id="questions"', 1)[1].split("</ol>", 1)[0]
+    assert 'Net Promoter Score <span class="code">nps</span>' in questions

@@ -178,3 +178,9 @@ def test_published_you_said_we_did_shows_on_the_public_page_escaped(survey, clie
     assert b"Open on Saturdays" in public.content
     assert b"Longer hours &lt;b&gt;please&lt;/b&gt;" in public.content
     assert b"Open on Saturdays" not in device_client().get(f"/s/{survey.link_b.token}/").content
+
+
+def test_the_language_links_name_each_language_in_itself(survey):
+    # Seen: the links said "cy", a code, where the language has a name.
+    html = device_client().get(f"/s/{survey.link_a.token}/").content.decode()
+    assert '<a href="?lang=cy" lang="cy" >Cymraeg</a>' in html

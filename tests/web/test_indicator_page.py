@@ -3,6 +3,9 @@ organisation or dimension, for each period type at least as long as the reportin
 
 from __future__ import annotations
 
+import re
+from html import unescape as html_unescape
+
 import pytest
 
 from .conftest import publish, spec_from, table_rows
@@ -152,6 +155,7 @@ def test_outsider_gets_404_for_an_indicator_of_an_unpublished_initiative(data, c
 @pytest.mark.parametrize("name", ["anonymous", "outsider", "carol"])
 def test_published_indicator_shows_approved_data_to_everyone(data, client_for, name):
     publish(data.alpha)
+    publish(data.alpha.indicators.get(code="enrolled"))  # only ticked indicators are public
     html = client_for(name).get(URL + "?by=organisation").content.decode()
     # Approved figures for everyone; organisations that did not opt in are anonymised.
     rows = table_rows(html, "numbers")
@@ -179,3 +183,34 @@ def test_a_dimension_over_time_draws_at_most_the_latest_twelve_periods(
     # Only A reports: every month is below three quarters of the organisations.
     assert [row[0] for row in table_rows(html, "numbers")][0] == "2024-02 (provisional)"
     assert "Showing the latest 12 periods" in html
+
+
+def test_the_indicator_page_links_its_downloads_and_they_carry_its_numbers(data, client_for):
+    client = client_for("alice")
+    html = client.get(URL).content.decode()
+    links = dict(re.findall(r'<a href="([^"]+)" download data-format="(\w+)"', html))
+    assert sorted(links.values()) == ["csv", "png", "svg", "xlsx"]
+    csv_link = next(href for href, fmt in links.items() if fmt == "csv")
+    response = client.get(URL + html_unescape(csv_link))
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="alpha-enrolled-period-numbers.csv"'
+    )
+    rows = response.content.decode("utf-8-sig").splitlines()
+    assert rows == ["Period,People enrolled (people)", "2024-01,15"]
+    svg = client.get(URL + "?format=svg&chart=main")
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    by_org = client.get(URL + "?by=organisation&format=csv&table=numbers")
+    assert "Organisation A,10" in by_org.content.decode("utf-8-sig")
+
+
+def test_a_download_shows_the_public_only_what_the_page_shows(data, client_for):
+    publish(data.alpha)
+    publish(data.alpha.indicators.get(code="enrolled"))
+    body = client_for("anonymous").get(URL + "?by=organisation&format=csv&table=numbers")
+    text = body.content.decode("utf-8-sig")
+    assert body["Content-Type"].startswith("text/csv")
+    assert sorted(text.splitlines()[1:]) == ["Organisation 1,10", "Organisation 2,5"] or all(
+        line.startswith("Organisation ") and " A" not in line for line in text.splitlines()[1:]
+    )
+    assert "Organisation A" not in text and "987654" not in text

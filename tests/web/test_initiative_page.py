@@ -94,3 +94,10 @@ def test_reporter_sees_a_link_to_report_for_their_own_organisation_only(client_f
 
 def test_backbone_sees_the_reports_link(client_for):
     assert "/i/alpha/reports/" in client_for("backbone").get("/i/alpha/").content.decode()
+
+
+def test_the_indicator_dictionary_names_each_indicators_goal(data, client_for):
+    html = client_for("alice").get("/i/alpha/").content.decode()
+    dictionary = html.split('id="indicators"', 1)[1]
+    assert "enrolled · goal People find work" in dictionary
+    assert "goal G1" not in dictionary

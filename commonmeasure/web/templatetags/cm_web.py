@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from commonmeasure.charts import text_alternative
 from commonmeasure.web.assets import vl_convert_version
-from commonmeasure.web.presenters import format_value, status_label
+from commonmeasure.web.presenters import format_value, status_label, target_status_label
 
 register = template.Library()
 
@@ -62,6 +62,12 @@ def status_pill(status: str, label: str = "") -> str:
     return format_html(
         '<span class="pill pill-{}">{}</span>', status, label or status_label(status)
     )
+
+
+@register.filter
+def rag(status):
+    """A figure's status against its target in words: ``{{ p.status|rag }}``."""
+    return target_status_label(status)
 
 
 @register.filter

@@ -45,13 +45,17 @@ class Command(ConsoleCommand):
         # Imported here: the console script reads the arguments before Django is set up.
         from commonmeasure.disclosure.cells import rows as disclosed_rows
         from commonmeasure.domain import periods
+        from commonmeasure.initiatives.access import visible_indicators
         from commonmeasure.initiatives.management.lookup import initiative_or_error
         from commonmeasure.reporting.selectors import QueryError
 
         initiative = initiative_or_error(args.initiative)
-        indicator = initiative.indicators.filter(code=args.indicator).first()
+        viewer, access = _query_viewer(args, initiative)
+        # --public or --as someone outside: only the indicators ticked as published exist.
+        shown = visible_indicators(access) if access else initiative.indicators.all()
+        indicator = shown.filter(code=args.indicator).first()
         if indicator is None:
-            known = ", ".join(initiative.indicators.values_list("code", flat=True))
+            known = ", ".join(shown.values_list("code", flat=True))
             raise CommandError(
                 _("no indicator %(indicator)s in %(initiative)s (known: %(known)s)")
                 % {"indicator": repr(args.indicator), "initiative": initiative.code, "known": known}
@@ -62,7 +66,6 @@ class Command(ConsoleCommand):
                 within = periods.parse(args.period, None, initiative.fy_first_month)
             except periods.PeriodError as exc:
                 raise CommandError(f"--period: {exc}") from None
-        viewer = _query_viewer(args, initiative)
         if args.explain:
             return _explain(args, initiative, indicator, viewer, within)
         try:
@@ -106,8 +109,9 @@ class Command(ConsoleCommand):
 
 
 def _query_viewer(args, initiative):
-    """Whose view the figures are disclosed for (docs/reference/disclosure.md): the operator
-    sees everything; ``--as USER`` what USER sees; ``--public`` what the public sees."""
+    """Whose view the figures are disclosed for (docs/reference/disclosure.md), and their
+    access (None for the operator): the operator sees everything; ``--as USER`` what USER
+    sees; ``--public`` what the public sees."""
     from django.contrib.auth import get_user_model
 
     from commonmeasure.disclosure import operator_viewer, viewer_for
@@ -116,7 +120,7 @@ def _query_viewer(args, initiative):
     if args.public and args.as_user:
         raise CommandError(_("--as and --public cannot be used together"))
     if not args.public and not args.as_user:
-        return operator_viewer(initiative)
+        return operator_viewer(initiative), None
     user = None
     if args.as_user:
         user = get_user_model().objects.filter(username=args.as_user).first()
@@ -132,7 +136,7 @@ def _query_viewer(args, initiative):
         raise CommandError(
             message % {"user": repr(args.as_user), "initiative": repr(initiative.code)}
         )
-    return viewer_for(initiative, access)
+    return viewer_for(initiative, access), access
 
 
 def _explain(args, initiative, indicator, viewer, within) -> int:

@@ -2,6 +2,7 @@
    runs no inline script (docs/explanation/security.md).
    - <select data-autosubmit> sends its form when it changes (with a <noscript> button beside it);
    - <button data-print> prints the page;
+   - the navigation's "More" menu (<details>) closes on a click elsewhere or Escape;
    - a table too wide or too long for its box (.table-wrap, .numbers) can be scrolled with the keyboard:
      the box takes the focus and is named after the table's caption (WCAG 2.1.1). */
 (function () {
@@ -18,6 +19,20 @@
       event.preventDefault();
       window.print();
     }
+  });
+
+  // The navigation's "More" menu closes on a click elsewhere and on Escape (focus back on it).
+  document.addEventListener("click", function (event) {
+    Array.prototype.forEach.call(document.querySelectorAll("details.subnav-more[open]"), function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("details.subnav-more[open]"), function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
   });
 
   function scrollable() {
