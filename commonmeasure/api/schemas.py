@@ -110,11 +110,20 @@ class IndicatorOut(Schema):
     outliers: OutliersOut = Field(
         default_factory=OutliersOut, description="How data-quality outlier flags treat it."
     )
+    translations: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="The name, definition, rationale and unit in other languages than the "
+        'initiative\'s, by language code: {"fr": {"name": "..."}}.',
+    )
 
 
 class InitiativeDefinition(Schema):
     code: str
     name: str
+    language: str = Field("en", description="The language of the names and definitions.")
+    translations: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="The name and vision in other languages."
+    )
     vision: str
     goals: list[Goal]
     reporting_frequency: str

@@ -13,16 +13,52 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from commonmeasure.domain import expressions
+from commonmeasure.domain.translation import gettext
 
 from .definition_checks import check_measures
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 CATEGORY_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$"  # "25+" is a natural age band
 ORG_ID = r"^[A-Z]{2,}-[A-Za-z0-9]+-\S+$"
+# The languages an initiative's own content may be written in: the interface's languages
+# (settings.LANGUAGES, by their two-letter code; a test keeps the two lists equal).
+CONTENT_LANGUAGES = ("en", "es", "fr")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class NameTexts(_Strict):
+    """A dimension's or category's name in another language."""
+
+    name: str = Field(default="", max_length=200)
+
+
+class InitiativeTexts(_Strict):
+    """The initiative's name and vision in another language."""
+
+    name: str = Field(default="", max_length=200)
+    vision: str = ""
+
+
+class IndicatorTexts(_Strict):
+    """An indicator's words in another language; what is left out falls back to the plain field."""
+
+    name: str = Field(default="", max_length=200)
+    definition: str = ""
+    rationale: str = ""
+    unit: str = Field(default="", max_length=50)
+
+
+def texts_by_language(translations: dict[str, BaseModel]) -> dict[str, dict[str, str]]:
+    """The translations as stored: each language's non-empty texts, languages with none left out."""
+    out = {}
+    for lang, texts in translations.items():
+        kept = {k: v for k, v in texts.model_dump().items() if v}
+        if kept:
+            out[lang] = kept
+    return out
 
 
 class Goal(_Strict):
@@ -34,12 +70,14 @@ class Goal(_Strict):
 class CategoryDef(_Strict):
     code: str = Field(pattern=CATEGORY_CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
+    translations: dict[str, NameTexts] = {}
 
 
 class DimensionDef(_Strict):
     code: str = Field(pattern=CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
     categories: list[CategoryDef] = Field(min_length=1)
+    translations: dict[str, NameTexts] = {}
 
     @field_validator("code")
     @classmethod
@@ -141,6 +179,9 @@ class IndicatorDef(_Strict):
     breakdown_check: Literal["error", "warning", "off"] = "error"
     # Data-quality outlier flags (docs/reference/data-quality.md, "Tuning per indicator").
     outliers: OutliersDef = OutliersDef()
+    # The name, definition, rationale and unit in other languages (initiative-file.md,
+    # "Content in several languages").
+    translations: dict[str, IndicatorTexts] = {}
 
     @model_validator(mode="after")
     def _rules(self):
@@ -225,6 +266,9 @@ class OverlapAdjustmentDef(_Strict):
 class InitiativeDef(_Strict):
     code: str = Field(pattern=CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
+    # The language of the plain fields (names, definitions, the vision).
+    language: str = "en"
+    translations: dict[str, InitiativeTexts] = {}
     vision: str = ""
     goals: list[Goal] = []
     reporting_frequency: Literal["monthly", "quarterly", "yearly", "financial-yearly"] = "monthly"
@@ -290,7 +334,42 @@ class InitiativeDef(_Strict):
                 except expressions.ExpressionError as problem:
                     raise ValueError(f"rules.{n} ({r.code}): {side} {text!r}: {problem}") from None
         _check_measures(self)
+        _check_translations(self)
         return self
+
+
+def _check_translations(defn: InitiativeDef) -> None:
+    """Each translations block is for a language of the system other than the file's own."""
+    if defn.language not in CONTENT_LANGUAGES:
+        raise ValueError(
+            gettext("language: %(language)r is not one of the languages %(languages)s")
+            % {"language": defn.language, "languages": ", ".join(CONTENT_LANGUAGES)}
+        )
+    blocks: list[tuple[str, dict]] = [("translations", defn.translations)]
+    for n, d in enumerate(defn.dimensions):
+        blocks.append((f"dimensions.{n}.translations", d.translations))
+        for m, c in enumerate(d.categories):
+            blocks.append((f"dimensions.{n}.categories.{m}.translations", c.translations))
+    for n, ind in enumerate(defn.indicators):
+        blocks.append((f"indicators.{n}.translations", ind.translations))
+    for path, translations in blocks:
+        for lang in translations:
+            if lang not in CONTENT_LANGUAGES:
+                raise ValueError(
+                    gettext(
+                        "%(path)s.%(language)s: %(language)r is not one of the languages "
+                        "%(languages)s"
+                    )
+                    % {"path": path, "language": lang, "languages": ", ".join(CONTENT_LANGUAGES)}
+                )
+            if lang == defn.language:
+                raise ValueError(
+                    gettext(
+                        "%(path)s.%(language)s: %(language)s is the file's own language "
+                        "(language: %(language)s); its text goes in the plain fields"
+                    )
+                    % {"path": path, "language": lang}
+                )
 
 
 def _check_measures(defn: InitiativeDef) -> None:

@@ -1,0 +1,103 @@
+"""An initiative's own content in several languages: the one home of "which text does this
+viewer read".
+
+An initiative's names and definitions are written in its own language (``Initiative.language``,
+"en" unless the initiative file says otherwise) in their plain fields, and may be given in other
+languages in a ``translations`` mapping on the same row: ``{"fr": {"name": "...", "definition":
+"..."}, "es": {...}}`` (docs/reference/initiative-file.md, "Content in several languages").
+
+The translatable fields (``TranslatableCharField``, ``TranslatableTextField``) keep the stored,
+default-language text in the database column and in ``stored(obj, "name")``, but reading the
+attribute (``indicator.name``) gives ``local_text``: the text in the active language (the
+viewer's, set by the language middleware) if the row has one, else the stored text. So every
+page, chart, export and API answer that shows ``indicator.name`` shows it in the viewer's
+language without knowing about translations, while queries (``filter(name=...)``,
+``order_by("name")``, ``values("name")``), saves, forms' initial values and the definition file
+dump work on the stored text.
+
+Assigning the attribute (``indicator.name = "..."``) sets the stored text. A row loaded without
+its ``translations`` (``.only(...)``) shows the stored text rather than make a query per row.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+from django.utils import translation
+
+TRANSLATIONS = "translations"
+
+
+def stored(obj, field: str):
+    """The stored (default-language) text of ``obj``'s ``field``, whatever language is active."""
+    if field not in obj.__dict__:
+        obj.refresh_from_db(fields=[field])
+    return obj.__dict__[field]
+
+
+def language_keys(code: str | None) -> list[str]:
+    """The keys a translation may be filed under for a language: "fr-ca" -> ["fr-ca", "fr"]."""
+    if not code:
+        return []
+    code = code.lower()
+    base = code.split("-")[0]
+    return [code] if base == code else [code, base]
+
+
+def local_text(obj, field: str, language: str | None = None) -> str:
+    """``obj``'s ``field`` in ``language`` (default: the active language), falling back to the
+    stored text, which is in the initiative's own language."""
+    default = stored(obj, field)
+    translations = obj.__dict__.get(TRANSLATIONS)
+    if not translations:
+        return default
+    for key in language_keys(language or translation.get_language()):
+        text = (translations.get(key) or {}).get(field)
+        if text:
+            return text
+    return default
+
+
+def set_translations(obj, translations: dict[str, dict[str, str]] | None) -> None:
+    """Replace ``obj``'s translations (``{"fr": {"name": ...}}``), dropping empty texts and
+    languages left with none. The caller saves ``obj`` (with ``update_fields`` including
+    ``translations``)."""
+    cleaned: dict[str, dict[str, str]] = {}
+    for lang, texts in (translations or {}).items():
+        kept = {k: v.strip() for k, v in (texts or {}).items() if v and v.strip()}
+        if kept:
+            cleaned[lang] = kept
+    setattr(obj, TRANSLATIONS, cleaned)
+
+
+class _LocalText(DeferredAttribute):
+    """Reads give the text in the active language; writes go to the stored text. A data
+    descriptor (it has ``__set__``), so that the stored text in the instance's ``__dict__``
+    does not hide it as it hides Django's plain ``DeferredAttribute``."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        super().__get__(instance, cls)  # loads a deferred column
+        return local_text(instance, self.field.attname)
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
+
+class _Translatable:
+    descriptor_class = _LocalText
+
+    def pre_save(self, model_instance, add):
+        return stored(model_instance, self.attname)
+
+    def value_from_object(self, obj):
+        return stored(obj, self.attname)
+
+
+class TranslatableCharField(_Translatable, models.CharField):
+    """A CharField whose attribute reads in the viewer's language (see the module's docstring)."""
+
+
+class TranslatableTextField(_Translatable, models.TextField):
+    """A TextField whose attribute reads in the viewer's language (see the module's docstring)."""
