@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "commonmeasure.insights",
     "commonmeasure.backbone",
     "commonmeasure.conversation",
+    "commonmeasure.setup",
     "django_tasks",
     "django_tasks_db",
 ]

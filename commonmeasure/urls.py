@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("commonmeasure.insights.urls")),
     path("", include("commonmeasure.conversation.urls")),
     path("", include("commonmeasure.backbone.urls")),
+    path("", include("commonmeasure.setup.urls")),
     path("", include("commonmeasure.web.urls")),
 ]

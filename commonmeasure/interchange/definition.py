@@ -422,6 +422,12 @@ def parse_definition(text: str, filename: str = "definition", fmt: str = "yaml")
         raise DefinitionError(
             filename, [f"{where}{getattr(exc, 'problem', None) or exc}"]
         ) from None
+    return validate_definition(data, filename)
+
+
+def validate_definition(data, filename: str = "definition") -> InitiativeDef:
+    """Check a definition already read into Python values (a file's, or one the set-up pages
+    edited): the same rules and the same messages (``indicators.2.decimals: ...``) as a file."""
     if not isinstance(data, dict):
         raise DefinitionError(
             filename, ["the top level must be a mapping with code, name, indicators, ..."]
