@@ -199,3 +199,47 @@ def test_the_api_gives_the_default_text_and_every_translation(french, client_for
     assert answer["name"] == "People enrolled"
     assert answer["translations"] == FRENCH
     assert client.get("/api/v1/initiatives/alpha").json()["language"] == "en"
+
+
+def test_the_demo_initiative_names_its_indicators_in_french_and_spanish():
+    from commonmeasure.demo import DEMO_FILE
+    from commonmeasure.interchange.definition import read_definition
+
+    demo = read_definition(DEMO_FILE)
+    for indicator in demo.indicators:
+        assert indicator.translations["fr"].name, indicator.code
+        assert indicator.translations["es"].name, indicator.code
+    assert demo.indicators[5].translations["fr"].name == "Embauches"
+
+
+def test_a_survey_question_follows_the_language_chosen_in_the_switcher(cast):
+    from commonmeasure.voice.models import Link, Question, Survey
+    from tests.voice.conftest import device_client
+
+    survey = Survey.objects.create(initiative=cast.alpha, title="How did we do?")
+    Question.objects.create(
+        survey=survey,
+        kind="text",
+        text="What could we do better?",
+        translations={"fr": {"text": "Que pourrions-nous mieux faire ?"}},
+    )
+    link = Link.objects.create(survey=survey, organisation=cast.org_a)
+    client = _in("fr", device_client())
+    assert "Que pourrions-nous mieux faire ?" in client.get(f"/s/{link.token}/").content.decode()
+    client = _in("es", device_client())
+    assert "What could we do better?" in client.get(f"/s/{link.token}/").content.decode()
+
+
+def test_a_set_up_page_edits_a_translation_as_the_file_does(cast):
+    from commonmeasure.setup.services import apply
+
+    def edit(definition: dict) -> None:
+        enrolled = next(i for i in definition["indicators"] if i["code"] == "enrolled")
+        enrolled["translations"]["es"] = {"name": "Personas inscritas"}
+
+    outcome = apply(cast.alpha, edit, by=cast.backbone, what="changed the indicator")
+    assert outcome.changed
+    enrolled = cast.alpha.indicators.get(code="enrolled")
+    assert enrolled.translations == {"es": {"name": "Personas inscritas"}}
+    with translation.override("es"):
+        assert enrolled.name == "Personas inscritas"
