@@ -58,16 +58,15 @@ def local_text(obj, field: str, language: str | None = None) -> str:
     return default
 
 
-def set_translations(obj, translations: dict[str, dict[str, str]] | None) -> None:
-    """Replace ``obj``'s translations (``{"fr": {"name": ...}}``), dropping empty texts and
-    languages left with none. The caller saves ``obj`` (with ``update_fields`` including
-    ``translations``)."""
-    cleaned: dict[str, dict[str, str]] = {}
-    for lang, texts in (translations or {}).items():
-        kept = {k: v.strip() for k, v in (texts or {}).items() if v and v.strip()}
-        if kept:
-            cleaned[lang] = kept
-    setattr(obj, TRANSLATIONS, cleaned)
+def every_text(obj, field: str) -> list[str]:
+    """``obj``'s ``field`` in every language it has, the stored text first: what a file may
+    name it by (a category by its name in any of the initiative's languages)."""
+    texts = [stored(obj, field)]
+    for texts_of_language in (obj.__dict__.get(TRANSLATIONS) or {}).values():
+        text = (texts_of_language or {}).get(field)
+        if text and text not in texts:
+            texts.append(text)
+    return texts
 
 
 class _LocalText(DeferredAttribute):

@@ -243,3 +243,17 @@ def test_a_set_up_page_edits_a_translation_as_the_file_does(cast):
     assert enrolled.translations == {"es": {"name": "Personas inscritas"}}
     with translation.override("es"):
         assert enrolled.name == "Personas inscritas"
+
+
+def test_a_values_file_may_name_a_category_in_any_language_whatever_the_viewers(cast, import_csv):
+    from commonmeasure.initiatives.models import Category
+
+    Category.objects.filter(code="female").update(translations={"fr": {"name": "Femme"}})
+    values = (
+        "organisation,indicator,period,value,gender\n"
+        "org-a,job_starts,2024-01,3,Femme\n"
+        "org-b,job_starts,2024-01,2,Female\n"
+    )
+    with translation.override("fr"):
+        result = import_csv(cast.alpha, values)
+    assert result.errors == []
