@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from commonmeasure.contracts.demo import load_demo_contract
 from commonmeasure.domain import periods
@@ -163,36 +164,47 @@ def demo_accounts(orgs=None) -> list[dict]:
     return [
         {
             "username": "backbone",
-            "role": "backbone admin of the partnership",
-            "can": "sees every report, approves and returns them, runs data quality, settings, "
-            "members, surveys and the outcomes contract; also Django admin at /admin/",
+            "role": gettext("backbone admin of the partnership"),
+            "can": gettext(
+                "sees every report, approves and returns them, runs data quality, settings, "
+                "members, surveys and the outcomes contract; also Django admin at /admin/"
+            ),
         },
         {
             "username": "reporter",
-            "role": f"reporter for {orgs[0][1]} ({orgs[0][0]})",
-            "can": "enters and submits its organisation's monthly report in the grid or by file, "
-            "and sees the community figures",
+            "role": gettext("reporter for %(name)s (%(code)s)")
+            % {"name": orgs[0][1], "code": orgs[0][0]},
+            "can": gettext(
+                "enters and submits its organisation's monthly report in the grid or by file, "
+                "and sees the community figures"
+            ),
         },
         {
             "username": "reporter2",
-            "role": f"reporter for {orgs[1][1]} ({orgs[1][0]})",
-            "can": "the same for a second organisation, to see what one organisation may and "
-            "may not see of another",
+            "role": gettext("reporter for %(name)s (%(code)s)")
+            % {"name": orgs[1][1], "code": orgs[1][0]},
+            "can": gettext(
+                "the same for a second organisation, to see what one organisation may and "
+                "may not see of another"
+            ),
         },
         {
             "username": "viewer",
-            "role": f"viewer for {orgs[2][1]} ({orgs[2][0]})",
-            "can": "reads its organisation's reports and the community figures, changes nothing",
+            "role": gettext("viewer for %(name)s (%(code)s)")
+            % {"name": orgs[2][1], "code": orgs[2][0]},
+            "can": gettext(
+                "reads its organisation's reports and the community figures, changes nothing"
+            ),
         },
     ]
 
 
 def login_help(orgs) -> str:
-    lines = [f"Log in with password '{DEMO_PASSWORD}' as:"]
+    lines = [gettext("Log in with password '%(password)s' as:") % {"password": DEMO_PASSWORD}]
     for account in demo_accounts(orgs):
         role = account["role"]
         if account["username"] == "backbone":
-            role += " (also Django admin at /admin/)"
+            role += gettext(" (also Django admin at /admin/)")
         lines.append(f"  {account['username']:<10} {role}")
     return "\n".join(lines)
 

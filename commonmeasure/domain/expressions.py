@@ -29,6 +29,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from commonmeasure.domain.translation import gettext
+
 MAX_LENGTH = 10_000  # characters in one expression or rule
 MAX_DEPTH = 100  # nested parentheses, function calls and unary signs
 MAX_HEIGHT = 200  # operations one inside another, e.g. terms in a + b + c + ... (sum() is flat)
@@ -173,9 +175,14 @@ _TOKEN = re.compile(
 
 def _tokenize(text: str) -> list[_Token]:
     if not isinstance(text, str):
-        raise ExpressionError(1, f"an expression must be text, not {type(text).__name__}")
+        raise ExpressionError(
+            1, gettext("an expression must be text, not %(name)s") % {"name": type(text).__name__}
+        )
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(MAX_LENGTH + 1, f"longer than {MAX_LENGTH} characters")
+        raise ExpressionError(
+            MAX_LENGTH + 1,
+            gettext("longer than %(MAX_LENGTH)s characters") % {"MAX_LENGTH": MAX_LENGTH},
+        )
     tokens: list[_Token] = []
     pos = 0
     while pos < len(text):
@@ -185,21 +192,23 @@ def _tokenize(text: str) -> list[_Token]:
             end = text.find("]", pos + 1)
             if end < 0 or "\n" in text[pos:end] or "[" in text[pos + 1 : end]:
                 raise ExpressionError(
-                    column, "'[' is not closed; expected ']' after the indicator code"
+                    column, gettext("'[' is not closed; expected ']' after the indicator code")
                 )
             code = text[pos + 1 : end].strip()
             if not code:
-                raise ExpressionError(column, "empty indicator code in brackets")
+                raise ExpressionError(column, gettext("empty indicator code in brackets"))
             tokens.append(_Token("code", code, column))
             pos = end + 1
             continue
         m = _TOKEN.match(text, pos)
         if m is None:
             if ch == "=":
-                raise ExpressionError(column, "'=' is not an operator; use '==' to compare")
+                raise ExpressionError(
+                    column, gettext("'=' is not an operator; use '==' to compare")
+                )
             if ch == "]":
-                raise ExpressionError(column, "']' without a matching '['")
-            raise ExpressionError(column, f"unexpected character {ch!r}")
+                raise ExpressionError(column, gettext("']' without a matching '['"))
+            raise ExpressionError(column, gettext("unexpected character %(ch)r") % {"ch": ch})
         kind = m.lastgroup
         assert kind is not None
         if kind == "number":
@@ -208,8 +217,10 @@ def _tokenize(text: str) -> list[_Token]:
                 word = m.group() + rest.group()
                 raise ExpressionError(
                     column,
-                    f"{word!r} is not a number; write an indicator code that starts with a digit "
-                    f"in brackets: [{word}]",
+                    gettext(
+                        "%(word)r is not a number; write an indicator code that starts with a digit in brackets: [%(word2)s]"
+                    )
+                    % {"word": word, "word2": word},
                 )
         if kind != "space":
             tokens.append(_Token(kind, m.group(), column))
@@ -242,13 +253,19 @@ class _Parser:
 
     def expect_op(self, op: str, what: str) -> None:
         if not self.is_op(op):
-            raise ExpressionError(self.tok.column, f"expected {what}, found {_describe(self.tok)}")
+            raise ExpressionError(
+                self.tok.column,
+                gettext("expected %(what)s, found %(describe)s")
+                % {"what": what, "describe": _describe(self.tok)},
+            )
         self.take()
 
     def enter(self, column: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(column, f"nested more than {MAX_DEPTH} deep")
+            raise ExpressionError(
+                column, gettext("nested more than %(MAX_DEPTH)s deep") % {"MAX_DEPTH": MAX_DEPTH}
+            )
 
     def expression(self) -> Node:
         node = self.term()
@@ -279,7 +296,9 @@ class _Parser:
             self.take()
             value = float(tok.text)
             if not math.isfinite(value):
-                raise ExpressionError(tok.column, f"the number {tok.text} is too large")
+                raise ExpressionError(
+                    tok.column, gettext("the number %(text)s is too large") % {"text": tok.text}
+                )
             return Number(value, tok.column)
         if tok.kind == "code":
             self.take()
@@ -297,15 +316,21 @@ class _Parser:
             self.depth -= 1
             return node
         if tok.kind == "cmp":
-            raise ExpressionError(tok.column, f"expected a value before {tok.text!r}")
+            raise ExpressionError(
+                tok.column, gettext("expected a value before %(text)r") % {"text": tok.text}
+            )
         raise ExpressionError(
-            tok.column, f"expected a number, an indicator code or '(', found {_describe(tok)}"
+            tok.column,
+            gettext("expected a number, an indicator code or '(', found %(describe)s")
+            % {"describe": _describe(tok)},
         )
 
     def call(self, name: _Token) -> Node:
         if name.text not in FUNCTIONS:
             raise ExpressionError(
-                name.column, f"unknown function {name.text!r}; use one of {', '.join(FUNCTIONS)}"
+                name.column,
+                gettext("unknown function %(text)r; use one of %(items)s")
+                % {"text": name.text, "items": ", ".join(FUNCTIONS)},
             )
         self.enter(name.column)
         self.take()  # "("
@@ -316,7 +341,10 @@ class _Parser:
         self.expect_op(")", "')' or ','")
         self.depth -= 1
         if name.text == "abs" and len(args) != 1:
-            raise ExpressionError(name.column, f"abs() takes one argument, not {len(args)}")
+            raise ExpressionError(
+                name.column,
+                gettext("abs() takes one argument, not %(count)s") % {"count": len(args)},
+            )
         return Call(name.text, tuple(args), name.column)
 
     def end(self, comparison_allowed: bool) -> None:
@@ -325,15 +353,20 @@ class _Parser:
             return
         if tok.kind == "cmp":
             if comparison_allowed:
-                raise ExpressionError(tok.column, "only one comparison is allowed in a rule")
+                raise ExpressionError(
+                    tok.column, gettext("only one comparison is allowed in a rule")
+                )
             raise ExpressionError(
                 tok.column,
-                f"{tok.text!r}: a comparison belongs in a validation rule, not in an expression",
+                gettext("%(text)r: a comparison belongs in a validation rule, not in an expression")
+                % {"text": tok.text},
             )
         if tok.text == ")":
-            raise ExpressionError(tok.column, "')' without a matching '('")
+            raise ExpressionError(tok.column, gettext("')' without a matching '('"))
         raise ExpressionError(
-            tok.column, f"expected an operator or the end, found {_describe(tok)}"
+            tok.column,
+            gettext("expected an operator or the end, found %(describe)s")
+            % {"describe": _describe(tok)},
         )
 
 
@@ -344,8 +377,10 @@ def _check_height(node: Node) -> Node:
         if height > MAX_HEIGHT:
             raise ExpressionError(
                 current.column,
-                f"more than {MAX_HEIGHT} operations inside one another; "
-                "for a long list of terms use sum(a, b, ...)",
+                gettext(
+                    "more than %(MAX_HEIGHT)s operations inside one another; for a long list of terms use sum(a, b, ...)"
+                )
+                % {"MAX_HEIGHT": MAX_HEIGHT},
             )
         if isinstance(current, Unary):
             stack.append((current.operand, height + 1))
@@ -372,7 +407,7 @@ def parse_rule(text: str) -> Rule:
     if tok.kind != "cmp":
         if tok.kind == "end":
             raise ExpressionError(
-                tok.column, "expected a comparison (<, <=, ==, !=, >=, >) and a right side"
+                tok.column, gettext("expected a comparison (<, <=, ==, !=, >=, >) and a right side")
             )
         parser.end(comparison_allowed=True)  # names what was found instead
     parser.take()
@@ -411,7 +446,9 @@ def check_names(expression: Node | str, known: Collection[str]) -> None:
     """Refuse an expression that uses a code not in ``known``, naming it and where it is."""
     for name in _name_nodes(as_node(expression)):
         if name.code not in known:
-            raise ExpressionError(name.column, f"unknown indicator {name.code!r}")
+            raise ExpressionError(
+                name.column, gettext("unknown indicator %(code)r") % {"code": name.code}
+            )
 
 
 def formula_order(formulas: Mapping[str, Node | str]) -> list[str]:
@@ -461,7 +498,7 @@ def _number(code: str, x: object) -> float:
         raise TypeError(f"the value of {code} must be a number, not {type(x).__name__}")
     value = float(x)
     if not math.isfinite(value):
-        raise _NoValue(f"{code} is not a finite number")
+        raise _NoValue(gettext("%(code)s is not a finite number") % {"code": code})
     return value
 
 
@@ -482,7 +519,9 @@ def _eval(node: Node, values: Mapping[str, object]) -> float:
         elif node.op == "*":
             r = a * b
         elif b == 0:
-            raise _NoValue(f"division by zero: denominator {node.right} is 0")
+            raise _NoValue(
+                gettext("division by zero: denominator %(right)s is 0") % {"right": node.right}
+            )
         else:
             r = a / b
     else:
@@ -496,7 +535,7 @@ def _eval(node: Node, values: Mapping[str, object]) -> float:
         else:
             r = math.fsum(args)
     if not math.isfinite(r):
-        raise _NoValue(f"{node} is too large to represent")
+        raise _NoValue(gettext("%(node)s is too large to represent") % {"node": node})
     return r
 
 
@@ -586,7 +625,10 @@ class Rule:
 
     def __post_init__(self):
         if self.op not in COMPARISONS:
-            raise ValueError(f"unknown comparison {self.op!r}; use one of {' '.join(COMPARISONS)}")
+            raise ValueError(
+                gettext("unknown comparison %(op)r; use one of %(items)s")
+                % {"op": self.op, "items": " ".join(COMPARISONS)}
+            )
 
     def __str__(self) -> str:
         return f"{self.left} {self.op} {self.right}"

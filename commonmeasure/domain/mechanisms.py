@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import NamedTuple
 
+from commonmeasure.domain.translation import gettext
+
 from .money import minor_unit, round_money
 from .payments import (
     CAP_RATIO,
@@ -64,15 +66,20 @@ def comparison_statement(contract: Comparison, cohorts: Iterable[CohortResult]) 
         where = f"row {c.row or position}"
         if c.treated_events < 0:
             problems.append(
-                f"{where}: treated_events must not be negative (got {c.treated_events})"
+                gettext("%(where)s: treated_events must not be negative (got %(treated_events)s)")
+                % {"where": where, "treated_events": c.treated_events}
             )
         if c.comparison_events <= 0:
             problems.append(
-                f"{where}: comparison_events must be more than 0 (got {c.comparison_events})"
+                gettext(
+                    "%(where)s: comparison_events must be more than 0 (got %(comparison_events)s)"
+                )
+                % {"where": where, "comparison_events": c.comparison_events}
             )
         if c.cohort in seen:
             problems.append(
-                f"{where}: cohort {c.cohort!r} appears twice (first in row {seen[c.cohort]})"
+                gettext("%(where)s: cohort %(cohort)r appears twice (first in row %(seen)s)")
+                % {"where": where, "cohort": c.cohort, "seen": seen[c.cohort]}
             )
         seen.setdefault(c.cohort, c.row or position)
     if problems:
@@ -162,14 +169,21 @@ def weighted_targets_statement(
         where = f"row {r.row or position}"
         if r.metric not in targets:
             problems.append(
-                f"{where}: metric {r.metric!r} is not in the contract (it defines {', '.join(targets)})"
+                gettext(
+                    "%(where)s: metric %(metric)r is not in the contract (it defines %(items)s)"
+                )
+                % {"where": where, "metric": r.metric, "items": ", ".join(targets)}
             )
         elif r.metric in achieved:
             problems.append(
-                f"{where}: metric {r.metric!r} appears twice (first in row {achieved[r.metric].row})"
+                gettext("%(where)s: metric %(metric)r appears twice (first in row %(row)s)")
+                % {"where": where, "metric": r.metric, "row": achieved[r.metric].row}
             )
         if r.achieved < 0:
-            problems.append(f"{where}: achieved must not be negative (got {r.achieved})")
+            problems.append(
+                gettext("%(where)s: achieved must not be negative (got %(achieved)s)")
+                % {"where": where, "achieved": r.achieved}
+            )
         achieved.setdefault(r.metric, r._replace(row=r.row or position))
     if problems:
         raise ContractError(problems)

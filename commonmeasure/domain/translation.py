@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["gettext", "gettext_noop", "install", "ngettext", "pgettext"]
+__all__ = ["gettext", "gettext_noop", "install", "installed", "ngettext", "pgettext"]
 
 
 def _english(message: str) -> str:
@@ -43,6 +43,11 @@ def install(
     """Route the pure layers' messages through a translation framework (Django's, at start-up)."""
     global _gettext, _ngettext, _pgettext
     _gettext, _ngettext, _pgettext = gettext_function, ngettext_function, pgettext_function
+
+
+def installed() -> tuple[Callable, Callable, Callable]:
+    """The functions installed now, to put them back after a while in another language."""
+    return _gettext, _ngettext, _pgettext
 
 
 def gettext(message: str) -> str:

@@ -5,6 +5,7 @@ checks use it too."""
 from __future__ import annotations
 
 from commonmeasure.domain import composites
+from commonmeasure.domain.translation import gettext
 
 
 def composite_from_spec(code: str, spec: dict) -> composites.Composite:
@@ -57,8 +58,13 @@ def check_composite(code: str, spec: dict) -> list[str]:
         for n, c in enumerate(composite.components):
             if c.weight > 0 and c.normalisation in NOT_FOR_GEOMETRIC:
                 problems.append(
-                    f"components.{n} ({c.code}): geometric aggregation needs values above 0, "
-                    f"but {NOT_FOR_GEOMETRIC[c.normalisation]}; use distance_to_target or "
-                    "arithmetic aggregation"
+                    gettext(
+                        "components.%(n)s (%(code)s): geometric aggregation needs values above 0, but %(NOT_FOR_GEOMETRIC)s; use distance_to_target or arithmetic aggregation"
+                    )
+                    % {
+                        "n": n,
+                        "code": c.code,
+                        "NOT_FOR_GEOMETRIC": NOT_FOR_GEOMETRIC[c.normalisation],
+                    }
                 )
     return problems
