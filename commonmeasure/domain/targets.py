@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from commonmeasure.domain import periods
-from commonmeasure.domain.translation import gettext
+from commonmeasure.domain.translation import gettext, ngettext
 
 HIGHER, LOWER = "higher", "lower"
 POLARITIES = (HIGHER, LOWER)
@@ -202,15 +202,12 @@ def baseline_forecast(
     except TargetError:
         have = len(points)
         raise TargetError(
-            gettext(
-                "a linear trend needs values for at least two baseline periods; %(have)s of %(count)s (%(items)s) %(value)s a value"
+            ngettext(
+                "a linear trend needs values for at least two baseline periods; %(have)s of %(count)s (%(items)s) has a value",
+                "a linear trend needs values for at least two baseline periods; %(have)s of %(count)s (%(items)s) have a value",
+                have,
             )
-            % {
-                "have": have,
-                "count": len(baseline),
-                "items": ", ".join(baseline),
-                "value": "has" if have == 1 else "have",
-            }
+            % {"have": have, "count": len(baseline), "items": ", ".join(baseline)}
         ) from None
     values = {code: trend.at(x_of(code)) for code in parsed}
     return Forecast(trend, first.code, values)

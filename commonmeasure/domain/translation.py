@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["gettext", "gettext_noop", "install", "installed", "ngettext", "pgettext"]
+__all__ = ["gettext", "gettext_noop", "install", "ngettext", "pgettext"]
 
 
 def _english(message: str) -> str:

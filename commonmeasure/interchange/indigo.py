@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from commonmeasure.domain.translation import gettext
+from commonmeasure.domain.translation import gettext, gettext_noop
 
 from .cells import neutralised
 from .errors import FileProblem
@@ -112,7 +112,7 @@ def _bundle_members(path: Path) -> dict[str, bytes]:
         with zipfile.ZipFile(path) as zf:
             # The same guard as for workbooks: sizes are checked before anything is unpacked.
             try:
-                check_zip_sizes(zf, path.name, what="bundle")
+                check_zip_sizes(zf, path.name, what=gettext_noop("bundle"))
             except FileProblem as problem:
                 raise BundleLayoutError(
                     [Problem(path.name, None, None, str(problem).removeprefix(f"{path.name}: "))]

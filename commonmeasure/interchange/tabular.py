@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from commonmeasure.domain.translation import gettext
+from commonmeasure.domain.translation import gettext, gettext_noop
 
 from . import ods, xlsx_fast
 from .cells import neutralised
@@ -74,10 +74,12 @@ def open_table(
     suffix = path.suffix.lower()
     if head.startswith(XLSX_MAGIC) or suffix in (".xlsx", ".xlsm", ".ods"):
         if not head.startswith(XLSX_MAGIC):
-            kind = "an ODS spreadsheet" if suffix == ".ods" else "an XLSX workbook"
+            kind = (
+                gettext("an ODS spreadsheet") if suffix == ".ods" else gettext("an XLSX workbook")
+            )
             raise FileProblem(
                 gettext("%(name)s: is named %(suffix)s but is not %(kind)s")
-                % {"name": name, "suffix": suffix, "kind": kind}
+                % {"name": name, "suffix": suffix, "kind": gettext(kind)}
             )
         return _require_rows(_open_xlsx(path, name, size))
     if b"\x00" in head:
@@ -120,8 +122,9 @@ def _open_csv(path: Path, name: str, size: int, number_columns=("value",)) -> Ta
     delimiter = _sniff_delimiter(path, encoding)
     if delimiter != ",":
         notes.append(
-            gettext("Columns are separated by %(value)s.")
-            % {"value": "semicolons" if delimiter == ";" else "tabs"}
+            gettext("Columns are separated by semicolons.")
+            if delimiter == ";"
+            else gettext("Columns are separated by tabs.")
         )
     reader = csv.reader(text, strict=True, delimiter=delimiter)
     try:
@@ -278,7 +281,7 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
             zf.close()
         fh.close()
 
-    kind = "XLSX workbook"
+    kind = gettext_noop("XLSX workbook")  # translated where it is shown
     counter = {"rows": 0}
     try:
         zf = zipfile.ZipFile(fh)
@@ -290,7 +293,7 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
                 % {"name": name, "bad": bad}
             )
         if ods.is_ods(zf):
-            kind = "ODS spreadsheet"
+            kind = gettext_noop("ODS spreadsheet")
             found = {}
 
             def first_visible(title: str, visible: bool) -> bool:
@@ -321,7 +324,7 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
         close()
         raise FileProblem(
             gettext("%(name)s: is not a readable %(kind)s (%(exc)s); it may be truncated")
-            % {"name": name, "kind": kind, "exc": exc}
+            % {"name": name, "kind": gettext(kind), "exc": exc}
         ) from None
     try:
         header_number, header_row = next(it)
@@ -341,7 +344,7 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
         close()
         raise FileProblem(
             gettext("%(name)s: is not a readable %(kind)s (%(exc)s); it may be truncated")
-            % {"name": name, "kind": kind, "exc": exc}
+            % {"name": name, "kind": gettext(kind), "exc": exc}
         ) from None
     if header_number != 1:
         close()
@@ -391,7 +394,7 @@ def xlsx_reader(zf: zipfile.ZipFile, sheet_path: str, counter: dict):
     )
 
 
-def check_zip_sizes(zf: zipfile.ZipFile, name: str, what: str = "workbook") -> None:
+def check_zip_sizes(zf: zipfile.ZipFile, name: str, what: str = gettext_noop("workbook")) -> None:
     """Refuse a zip whose parts would decompress to far more than a workbook (or any other
     zip this system reads: ``what`` names it in the message) ever does."""
     total = 0
@@ -406,7 +409,7 @@ def check_zip_sizes(zf: zipfile.ZipFile, name: str, what: str = "workbook") -> N
                 )
                 % {
                     "name": name,
-                    "what": what,
+                    "what": gettext(what),
                     "filename": info.filename,
                     "value": info.file_size // max(info.compress_size, 1),
                 }
@@ -418,7 +421,7 @@ def check_zip_sizes(zf: zipfile.ZipFile, name: str, what: str = "workbook") -> N
             )
             % {
                 "name": name,
-                "what": what,
+                "what": gettext(what),
                 "value": total // 1024**2,
                 "value2": MAX_XLSX_UNCOMPRESSED // 1024**2,
             }
