@@ -79,7 +79,7 @@ def open_table(
             )
             raise FileProblem(
                 gettext("%(name)s: is named %(suffix)s but is not %(kind)s")
-                % {"name": name, "suffix": suffix, "kind": gettext(kind)}
+                % {"name": name, "suffix": suffix, "kind": kind}
             )
         return _require_rows(_open_xlsx(path, name, size))
     if b"\x00" in head:
