@@ -134,7 +134,9 @@ def add_every_argument(parser) -> None:
         "--every",
         type=int,
         metavar="SECONDS",
-        help="instead, queue a background task that sends them now and every SECONDS (run by `worker`)",
+        help=gettext(
+            "instead, queue a background task that sends them now and every SECONDS (run by `worker`)"
+        ),
     )
 
 

@@ -53,7 +53,7 @@ def _direction(direction: str) -> str:
 
 
 def _of(component: str) -> str:
-    return f" of {component!r}" if component else ""
+    return gettext(" of %(component)r") % {"component": component} if component else ""
 
 
 def _present(values: Sequence[float | None]) -> list[float]:
@@ -223,10 +223,18 @@ def aggregate(
     shown = dict(normalised)
     absent = [code for code, y in normalised.items() if y is None]
     if absent and missing == NO_VALUE:
-        return CompositeValue(None, normalised=shown, reason=f"no value for {', '.join(absent)}")
+        return CompositeValue(
+            None,
+            normalised=shown,
+            reason=gettext("no value for %(items)s") % {"items": ", ".join(absent)},
+        )
     present = {code: float(y) for code, y in normalised.items() if y is not None}
     if not present or math.fsum(w_all[c] for c in present) == 0:
-        return CompositeValue(None, normalised=shown, reason=f"no value for {', '.join(absent)}")
+        return CompositeValue(
+            None,
+            normalised=shown,
+            reason=gettext("no value for %(items)s") % {"items": ", ".join(absent)},
+        )
     w = normalise_weights({code: w_all[code] for code in present})
     if method == ARITHMETIC:
         contributions = {code: w[code] * y for code, y in present.items()}
@@ -234,7 +242,7 @@ def aggregate(
     else:
         for code, y in present.items():
             if w[code] > 0 and not y > 0:
-                where = f" for {unit}" if unit is not None else ""
+                where = gettext(" for %(unit)s") % {"unit": unit} if unit is not None else ""
                 raise CompositeError(
                     gettext(
                         "geometric aggregation needs values above 0: %(code)r is %(y)g%(where)s; use arithmetic aggregation, or a normalisation whose values stay above 0"

@@ -51,7 +51,9 @@ class ExpressionError(ValueError):
     def __init__(self, column: int, problem: str):
         self.column = column
         self.problem = problem
-        super().__init__(f"column {column}: {problem}")
+        super().__init__(
+            gettext("column %(column)s: %(problem)s") % {"column": column, "problem": problem}
+        )
 
 
 class CycleError(ValueError):
@@ -59,7 +61,9 @@ class CycleError(ValueError):
 
     def __init__(self, cycle: list[str]):
         self.cycle = cycle
-        super().__init__("formula indicators refer to each other in a circle: " + " → ".join(cycle))
+        super().__init__(
+            gettext("formula indicators refer to each other in a circle: ") + " → ".join(cycle)
+        )
 
 
 class _NoValue(Exception):
@@ -338,7 +342,7 @@ class _Parser:
         while self.is_op(","):
             self.take()
             args.append(self.expression())
-        self.expect_op(")", "')' or ','")
+        self.expect_op(")", gettext("')' or ','"))
         self.depth -= 1
         if name.text == "abs" and len(args) != 1:
             raise ExpressionError(
@@ -495,7 +499,10 @@ class Evaluation:
 
 def _number(code: str, x: object) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real | Decimal):
-        raise TypeError(f"the value of {code} must be a number, not {type(x).__name__}")
+        raise TypeError(
+            gettext("the value of %(code)s must be a number, not %(name)s")
+            % {"code": code, "name": type(x).__name__}
+        )
     value = float(x)
     if not math.isfinite(value):
         raise _NoValue(gettext("%(code)s is not a finite number") % {"code": code})
@@ -552,7 +559,7 @@ def evaluate_with_reason(expression: Node | str, values: Mapping[str, object]) -
     node = as_node(expression)
     missing = _missing(names(node), values)
     if missing:
-        return Evaluation(None, f"no value for {', '.join(missing)}")
+        return Evaluation(None, gettext("no value for %(items)s") % {"items": ", ".join(missing)})
     try:
         return Evaluation(_eval(node, values))
     except _NoValue as no_value:
@@ -576,7 +583,9 @@ def evaluate_formulas(
         missing = _missing(names(node), known)
         if missing:
             parts = [f"{m} ({out[m].reason})" if m in out else m for m in missing]
-            result = Evaluation(None, f"no value for {', '.join(parts)}")
+            result = Evaluation(
+                None, gettext("no value for %(items)s") % {"items": ", ".join(parts)}
+            )
         else:
             result = evaluate_with_reason(node, known)
         out[code] = result
@@ -647,10 +656,13 @@ class Rule:
             return Check(NOT_APPLICABLE, left.value, right.value, reason)
         if _COMPARE[self.op](left.value, right.value):
             return Check(PASSED, left.value, right.value)
-        reason = (
-            f"{self.left} is {_fmt(left.value)} and {self.right} is {_fmt(right.value)}; "
-            f"expected {self}"
-        )
+        reason = gettext("%(left)s is %(fmt)s and %(right)s is %(fmt2)s; expected %(self)s") % {
+            "left": self.left,
+            "fmt": _fmt(left.value),
+            "right": self.right,
+            "fmt2": _fmt(right.value),
+            "self": self,
+        }
         return Check(FAILED, left.value, right.value, reason)
 
 

@@ -109,7 +109,14 @@ def comparison_statement(contract: Comparison, cohorts: Iterable[CohortResult]) 
                     amount=-earned,
                     count=1,
                     row=row,
-                    rule=f"cohort {c.cohort}: a reduction of {_percent(reduction)} is below the threshold of {_percent(contract.threshold)}",
+                    rule=gettext(
+                        "cohort %(cohort)s: a reduction of %(percent)s is below the threshold of %(percent2)s"
+                    )
+                    % {
+                        "cohort": c.cohort,
+                        "percent": _percent(reduction),
+                        "percent2": _percent(contract.threshold),
+                    },
                     cohort=c.cohort,
                 )
             )
@@ -123,7 +130,10 @@ def comparison_statement(contract: Comparison, cohorts: Iterable[CohortResult]) 
                     amount=-cut,
                     count=1,
                     row=row,
-                    rule=f"at most {contract.cap_total} {contract.currency} for the whole contract, cohorts in file order",
+                    rule=gettext(
+                        "at most %(cap_total)s %(currency)s for the whole contract, cohorts in file order"
+                    )
+                    % {"cap_total": contract.cap_total, "currency": contract.currency},
                     cohort=c.cohort,
                 )
             )
@@ -210,7 +220,8 @@ def weighted_targets_statement(
                     amount=paid - uncapped,
                     count=1,
                     row=r.row if r else None,
-                    rule=f"{t.id} counts up to {t.cap_ratio} x its target of {t.target}",
+                    rule=gettext("%(id)s counts up to %(cap_ratio)s x its target of %(target)s")
+                    % {"id": t.id, "cap_ratio": t.cap_ratio, "target": t.target},
                 )
             )
         gross += uncapped

@@ -352,14 +352,25 @@ def period_code(day: date, by: str) -> str:
 def rule_text(kind: str, contract: RateCard, metric_id: str) -> str:
     cur = contract.currency
     if kind == ONCE_ONLY:
-        return f"{metric_id} is paid once per participant, for the earliest achievement"
+        return gettext(
+            "%(metric_id)s is paid once per participant, for the earliest achievement"
+        ) % {"metric_id": metric_id}
     if kind == CAP_COUNT:
         cap = next(m.cap_count for m in contract.metrics if m.id == metric_id)
-        return f"{metric_id} is paid for at most {cap} achievements, earliest first"
+        return gettext("%(metric_id)s is paid for at most %(cap)s achievements, earliest first") % {
+            "metric_id": metric_id,
+            "cap": cap,
+        }
     if kind == CAP_PER_PARTICIPANT:
-        return f"at most {contract.cap_per_participant} {cur} per participant, in date order"
+        return gettext("at most %(cap_per_participant)s %(cur)s per participant, in date order") % {
+            "cap_per_participant": contract.cap_per_participant,
+            "cur": cur,
+        }
     if kind == CAP_TOTAL:
-        return f"at most {contract.cap_total} {cur} for the whole contract, in date order"
+        return gettext("at most %(cap_total)s %(cur)s for the whole contract, in date order") % {
+            "cap_total": contract.cap_total,
+            "cur": cur,
+        }
     raise ValueError(kind)
 
 
@@ -569,7 +580,10 @@ def _check_metrics(rows: list[tuple], price: dict[str, int]) -> None:
                 first.setdefault(metric, row)
         raise ContractError(
             [
-                f"row {row}: metric {metric!r} is not in the contract (it defines {', '.join(price)})"
+                gettext(
+                    "row %(row)s: metric %(metric)r is not in the contract (it defines %(items)s)"
+                )
+                % {"row": row, "metric": metric, "items": ", ".join(price)}
                 for metric, row in sorted(first.items(), key=lambda kv: kv[1])[:20]
             ]
         )

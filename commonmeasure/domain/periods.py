@@ -136,10 +136,10 @@ def parse(code: str, period_type: str | None = None, fy_first_month: int = 4) ->
     if m and period_type in (None, YEAR):
         return year(int(m.group(1)))
     expected = {
-        None: "2024-03, 2024-Q1, 2024 or 2024-25",
-        MONTH: "a month such as 2024-03",
-        QUARTER: "a quarter such as 2024-Q1",
-        YEAR: "a year such as 2024",
+        None: gettext("2024-03, 2024-Q1, 2024 or 2024-25"),
+        MONTH: gettext("a month such as 2024-03"),
+        QUARTER: gettext("a quarter such as 2024-Q1"),
+        YEAR: gettext("a year such as 2024"),
     }[period_type]
     raise PeriodError(
         gettext("%(code)r is not a period code: expected %(expected)s")

@@ -99,12 +99,12 @@ def simulate(
     if isinstance(rates, Decimal):
         rates = {m.id: rates for m in contract.metrics}
     problems = [
-        f"success rate for {m!r}: not a metric of the contract"
+        gettext("success rate for %(m)r: not a metric of the contract") % {"m": m}
         for m in rates
         if m not in {x.id for x in contract.metrics}
     ]
     problems += [
-        f"success rate for {m!r}: must be between 0 and 1 (got {r})"
+        gettext("success rate for %(m)r: must be between 0 and 1 (got %(r)s)") % {"m": m, "r": r}
         for m, r in rates.items()
         if not 0 <= r <= 1
     ]

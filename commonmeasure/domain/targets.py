@@ -97,7 +97,9 @@ def target_status(
         return TargetStatus(None, None, "no value")
     if not target > 0:
         met = actual >= target if polarity == HIGHER else actual <= target
-        return TargetStatus(None, GREEN if met else RED, "% of target needs a target above 0")
+        return TargetStatus(
+            None, GREEN if met else RED, gettext("% of target needs a target above 0")
+        )
     percent = percent_of_target(actual, target, polarity)
     assert percent is not None
     if percent >= thresholds.green - _TOLERANCE:

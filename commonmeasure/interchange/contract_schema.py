@@ -216,10 +216,13 @@ def fields_of(schema: type[BaseModel]) -> list[str]:
 def check_contract(data: object) -> tuple[Contract | None, list[str]]:
     """(the contract's terms, []) or (None, every problem naming its field)."""
     if not isinstance(data, dict):
-        return None, ["must be a JSON object ({...}) with the contract's fields"]
+        return None, [gettext("must be a JSON object ({...}) with the contract's fields")]
     mechanism = data.get("mechanism", RATE_CARD)
     if mechanism not in MECHANISMS:
-        return None, [f"mechanism: {mechanism!r} is not one of {', '.join(MECHANISMS)}"]
+        return None, [
+            gettext("mechanism: %(mechanism)r is not one of %(items)s")
+            % {"mechanism": mechanism, "items": ", ".join(MECHANISMS)}
+        ]
     schema = SCHEMAS[mechanism]
     try:
         parsed = schema.model_validate({**data, "mechanism": mechanism})
@@ -238,12 +241,18 @@ def _problem(schema: type[BaseModel], mechanism: str, err) -> str:
         return f"{loc}: required"
     if kind == "extra_forbidden":
         if len(err["loc"]) == 1:
-            return f"{loc}: not a field of a {mechanism} contract (its fields: {', '.join(fields_of(schema))})"
+            return gettext(
+                "%(loc)s: not a field of a %(mechanism)s contract (its fields: %(items)s)"
+            ) % {"loc": loc, "mechanism": mechanism, "items": ", ".join(fields_of(schema))}
         item = _ITEMS.get(str(err["loc"][0]))
-        shown = f" (its fields: {', '.join(item.model_fields)})" if item else ""
-        return f"{loc}: not a field{shown}"
+        shown = (
+            gettext(" (its fields: %(items)s)") % {"items": ", ".join(item.model_fields)}
+            if item
+            else ""
+        )
+        return gettext("%(loc)s: not a field%(shown)s") % {"loc": loc, "shown": shown}
     if kind == "list_type":
-        return f"{loc}: must be a list ([...])"
+        return gettext("%(loc)s: must be a list ([...])") % {"loc": loc}
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{loc}: must be an object ({{...}})"
+        return gettext("%(loc)s: must be an object ({...})") % {"loc": loc}
     return f"{loc}: {err['msg'].removeprefix('Value error, ')}"

@@ -27,7 +27,7 @@ from commonmeasure.domain.payments import (
     paused_gc,
 )
 from commonmeasure.domain.returns import CashFlow
-from commonmeasure.domain.translation import gettext
+from commonmeasure.domain.translation import gettext, ngettext
 
 from .cells import Formula, Percent
 from .contract_schema import check_contract
@@ -69,11 +69,16 @@ class ContractFileError(ValueError):
     def message(self) -> str:
         count = len(self.problems) + self.more
         lines = [
-            f"{self.filename}: {count} problem{'s' if count != 1 else ''}; nothing was computed."
+            ngettext(
+                "%(filename)s: %(count)s problem; nothing was computed.",
+                "%(filename)s: %(count)s problems; nothing was computed.",
+                count,
+            )
+            % {"filename": self.filename, "count": count}
         ]
         lines += [f"  {self.filename}: {p}" for p in self.problems]
         if self.more:
-            lines.append(f"  ... and {self.more} more")
+            lines.append(gettext("  ... and %(more)s more") % {"more": self.more})
         return "\n".join(lines)
 
 
@@ -161,8 +166,13 @@ def _open(path: str | Path, kind: str):
             errors.add(
                 1,
                 label,
-                f"is not a column of this file; expected {', '.join(required)}"
-                + (f" and optionally {', '.join(optional)}" if optional else ""),
+                gettext("is not a column of this file; expected %(items)s")
+                % {"items": ", ".join(required)}
+                + (
+                    gettext(" and optionally %(items)s") % {"items": ", ".join(optional)}
+                    if optional
+                    else ""
+                ),
             )
         columns[label] = i
     for label in required:

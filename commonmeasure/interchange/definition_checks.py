@@ -63,7 +63,7 @@ def _check_areas(defn) -> None:
         while code is not None:
             if code in seen:
                 raise ValueError(
-                    "areas: parents go round in a circle: "
+                    gettext("areas: parents go round in a circle: ")
                     + " → ".join([*seen[seen.index(code) :], code])
                 )
             seen.append(code)
@@ -200,9 +200,18 @@ def _check_targets(defn) -> None:
         key = (t.indicator, t.organisation, t.area, t.period)
         if key in seen:
             raise ValueError(
-                f"{where}: a second target for {t.indicator}, {t.scope} {t.organisation or t.area or ''}, {t.period}".replace(
-                    "  ", " "
-                )
+                (
+                    gettext(
+                        "%(where)s: a second target for %(indicator)s, %(scope)s %(place)s, %(period)s"
+                    )
+                    % {
+                        "where": where,
+                        "indicator": t.indicator,
+                        "scope": t.scope,
+                        "place": t.organisation or t.area or "",
+                        "period": t.period,
+                    }
+                ).replace("  ", " ")
             )
         seen.add(key)
 

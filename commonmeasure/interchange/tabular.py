@@ -154,11 +154,13 @@ def _open_csv(path: Path, name: str, size: int, number_columns=("value",)) -> Ta
         else []
     )
     where = (
-        "the value column"
+        gettext("the value column")
         if tuple(number_columns) == ("value",)
-        else "the columns " + ", ".join(number_columns)
+        else gettext("the columns %(columns)s") % {"columns": ", ".join(number_columns)}
     )
-    comma_note = f"Decimal commas in {where} were read as decimal points."
+    comma_note = gettext("Decimal commas in %(where)s were read as decimal points.") % {
+        "where": where
+    }
 
     def rows() -> Iterator[tuple[int, list]]:
         try:

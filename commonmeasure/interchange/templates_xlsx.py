@@ -317,7 +317,11 @@ def write_csv_template(spec: TemplateSpec, fh) -> None:
 
 
 def _period_range(codes: list[str]) -> str:
-    return codes[0] if len(codes) == 1 else f"{codes[0]} to {codes[-1]}"
+    return (
+        codes[0]
+        if len(codes) == 1
+        else gettext("%(codes)s to %(codes2)s") % {"codes": codes[0], "codes2": codes[-1]}
+    )
 
 
 # -- reading ----------------------------------------------------------------------------------
