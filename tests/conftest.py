@@ -240,3 +240,20 @@ def cli(capsys):
 def _fast_password_hashing(settings):
     """Hash the cast's passwords quickly; the real hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language: a page asked for in French (cookie or
+    Accept-Language) leaves French active in the thread, which the next test would inherit."""
+    from django.utils import translation
+
+    translation.activate(django_settings_language())
+    yield
+    translation.activate(django_settings_language())
+
+
+def django_settings_language() -> str:
+    from django.conf import settings as django_settings
+
+    return django_settings.LANGUAGE_CODE
