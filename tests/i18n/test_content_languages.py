@@ -257,3 +257,21 @@ def test_a_values_file_may_name_a_category_in_any_language_whatever_the_viewers(
     with translation.override("fr"):
         result = import_csv(cast.alpha, values)
     assert result.errors == []
+
+
+def test_the_api_names_an_initiative_in_the_callers_language(cast, client_for):
+    from commonmeasure.initiatives.models import Initiative
+
+    Initiative.objects.filter(pk=cast.alpha.pk).update(
+        translations={"fr": {"name": "Partenariat Alpha"}}
+    )
+    names = {
+        i["code"]: i["name"]
+        for i in client_for("alice", HTTP_ACCEPT_LANGUAGE="fr").get("/api/v1/initiatives").json()
+    }
+    assert names["alpha"] == "Partenariat Alpha"
+    names = {i["code"]: i["name"] for i in client_for("alice").get("/api/v1/initiatives").json()}
+    assert names["alpha"] == "Alpha Partnership"
+    definition = client_for("alice", HTTP_ACCEPT_LANGUAGE="fr").get("/api/v1/initiatives/alpha")
+    assert definition.json()["name"] == "Alpha Partnership"
+    assert definition.json()["translations"] == {"fr": {"name": "Partenariat Alpha"}}
