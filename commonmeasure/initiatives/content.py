@@ -17,6 +17,9 @@ dump work on the stored text.
 
 Assigning the attribute (``indicator.name = "..."``) sets the stored text. A row loaded without
 its ``translations`` (``.only(...)``) shows the stored text rather than make a query per row.
+Django copies an attribute's value in a few places (``refresh_from_db``, ``clean_fields``, the
+bulk writes): ``TranslatedContent``, the base of every model with such fields, does those with
+no language active, so that a translation is never written back as the stored text.
 """
 
 from __future__ import annotations
@@ -67,6 +70,38 @@ def every_text(obj, field: str) -> list[str]:
         if text and text not in texts:
             texts.append(text)
     return texts
+
+
+def _stored_texts():
+    """No language active: attributes read as their stored text."""
+    return translation.override(None)
+
+
+class ContentQuerySet(models.QuerySet):
+    def bulk_create(self, *args, **kwargs):
+        with _stored_texts():
+            return super().bulk_create(*args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        with _stored_texts():
+            return super().bulk_update(*args, **kwargs)
+
+
+class TranslatedContent(models.Model):
+    """The base of a model with translatable fields and a ``translations`` JSON field."""
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def refresh_from_db(self, *args, **kwargs):
+        with _stored_texts():
+            return super().refresh_from_db(*args, **kwargs)
+
+    def clean_fields(self, *args, **kwargs):
+        with _stored_texts():
+            return super().clean_fields(*args, **kwargs)
 
 
 class _LocalText(DeferredAttribute):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from commonmeasure.domain import aggregation, outliers, periods
 from commonmeasure.interchange.definition import CONTENT_LANGUAGES
 
-from .content import TranslatableCharField, TranslatableTextField
+from .content import TranslatableCharField, TranslatableTextField, TranslatedContent
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -24,7 +24,7 @@ category_code_validator = RegexValidator(
 )
 
 
-class Initiative(models.Model):
+class Initiative(TranslatedContent):
     FREQUENCY_CHOICES = [(k, k.replace("-", " ").capitalize()) for k in periods.FREQUENCIES]
 
     code = models.CharField(max_length=64, unique=True, validators=[code_validator])
@@ -220,7 +220,7 @@ class Membership(models.Model):
         return f"{self.user} is {self.get_role_display()}{where} in {self.initiative}"
 
 
-class Dimension(models.Model):
+class Dimension(TranslatedContent):
     """A way of disaggregating values, e.g. gender or age band."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="dimensions")
@@ -240,7 +240,7 @@ class Dimension(models.Model):
         return self.name
 
 
-class Category(models.Model):
+class Category(TranslatedContent):
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="categories")
     code = models.CharField(max_length=64, validators=[category_code_validator])
     name = TranslatableCharField(max_length=200)
@@ -259,7 +259,7 @@ class Category(models.Model):
         return self.name
 
 
-class Indicator(models.Model):
+class Indicator(TranslatedContent):
     COUNT, PERCENTAGE, CURRENCY, RATE, SCORE = "count", "percentage", "currency", "rate", "score"
     VALUE_TYPES = [(t, t.capitalize()) for t in (COUNT, PERCENTAGE, CURRENCY, RATE, SCORE)]
     POLARITY_CHOICES = [("higher", "Higher is better"), ("lower", "Lower is better")]

@@ -275,3 +275,18 @@ def test_the_api_names_an_initiative_in_the_callers_language(cast, client_for):
     definition = client_for("alice", HTTP_ACCEPT_LANGUAGE="fr").get("/api/v1/initiatives/alpha")
     assert definition.json()["name"] == "Alpha Partnership"
     assert definition.json()["translations"] == {"fr": {"name": "Partenariat Alpha"}}
+
+
+def test_a_translation_is_never_written_back_as_the_stored_text(french):
+    """Django copies attributes in refresh_from_db, clean_fields and the bulk writes."""
+    with translation.override("fr"):
+        enrolled = french.alpha.indicators.get(code="enrolled")
+        enrolled.full_clean()
+        enrolled.save()
+        enrolled.refresh_from_db()
+        enrolled.save()
+        Indicator.objects.bulk_update([enrolled], ["name", "definition"])
+        assert enrolled.name == "Personnes inscrites"
+    enrolled = Indicator.objects.get(pk=enrolled.pk)
+    assert (enrolled.name, enrolled.definition) == ("People enrolled", "")
+    assert french.alpha.indicators.filter(name="People enrolled").exists()
