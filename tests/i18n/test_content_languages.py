@@ -290,3 +290,19 @@ def test_a_translation_is_never_written_back_as_the_stored_text(french):
     enrolled = Indicator.objects.get(pk=enrolled.pk)
     assert (enrolled.name, enrolled.definition) == ("People enrolled", "")
     assert french.alpha.indicators.filter(name="People enrolled").exists()
+
+
+def test_the_documented_example_loads_and_reads_in_each_language(db):
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs/reference/initiative-file.md").read_text()
+    section = doc.split("## Content in several languages", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    initiative, _ = load_definition(parse_definition(example))
+    jobs = initiative.indicators.get(code="job_starts")
+    with translation.override("fr"):
+        assert (jobs.name, jobs.unit) == ("Embauches", "personnes")
+    with translation.override("es"):
+        assert jobs.name == "Inicios de empleo"
+        assert jobs.definition == "Participants who started a job of 16 hours a week or more."
+    assert jobs.name == "Job starts"
