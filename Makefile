@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export DATABASE_URL ?=
 
-.PHONY: demo test test-fast test-repeat install install-test chromium office axe lint serve bench bench-dashboard clean
+.PHONY: demo test test-fast test-repeat install install-test chromium office axe gettext lint serve bench bench-dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +33,12 @@ demo: install var/secret_key
 	SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure demo load
 	CM_DEMO=1 SECRET_KEY_FILE=var/secret_key $(BIN)/commonmeasure serve --port $(PORT)
 
-## make test: install what the tests need (Chromium, LibreOffice, fonts and poppler-utils too, when run
+## make test: install what the tests need (Chromium, LibreOffice, fonts, poppler-utils and GNU gettext too, when run
 ## as root on Debian) and run the suite, on one worker a core (pytest-xdist; TEST_WORKERS=0 runs it
 ## in one process). Tests run with DEBUG on (no SECRET_KEY needed); DATABASE_URL picks the database
 ## (default SQLite in memory; on PostgreSQL each worker gets its own test database).
 TEST_WORKERS ?= auto
-test: install-test chromium office axe
+test: install-test chromium office axe gettext
 	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## make test-fast: the pure rules (domain), the file readers and writers (interchange) and the smoke
@@ -84,6 +84,14 @@ office:
 	  || ! command -v pdftotext >/dev/null || ! command -v soffice >/dev/null; }; then \
 	  echo "Installing Debian's fonts, poppler-utils and LibreOffice for the statement and office-file tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES) >/dev/null; \
+	fi
+
+## GNU gettext (xgettext, msgfmt): tools/messages.py gathers and compiles the interface's messages
+## with it, and tests/i18n/test_catalogues.py checks that the committed catalogues are complete.
+gettext:
+	@if { ! command -v xgettext >/dev/null || ! command -v msgfmt >/dev/null; } && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's GNU gettext for the translation catalogues"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext >/dev/null; \
 	fi
 
 lint: install-test

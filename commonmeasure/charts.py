@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from commonmeasure.domain.translation import gettext
+from commonmeasure.domain.translation import gettext, number
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; never fetched
 ACCENT = "#1f5f8b"
@@ -299,7 +299,7 @@ def _figure(value) -> str:
     if isinstance(value, bool) or value is None:
         return gettext("no value")
     if isinstance(value, int | float):
-        return f"{value:,.{0 if float(value).is_integer() else 2}f}"
+        return number(value, 0 if float(value).is_integer() else 2)
     return str(value)
 
 

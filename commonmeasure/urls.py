@@ -5,6 +5,8 @@ from commonmeasure.api.urls import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The language switcher posts here (Django's set_language: a cookie, then back to the page).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("commonmeasure.api.page_urls")),
     path("impact-bonds/", include("commonmeasure.impactbonds.urls")),

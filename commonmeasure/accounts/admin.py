@@ -4,6 +4,8 @@ superusers (a lock is lifted with the "Unlock" action, recorded in the audit tra
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import throttle
 from .forms import AdminLoginForm
@@ -29,13 +31,13 @@ class SuperuserOnly(admin.ModelAdmin):
         return False
 
 
-@admin.action(description="Unlock the selected accounts and addresses")
+@admin.action(description=gettext_lazy("Unlock the selected accounts and addresses"))
 def unlock_selected(modeladmin, request, queryset):
     n = 0
     for row in list(queryset):
         key = {"username" if row.scope == LoginThrottle.ACCOUNT else "address": row.key}
         n += throttle.unlock(by=request.user, **key)
-    messages.success(request, f"Unlocked {n}.")
+    messages.success(request, _("Unlocked %(count)s.") % {"count": n})
 
 
 @admin.register(LoginThrottle)

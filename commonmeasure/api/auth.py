@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
@@ -49,7 +50,7 @@ class ApiToken(HttpBearer):
             lock = throttle.record_failure(None, address, SignInEvent.API)
             if lock is not None:
                 raise TooManyFailures(lock)
-            raise AuthenticationError(message="The API token is not valid or has been revoked.")
+            raise AuthenticationError(message=_("The API token is not valid or has been revoked."))
         request.user = user
         return user
 
@@ -69,8 +70,10 @@ class Session(APIKeyCookie):
         if check_csrf(request) is not None:
             raise HttpError(
                 403,
-                "CSRF check failed: a signed-in browser session must send the CSRF token in the "
-                "X-CSRFToken header for POST requests (or use an API token instead).",
+                _(
+                    "CSRF check failed: a signed-in browser session must send the CSRF token in "
+                    "the X-CSRFToken header for POST requests (or use an API token instead)."
+                ),
             )
         return user
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 
 from commonmeasure.disclosure import viewer_for
@@ -40,9 +41,11 @@ def figure_request(request, code: str, indicator_code: str, period: str | None):
     initiative, access = initiative_for(request, code)
     indicator = initiative.indicators.filter(code=indicator_code).first()
     if indicator is None:
-        known = ", ".join(initiative.indicators.values_list("code", flat=True)) or "none"
+        known = ", ".join(initiative.indicators.values_list("code", flat=True)) or _("none")
         raise BadRequest(
-            "indicator", f"no indicator {indicator_code!r} in {initiative.code} (known: {known})"
+            "indicator",
+            _("no indicator %(indicator)r in %(initiative)s (known: %(known)s)")
+            % {"indicator": indicator_code, "initiative": initiative.code, "known": known},
         )
     within = None
     if period:
@@ -56,7 +59,7 @@ def figure_request(request, code: str, indicator_code: str, period: str | None):
 def require_signed_in(request) -> None:
     if not caller(request).is_authenticated:
         raise AuthenticationError(
-            message="Sign in or send an API token (Authorization: Bearer <token>) to do this."
+            message=_("Sign in or send an API token (Authorization: Bearer <token>) to do this.")
         )
 
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -54,12 +55,14 @@ def install(api: NinjaAPI) -> None:
         ]
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         if len(errors) > 5:
-            summary += f"; and {len(errors) - 5} more"
-        return detail(request, f"Invalid request: {summary}", 422, errors=errors)
+            summary += _("; and %(count)s more") % {"count": len(errors) - 5}
+        return detail(
+            request, _("Invalid request: %(summary)s") % {"summary": summary}, 422, errors=errors
+        )
 
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):
-        return detail(request, str(exc) or "Not found.", 404)
+        return detail(request, str(exc) or _("Not found."), 404)
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request, exc: AuthenticationError):
@@ -78,7 +81,8 @@ def install(api: NinjaAPI) -> None:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
         return detail(
             request,
-            f"The request body is larger than {limit:g} MB; send the values in smaller batches.",
+            _("The request body is larger than %(limit)s MB; send the values in smaller batches.")
+            % {"limit": f"{limit:g}"},
             413,
         )
 

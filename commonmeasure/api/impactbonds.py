@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from commonmeasure.impactbonds import models as m
@@ -263,7 +264,7 @@ def get_project(request, indigo_id: str):
     payments, investments, delivery locations, sources and documents (public rows only)."""
     detail = selectors.project_detail(indigo_id)
     if detail is None:
-        raise Http404(f"no public project {indigo_id}")
+        raise Http404(_("no public project %(id)s") % {"id": indigo_id})
     detail["id"] = detail.pop("indigo_id")
     return detail
 
@@ -292,7 +293,7 @@ def get_organisation(request, indigo_id: str):
     """A public organisation and its roles across the public projects."""
     detail = selectors.organisation_detail(indigo_id)
     if detail is None:
-        raise Http404(f"no public organisation {indigo_id}")
+        raise Http404(_("no public organisation %(id)s") % {"id": indigo_id})
     return detail
 
 
@@ -315,7 +316,7 @@ def get_fund(request, indigo_id: str):
     """A public outcome fund and the public projects it pays for."""
     detail = selectors.fund_detail(indigo_id)
     if detail is None:
-        raise Http404(f"no public fund {indigo_id}")
+        raise Http404(_("no public fund %(id)s") % {"id": indigo_id})
     return detail
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from commonmeasure.disclosure.cells import rows as disclosed_rows
@@ -54,7 +55,7 @@ def _definition(initiative) -> dict:
 def get_initiative(request, code: str):
     """The initiative's definition: goals, dimensions, organisations and indicators (the same
     content as `commonmeasure initiative dump`, with ids)."""
-    initiative, _ = initiative_for(request, code)
+    initiative, _access = initiative_for(request, code)
     return _definition(initiative)
 
 
@@ -64,7 +65,7 @@ def get_initiative(request, code: str):
     operation_id="listIndicators",
 )
 def list_indicators(request, code: str):
-    initiative, _ = initiative_for(request, code)
+    initiative, _access = initiative_for(request, code)
     return _definition(initiative)["indicators"]
 
 
@@ -74,11 +75,14 @@ def list_indicators(request, code: str):
     operation_id="getIndicator",
 )
 def get_indicator(request, code: str, indicator: str):
-    initiative, _ = initiative_for(request, code)
+    initiative, _access = initiative_for(request, code)
     for ind in _definition(initiative)["indicators"]:
         if ind["code"] == indicator:
             return ind
-    raise Http404(f"No indicator {indicator!r} in initiative {initiative.code}.")
+    raise Http404(
+        _("No indicator %(indicator)r in initiative %(initiative)s.")
+        % {"indicator": indicator, "initiative": initiative.code}
+    )
 
 
 class QueryParams(Schema):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from commonmeasure.domain import periods
@@ -78,7 +79,9 @@ def list_submissions(request, code: str, filters: Query[SubmissionFilters]):
             period = initiative.parse_period(filters.period)
         except periods.PeriodError as exc:
             raise BadRequest(
-                "period", f"{exc} ({initiative.reporting_frequency} reporting)"
+                "period",
+                _("%(problem)s (%(frequency)s reporting)")
+                % {"problem": exc, "frequency": initiative.reporting_frequency},
             ) from None
         qs = qs.filter(period=period.code)
     if filters.organisation:
@@ -86,7 +89,9 @@ def list_submissions(request, code: str, filters: Query[SubmissionFilters]):
     if filters.status:
         if filters.status not in STATUSES:
             raise BadRequest(
-                "status", f"unknown status {filters.status!r}; use one of {', '.join(STATUSES)}"
+                "status",
+                _("unknown status %(status)r; use one of %(statuses)s")
+                % {"status": filters.status, "statuses": ", ".join(STATUSES)},
             )
         qs = qs.filter(status=filters.status)
     qs = (
@@ -106,7 +111,10 @@ def _transition(request, code: str, submission_id: int, body: TransitionIn | Non
         .first()
     )
     if sub is None or not access.can_view_unapproved(sub.organisation_id):
-        raise Http404(f"No submission {submission_id} in initiative {initiative.code}.")
+        raise Http404(
+            _("No submission %(id)s in initiative %(initiative)s.")
+            % {"id": submission_id, "initiative": initiative.code}
+        )
     body = body or TransitionIn()
     # The service checks the version, under the report's lock (reporting/workflow.py).
     updated = action(access, sub, caller(request), body.comment, body.version)
@@ -117,7 +125,7 @@ def _required(access, comment: str) -> str:
     """Returning needs a comment: a 400 naming the field (once the caller may return at all)."""
     if access.can_review and not comment.strip():
         raise BadRequest(
-            "comment", "say what needs to change: a comment is required to return a report"
+            "comment", _("say what needs to change: a comment is required to return a report")
         )
     return comment
 
@@ -192,7 +200,7 @@ def upsert_values(request, code: str, payload: ValuesIn):
     initiative, access = initiative_for(request, code)
     editable = [org_id for org_id in access.own_organisations if access.can_edit(org_id)]
     if not access.is_backbone and not editable:
-        raise services.PermissionDenied("You may not enter values in this initiative.")
+        raise services.PermissionDenied(_("You may not enter values in this initiative."))
     table, pre_errors, dims = _table(initiative, payload)
     result = import_table(
         initiative,

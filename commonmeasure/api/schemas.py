@@ -115,6 +115,9 @@ class IndicatorOut(Schema):
         description="The name, definition, rationale and unit in other languages than the "
         'initiative\'s, by language code: {"fr": {"name": "..."}}.',
     )
+    retired: bool = Field(
+        False, description="No longer reported: kept with its values and history."
+    )
 
 
 class InitiativeDefinition(Schema):

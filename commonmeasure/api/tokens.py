@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import ApiToken
 
@@ -25,9 +26,9 @@ def create_token(username: str, name: str = "") -> tuple[ApiToken, str]:
     """A new token for the user: (the stored record, the token). The token is not kept."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise ValueError(f"no user {username!r}")
+        raise ValueError(_("no user %(username)r") % {"username": username})
     if not user.is_active:
-        raise ValueError(f"user {username!r} is not active")
+        raise ValueError(_("user %(username)r is not active") % {"username": username})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken.objects.create(
         user=user, name=name.strip(), prefix=token[:PREFIX_SHOWN], token_hash=hash_token(token)
@@ -51,7 +52,7 @@ def revoke_token(token_id: int, user=None) -> ApiToken:
         found = found.filter(user=user)
     record = found.first()
     if record is None:
-        raise ValueError(f"no API token with id {token_id}")
+        raise ValueError(_("no API token with id %(id)s") % {"id": token_id})
     if record.revoked_at is None:
         record.revoked_at = timezone.now()
         record.save(update_fields=["revoked_at"])

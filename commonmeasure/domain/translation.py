@@ -9,13 +9,28 @@ text stays in English.
 
 ``gettext_noop`` marks a module-level constant for translation without translating it: call
 ``gettext`` on it where it is shown.
+
+Numbers people read go through ``number`` (or ``localise_number`` for a figure already written
+the English way, "1,234.5"): in English they stay as they are; in a language that writes them
+otherwise (Spanish and French: "1 234,5") the separators are that language's, as Django's
+formats give them (installed at start-up too). Files that programs read (CSV, JSON) are never
+written with it: they keep "1234.5" in every language (docs/how-to/add-a-language.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["gettext", "gettext_noop", "install", "ngettext", "pgettext"]
+__all__ = [
+    "gettext",
+    "gettext_noop",
+    "install",
+    "install_number_format",
+    "localise_number",
+    "ngettext",
+    "number",
+    "pgettext",
+]
 
 
 def _english(message: str) -> str:
@@ -30,9 +45,14 @@ def _english_context(context: str, message: str) -> str:
     return message
 
 
+def _english_separators() -> tuple[str, str]:
+    return ".", ","
+
+
 _gettext: Callable[[str], str] = _english
 _ngettext: Callable[[str, str, int], str] = _english_plural
 _pgettext: Callable[[str, str], str] = _english_context
+_separators: Callable[[], tuple[str, str]] = _english_separators
 
 
 def install(
@@ -64,3 +84,24 @@ def pgettext(context: str, message: str) -> str:
 
 def gettext_noop(message: str) -> str:
     return message
+
+
+def install_number_format(separators: Callable[[], tuple[str, str]]) -> None:
+    """Route numbers through the viewer's language: ``separators()`` gives the active language's
+    decimal mark and thousands separator (Django's DECIMAL_SEPARATOR and THOUSAND_SEPARATOR)."""
+    global _separators
+    _separators = separators
+
+
+def localise_number(text: str) -> str:
+    """A number written the English way ("-1,234.5", "12%") with the viewer's separators
+    ("-1 234,5" in French). English text comes back unchanged."""
+    decimal, thousands = _separators()
+    if decimal == "." and thousands == ",":
+        return text
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """``value`` with its thousands grouped and ``decimals`` places, as the viewer writes it."""
+    return localise_number(f"{value:,.{decimals}f}")

@@ -179,6 +179,7 @@ def load_definition(
                 "outlier_min_history": i.outliers.min_history,
                 "outlier_min_spread": i.outliers.min_spread,
                 "translations": texts_by_language(i.translations),
+                "is_retired": i.retired,
             },
             summary,
             f"indicator {i.code}",
@@ -386,6 +387,7 @@ def _dump(initiative: Initiative) -> dict:
                     "min_spread": ind.outlier_min_spread,
                 },
                 "translations": ind.translations,
+                "retired": ind.is_retired,
             }
         )
 

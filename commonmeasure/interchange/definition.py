@@ -185,6 +185,9 @@ class IndicatorDef(_Strict):
     # The name, definition, rationale and unit in other languages (initiative-file.md,
     # "Content in several languages").
     translations: dict[str, IndicatorTexts] = {}
+    # A retired indicator keeps its values and history but is no longer reported: the grid,
+    # templates and imports leave it out and dashboards' lists hide it.
+    retired: bool = False
 
     @model_validator(mode="after")
     def _rules(self):

@@ -4,6 +4,7 @@ contributed. Callers pass what ``initiatives.access`` allowed; figures come from
 
 from __future__ import annotations
 
+from commonmeasure.domain.translation import number
 from commonmeasure.initiatives.models import Area, Indicator
 from commonmeasure.reporting.selectors import community_total, derived_detail
 
@@ -12,7 +13,7 @@ def _fmt(value, indicator=None, decimals: int | None = None) -> str:
     from commonmeasure.web.presenters import format_value
 
     if decimals is not None and value is not None:
-        return f"{float(value):,.{decimals}f}"
+        return number(float(value), decimals)
     return format_value(value, indicator)
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commonmeasure.backbone.models import SettingsChange
 from commonmeasure.conversation.services import record_event
@@ -43,7 +44,9 @@ from commonmeasure.initiatives.models import (
     Dimension,
     Indicator,
     Initiative,
+    OverlapAdjustment,
     Participation,
+    Target,
 )
 from commonmeasure.initiatives.services import LoadSummary, dump_definition, load_definition
 from commonmeasure.interchange.definition import DefinitionError as DefinitionError
@@ -177,10 +180,12 @@ def _apply(initiative, edit, by, what, versions, archive_values, dry_run) -> Out
     edit(after)
     if initiative is not None and after.get("code") != initiative.code:
         raise Refused([_("code: the code of an initiative cannot be changed")])
-    defn = validate_definition(after, _("the set-up"))
+    # Removals first: a part still in use is refused with what uses it, before the file's
+    # checks would name only the first dangling reference to it.
     refusals, removals = _removals(initiative, before, after)
     if refusals:
         raise Refused(refusals)
+    defn = validate_definition(after, _("the set-up"))
     try:
         loaded, summary = load_definition(defn, archive_values=archive_values)
     except StaleValues as exc:
@@ -208,27 +213,31 @@ def _apply(initiative, edit, by, what, versions, archive_values, dry_run) -> Out
 
 
 def _codes(definition: dict, key: str) -> set[str]:
-    return {
-        item["code"]
-        for item in definition.get(key) or []
-        if isinstance(item, dict) and "code" in item
-    }
+    return {item["code"] for item in _items(definition.get(key))}
 
 
 def _area_codes(areas: list) -> set[str]:
     found = set()
-    for area in areas or []:
+    for area in _items(areas):
         found.add(area["code"])
-        found |= _area_codes(area.get("children") or [])
+        found |= _area_codes(area.get("children"))
     return found
 
 
 def _categories(definition: dict) -> set[tuple[str, str]]:
+    # Read before the definition's own checks (see _apply): anything malformed is left to them.
     return {
         (d["code"], c["code"])
-        for d in definition.get("dimensions") or []
-        for c in d.get("categories") or []
+        for d in _items(definition.get("dimensions"))
+        for c in _items(d.get("categories"))
     }
+
+
+def _items(node) -> list[dict]:
+    """The coded items of a definition list, skipping anything malformed."""
+    if not isinstance(node, list):
+        return []
+    return [item for item in node if isinstance(item, dict) and isinstance(item.get("code"), str)]
 
 
 def _span(rows) -> str:
@@ -273,23 +282,36 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
                 _deleter(Indicator.objects.filter(pk=indicator.pk), f"indicator {code}")
             )
 
-    used_keys = (
+    # (categories, indicator, period, how many values): where the breakdowns are used
+    used = (
         list(
             DataValue.objects.filter(initiative=initiative)
             .exclude(disaggregation__key="")
-            .values_list("disaggregation__categories")
+            .values_list("disaggregation__categories", "indicator__name", "submission__period")
             .annotate(n=Count("id"))
         )
         if _categories(before) - _categories(after)
         else []
     )
+    used_keys = [(cats, n) for cats, _name, _period, n in used]
     gone_dimensions = _codes(before, "dimensions") - _codes(after, "dimensions")
     for dim_code, cat_code in sorted(_categories(before) - _categories(after)):
-        n = sum(count for cats, count in used_keys if (cats or {}).get(dim_code) == cat_code)
+        rows = [row for row in used if (row[0] or {}).get(dim_code) == cat_code]
+        n = sum(row[3] for row in rows)
         if n:
+            found = sorted(row[2] for row in rows)
             problems.append(
-                _("dimensions.%(dimension)s.%(category)s: %(values)s values use this category")
-                % {"dimension": dim_code, "category": cat_code, "values": n}
+                _(
+                    "dimensions.%(dimension)s.%(category)s: %(values)s values use this category "
+                    "(%(indicators)s; %(span)s)"
+                )
+                % {
+                    "dimension": dim_code,
+                    "category": cat_code,
+                    "values": n,
+                    "indicators": ", ".join(sorted({row[1] for row in rows})),
+                    "span": _span({"first": found[0], "last": found[-1]}),
+                }
             )
         elif dim_code not in gone_dimensions:
             removals.append(
@@ -337,12 +359,43 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
                 )
             )
 
-    for area_code in sorted(_area_codes(before.get("areas")) - _area_codes(after.get("areas"))):
-        removals.append(
-            _deleter(
-                Area.objects.filter(initiative=initiative, code=area_code), f"area {area_code}"
+    gone_areas = sorted(_area_codes(before.get("areas")) - _area_codes(after.get("areas")))
+    for area_code in gone_areas:
+        area = Area.objects.filter(initiative=initiative, code=area_code).first()
+        if area is None:
+            continue
+        # Deleting an area would take its targets and adjustments with it and leave its
+        # organisations nowhere: refused while anything uses it, with how many.
+        organisations = Participation.objects.filter(initiative=initiative, area=area).count()
+        targets = Target.objects.filter(initiative=initiative, area=area).count()
+        adjustments = OverlapAdjustment.objects.filter(initiative=initiative, area=area).count()
+        if organisations or targets or adjustments:
+            uses = []
+            if organisations:
+                uses.append(
+                    ngettext("%(n)s organisation", "%(n)s organisations", organisations)
+                    % {"n": organisations}
+                )
+            if targets:
+                uses.append(ngettext("%(n)s target", "%(n)s targets", targets) % {"n": targets})
+            if adjustments:
+                uses.append(
+                    ngettext("%(n)s overlap adjustment", "%(n)s overlap adjustments", adjustments)
+                    % {"n": adjustments}
+                )
+            problems.append(
+                _(
+                    "areas.%(code)s: %(name)s is used by %(uses)s; move them to another area "
+                    "or remove them first"
+                )
+                % {"code": area_code, "name": area.name, "uses": ", ".join(uses)}
             )
-        )
+        else:
+            removals.append(
+                _deleter(
+                    Area.objects.filter(initiative=initiative, code=area_code), f"area {area_code}"
+                )
+            )
     return problems, removals
 
 

@@ -6,6 +6,7 @@ the templates show each field's message beside it (``errors.<field>``) and keep 
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 
 
 class PageForm(forms.Form):
@@ -57,9 +58,20 @@ class WholeNumberField(forms.Field):
         if raw == "" and self.blank_ok:
             return None
         if not raw.isdigit() or not self.low <= int(raw) <= self.high:
-            span = f"a whole number from {self.low} to {self.high}"
+            span = {"low": self.low, "high": self.high, "label": self.label}
             if not self.label:
-                raise forms.ValidationError(f"Enter {span}.")
-            blank = " (or leave it empty)." if self.blank_ok else "."
-            raise forms.ValidationError(f"{self.label}: enter {span}{blank}")
+                raise forms.ValidationError(
+                    _("Enter a whole number from %(low)s to %(high)s.") % span
+                )
+            if self.blank_ok:
+                raise forms.ValidationError(
+                    _(
+                        "%(label)s: enter a whole number from %(low)s to %(high)s "
+                        "(or leave it empty)."
+                    )
+                    % span
+                )
+            raise forms.ValidationError(
+                _("%(label)s: enter a whole number from %(low)s to %(high)s.") % span
+            )
         return int(raw)

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonmeasure.domain import periods
@@ -76,7 +77,7 @@ class IndicatorRow:
         for line in self.lines:
             out += line["cells"]
         if self.cross:
-            for _, cells in self.cross["lines"]:
+            for _label, cells in self.cross["lines"]:
                 out += cells
         return out + self.extra
 
@@ -86,8 +87,13 @@ def _cell(indicator: Indicator, cats: dict[str, str], label: str) -> Cell:
 
 
 def reported_indicators(initiative) -> list[Indicator]:
-    """The indicators reporters type in: formula and composite ones are computed, not entered."""
-    return [ind for ind in indicators_of(initiative) if ind.kind == Indicator.REPORTED]
+    """The indicators reporters type in: formula and composite ones are computed, not entered;
+    retired ones are no longer reported."""
+    return [
+        ind
+        for ind in indicators_of(initiative)
+        if ind.kind == Indicator.REPORTED and not ind.is_retired
+    ]
 
 
 def build_rows(
@@ -97,7 +103,7 @@ def build_rows(
     rows = []
     for ind in indicators:
         dims = list(ind.dimensions.all())
-        row = IndicatorRow(ind, _cell(ind, {}, "Total"))
+        row = IndicatorRow(ind, _cell(ind, {}, _("Total")))
         if len(dims) == 1 or len(dims) > 2:
             row.kind = "one" if len(dims) == 1 else "many"
             for d in dims:
@@ -129,7 +135,9 @@ def build_rows(
                 ],
             }
         placed = {c.name for c in row.cells()}
-        for (iid, _key), (_, _, cats) in sorted(stored.items(), key=lambda kv: kv[0][1]):
+        for (iid, _key), (_value, _comment, cats) in sorted(
+            stored.items(), key=lambda kv: kv[0][1]
+        ):
             if iid == ind.id and cell_name(ind.code, cats) not in placed:
                 label = ", ".join(f"{d}: {c}" for d, c in sorted(cats.items()))
                 row.extra.append(_cell(ind, cats, label))
@@ -142,7 +150,7 @@ def build_rows(
 
 
 def _stored_for(stored, ind, cell):
-    key, _ = disaggregation_key(cell.categories)
+    key, _categories = disaggregation_key(cell.categories)
     return stored.get((ind.id, key))
 
 
@@ -164,14 +172,14 @@ def _context(request, code, org_code, period_code):
     organisation = participating_organisation(initiative, org_code)
     if not access.can_view_unapproved(organisation.id):
         raise Forbidden(
-            "Only the organisation's own members and the backbone can open its reports."
+            _("Only the organisation's own members and the backbone can open its reports.")
         )
     try:
         period = initiative.parse_period(period_code)
     except periods.PeriodError:
-        raise Http404("No such period") from None
+        raise Http404(_("No such period")) from None
     if period.start > current_period(initiative).start:
-        raise Http404("Reports cannot be opened for future periods")
+        raise Http404(_("Reports cannot be opened for future periods"))
     submission = Submission.objects.filter(
         initiative=initiative, organisation=organisation, period=period.code
     ).first()
@@ -198,7 +206,9 @@ def _breakdown_sums(rows, checked) -> None:
         groups = [(line, line["dimension"].name, line["cells"]) for line in row.lines]
         if row.cross:
             label = f"{row.cross['rows'].name} × {row.cross['cols'].name}"
-            groups.append((row.cross, label, [c for _, cells in row.cross["lines"] for c in cells]))
+            groups.append(
+                (row.cross, label, [c for _label, cells in row.cross["lines"] for c in cells])
+            )
         for holder, label, cells in groups:
             given = []
             for cell in cells:
@@ -312,7 +322,7 @@ def _post(request, initiative, access, organisation, period, submission):
         if action == "unlock":
             if not access.can_review:
                 raise services.PermissionDenied(
-                    "Only the initiative's backbone can unlock reports after the deadline."
+                    _("Only the initiative's backbone can unlock reports after the deadline.")
                 )
             submission = submission or services.get_or_create_submission(
                 access, organisation, period.code
@@ -320,55 +330,75 @@ def _post(request, initiative, access, organisation, period, submission):
             services.unlock(access, submission, request.user)
             messages.success(
                 request,
-                f"Unlocked {period.code}: {organisation.name} can enter and submit it after the deadline.",
+                _(
+                    "Unlocked %(period)s: %(organisation)s can enter and submit it after the "
+                    "deadline."
+                )
+                % {"period": period.code, "organisation": organisation.name},
             )
         elif action in ("save", "submit"):
             if action == "save" and not access.can_edit(organisation.id):
-                raise services.PermissionDenied("You may not edit this organisation's report.")
+                raise services.PermissionDenied(_("You may not edit this organisation's report."))
             if action == "save" and submission is not None and not submission.is_editable:
-                raise WorkflowError(f"This report is {submission.status} and cannot be edited.")
+                raise WorkflowError(
+                    _("This report is %(status)s and cannot be edited.")
+                    % {"status": submission.status}
+                )
             if access.can_edit(organisation.id) and (submission is None or submission.is_editable):
                 outcome = _save(request, initiative, access, organisation, period, submission)
                 if outcome is None:  # every cell blank and no report yet: nothing to save
                     if action == "save":
-                        messages.info(request, "Nothing to save: every cell is blank.")
+                        messages.info(request, _("Nothing to save: every cell is blank."))
                         return redirect(here)
                 elif not isinstance(outcome, Submission):
                     return outcome
                 else:
                     submission = outcome
             if action == "save":
-                messages.success(request, f"Saved {organisation.name}'s report for {period.code}.")
+                messages.success(
+                    request,
+                    _("Saved %(organisation)s's report for %(period)s.")
+                    % {"organisation": organisation.name, "period": period.code},
+                )
                 return redirect(here)
             if submission is None:
                 raise WorkflowError(
-                    "An empty report cannot be submitted: enter at least one value first."
+                    _("An empty report cannot be submitted: enter at least one value first.")
                 )
             services.submit(access, submission, request.user)
-            messages.success(request, f"Submitted {period.code} for review by the backbone.")
+            messages.success(
+                request,
+                _("Submitted %(period)s for review by the backbone.") % {"period": period.code},
+            )
         elif action in ("approve", "return", "reopen"):
             if submission is None:
-                raise WorkflowError("There is no report for this period yet.")
+                raise WorkflowError(_("There is no report for this period yet."))
             comment = request.POST.get("comment", "")
             # The version the page was loaded at: a report changed since is not acted on.
             seen = {"expected_version": _int(request.POST.get("version"))}
             if action == "approve":
                 services.approve(access, submission, request.user, comment.strip(), **seen)
                 messages.success(
-                    request, f"Approved {organisation.name}'s report for {period.code}."
+                    request,
+                    _("Approved %(organisation)s's report for %(period)s.")
+                    % {"organisation": organisation.name, "period": period.code},
                 )
             elif action == "return":
                 services.return_for_changes(access, submission, request.user, comment, **seen)
                 messages.success(
-                    request, f"Returned the report to {organisation.name} with your comment."
+                    request,
+                    _("Returned the report to %(organisation)s with your comment.")
+                    % {"organisation": organisation.name},
                 )
             else:
                 services.reopen(access, submission, request.user, comment, **seen)
                 messages.success(
-                    request, f"Reopened {period.code}: {organisation.name} can edit it again."
+                    request,
+                    _("Reopened %(period)s: %(organisation)s can edit it again.")
+                    % {"period": period.code, "organisation": organisation.name},
                 )
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, _("Unknown action."))
     except services.PermissionDenied as denied:
         raise Forbidden(str(denied)) from None
     except WorkflowError as problem:
@@ -390,6 +420,7 @@ def _save(request, initiative, access, organisation, period, submission):
             raw = request.POST.get(cell.name, "").strip()
             posted[cell.name] = raw
             cells.append(CellInput(row.indicator, cell.categories, raw, cell.comment))
+    _warn_retired(request, initiative, {row.indicator.code for row in rows})
     version = _int(request.POST.get("version"))
     if submission is None:
         if all(v == "" for v in posted.values()) and not request.POST.get("note", "").strip():
@@ -428,7 +459,11 @@ def _save(request, initiative, access, organisation, period, submission):
         )
     if result.errors:
         _fill(rows, posted, result.errors)
-        messages.error(request, f"Nothing was saved: {len(result.errors)} cell(s) need correcting.")
+        messages.error(
+            request,
+            _("Nothing was saved: %(count)s cell(s) need correcting.")
+            % {"count": len(result.errors)},
+        )
         return _render(
             request,
             initiative,
@@ -441,6 +476,18 @@ def _save(request, initiative, access, organisation, period, submission):
             status=400,
         )
     return result.submission
+
+
+def _warn_retired(request, initiative, offered: set[str]) -> None:
+    """Cells posted for a retired indicator (a page opened before it was retired) are not
+    saved: say so, naming it."""
+    posted = {key.split(":", 2)[1] for key in request.POST if key.startswith("v:")}
+    for indicator in initiative.indicators.filter(code__in=posted - offered, is_retired=True):
+        messages.warning(
+            request,
+            _("%(name)s is retired: it is no longer reported, so its values were not saved.")
+            % {"name": indicator.name},
+        )
 
 
 def _int(text) -> int:
@@ -474,8 +521,8 @@ def _difference(fresh_rows, posted) -> list[dict]:
                     "name": cell.name,
                     "indicator": row.indicator.name,
                     "cell": cell.label,
-                    "mine": mine or "(blank)",
-                    "theirs": theirs or "(blank)",
+                    "mine": mine or _("(blank)"),
+                    "theirs": theirs or _("(blank)"),
                 }
             )
     return out
@@ -497,7 +544,7 @@ def check_cell(request, code, org_code, period_code):
         request, code, org_code, period_code
     )
     if not access.can_edit(organisation.id):
-        raise Forbidden("You may not edit this organisation's report.")
+        raise Forbidden(_("You may not edit this organisation's report."))
     # htmx posts the whole form; the header names the cell that changed.
     name = request.headers.get("HX-Trigger-Name") or ""
     if not name.startswith("v:") or name not in request.POST:
@@ -510,11 +557,18 @@ def check_cell(request, code, org_code, period_code):
     indicator = initiative.indicators.filter(code=indicator_code, kind=Indicator.REPORTED).first()
     if indicator is None:
         return HttpResponse(
-            format_html('<span class="cell-msg error">{}</span>', "Unknown indicator.")
+            format_html('<span class="cell-msg error">{}</span>', _("Unknown indicator."))
+        )
+    if indicator.is_retired:
+        return HttpResponse(
+            format_html(
+                '<span class="cell-msg error">{}</span>',
+                _("%(name)s is retired: it is no longer reported.") % {"name": indicator.name},
+            )
         )
     if raw == "":
         return HttpResponse('<span class="cell-msg"></span>')
-    _, problem = check_value(raw, indicator)
+    _value, problem = check_value(raw, indicator)
     panel = _rules_panel(request, initiative)
     if problem:
         return HttpResponse(format_html('<span class="cell-msg error">{}</span>', problem) + panel)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commonmeasure import charts
 from commonmeasure.disclosure import SUPPRESSED, viewer_for
@@ -50,7 +52,7 @@ def indicators_of(initiative):
 
 
 def _shown(value, indicator) -> str:
-    return "suppressed" if value is SUPPRESSED else format_value(value, indicator)
+    return _("suppressed") if value is SUPPRESSED else format_value(value, indicator)
 
 
 def participating_organisation(initiative, org_code: str) -> Organisation:
@@ -90,13 +92,16 @@ def home(request):
 def initiative_home(request, code):
     initiative, access = get_initiative(request.user, code)
     indicators = indicators_of(initiative)
-    heads = headlines(initiative, indicators)
+    # Retired indicators stay in the dictionary (a link to their history), not in the headlines.
+    heads = headlines(initiative, [ind for ind in indicators if not ind.is_retired])
     viewer = viewer_for(initiative, access)
     for n, head in enumerate(heads, start=1):
         _disclose_headline(initiative, head, viewer)
         head.spark_id = f"spark-{n}"
         head.spark_spec = charts.sparkline(
-            head.series, verdict=head.verdict, description=f"{head.indicator.name}: recent values"
+            head.series,
+            verdict=head.verdict,
+            description=_("%(indicator)s: recent values") % {"indicator": head.indicator.name},
         )
         head.latest_text = _shown(head.latest["value"], head.indicator) if head.latest else "–"
         if head.change is not None:
@@ -147,7 +152,7 @@ def _disclose_headline(initiative, head, viewer) -> None:
 
 
 def _by_options(indicator: Indicator) -> list[tuple[str, str]]:
-    options = [(BY_PERIOD, "Period (community total)"), (BY_ORGANISATION, "Organisation")]
+    options = [(BY_PERIOD, _("Period (community total)")), (BY_ORGANISATION, _("Organisation"))]
     options += [(d.code, d.name) for d in indicator.dimensions.all()]
 
     options += area_options(indicator.initiative)
@@ -299,7 +304,7 @@ def _by_period(indicator, totals, shown, title, provisional=frozenset(), period_
         for r in totals
     ]
     return {
-        "columns": ["Period", title],
+        "columns": [_("Period"), title],
         "table": [
             _row(
                 period_label(r["key"], provisional),
@@ -314,7 +319,7 @@ def _by_period(indicator, totals, shown, title, provisional=frozenset(), period_
                     [r for r in rows if r["value"] is not SUPPRESSED],
                     title=title,
                     decimals=indicator.decimals,
-                    description=f"{indicator.name} per period",
+                    description=_("%(indicator)s per period") % {"indicator": indicator.name},
                 ),
                 "period",
                 provisional,
@@ -333,7 +338,7 @@ def linked_chart(spec: dict) -> dict:
 
 
 def period_label(code: str, provisional) -> str:
-    return f"{code} (provisional)" if code in provisional else code
+    return _("%(period)s (provisional)") % {"period": code} if code in provisional else code
 
 
 def _by_organisation(initiative, indicator, period_type, within, title, viewer):
@@ -375,20 +380,23 @@ def _by_organisation(initiative, indicator, period_type, within, title, viewer):
     if hidden:
         table.append(
             _row(
-                f"{hidden} organisation{'s' if hidden != 1 else ''} not shown",
-                [f"fewer than {viewer.threshold} people"],
+                ngettext(
+                    "%(count)s organisation not shown", "%(count)s organisations not shown", hidden
+                )
+                % {"count": hidden},
+                [_("fewer than %(threshold)s people") % {"threshold": viewer.threshold}],
             )
         )
     return {
-        "columns": ["Organisation", title],
+        "columns": [_("Organisation"), title],
         "table": table,
         "spec": linked_chart(
             charts.bars(
                 [{k: v for k, v in r.items() if k != "code"} for r in rows],
-                category_title="Organisation",
+                category_title=_("Organisation"),
                 title=title,
                 decimals=indicator.decimals,
-                description=f"{indicator.name} by organisation",
+                description=_("%(indicator)s by organisation") % {"indicator": indicator.name},
             )
         ),
         "empty": not rows,
@@ -427,7 +435,12 @@ def _by_dimension(
                     category_title=dimension.name,
                     title=title,
                     decimals=indicator.decimals,
-                    description=f"{indicator.name} by {dimension.name} in {within.code}",
+                    description=_("%(indicator)s by %(dimension)s in %(period)s")
+                    % {
+                        "indicator": indicator.name,
+                        "dimension": dimension.name,
+                        "period": within.code,
+                    },
                 )
             ),
             "empty": not rows,
@@ -460,7 +473,7 @@ def _by_dimension(
             if values.get(c.code) is not None and values[c.code] is not SUPPRESSED
         ]
     return {
-        "columns": ["Period"] + order,
+        "columns": [_("Period")] + order,
         "table": list(reversed(table)),
         "spec": linked_chart(
             charts.mark_provisional(
@@ -471,7 +484,8 @@ def _by_dimension(
                     title=title,
                     decimals=indicator.decimals,
                     stack=stack,
-                    description=f"{indicator.name} by {dimension.name} per period",
+                    description=_("%(indicator)s by %(dimension)s per period")
+                    % {"indicator": indicator.name, "dimension": dimension.name},
                 ),
                 "period",
                 late,

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy
 
 from commonmeasure.domain import periods
+from commonmeasure.domain.translation import localise_number
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.measures.areas import deduplicates
 from commonmeasure.measures.common import clean
@@ -19,23 +21,24 @@ from commonmeasure.rollups import reads
 
 NOT_STARTED = "not_started"
 STATUS_LABELS = {
-    NOT_STARTED: "Not started",
-    Submission.DRAFT: "Draft",
-    Submission.SUBMITTED: "Submitted",
-    Submission.APPROVED: "Approved",
-    Submission.RETURNED: "Returned",
+    NOT_STARTED: gettext_lazy("Not started"),
+    Submission.DRAFT: gettext_lazy("Draft"),
+    Submission.SUBMITTED: gettext_lazy("Submitted"),
+    Submission.APPROVED: gettext_lazy("Approved"),
+    Submission.RETURNED: gettext_lazy("Returned"),
 }
 PERIOD_TYPE_LABELS = {
-    periods.MONTH: "Month",
-    periods.QUARTER: "Quarter",
-    periods.YEAR: "Calendar year",
-    periods.FINANCIAL_YEAR: "Financial year",
+    periods.MONTH: gettext_lazy("Month"),
+    periods.QUARTER: gettext_lazy("Quarter"),
+    periods.YEAR: gettext_lazy("Calendar year"),
+    periods.FINANCIAL_YEAR: gettext_lazy("Financial year"),
 }
 ALL_STATUSES = (Submission.DRAFT, Submission.SUBMITTED, Submission.APPROVED, Submission.RETURNED)
 
 
 def format_value(value, indicator: Indicator | None = None, *, unit: bool = False) -> str:
-    """A value as people read it: thousands separators, the indicator's decimals, a % sign."""
+    """A value as people read it: thousands separators, the indicator's decimals, a % sign, with
+    the viewer's language's separators ("1,234.5" in English, "1 234,5" in French)."""
     if value is None:
         return "–"
     decimals = (
@@ -44,6 +47,7 @@ def format_value(value, indicator: Indicator | None = None, *, unit: bool = Fals
     text = f"{float(value):,.{decimals}f}"
     if text.startswith("-") and float(text.replace(",", "")) == 0:
         text = text[1:]
+    text = localise_number(text)
     if indicator is not None and indicator.value_type == Indicator.PERCENTAGE:
         return text + "%"
     if unit and indicator is not None and indicator.unit and indicator.unit != "%":
@@ -94,7 +98,7 @@ def recent_periods(
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status.capitalize())
+    return str(STATUS_LABELS.get(status, status.capitalize()))
 
 
 COVERAGE_FOR_HEADLINE = 0.75

@@ -51,7 +51,7 @@ def dismiss_flag(request, code):
     """POST /i/CODE/quality/dismiss/: the backbone explains and dismisses one outlier flag."""
     initiative, access = get_initiative(request.user, code)
     if not access.can_review:
-        raise Forbidden("Only the initiative's backbone can dismiss data-quality flags.")
+        raise Forbidden(_("Only the initiative's backbone can dismiss data-quality flags."))
     form = DismissFlagForm(request.POST)
     back = reverse("quality", args=[initiative.code])
     if not form.is_valid():
@@ -71,7 +71,7 @@ def dismiss_flag(request, code):
     )
     indicator = initiative.indicators.filter(code=data["indicator"]).first()
     if submission is None or indicator is None:
-        raise Http404("No such value")
+        raise Http404(_("No such value"))
     try:
         quality.dismiss_flag(
             submission, indicator, data["key"], data["value"], data["comment"], request.user
@@ -92,14 +92,14 @@ def dismiss_flag(request, code):
 def overview(request, code):
     initiative, access = get_initiative(request.user, code)
     if not access.can_review:
-        raise Forbidden("Only the initiative's backbone can see its data quality.")
+        raise Forbidden(_("Only the initiative's backbone can see its data quality."))
     due = quality.due_periods(initiative, OVERVIEW_PERIODS)
     chosen = due[0]
     if request.GET.get("period"):
         try:
             chosen = initiative.parse_period(request.GET["period"].strip())
         except periods.PeriodError:
-            raise Http404("No such period") from None
+            raise Http404(_("No such period")) from None
         if chosen.code not in {p.code for p in due}:
             due = [chosen] + due[:-1]
     cells = quality.completeness(initiative, due)
@@ -132,10 +132,10 @@ def overview(request, code):
         )
     spec = charts.bars(
         [{"label": r["period"], "value": r["share"]} for r in per_period],
-        category_title="Period",
-        title="Organisations reported (%)",
+        category_title=_("Period"),
+        title=_("Organisations reported (%)"),
         decimals=0,
-        description="Share of organisations that have submitted their report, per period",
+        description=_("Share of organisations that have submitted their report, per period"),
     )
     missing = [
         {"cell": c, "label": status_label(c.status)}
@@ -189,12 +189,12 @@ def history(request, code, org_code, period_code):
     indicator = request.GET.get("indicator") or None
     key = request.GET.get("key")
     if indicator is not None and not initiative.indicators.filter(code=indicator).exists():
-        raise Http404("No such indicator")
+        raise Http404(_("No such indicator"))
     entries = audit.history(submission, indicator, key) if submission else []
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         if submission is None:
-            raise Http404("There is no report for this period yet")
+            raise Http404(_("There is no report for this period yet"))
         name = f"history-{initiative.code}-{organisation.code}-{period.code}"
         if fmt == "csv":
             response = HttpResponse(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
@@ -29,7 +30,7 @@ STATUS_ORDER = {
 def reports(request, code):
     initiative, access = get_initiative(request.user, code)
     if not access.can_review:
-        raise Forbidden("Only the initiative's backbone can see every organisation's reports.")
+        raise Forbidden(_("Only the initiative's backbone can see every organisation's reports."))
     period = _chosen_period(request, initiative)
     submissions = {
         s.organisation_id: s

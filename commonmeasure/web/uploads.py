@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonmeasure.initiatives.access import get_initiative
@@ -33,7 +34,10 @@ def _editable_org(request, code, org_code):
     organisation = participating_organisation(initiative, org_code)
     if not access.can_edit(organisation.id):
         raise Forbidden(
-            "Only the organisation's reporters and the initiative's backbone can upload its values."
+            _(
+                "Only the organisation's reporters and the initiative's backbone can upload its "
+                "values."
+            )
         )
     return initiative, access, organisation
 
@@ -73,7 +77,7 @@ def upload(request, code, org_code):
             initiative,
             access,
             organisation,
-            upload_error="Choose a file to upload.",
+            upload_error=_("Choose a file to upload."),
             status=400,
         )
     try:
@@ -131,9 +135,9 @@ def _load(request, code, org_code, token):
     try:
         meta = uploads.load_upload(token, request.user)
     except uploads.UploadNotFound:
-        raise Http404("No such upload, or it has expired.") from None
+        raise Http404(_("No such upload, or it has expired.")) from None
     if meta["initiative"] != initiative.code or meta["organisation"] != organisation.code:
-        raise Http404("No such upload, or it has expired.")
+        raise Http404(_("No such upload, or it has expired."))
     return initiative, access, organisation, meta
 
 
@@ -171,7 +175,7 @@ def upload_commit(request, code, org_code, token):
     initiative, access, organisation, meta = _load(request, code, org_code, token)
     summary = meta.get("summary") or {}
     if meta["state"] != "checked" or summary.get("errors"):
-        raise Forbidden("Only a file that was checked without errors can be imported.")
+        raise Forbidden(_("Only a file that was checked without errors can be imported."))
     tasks.start(
         token,
         request.user,

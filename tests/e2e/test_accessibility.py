@@ -148,6 +148,15 @@ def _pages(role: str, d: dict) -> list[tuple[str, str]]:
         ("co-design results", f"{i}/co-design/{d['ballot'].pk}/"),
         ("survey print", f"/s/{d['link'].token}/print/"),
         ("contracts", "/contracts/"),
+        # set-up: structure (setup/views_structure.py, views_grids.py, views_rules.py)
+        ("set-up dimensions", f"{i}/setup/dimensions/"),
+        ("set-up organisations", f"{i}/setup/organisations/"),
+        ("set-up organisation", f"{i}/setup/organisations/{org}/"),
+        ("set-up areas", f"{i}/setup/areas/"),
+        ("set-up area", f"{i}/setup/areas/northside/"),
+        ("set-up targets", f"{i}/setup/targets/"),
+        ("set-up overlap adjustments", f"{i}/setup/overlaps/"),
+        ("set-up rules", f"{i}/setup/rules/"),
     ]
     if d["contract"]:
         c = d["contract"]
@@ -156,6 +165,13 @@ def _pages(role: str, d: dict) -> list[tuple[str, str]]:
             ("contract scenario", f"/contracts/{c}/scenario/"),
             ("contract comments", f"/contracts/{c}/comments/"),
         ]
+    # The indicator dictionary's set-up pages.
+    backbone += [
+        ("set-up: indicators", f"{i}/setup/indicators/"),
+        ("set-up: new indicator", f"{i}/setup/indicators/new/"),
+        ("set-up: edit an indicator", f"{i}/setup/indicators/enrolled/edit/"),
+        ("set-up: delete an indicator", f"{i}/setup/indicators/enrolled/delete/"),
+    ]
     return [*shared, *own, *backbone]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -17,15 +19,17 @@ class Command(ConsoleCommand):
         from commonmeasure.accounts.throttle import unlock
 
         if not args.username and not args.address:
-            raise CommandError("name a user, an --address, or both")
+            raise CommandError(_("name a user, an --address, or both"))
         cleared = unlock(username=args.username or "", address=args.address or "")
-        what = " and ".join(
-            p
-            for p in (
-                f"user {args.username}" if args.username else "",
-                f"address {args.address}" if args.address else "",
-            )
-            if p
-        )
-        print(f"Unlocked {what}" + ("" if cleared else " (nothing was locked)") + ".")
+        names = {"user": args.username, "address": args.address}
+        if args.username and args.address:
+            what = _("user %(user)s and address %(address)s") % names
+        elif args.username:
+            what = _("user %(user)s") % names
+        else:
+            what = _("address %(address)s") % names
+        if cleared:
+            print(_("Unlocked %(what)s.") % {"what": what})
+        else:
+            print(_("Unlocked %(what)s (nothing was locked).") % {"what": what})
         return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -23,7 +25,8 @@ class Command(ConsoleCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         print(
-            f"Created API token {record.id} for {record.user.username}. It is shown only once; keep it secret:",
+            _("Created API token %(id)s for %(username)s. It is shown only once; keep it secret:")
+            % {"id": record.id, "username": record.user.username},
             file=sys.stderr,
         )
         print(token)

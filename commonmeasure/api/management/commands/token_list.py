@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import ConsoleCommand
 
 
@@ -19,9 +21,12 @@ class Command(ConsoleCommand):
         if args.username:
             tokens = tokens.filter(user__username=args.username)
         for t in tokens:
-            state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
-            used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
-            print(
-                f"{t.id}\t{t.user.username}\t{t.prefix}...\t{t.name or '-'}\tlast used {used}\t{state}"
+            state = (
+                _("revoked %(when)s") % {"when": f"{t.revoked_at:%Y-%m-%d %H:%M}"}
+                if t.revoked_at
+                else _("active")
             )
+            used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else _("never")
+            last = _("last used %(when)s") % {"when": used}
+            print(f"{t.id}\t{t.user.username}\t{t.prefix}...\t{t.name or '-'}\t{last}\t{state}")
         return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -19,5 +21,8 @@ class Command(ConsoleCommand):
             record = revoke_token(args.id)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        print(f"Revoked API token {record.id} ({record.prefix}...) of {record.user.username}.")
+        print(
+            _("Revoked API token %(id)s (%(prefix)s...) of %(username)s.")
+            % {"id": record.id, "prefix": record.prefix, "username": record.user.username}
+        )
         return 0

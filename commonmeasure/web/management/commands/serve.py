@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import ConsoleCommand
 
 
@@ -22,7 +24,8 @@ class Command(ConsoleCommand):
         from commonmeasure.wsgi import application
 
         print(
-            f"Common Measure is running on http://{args.host}:{args.port}/  (Ctrl+C to stop)",
+            _("Common Measure is running on %(address)s  (Ctrl+C to stop)")
+            % {"address": f"http://{args.host}:{args.port}/"},
             flush=True,
         )
         serve(application, host=args.host, port=args.port, threads=args.threads, _quiet=True)

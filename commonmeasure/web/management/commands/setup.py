@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import ConsoleCommand
 
 
@@ -20,6 +22,9 @@ class Command(ConsoleCommand):
 
         call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
         for code in rebuild_stale():
-            print(f"Rollups rebuilt for {code}")
-        print(f"Database ready: {connection.vendor} {connection.settings_dict['NAME']}")
+            print(_("Rollups rebuilt for %(initiative)s") % {"initiative": code})
+        print(
+            _("Database ready: %(vendor)s %(name)s")
+            % {"vendor": connection.vendor, "name": connection.settings_dict["NAME"]}
+        )
         return 0

@@ -2,12 +2,22 @@
    A chart is <div class="chart" data-spec-id="ID"> with its spec in <script type="application/json" id="ID">. */
 (function () {
   "use strict";
+  // The page's language (its <html> attributes, set by the cm_web html_attributes tag): the words
+  // shown here, and the decimal mark and thousands separator of the numbers on the axes.
+  var root = document.documentElement;
+  function text(name, english) { return root.getAttribute("data-text-" + name) || english; }
+  var formatLocale = root.getAttribute("data-decimal") ? {
+    decimal: root.getAttribute("data-decimal"),
+    thousands: root.getAttribute("data-thousands"),
+    grouping: [3],
+    currency: ["", ""]
+  } : null;
 
   // vega-embed's menu (save as SVG or PNG) is a <details> whose <summary> holds only an icon:
   // give it words, so that it is announced as what it is (docs/explanation/accessibility.md).
   function named(el) {
     Array.prototype.forEach.call(el.querySelectorAll("details > summary"), function (summary) {
-      if (!summary.textContent.trim()) { summary.setAttribute("aria-label", "Chart menu: save the chart as an image"); }
+      if (!summary.textContent.trim()) { summary.setAttribute("aria-label", text("chart-menu", "Chart menu: save the chart as an image")); }
       summary.parentNode.removeAttribute("title");
     });
   }
@@ -28,7 +38,9 @@
         : false;
       // ast: Vega parses expressions to a tree and runs them with the interpreter bundled in
       // vega-embed, never with eval or Function (the CSP allows neither).
-      window.vegaEmbed(el, JSON.parse(source.textContent), { actions: actions, renderer: "svg", ast: true })
+      var options = { actions: actions, renderer: "svg", ast: true };
+      if (formatLocale) { options.formatLocale = formatLocale; }
+      window.vegaEmbed(el, JSON.parse(source.textContent), options)
         .then(function () {
           if (role) { el.setAttribute("role", role); }
           if (label) { el.setAttribute("aria-label", label); }
@@ -37,7 +49,8 @@
         })
         .catch(function (error) {
           el.classList.add("chart-failed");
-          el.textContent = "The chart could not be drawn (" + error.message + "). The table has the same figures.";
+          el.textContent = text("chart-failed", "The chart could not be drawn (%(error)s). The table has the same figures.")
+            .replace("%(error)s", error.message);
         });
     });
   }

@@ -16,6 +16,14 @@
     return String(rounded);
   }
 
+  // The words come from the page, in its language (web/_breakdown_sum.html): "%(name)s" marks
+  // where each figure goes.
+  function words(box, name, english, figures) {
+    var text = (box && box.getAttribute("data-text-" + name)) || english;
+    Object.keys(figures).forEach(function (key) { text = text.split("%(" + key + ")s").join(figures[key]); });
+    return text;
+  }
+
   function same(a, b) {
     return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
   }
@@ -40,17 +48,25 @@
       var complete = count >= expected && !bad;
       var t = number(total.value);
       shown.textContent = count ? plain(sum) : "—";
-      var note = "(" + count + " of " + expected + " given";
+      var box = output.closest(".breakdown-sum");
+      var figures = { given: count, expected: expected, total: t === null ? "" : plain(t) };
+      var note = words(box, "given", "(%(given)s of %(expected)s given)", figures);
       var mismatch = false;
       if (t !== null && count && !bad) {
-        if (complete && !same(sum, t)) { note += "; the total is " + plain(t); mismatch = true; }
-        if (!complete && sum > t && !same(sum, t)) { note += "; more than the total " + plain(t); mismatch = true; }
+        if (complete && !same(sum, t)) {
+          note = words(box, "given-total", "(%(given)s of %(expected)s given; the total is %(total)s)", figures);
+          mismatch = true;
+        }
+        if (!complete && sum > t && !same(sum, t)) {
+          note = words(box, "given-more", "(%(given)s of %(expected)s given; more than the total %(total)s)", figures);
+          mismatch = true;
+        }
       }
-      given.textContent = note + ")";
+      given.textContent = note;
       output.classList.toggle("mismatch", mismatch);
       if (button) {
         button.hidden = !(complete && count && (t === null || !same(sum, t)));
-        button.textContent = "Use " + plain(sum) + " as the total";
+        button.textContent = words(box, "use", "Use %(sum)s as the total", { sum: plain(sum) });
         button.dataset.sum = plain(sum);
       }
     }

@@ -28,7 +28,10 @@
       var name = caption ? caption.textContent.trim() : "";
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", name ? name + " (table; scroll with the arrow keys)" : "Table (scroll with the arrow keys)");
+      var root = document.documentElement;
+      var scroll = root.getAttribute("data-text-table-scroll") || "(table; scroll with the arrow keys)";
+      var table = root.getAttribute("data-text-table") || "Table (scroll with the arrow keys)";
+      box.setAttribute("aria-label", name ? name + " " + scroll : table);
     });
   }
   document.addEventListener("DOMContentLoaded", scrollable);

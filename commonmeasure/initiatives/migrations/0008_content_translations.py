@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0006_indicator_outlier_tuning'),
+        ('initiatives', '0007_indicator_retired'),
     ]
 
     operations = [
