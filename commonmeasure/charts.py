@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from commonmeasure.domain.translation import gettext, number
+from commonmeasure.domain.translation import gettext, number, pgettext
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; never fetched
 ACCENT = "#1f5f8b"
@@ -250,7 +250,10 @@ def mark_provisional(spec: dict, period_field: str, provisional: set[str]) -> di
     enc = spec.pop("encoding")
     enc = {
         **enc,
-        "tooltip": [*enc.get("tooltip", []), {"field": "status", "title": gettext("Status")}],
+        "tooltip": [
+            *enc.get("tooltip", []),
+            {"field": "status", "title": pgettext("a chart field", "Status")},
+        ],
     }
     for point in values:
         point["status"] = "provisional" if point["provisional"] else "complete"

@@ -18,6 +18,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Initiative
@@ -139,16 +141,21 @@ def ics(initiative: Initiative, host: str, url: str = "", now=None, today=None) 
         "PRODID:-//Common Measure//Reporting calendar//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(initiative.name + ' reporting deadlines')}",
+        "X-WR-CALNAME:"
+        + _escape(gettext("%(initiative)s reporting deadlines") % {"initiative": initiative.name}),
     ]
     for p in period_list(initiative, RECENT, ICS_AHEAD, today):
         due = initiative.deadline_for(p)
         if due is None:
             continue
-        description = (
-            f"Reports for {p.code} ({p.start_date:%d %b %Y} to "
-            f"{p.end_date - datetime.timedelta(days=1):%d %b %Y}) are due by the end of this day."
-        )
+        last = p.end_date - datetime.timedelta(days=1)
+        description = gettext(
+            "Reports for %(period)s (%(start)s to %(end)s) are due by the end of this day."
+        ) % {
+            "period": p.code,
+            "start": f"{p.start_date:%d} {date_format(p.start_date, 'M Y')}",
+            "end": f"{last:%d} {date_format(last, 'M Y')}",
+        }
         if url:
             description += f" {url}"
         lines += [
@@ -157,7 +164,11 @@ def ics(initiative: Initiative, host: str, url: str = "", now=None, today=None) 
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
             f"DTEND;VALUE=DATE:{due + datetime.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_escape(f'{initiative.name}: report for {p.code} due')}",
+            "SUMMARY:"
+            + _escape(
+                gettext("%(initiative)s: report for %(period)s due")
+                % {"initiative": initiative.name, "period": p.code}
+            ),
             f"DESCRIPTION:{_escape(description)}",
             "TRANSP:TRANSPARENT",
             "END:VEVENT",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils.translation import gettext
+
 from commonmeasure.charts import BAD, CONFIG, SCHEMA
 from commonmeasure.contracts.exports import safe_text
 
@@ -27,9 +29,10 @@ def heat_map(matrix: Matrix, *, description: str) -> dict:
             "organisation": r["organisation_name"],
             "goal": labels[r["goal"]],
             "activities": r["activities"],
-            "state": {"gap": "gap", "overlap": f"overlap ({OVERLAP_THRESHOLD}+)"}.get(
-                r["state"], "—"
-            ),
+            "state": {
+                "gap": gettext("gap"),
+                "overlap": gettext("overlap (%(n)s+)") % {"n": OVERLAP_THRESHOLD},
+            }.get(r["state"], "—"),
         }
         for r in rows
     ]
@@ -38,7 +41,7 @@ def heat_map(matrix: Matrix, *, description: str) -> dict:
         "field": "goal",
         "type": "nominal",
         "sort": goal_labels,
-        "title": "Goal",
+        "title": gettext("Goal"),
         "axis": {"labelAngle": 0, "labelLimit": 160, "orient": "top"},
     }
     y = {
@@ -65,7 +68,7 @@ def heat_map(matrix: Matrix, *, description: str) -> dict:
                     "color": {
                         "field": "activities",
                         "type": "quantitative",
-                        "title": "Activities",
+                        "title": gettext("Activities"),
                         "scale": {"scheme": "blues", "domainMin": 0},
                     },
                     "stroke": {
@@ -73,10 +76,10 @@ def heat_map(matrix: Matrix, *, description: str) -> dict:
                         "value": "#ffffff",
                     },
                     "tooltip": [
-                        {"field": "organisation", "title": "Organisation"},
-                        {"field": "goal", "title": "Goal"},
-                        {"field": "activities", "title": "Activities"},
-                        {"field": "state", "title": "Goal"},
+                        {"field": "organisation", "title": gettext("Organisation")},
+                        {"field": "goal", "title": gettext("Goal")},
+                        {"field": "activities", "title": gettext("Activities")},
+                        {"field": "state", "title": gettext("Goal")},
                     ],
                 },
             },
@@ -116,33 +119,43 @@ def matrix_csv(matrix: Matrix) -> str:
     return out.getvalue()
 
 
+def _state(state: str | None) -> str:
+    """A goal's state in the workbook's words (the Cells sheet keeps the codes)."""
+    return {"gap": gettext("gap"), "overlap": gettext("overlap")}.get(state or "", state or "")
+
+
 def matrix_xlsx(matrix: Matrix, *, title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Matrix"
+    ws.title = gettext("Matrix")
     ws.append([safe_text(title)])
     ws["A1"].font = Font(bold=True)
-    ws.append(["Organisation", *[safe_text(f"{g} {name}".strip()) for g, name in matrix.goals]])
+    ws.append(
+        [gettext("Organisation"), *[safe_text(f"{g} {name}".strip()) for g, name in matrix.goals]]
+    )
     for org, name in matrix.organisations:
         ws.append([safe_text(name), *[matrix.count(org, g) for g, _ in matrix.goals]])
     ws.append(
-        ["Organisations serving", *[matrix.organisations_serving(g) for g, _ in matrix.goals]]
+        [
+            gettext("Organisations serving"),
+            *[matrix.organisations_serving(g) for g, _ in matrix.goals],
+        ]
     )
-    ws.append(["Goal", *[matrix.state(g) or "" for g, _ in matrix.goals]])
+    ws.append([gettext("Goal"), *[_state(matrix.state(g)) for g, _ in matrix.goals]])
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    cells = wb.create_sheet("Cells")
+    cells = wb.create_sheet(gettext("Cells"))
     cells.append(list(COLUMNS))
     for r in matrix.rows():
         cells.append(_row(r))
-    rules = wb.create_sheet("Rules")
+    rules = wb.create_sheet(gettext("Rules"))
     for line in (
-        "Each cell counts the organisation's activities that serve the goal.",
-        "gap: no organisation's activity serves the goal.",
-        f"overlap: {OVERLAP_THRESHOLD} or more organisations serve the goal.",
+        gettext("Each cell counts the organisation's activities that serve the goal."),
+        gettext("gap: no organisation's activity serves the goal."),
+        gettext("overlap: %(n)s or more organisations serve the goal.") % {"n": OVERLAP_THRESHOLD},
     ):
         rules.append([line])
     buf = io.BytesIO()

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commonmeasure.initiatives.models import Indicator, Membership, code_validator
 from commonmeasure.web.forms import PageForm, WholeNumberField
@@ -51,9 +53,9 @@ class ActivityForm(PageForm):
     def clean_name(self):
         name = self.cleaned_data["name"]
         if not name:
-            raise ValidationError("Give the activity a name.")
+            raise ValidationError(_("Give the activity a name."))
         if len(name) > 200:
-            raise ValidationError("Keep the name under 200 characters.")
+            raise ValidationError(_("Keep the name under 200 characters."))
         return name
 
     def clean_goals(self):
@@ -61,7 +63,10 @@ class ActivityForm(PageForm):
         known = goal_codes(self.initiative)
         unknown = [g for g in goals if g not in known]
         if unknown:
-            raise ValidationError(f"Not a goal of {self.initiative.name}: {', '.join(unknown)}.")
+            raise ValidationError(
+                _("Not a goal of %(initiative)s: %(codes)s.")
+                % {"initiative": self.initiative.name, "codes": ", ".join(unknown)}
+            )
         return [g for g in known if g in goals]  # in the initiative's order
 
     def clean_indicators(self) -> list[Indicator]:
@@ -72,13 +77,14 @@ class ActivityForm(PageForm):
         missing = [c for c in codes if c not in found]
         if missing:
             raise ValidationError(
-                f"Not an indicator of {self.initiative.name}: {', '.join(missing)}."
+                _("Not an indicator of %(initiative)s: %(codes)s.")
+                % {"initiative": self.initiative.name, "codes": ", ".join(missing)}
             )
         return list(found.values())
 
     def clean(self):
         if not self.data.getlist("goals") and not self.data.getlist("indicators"):
-            self.add_error("goals", "Choose at least one goal or indicator the activity serves.")
+            self.add_error("goals", _("Choose at least one goal or indicator the activity serves."))
         return self.cleaned_data
 
     def typed(self) -> dict:
@@ -114,7 +120,7 @@ class MembershipActionForm(PageForm):
 
     def clean(self):
         if self.cleaned_data.get("action") not in self.ACTIONS:
-            self.add_error("role", "Unknown action.")
+            self.add_error("role", _("Unknown action."))
         return self.cleaned_data
 
 
@@ -140,7 +146,8 @@ class InviteForm(PageForm):
             validate_email(email)
         except ValidationError:
             raise ValidationError(
-                f"E-mail: {email or 'an empty address'} is not an e-mail address."
+                _("E-mail: %(email)s is not an e-mail address.")
+                % {"email": email or _("an empty address")}
             ) from None
         return email
 
@@ -149,7 +156,7 @@ class InviteForm(PageForm):
         role, choice = data.get("role", ""), data.get("organisation", "")
         data["organisation"], data["new_organisation"] = None, None
         if role not in dict(Membership.ROLE_CHOICES):
-            self.add_error("role", "Role: choose one of the roles listed.")
+            self.add_error("role", _("Role: choose one of the roles listed."))
         elif role != Membership.BACKBONE_ADMIN:
             if choice == self.NEW:
                 new_code, new_name = data.get("new_code", ""), data.get("new_name", "")
@@ -158,18 +165,20 @@ class InviteForm(PageForm):
                 except ValidationError:
                     self.add_error(
                         "new_code",
-                        f"New organisation's code: {new_code!r} is not a code "
-                        f"({code_validator.message})",
+                        _("New organisation's code: %(code)s is not a code (%(rule)s)")
+                        % {"code": repr(new_code), "rule": code_validator.message},
                     )
                 if not new_name:
                     self.add_error(
-                        "new_name", "New organisation's name: give the organisation a name."
+                        "new_name", _("New organisation's name: give the organisation a name.")
                     )
                 elif len(new_name) > 200 or len(new_code) > 64:
                     self.add_error(
                         "new_name",
-                        "New organisation: keep the code under 64 characters and the name "
-                        "under 200.",
+                        _(
+                            "New organisation: keep the code under 64 characters and the name "
+                            "under 200."
+                        ),
                     )
                 data["new_organisation"] = (new_code, new_name)
             elif choice in self.organisations:
@@ -177,7 +186,7 @@ class InviteForm(PageForm):
             else:
                 self.add_error(
                     "organisation",
-                    "Organisation: choose an organisation of the initiative, or add a new one.",
+                    _("Organisation: choose an organisation of the initiative, or add a new one."),
                 )
         return data
 
@@ -207,16 +216,18 @@ class SignUpForm(PageForm):
         User = get_user_model()
         username = self.cleaned_data["username"]
         if not username:
-            raise ValidationError("Username: choose a username.")
+            raise ValidationError(_("Username: choose a username."))
         problem = None
         try:
             User.username_validator(username)
         except ValidationError:
-            problem = "Username: use letters, digits and @ . + - _ only (150 characters at most)."
+            problem = _(
+                "Username: use letters, digits and @ . + - _ only (150 characters at most)."
+            )
         if len(username) > 150:
-            problem = "Username: 150 characters at most."
+            problem = _("Username: 150 characters at most.")
         elif User.objects.filter(username__iexact=username).exists():
-            problem = f"Username: {username} is taken; choose another."
+            problem = _("Username: %(username)s is taken; choose another.") % {"username": username}
         if problem:
             raise ValidationError(problem)
         return username
@@ -225,7 +236,7 @@ class SignUpForm(PageForm):
         data = self.cleaned_data
         p1, p2 = data.get("password1", ""), data.get("password2", "")
         if p1 != p2:
-            self.add_error("password2", "Password: the two passwords differ.")
+            self.add_error("password2", _("Password: the two passwords differ."))
         else:
             User = get_user_model()
             try:
@@ -233,7 +244,9 @@ class SignUpForm(PageForm):
                     p1, User(username=self.data.get("username", "").strip(), email=self.email)
                 )
             except ValidationError as bad:
-                self.add_error("password1", "Password: " + " ".join(bad.messages))
+                self.add_error(
+                    "password1", _("Password: %(problems)s") % {"problems": " ".join(bad.messages)}
+                )
         return data
 
 
@@ -258,10 +271,18 @@ class SettingsForm(PageForm):
     goals = _text(strip=False)
     is_published = forms.BooleanField(required=False)
     anonymise_peers = forms.BooleanField(required=False)
-    small_number_threshold = WholeNumberField(1, 1000, label=LABELS["small_number_threshold"])
-    deadline_days = WholeNumberField(0, 366, blank_ok=True, label=LABELS["deadline_days"])
-    reminder_days_before = WholeNumberField(0, 366, label=LABELS["reminder_days_before"])
-    reminder_days_after = WholeNumberField(0, 366, label=LABELS["reminder_days_after"])
+    small_number_threshold = WholeNumberField(
+        1, 1000, label=gettext_lazy(LABELS["small_number_threshold"])
+    )
+    deadline_days = WholeNumberField(
+        0, 366, blank_ok=True, label=gettext_lazy(LABELS["deadline_days"])
+    )
+    reminder_days_before = WholeNumberField(
+        0, 366, label=gettext_lazy(LABELS["reminder_days_before"])
+    )
+    reminder_days_after = WholeNumberField(
+        0, 366, label=gettext_lazy(LABELS["reminder_days_after"])
+    )
     published_indicators = _Codes()
     version = _text()
 
@@ -272,25 +293,29 @@ class SettingsForm(PageForm):
     def clean_name(self):
         name = self.cleaned_data["name"]
         if not name:
-            raise ValidationError("Name: the initiative needs a name.")
+            raise ValidationError(_("Name: the initiative needs a name."))
         if len(name) > 200:
-            raise ValidationError("Name: keep it under 200 characters.")
+            raise ValidationError(_("Name: keep it under 200 characters."))
         return name
 
     def clean_goals(self) -> list[dict]:
         goals, problem = parse_goals(self.cleaned_data["goals"])
         if problem:
-            raise ValidationError(f"Goals, {problem}.")
+            raise ValidationError(_("Goals, %(problem)s.") % {"problem": problem})
         removed = set(goal_codes(self.initiative)) - {g["code"] for g in goals}
         in_use = []
         for code in sorted(removed):
             n_ind = Indicator.objects.filter(initiative=self.initiative, goal=code).count()
             n_act = sum(1 for a in self.initiative.activities.all() if code in (a.goals or []))
             if n_ind or n_act:
-                in_use.append(f"{code} ({n_ind} indicator(s), {n_act} activity(ies))")
+                in_use.append(
+                    _("%(code)s (%(indicators)s indicator(s), %(activities)s activity(ies))")
+                    % {"code": code, "indicators": n_ind, "activities": n_act}
+                )
         if in_use:
             raise ValidationError(
-                f"Goals: cannot remove {', '.join(in_use)}; change what uses it first."
+                _("Goals: cannot remove %(goals)s; change what uses it first.")
+                % {"goals": ", ".join(in_use)}
             )
         return goals
 
@@ -299,7 +324,9 @@ class SettingsForm(PageForm):
         published = sorted(set(self.cleaned_data["published_indicators"]))
         unknown = [c for c in published if c not in codes]
         if unknown:
-            raise ValidationError(f"Published indicators: unknown {', '.join(unknown)}.")
+            raise ValidationError(
+                _("Published indicators: unknown %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
         return published
 
     def settings(self) -> dict:

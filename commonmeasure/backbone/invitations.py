@@ -18,6 +18,9 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commonmeasure.initiatives.models import Initiative, Membership, Organisation, Participation
 
@@ -42,7 +45,11 @@ def token_for(invitation: Invitation) -> str:
 def role_label(role: str, organisation: Organisation | None) -> str:
     """For a sentence: "reporter for Organisation A", "backbone admin"."""
     text = dict(Membership.ROLE_CHOICES).get(role, role).lower()
-    return f"{text} for {organisation.name}" if organisation else text
+    return (
+        _("%(role)s for %(organisation)s") % {"role": text, "organisation": organisation.name}
+        if organisation
+        else text
+    )
 
 
 def users_with_email(email: str):
@@ -72,28 +79,42 @@ def invite(
     Raises InvitationError, writing nothing, when the invitation makes no sense."""
     email = email.strip()
     if role not in dict(Membership.ROLE_CHOICES):
-        raise InvitationError(f"Unknown role {role!r}.")
+        raise InvitationError(_("Unknown role %(role)s.") % {"role": repr(role)})
     if role == Membership.BACKBONE_ADMIN:
         if organisation or new_organisation:
             raise InvitationError(
-                "A backbone admin belongs to the initiative, not an organisation."
+                _("A backbone admin belongs to the initiative, not an organisation.")
             )
     elif organisation is None and new_organisation is None:
-        raise InvitationError(f"A {role} belongs to an organisation: choose one or add a new one.")
+        raise InvitationError(
+            _("A %(role)s belongs to an organisation: choose one or add a new one.")
+            % {"role": role}
+        )
     if (
         organisation is not None
         and not Participation.objects.filter(
             initiative=initiative, organisation=organisation
         ).exists()
     ):
-        raise InvitationError(f"{organisation.name} does not take part in {initiative.name}.")
+        raise InvitationError(
+            _("%(organisation)s does not take part in %(initiative)s.")
+            % {"organisation": organisation.name, "initiative": initiative.name}
+        )
     if organisation is not None and _already_member(initiative, email, role, organisation):
         raise InvitationError(
-            f"{email} is already {role_label(role, organisation)} in {initiative.name}."
+            _("%(email)s is already %(role)s in %(initiative)s.")
+            % {
+                "email": email,
+                "role": role_label(role, organisation),
+                "initiative": initiative.name,
+            }
         )
     if organisation is None and role == Membership.BACKBONE_ADMIN:
         if _already_member(initiative, email, role, None):
-            raise InvitationError(f"{email} is already a backbone admin of {initiative.name}.")
+            raise InvitationError(
+                _("%(email)s is already a backbone admin of %(initiative)s.")
+                % {"email": email, "initiative": initiative.name}
+            )
     pending = Invitation.objects.filter(
         initiative=initiative,
         email__iexact=email,
@@ -106,14 +127,15 @@ def invite(
     if organisation is not None or role == Membership.BACKBONE_ADMIN:
         if pending.exists():
             raise InvitationError(
-                f"{email} already has a pending invitation as "
-                f"{role_label(role, organisation)}; resend it instead."
+                _("%(email)s already has a pending invitation as %(role)s; resend it instead.")
+                % {"email": email, "role": role_label(role, organisation)}
             )
     if new_organisation is not None:
         code, name = new_organisation
         if Organisation.objects.filter(code=code).exists():
             raise InvitationError(
-                f"An organisation with code {code!r} already exists; choose another code."
+                _("An organisation with code %(code)s already exists; choose another code.")
+                % {"code": repr(code)}
             )
         organisation = Organisation.objects.create(code=code, name=name)
         Participation.objects.create(initiative=initiative, organisation=organisation)
@@ -143,16 +165,25 @@ def invite(
 def send(invitation: Invitation, link: str) -> None:
     """E-mail the link through Django's mail framework (EMAIL_BACKEND)."""
     initiative = invitation.initiative
-    inviter = invitation.created_by.get_username() if invitation.created_by else "The backbone"
-    subject = f"Invitation to {initiative.name} on Common Measure"
-    body = (
-        f"Hello,\n\n{inviter} has invited you to join {initiative.name} on Common Measure as "
-        f"{invitation.role_phrase}.\n\nOpen this link to accept (it works once and "
-        f"expires on {invitation.expires_at:%d %B %Y at %H:%M} UTC):\n\n{link}\n\n"
-        "If you have an account, you will be asked to log in; otherwise you will choose a "
-        "username and password.\n\nIf you were not expecting this invitation, ignore this "
-        "message.\n"
-    )
+    # In the language active when it is sent (the inviter's page, or the command's): the
+    # invited person has no account, so no language of their own, yet.
+    inviter = invitation.created_by.get_username() if invitation.created_by else _("The backbone")
+    subject = _("Invitation to %(initiative)s on Common Measure") % {"initiative": initiative.name}
+    expires = invitation.expires_at
+    body = _(
+        "Hello,\n\n%(inviter)s has invited you to join %(initiative)s on Common Measure as "
+        "%(role)s.\n\nOpen this link to accept (it works once and expires on %(expires)s "
+        "UTC):\n\n%(link)s\n\nIf you have an account, you will be asked to log in; otherwise "
+        "you will choose a username and password.\n\nIf you were not expecting this "
+        "invitation, ignore this message.\n"
+    ) % {
+        "inviter": inviter,
+        "initiative": initiative.name,
+        "role": invitation.role_phrase,
+        "expires": _("%(date)s at %(time)s")
+        % {"date": f"{expires:%d} {date_format(expires, 'F Y')}", "time": f"{expires:%H:%M}"},
+        "link": link,
+    }
     send_mail(subject, body, None, [invitation.email])
 
 
@@ -161,9 +192,9 @@ def resend(invitation: Invitation, *, by) -> Invitation:
     """A new link (the old one stops working) valid for another CM_INVITATION_DAYS."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
-        raise InvitationError("This invitation has been accepted already.")
+        raise InvitationError(_("This invitation has been accepted already."))
     if invitation.revoked_at:
-        raise InvitationError("This invitation was revoked; invite the person again.")
+        raise InvitationError(_("This invitation was revoked; invite the person again."))
     now = timezone.now()
     invitation.nonce = secrets.token_urlsafe(16)
     invitation.sent_at = now
@@ -186,10 +217,10 @@ def revoke(invitation: Invitation, *, by) -> None:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise InvitationError(
-            "This invitation has been accepted; remove the membership on the roles page instead."
+            _("This invitation has been accepted; remove the membership on the roles page instead.")
         )
     if invitation.revoked_at:
-        raise InvitationError("This invitation was revoked already.")
+        raise InvitationError(_("This invitation was revoked already."))
     invitation.revoked_at = timezone.now()
     invitation.revoked_by = by
     invitation.save(update_fields=["revoked_at", "revoked_by"])
@@ -203,11 +234,15 @@ def revoke(invitation: Invitation, *, by) -> None:
     )
 
 
-TAMPERED = "This invitation link is not valid: it may have been copied incompletely or altered."
-USED = "This invitation has been used already. Log in with the account you created."
-REVOKED = "This invitation was withdrawn by the backbone. Ask them for a new one."
-REPLACED = "A newer invitation was sent for this address; use the link in the latest e-mail."
-EXPIRED = "This invitation has expired. Ask the backbone to send it again."
+TAMPERED = gettext_lazy(
+    "This invitation link is not valid: it may have been copied incompletely or altered."
+)
+USED = gettext_lazy("This invitation has been used already. Log in with the account you created.")
+REVOKED = gettext_lazy("This invitation was withdrawn by the backbone. Ask them for a new one.")
+REPLACED = gettext_lazy(
+    "A newer invitation was sent for this address; use the link in the latest e-mail."
+)
+EXPIRED = gettext_lazy("This invitation has expired. Ask the backbone to send it again.")
 
 
 def open_link(token: str) -> Invitation:
@@ -239,8 +274,11 @@ def check_user(invitation: Invitation, user) -> None:
     """The signed-in user may accept only an invitation sent to their own e-mail address."""
     if (user.email or "").strip().lower() != invitation.email.strip().lower():
         raise InvitationError(
-            f"This invitation was sent to {invitation.email}, but you are logged in as "
-            f"{user.get_username()}. Log out, then open the link again."
+            _(
+                "This invitation was sent to %(email)s, but you are logged in as %(user)s. Log "
+                "out, then open the link again."
+            )
+            % {"email": invitation.email, "user": user.get_username()}
         )
     if Membership.objects.filter(
         user=user,
@@ -249,7 +287,8 @@ def check_user(invitation: Invitation, user) -> None:
         role=invitation.role,
     ).exists():
         raise InvitationError(
-            f"You are already {invitation.role_phrase} in {invitation.initiative.name}."
+            _("You are already %(role)s in %(initiative)s.")
+            % {"role": invitation.role_phrase, "initiative": invitation.initiative.name}
         )
 
 
@@ -291,7 +330,8 @@ def sign_up_and_accept(token: str, username: str, password: str):
     invitation = open_link(token)
     if users_with_email(invitation.email).exists():
         raise InvitationError(
-            f"An account with {invitation.email} exists already: log in to accept the invitation."
+            _("An account with %(email)s exists already: log in to accept the invitation.")
+            % {"email": invitation.email}
         )
     User = get_user_model()
     user = User.objects.create_user(username=username, email=invitation.email, password=password)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commonmeasure.initiatives.models import Indicator, Initiative, Membership, Organisation
 
@@ -73,13 +75,23 @@ class Invitation(models.Model):
     @property
     def role_text(self) -> str:
         text = self.get_role_display()
-        return f"{text} for {self.organisation.name}" if self.organisation_id else text
+        return (
+            _("%(role)s for %(organisation)s")
+            % {"role": text, "organisation": self.organisation.name}
+            if self.organisation_id
+            else text
+        )
 
     @property
     def role_phrase(self) -> str:
         """For a sentence: "reporter for Organisation A", "backbone admin"."""
         text = self.get_role_display().lower()
-        return f"{text} for {self.organisation.name}" if self.organisation_id else text
+        return (
+            _("%(role)s for %(organisation)s")
+            % {"role": text, "organisation": self.organisation.name}
+            if self.organisation_id
+            else text
+        )
 
     def state(self, now=None) -> str:
         now = now or timezone.now()
@@ -98,12 +110,12 @@ class RoleChange(models.Model):
     INVITED, RESENT, REVOKED, ACCEPTED = "invited", "resent", "revoked", "accepted"
     CHANGED, REMOVED = "changed", "removed"
     ACTION_CHOICES = [
-        (INVITED, "Invited"),
-        (RESENT, "Invitation resent"),
-        (REVOKED, "Invitation revoked"),
-        (ACCEPTED, "Joined by invitation"),
-        (CHANGED, "Role changed"),
-        (REMOVED, "Membership removed"),
+        (INVITED, gettext_lazy("Invited")),
+        (RESENT, gettext_lazy("Invitation resent")),
+        (REVOKED, gettext_lazy("Invitation revoked")),
+        (ACCEPTED, gettext_lazy("Joined by invitation")),
+        (CHANGED, gettext_lazy("Role changed")),
+        (REMOVED, gettext_lazy("Membership removed")),
     ]
 
     initiative = models.ForeignKey(

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonmeasure.initiatives.models import (
     Indicator,
@@ -74,11 +76,16 @@ def _backbone_admins(initiative) -> int:
 def change_role(membership: Membership, new_role: str, *, by) -> Membership:
     """Change an organisation member's role (reporter, reviewer, viewer)."""
     if membership.role == Membership.BACKBONE_ADMIN:
-        raise Invalid({"role": "A backbone admin's membership can be removed, not changed."})
+        raise Invalid({"role": _("A backbone admin's membership can be removed, not changed.")})
     if new_role not in Membership.ORG_ROLES:
-        raise Invalid({"role": "Choose reporter, reviewer or viewer."})
+        raise Invalid({"role": _("Choose reporter, reviewer or viewer.")})
     if new_role == membership.role:
-        raise Invalid({"role": f"{membership.user.get_username()} is already a {new_role}."})
+        raise Invalid(
+            {
+                "role": _("%(user)s is already a %(role)s.")
+                % {"user": membership.user.get_username(), "role": new_role}
+            }
+        )
     if Membership.objects.filter(
         user=membership.user,
         initiative=membership.initiative,
@@ -87,8 +94,15 @@ def change_role(membership: Membership, new_role: str, *, by) -> Membership:
     ).exists():
         raise Invalid(
             {
-                "role": f"{membership.user.get_username()} already has the {new_role} role "
-                f"for {membership.organisation.name}; remove this membership instead."
+                "role": _(
+                    "%(user)s already has the %(role)s role for %(organisation)s; remove this "
+                    "membership instead."
+                )
+                % {
+                    "user": membership.user.get_username(),
+                    "role": new_role,
+                    "organisation": membership.organisation.name,
+                }
             }
         )
     old = membership.role
@@ -120,8 +134,10 @@ def remove_membership(membership: Membership, *, by) -> None:
     ):
         raise Invalid(
             {
-                "role": "This is the initiative's last backbone admin; invite or appoint another "
-                "before removing it."
+                "role": _(
+                    "This is the initiative's last backbone admin; invite or appoint another "
+                    "before removing it."
+                )
             }
         )
     RoleChange.objects.create(
@@ -137,17 +153,18 @@ def remove_membership(membership: Membership, *, by) -> None:
 
 # -- settings --------------------------------------------------------------------------------
 
+# The labels are stored in English in the settings' history and shown translated.
 SETTINGS_FIELDS = (
-    ("name", "Name"),
-    ("vision", "Vision"),
-    ("goals", "Goals"),
-    ("is_published", "Published"),
-    ("anonymise_peers", "Anonymise peers"),
-    ("small_number_threshold", "Small-number threshold"),
-    ("deadline_days", "Deadline (days after the period)"),
-    ("reminder_days_before", "Reminder before the deadline (days)"),
-    ("reminder_days_after", "Reminder after the deadline (days)"),
-    ("published_indicators", "Published indicators"),
+    ("name", gettext_noop("Name")),
+    ("vision", gettext_noop("Vision")),
+    ("goals", gettext_noop("Goals")),
+    ("is_published", gettext_noop("Published")),
+    ("anonymise_peers", gettext_noop("Anonymise peers")),
+    ("small_number_threshold", gettext_noop("Small-number threshold")),
+    ("deadline_days", gettext_noop("Deadline (days after the period)")),
+    ("reminder_days_before", gettext_noop("Reminder before the deadline (days)")),
+    ("reminder_days_after", gettext_noop("Reminder after the deadline (days)")),
+    ("published_indicators", gettext_noop("Published indicators")),
 )
 LABELS = dict(SETTINGS_FIELDS)
 
@@ -170,14 +187,20 @@ def parse_goals(text: str) -> tuple[list[dict], str | None]:
             continue
         parts = [p.strip() for p in line.split("|", 2)]
         if len(parts) < 2 or not parts[0] or not parts[1]:
-            return [], f'line {n}: write "CODE | name" (and optionally "| description")'
+            return [], _('line %(line)s: write "CODE | name" (and optionally "| description")') % {
+                "line": n
+            }
         code = parts[0]
         try:
             code_validator(code)
         except Exception:
-            return [], f"line {n}: {code!r} is not a code ({code_validator.message})"
+            return [], _("line %(line)s: %(code)s is not a code (%(rule)s)") % {
+                "line": n,
+                "code": repr(code),
+                "rule": code_validator.message,
+            }
         if code in seen:
-            return [], f"line {n}: goal {code} appears twice"
+            return [], _("line %(line)s: goal %(code)s appears twice") % {"line": n, "code": code}
         seen.add(code)
         goal = {"code": code, "name": parts[1][:200]}
         if len(parts) == 3 and parts[2]:
@@ -211,7 +234,7 @@ class Stale(Exception):
     """The settings were saved by someone else after the form was opened."""
 
     def __init__(self, differences: list[dict], since: list[SettingsChange]):
-        super().__init__("The settings changed since the form was opened.")
+        super().__init__(_("The settings changed since the form was opened."))
         self.differences = differences
         self.since = since
 
@@ -252,7 +275,7 @@ def save_settings(
         old, new = _shown(field, before[field]), _shown(field, values[field])
         if old != new:
             changes[label] = [old, new]
-    for field, _ in SETTINGS_FIELDS:
+    for field, _label in SETTINGS_FIELDS:
         if field != "published_indicators":  # a flag of each indicator, set below
             setattr(locked, field, values[field])
     locked.full_clean(exclude=["organisations"])

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonmeasure.initiatives.access import get_initiative
@@ -23,7 +24,7 @@ def member_access(user, code):
     """The initiative for its members; 404 if unseen, 403 if seen only because it is published."""
     initiative, access = get_initiative(user, code)
     if not access.is_member:
-        raise Forbidden("Only the initiative's members can see this page.")
+        raise Forbidden(_("Only the initiative's members can see this page."))
     return initiative, access
 
 
@@ -80,7 +81,7 @@ def activity_list(request, code):
         for g, _ in m.goals
     ]
     spec = exports.heat_map(
-        m, description="Activities per organisation and goal; gaps are goals no one works on"
+        m, description=_("Activities per organisation and goal; gaps are goals no one works on")
     )
     return render(
         request,
@@ -124,7 +125,7 @@ def _form(request, initiative, access, organisation, activity=None):
             saved = services.save_activity(
                 initiative, organisation, by=request.user, activity=activity, **form.cleaned_data
             )
-            messages.success(request, f"Activity “{saved.name}” saved.")
+            messages.success(request, _("Activity “%(name)s” saved.") % {"name": saved.name})
             return redirect("backbone:activities", initiative.code)
         errors, posted = form.messages, form.typed()
     elif activity is not None:
@@ -160,7 +161,9 @@ def activity_new(request, code):
     if org is None:
         raise Http404("No such organisation in this initiative")
     if not access.can_edit(org.id):
-        raise Forbidden("Only the organisation's reporters and the backbone edit its activities.")
+        raise Forbidden(
+            _("Only the organisation's reporters and the backbone edit its activities.")
+        )
     return _form(request, initiative, access, org)
 
 
@@ -170,7 +173,9 @@ def _activity(request, code, activity_id):
         Activity.objects.select_related("organisation"), pk=activity_id, initiative=initiative
     )
     if not access.can_edit(activity.organisation_id):
-        raise Forbidden("Only the organisation's reporters and the backbone edit its activities.")
+        raise Forbidden(
+            _("Only the organisation's reporters and the backbone edit its activities.")
+        )
     return initiative, access, activity
 
 
@@ -183,7 +188,7 @@ def activity_edit(request, code, activity_id):
 @login_required
 @require_POST
 def activity_delete(request, code, activity_id):
-    initiative, _, activity = _activity(request, code, activity_id)
+    initiative, _access, activity = _activity(request, code, activity_id)
     services.delete_activity(activity)
-    messages.success(request, f"Activity “{activity.name}” deleted.")
+    messages.success(request, _("Activity “%(name)s” deleted.") % {"name": activity.name})
     return redirect("backbone:activities", initiative.code)

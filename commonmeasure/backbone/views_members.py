@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonmeasure.accounts import throttle
@@ -30,7 +31,7 @@ ROLE_ORDER = {r: i for i, (r, _) in enumerate(Membership.ROLE_CHOICES)}
 def backbone_access(user, code):
     initiative, access = get_initiative(user, code)
     if not access.can_review:
-        raise Forbidden("Only the initiative's backbone can manage its members.")
+        raise Forbidden(_("Only the initiative's backbone can manage its members."))
     return initiative, access
 
 
@@ -68,20 +69,27 @@ def roles(request, code):
             elif action == "change":
                 services.change_role(membership, form.cleaned_data["role"], by=request.user)
                 messages.success(
-                    request, f"{membership.user.get_username()} is now a {membership.role}."
+                    request,
+                    _("%(user)s is now a %(role)s.")
+                    % {"user": membership.user.get_username(), "role": membership.role},
                 )
             elif action == "remove":
                 services.remove_membership(membership, by=request.user)
                 messages.success(
                     request,
-                    f"Removed {membership.user.get_username()}'s "
-                    f"{membership.get_role_display().lower()} membership.",
+                    _("Removed %(user)s's %(role)s membership.")
+                    % {
+                        "user": membership.user.get_username(),
+                        "role": membership.get_role_display().lower(),
+                    },
                 )
             elif action == "unlock":
                 # Only the account of a member of this initiative: never an address.
                 throttle.unlock(username=membership.user.get_username(), by=request.user)
                 messages.success(
-                    request, f"Unlocked {membership.user.get_username()}: they can sign in again."
+                    request,
+                    _("Unlocked %(user)s: they can sign in again.")
+                    % {"user": membership.user.get_username()},
                 )
         except services.Invalid as bad:
             errors = bad.errors
@@ -143,8 +151,15 @@ def invite(request, code):
             else:
                 messages.success(
                     request,
-                    f"Invitation sent to {invitation.email} as {invitation.role_phrase}; "
-                    f"the link works once and expires in {inv.valid_days()} days.",
+                    _(
+                        "Invitation sent to %(email)s as %(role)s; the link works once and "
+                        "expires in %(days)s days."
+                    )
+                    % {
+                        "email": invitation.email,
+                        "role": invitation.role_phrase,
+                        "days": inv.valid_days(),
+                    },
                 )
                 return redirect("backbone:roles", initiative.code)
     return render(
@@ -164,7 +179,7 @@ def invite(request, code):
 
 
 def _invitation(request, code, invitation_id):
-    initiative, _ = backbone_access(request.user, code)
+    initiative, _access = backbone_access(request.user, code)
     return initiative, get_object_or_404(
         Invitation.objects.select_related("organisation", "initiative", "created_by"),
         pk=invitation_id,
@@ -182,7 +197,9 @@ def invitation_revoke(request, code, invitation_id):
         messages.error(request, str(problem))
     else:
         messages.success(
-            request, f"Invitation to {invitation.email} revoked; its link no longer works."
+            request,
+            _("Invitation to %(email)s revoked; its link no longer works.")
+            % {"email": invitation.email},
         )
     return redirect("backbone:roles", initiative.code)
 
@@ -200,7 +217,8 @@ def invitation_resend(request, code, invitation_id):
     else:
         messages.success(
             request,
-            f"Invitation sent again to {invitation.email}; the earlier link no longer works.",
+            _("Invitation sent again to %(email)s; the earlier link no longer works.")
+            % {"email": invitation.email},
         )
     return redirect("backbone:roles", initiative.code)
 
@@ -219,8 +237,10 @@ def accept(request, token):
     if not limits.hit(f"invitation:{scope}", limits.invitation_per_address_per_hour(), 3600):
         return _problem(
             request,
-            "Many requests for invitation pages have come from your network in the last hour. "
-            "Please try again later.",
+            _(
+                "Many requests for invitation pages have come from your network in the last "
+                "hour. Please try again later."
+            ),
             status=429,
         )
     try:
@@ -240,7 +260,8 @@ def accept(request, token):
                 return _problem(request, str(problem))
             messages.success(
                 request,
-                f"Welcome to {invitation.initiative.name}: you are now {invitation.role_phrase}.",
+                _("Welcome to %(initiative)s: you are now %(role)s.")
+                % {"initiative": invitation.initiative.name, "role": invitation.role_phrase},
             )
             return redirect("initiative", invitation.initiative.code)
         context["mode"] = "accept"
@@ -262,8 +283,12 @@ def accept(request, token):
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(
                 request,
-                f"Welcome to {invitation.initiative.name}: your account {user.get_username()} "
-                f"is {invitation.role_phrase}.",
+                _("Welcome to %(initiative)s: your account %(user)s is %(role)s.")
+                % {
+                    "initiative": invitation.initiative.name,
+                    "user": user.get_username(),
+                    "role": invitation.role_phrase,
+                },
             )
             return redirect("initiative", invitation.initiative.code)
         context["errors"] = form.messages

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from commonmeasure.initiatives.models import Participation
 from commonmeasure.web.presenters import status_label
@@ -43,7 +44,9 @@ def settings_page(request, code):
             else:
                 messages.success(
                     request,
-                    "Settings saved." if change else "Nothing had changed; nothing was saved.",
+                    _("Settings saved.")
+                    if change
+                    else _("Nothing had changed; nothing was saved."),
                 )
                 return redirect("backbone:settings", initiative.code)
         values = form.typed()
@@ -78,7 +81,7 @@ def naming(request, code, org_code):
         organisation__code=org_code,
     )
     if not access.can_edit(participation.organisation_id):
-        raise Forbidden("Only the organisation's reporters and the backbone decide this.")
+        raise Forbidden(_("Only the organisation's reporters and the backbone decide this."))
     if request.method == "POST":
         form = NamingForm(request.POST)
         form.is_valid()  # every value is valid: "yes" agrees, anything else does not
@@ -87,8 +90,12 @@ def naming(request, code, org_code):
         if result.changed:
             messages.success(
                 request,
-                f"{participation.organisation.name} will "
-                f"{'be named' if named else 'be shown anonymised'} in peer comparisons.",
+                (
+                    _("%(organisation)s will be named in peer comparisons.")
+                    if named
+                    else _("%(organisation)s will be shown anonymised in peer comparisons.")
+                )
+                % {"organisation": participation.organisation.name},
             )
         return redirect("backbone:naming", initiative.code, org_code)
     return render(
@@ -120,7 +127,7 @@ def calendar_page(request, code):
 
 @login_required
 def calendar_ics(request, code):
-    initiative, _ = member_access(request.user, code)
+    initiative, _access = member_access(request.user, code)
     text = deadlines.ics(
         initiative,
         host=request.get_host().split(":")[0] or "commonmeasure",

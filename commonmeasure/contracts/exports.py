@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.domain.money import minor_unit
 from commonmeasure.domain.payments import RateCard, Statement
 from commonmeasure.interchange.cells import neutralised
@@ -39,7 +41,7 @@ class StatementDocument:
 
     @property
     def title(self) -> str:
-        return f"Payment statement: {self.contract}"
+        return _("Payment statement: %(contract)s") % {"contract": self.contract}
 
 
 # -- XLSX ------------------------------------------------------------------------------------
@@ -73,24 +75,25 @@ def statement_xlsx(doc: StatementDocument) -> bytes:
         return ws
 
     summary = wb.active
-    summary.title = "Summary"
+    summary.title = _("Summary")
+    dates = {"start": doc.terms.start.isoformat(), "end": doc.terms.end.isoformat()}
     lines = [
-        ["Payment statement", str(doc.contract)],
-        ["Project", doc.contract.project.indigo_id],
-        ["Currency", s.currency],
-        ["Contract dates", f"{doc.terms.start.isoformat()} to {doc.terms.end.isoformat()}"],
-        ["Generated", doc.generated.isoformat()],
+        [_("Payment statement"), str(doc.contract)],
+        [_("Project"), doc.contract.project.indigo_id],
+        [_("Currency"), s.currency],
+        [_("Contract dates"), _("%(start)s to %(end)s") % dates],
+        [_("Generated"), doc.generated.isoformat()],
         [],
-        ["Total due", s.total],
-        ["Before caps", s.gross],
-        ["Removed by the rules", s.total - s.gross],
-        ["Paid so far", sum((p.paid for p in doc.payers), Decimal(0))],
-        ["Outstanding", sum((p.outstanding for p in doc.payers), Decimal(0))],
+        [_("Total due"), s.total],
+        [_("Before caps"), s.gross],
+        [_("Removed by the rules"), s.total - s.gross],
+        [_("Paid so far"), sum((p.paid for p in doc.payers), Decimal(0))],
+        [_("Outstanding"), sum((p.outstanding for p in doc.payers), Decimal(0))],
         [],
-        ["Achievements recorded", s.detail.get("rows", 0)],
-        ["Not validated (not paid)", s.excluded.get("unvalidated", 0)],
-        ["Outside the contract dates (not paid)", s.excluded.get("outside_dates", 0)],
-        ["Repeats of once-only outcomes (not paid)", s.excluded.get("duplicate_once_only", 0)],
+        [_("Achievements recorded"), s.detail.get("rows", 0)],
+        [_("Not validated (not paid)"), s.excluded.get("unvalidated", 0)],
+        [_("Outside the contract dates (not paid)"), s.excluded.get("outside_dates", 0)],
+        [_("Repeats of once-only outcomes (not paid)"), s.excluded.get("duplicate_once_only", 0)],
     ]
     for line in lines:
         summary.append([safe_text(v) for v in line])
@@ -104,21 +107,21 @@ def statement_xlsx(doc: StatementDocument) -> bytes:
     summary["B1"].alignment = Alignment(wrap_text=False)
 
     sheet(
-        "By payer",
-        ["Payer", "Share", "Due", "Paid", "Outstanding"],
-        [[p.payer or "All payers", p.share, p.due, p.paid, p.outstanding] for p in doc.payers],
+        _("By payer"),
+        [_("Payer"), _("Share"), _("Due"), _("Paid"), _("Outstanding")],
+        [[p.payer or _("All payers"), p.share, p.due, p.paid, p.outstanding] for p in doc.payers],
         (3, 4, 5),
     )
     sheet(
-        "By period",
-        ["Period", "Due"],
+        _("By period"),
+        [_("Period"), _("Due")],
         [[code, amount] for code, amount in s.by_period.items()],
         (2,),
     )
     gross = s.detail.get("gross_by_metric", {})
     sheet(
-        "By metric",
-        ["Metric", "Price", "Before the rules", "Adjustments", "Due"],
+        _("By metric"),
+        [_("Metric"), _("Price"), _("Before the rules"), _("Adjustments"), _("Due")],
         [
             [
                 m.id,
@@ -132,19 +135,19 @@ def statement_xlsx(doc: StatementDocument) -> bytes:
         (2, 3, 4, 5),
     )
     sheet(
-        "Adjustments",
+        _("Adjustments"),
         [
-            "Rule",
-            "Metric",
-            "Participant",
-            "Amount",
-            "Achievements",
-            "First achievement",
-            "Explanation",
+            _("Rule"),
+            _("Metric"),
+            _("Participant"),
+            _("Amount"),
+            _("Achievements"),
+            _("First achievement"),
+            _("Explanation"),
         ],
         [
             [
-                KIND_LABELS.get(a.kind, a.kind),
+                str(KIND_LABELS.get(a.kind, a.kind)),
                 a.metric,
                 a.participant or "",
                 a.amount,

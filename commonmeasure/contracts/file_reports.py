@@ -15,6 +15,7 @@ from commonmeasure.contracts.statements import statement_from_files
 from commonmeasure.domain.payments import ContractError, RateCard, Statement
 from commonmeasure.domain.returns import returns_by_investor
 from commonmeasure.domain.scenario import simulate, sweep
+from commonmeasure.domain.translation import gettext
 from commonmeasure.interchange.contracts import ContractFileError, read_cashflows, read_contract
 
 SHOWN_ADJUSTMENTS = 20
@@ -75,13 +76,29 @@ def statement_json(d: dict) -> str:
 def render_statement(s: Statement) -> list[str]:
     d = s.as_dict()
     cur = s.currency
-    lines = [f"Payment statement ({s.mechanism}, {cur})", ""]
+    lines = [
+        gettext("Payment statement (%(mechanism)s, %(currency)s)")
+        % {"mechanism": s.mechanism, "currency": cur},
+        "",
+    ]
     lines.append(
-        f"  Total due: {_money(s.total)} {cur}   (before caps and thresholds: {_money(s.gross)})"
+        "  "
+        + gettext("Total due: %(total)s %(currency)s   (before caps and thresholds: %(gross)s)")
+        % {"total": _money(s.total), "currency": cur, "gross": _money(s.gross)}
     )
+    yes, no = gettext("yes"), gettext("no")
     if s.mechanism == "comparison":
-        lines += ["", "By cohort"]
-        rows = [("cohort", "treated", "comparison", "reduction", "threshold met", "paid")]
+        lines += ["", gettext("By cohort")]
+        rows = [
+            (
+                gettext("cohort"),
+                gettext("treated"),
+                gettext("comparison"),
+                gettext("reduction"),
+                gettext("threshold met"),
+                gettext("paid"),
+            )
+        ]
         for c in d["cohorts"]:
             reduction = f"{Decimal(c['reduction']) * 100:.2f}%"
             rows.append(
@@ -90,14 +107,23 @@ def render_statement(s: Statement) -> list[str]:
                     c["treated_events"],
                     c["comparison_events"],
                     reduction,
-                    "yes" if c["threshold_met"] else "no",
+                    yes if c["threshold_met"] else no,
                     _money(c["amount"]),
                 )
             )
         lines += _table(rows)
     elif s.mechanism == "weighted_targets":
-        lines += ["", "By target"]
-        rows = [("target", "achieved", "target", "weight", "ratio", "paid")]
+        lines += ["", gettext("By target")]
+        rows = [
+            (
+                gettext("target"),
+                gettext("achieved"),
+                gettext("target"),
+                gettext("weight"),
+                gettext("ratio"),
+                gettext("paid"),
+            )
+        ]
         for t in d["targets"]:
             rows.append(
                 (
@@ -111,52 +137,84 @@ def render_statement(s: Statement) -> list[str]:
             )
         lines += _table(rows)
         if d["not_reported"]:
-            lines.append(f"  Not in the data (counted as 0): {', '.join(d['not_reported'])}")
+            lines.append(
+                "  "
+                + gettext("Not in the data (counted as 0): %(metrics)s")
+                % {"metrics": ", ".join(d["not_reported"])}
+            )
     else:
-        lines += ["", "By metric"]
-        rows = [("metric", "achievements value", "adjustments", "paid")]
+        lines += ["", gettext("By metric")]
+        rows = [
+            (
+                gettext("metric"),
+                gettext("achievements value"),
+                gettext("adjustments"),
+                gettext("paid"),
+            )
+        ]
         for metric, paid in s.by_metric.items():
             gross = Decimal(d["gross_by_metric"][metric])
             rows.append((metric, _money(gross), _money(paid - gross), _money(paid)))
         lines += _table(rows)
     if s.by_payer:
-        lines += ["", "By payer"]
-        lines += _table([("payer", "pays")] + [(p, _money(v)) for p, v in s.by_payer.items()])
+        lines += ["", gettext("By payer")]
+        lines += _table(
+            [(gettext("payer"), gettext("pays"))] + [(p, _money(v)) for p, v in s.by_payer.items()]
+        )
     if s.by_period:
-        lines += ["", f"By {d.get('period_type', 'period')}"]
-        lines += _table([("period", "paid")] + [(p, _money(v)) for p, v in s.by_period.items()])
-    lines += ["", f"Adjustments ({len(s.adjustments)})"]
+        by = {
+            "month": gettext("By month"),
+            "quarter": gettext("By quarter"),
+            "year": gettext("By year"),
+        }
+        period_type = d.get("period_type", "period")
+        lines += ["", by.get(period_type) or gettext("By %(period)s") % {"period": period_type}]
+        lines += _table(
+            [(gettext("period"), gettext("paid"))]
+            + [(p, _money(v)) for p, v in s.by_period.items()]
+        )
+    lines += ["", gettext("Adjustments (%(n)s)") % {"n": len(s.adjustments)}]
     if not s.adjustments:
-        lines.append("  none: no cap or threshold changed what is due")
+        lines.append("  " + gettext("none: no cap or threshold changed what is due"))
     for a in s.adjustments[:SHOWN_ADJUSTMENTS]:
         who = ", ".join(
             x
             for x in (
-                a.cohort and f"cohort {a.cohort}",
+                a.cohort and gettext("cohort %(cohort)s") % {"cohort": a.cohort},
                 a.metric,
-                a.participant and f"participant {a.participant}",
+                a.participant and gettext("participant %(id)s") % {"id": a.participant},
             )
             if x
         )
         rows = (
             ""
             if a.row is None
-            else f"row {a.row}"
+            else gettext("row %(row)s") % {"row": a.row}
             if a.count == 1
-            else f"{a.count} rows from row {a.row}"
+            else gettext("%(n)s rows from row %(row)s") % {"n": a.count, "row": a.row}
         )
         lines.append(f"  {a.kind:<20} {_money(a.amount):>14}  {who}; {rows}")
         lines.append(f"  {'':<20} {'':>14}  {a.rule}")
     if len(s.adjustments) > SHOWN_ADJUSTMENTS:
         lines.append(
-            f"  ... and {len(s.adjustments) - SHOWN_ADJUSTMENTS} more (use --json to see them all)"
+            "  "
+            + gettext("... and %(n)s more (use --json to see them all)")
+            % {"n": len(s.adjustments) - SHOWN_ADJUSTMENTS}
         )
     if s.mechanism == "rate_card":
         e = s.excluded
         lines += [
             "",
-            f"Rows: {d['rows']}. Not paid: {e['unvalidated']} not validated, {e['outside_dates']} outside the contract dates, "
-            f"{e['duplicate_once_only']} repeats of once-only outcomes.",
+            gettext(
+                "Rows: %(rows)s. Not paid: %(unvalidated)s not validated, %(outside)s outside the "
+                "contract dates, %(repeats)s repeats of once-only outcomes."
+            )
+            % {
+                "rows": d["rows"],
+                "unvalidated": e["unvalidated"],
+                "outside": e["outside_dates"],
+                "repeats": e["duplicate_once_only"],
+            },
         ]
     return lines
 
@@ -183,21 +241,21 @@ def cmd_returns(args) -> int:
         return 0
     rows = [
         (
-            "investor",
-            "invested",
-            "returned",
-            "net",
-            "multiple",
-            "XIRR",
-            "max potential loss",
-            "peak exposure",
+            gettext("investor"),
+            gettext("invested"),
+            gettext("returned"),
+            gettext("net"),
+            gettext("multiple"),
+            gettext("XIRR"),
+            gettext("max potential loss"),
+            gettext("peak exposure"),
         )
     ]
     for r in [*each.values(), overall]:
         d = r.as_dict()
         rows.append(
             (
-                r.investor or "all investors",
+                r.investor or gettext("all investors"),
                 _money(r.invested),
                 _money(r.returned),
                 _money(r.net),
@@ -207,7 +265,10 @@ def cmd_returns(args) -> int:
                 _money(r.peak_exposure),
             )
         )
-    print(f"Investor returns, {overall.first} to {overall.last}")
+    print(
+        gettext("Investor returns, %(first)s to %(last)s")
+        % {"first": overall.first, "last": overall.last}
+    )
     print("\n".join(_table(rows)))
     return 0
 
@@ -218,7 +279,9 @@ def cmd_returns(args) -> int:
 def _rates(values: list[str] | None) -> Decimal | dict[str, Decimal]:
     """--success-rate 0.6 (every metric) or --success-rate attendance=0.8 (repeatable)."""
     if not values:
-        raise _fail("--success-rate: give a share such as 0.6, or metric=share, or use --sweep")
+        raise _fail(
+            gettext("--success-rate: give a share such as 0.6, or metric=share, or use --sweep")
+        )
     rates: dict[str, Decimal] = {}
     uniform = None
     for value in values:
@@ -229,7 +292,8 @@ def _rates(values: list[str] | None) -> Decimal | dict[str, Decimal]:
             )
         except InvalidOperation:
             raise _fail(
-                f"--success-rate {value!r}: {share!r} is not a share such as 0.6 or 60%"
+                gettext("--success-rate %(value)s: %(share)s is not a share such as 0.6 or 60%%")
+                % {"value": repr(value), "share": repr(share)}
             ) from None
         if metric:
             rates[metric.strip()] = number
@@ -237,7 +301,10 @@ def _rates(values: list[str] | None) -> Decimal | dict[str, Decimal]:
             uniform = number
     if uniform is not None and rates:
         raise _fail(
-            "--success-rate: give one share for every metric, or metric=share for each, not both"
+            gettext(
+                "--success-rate: give one share for every metric, or metric=share for each, not "
+                "both"
+            )
         )
     return uniform if uniform is not None else rates
 
@@ -249,12 +316,15 @@ def cmd_scenario(args) -> int:
         raise _fail(exc.message()) from None
     if not isinstance(contract, RateCard):
         raise _fail(
-            f"{args.contract}: scenarios need a rate_card contract, not {contract.mechanism}"
+            gettext("%(file)s: scenarios need a rate_card contract, not %(mechanism)s")
+            % {"file": args.contract, "mechanism": contract.mechanism}
         )
     try:
         investment = None if args.investment is None else Decimal(args.investment)
     except InvalidOperation:
-        raise _fail(f"--investment: {args.investment!r} is not an amount") from None
+        raise _fail(
+            gettext("--investment: %(value)s is not an amount") % {"value": repr(args.investment)}
+        ) from None
     try:
         if args.sweep:
             rows = sweep(contract, args.participants, investment)
@@ -272,9 +342,21 @@ def cmd_scenario(args) -> int:
     cur = contract.currency
     for r in rows:
         if not args.sweep:
-            lines = [f"Scenario: {r['participants']} participants; {cur}", ""]
+            lines = [
+                gettext("Scenario: %(n)s participants; %(currency)s")
+                % {"n": r["participants"], "currency": cur},
+                "",
+            ]
             lines += _table(
-                [("metric", "success rate", "achieved", "paid", "cost per outcome")]
+                [
+                    (
+                        gettext("metric"),
+                        gettext("success rate"),
+                        gettext("achieved"),
+                        gettext("paid"),
+                        gettext("cost per outcome"),
+                    )
+                ]
                 + [
                     (
                         m,
@@ -288,25 +370,45 @@ def cmd_scenario(args) -> int:
             )
             lines += [
                 "",
-                f"  Outcome payments: {_money(r['total_paid'])} (caps removed {_money(r['removed_by_caps'])})",
+                "  "
+                + gettext("Outcome payments: %(paid)s (caps removed %(removed)s)")
+                % {"paid": _money(r["total_paid"]), "removed": _money(r["removed_by_caps"])},
             ]
-            lines += [f"  {p} pays {_money(v)}" for p, v in r["by_payer"].items()]
+            lines += [
+                "  " + gettext("%(payer)s pays %(amount)s") % {"payer": p, "amount": _money(v)}
+                for p, v in r["by_payer"].items()
+            ]
             inv = r["investor"]
             if inv:
                 xirr = "-" if inv["xirr"] is None else f"{inv['xirr']:.1%}"
+                said = {
+                    "invested": _money(inv["invested"]),
+                    "returned": _money(inv["returned"]),
+                    "multiple": inv["money_multiple"],
+                    "xirr": xirr,
+                    "loss": _money(inv["loss"]),
+                }
                 lines.append(
-                    f"  Investor: puts in {_money(inv['invested'])}, gets back {_money(inv['returned'])}: "
-                    f"multiple {inv['money_multiple']}, XIRR {xirr}"
+                    "  "
                     + (
-                        f"; the investor bears a loss of {_money(inv['loss'])}"
+                        gettext(
+                            "Investor: puts in %(invested)s, gets back %(returned)s: multiple "
+                            "%(multiple)s, XIRR %(xirr)s; the investor bears a loss of %(loss)s"
+                        )
                         if inv["loss_borne_by"]
-                        else ""
+                        else gettext(
+                            "Investor: puts in %(invested)s, gets back %(returned)s: multiple "
+                            "%(multiple)s, XIRR %(xirr)s"
+                        )
                     )
+                    % said
                 )
             print("\n".join(lines))
     if args.sweep:
-        header = ("success rate", "paid", "cost per outcome") + (
-            ("multiple", "XIRR", "investor loss") if investment is not None else ()
+        header = (gettext("success rate"), gettext("paid"), gettext("cost per outcome")) + (
+            (gettext("multiple"), gettext("XIRR"), gettext("investor loss"))
+            if investment is not None
+            else ()
         )
         table = [header]
         for r in rows:
@@ -329,7 +431,10 @@ def cmd_scenario(args) -> int:
                 )
             )
         print(
-            f"Scenarios: {args.participants} participants, every metric at the same success rate; {cur}"
+            gettext(
+                "Scenarios: %(n)s participants, every metric at the same success rate; %(currency)s"
+            )
+            % {"n": args.participants, "currency": cur}
         )
         print("\n".join(_table(table)))
     return 0

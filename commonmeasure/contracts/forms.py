@@ -6,6 +6,7 @@ one service with the cleaned values."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from commonmeasure.web.forms import PageForm
 
@@ -53,10 +54,11 @@ class PaymentForm(_ContractForm):
         payers = [p.id for p in services.terms(self.contract).payers]
         if payers and payer not in payers:
             raise forms.ValidationError(
-                f"payer: {payer!r} is not a payer of the contract ({', '.join(payers)})"
+                _("payer: %(payer)s is not a payer of the contract (%(payers)s)")
+                % {"payer": repr(payer), "payers": ", ".join(payers)}
             )
         if not payer:
-            raise forms.ValidationError("payer: required")
+            raise forms.ValidationError(_("payer: required"))
         return payer
 
     def clean_reference(self) -> str:
@@ -72,14 +74,15 @@ class InvestorFlowForm(_ContractForm):
     def clean_investor(self) -> str:
         investor = self.cleaned_data["investor"]
         if not investor:
-            raise forms.ValidationError("investor: required")
+            raise forms.ValidationError(_("investor: required"))
         return investor[:200]
 
     def clean_kind(self) -> str:
         kind = self.cleaned_data["kind"]
         if kind not in dict(InvestorFlow.KIND_CHOICES):
             raise forms.ValidationError(
-                f"kind: {kind!r} is not one of {', '.join(dict(InvestorFlow.KIND_CHOICES))}"
+                _("kind: %(kind)s is not one of %(kinds)s")
+                % {"kind": repr(kind), "kinds": ", ".join(dict(InvestorFlow.KIND_CHOICES))}
             )
         return kind
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 20, "decimal_places": 4}
 
@@ -90,9 +91,9 @@ class AchievementUpload(models.Model):
 class Achievement(models.Model):
     VALIDATED, PENDING, REJECTED = "validated", "pending", "rejected"
     STATUS_CHOICES = [
-        (VALIDATED, "Validated"),
-        (PENDING, "Pending validation"),
-        (REJECTED, "Rejected"),
+        (VALIDATED, _("Validated")),
+        (PENDING, _("Pending validation")),
+        (REJECTED, _("Rejected")),
     ]
 
     contract = models.ForeignKey(
@@ -140,9 +141,9 @@ class PaymentMade(models.Model):
 class InvestorFlow(models.Model):
     COMMITMENT, DRAWDOWN, REPAYMENT = "commitment", "drawdown", "repayment"
     KIND_CHOICES = [
-        (COMMITMENT, "Commitment"),
-        (DRAWDOWN, "Drawdown (money in)"),
-        (REPAYMENT, "Repayment (money back)"),
+        (COMMITMENT, _("Commitment")),
+        (DRAWDOWN, _("Drawdown (money in)")),
+        (REPAYMENT, _("Repayment (money back)")),
     ]
 
     contract = models.ForeignKey(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from commonmeasure.domain import periods
 from commonmeasure.domain.money import is_exact_minor, minor_unit
@@ -68,14 +69,21 @@ def save_contract(project: Project, definition: dict, *, name: str = "contract")
     or a mechanism other than rate_card; nothing is written then."""
     if project.kind != Project.MANAGED:
         raise ContractServiceError(
-            f"project {project.indigo_id} is listed (headline data only); only a managed project "
-            "can hold a contract with live achievements"
+            _(
+                "project %(project)s is listed (headline data only); only a managed project can "
+                "hold a contract with live achievements"
+            )
+            % {"project": project.indigo_id}
         )
     parsed = parse_contract(definition, name)
     if parsed.mechanism != RATE_CARD:
         raise ContractServiceError(
-            f"{name}: a managed contract uses the rate_card mechanism (achievements by participant); "
-            f"a {parsed.mechanism} contract is computed from its files with `commonmeasure payments`"
+            _(
+                "%(file)s: a managed contract uses the rate_card mechanism (achievements by "
+                "participant); a %(mechanism)s contract is computed from its files with "
+                "`commonmeasure payments`"
+            )
+            % {"file": name, "mechanism": parsed.mechanism}
         )
     existing = ManagedContract.objects.filter(project=project).first()
     if existing is not None:
@@ -85,7 +93,8 @@ def save_contract(project: Project, definition: dict, *, name: str = "contract")
             raise ContractFileError(
                 name,
                 [
-                    f"metrics: {m!r} has recorded achievements and cannot be removed"
+                    _("metrics: %(metric)s has recorded achievements and cannot be removed")
+                    % {"metric": repr(m)}
                     for m in dropped
                 ],
             )
@@ -190,9 +199,12 @@ def read_upload(contract: ManagedContract, path: str | Path) -> list[UploadRow]:
         if len(participant) > 64 or _PERSONAL.search(participant):
             if len(problems) < MAX_ERRORS:
                 problems.append(
-                    f"row {number}, column 'participant': {participant[:40]!r} looks like personal data "
-                    "(a name, email or phone number); use a pseudonymous id of at most 64 characters "
-                    "without spaces, such as P00123"
+                    _(
+                        "row %(row)s, column 'participant': %(value)s looks like personal data (a "
+                        "name, email or phone number); use a pseudonymous id of at most 64 "
+                        "characters without spaces, such as P00123"
+                    )
+                    % {"row": number, "value": repr(participant[:40])}
                 )
             else:
                 more += 1
@@ -296,13 +308,19 @@ def parse_amount(value, currency: str, field_name: str) -> Decimal:
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise ContractServiceError(f"{field_name}: {value!r} is not an amount") from None
+        raise ContractServiceError(
+            _("%(field)s: %(value)s is not an amount") % {"field": field_name, "value": repr(value)}
+        ) from None
     if not amount.is_finite() or amount <= 0:
-        raise ContractServiceError(f"{field_name}: must be more than 0 (got {value})")
+        raise ContractServiceError(
+            _("%(field)s: must be more than 0 (got %(value)s)")
+            % {"field": field_name, "value": value}
+        )
     places = minor_unit(currency)
     if not is_exact_minor(amount, places):
         raise ContractServiceError(
-            f"{field_name}: {amount} has more decimal places than {currency} has ({places})"
+            _("%(field)s: %(amount)s has more decimal places than %(currency)s has (%(places)s)")
+            % {"field": field_name, "amount": amount, "currency": currency, "places": places}
         )
     return amount
 
@@ -314,7 +332,8 @@ def parse_day(value, field_name: str) -> date:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise ContractServiceError(
-            f"{field_name}: {value!r} is not a date written YYYY-MM-DD"
+            _("%(field)s: %(value)s is not a date written YYYY-MM-DD")
+            % {"field": field_name, "value": repr(value)}
         ) from None
 
 
@@ -326,10 +345,11 @@ def record_payment(
     payer = (payer or "").strip()
     if payers and payer not in payers:
         raise ContractServiceError(
-            f"payer: {payer!r} is not a payer of the contract ({', '.join(payers)})"
+            _("payer: %(payer)s is not a payer of the contract (%(payers)s)")
+            % {"payer": repr(payer), "payers": ", ".join(payers)}
         )
     if not payer:
-        raise ContractServiceError("payer: required")
+        raise ContractServiceError(_("payer: required"))
     return PaymentMade.objects.create(
         contract=contract,
         date=parse_day(day, "date"),
@@ -344,10 +364,11 @@ def record_investor_flow(
 ) -> InvestorFlow:
     investor = (investor or "").strip()
     if not investor:
-        raise ContractServiceError("investor: required")
+        raise ContractServiceError(_("investor: required"))
     if kind not in dict(InvestorFlow.KIND_CHOICES):
         raise ContractServiceError(
-            f"kind: {kind!r} is not one of {', '.join(dict(InvestorFlow.KIND_CHOICES))}"
+            _("kind: %(kind)s is not one of %(kinds)s")
+            % {"kind": repr(kind), "kinds": ", ".join(dict(InvestorFlow.KIND_CHOICES))}
         )
     return InvestorFlow.objects.create(
         contract=contract,

@@ -17,7 +17,10 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from .statement_text import KIND_LABELS, money_text
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .statement_text import KIND_LABELS, amount_text, money_text
 
 FONT_ROOT = Path("/usr/share/fonts/truetype")
 MAIN = ("DejaVu", "dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf", "fonts-dejavu-core")
@@ -40,8 +43,11 @@ def font_path(relative: str, package: str) -> Path:
     path = FONT_ROOT / relative
     if not path.is_file():
         raise MissingFont(
-            f"The PDF statement needs the font {path}: install Debian's {package} package "
-            "(`make test` and .ci/run install it)"
+            _(
+                "The PDF statement needs the font %(path)s: install Debian's %(package)s "
+                "package (`make test` and .ci/run install it)"
+            )
+            % {"path": path, "package": package}
         )
     return path
 
@@ -82,6 +88,9 @@ def statement_pdf(doc) -> bytes:
     def m(amount: Decimal) -> str:
         return money_text(amount, cur)
 
+    def whole(n) -> str:
+        return amount_text(n, 0)
+
     texts = [
         doc.title,
         *(p.payer for p in doc.payers),
@@ -91,7 +100,7 @@ def statement_pdf(doc) -> bytes:
     pdf = new_document(texts)
     font = MAIN[0]
     pdf.set_title(doc.title)
-    pdf.set_subject(f"Total due {m(s.total)}")
+    pdf.set_subject(_("Total due %(amount)s") % {"amount": m(s.total)})
     pdf.set_creator("Common Measure")
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.alias_nb_pages()
@@ -103,7 +112,13 @@ def statement_pdf(doc) -> bytes:
         pdf.cell(
             0,
             5,
-            f"{doc.title} - generated {doc.generated.isoformat()} - page {pdf.page_no()} of {{nb}}",
+            _("%(title)s - generated %(date)s - page %(page)s of %(pages)s")
+            % {
+                "title": doc.title,
+                "date": doc.generated.isoformat(),
+                "page": pdf.page_no(),
+                "pages": "{nb}",
+            },
             align="C",
         )
         pdf.set_text_color(*INK)
@@ -118,8 +133,14 @@ def statement_pdf(doc) -> bytes:
     _para(
         pdf,
         5,
-        f"{doc.contract.project.indigo_id} - {cur} - contract dates {doc.terms.start.isoformat()} to "
-        f"{doc.terms.end.isoformat()} - generated {doc.generated.isoformat()}",
+        _("%(project)s - %(currency)s - contract dates %(start)s to %(end)s - generated %(date)s")
+        % {
+            "project": doc.contract.project.indigo_id,
+            "currency": cur,
+            "start": doc.terms.start.isoformat(),
+            "end": doc.terms.end.isoformat(),
+            "date": doc.generated.isoformat(),
+        },
     )
     pdf.set_text_color(*INK)
     pdf.ln(3)
@@ -129,11 +150,11 @@ def statement_pdf(doc) -> bytes:
         pdf,
         None,
         [
-            ["Total due", m(s.total)],
-            ["Before caps", m(s.gross)],
-            ["Removed by the rules", m(s.total - s.gross)],
-            ["Paid so far", m(paid)],
-            ["Outstanding", m(s.total - paid)],
+            [_("Total due"), m(s.total)],
+            [_("Before caps"), m(s.gross)],
+            [_("Removed by the rules"), m(s.total - s.gross)],
+            [_("Paid so far"), m(paid)],
+            [_("Outstanding"), m(s.total - paid)],
         ],
         (70, 60),
         bold_first=True,
@@ -143,17 +164,25 @@ def statement_pdf(doc) -> bytes:
     _para(
         pdf,
         4.5,
-        f"{s.detail.get('rows', 0):,} achievements recorded. Not paid: {e.get('unvalidated', 0):,} not validated, "
-        f"{e.get('outside_dates', 0):,} outside the contract dates, {e.get('duplicate_once_only', 0):,} repeats of once-only outcomes.",
+        _(
+            "%(rows)s achievements recorded. Not paid: %(unvalidated)s not validated, "
+            "%(outside)s outside the contract dates, %(repeats)s repeats of once-only outcomes."
+        )
+        % {
+            "rows": whole(s.detail.get("rows", 0)),
+            "unvalidated": whole(e.get("unvalidated", 0)),
+            "outside": whole(e.get("outside_dates", 0)),
+            "repeats": whole(e.get("duplicate_once_only", 0)),
+        },
     )
-    _heading(pdf, "Each payer's share")
+    _heading(pdf, _("Each payer's share"))
     _table(
         pdf,
-        ["Payer", "Share", "Due", "Paid", "Outstanding"],
+        [_("Payer"), _("Share"), _("Due"), _("Paid"), _("Outstanding")],
         [
             [
-                p.payer or "All payers",
-                f"{p.share * 100:.4g}%",
+                p.payer or _("All payers"),
+                _share(p.share),
                 m(p.due),
                 m(p.paid),
                 m(p.outstanding),
@@ -163,33 +192,55 @@ def statement_pdf(doc) -> bytes:
         (40, 20, 42, 42, 42),
     )
     gross = s.detail.get("gross_by_metric", {})
-    _heading(pdf, "By metric")
+    _heading(pdf, _("By metric"))
     _table(
         pdf,
-        ["Metric", "Price", "Before the rules", "Due"],
+        [_("Metric"), _("Price"), _("Before the rules"), _("Due")],
         [
             [x.id, m(x.price), m(Decimal(gross.get(x.id, 0))), m(s.by_metric[x.id])]
             for x in doc.terms.metrics
         ],
         (64, 36, 43, 43),
     )
-    _heading(pdf, "By period")
-    _table(pdf, ["Period", "Due"], [[code, m(v)] for code, v in s.by_period.items()], (40, 50))
-    _heading(pdf, f"Adjustments ({len(s.adjustments):,})")
+    _heading(pdf, _("By period"))
+    _table(
+        pdf, [_("Period"), _("Due")], [[code, m(v)] for code, v in s.by_period.items()], (40, 50)
+    )
+    _heading(pdf, _("Adjustments (%(n)s)") % {"n": whole(len(s.adjustments))})
     if not s.adjustments:
         pdf.set_font(font, size=9)
-        _para(pdf, 5, "None: no cap or rule changed what is due.")
+        _para(pdf, 5, _("None: no cap or rule changed what is due."))
     for a in s.adjustments:
         pdf.set_font(font, "B", 9)
-        who = f", participant {a.participant}" if a.participant else ""
-        _para(pdf, 4.8, f"{KIND_LABELS.get(a.kind, a.kind)}: {m(a.amount)} on {a.metric}{who}")
+        said = {
+            "rule": KIND_LABELS.get(a.kind, a.kind),
+            "amount": m(a.amount),
+            "metric": a.metric,
+            "participant": a.participant,
+        }
+        if a.participant:
+            line = _("%(rule)s: %(amount)s on %(metric)s, participant %(participant)s") % said
+        else:
+            line = _("%(rule)s: %(amount)s on %(metric)s") % said
+        _para(pdf, 4.8, line)
         pdf.set_font(font, size=8.5)
         pdf.set_text_color(80, 90, 100)
-        noun = "achievement" if a.count == 1 else "achievements"
-        _para(pdf, 4.4, f"{a.rule}. {a.count:,} {noun}, the first #{a.row}.")
+        counted = ngettext(
+            "%(rule)s. %(n)s achievement, the first #%(row)s.",
+            "%(rule)s. %(n)s achievements, the first #%(row)s.",
+            a.count,
+        ) % {"rule": a.rule, "n": whole(a.count), "row": a.row}
+        _para(pdf, 4.4, counted)
         pdf.set_text_color(*INK)
         pdf.ln(1.2)
     return bytes(pdf.output())
+
+
+def _share(share) -> str:
+    """A payer's share as a percentage with up to four significant figures: 33.33%."""
+    value = Decimal(f"{share * 100:.4g}")
+    places = max(0, -value.as_tuple().exponent)
+    return amount_text(value, places) + "%"
 
 
 def _heading(pdf, text: str) -> None:

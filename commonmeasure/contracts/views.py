@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commonmeasure import charts
@@ -36,6 +37,7 @@ from .exports import KIND_LABELS, StatementDocument, statement_pdf, statement_xl
 from .forms import InvestorFlowForm, PaymentForm, PublishForm
 from .models import Achievement, InvestorFlow
 from .statement_pdf import MissingFont
+from .statement_text import amount_text
 
 SHOWN_ADJUSTMENTS = 100
 SHOWN_ACHIEVEMENTS = 25
@@ -50,13 +52,18 @@ def money(amount, currency: str) -> str:
     amount = Decimal(amount)
     places = minor_unit(currency)
     sign = "−" if amount < 0 else ""
-    text = f"{abs(amount):,.{places}f}"
+    text = amount_text(abs(amount), places)
     symbol = SYMBOLS.get(currency)
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
 
 
+def multiple(value) -> str:
+    """A money multiple: 1.250× (three decimals, in the active language's digits)."""
+    return "–" if value is None else amount_text(Decimal(value), 3) + "×"
+
+
 def percent(value, digits: int = 1) -> str:
-    return "–" if value is None else f"{float(value) * 100:.{digits}f}%"
+    return "–" if value is None else amount_text(Decimal(value) * 100, digits) + "%"
 
 
 def contract_list(request):
@@ -149,10 +156,10 @@ def _context(request, contract, access) -> dict:
         chart = charts.stacked(
             chart_rows,
             categories=metric_ids,
-            dimension_title="Outcome",
-            title="Validated achievements",
+            dimension_title=_("Outcome"),
+            title=_("Validated achievements"),
             decimals=0,
-            description="Validated achievements per month, by outcome metric",
+            description=_("Validated achievements per month, by outcome metric"),
         )
         chart["config"] = {
             **chart["config"],
@@ -210,7 +217,7 @@ def _context(request, contract, access) -> dict:
         "by_period": [(code, money(v, cur)) for code, v in s.by_period.items()],
         "payers": [
             {
-                "payer": p.payer or "All payers",
+                "payer": p.payer or _("All payers"),
                 "share": percent(p.share, 1),
                 "due": money(p.due, cur),
                 "paid": money(p.paid, cur),
@@ -257,13 +264,13 @@ def _context(request, contract, access) -> dict:
 def _investor_row(row: services.InvestorRow, cur: str) -> dict:
     r = row.returns
     return {
-        "investor": row.investor or "All investors",
+        "investor": row.investor or _("All investors"),
         "committed": money(row.committed, cur),
         "invested": money(r.invested, cur),
         "returned": money(r.returned, cur),
         "net": money(r.net, cur),
         "net_negative": r.net < 0,
-        "multiple": "–" if r.money_multiple is None else f"{r.money_multiple:.3f}×",
+        "multiple": multiple(r.money_multiple),
         "xirr": percent(r.xirr, 1),
         "max_loss": money(r.max_potential_loss, cur),
         "undrawn": money(row.undrawn, cur),
@@ -327,7 +334,7 @@ def statement_pdf_view(request, pk: int):
 def _manage(request, pk: int):
     contract, access = get_contract(request.user, pk)
     if not access.can_manage:
-        raise PermissionDenied("Only the initiative's backbone admins change this contract.")
+        raise PermissionDenied(_("Only the initiative's backbone admins change this contract."))
     return contract, access
 
 
@@ -356,12 +363,12 @@ def upload_achievements(request, pk: int):
         record = _stored_upload(token, contract, request.user)
         if record is None:
             messages.error(
-                request, "That upload has expired or is not yours; choose the file again."
+                request, _("That upload has expired or is not yours; choose the file again.")
             )
             return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
         if "cancel" in request.POST:
             UPLOADS.delete(record)
-            messages.info(request, "Upload cancelled; nothing was recorded.")
+            messages.info(request, _("Upload cancelled; nothing was recorded."))
             return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
         try:
             summary = services.commit_upload(contract, UPLOADS.data_path(record), request.user)
@@ -370,29 +377,44 @@ def upload_achievements(request, pk: int):
         UPLOADS.delete(record)
         messages.success(
             request,
-            f"{summary.filename}: {summary.to_add:,} achievements recorded"
-            + (
-                f", {summary.already_recorded:,} already recorded were skipped"
+            (
+                _(
+                    "%(file)s: %(n)s achievements recorded, %(skipped)s already recorded were "
+                    "skipped. Total due is now %(due)s."
+                )
                 if summary.already_recorded
-                else ""
+                else _("%(file)s: %(n)s achievements recorded. Total due is now %(due)s.")
             )
-            + f". Total due is now {money(summary.due_after, contract.currency)}.",
+            % {
+                "file": summary.filename,
+                "n": amount_text(summary.to_add, 0),
+                "skipped": amount_text(summary.already_recorded, 0),
+                "due": money(summary.due_after, contract.currency),
+            },
         )
         return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
 
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "Choose a CSV or XLSX file of achievements to upload.")
+        messages.error(request, _("Choose a CSV or XLSX file of achievements to upload."))
         return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
     name = Path(upload.name or "achievements.csv").name
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         messages.error(
             request,
-            f"{name}: upload a .csv, .xlsx or .ods file (participant, metric, date, and optionally validated, evidence).",
+            _(
+                "%(file)s: upload a .csv, .xlsx or .ods file (participant, metric, date, and "
+                "optionally validated, evidence)."
+            )
+            % {"file": name},
         )
         return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
     if upload.size > settings.CM_MAX_UPLOAD_MB * 1024 * 1024:
-        messages.error(request, f"{name}: the file is larger than {settings.CM_MAX_UPLOAD_MB} MB.")
+        messages.error(
+            request,
+            _("%(file)s: the file is larger than %(mb)s MB.")
+            % {"file": name, "mb": settings.CM_MAX_UPLOAD_MB},
+        )
         return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
     token = UPLOADS.save(
         upload.chunks(),
@@ -442,7 +464,10 @@ def record_payment(request, pk: int):
     contract, _access = _manage(request, pk)
     form = PaymentForm(request.POST, contract=contract)
     if not form.is_valid():
-        messages.error(request, f"The payment was not recorded. {form.first_problem}")
+        messages.error(
+            request,
+            _("The payment was not recorded. %(problem)s") % {"problem": form.first_problem},
+        )
     else:
         data = form.cleaned_data
         payment = services.record_payment(
@@ -454,7 +479,8 @@ def record_payment(request, pk: int):
         )
         messages.success(
             request,
-            f"Payment of {money(payment.amount, contract.currency)} by {payment.payer} recorded.",
+            _("Payment of %(amount)s by %(payer)s recorded.")
+            % {"amount": money(payment.amount, contract.currency), "payer": payment.payer},
         )
     return redirect(reverse("contract", args=[contract.pk]) + "#payments")
 
@@ -464,7 +490,10 @@ def record_flow(request, pk: int):
     contract, _access = _manage(request, pk)
     form = InvestorFlowForm(request.POST, contract=contract)
     if not form.is_valid():
-        messages.error(request, f"The cash flow was not recorded. {form.first_problem}")
+        messages.error(
+            request,
+            _("The cash flow was not recorded. %(problem)s") % {"problem": form.first_problem},
+        )
     else:
         data = form.cleaned_data
         flow = services.record_investor_flow(
@@ -476,7 +505,12 @@ def record_flow(request, pk: int):
         )
         messages.success(
             request,
-            f"{flow.get_kind_display()} of {money(flow.amount, contract.currency)} for {flow.investor} recorded.",
+            _("%(kind)s of %(amount)s for %(investor)s recorded.")
+            % {
+                "kind": flow.get_kind_display(),
+                "amount": money(flow.amount, contract.currency),
+                "investor": flow.investor,
+            },
         )
     return redirect(reverse("contract", args=[contract.pk]) + "#investors")
 
@@ -489,9 +523,9 @@ def publish(request, pk: int):
     services.set_published(contract, form.cleaned_data["published"])
     messages.success(
         request,
-        "The contract is now public."
+        _("The contract is now public.")
         if contract.is_published
-        else "The contract is now visible to the initiative's members only.",
+        else _("The contract is now visible to the initiative's members only."),
     )
     return redirect("contract", contract.pk)
 
@@ -528,7 +562,7 @@ def _scenario_input(request, contract, terms) -> ScenarioInput:
         if not 0 <= participants <= 100_000:
             raise ValueError
     except ValueError:
-        problems.append("Participants: a whole number from 0 to 100,000.")
+        problems.append(_("Participants: a whole number from 0 to 100,000."))
         participants = _default_participants(contract)
     raw = request.GET.get("investment")
     investment = _default_investment(contract)
@@ -538,7 +572,7 @@ def _scenario_input(request, contract, terms) -> ScenarioInput:
             if investment is not None and (not investment.is_finite() or investment < 0):
                 raise InvalidOperation
         except InvalidOperation:
-            problems.append("Investment: an amount of 0 or more, or leave it empty.")
+            problems.append(_("Investment: an amount of 0 or more, or leave it empty."))
             investment = _default_investment(contract)
     rates = {}
     for m in terms.metrics:
@@ -547,7 +581,7 @@ def _scenario_input(request, contract, terms) -> ScenarioInput:
             if not 0 <= value <= 100:
                 raise InvalidOperation
         except InvalidOperation:
-            problems.append(f"{m.id}: a share from 0 to 100%.")
+            problems.append(_("%(metric)s: a share from 0 to 100%%.") % {"metric": m.id})
             value = Decimal(50)
         rates[m.id] = value / 100
     if investment is not None:
@@ -585,9 +619,7 @@ def _scenario_result(contract, terms, given: ScenarioInput) -> dict:
         and {
             "invested": money(Decimal(inv["invested"]), cur),
             "returned": money(Decimal(inv["returned"]), cur),
-            "multiple": "–"
-            if inv["money_multiple"] is None
-            else f"{Decimal(inv['money_multiple']):.3f}×",
+            "multiple": multiple(inv["money_multiple"]),
             "xirr": percent(inv["xirr"], 1),
             "loss": money(Decimal(inv["loss"]), cur),
             "bears_loss": inv["loss_borne_by"] == "investor",
@@ -599,14 +631,15 @@ def _scenario_result(contract, terms, given: ScenarioInput) -> dict:
 def _sweep_chart(terms, given: ScenarioInput) -> tuple[dict, list[dict]]:
     cur = terms.currency
     rows = sweep(terms, given.participants, given.investment)
+    payments, investment = _("Outcome payments"), _("Investment")
     table = []
     values = []
     for r in rows:
         rate = int(Decimal(r["success_rate"]) * 100)
         paid = float(Decimal(r["total_paid"]))
-        values.append({"rate": rate, "series": "Outcome payments", "value": paid})
+        values.append({"rate": rate, "series": payments, "value": paid})
         if given.investment is not None:
-            values.append({"rate": rate, "series": "Investment", "value": float(given.investment)})
+            values.append({"rate": rate, "series": investment, "value": float(given.investment)})
         inv = r["investor"]
         table.append(
             {
@@ -615,18 +648,17 @@ def _sweep_chart(terms, given: ScenarioInput) -> tuple[dict, list[dict]]:
                 "cost": money(Decimal(r["cost_per_outcome"]), cur)
                 if r["cost_per_outcome"]
                 else "–",
-                "multiple": (
-                    f"{Decimal(inv['money_multiple']):.3f}×"
-                    if inv and inv["money_multiple"]
-                    else "–"
-                ),
+                "multiple": multiple(inv["money_multiple"])
+                if inv and inv["money_multiple"]
+                else "–",
                 "xirr": percent(inv["xirr"], 1) if inv else "–",
                 "loss": money(Decimal(inv["loss"]), cur) if inv else "–",
-                "who": ("Investor" if inv and inv["loss_borne_by"] else "No one") if inv else "–",
+                "who": (_("Investor") if inv["loss_borne_by"] else _("No one")) if inv else "–",
             }
         )
     spec = charts.base_spec(
-        "Outcome payments at every success rate from 0 to 100%, against the investment", height=300
+        _("Outcome payments at every success rate from 0 to 100%, against the investment"),
+        height=300,
     )
     spec["data"] = {"values": values}
     spec["mark"] = {"type": "line", "point": {"filled": True, "size": 40}, "strokeWidth": 2.5}
@@ -634,13 +666,13 @@ def _sweep_chart(terms, given: ScenarioInput) -> tuple[dict, list[dict]]:
         "x": {
             "field": "rate",
             "type": "quantitative",
-            "title": "Share of participants achieving every outcome (%)",
+            "title": _("Share of participants achieving every outcome (%)"),
             "scale": {"domain": [0, 100]},
         },
         "y": {
             "field": "value",
             "type": "quantitative",
-            "title": f"Amount ({cur})",
+            "title": _("Amount (%(currency)s)") % {"currency": cur},
             "axis": {"format": "~s"},
         },
         "color": {
@@ -649,7 +681,7 @@ def _sweep_chart(terms, given: ScenarioInput) -> tuple[dict, list[dict]]:
             "title": None,
             "legend": {"orient": "top"},
             "scale": {
-                "domain": ["Outcome payments", "Investment"],
+                "domain": [payments, investment],
                 "range": [charts.ACCENT, "#e0812f"],
             },
         },
@@ -657,11 +689,11 @@ def _sweep_chart(terms, given: ScenarioInput) -> tuple[dict, list[dict]]:
             "field": "series",
             "type": "nominal",
             "legend": None,
-            "scale": {"domain": ["Outcome payments", "Investment"], "range": [[1, 0], [6, 4]]},
+            "scale": {"domain": [payments, investment], "range": [[1, 0], [6, 4]]},
         },
         "tooltip": [
-            {"field": "rate", "title": "Success rate (%)"},
-            {"field": "series", "title": "Series"},
+            {"field": "rate", "title": _("Success rate (%)")},
+            {"field": "series", "title": _("Series")},
             {"field": "value", "title": cur, "format": ",.2f"},
         ],
     }

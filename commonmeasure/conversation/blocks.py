@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import mentions
 from .models import COMMENT_MAX, Comment, Thread
@@ -41,7 +42,7 @@ def rendered_comments(thread: Thread | None) -> list[dict]:
         out.append(
             {
                 "id": c.pk,
-                "author": c.author.get_username() if c.author else "A former user",
+                "author": c.author.get_username() if c.author else _("A former user"),
                 "created_at": c.created_at,
                 "html": mentions.render(
                     c.text,

@@ -22,6 +22,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from .models import Digest, EmailPreference, Notification
@@ -40,7 +42,11 @@ class PlannedDigest:
     notifications: list = field(default_factory=list)
 
     def describe(self) -> str:
-        return f"{self.user.get_username()} <{self.recipient}>: {len(self.notifications)} notification(s)"
+        return _("%(user)s <%(recipient)s>: %(n)s notification(s)") % {
+            "user": self.user.get_username(),
+            "recipient": self.recipient,
+            "n": len(self.notifications),
+        }
 
 
 def link(path: str) -> str:
@@ -82,9 +88,9 @@ def _subject_line(text: str) -> str:
 
 
 def _footer() -> str:
-    return "You get these e-mails because of your notification settings in Common Measure: " + link(
-        "/notifications/settings/"
-    )
+    return _(
+        "You get these e-mails because of your notification settings in Common Measure: %(link)s"
+    ) % {"link": link("/notifications/settings/")}
 
 
 # -- digests -------------------------------------------------------------------------------------
@@ -127,17 +133,25 @@ def due_digests(now: datetime.datetime | None = None) -> list[PlannedDigest]:
 
 def digest_text(planned: PlannedDigest) -> tuple[str, str]:
     items = planned.notifications
-    subject = f"Common Measure: {len(items)} new notification{'s' if len(items) != 1 else ''}"
+    subject = ngettext(
+        "Common Measure: %(n)s new notification",
+        "Common Measure: %(n)s new notifications",
+        len(items),
+    ) % {"n": len(items)}
     groups: dict[str, list] = defaultdict(list)
     for n in items:
         groups[n.initiative.name].append(n)
-    lines = [f"Hello {planned.user.get_username()},", ""]
+    lines = [_("Hello %(user)s,") % {"user": planned.user.get_username()}, ""]
     for name in sorted(groups):
         lines += [name, "-" * len(name)]
         for n in groups[name]:
             lines += [f"- {n.text}", f"  {link(n.target_url)}"]
         lines.append("")
-    lines += [f"All your notifications: {link('/notifications/')}", "", _footer()]
+    lines += [
+        _("All your notifications: %(link)s") % {"link": link("/notifications/")},
+        "",
+        _footer(),
+    ]
     return subject, "\n".join(lines) + "\n"
 
 

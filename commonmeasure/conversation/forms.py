@@ -5,6 +5,7 @@ services.py with the cleaned values."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from commonmeasure.web.forms import PageForm
 
@@ -32,7 +33,7 @@ class MarkReadForm(PageForm):
     def clean_id(self) -> int | None:
         raw = self.cleaned_data["id"]
         if raw and not raw.isdigit():
-            raise forms.ValidationError("No such notification")
+            raise forms.ValidationError(_("No such notification"))
         return int(raw) if raw else None
 
 
@@ -44,5 +45,5 @@ class PreferencesForm(PageForm):
     def clean_email(self) -> str:
         choice = self.cleaned_data["email"]
         if choice not in dict(EmailPreference.CHOICES):
-            raise forms.ValidationError("Choose one of the three options.")
+            raise forms.ValidationError(_("Choose one of the three options."))
         return choice

@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from commonmeasure.initiatives.models import Indicator, Initiative, Organisation
 from commonmeasure.reporting.models import Submission
@@ -29,10 +30,10 @@ COMMENT_MAX = 5000
 class Thread(models.Model):
     VALUE, SUBMISSION, INDICATOR, CONTRACT = "value", "submission", "indicator", "contract"
     KIND_CHOICES = [
-        (VALUE, "Value"),
-        (SUBMISSION, "Report"),
-        (INDICATOR, "Indicator"),
-        (CONTRACT, "Contract"),
+        (VALUE, _("Value")),
+        (SUBMISSION, _("Report")),
+        (INDICATOR, _("Indicator")),
+        (CONTRACT, _("Contract")),
     ]
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
@@ -178,9 +179,9 @@ class Notification(models.Model):
 class EmailPreference(models.Model):
     IMMEDIATE, DIGEST, NONE = "immediate", "digest", "none"
     CHOICES = [
-        (IMMEDIATE, "Immediately, one e-mail per notification"),
-        (DIGEST, "A daily digest"),
-        (NONE, "No e-mail (notifications in the app only)"),
+        (IMMEDIATE, _("Immediately, one e-mail per notification")),
+        (DIGEST, _("A daily digest")),
+        (NONE, _("No e-mail (notifications in the app only)")),
     ]
     DEFAULT = DIGEST
 

@@ -13,12 +13,13 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from commonmeasure.initiatives.models import Membership
 from commonmeasure.reporting.models import Submission
 
 from .models import Event, Notification
-from .services import excerpt, notify_many, record_event, record_events
+from .services import excerpt, notify_many, record_event, record_events, report_label
 
 
 def _name(user) -> str:
@@ -37,22 +38,31 @@ def on_status_changed(sender, initiative, steps, user, **kwargs):
     for step in steps:
         submission = step.submission
         org = submission.organisation
-        report = f"{org.name}'s report for {submission.period}"
+        report = report_label(org.name, submission.period)
         grid_url = urls.get((org.code, submission.period))
         if grid_url is None:  # a bulk approval has two steps per report
             grid_url = reverse("grid", args=[initiative.code, org.code, submission.period])
             urls[(org.code, submission.period)] = grid_url
         comment = step.comment
-        reason = f": “{excerpt(comment)}”" if comment and comment != "Reopened" else ""
+        reason = (
+            _(": “%(comment)s”") % {"comment": excerpt(comment)}
+            if comment and comment != "Reopened"
+            else ""
+        )
+        said = {"who": who, "report": report, "reason": reason}
         new, old = step.new_status, step.old_status
         if new == Submission.SUBMITTED:
-            kind, text, private = Notification.SUBMITTED, f"{who} submitted {report}", True
+            kind, private = Notification.SUBMITTED, True
+            text = _("%(who)s submitted %(report)s") % said
         elif new == Submission.APPROVED:
-            kind, text, private = Notification.APPROVED, f"{who} approved {report}", False
+            kind, private = Notification.APPROVED, False
+            text = _("%(who)s approved %(report)s") % said
         elif new == Submission.RETURNED and old == Submission.APPROVED:
-            kind, text, private = Notification.REOPENED, f"{who} reopened {report}{reason}", True
+            kind, private = Notification.REOPENED, True
+            text = _("%(who)s reopened %(report)s%(reason)s") % said
         elif new == Submission.RETURNED:
-            kind, text, private = Notification.RETURNED, f"{who} returned {report}{reason}", True
+            kind, private = Notification.RETURNED, True
+            text = _("%(who)s returned %(report)s%(reason)s") % said
         else:
             continue
         if new == Submission.SUBMITTED:
@@ -116,8 +126,14 @@ def on_membership_saved(sender, instance: Membership, created: bool, raw=False, 
         return
     initiative, org = instance.initiative, instance.organisation
     role = instance.get_role_display().lower()
-    where = f" of {org.name}" if org else ""
-    text = f"{instance.user.get_username()} joined {initiative.name} as {role}{where}"
+    said = {"user": instance.user.get_username(), "initiative": initiative.name, "role": role}
+    if org:
+        text = _("%(user)s joined %(initiative)s as %(role)s of %(organisation)s") % {
+            **said,
+            "organisation": org.name,
+        }
+    else:
+        text = _("%(user)s joined %(initiative)s as %(role)s") % said
     target = (
         reverse("organisation", args=[initiative.code, org.code])
         if org

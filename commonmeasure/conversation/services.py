@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commonmeasure.initiatives.access import Access, access_for
 from commonmeasure.initiatives.models import Category, Indicator, Membership
@@ -174,12 +175,15 @@ def value_key(indicator: Indicator, raw_key: str) -> str:
     for part in filter(None, (raw_key or "").split(";")):
         dim, sep, cat = part.partition("=")
         if not sep or not dim or not cat or dim in pairs:
-            raise CommentError(f"No such cell: {raw_key!r}.")
+            raise CommentError(_("No such cell: %(key)s.") % {"key": repr(raw_key)})
         pairs[dim] = cat
     allowed = {d.code: d for d in indicator.dimensions.all()}
     for dim, cat in pairs.items():
         if dim not in allowed or not allowed[dim].categories.filter(code=cat).exists():
-            raise CommentError(f"{indicator.name} has no cell {raw_key!r}.")
+            raise CommentError(
+                _("%(indicator)s has no cell %(key)s.")
+                % {"indicator": indicator.name, "key": repr(raw_key)}
+            )
     return disaggregation_key(pairs)[0]
 
 
@@ -209,23 +213,35 @@ def _get_or_create(initiative, spec: dict) -> Thread:
 
 def thread_label(thread: Thread) -> str:
     if thread.kind == Thread.INDICATOR:
-        return f"the indicator {thread.indicator.name}"
+        return _("the indicator %(indicator)s") % {"indicator": thread.indicator.name}
     if thread.kind == Thread.CONTRACT:
-        return f"the contract {thread.contract}"
+        return _("the contract %(contract)s") % {"contract": thread.contract}
     sub = thread.submission
-    report = f"{sub.organisation.name}'s report for {sub.period}"
+    report = report_label(sub.organisation.name, sub.period)
     if thread.kind == Thread.SUBMISSION:
         return report
-    return f"{thread.indicator.name} ({cell_label(thread.initiative, thread.key)}) in {report}"
+    return _("%(indicator)s (%(cell)s) in %(report)s") % {
+        "indicator": thread.indicator.name,
+        "cell": cell_label(thread.initiative, thread.key),
+        "report": report,
+    }
+
+
+def report_label(organisation: str, period: str) -> str:
+    """ "Organisation A's report for 2024-01", in the words of the active language."""
+    return _("%(organisation)s's report for %(period)s") % {
+        "organisation": organisation,
+        "period": period,
+    }
 
 
 def cell_label(initiative, key: str) -> str:
     """ "Female, 16 to 24" for "age_band=16-24;gender=female"; "Total" for ""."""
     if not key:
-        return "Total"
+        return _("Total")
     names = []
     for part in key.split(";"):
-        dim, _, cat = part.partition("=")
+        dim, _sep, cat = part.partition("=")
         category = (
             Category.objects.filter(dimension__initiative=initiative, dimension__code=dim, code=cat)
             .only("name", "translations")
@@ -260,11 +276,14 @@ def mention_href(initiative, username: str) -> str:
 def check_text(text: str) -> str:
     text = (text or "").replace("\x00", "").strip()
     if not text:
-        raise CommentError("Write something before posting the comment.")
+        raise CommentError(_("Write something before posting the comment."))
     if len(text) > COMMENT_MAX:
         raise CommentError(
-            f"A comment may be at most {COMMENT_MAX:,} characters long; this one has "
-            f"{len(text):,}. Shorten it, or split it into several comments."
+            _(
+                "A comment may be at most %(max)s characters long; this one has %(n)s. Shorten "
+                "it, or split it into several comments."
+            )
+            % {"max": f"{COMMENT_MAX:,}", "n": f"{len(text):,}"}
         )
     return text
 
@@ -281,7 +300,7 @@ def post_comment(access: Access, user, spec: dict, text: str) -> Posted:
         spec["submission"].refresh_from_db(fields=["status"])
     probe = Thread(initiative=initiative, **spec)
     if not can_see_thread(access, probe, spec.get("submission")):
-        raise CommentError("You may not comment here.")
+        raise CommentError(_("You may not comment here."))
     members = _members(initiative)
     with transaction.atomic():
         thread = _get_or_create(initiative, spec)
@@ -295,13 +314,15 @@ def post_comment(access: Access, user, spec: dict, text: str) -> Posted:
             target = members.get(name)
             if target is None:
                 posted.notes.append(
-                    f"@{name} is not a member of {initiative.name}, so nobody was notified."
+                    _("@%(name)s is not a member of %(initiative)s, so nobody was notified.")
+                    % {"name": name, "initiative": initiative.name}
                 )
             elif target.pk == user.pk:
                 continue
             elif not can_see_thread(access_for(target, initiative), thread):
                 posted.notes.append(
-                    f"@{name} cannot see this conversation, so they were not notified."
+                    _("@%(name)s cannot see this conversation, so they were not notified.")
+                    % {"name": name}
                 )
             else:
                 mentioned_users.append(target)
@@ -313,7 +334,8 @@ def post_comment(access: Access, user, spec: dict, text: str) -> Posted:
             mentioned_users,
             initiative,
             Notification.MENTION,
-            f"{who} mentioned you on {label}: “{quote}”",
+            _("%(who)s mentioned you on %(label)s: “%(quote)s”")
+            % {"who": who, "label": label, "quote": quote},
             url,
         )
         posted.notified = [u.username for u in mentioned_users]
@@ -323,15 +345,16 @@ def post_comment(access: Access, user, spec: dict, text: str) -> Posted:
             for u in earlier
             if u.pk not in taken and can_see_thread(access_for(u, initiative), thread)
         ]
-        notify(
-            others, initiative, Notification.COMMENT, f"{who} commented on {label}: “{quote}”", url
-        )
+        commented = _("%(who)s commented on %(label)s: “%(quote)s”") % {
+            "who": who,
+            "label": label,
+            "quote": quote,
+        }
+        notify(others, initiative, Notification.COMMENT, commented, url)
         private_org = (
             thread.organisation if thread.kind in (Thread.VALUE, Thread.SUBMISSION) else None
         )
-        record_event(
-            initiative, "comment", user, f"{who} commented on {label}: “{quote}”", url, private_org
-        )
+        record_event(initiative, "comment", user, commented, url, private_org)
     return posted
 
 

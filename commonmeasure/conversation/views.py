@@ -15,6 +15,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonmeasure.contracts.access import get_contract
@@ -63,9 +65,9 @@ def _report(request, code, org_code, period_code):
         .first()
     )
     if submission is None:
-        raise Http404("This report has not been started, so it has no comments yet.")
+        raise Http404(_("This report has not been started, so it has no comments yet."))
     if not can_see_report_comments(access, submission):
-        raise Forbidden("Only those who may see this report can see its comments.")
+        raise Forbidden(_("Only those who may see this report can see its comments."))
     return initiative, access, submission
 
 
@@ -73,7 +75,7 @@ def _value_target(request, initiative):
     """(indicator, key) from ?indicator=&key= or a posted cell "IND|KEY"; (None, "") for the report."""
     cell = request.POST.get("cell", "")
     if cell:
-        code, _, raw_key = cell.partition("|")
+        code, _sep, raw_key = cell.partition("|")
     else:
         code = request.POST.get("indicator") or request.GET.get("indicator") or ""
         raw_key = request.POST.get("key", request.GET.get("key", ""))
@@ -99,9 +101,9 @@ def report_thread(request, code, org_code, period_code):
     dom_id = f"thread-{indicator.code}-{key}" if indicator else "thread-report"
     back = None
     if access.can_view_unapproved(submission.organisation_id):
-        back = ("Open the report", reverse("grid", args=[code, org_code, submission.period]))
+        back = (_("Open the report"), reverse("grid", args=[code, org_code, submission.period]))
     else:
-        back = ("Organisation page", reverse("organisation", args=[code, org_code]))
+        back = (_("Organisation page"), reverse("organisation", args=[code, org_code]))
     return _thread_view(request, access, spec, title, dom_id, hidden, back)
 
 
@@ -111,11 +113,17 @@ def indicator_thread(request, code, indicator_code):
     initiative, access = get_initiative(request.user, code)
     indicator = get_object_or_404(Indicator, initiative=initiative, code=indicator_code)
     if not access.is_member:
-        raise Forbidden("Only the initiative's members can see comments.")
+        raise Forbidden(_("Only the initiative's members can see comments."))
     spec = {"kind": Thread.INDICATOR, "indicator": indicator}
-    back = ("Indicator page", reverse("indicator", args=[code, indicator_code]))
+    back = (_("Indicator page"), reverse("indicator", args=[code, indicator_code]))
     return _thread_view(
-        request, access, spec, f"the indicator {indicator.name}", "thread-indicator", {}, back
+        request,
+        access,
+        spec,
+        _("the indicator %(indicator)s") % {"indicator": indicator.name},
+        "thread-indicator",
+        {},
+        back,
     )
 
 
@@ -125,14 +133,20 @@ def contract_thread(request, pk: int):
     contract, contract_access = get_contract(request.user, pk)
     initiative = contract.project.initiative
     if initiative is None:
-        raise Http404("This contract has no initiative, so it has no comments.")
+        raise Http404(_("This contract has no initiative, so it has no comments."))
     access = access_for(request.user, initiative)
     if not access.is_member:
-        raise Forbidden("Only the members of the contract's initiative can see its comments.")
+        raise Forbidden(_("Only the members of the contract's initiative can see its comments."))
     spec = {"kind": Thread.CONTRACT, "contract": contract}
-    back = ("Contract page", reverse("contract", args=[pk]))
+    back = (_("Contract page"), reverse("contract", args=[pk]))
     return _thread_view(
-        request, access, spec, f"the contract {contract}", "thread-contract", {}, back
+        request,
+        access,
+        spec,
+        _("the contract %(contract)s") % {"contract": contract},
+        "thread-contract",
+        {},
+        back,
     )
 
 
@@ -152,7 +166,7 @@ def _thread_view(request, access, spec, title, dom_id, hidden, back):
         else:
             notes, text = posted.notes, ""
             if not request.htmx:
-                messages.success(request, "Comment posted.")
+                messages.success(request, _("Comment posted."))
                 for note in posted.notes:
                     messages.info(request, note)
                 return redirect(safe_next(request, page_url))
@@ -186,7 +200,7 @@ def _thread_view(request, access, spec, title, dom_id, hidden, back):
 def feed(request, code):
     initiative, access = get_initiative(request.user, code)
     if not access.is_member:
-        raise Forbidden("Only the initiative's members can see its activity.")
+        raise Forbidden(_("Only the initiative's members can see its activity."))
     events = visible_events(access, Event.objects.filter(initiative=initiative)).select_related(
         "actor", "organisation"
     )
@@ -265,7 +279,13 @@ def notifications_read(request):
     count = services.mark_read(request.user, one)
     if one is None:
         messages.success(
-            request, f"{count} notification{'s' if count != 1 else ''} marked as read."
+            request,
+            ngettext(
+                "%(count)s notification marked as read.",
+                "%(count)s notifications marked as read.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect(safe_next(request, reverse("conversation:notifications")))
 
@@ -282,7 +302,7 @@ def preferences(request):
             error = form.messages["email"]
         else:
             services.set_email_preference(request.user, form.cleaned_data["email"])
-            messages.success(request, "Your e-mail settings are saved.")
+            messages.success(request, _("Your e-mail settings are saved."))
             return redirect("conversation:preferences")
     return render(
         request,

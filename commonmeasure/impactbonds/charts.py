@@ -13,6 +13,9 @@ import csv
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from commonmeasure.charts import CONFIG, PALETTE
 
 STATIC = Path(__file__).parent / "static" / "impactbonds"
@@ -21,23 +24,23 @@ LOW, HIGH = "#b5d3e8", "#12344d"
 POINT = "#e0812f"
 
 SDG_NAMES = {
-    1: "No poverty",
-    2: "Zero hunger",
-    3: "Good health and well-being",
-    4: "Quality education",
-    5: "Gender equality",
-    6: "Clean water and sanitation",
-    7: "Affordable and clean energy",
-    8: "Decent work and economic growth",
-    9: "Industry, innovation and infrastructure",
-    10: "Reduced inequalities",
-    11: "Sustainable cities and communities",
-    12: "Responsible consumption and production",
-    13: "Climate action",
-    14: "Life below water",
-    15: "Life on land",
-    16: "Peace, justice and strong institutions",
-    17: "Partnerships for the goals",
+    1: gettext_lazy("No poverty"),
+    2: gettext_lazy("Zero hunger"),
+    3: gettext_lazy("Good health and well-being"),
+    4: gettext_lazy("Quality education"),
+    5: gettext_lazy("Gender equality"),
+    6: gettext_lazy("Clean water and sanitation"),
+    7: gettext_lazy("Affordable and clean energy"),
+    8: gettext_lazy("Decent work and economic growth"),
+    9: gettext_lazy("Industry, innovation and infrastructure"),
+    10: gettext_lazy("Reduced inequalities"),
+    11: gettext_lazy("Sustainable cities and communities"),
+    12: gettext_lazy("Responsible consumption and production"),
+    13: gettext_lazy("Climate action"),
+    14: gettext_lazy("Life below water"),
+    15: gettext_lazy("Life on land"),
+    16: gettext_lazy("Peace, justice and strong institutions"),
+    17: gettext_lazy("Partnerships for the goals"),
 }
 
 
@@ -62,7 +65,10 @@ def iso_numeric(code: str) -> str | None:
 
 
 def sdg_label(goal: int) -> str:
-    return f"SDG {goal}: {SDG_NAMES.get(goal, '')}".rstrip(": ")
+    name = SDG_NAMES.get(goal)
+    if not name:
+        return f"SDG {goal}"
+    return _("SDG %(goal)s: %(name)s") % {"goal": goal, "name": name}
 
 
 def _base(description: str, height: int) -> dict:
@@ -78,7 +84,7 @@ def _base(description: str, height: int) -> dict:
 def launches_by_sector(rows: list[dict], *, years: list[int], sectors: list[str]) -> dict:
     """Stacked bars: impact bonds launched per year ({"year", "sector", "projects"}), one colour
     per policy sector, every year from the first to the last on the axis."""
-    spec = _base("Impact bonds launched per year, by policy sector", 300)
+    spec = _base(_("Impact bonds launched per year, by policy sector"), 300)
     per_year: dict[int, int] = {}
     for r in rows:
         per_year[r["year"]] = per_year.get(r["year"], 0) + r["projects"]
@@ -96,28 +102,28 @@ def launches_by_sector(rows: list[dict], *, years: list[int], sectors: list[str]
         "x": {
             "field": "year",
             "type": "ordinal",
-            "title": "Year launched",
+            "title": _("Year launched"),
             "scale": {"domain": [str(y) for y in years]},
             "axis": {"labelAngle": -45 if len(years) > 12 else 0},
         },
         "y": {
             "field": "projects",
             "type": "quantitative",
-            "title": "Impact bonds launched",
+            "title": _("Impact bonds launched"),
             "stack": "zero",
             "axis": {"tickCount": min(5, tallest), "format": "d"},
         },
         "color": {
             "field": "sector",
             "type": "nominal",
-            "title": "Policy sector",
+            "title": _("Policy sector"),
             "scale": {"domain": sectors, "range": _palette(len(sectors))},
         },
         "order": {"field": "order", "type": "quantitative"},
         "tooltip": [
-            {"field": "year", "title": "Year"},
-            {"field": "sector", "title": "Policy sector"},
-            {"field": "projects", "title": "Impact bonds"},
+            {"field": "year", "title": _("Year")},
+            {"field": "sector", "title": _("Policy sector")},
+            {"field": "projects", "title": _("Impact bonds")},
         ],
     }
     spec["config"] = {
@@ -130,7 +136,7 @@ def launches_by_sector(rows: list[dict], *, years: list[int], sectors: list[str]
 def capital_by_country(rows: list[dict]) -> dict:
     """Horizontal bars: capital raised in USD per country ({"country", "code", "capital", "projects"}),
     in the order given, each bar linking to the directory for that country."""
-    spec = _base("Capital raised (USD) by country", max(140, 26 * len(rows)))
+    spec = _base(_("Capital raised (USD) by country"), max(140, 26 * len(rows)))
     spec["data"] = {
         "values": [
             {
@@ -154,14 +160,14 @@ def capital_by_country(rows: list[dict]) -> dict:
         "x": {
             "field": "capital",
             "type": "quantitative",
-            "title": "Capital raised (USD)",
+            "title": _("Capital raised (USD)"),
             "axis": {"format": "$.2~s"},
         },
         "href": {"field": "href"},
         "tooltip": [
-            {"field": "country", "title": "Country"},
-            {"field": "capital", "title": "Capital raised (USD)", "format": "$,.0f"},
-            {"field": "projects", "title": "Impact bonds with capital in USD"},
+            {"field": "country", "title": _("Country")},
+            {"field": "capital", "title": _("Capital raised (USD)"), "format": "$,.0f"},
+            {"field": "projects", "title": _("Impact bonds with capital in USD")},
         ],
     }
     return spec
@@ -199,7 +205,7 @@ def world_map(
     key = {"orient": "bottom-left", "direction": "horizontal", "gradientLength": 140, "format": "d"}
     if top <= 6:
         key["values"] = list(range(1, top + 1))
-    spec = _base("World map: impact bonds per country, and delivery locations", height)
+    spec = _base(_("World map: impact bonds per country, and delivery locations"), height)
     spec["height"] = "container"  # the page's stylesheet sets it (``height`` is the default there)
     spec["projection"] = {"type": "equalEarth"}
     shapes = {
@@ -229,7 +235,7 @@ def world_map(
                     "test": "datum.n > 0",
                     "field": "n",
                     "type": "quantitative",
-                    "title": "Impact bonds",
+                    "title": _("Impact bonds"),
                     "scale": {"domain": [1, top], "range": [LOW, HIGH]},
                     "legend": key if legend else None,
                 },
@@ -239,8 +245,8 @@ def world_map(
             # Vega-Lite would otherwise turn into the relative link "null".
             "href": {"condition": {"test": "datum.n > 0", "field": "href"}, "value": ""},
             "tooltip": [
-                {"field": "country", "title": "Country"},
-                {"field": "n", "title": "Impact bonds"},
+                {"field": "country", "title": _("Country")},
+                {"field": "n", "title": _("Impact bonds")},
             ],
             "description": {"field": "label"},
         },
@@ -249,7 +255,7 @@ def world_map(
         "data": {
             "values": [
                 {
-                    "name": p["name"] or "Delivery location",
+                    "name": p["name"] or _("Delivery location"),
                     "project": p["project_name"] or p["project"],
                     "country": country_name(p["country"]) if p["country"] else "",
                     "lat": float(p["lat"]),
@@ -272,9 +278,9 @@ def world_map(
             "latitude": {"field": "lat", "type": "quantitative"},
             "href": {"field": "href"},
             "tooltip": [
-                {"field": "name", "title": "Delivery location"},
-                {"field": "project", "title": "Impact bond"},
-                {"field": "country", "title": "Country"},
+                {"field": "name", "title": _("Delivery location")},
+                {"field": "project", "title": _("Impact bond")},
+                {"field": "country", "title": _("Country")},
             ],
             "description": {"field": "name"},
         },

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import ngettext
+
 COUNTED_STAGES = ("Contracted", "Implementation", "Service delivery complete", "Complete")
 
 
@@ -112,8 +114,14 @@ def headline_sentence(figures: dict) -> str:
     """'12 impact bonds around the world supporting 7,654 service users, with $41.2m capital raised'."""
     capital = Decimal(figures["capital_raised_usd"])
     money = f"${capital / Decimal(1_000_000):,.1f}m" if capital >= 1_000_000 else f"${capital:,.0f}"
-    noun = "impact bond" if figures["impact_bonds"] == 1 else "impact bonds"
-    return (
-        f"{figures['impact_bonds']:,} {noun} around the world supporting {figures['service_users']:,} "
-        f"service users, with {money} capital raised"
-    )
+    return ngettext(
+        "%(n)s impact bond around the world supporting %(users)s service users, "
+        "with %(money)s capital raised",
+        "%(n)s impact bonds around the world supporting %(users)s service users, "
+        "with %(money)s capital raised",
+        figures["impact_bonds"],
+    ) % {
+        "n": f"{figures['impact_bonds']:,}",
+        "users": f"{figures['service_users']:,}",
+        "money": money,
+    }

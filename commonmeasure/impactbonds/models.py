@@ -18,6 +18,7 @@ this app; organisations and funds are small reference tables shared by all proje
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 AMOUNT = {"max_digits": 30, "decimal_places": 8, "null": True, "blank": True}
 PARTIAL_DATE = {
@@ -39,9 +40,9 @@ class CellsField(models.JSONField):
 
 
 class Status(models.TextChoices):
-    PUBLIC = "PUBLIC", "Public"
-    PRIVATE = "PRIVATE", "Private"
-    DISPUTED = "DISPUTED", "Disputed"
+    PUBLIC = "PUBLIC", _("Public")
+    PRIVATE = "PRIVATE", _("Private")
+    DISPUTED = "DISPUTED", _("Disputed")
 
 
 class IndigoRecord(models.Model):
@@ -89,8 +90,8 @@ class Stage(models.TextChoices):
 class Project(IndigoRecord):
     LISTED, MANAGED = "listed", "managed"
     KIND_CHOICES = [
-        (LISTED, "Listed (headline data)"),
-        (MANAGED, "Managed (live achievements and payments)"),
+        (LISTED, _("Listed (headline data)")),
+        (MANAGED, _("Managed (live achievements and payments)")),
     ]
 
     kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=LISTED)
@@ -340,12 +341,12 @@ class FundRow(models.Model):
 
 
 class Role(models.TextChoices):
-    OUTCOME_PAYER = "outcome_payer", "Outcome payer"
-    INVESTOR = "investor", "Investor"
-    SERVICE_PROVIDER = "service_provider", "Service provider"
-    INTERMEDIARY = "intermediary", "Intermediary"
-    EVALUATOR = "evaluator", "Evaluator"
-    VALIDATOR = "validator", "Validator"
+    OUTCOME_PAYER = "outcome_payer", _("Outcome payer")
+    INVESTOR = "investor", _("Investor")
+    SERVICE_PROVIDER = "service_provider", _("Service provider")
+    INTERMEDIARY = "intermediary", _("Intermediary")
+    EVALUATOR = "evaluator", _("Evaluator")
+    VALIDATOR = "validator", _("Validator")
 
 
 class ProjectParty(models.Model):

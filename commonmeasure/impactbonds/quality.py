@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.interchange import indigo_values as values
 from commonmeasure.interchange.indigo import is_status_column, layout
 
@@ -81,9 +83,12 @@ def _report(project, rows, orgs: set[str], funds: set[str]) -> dict:
             continue
         found = rows.get((project.pk, key), [])
         if not found:
-            missing[str(spec["priority"])].append(f"{_title(key)} (no rows)")
+            missing[str(spec["priority"])].append(_("%(table)s (no rows)") % {"table": _title(key)})
         for component, row in found:
-            where = f"{key}.csv row {row.position + 1} of this project"
+            where = _("%(file)s row %(row)s of this project") % {
+                "file": f"{key}.csv",
+                "row": row.position + 1,
+            }
             _uninterpretable(component, row.cells, where, problems)
             row_cells = dict(row.cells)
             for kind, column in component.refs.values():
@@ -94,7 +99,8 @@ def _report(project, rows, orgs: set[str], funds: set[str]) -> dict:
                                 "priority": 0,
                                 "where": where,
                                 "field": column,
-                                "message": f"refers to {kind} {ref}, which is not loaded",
+                                "message": _("refers to %(kind)s %(id)s, which is not loaded")
+                                % {"kind": kind, "id": ref},
                             }
                         )
             if key == "projects_sources":
@@ -105,9 +111,9 @@ def _report(project, rows, orgs: set[str], funds: set[str]) -> dict:
         problems.append(
             {
                 "priority": 0,
-                "where": "sources",
+                "where": _("sources"),
                 "field": source_id,
-                "message": "source id used but not in the project's sources table",
+                "message": _("source id used but not in the project's sources table"),
             }
         )
     counts = {"0": len(problems), **{k: len(v) for k, v in missing.items()}}

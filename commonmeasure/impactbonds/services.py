@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commonmeasure.interchange import indigo_values as values
 from commonmeasure.interchange.indigo import (
@@ -137,11 +138,15 @@ class _Importer:
             pairs = [[h, c] for h, c in zip(f.header, cells, strict=True)]
             iid = cells[at].strip()
             if not iid:
-                self.problem(f, row, "ID", "the row has no ID; skipped")
+                self.problem(f, row, "ID", _("the row has no ID; skipped"))
                 continue
             if iid in incoming:
                 self.problem(
-                    f, row, "ID", f"{iid} appears more than once; the first row is kept", iid
+                    f,
+                    row,
+                    "ID",
+                    _("%(id)s appears more than once; the first row is kept") % {"id": iid},
+                    iid,
                 )
                 continue
             incoming[iid] = (row, pairs)
@@ -190,7 +195,18 @@ class _Importer:
                     f,
                     row,
                     owner_column,
-                    f"refers to {owner_iid or 'no record'}, which is neither in {record}.csv nor already loaded; row skipped",
+                    (
+                        _(
+                            "refers to %(id)s, which is neither in %(file)s nor already loaded; "
+                            "row skipped"
+                        )
+                        if owner_iid
+                        else _(
+                            "refers to no record, which is neither in %(file)s nor already loaded; "
+                            "row skipped"
+                        )
+                    )
+                    % {"id": owner_iid, "file": f"{record}.csv"},
                     owner_iid,
                 )
                 continue
@@ -252,7 +268,11 @@ class _Importer:
                         f,
                         row,
                         column,
-                        f"refers to {kind} {iid}, which is neither in {kind}s.csv nor already loaded; kept as text",
+                        _(
+                            "refers to %(kind)s %(id)s, which is neither in %(file)s nor already "
+                            "loaded; kept as text"
+                        )
+                        % {"kind": kind, "id": iid, "file": f"{kind}s.csv"},
                         iid,
                     )
                 elif pk is None:

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from . import charts, figures, selectors
 from .views_common import (
@@ -24,7 +26,8 @@ from .views_common import (
     usd_short,
 )
 
-NO_SECTOR = "Sector not given"
+# The key of projects without a sector; shown translated.
+NO_SECTOR = gettext_noop("Sector not given")
 
 
 def home(request):
@@ -48,6 +51,11 @@ def home(request):
         {**p, "href": link(p["project"])} for p in selectors.delivery_points(sorted(counted_ids))
     ]
     launches, years, sectors, undated = launches_table(counted)
+    no_sector = _(NO_SECTOR)  # the chart and its table name it in the viewer's language
+    launches = [
+        {**r, "sector": no_sector if r["sector"] == NO_SECTOR else r["sector"]} for r in launches
+    ]
+    sectors = [no_sector if s == NO_SECTOR else s for s in sectors]
     capital = capital_table(counted)
     capital_total = Decimal(result["capital_raised_usd"])
     context = {
@@ -59,29 +67,40 @@ def home(request):
         "figures": result,
         "cards": [
             {
-                "label": "Impact bonds",
+                "label": _("Impact bonds"),
                 "value": number(result["impact_bonds"]),
-                "note": "contracted, in delivery or complete",
+                "note": _("contracted, in delivery or complete"),
             },
             {
-                "label": "Service users",
+                "label": _("Service users"),
                 "value": number(result["service_users"]),
-                "note": f"from {result['service_users_projects']} project{'s' if result['service_users_projects'] != 1 else ''}; actual where given, else targeted",
+                "note": ngettext(
+                    "from %(n)s project; actual where given, else targeted",
+                    "from %(n)s projects; actual where given, else targeted",
+                    result["service_users_projects"],
+                )
+                % {"n": result["service_users_projects"]},
             },
             {
-                "label": "Capital raised",
+                "label": _("Capital raised"),
                 "value": usd_short(capital_total),
-                "note": f"{usd(capital_total)} from {result['capital_projects']} project{'s' if result['capital_projects'] != 1 else ''}"
+                "note": ngettext(
+                    "%(amount)s from %(n)s project",
+                    "%(amount)s from %(n)s projects",
+                    result["capital_projects"],
+                )
+                % {"amount": usd(capital_total), "n": result["capital_projects"]}
                 + (
-                    f"; {result['capital_unconverted_projects']} more in their own currency only"
+                    _("; %(n)s more in their own currency only")
+                    % {"n": result["capital_unconverted_projects"]}
                     if result["capital_unconverted_projects"]
                     else ""
                 ),
             },
             {
-                "label": "Countries",
+                "label": _("Countries"),
                 "value": number(len(result["by_country"])),
-                "note": "delivery locations and jurisdictions",
+                "note": _("delivery locations and jurisdictions"),
             },
         ],
         "map_spec": charts.world_map(
@@ -116,7 +135,7 @@ def launches_table(projects: list[dict]) -> tuple[list[dict], list[int], list[st
     if not counts:
         return [], [], [], undated
     per_sector: Counter[str] = Counter()
-    for (_, sector), n in counts.items():
+    for (_year, sector), n in counts.items():
         per_sector[sector] += n
     sectors = sorted(per_sector, key=lambda s: (s == NO_SECTOR, -per_sector[s], s))
     first, last = min(y for y, _ in counts), max(y for y, _ in counts)

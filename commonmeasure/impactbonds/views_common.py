@@ -12,6 +12,11 @@ from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit
 
 from django.urls import get_script_prefix, reverse
+from django.utils.dates import MONTHS as MONTH_NAMES
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from commonmeasure.web.presenters import format_value
 
 from . import models as m
 from .charts import country_name
@@ -26,42 +31,43 @@ ROLE_ORDER = [
 ]
 ROLE_LABELS = {r.value: r.label for r in m.Role}
 ROLE_PLURALS = {
-    "outcome_payer": "Outcome payers",
-    "investor": "Investors",
-    "service_provider": "Service providers",
-    "intermediary": "Intermediaries",
-    "evaluator": "Evaluators",
-    "validator": "Validators",
+    "outcome_payer": gettext_lazy("Outcome payers"),
+    "investor": gettext_lazy("Investors"),
+    "service_provider": gettext_lazy("Service providers"),
+    "intermediary": gettext_lazy("Intermediaries"),
+    "evaluator": gettext_lazy("Evaluators"),
+    "validator": gettext_lazy("Validators"),
 }
 STAGE_ORDER = [s.value for s in m.Stage]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+# INDIGO's stage codelist in the viewer's language; the filters and the files keep the codes.
+STAGE_LABELS = {
+    m.Stage.CONTRACTED: pgettext_lazy("impact bond stage", "Contracted"),
+    m.Stage.IMPLEMENTATION: pgettext_lazy("impact bond stage", "Implementation"),
+    m.Stage.SERVICE_DELIVERY_COMPLETE: pgettext_lazy(
+        "impact bond stage", "Service delivery complete"
+    ),
+    m.Stage.COMPLETE: pgettext_lazy("impact bond stage", "Complete"),
+}
 
 
-def number(value, decimals: int = 0) -> str:
-    """1234567 -> '1,234,567'; None -> '–'. Decimals are shown only when the value has them."""
-    if value is None:
-        return "–"
-    value = Decimal(value)
-    if decimals == 0 and value != value.to_integral_value():
-        decimals = 2
-    return f"{value:,.{decimals}f}"
+def stage_label(stage: str) -> str:
+    """A stage as people read it: its name in the viewer's language, else as INDIGO gives it."""
+    return str(STAGE_LABELS.get(stage, stage or "–"))
+
+
+# The months' names in the viewer's language (Django's own translations).
+MONTHS = [MONTH_NAMES[n] for n in range(1, 13)]
+
+
+def number(value) -> str:
+    """1234567 -> '1,234,567'; None -> '–'. Two decimals only when the value has them. The
+    pages' one number style (web.presenters), so the viewer's locale applies here too."""
+    return format_value(None if value is None else Decimal(value))
 
 
 def usd(value) -> str:
-    return "–" if value is None else f"${Decimal(value):,.0f}"
+    """Whole dollars: '$1,234,568'."""
+    return "–" if value is None else f"${number(Decimal(value).quantize(Decimal(1)))}"
 
 
 def usd_exact(value) -> str:
@@ -111,9 +117,9 @@ def period(start: str, end: str) -> str:
     if start and end:
         return f"{partial_date(start)} – {partial_date(end)}"
     if end:
-        return f"to {partial_date(end)}"
+        return _("to %(date)s") % {"date": partial_date(end)}
     if start:
-        return f"from {partial_date(start)}"
+        return _("from %(date)s") % {"date": partial_date(start)}
     return "–"
 
 
@@ -173,5 +179,8 @@ def parse_as_of(text: str) -> tuple[date | None, str]:
     except ValueError:
         return (
             None,
-            f"“{text[:40]}” is not a date: use YYYY-MM-DD, for example 2020-12-31. Showing today's figures.",
+            _(
+                "“%(text)s” is not a date: use YYYY-MM-DD, for example 2020-12-31. Showing today's figures."
+            )
+            % {"text": text[:40]},
         )

@@ -14,6 +14,8 @@ from collections import Counter
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import selectors
 from .charts import country_name, sdg_label
@@ -23,22 +25,23 @@ from .views_common import (
     directory_url,
     number,
     project_links,
+    stage_label,
     usd_short,
 )
 
 PAGE_SIZE = 50
 SORTS = {
-    "name": ("Name", lambda r: (r["name"].casefold(), r["id"])),
+    "name": (gettext_lazy("Name"), lambda r: (r["name"].casefold(), r["id"])),
     "newest": (
-        "Newest first",
+        gettext_lazy("Newest first"),
         lambda r: (-(r["launch_date"].toordinal() if r["launch_date"] else 0), r["id"]),
     ),
     "oldest": (
-        "Oldest first",
+        gettext_lazy("Oldest first"),
         lambda r: (r["launch_date"].toordinal() if r["launch_date"] else 10**7, r["id"]),
     ),
-    "capital": ("Capital raised", lambda r: (-(r["capital_usd"] or 0), r["id"])),
-    "users": ("Service users", lambda r: (-(r["service_users"] or 0), r["id"])),
+    "capital": (gettext_lazy("Capital raised"), lambda r: (-(r["capital_usd"] or 0), r["id"])),
+    "users": (gettext_lazy("Service users"), lambda r: (-(r["service_users"] or 0), r["id"])),
 }
 FACETS = ("country", "sector", "stage", "year", "sdg")
 
@@ -57,12 +60,18 @@ def read_filters(params) -> tuple[dict, list[str]]:
     }
     if filters["country"] and (len(filters["country"]) != 2 or not filters["country"].isalpha()):
         problems.append(
-            f"“{filters['country'][:20]}” is not a country code (two letters, e.g. GB); the country filter is off."
+            _("“%(text)s” is not a country code (two letters, e.g. GB); the country filter is off.")
+            % {"text": filters["country"][:20]}
         )
         filters["country"] = ""
     for key, low, high, what in (
-        ("year", 1900, 2100, "a year"),
-        ("sdg", 1, 17, "an SDG goal (1 to 17)"),
+        ("year", 1900, 2100, gettext_lazy("“%(text)s” is not a year; that filter is off.")),
+        (
+            "sdg",
+            1,
+            17,
+            gettext_lazy("“%(text)s” is not an SDG goal (1 to 17); that filter is off."),
+        ),
     ):
         text = params.get(key, "").strip()
         if not text:
@@ -70,7 +79,7 @@ def read_filters(params) -> tuple[dict, list[str]]:
         if text.isdigit() and low <= int(text) <= high:
             filters[key] = int(text)
         else:
-            problems.append(f"“{text[:20]}” is not {what}; that filter is off.")
+            problems.append(what % {"text": text[:20]})
     return filters, problems
 
 
@@ -143,36 +152,39 @@ def directory(request):
     facets = [
         {
             "name": "country",
-            "label": "Country",
-            "any": "Any country",
+            "label": _("Country"),
+            "any": _("Any country"),
             "options": _options(
                 counts["country"], filters["country"], country_name, lambda c: country_name(c)
             ),
         },
         {
             "name": "sector",
-            "label": "Policy sector",
-            "any": "Any sector",
+            "label": _("Policy sector"),
+            "any": _("Any sector"),
             "options": _options(counts["sector"], filters["sector"], str, str.casefold),
         },
         {
             "name": "stage",
-            "label": "Stage",
-            "any": "Any stage",
+            "label": _("Stage"),
+            "any": _("Any stage"),
             "options": _options(
-                counts["stage"], filters["stage"], str, lambda s: (stage_rank.get(s, 99), s)
+                counts["stage"],
+                filters["stage"],
+                stage_label,
+                lambda s: (stage_rank.get(s, 99), s),
             ),
         },
         {
             "name": "year",
-            "label": "Launch year",
-            "any": "Any year",
+            "label": _("Launch year"),
+            "any": _("Any year"),
             "options": _options(counts["year"], filters["year"], str, lambda y: -y),
         },
         {
             "name": "sdg",
-            "label": "SDG goal",
-            "any": "Any goal",
+            "label": _("SDG goal"),
+            "any": _("Any goal"),
             "options": _options(counts["sdg"], filters["sdg"], sdg_label, int),
         },
     ]
@@ -183,7 +195,7 @@ def directory(request):
         {
             "label": next(f["label"] for f in facets if f["name"] == key)
             if key != "q"
-            else "Search",
+            else _("Search"),
             "value": _value_label(key, value),
             "remove": directory_url(**{**params, key: None}, sort=_sort_param(sort)),
         }
@@ -220,6 +232,8 @@ def _value_label(key: str, value) -> str:
         return country_name(value)
     if key == "sdg":
         return sdg_label(value)
+    if key == "stage":
+        return stage_label(value)
     return str(value)
 
 
@@ -246,6 +260,7 @@ def _item(r: dict, link) -> dict:
         "countries": countries_text(r["countries"]),
         "sector": r["sector"] or "–",
         "stage": r["stage"] or "–",
+        "stage_label": stage_label(r["stage"]),
         "launched": r["launch_year"] or "–",
         "service_users": number(r["service_users"]) if r["service_users"] is not None else "–",
         "users_from": r["service_users_from"],

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 
 from . import charts, selectors
 from .charts import country_name, sdg_label
@@ -31,6 +32,7 @@ from .views_common import (
     period,
     project_url,
     safe_url,
+    stage_label,
     usd,
     usd_exact,
     usd_short,
@@ -64,9 +66,9 @@ def _range(low, exact, high, fmt) -> str:
     if low is not None and high is not None:
         return f"{fmt(low)} – {fmt(high)}"
     if low is not None:
-        return f"at least {fmt(low)}"
+        return _("at least %(amount)s") % {"amount": fmt(low)}
     if high is not None:
-        return f"up to {fmt(high)}"
+        return _("up to %(amount)s") % {"amount": fmt(high)}
     return "–"
 
 
@@ -76,7 +78,7 @@ def _payment_totals(payments: list[dict]) -> list[dict]:
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for p in payments:
         if p["amount"] is not None or p["amount_usd"] is not None:
-            groups[(p["payment_type"] or "Type not given", p["currency"])].append(p)
+            groups[(p["payment_type"] or _("Type not given"), p["currency"])].append(p)
     out = []
     for (kind, currency), items in sorted(groups.items()):
         local = sum((p["amount"] for p in items if p["amount"] is not None), Decimal(0))
@@ -101,7 +103,7 @@ def project(request, indigo_id: str):
     detail = selectors.project_detail(indigo_id)
     row = _row_of(indigo_id)
     if detail is None or row is None:
-        raise Http404("No public impact bond with this id.")
+        raise Http404(_("No public impact bond with this id."))
     parties = selectors.parties_with_types([indigo_id]).get(indigo_id, [])
     metrics = {m["metric_id"]: m for m in detail["outcome_metrics"] if m["metric_id"]}
     prices: dict[str, list[dict]] = defaultdict(list)
@@ -145,20 +147,21 @@ def project(request, indigo_id: str):
         "p": detail,
         "row": row,
         "countries_text": countries_text(row["countries"]),
+        "stage_label": stage_label(detail["stage"]),
         "sdgs": [sdg_label(g) for g in detail["sdg_goals"]],
         "facts": [
-            ("Stage", detail["stage"] or "–"),
-            ("Policy sector", detail["policy_sector"] or "–"),
-            ("Launched", long_date(detail["launch_date"])),
-            ("Outcomes contract signed", partial_date(detail["outcomes_contract_signed"])),
+            (_("Stage"), stage_label(detail["stage"])),
+            (_("Policy sector"), detail["policy_sector"] or "–"),
+            (_("Launched"), long_date(detail["launch_date"])),
+            (_("Outcomes contract signed"), partial_date(detail["outcomes_contract_signed"])),
             (
-                "Service provision",
+                _("Service provision"),
                 period(
                     detail["service_start"],
                     detail["service_end_actual"] or detail["service_end_anticipated"],
                 )
                 + (
-                    " (anticipated end)"
+                    " " + _("(anticipated end)")
                     if detail["service_end_anticipated"] and not detail["service_end_actual"]
                     else ""
                 ),
@@ -166,19 +169,20 @@ def project(request, indigo_id: str):
         ],
         "size": [
             {
-                "label": "Service users",
+                "label": _("Service users"),
                 "value": number(row["service_users"]) if row["service_users"] is not None else "–",
-                "note": {"actual": "actual number engaged", "targeted": "targeted number"}.get(
-                    row["service_users_from"], "not given"
-                ),
+                "note": {
+                    "actual": _("actual number engaged"),
+                    "targeted": _("targeted number"),
+                }.get(row["service_users_from"], _("not given")),
             },
             {
-                "label": "Capital raised",
+                "label": _("Capital raised"),
                 "value": usd_short(row["capital_usd"]) if row["capital_usd"] is not None else "–",
                 "note": _capital_note(detail, row),
             },
             {
-                "label": "Maximum outcome payments",
+                "label": _("Maximum outcome payments"),
                 "value": usd_short(detail["max_outcome_payment_usd"])
                 if detail["max_outcome_payment_usd"] is not None
                 else money(detail["max_outcome_payment"], detail["max_outcome_payment_currency"]),
@@ -249,22 +253,22 @@ def _max_payment_note(detail: dict) -> str:
     if detail["max_outcome_payment_usd"] is not None:
         own = money(detail["max_outcome_payment"], detail["max_outcome_payment_currency"])
         return (
-            f"maximum potential, in USD; {own}"
+            _("maximum potential, in USD; %(amount)s") % {"amount": own}
             if detail["max_outcome_payment"] is not None
-            else "maximum potential, in USD"
+            else _("maximum potential, in USD")
         )
     return (
-        "maximum potential, in its own currency"
+        _("maximum potential, in its own currency")
         if detail["max_outcome_payment"] is not None
-        else "not given"
+        else _("not given")
     )
 
 
 def _capital_note(detail: dict, row: dict) -> str:
     if row["capital_from"] == "exact":
-        return "total investment commitment, exact"
+        return _("total investment commitment, exact")
     if row["capital_from"] == "minimum":
-        return "total investment commitment, minimum given"
+        return _("total investment commitment, minimum given")
     local = _range(
         detail["investment_min"],
         detail["investment_exact"],
@@ -272,14 +276,14 @@ def _capital_note(detail: dict, row: dict) -> str:
         lambda v: money(v, detail["investment_currency"]),
     )
     if row["capital_from"] == "unconverted":
-        return f"{local}, not converted to USD"
-    return "not given"
+        return _("%(amount)s, not converted to USD") % {"amount": local}
+    return _("not given")
 
 
 def organisation(request, indigo_id: str):
     detail = selectors.organisation_detail(indigo_id)
     if detail is None:
-        raise Http404("No public organisation with this id.")
+        raise Http404(_("No public organisation with this id."))
     rows = {
         r["id"]: r
         for r in selectors.directory_rows({role["project"]["id"] for role in detail["roles"]})
@@ -298,6 +302,7 @@ def organisation(request, indigo_id: str):
                 "name": r["name"] or pid,
                 "url": project_url(pid),
                 "stage": r["stage"] or "–",
+                "stage_label": stage_label(r["stage"]),
                 "sector": r["sector"] or "–",
                 "countries": countries_text(r["countries"]),
                 "launched": r["launch_year"] or "–",
@@ -368,7 +373,7 @@ def _query(params: dict, page: int) -> str:
 def fund(request, indigo_id: str):
     detail = selectors.fund_detail(indigo_id)
     if detail is None:
-        raise Http404("No public outcome fund with this id.")
+        raise Http404(_("No public outcome fund with this id."))
     return render(
         request,
         "impactbonds/fund.html",
@@ -390,12 +395,14 @@ def compare(request):
     unknown = [i for i in wanted if i not in rows]
     if unknown:
         problems.append(
-            "No public impact bond with the id " + ", ".join(u[:40] for u in unknown) + "."
+            _("No public impact bond with the id %(ids)s.")
+            % {"ids": ", ".join(u[:40] for u in unknown)}
         )
     chosen = [i for i in wanted if i in rows]
     if len(chosen) > COMPARE_MAX:
         problems.append(
-            f"At most {COMPARE_MAX} impact bonds can be compared side by side; showing the first {COMPARE_MAX}."
+            _("At most %(n)s impact bonds can be compared side by side; showing the first %(n)s.")
+            % {"n": COMPARE_MAX}
         )
         chosen = chosen[:COMPARE_MAX]
     parties = selectors.parties_with_types(chosen)
@@ -428,7 +435,7 @@ def _by_type(parties: list[dict], role: str) -> list[dict]:
     grouped: dict[str, list[dict]] = defaultdict(list)
     for p in parties:
         if p["role"] == role:
-            grouped[p["org_type"] or "Type not given"].append(
+            grouped[p["org_type"] or _("Type not given")].append(
                 {"name": p["name"], "url": organisation_url(p["id"])}
             )
     return [
@@ -451,27 +458,37 @@ def _compare_column(row: dict, d: dict, parties: list[dict], chosen: list[str]) 
         "remove": "?" + urlencode([("p", i) for i in others]) if others else "?",
         "country": countries_text(row["countries"]),
         "sector": row["sector"] or "–",
-        "stage": row["stage"] or "–",
+        "stage": stage_label(row["stage"]),
         "launched": long_date(row["launch_date"]),
         "service": period(
             d["service_start"], d["service_end_actual"] or d["service_end_anticipated"]
         ),
         "population": d["target_population"] or "–",
-        "users": (number(row["service_users"]) + f" ({row['service_users_from']})")
+        "users": (
+            number(row["service_users"])
+            + " ({})".format(
+                {"actual": _("actual"), "targeted": _("targeted")}.get(
+                    row["service_users_from"], row["service_users_from"]
+                )
+            )
+        )
         if row["service_users"] is not None
         else "–",
         "capital": (
-            usd(row["capital_usd"]) + (" (minimum)" if row["capital_from"] == "minimum" else "")
+            usd(row["capital_usd"])
+            + (" " + _("(minimum)") if row["capital_from"] == "minimum" else "")
         )
         if row["capital_usd"] is not None
         else (
-            "own currency only: "
-            + _range(
-                d["investment_min"],
-                d["investment_exact"],
-                d["investment_max"],
-                lambda v: money(v, d["investment_currency"]),
-            )
+            _("own currency only: %(amount)s")
+            % {
+                "amount": _range(
+                    d["investment_min"],
+                    d["investment_exact"],
+                    d["investment_max"],
+                    lambda v: money(v, d["investment_currency"]),
+                )
+            }
             if row["capital_from"] == "unconverted"
             else "–"
         ),
@@ -503,59 +520,59 @@ def _compare_sections(columns: list[dict]) -> list[dict]:
 
     return [
         {
-            "title": "The project",
+            "title": _("The project"),
             "lines": [
-                line("Countries", "country"),
-                line("Policy sector", "sector"),
-                line("Stage", "stage"),
-                line("Launched", "launched"),
-                line("Service provision", "service"),
-                line("Target population", "population"),
+                line(_("Countries"), "country"),
+                line(_("Policy sector"), "sector"),
+                line(_("Stage"), "stage"),
+                line(_("Launched"), "launched"),
+                line(_("Service provision"), "service"),
+                line(_("Target population"), "population"),
             ],
         },
         {
-            "title": "Size",
+            "title": _("Size"),
             "lines": [
                 line(
-                    "Service users",
+                    _("Service users"),
                     "users",
-                    hint="actual number engaged where given, else targeted",
+                    hint=_("actual number engaged where given, else targeted"),
                 ),
                 line(
-                    "Capital raised",
+                    _("Capital raised"),
                     "capital",
-                    hint="total investment commitment in USD: exact, else minimum",
+                    hint=_("total investment commitment in USD: exact, else minimum"),
                 ),
-                line("Maximum outcome payments", "max_payment"),
+                line(_("Maximum outcome payments"), "max_payment"),
             ],
         },
         {
-            "title": "Outcome payments",
+            "title": _("Outcome payments"),
             "lines": [
-                line("Outcome metrics", "metrics"),
-                line("Price per outcome (USD)", "prices", hint="lowest – highest"),
+                line(_("Outcome metrics"), "metrics"),
+                line(_("Price per outcome (USD)"), "prices", hint=_("lowest – highest")),
                 line(
-                    "Outcome payments",
+                    _("Outcome payments"),
                     "payment_totals",
                     "payments",
-                    hint="sums by type and currency",
+                    hint=_("sums by type and currency"),
                 ),
             ],
         },
         {
-            "title": "Who pays and who invests",
+            "title": _("Who pays and who invests"),
             "lines": [
-                line("Outcome payers", "payers", "parties"),
-                line("Investors", "investors", "parties"),
-                line("Service providers", "providers", "parties"),
+                line(_("Outcome payers"), "payers", "parties"),
+                line(_("Investors"), "investors", "parties"),
+                line(_("Service providers"), "providers", "parties"),
             ],
         },
         {
-            "title": "Results",
+            "title": _("Results"),
             "lines": [
-                line("Results reported", "results", hint="rows of the results table"),
-                line("Largest number engaged", "engaged", hint="in any one result"),
-                line("Positive outcomes", "positive", hint="sum over the results reported"),
+                line(_("Results reported"), "results", hint=_("rows of the results table")),
+                line(_("Largest number engaged"), "engaged", hint=_("in any one result")),
+                line(_("Positive outcomes"), "positive", hint=_("sum over the results reported")),
             ],
         },
     ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import Initiative, Membership
 
@@ -74,10 +75,10 @@ def get_initiative(user, code: str) -> tuple[Initiative, Access]:
     try:
         initiative = Initiative.objects.get(code=code)
     except Initiative.DoesNotExist:
-        raise Http404("No such initiative") from None
+        raise Http404(_("No such initiative")) from None
     access = access_for(user, initiative)
     if not access.can_view:
-        raise Http404("No such initiative")
+        raise Http404(_("No such initiative"))
     return initiative, access
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .models import (
     Category,
@@ -87,12 +88,18 @@ class SameInitiativeForm(forms.ModelForm):
             if self._meta.model is Participation:
                 return None  # this is how an organisation comes to take part
             if not Participation.objects.filter(initiative=initiative, organisation=item).exists():
-                return f"{item} does not take part in {initiative.name}."
+                return _("%(item)s does not take part in %(initiative)s.") % {
+                    "item": item,
+                    "initiative": initiative.name,
+                }
         elif isinstance(item, Initiative):
             if item.pk != initiative.pk:
-                return f"{item} is another initiative."
+                return _("%(item)s is another initiative.") % {"item": item}
         elif getattr(item, "initiative_id", None) not in (None, initiative.pk):
-            return f"{item} belongs to another initiative, not {initiative.name}."
+            return _("%(item)s belongs to another initiative, not %(initiative)s.") % {
+                "item": item,
+                "initiative": initiative.name,
+            }
         return None
 
 

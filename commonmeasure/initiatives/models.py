@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from commonmeasure.domain import aggregation, outliers, periods
 from commonmeasure.interchange.definition import CONTENT_LANGUAGES
@@ -16,11 +17,11 @@ from .content import TranslatableCharField, TranslatableTextField, TranslatedCon
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
-    "Use letters, digits, '_', '.' and '-', starting with a letter or digit.",
+    _("Use letters, digits, '_', '.' and '-', starting with a letter or digit."),
 )
 category_code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$",
-    "Use letters, digits, '_', '.', '+' and '-', starting with a letter or digit.",
+    _("Use letters, digits, '_', '.', '+' and '-', starting with a letter or digit."),
 )
 
 
@@ -45,10 +46,10 @@ class Initiative(TranslatedContent):
     fy_first_month = models.PositiveSmallIntegerField(
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="First month of the financial year (1 = January, 4 = April).",
+        help_text=_("First month of the financial year (1 = January, 4 = April)."),
     )
     is_published = models.BooleanField(
-        default=False, help_text="Published initiatives show their approved data to everyone."
+        default=False, help_text=_("Published initiatives show their approved data to everyone.")
     )
     organisations = models.ManyToManyField(
         "Organisation", through="Participation", related_name="initiatives"
@@ -58,13 +59,14 @@ class Initiative(TranslatedContent):
     deadline_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Reports are due this many days after the period ends; empty for no deadline.",
+        help_text=_("Reports are due this many days after the period ends; empty for no deadline."),
     )
     reminder_days_before = models.PositiveSmallIntegerField(
-        default=3, help_text="Send a reminder this many days before the deadline (0 for none)."
+        default=3, help_text=_("Send a reminder this many days before the deadline (0 for none).")
     )
     reminder_days_after = models.PositiveSmallIntegerField(
-        default=1, help_text="Send a reminder this many days after a missed deadline (0 for none)."
+        default=1,
+        help_text=_("Send a reminder this many days after a missed deadline (0 for none)."),
     )
     # Disclosure control (docs/reference/benchmarking.md): outside the organisation itself, a
     # cell based on fewer people than this is suppressed; peers are shown anonymised unless
@@ -72,11 +74,13 @@ class Initiative(TranslatedContent):
     small_number_threshold = models.PositiveSmallIntegerField(
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
-        help_text="Cells based on fewer people than this are suppressed outside the organisation.",
+        help_text=_(
+            "Cells based on fewer people than this are suppressed outside the organisation."
+        ),
     )
     anonymise_peers = models.BooleanField(
         default=True,
-        help_text="Show other organisations anonymised in comparisons unless they opted in.",
+        help_text=_("Show other organisations anonymised in comparisons unless they opted in."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -133,7 +137,7 @@ class Participation(models.Model):
     )
     is_backbone = models.BooleanField(default=False)
     named_in_benchmarks = models.BooleanField(
-        default=False, help_text="The organisation agrees to be named in peer comparisons."
+        default=False, help_text=_("The organisation agrees to be named in peer comparisons.")
     )
     area = models.ForeignKey(
         "Area",
@@ -141,7 +145,9 @@ class Participation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="participations",
-        help_text="The area the organisation serves in this initiative (a leaf of the hierarchy).",
+        help_text=_(
+            "The area the organisation serves in this initiative (a leaf of the hierarchy)."
+        ),
     )
 
     class Meta:
@@ -161,7 +167,7 @@ class Area(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="areas")
     code = models.CharField(max_length=64, validators=[code_validator])
     name = models.CharField(max_length=200)
-    level = models.CharField(max_length=64, blank=True, help_text="e.g. ward, borough, region")
+    level = models.CharField(max_length=64, blank=True, help_text=_("e.g. ward, borough, region"))
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -183,10 +189,10 @@ class Membership(models.Model):
     REVIEWER = "reviewer"
     VIEWER = "viewer"
     ROLE_CHOICES = [
-        (BACKBONE_ADMIN, "Backbone admin"),
-        (REPORTER, "Reporter"),
-        (REVIEWER, "Reviewer"),
-        (VIEWER, "Viewer"),
+        (BACKBONE_ADMIN, _("Backbone admin")),
+        (REPORTER, _("Reporter")),
+        (REVIEWER, _("Reviewer")),
+        (VIEWER, _("Viewer")),
     ]
     ORG_ROLES = (REPORTER, REVIEWER, VIEWER)
 
@@ -200,7 +206,7 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="memberships",
-        help_text="Required for reporter, reviewer and viewer; empty for a backbone admin.",
+        help_text=_("Required for reporter, reviewer and viewer; empty for a backbone admin."),
     )
     role = models.CharField(max_length=20, choices=ROLE_CHOICES)
 
@@ -262,7 +268,7 @@ class Category(TranslatedContent):
 class Indicator(TranslatedContent):
     COUNT, PERCENTAGE, CURRENCY, RATE, SCORE = "count", "percentage", "currency", "rate", "score"
     VALUE_TYPES = [(t, t.capitalize()) for t in (COUNT, PERCENTAGE, CURRENCY, RATE, SCORE)]
-    POLARITY_CHOICES = [("higher", "Higher is better"), ("lower", "Lower is better")]
+    POLARITY_CHOICES = [("higher", _("Higher is better")), ("lower", _("Lower is better"))]
     ACROSS_CHOICES = [(r, r.replace("_", " ").capitalize()) for r in aggregation.ACROSS_RULES]
     TIME_CHOICES = [(r, r.capitalize()) for r in aggregation.TIME_RULES]
 
@@ -270,7 +276,7 @@ class Indicator(TranslatedContent):
     code = models.CharField(max_length=64, validators=[code_validator])
     name = TranslatableCharField(max_length=200)
     definition = TranslatableTextField(blank=True)
-    rationale = TranslatableTextField(blank=True, help_text="Why this indicator was chosen.")
+    rationale = TranslatableTextField(blank=True, help_text=_("Why this indicator was chosen."))
     unit = TranslatableCharField(max_length=50, blank=True)
     # {"fr": {"name": "...", "definition": "...", "rationale": "...", "unit": "..."}}: the
     # indicator in other languages than the initiative's (initiatives/content.py).
@@ -285,10 +291,10 @@ class Indicator(TranslatedContent):
         blank=True,
         on_delete=models.RESTRICT,
         related_name="+",
-        help_text="For a weighted mean: the indicator whose values weight each organisation.",
+        help_text=_("For a weighted mean: the indicator whose values weight each organisation."),
     )
     dimensions = models.ManyToManyField(Dimension, blank=True, related_name="indicators")
-    goal = models.CharField(max_length=64, blank=True, help_text="Code of the goal it measures.")
+    goal = models.CharField(max_length=64, blank=True, help_text=_("Code of the goal it measures."))
     data_source = models.CharField(max_length=200, blank=True)
     min_value = models.FloatField(null=True, blank=True)
     max_value = models.FloatField(null=True, blank=True)
@@ -297,38 +303,39 @@ class Indicator(TranslatedContent):
     # Reported indicators hold values; formula and composite ones are computed from others at
     # every level (docs/reference/formula-indicators.md, composite-indicators.md).
     REPORTED, FORMULA, COMPOSITE = "reported", "formula", "composite"
-    KIND_CHOICES = [(REPORTED, "Reported"), (FORMULA, "Formula"), (COMPOSITE, "Composite")]
+    KIND_CHOICES = [(REPORTED, _("Reported")), (FORMULA, _("Formula")), (COMPOSITE, _("Composite"))]
     kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=REPORTED)
     formula = models.TextField(
-        blank=True, help_text="For a formula indicator: an expression over other indicators' codes."
+        blank=True,
+        help_text=_("For a formula indicator: an expression over other indicators' codes."),
     )
     # For a composite: {"normalisation": ..., "aggregation": ..., "components": [...]}.
     composite = models.JSONField(default=dict, blank=True)
     # Where several providers serve the same people in one area (docs/reference/areas.md).
     DEDUP_SUM, DEDUP_MAX, DEDUP_ADJUSTED = "sum", "max", "adjusted"
     DEDUP_CHOICES = [
-        (DEDUP_SUM, "Sum (no overlap)"),
-        (DEDUP_MAX, "Max (full overlap)"),
-        (DEDUP_ADJUSTED, "Sum with a declared overlap adjustment"),
+        (DEDUP_SUM, _("Sum (no overlap)")),
+        (DEDUP_MAX, _("Max (full overlap)")),
+        (DEDUP_ADJUSTED, _("Sum with a declared overlap adjustment")),
     ]
     deduplication = models.CharField(max_length=10, choices=DEDUP_CHOICES, default=DEDUP_SUM)
     is_published = models.BooleanField(
-        default=False, help_text="Shown on the public, embeddable page (approved data only)."
+        default=False, help_text=_("Shown on the public, embeddable page (approved data only).")
     )
     # Fed by a feedback survey (docs/reference/surveys.md, "Who owns the figure"): for the
     # periods a survey covers, its values come from the responses and cannot be typed,
     # imported, uploaded or posted.
     survey_fed = models.BooleanField(
         default=False,
-        help_text="Values come from a feedback survey for the periods the survey covers.",
+        help_text=_("Values come from a feedback survey for the periods the survey covers."),
     )
     # How a total that disagrees with its breakdown is treated (validation-rules.md,
     # "Breakdowns and totals"); only for indicators summed across organisations.
     BREAKDOWN_ERROR, BREAKDOWN_WARNING, BREAKDOWN_OFF = "error", "warning", "off"
     BREAKDOWN_CHOICES = [
-        (BREAKDOWN_ERROR, "Error"),
-        (BREAKDOWN_WARNING, "Warning"),
-        (BREAKDOWN_OFF, "Off"),
+        (BREAKDOWN_ERROR, _("Error")),
+        (BREAKDOWN_WARNING, _("Warning")),
+        (BREAKDOWN_OFF, _("Off")),
     ]
     breakdown_check = models.CharField(
         max_length=7, choices=BREAKDOWN_CHOICES, default=BREAKDOWN_ERROR
@@ -337,26 +344,26 @@ class Indicator(TranslatedContent):
     # at, how wide the band is and how much history it needs.
     OUTLIERS_ALL, OUTLIERS_TOTALS, OUTLIERS_OFF = outliers.CHECKS
     OUTLIER_CHOICES = [
-        (OUTLIERS_ALL, "Totals and breakdowns"),
-        (OUTLIERS_TOTALS, "Totals only"),
-        (OUTLIERS_OFF, "Off"),
+        (OUTLIERS_ALL, _("Totals and breakdowns")),
+        (OUTLIERS_TOTALS, _("Totals only")),
+        (OUTLIERS_OFF, _("Off")),
     ]
     outlier_check = models.CharField(max_length=6, choices=OUTLIER_CHOICES, default=OUTLIERS_ALL)
     outlier_multiplier = models.FloatField(
         default=outliers.MAD_MULTIPLIER,
         validators=[MinValueValidator(0.5)],
-        help_text="The band is the median ± this many scaled median absolute deviations.",
+        help_text=_("The band is the median ± this many scaled median absolute deviations."),
     )
     outlier_min_history = models.PositiveSmallIntegerField(
         default=outliers.MIN_HISTORY,
         validators=[MinValueValidator(2)],
-        help_text="Approved values needed before the history check is made.",
+        help_text=_("Approved values needed before the history check is made."),
     )
     outlier_min_spread = models.FloatField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="The least half-width of the band, in the indicator's units.",
+        help_text=_("The least half-width of the band, in the indicator's units."),
     )
     # Retired: its values and history stay, but it is no longer reported (not in the grid,
     # templates or imports) and dashboards' lists leave it out.
@@ -400,7 +407,7 @@ class Target(models.Model):
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
     )
-    period = models.CharField(max_length=16, help_text="e.g. 2025, 2025-26, 2025-Q1, 2025-03")
+    period = models.CharField(max_length=16, help_text=_("e.g. 2025, 2025-26, 2025-Q1, 2025-03"))
     value = models.FloatField()
     # The periods the baseline forecast's linear trend is fitted over (blank: none declared).
     baseline_from = models.CharField(max_length=16, blank=True)

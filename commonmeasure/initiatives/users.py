@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Initiative, Membership, Organisation
 
@@ -31,30 +32,37 @@ def add_user(
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise ValueError("password: " + " ".join(exc.messages)) from None
+            raise ValueError(
+                _("password: %(problems)s") % {"problems": " ".join(exc.messages)}
+            ) from None
         user.set_password(password)
     elif created:
         user.set_unusable_password()
     if superuser:
         user.is_staff = user.is_superuser = True
     user.save()
-    parts = [f"{'Created' if created else 'Updated'} user {username}"]
+    parts = [
+        (_("Created user %(user)s") if created else _("Updated user %(user)s")) % {"user": username}
+    ]
     if role:
         if not initiative_code:
-            raise ValueError("--role needs --initiative")
+            raise ValueError(_("--role needs --initiative"))
         initiative = Initiative.objects.filter(code=initiative_code).first()
         if initiative is None:
-            raise ValueError(f"no initiative with code {initiative_code!r}")
+            raise ValueError(
+                _("no initiative with code %(code)s") % {"code": repr(initiative_code)}
+            )
         org = None
         if role != Membership.BACKBONE_ADMIN:
             if not organisation_code:
-                raise ValueError(f"a {role} needs --organisation")
+                raise ValueError(_("a %(role)s needs --organisation") % {"role": role})
             org = Organisation.objects.filter(
                 code=organisation_code, participations__initiative=initiative
             ).first()
             if org is None:
                 raise ValueError(
-                    f"organisation {organisation_code!r} does not take part in {initiative_code}"
+                    _("organisation %(organisation)s does not take part in %(initiative)s")
+                    % {"organisation": repr(organisation_code), "initiative": initiative_code}
                 )
         Membership.objects.get_or_create(
             user=user, initiative=initiative, organisation=org, role=role
@@ -62,5 +70,13 @@ def add_user(
         if role == Membership.BACKBONE_ADMIN and not user.is_staff:
             user.is_staff = True  # backbone staff use Django admin for their initiative
             user.save(update_fields=["is_staff"])
-        parts.append(f"{role} in {initiative_code}" + (f" for {organisation_code}" if org else ""))
+        words = {"role": role, "initiative": initiative_code, "organisation": organisation_code}
+        parts.append(
+            (
+                _("%(role)s in %(initiative)s for %(organisation)s")
+                if org
+                else _("%(role)s in %(initiative)s")
+            )
+            % words
+        )
     return ": ".join(parts)

@@ -5,6 +5,10 @@ The look (fonts, colours, axes) is shared with ``commonmeasure.charts``.
 
 from __future__ import annotations
 
+import json
+
+from django.utils.translation import gettext as _
+
 from commonmeasure.charts import ACCENT, BAD, GOOD, PALETTE, base_spec, number_format
 
 MUTED = "#9aa5b1"
@@ -42,9 +46,9 @@ def peers(points: list[dict], summary, *, title: str, decimals: int, description
                     "x": {**x, "field": "q1"},
                     "x2": {"field": "q3"},
                     "tooltip": [
-                        {"field": "q1", "title": "Lower quartile", "format": fmt},
-                        {"field": "median", "title": "Median", "format": fmt},
-                        {"field": "q3", "title": "Upper quartile", "format": fmt},
+                        {"field": "q1", "title": _("Lower quartile"), "format": fmt},
+                        {"field": "median", "title": _("Median"), "format": fmt},
+                        {"field": "q3", "title": _("Upper quartile"), "format": fmt},
                     ],
                 },
             },
@@ -67,7 +71,7 @@ def peers(points: list[dict], summary, *, title: str, decimals: int, description
                     "legend": None,
                 },
                 "tooltip": [
-                    {"field": "label", "title": "Organisation"},
+                    {"field": "label", "title": _("Organisation")},
                     {"field": "value", "title": title, "format": fmt},
                 ],
             },
@@ -84,7 +88,7 @@ def funnel(
     the 95% (dashed) and 99.8% (solid) control limits. Rates are already multiplied by the
     indicator's factor. ``curve``: {"n", "lower_95", "upper_95", "lower_99_8", "upper_99_8"}."""
     spec = base_spec(description, height=340)
-    x = {"field": "n", "type": "quantitative", "title": "Denominator (people)"}
+    x = {"field": "n", "type": "quantitative", "title": _("Denominator (people)")}
     y_title = title
     limits = []
     for field, dash, name in (
@@ -123,7 +127,8 @@ def funnel(
                 "color": {
                     "field": "flag",
                     "type": "nominal",
-                    "title": "Against the 99.8% limits",
+                    # xgettext:no-python-format
+                    "title": _("Against the 99.8% limits"),
                     "scale": {"domain": ["within", "above", "below"], "range": [ACCENT, GOOD, BAD]},
                 },
                 "shape": {
@@ -133,9 +138,9 @@ def funnel(
                     "legend": None,
                 },
                 "tooltip": [
-                    {"field": "label", "title": "Organisation"},
+                    {"field": "label", "title": _("Organisation")},
                     {"field": "rate", "title": title, "format": ",.2f"},
-                    {"field": "n", "title": "Denominator"},
+                    {"field": "n", "title": _("Denominator")},
                 ],
             },
         },
@@ -163,12 +168,13 @@ def percentiles(rows: list[dict], *, description: str) -> dict:
                 "x": {
                     "field": "percentile",
                     "type": "quantitative",
-                    "title": "Better than this % of peers",
+                    # xgettext:no-python-format
+                    "title": _("Better than this % of peers"),
                     "scale": {"domain": [0, 100]},
                 },
                 "tooltip": [
-                    {"field": "label", "title": "Indicator"},
-                    {"field": "percentile", "title": "Percentile", "format": ".1f"},
+                    {"field": "label", "title": _("Indicator")},
+                    {"field": "percentile", "title": _("Percentile"), "format": ".1f"},
                 ],
             },
         },
@@ -231,19 +237,20 @@ def turn_the_curve(
     ``{"period", "value"}``, on one period axis."""
     spec = base_spec(description, height=280)
     order = sorted({r["period"] for r in [*history, *forecast, *targets]})
-    x = {"field": "period", "type": "ordinal", "sort": order, "title": "Period"}
+    x = {"field": "period", "type": "ordinal", "sort": order, "title": _("Period")}
     y = {"field": "value", "type": "quantitative", "title": title}
+    actual, forecast_name, target = _("Actual"), _("Baseline forecast"), _("Target")
     rows = (
-        [{**r, "series": "Actual"} for r in history]
-        + [{**r, "series": "Baseline forecast"} for r in forecast]
-        + [{**r, "series": "Target"} for r in targets]
+        [{**r, "series": actual} for r in history]
+        + [{**r, "series": forecast_name} for r in forecast]
+        + [{**r, "series": target} for r in targets]
     )
     colour = {
         "field": "series",
         "type": "nominal",
         "title": None,
         "scale": {
-            "domain": ["Actual", "Baseline forecast", "Target"],
+            "domain": [actual, forecast_name, target],
             "range": [ACCENT, MUTED, OWN],
         },
     }
@@ -251,17 +258,19 @@ def turn_the_curve(
     spec["data"] = {"values": rows}
     spec["layer"] = [
         {
-            "transform": [{"filter": "datum.series == 'Actual'"}],
+            "transform": [{"filter": f"datum.series == {json.dumps(actual, ensure_ascii=False)}"}],
             "mark": {"type": "line", "point": {"filled": True, "size": 36}, "strokeWidth": 2.5},
             "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
         },
         {
-            "transform": [{"filter": "datum.series == 'Baseline forecast'"}],
+            "transform": [
+                {"filter": f"datum.series == {json.dumps(forecast_name, ensure_ascii=False)}"}
+            ],
             "mark": {"type": "line", "strokeDash": [6, 4], "strokeWidth": 2},
             "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
         },
         {
-            "transform": [{"filter": "datum.series == 'Target'"}],
+            "transform": [{"filter": f"datum.series == {json.dumps(target, ensure_ascii=False)}"}],
             "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 120},
             "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
         },

@@ -4,6 +4,8 @@ its chart, its table and why there is no forecast, with small totals suppressed.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from commonmeasure import charts as shared_charts
 from commonmeasure.measures.targets import turn_the_curve
 from commonmeasure.reporting.selectors import BY_PERIOD
@@ -29,8 +31,17 @@ def curve_section(initiative, indicator, viewer, downloads) -> dict:
     targets = {r["period"]: r for r in curve["targets"]}
     table = Table(
         "curve",
-        ["Period", "Actual", "Baseline forecast", "Target", "% of target", "Status", "Provisional"],
-        caption="Turn the curve",
+        [
+            _("Period"),
+            _("Actual"),
+            _("Baseline forecast"),
+            _("Target"),
+            # xgettext:no-python-format
+            _("% of target"),
+            _("Status"),
+            _("Provisional"),
+        ],
+        caption=_("Turn the curve"),
     )
     late = provisional_periods(initiative, indicator, list(shown), curve["period_type"])
     for code in sorted(set(shown) | set(forecast) | set(targets), reverse=True):
@@ -39,7 +50,9 @@ def curve_section(initiative, indicator, viewer, downloads) -> dict:
         percent = None if hidden else t.get("percent")
         table.rows.append(
             [
-                Cell(code, f"{code} (provisional)" if code in late else code),
+                Cell(
+                    code, _("%(period)s (provisional)") % {"period": code} if code in late else code
+                ),
                 explained_cell(
                     number_cell(shown.get(code), indicator),
                     initiative,
@@ -81,7 +94,8 @@ def curve_section(initiative, indicator, viewer, downloads) -> dict:
             [{"period": k, "value": v} for k, v in forecast.items()],
             [{"period": k, "value": t["value"]} for k, t in targets.items()],
             title=indicator.name,
-            description=f"{indicator.name}: history, baseline forecast and targets",
+            description=_("%(indicator)s: history, baseline forecast and targets")
+            % {"indicator": indicator.name},
         )
     )
     return {

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from commonmeasure.disclosure.cells import community_values
 from commonmeasure.domain import benchmarking, expressions, targets
 from commonmeasure.initiatives.models import Indicator, Initiative
@@ -14,12 +17,12 @@ from commonmeasure.web.presenters import format_value, headlines
 
 from .figures import SUPPRESSED, NotAvailable, Viewer, disclose, peer_view
 
-NO_TARGETS = "no targets declared"
+NO_TARGETS = gettext_lazy("no targets declared")
 
 
 def show(value, indicator) -> str:
     if value is SUPPRESSED:
-        return "suppressed"
+        return _("suppressed")
     return format_value(value, indicator)
 
 
@@ -34,18 +37,20 @@ def progress(
         from commonmeasure.measures import targets as measured
     except ImportError as problem:
         if (problem.name or "").startswith("commonmeasure.measures"):
-            return None, NO_TARGETS
+            return None, str(NO_TARGETS)
         raise
     if known_targets is not None and not scope:
         if not known_targets:
-            return None, NO_TARGETS
+            return None, str(NO_TARGETS)
         target = known_targets.get((indicator.id, period_code))
         if target is not None:
             return {**measured.progress_for(target, indicator, value), "to_date": False}, ""
     # The target that applies: this period's, or the year's (so far, prorated) for a month.
     found = measured.applying(initiative, indicator, period_code, value, **scope)
     if not found or found.get("target") is None:
-        return None, NO_TARGETS if not initiative.targets.exists() else "no target for this period"
+        return None, str(NO_TARGETS) if not initiative.targets.exists() else _(
+            "no target for this period"
+        )
     return found, ""
 
 
@@ -140,7 +145,7 @@ def cards(
             head = heads.get(indicator.id) or headlines(initiative, [indicator])[0]
         except (QueryError, ImportError) as problem:
             card.problem = (
-                str(problem) if isinstance(problem, QueryError) else "not available here yet"
+                str(problem) if isinstance(problem, QueryError) else _("not available here yet")
             )
             card.period = fallback_period
         else:
@@ -192,7 +197,7 @@ def _fill(initiative, indicator, viewer, card: Card, head, known_targets=None) -
     card.value = shown.get(card.period)
     card.value_text = show(card.value, indicator)
     if card.value is SUPPRESSED or card.value is None:
-        card.progress_note = "no value shown"
+        card.progress_note = _("no value shown")
         return
     if head.change is not None and head.previous_value is not None:
         move = targets.movement(

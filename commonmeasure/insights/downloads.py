@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 from commonmeasure.charts import unlink
 from commonmeasure.disclosure import SUPPRESSED
@@ -88,13 +89,13 @@ class Downloads:
         if fmt in CHART_FORMATS:
             key = request.GET.get("chart") or next(iter(self.charts), None)
             if key not in self.charts:
-                raise Http404("No such chart on this page")
+                raise Http404(_("No such chart on this page"))
             body = render_chart(self.charts[key], fmt)
             filename = f"{self.name}-{key}.{fmt}"
         elif fmt in TABLE_FORMATS:
             key = request.GET.get("table") or next(iter(self.tables), None)
             if key not in self.tables:
-                raise Http404("No such table on this page")
+                raise Http404(_("No such table on this page"))
             table = self.tables[key]
             body = table_csv(table) if fmt == "csv" else table_xlsx(table)
             filename = f"{self.name}-{key}.{fmt}"
@@ -162,13 +163,13 @@ def _sheet_title(text: str) -> str:
 
 def number_cell(value, indicator, *, raw=None) -> Cell:
     if value is SUPPRESSED:
-        return Cell(SUPPRESSED, "suppressed", "suppressed")
+        return Cell(SUPPRESSED, _("suppressed"), "suppressed")
     return Cell(value if raw is None else raw, format_value(value, indicator))
 
 
 def provisional_cell(provisional: bool) -> Cell:
     """The ``Provisional`` column of a table over time: yes or no (docs/reference/periods.md)."""
-    return Cell("yes" if provisional else "no", "provisional" if provisional else "")
+    return Cell("yes" if provisional else "no", _("provisional") if provisional else "")
 
 
 def statistic_cell(value, indicator) -> Cell:

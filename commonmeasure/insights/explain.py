@@ -29,6 +29,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commonmeasure.disclosure import SUPPRESSED, Viewer, disclose, operator_viewer
 from commonmeasure.disclosure import cells as disclosed
@@ -226,7 +227,7 @@ class _Scope:
             try:
                 bucket = periods.parse(key, period_type, self.fy)
             except periods.PeriodError as exc:
-                raise ExplainError(f"key: {exc}") from None
+                raise ExplainError(_("key: %(problem)s") % {"problem": exc}) from None
             self.range = _overlap(bucket, within)
             self.row_key = self.label = bucket.code
         elif by == BY_ORGANISATION:
@@ -237,13 +238,19 @@ class _Scope:
         elif by == BY_AREA or by.startswith(BY_AREA + ":"):
             self.area = Area.objects.filter(initiative=initiative, code=key).first()
             if self.area is None:
-                raise ExplainError(f"key: no area {key!r} in {initiative.code}")
+                raise ExplainError(
+                    _("key: no area %(key)s in %(initiative)s")
+                    % {"key": repr(key), "initiative": initiative.code}
+                )
             self.row_key, self.label = self.area.code, self.area.name
         else:
             dimension = indicator.dimensions.filter(code=by).first()
             category = dimension.categories.filter(code=key).first() if dimension else None
             if category is None:
-                raise ExplainError(f"key: no category {key!r} of {by!r} for {indicator.code}")
+                raise ExplainError(
+                    _("key: no category %(key)s of %(by)s for %(indicator)s")
+                    % {"key": repr(key), "by": repr(by), "indicator": indicator.code}
+                )
             self.row_key, self.label = key, f"{dimension.name}: {category.name}"
 
     def _organisation(self, key: str) -> str:
@@ -255,7 +262,10 @@ class _Scope:
         for code in viewer.names:
             if not viewer.named(code) and viewer.label(code) == key:
                 return code
-        raise ExplainError(f"key: no organisation {key!r} in {self.initiative.code}")
+        raise ExplainError(
+            _("key: no organisation %(key)s in %(initiative)s")
+            % {"key": repr(key), "initiative": self.initiative.code}
+        )
 
     # -- periods and missing reports ---------------------------------------------------------
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.disclosure import (  # noqa: F401  (the pages import them from here too)
     SUPPRESSED,
     Viewer,
@@ -106,9 +108,11 @@ def figures(initiative: Initiative, indicator: Indicator, by: str, period_type: 
             raise
         parts = rate_parts(indicator)
         if parts is None or by.startswith("area"):
-            what = "by area" if by.startswith("area") else f"for {indicator.kind} indicators"
             raise NotAvailable(
-                f"figures {what} are not available in this installation yet"
+                _("figures by area are not available in this installation yet")
+                if by.startswith("area")
+                else _("figures for %(kind)s indicators are not available in this installation yet")
+                % {"kind": indicator.kind}
             ) from None
         return _rate_fallback(initiative, parts, by, period_type, **kw)
     return {r["key"]: r["value"] for r in rows}
@@ -129,7 +133,10 @@ def _rate_fallback(initiative, parts: RateParts, by, period_type, **kw) -> dict:
 def _indicator(initiative, code: str) -> Indicator:
     found = initiative.indicators.filter(code=code).first()
     if found is None:
-        raise NotAvailable(f"the formula names indicator {code!r}, which this initiative lacks")
+        raise NotAvailable(
+            _("the formula names indicator %(code)s, which this initiative lacks")
+            % {"code": repr(code)}
+        )
     return found
 
 
@@ -220,6 +227,6 @@ def funnel(initiative, indicator, view: PeerView, viewer: Viewer, period_type, w
     pooled = [units[c] for c in view.distribution if c in units] or list(units.values())
     total = sum(n for _, n in pooled)
     if not units or not total:
-        raise NotAvailable("no organisation has a denominator above 0 in this period")
+        raise NotAvailable(_("no organisation has a denominator above 0 in this period"))
     target = sum(e for e, _ in pooled) / total
     return benchmarking.funnel_plot(units, target=target), parts, problems

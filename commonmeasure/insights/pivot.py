@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.disclosure.cells import community_values
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Area, Indicator, Initiative
@@ -22,7 +24,7 @@ MAX_PERIODS = 24  # the latest periods shown when period is an axis
 
 
 def axis_options(initiative: Initiative, indicator: Indicator) -> list[tuple[str, str]]:
-    options = [(BY_PERIOD, "Period"), (BY_ORGANISATION, "Organisation")]
+    options = [(BY_PERIOD, _("Period")), (BY_ORGANISATION, _("Organisation"))]
     levels = list(
         Area.objects.filter(initiative=initiative)
         .exclude(level="")
@@ -31,8 +33,10 @@ def axis_options(initiative: Initiative, indicator: Indicator) -> list[tuple[str
         .distinct()
     )
     if levels or Area.objects.filter(initiative=initiative).exists():
-        options.append((BY_AREA, "Area"))
-        options += [(f"{BY_AREA}:{level}", f"Area: {level}") for level in levels]
+        options.append((BY_AREA, _("Area")))
+        options += [
+            (f"{BY_AREA}:{level}", _("Area: %(level)s") % {"level": level}) for level in levels
+        ]
     options += [(d.code, d.name) for d in indicator.dimensions.all()]
     return options
 
@@ -105,7 +109,7 @@ def build(
     within: periods.Period | None,
 ) -> Pivot:
     if rows == cols:
-        raise NotAvailable("choose different rows and columns")
+        raise NotAvailable(_("choose different rows and columns"))
     # The cells are grouped the same way whichever axis is the rows, so that suppression
     # does not depend on the orientation: by period first, else by organisation.
     if not cols:
@@ -116,8 +120,10 @@ def build(
         by, slice_axis = (cols if rows == BY_ORGANISATION else rows), BY_ORGANISATION
     else:
         raise NotAvailable(
-            "one of rows and columns must be period or organisation: figures are split by one "
-            "breakdown (a dimension or an area level) at a time"
+            _(
+                "one of rows and columns must be period or organisation: figures are split by one "
+                "breakdown (a dimension or an area level) at a time"
+            )
         )
     pivot = Pivot(rows, cols)
     period_axis = BY_PERIOD in (rows, cols)

@@ -12,6 +12,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
@@ -63,7 +65,7 @@ def _member(request, code):
     """The initiative and access for a member (backbone or any organisation role); 404 else."""
     initiative, access = get_initiative(request.user, code)
     if not access.is_member:
-        raise Http404("No such page")
+        raise Http404(_("No such page"))
     return initiative, access
 
 
@@ -95,6 +97,16 @@ _statistic = statistic_cell
 ORGANISATION_BUTTONS = 12
 
 
+def _trend(direction: str | None) -> str:
+    """A headline's trend in words (up, down, flat), in the viewer's language."""
+    words = {
+        "up": pgettext("trend", "up"),
+        "down": pgettext("trend", "down"),
+        "flat": pgettext("trend", "flat"),
+    }
+    return words.get(direction, direction or "–")
+
+
 @never_cache
 def dashboard(request, code):
     initiative, access = _member(request, code)
@@ -108,7 +120,7 @@ def dashboard(request, code):
     picked = request.GET.get("organisation")
     if picked is not None:
         if picked not in {org_code for _id, org_code, _name in own}:
-            raise Http404("no dashboard of that organisation here")
+            raise Http404(_("no dashboard of that organisation here"))
         return redirect("insights:organisation", initiative.code, picked)
     viewer = viewer_for(initiative, access)
     expected = reporting_organisation_count(initiative)
@@ -117,17 +129,18 @@ def dashboard(request, code):
     table = Table(
         "headlines",
         [
-            "Indicator",
-            "Period",
-            "Value",
-            "Target",
-            "% of target",
-            "Status",
-            "Trend",
-            "Reported",
-            "Expected",
+            _("Indicator"),
+            _("Period"),
+            _("Value"),
+            _("Target"),
+            # xgettext:no-python-format
+            _("% of target"),
+            _("Status"),
+            _("Trend"),
+            pgettext("organisations that reported", "Reported"),
+            pgettext("organisations expected to report", "Expected"),
         ],
-        caption="Headline indicators",
+        caption=_("Headline indicators"),
     )
     for n, card in enumerate(found, start=1):
         ind = card.indicator
@@ -135,22 +148,29 @@ def dashboard(request, code):
         if card.series:
             card.spark_id = f"spark-{n}"
             card.spark_spec = downloads.charts[card.spark_id] = shared_charts.sparkline(
-                card.series, verdict=card.verdict, description=f"{ind.name}: recent values"
+                card.series,
+                verdict=card.verdict,
+                description=_("%(indicator)s: recent values") % {"indicator": ind.name},
             )
         target = card.progress or {}
         target_cell = _number(target.get("target"), ind)
         percent = target.get("percent")
         if target.get("to_date"):  # a longer period's target: the figure so far against it
             percent = target.get("percent_of_target")
-            by_now = (
-                f", {format_value(target['expected'], ind)} expected by now"
-                if target.get("prorated")
-                else ""
-            )
+            words = {
+                "target": target_cell.text,
+                "period": target["target_period"],
+                "so_far": format_value(target["so_far"], ind),
+                "expected": format_value(target["expected"], ind) if target.get("prorated") else "",
+            }
             target_cell = Cell(
                 target_cell.value,
-                f"{target_cell.text} for {target['target_period']} "
-                f"({format_value(target['so_far'], ind)} so far{by_now})",
+                (
+                    _("%(target)s for %(period)s (%(so_far)s so far, %(expected)s expected by now)")
+                    if target.get("prorated")
+                    else _("%(target)s for %(period)s (%(so_far)s so far)")
+                )
+                % words,
             )
         table.rows.append(
             [
@@ -165,7 +185,7 @@ def dashboard(request, code):
                     "–" if percent is None else f"{percent:.0f}%",
                 ),
                 Cell(target.get("status") or card.progress_note, target.get("status") or "–"),
-                Cell(card.direction or "", card.direction or "–"),
+                Cell(card.direction or "", _trend(card.direction)),
                 Cell(card.reported, "–" if card.reported is None else str(card.reported)),
                 Cell(card.expected, str(card.expected)),
             ]
@@ -216,7 +236,7 @@ def organisation_dashboard(request, code, org_code):
     initiative, access = _member(request, code)
     organisation = get_object_or_404(initiative.organisations.all(), code=org_code)
     if not access.can_view_unapproved(organisation.id):
-        raise Http404("No such page")
+        raise Http404(_("No such page"))
     viewer = viewer_for(initiative, access)
     viewer.own = viewer.own | {organisation.code}  # its own figures are never hidden from it
     period_type = initiative.period_type
@@ -234,18 +254,18 @@ def organisation_dashboard(request, code, org_code):
     table = Table(
         "indicators",
         [
-            "Indicator",
-            "Value",
-            "Lower quartile",
-            "Median",
-            "Upper quartile",
-            "Peers",
-            "Rank",
-            "Out of",
-            "Percentile",
-            "Quartile",
+            _("Indicator"),
+            _("Value"),
+            _("Lower quartile"),
+            _("Median"),
+            _("Upper quartile"),
+            _("Peers"),
+            _("Rank"),
+            _("Out of"),
+            _("Percentile"),
+            _("Quartile"),
         ],
-        caption=f"{organisation.name} against its peers",
+        caption=_("%(organisation)s against its peers") % {"organisation": organisation.name},
     )
     if period:
         within = initiative.parse_period(period)
@@ -292,7 +312,9 @@ def organisation_dashboard(request, code, org_code):
         if bars:
             downloads.charts["position"] = shared_charts.link_points(
                 charts.percentiles(
-                    bars, description=f"{organisation.name}: position among peers in {period}"
+                    bars,
+                    description=_("%(organisation)s: position among peers in %(period)s")
+                    % {"organisation": organisation.name, "period": period},
                 )
             )
     downloads.tables["indicators"] = table
@@ -366,7 +388,9 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
         hidden = value is None or value is SUPPRESSED
         return (hidden, 0 if hidden else better_first * value, viewer.label(code))
 
-    peers = Table("peers", ["Organisation", "Value", "People", "Note"], caption="Organisations")
+    peers = Table(
+        "peers", [_("Organisation"), _("Value"), _("People"), _("Note")], caption=_("Organisations")
+    )
     points = []
     for code in sorted(view.shown, key=order):
         value = view.shown[code]
@@ -391,8 +415,8 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
                     format_value(people) if visible and people is not None else "–",
                 ),
                 Cell(
-                    "your organisation" if own else "",
-                    "your organisation" if own else "",
+                    _("your organisation") if own else "",
+                    _("your organisation") if own else "",
                 ),
             ]
         )
@@ -406,19 +430,19 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
                 }
             )
     summary = view.summary
-    stats = Table("summary", ["Figure", "Value"], caption="Peer distribution")
+    stats = Table("summary", [_("Figure"), _("Value")], caption=_("Peer distribution"))
     if summary:
-        for name, value in (
-            ("Organisations", summary.n),
-            ("Lowest", summary.minimum),
-            ("Lower quartile", summary.lower_quartile),
-            ("Median", summary.median),
-            ("Upper quartile", summary.upper_quartile),
-            ("Highest", summary.maximum),
-        ):
-            cell = (
-                Cell(value, str(value)) if name == "Organisations" else _statistic(value, indicator)
+        for i, (name, value) in enumerate(
+            (
+                (_("Organisations"), summary.n),
+                (_("Lowest"), summary.minimum),
+                (_("Lower quartile"), summary.lower_quartile),
+                (_("Median"), summary.median),
+                (_("Upper quartile"), summary.upper_quartile),
+                (_("Highest"), summary.maximum),
             )
+        ):
+            cell = Cell(value, str(value)) if i == 0 else _statistic(value, indicator)
             stats.rows.append([Cell(name, name), cell])
     positions = []
     for code in sorted(viewer.own & set(view.values)):
@@ -433,7 +457,8 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
             summary,
             title=indicator.name,
             decimals=indicator.decimals,
-            description=f"{indicator.name}: each organisation against the quartiles",
+            description=_("%(indicator)s: each organisation against the quartiles")
+            % {"indicator": indicator.name},
         )
     )
     context.update(peers=peers, stats=stats, summary=summary, positions=positions)
@@ -447,18 +472,18 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
     table = Table(
         "funnel",
         [
-            "Organisation",
-            "Events",
-            "Denominator",
-            "Rate",
-            "Lower 99.8%",
-            "Lower 95%",
-            "Upper 95%",
-            "Upper 99.8%",
-            "Against 95%",
-            "Against 99.8%",
+            _("Organisation"),
+            _("Events"),
+            _("Denominator"),
+            _("Rate"),
+            _("Lower 99.8%"),
+            _("Lower 95%"),
+            _("Upper 95%"),
+            _("Upper 99.8%"),
+            _("Against 95%"),
+            _("Against 99.8%"),
         ],
-        caption="Funnel plot",
+        caption=_("Funnel plot"),
     )
     fpoints = []
     for p in sorted(plot.points, key=lambda p: viewer.label(p.unit)):
@@ -511,7 +536,8 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
             curve,
             plot.target * f,
             title=indicator.name,
-            description=f"{indicator.name}: funnel plot with 95% and 99.8% limits",
+            description=_("%(indicator)s: funnel plot with 95%% and 99.8%% limits")
+            % {"indicator": indicator.name},
         )
     )
     context.update(
@@ -531,7 +557,7 @@ def explorer(request, code):
     viewer = viewer_for(initiative, access)
     indicators = list(initiative.indicators.prefetch_related("dimensions__categories"))
     if not indicators:
-        raise Http404("No indicators")
+        raise Http404(_("No indicators"))
     chosen = request.GET.get("indicator")
     indicator = next((i for i in indicators if i.code == chosen), indicators[0])
     options = axis_options(initiative, indicator)
@@ -578,13 +604,17 @@ def explorer(request, code):
         late = provisional_periods(initiative, indicator, keys, period_type)
     link = _pivot_link(initiative, indicator, viewer, rows, cols, period_type, within)
     points = pivot.points(link)
-    marked = {k: f"{k} (provisional)" if k in late else k for k in late}
+    marked = {k: _("%(period)s (provisional)") % {"period": k} for k in late}
     head = [corner] + (
         [marked.get(c, pivot.col_labels[c]) for c in pivot.col_keys] if cols else [indicator.name]
     )
     if rows == BY_PERIOD:
-        head.append("Provisional")
-    table = Table("pivot", head, caption=f"{indicator.name} by {corner}")
+        head.append(_("Provisional"))
+    table = Table(
+        "pivot",
+        head,
+        caption=_("%(indicator)s by %(by)s") % {"indicator": indicator.name, "by": corner},
+    )
     for r in pivot.row_keys:
         label = pivot.row_labels[r]
         table.rows.append(
@@ -601,7 +631,7 @@ def explorer(request, code):
         decimals=indicator.decimals,
         line=context["period_axis"]
         and len(pivot.row_keys if rows == BY_PERIOD else pivot.col_keys) > 1,
-        description=f"{indicator.name} by {corner}",
+        description=_("%(indicator)s by %(by)s") % {"indicator": indicator.name, "by": corner},
     )
     if context["period_axis"]:
         shared_charts.mark_provisional(downloads.charts["pivot"], "x", late)
@@ -659,7 +689,7 @@ def public_indicator(request, code, indicator_code):
     if initiative is not None:
         indicator = public_indicators(initiative).filter(code=indicator_code).first()
     if indicator is None:
-        raise Http404("No such page")
+        raise Http404(_("No such page"))
     viewer = viewer_for(initiative, None)
     downloads = Downloads(f"{initiative.code}-{indicator.code}")
     context = {"initiative": initiative, "indicator": indicator, "threshold": viewer.threshold}
@@ -675,7 +705,7 @@ def public_indicator(request, code, indicator_code):
     with_late = request.GET.get("provisional") == "1"
     left_out = [] if with_late else sorted(late & set(shown))
     shown = {k: v for k, v in shown.items() if k not in left_out}
-    table = Table("values", ["Period", indicator.name, "Provisional"], caption=indicator.name)
+    table = Table("values", [_("Period"), indicator.name, _("Provisional")], caption=indicator.name)
     for key in reversed(list(shown)):
         label = f"{key} (provisional)" if key in late else key
         table.rows.append([Cell(key, label), _number(shown[key], indicator), _flag(key in late)])
@@ -688,7 +718,7 @@ def public_indicator(request, code, indicator_code):
             series,
             title=indicator.name,
             decimals=indicator.decimals,
-            description=f"{indicator.name} per period",
+            description=_("%(indicator)s per period") % {"indicator": indicator.name},
         ),
         "period",
         late,

@@ -22,6 +22,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Area, Indicator, Initiative, OverlapAdjustment
 from commonmeasure.reporting.models import Submission
@@ -284,11 +286,12 @@ def area_query(spec: QuerySpec, answer: Answer) -> list[dict]:
             set(Area.objects.filter(initiative=initiative).values_list("level", flat=True))
         )
         if level not in levels:
-            known = ", ".join(f"area:{lv}" for lv in levels if lv) or "none: define areas first"
+            known = ", ".join(f"area:{lv}" for lv in levels if lv) or _("none: define areas first")
             raise QueryError(
-                f"no areas of level {level!r} in {initiative.code}; use area or {known}"
+                _("no areas of level %(level)s in %(initiative)s; use area or %(known)s")
+                % {"level": repr(level), "initiative": initiative.code, "known": known}
             )
-    values, _, areas = area_values(spec, answer)
+    values, _parents, areas = area_values(spec, answer)
     wanted = {a.code for a in areas if level is None or a.level == level}
     return rows({code: v for code, v in values.items() if code in wanted})
 
@@ -301,7 +304,7 @@ def area_tree(spec: QuerySpec, answer: Answer) -> list[dict]:
     initiative, indicator, within = spec.initiative, spec.indicator, spec.within
     area_vals = {r["key"]: r["value"] for r in answer(spec.replace(by=BY_AREA))}
     org_vals = {r["key"]: r["value"] for r in answer(spec.replace(by=BY_ORGANISATION))}
-    areas, children, _ = _structure(initiative)
+    areas, children, _levels = _structure(initiative)
     names = dict(initiative.participations.values_list("organisation__code", "organisation__name"))
     placed: dict[int, list[str]] = defaultdict(list)
     for org_code, area_id in initiative.participations.filter(area__isnull=False).values_list(

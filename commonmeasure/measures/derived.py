@@ -24,6 +24,8 @@ from __future__ import annotations
 import contextvars
 from collections import defaultdict
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.domain import composites, expressions
 from commonmeasure.initiatives.models import Area, Indicator, Initiative
 from commonmeasure.interchange.composite_spec import composite_from_spec
@@ -51,7 +53,12 @@ def _components(initiative: Initiative, indicator: Indicator) -> dict[str, Indic
     missing = [c for c in codes if c not in found]
     if missing:
         raise QueryError(
-            f"indicator {indicator.code} uses {', '.join(missing)}, not an indicator of {initiative.code}"
+            _("indicator %(indicator)s uses %(missing)s, not an indicator of %(initiative)s")
+            % {
+                "indicator": indicator.code,
+                "missing": ", ".join(missing),
+                "initiative": initiative.code,
+            }
         )
     return found
 
@@ -65,7 +72,11 @@ def derived_detail(spec: QuerySpec, answer: Answer) -> list[dict]:
     stack = _computing.get()
     if indicator.id in stack:
         raise QueryError(
-            f"indicator {indicator.code} is computed from itself (formulas refer to each other in a circle)"
+            _(
+                "indicator %(indicator)s is computed from itself "
+                "(formulas refer to each other in a circle)"
+            )
+            % {"indicator": indicator.code}
         )
     token = _computing.set((*stack, indicator.id))
     try:
@@ -81,7 +92,9 @@ def derived_detail(spec: QuerySpec, answer: Answer) -> list[dict]:
     elif indicator.kind == Indicator.COMPOSITE:
         out = _composite(initiative, indicator, by, keys, raw)
     else:
-        raise QueryError(f"indicator {indicator.code} is reported, not computed")
+        raise QueryError(
+            _("indicator %(indicator)s is reported, not computed") % {"indicator": indicator.code}
+        )
     return out
 
 
@@ -118,7 +131,8 @@ def _composite(initiative, indicator, by, keys, raw) -> list[dict]:
         composite = composite_from_spec(indicator.code, indicator.composite or {})
     except (composites.CompositeError, KeyError, TypeError, ValueError) as problem:
         raise QueryError(
-            f"composite {indicator.code} is not declared correctly: {problem}"
+            _("composite %(indicator)s is not declared correctly: %(problem)s")
+            % {"indicator": indicator.code, "problem": problem}
         ) from None
     results: dict = {}
     for group in _units(initiative, by, keys):

@@ -4,6 +4,8 @@ contributed. Callers pass what ``initiatives.access`` allowed; figures come from
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.domain.translation import number
 from commonmeasure.initiatives.models import Area, Indicator
 from commonmeasure.reporting.selectors import community_total, derived_detail
@@ -28,7 +30,9 @@ def area_options(initiative) -> list[tuple[str, str]]:
     )
     if not Area.objects.filter(initiative=initiative).exists():
         return []
-    return [("area", "Area (every level)")] + [(f"area:{lv}", f"Area: {lv}") for lv in levels]
+    return [("area", _("Area (every level)"))] + [
+        (f"area:{lv}", _("Area: %(level)s") % {"level": lv}) for lv in levels
+    ]
 
 
 def by_area(initiative, indicator, by, period_type, within, title, shown=None, link=None) -> dict:
@@ -68,7 +72,7 @@ def by_area(initiative, indicator, by, period_type, within, title, shown=None, l
                 category_title="Area",
                 title=title,
                 decimals=indicator.decimals,
-                description=f"{indicator.name} by area",
+                description=_("%(indicator)s by area") % {"indicator": indicator.name},
             )
         ),
         "empty": not rows,

@@ -8,6 +8,8 @@ its period is any period code (2025, 2025-26, 2025-Q1, 2025-03).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.domain import periods
 from commonmeasure.domain import targets as domain
 from commonmeasure.initiatives.models import Area, Indicator, Initiative, Organisation, Target
@@ -32,7 +34,7 @@ def _area(initiative: Initiative, area) -> Area | None:
 
 def _scoped(initiative: Initiative, indicator: Indicator, organisation=None, area=None):
     if organisation is not None and area is not None:
-        raise ValueError("a target is for an organisation or an area, not both")
+        raise ValueError(_("a target is for an organisation or an area, not both"))
     org, place = _org(initiative, organisation), _area(initiative, area)
     if (organisation is not None and org is None) or (area is not None and place is None):
         return Target.objects.none()
@@ -173,9 +175,15 @@ def turn_the_curve(
     """
     org, place = _org(initiative, organisation), _area(initiative, area)
     if organisation is not None and org is None:
-        raise ValueError(f"no organisation {organisation!r} in {initiative.code}")
+        raise ValueError(
+            _("no organisation %(organisation)s in %(initiative)s")
+            % {"organisation": repr(organisation), "initiative": initiative.code}
+        )
     if area is not None and place is None:
-        raise ValueError(f"no area {area!r} in {initiative.code}")
+        raise ValueError(
+            _("no area %(area)s in %(initiative)s")
+            % {"area": repr(area), "initiative": initiative.code}
+        )
     scoped = _scoped(initiative, indicator, organisation, area)
     period_type = _period_type_for(initiative, scoped, period_type)
     fy = initiative.fy_first_month
@@ -214,7 +222,7 @@ def turn_the_curve(
         )
     with_baseline = [t for _, t in target_list if t.baseline_from and t.baseline_to]
     if not with_baseline:
-        out["reason"] = "no target declares baseline periods"
+        out["reason"] = _("no target declares baseline periods")
         return out
     t = with_baseline[-1]
     try:

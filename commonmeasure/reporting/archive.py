@@ -15,15 +15,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from . import audit, ownership, signals
 from .models import ArchivedValue, DataValue, Submission, ValueChange
 
 FORMULA, COMPOSITE, SURVEY = "formula", "composite", "survey"
+# In English in the archive's reasons; translated where a person reads them (describe).
 BECOMES = {
-    FORMULA: "a formula indicator, worked out from other indicators",
-    COMPOSITE: "a composite indicator, worked out from other indicators",
-    SURVEY: "survey-fed, its values worked out from a survey's responses",
+    FORMULA: gettext_noop("a formula indicator, worked out from other indicators"),
+    COMPOSITE: gettext_noop("a composite indicator, worked out from other indicators"),
+    SURVEY: gettext_noop("survey-fed, its values worked out from a survey's responses"),
 }
 
 
@@ -42,15 +45,32 @@ class Stale:
 
     def describe(self) -> str:
         n = len(self.value_ids)
-        which = (
-            "reported by people for periods its surveys cover " if self.becomes == SURVEY else ""
+        span = (
+            self.first
+            if self.first == self.last
+            else _("%(first)s to %(last)s") % {"first": self.first, "last": self.last}
         )
-        span = self.first if self.first == self.last else f"{self.first} to {self.last}"
-        return (
-            f"indicator {self.indicator} becomes {BECOMES[self.becomes]}, but {n} "
-            f"value{'s' if n != 1 else ''} {which}{'are' if n != 1 else 'is'} stored for it "
-            f"({self.organisations} organisation{'s' if self.organisations != 1 else ''}, {span})"
-        )
+        values = (
+            ngettext(
+                "%(n)s value reported by people for periods its surveys cover is stored for it",
+                "%(n)s values reported by people for periods its surveys cover are stored for it",
+                n,
+            )
+            if self.becomes == SURVEY
+            else ngettext("%(n)s value is stored for it", "%(n)s values are stored for it", n)
+        ) % {"n": n}
+        organisations = ngettext(
+            "%(n)s organisation", "%(n)s organisations", self.organisations
+        ) % {"n": self.organisations}
+        return _(
+            "indicator %(indicator)s becomes %(becomes)s, but %(values)s (%(organisations)s, %(span)s)"
+        ) % {
+            "indicator": self.indicator,
+            "becomes": _(BECOMES[self.becomes]),
+            "values": values,
+            "organisations": organisations,
+            "span": span,
+        }
 
 
 class StaleValues(Exception):
@@ -60,10 +80,13 @@ class StaleValues(Exception):
         self.stale = stale
         super().__init__(
             "; ".join(s.describe() for s in stale)
-            + ". Nothing was loaded. Load the file again asking to archive them "
-            "(`commonmeasure initiative load FILE --archive-values`): they are moved out of the "
-            "reports into the archive and each report's history lists them; or keep the "
-            "indicator as it was."
+            + ". "
+            + _(
+                "Nothing was loaded. Load the file again asking to archive them "
+                "(`commonmeasure initiative load FILE --archive-values`): they are moved out of the "
+                "reports into the archive and each report's history lists them; or keep the "
+                "indicator as it was."
+            )
         )
 
 

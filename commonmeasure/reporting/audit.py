@@ -13,6 +13,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.interchange.cells import neutralised
 
 from .models import DataValue, Submission, ValueChange
@@ -130,7 +132,7 @@ def export_xlsx(submission: Submission, entries: list[Entry]) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("History")
+    ws = wb.create_sheet(_("History"))
     ws.append(list(COLUMNS))
     for e in entries:
         ws.append([safe_cell(v) for v in e.row(submission)])

@@ -15,6 +15,8 @@ import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.domain import breakdowns as arithmetic
 from commonmeasure.domain import expressions as ex
 from commonmeasure.initiatives.models import Indicator
@@ -221,8 +223,11 @@ class ImportCheck:
             add(
                 row,
                 "value",
-                f"breakdown check ({spec.severity}): {spec.code}: {problem.reason}; "
-                "the breakdown and the total must agree",
+                _(
+                    "breakdown check (%(severity)s): %(indicator)s: %(reason)s; "
+                    "the breakdown and the total must agree"
+                )
+                % {"severity": spec.severity, "indicator": spec.code, "reason": problem.reason},
             )
 
 

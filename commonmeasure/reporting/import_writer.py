@@ -22,6 +22,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commonmeasure.domain import periods
 from commonmeasure.interchange.errors import RowError
@@ -307,16 +308,26 @@ class Writer:
                 self.result.add_error(
                     row_number,
                     "value",
-                    f"the {slot[3].code} report of {self.ctx.org_codes[slot[2]]} is {slot[1]}; "
-                    "the backbone must return or reopen it before values change",
+                    _(
+                        "the %(period)s report of %(organisation)s is %(status)s; "
+                        "the backbone must return or reopen it before values change"
+                    )
+                    % {
+                        "period": slot[3].code,
+                        "organisation": self.ctx.org_codes[slot[2]],
+                        "status": slot[1],
+                    },
                 )
                 continue
             if slot[4]:
                 self.result.add_error(
                     row_number,
                     "value",
-                    f"the deadline for the {slot[3].code} report of {self.ctx.org_codes[slot[2]]} has passed; "
-                    "ask the backbone to unlock it",
+                    _(
+                        "the deadline for the %(period)s report of %(organisation)s has passed; "
+                        "ask the backbone to unlock it"
+                    )
+                    % {"period": slot[3].code, "organisation": self.ctx.org_codes[slot[2]]},
                 )
                 continue
             touched.add(sid)
@@ -359,12 +370,23 @@ class Writer:
                 if not rows:
                     continue  # the file changed none of the values the rule compares
                 add = self.result.add_error if outcome.severity == "error" else self._warn
-                where = f"rows {', '.join(map(str, rows))}" if len(rows) > 1 else f"row {rows[0]}"
+                where = (
+                    _("rows %(rows)s") % {"rows": ", ".join(map(str, rows))}
+                    if len(rows) > 1
+                    else _("row %(row)s") % {"row": rows[0]}
+                )
                 for row in rows[:1]:
                     add(
                         row,
                         "value",
-                        f"rule {outcome.code} ({outcome.severity}): {outcome.message} — {outcome.reason} ({where})",
+                        _("rule %(code)s (%(severity)s): %(message)s — %(reason)s (%(where)s)")
+                        % {
+                            "code": outcome.code,
+                            "severity": outcome.severity,
+                            "message": outcome.message,
+                            "reason": outcome.reason,
+                            "where": where,
+                        },
                     )
 
     def _warn(self, row, column, message) -> None:

@@ -19,6 +19,7 @@ from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.content import every_text
@@ -72,7 +73,11 @@ class ImportResult:
         errors = [e.as_dict() for e in self.errors]
         if self.more_errors:
             errors.append(
-                {"row": None, "column": None, "message": f"... and {self.more_errors} more errors"}
+                {
+                    "row": None,
+                    "column": None,
+                    "message": _("... and %(n)s more errors") % {"n": self.more_errors},
+                }
             )
         out = {
             "imported": self.imported,
@@ -131,11 +136,14 @@ class _Context:
             try:
                 p = self.initiative.parse_period(code)
                 if p.start > self.today_month:
-                    hit = f"period {code} has not started yet"
+                    hit = _("period %(period)s has not started yet") % {"period": code}
                 else:
                     hit = p
             except periods.PeriodError as exc:
-                hit = f"{exc} ({self.initiative.reporting_frequency} reporting)"
+                hit = _("%(problem)s (%(frequency)s reporting)") % {
+                    "problem": exc,
+                    "frequency": self.initiative.reporting_frequency,
+                }
             self.period_cache[code] = hit
         return hit
 
@@ -158,28 +166,31 @@ class _Context:
 def check_value(raw, ind: Indicator) -> tuple[float | None, str | None]:
     """Read a cell as this indicator's value: (value, None) or (None, message)."""
     if isinstance(raw, bool):
-        return None, f"{raw!r} is not a number"
+        return None, _("%(value)s is not a number") % {"value": repr(raw)}
     if type(raw) is Percent or (type(raw) is str and "%" in raw):
         return _percent_value(raw, ind)
     if isinstance(raw, int | float):
         try:
             value = float(raw)
         except OverflowError:  # an integer of hundreds of digits (JSON allows it)
-            return None, "the value is too large"
+            return None, _("the value is too large")
     else:
         text = str(raw).strip()
         if not text:
-            return None, "the value is empty"
+            return None, _("the value is empty")
         if not _NUMBER_RE.match(text):
             if text.startswith("="):
                 return (
                     None,
-                    f"{_short(text)!r} is a formula; formulas are never calculated: enter the number itself",
+                    _(
+                        "%(text)s is a formula; formulas are never calculated: enter the number itself"
+                    )
+                    % {"text": repr(_short(text))},
                 )
-            return None, f"{text!r} is not a number"
+            return None, _("%(value)s is not a number") % {"value": repr(text)}
         value = float(text)
     if not math.isfinite(value):
-        return None, "the value is too large"
+        return None, _("the value is too large")
     return check_number(value, ind)
 
 
@@ -188,12 +199,15 @@ def _percent_value(raw, ind: Indicator) -> tuple[float | None, str | None]:
     percentage indicator; refused for any other, where the figure would be off by 100."""
     points = percent_points(raw)
     if points is None:
-        return None, f"{str(raw).strip()!r} is not a number"
+        return None, _("%(value)s is not a number") % {"value": repr(str(raw).strip())}
     shown = f"{_fmt(points)}%"
     if ind.value_type != Indicator.PERCENTAGE:
         return None, (
-            f"{shown} is a percentage, but {_named(ind)} is not a percentage indicator "
-            f"({ind.value_type}): enter the number itself, without %"
+            _(
+                "%(value)s is a percentage, but %(indicator)s is not a percentage indicator "
+                "(%(type)s): enter the number itself, without %%"
+            )
+            % {"value": shown, "indicator": _named(ind), "type": ind.value_type}
         )
     return check_number(points, ind)
 
@@ -214,19 +228,22 @@ def check_number(value: float, ind: Indicator) -> tuple[float | None, str | None
         if value < 0 or value != int(value):
             return (
                 None,
-                f"{_fmt(value)} is not a count: {_named(ind)} takes whole numbers of 0 or more",
+                _("%(value)s is not a count: %(indicator)s takes whole numbers of 0 or more")
+                % {"value": _fmt(value), "indicator": _named(ind)},
             )
     elif vt == Indicator.PERCENTAGE:
         if not 0 <= value <= 100:
             return (
                 None,
-                f"{_fmt(value)} is not a percentage: {_named(ind)} takes values from 0 to 100",
+                _("%(value)s is not a percentage: %(indicator)s takes values from 0 to 100")
+                % {"value": _fmt(value), "indicator": _named(ind)},
             )
     elif vt == Indicator.RATE:
         if value < 0:
             return (
                 None,
-                f"{_fmt(value)} is negative: {_named(ind)} is a rate and cannot be below 0",
+                _("%(value)s is negative: %(indicator)s is a rate and cannot be below 0")
+                % {"value": _fmt(value), "indicator": _named(ind)},
             )
     return value, None
 
@@ -302,14 +319,16 @@ def _check_header(header: list, ctx: _Context, result: ImportResult) -> dict[str
     dims = set(ctx.categories)
     for index, name in enumerate(names):
         if not name:
-            result.add_error(1, f"#{index + 1}", "the header cell is empty")
+            result.add_error(1, f"#{index + 1}", _("the header cell is empty"))
         elif name in columns:
-            result.add_error(1, name, "the column appears twice")
+            result.add_error(1, name, _("the column appears twice"))
         elif name in REQUIRED or name == "comment" or name in dims:
             columns[name] = index
         else:
             expected = ", ".join(REQUIRED + ("comment",) + tuple(sorted(dims)))
-            result.add_error(1, name, f"unknown column; expected {expected}")
+            result.add_error(
+                1, name, _("unknown column; expected %(expected)s") % {"expected": expected}
+            )
     for name in REQUIRED:
         if name not in columns:
             result.add_error(1, name, "required column is missing")
@@ -483,13 +502,16 @@ _MISSING = object()
 
 
 def _formula_problem(text: str, column: str) -> str:
-    return f"{_short(text)!r} is a formula; formulas are never calculated: type the {column} itself"
+    return _("%(text)s is a formula; formulas are never calculated: type the %(column)s itself") % {
+        "text": repr(_short(text)),
+        "column": column,
+    }
 
 
 def _comment(raw) -> tuple[str, str | None]:
     comment = str(raw).strip()
     if len(comment) > MAX_COMMENT:
-        return comment, f"the comment is longer than {MAX_COMMENT} characters"
+        return comment, _("the comment is longer than %(n)s characters") % {"n": MAX_COMMENT}
     return comment, None
 
 
@@ -566,7 +588,8 @@ def _check_and_write(
             result.add_error(
                 row_number,
                 None,
-                f"duplicate of row {first}: same organisation, indicator, period and categories",
+                _("duplicate of row %(row)s: same organisation, indicator, period and categories")
+                % {"row": first},
             )
             continue
         if result.errors:
@@ -602,7 +625,11 @@ def _check_and_write(
         progress(table.position())
     if checker.percent_seen:
         result.notes.append(
-            "Values typed with % in percentage indicators were read as percentages (21.4% as 21.4)."
+            # xgettext:no-python-format
+            _(
+                "Values typed with % in percentage indicators were read as percentages "
+                "(21.4% as 21.4)."
+            )
         )
     if not result.errors and (pending or new):
         writer.flush(pending, new)
@@ -618,7 +645,8 @@ def _fit(cells: list, width: int, row_number: int, result: ImportResult) -> list
     result.add_error(
         row_number,
         None,
-        f"the row has {len(cells)} cells but the header has {width}; it may be truncated",
+        _("the row has %(cells)s cells but the header has %(width)s; it may be truncated")
+        % {"cells": len(cells), "width": width},
     )
     return None
 
@@ -638,12 +666,15 @@ def _organisation(ctx: _Context, raw) -> tuple[int | None, str | None]:
     org_id = ctx.orgs.get(org_code) or ctx.orgs_ci.get(org_code.lower())
     if org_id is None:
         return None, (
-            f"unknown organisation {org_code!r} in initiative {ctx.initiative.code}"
+            _("unknown organisation %(organisation)s in initiative %(initiative)s")
+            % {"organisation": repr(org_code), "initiative": ctx.initiative.code}
             if org_code
-            else "the organisation is empty"
+            else _("the organisation is empty")
         )
     if ctx.allowed_orgs is not None and org_id not in ctx.allowed_orgs:
-        return org_id, f"you may not enter values for organisation {ctx.org_codes[org_id]}"
+        return org_id, _("you may not enter values for organisation %(organisation)s") % {
+            "organisation": ctx.org_codes[org_id]
+        }
     return org_id, None
 
 
@@ -653,17 +684,20 @@ def _indicator(ctx: _Context, raw) -> Indicator | str:
     ind = ctx.indicators.get(ind_code) or ctx.indicators_ci.get(ind_code.lower())
     if ind is None:
         return (
-            f"unknown indicator {ind_code!r} in initiative {ctx.initiative.code}"
+            _("unknown indicator %(indicator)s in initiative %(initiative)s")
+            % {"indicator": repr(ind_code), "initiative": ctx.initiative.code}
             if ind_code
-            else "the indicator is empty"
+            else _("the indicator is empty")
         )
     if ind.kind != Indicator.REPORTED:
-        return (
-            f"indicator {ind.code} is a {ind.get_kind_display().lower()} indicator: its values "
+        return _(
+            "indicator %(indicator)s is a %(kind)s indicator: its values "
             "are worked out from other indicators, not imported"
-        )
+        ) % {"indicator": ind.code, "kind": ind.get_kind_display().lower()}
     if ind.is_retired:
-        return f"indicator {ind.code} is retired: it is no longer reported"
+        return _("indicator %(indicator)s is retired: it is no longer reported") % {
+            "indicator": ind.code
+        }
     return ind
 
 
@@ -674,7 +708,7 @@ def _period(ctx: _Context, raw_period) -> periods.Period | str:
         period_code = str(raw_period)
     elif hasattr(raw_period, "year") and hasattr(raw_period, "month"):
         period_code = f"{raw_period.year:04d}-{raw_period.month:02d}"
-    return ctx.period(period_code) if period_code else "the period is empty"
+    return ctx.period(period_code) if period_code else _("the period is empty")
 
 
 def _dimensions(ctx: _Context, ind: Indicator | None, dim_cols, texts) -> list:
@@ -690,7 +724,11 @@ def _dimensions(ctx: _Context, ind: Indicator | None, dim_cols, texts) -> list:
             problems.append(
                 (
                     dim_code,
-                    f"indicator {ind.code} cannot be disaggregated by {dim_code} (allowed: {allowed})",
+                    _(
+                        "indicator %(indicator)s cannot be disaggregated by %(dimension)s "
+                        "(allowed: %(allowed)s)"
+                    )
+                    % {"indicator": ind.code, "dimension": dim_code, "allowed": allowed},
                 )
             )
             continue
@@ -700,7 +738,11 @@ def _dimensions(ctx: _Context, ind: Indicator | None, dim_cols, texts) -> list:
             problems.append(
                 (
                     dim_code,
-                    f"unknown category {text!r}; expected one of {', '.join(sorted(set(lookup.values())))}",
+                    _("unknown category %(category)s; expected one of %(expected)s")
+                    % {
+                        "category": repr(text),
+                        "expected": ", ".join(sorted(set(lookup.values()))),
+                    },
                 )
             )
             continue

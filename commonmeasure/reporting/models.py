@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from commonmeasure.initiatives.models import Indicator, Initiative, Organisation
 
@@ -13,10 +14,10 @@ class Submission(models.Model):
 
     DRAFT, SUBMITTED, APPROVED, RETURNED = "draft", "submitted", "approved", "returned"
     STATUS_CHOICES = [
-        (DRAFT, "Draft"),
-        (SUBMITTED, "Submitted"),
-        (APPROVED, "Approved"),
-        (RETURNED, "Returned"),
+        (DRAFT, _("Draft")),
+        (SUBMITTED, _("Submitted")),
+        (APPROVED, _("Approved")),
+        (RETURNED, _("Returned")),
     ]
     EDITABLE = (DRAFT, RETURNED)
 
@@ -25,7 +26,7 @@ class Submission(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="submissions"
     )
     period = models.CharField(max_length=16)
-    period_start = models.DateField(help_text="First day of the period, for ordering.")
+    period_start = models.DateField(help_text=_("First day of the period, for ordering."))
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=DRAFT)
     review_comment = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -89,11 +90,11 @@ class Disaggregation(models.Model):
 
 
 CHANNEL_CHOICES = [
-    ("web", "Web"),
-    ("file", "File"),
-    ("api", "API"),
-    ("cli", "Command line"),
-    ("survey", "Survey"),
+    ("web", _("Web")),
+    ("file", _("File")),
+    ("api", _("API")),
+    ("cli", _("Command line")),
+    ("survey", _("Survey")),
 ]
 
 
@@ -167,7 +168,7 @@ class ValidationRule(models.Model):
     """``left OP right`` over indicator totals of one organisation and period (validation-rules.md)."""
 
     ERROR, WARNING = "error", "warning"
-    SEVERITY_CHOICES = [(ERROR, "Error"), (WARNING, "Warning")]
+    SEVERITY_CHOICES = [(ERROR, _("Error")), (WARNING, _("Warning"))]
     OPERATORS = ("<", "<=", "==", "!=", ">=", ">")
 
     initiative = models.ForeignKey(
@@ -249,13 +250,13 @@ class Reminder(models.Model):
     """A reminder e-mail sent, so that none is sent twice for the same reason (reminders.md)."""
 
     BEFORE, AFTER = "before", "after"
-    KIND_CHOICES = [(BEFORE, "Before the deadline"), (AFTER, "After the deadline")]
+    KIND_CHOICES = [(BEFORE, _("Before the deadline")), (AFTER, _("After the deadline"))]
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=16)
     kind = models.CharField(max_length=6, choices=KIND_CHOICES)
-    recipients = models.TextField(help_text="Addresses, one a line.")
+    recipients = models.TextField(help_text=_("Addresses, one a line."))
     sent_at = models.DateTimeField()
 
     class Meta:
@@ -353,9 +354,9 @@ class FlagReview(models.Model):
         related_name="+",
         db_index=False,
     )
-    value = models.FloatField(help_text="The value reviewed.")
-    reason = models.TextField(help_text="Why it was flagged, as the page said.")
-    comment = models.TextField(help_text="Why the value is right.")
+    value = models.FloatField(help_text=_("The value reviewed."))
+    reason = models.TextField(help_text=_("Why it was flagged, as the page said."))
+    comment = models.TextField(help_text=_("Why the value is right."))
     reviewed_at = models.DateTimeField()
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

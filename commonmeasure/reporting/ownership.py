@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.domain import periods
 
 
@@ -62,8 +64,14 @@ class Owners:
 
 
 def refusal(indicator_code: str, org_name: str, period_code: str, cover: Cover) -> str:
-    return (
-        f"{indicator_code} is fed by {cover.source} for {org_name} from {cover.first_period}: "
-        f"its {period_code} value is worked out from the survey's responses and cannot be "
+    return _(
+        "%(indicator)s is fed by %(source)s for %(organisation)s from %(first)s: "
+        "its %(period)s value is worked out from the survey's responses and cannot be "
         "typed, imported, uploaded or posted"
-    )
+    ) % {
+        "indicator": indicator_code,
+        "source": cover.source,
+        "organisation": org_name,
+        "first": cover.first_period,
+        "period": period_code,
+    }

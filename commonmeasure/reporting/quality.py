@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commonmeasure.domain import outliers as od
 from commonmeasure.domain import periods
@@ -173,20 +174,29 @@ def dismiss_flag(submission: Submission, indicator, key: str, value: float, comm
     for the reason ``comment``. Recorded in the audit trail; nothing about the value changes."""
     comment = (comment or "").strip()
     if not comment:
-        raise CannotDismiss("Say why the value is right: the comment is kept in the audit trail.")
+        raise CannotDismiss(
+            _("Say why the value is right: the comment is kept in the audit trail.")
+        )
     if len(comment) > 2000:
-        raise CannotDismiss("The comment is too long (at most 2,000 characters).")
+        raise CannotDismiss(_("The comment is too long (at most 2,000 characters)."))
     current = _flags([submission])[submission.id].get((indicator.id, key))
     if current is None:
+        name = (
+            indicator.name
+            if not key
+            else f"{indicator.name} ({breakdown_names(submission.initiative)(key)})"
+        )
         raise CannotDismiss(
-            f"{indicator.name}{'' if not key else ' (' + breakdown_names(submission.initiative)(key) + ')'}"
-            " is not flagged any more: reload the page."
+            _("%(name)s is not flagged any more: reload the page.") % {"name": name}
         )
     stored, reason, review = current
     if stored != value:
         raise CannotDismiss(
-            f"{indicator.name} changed since the page was loaded (it is now {stored:g}): "
-            "reload the page and check the new value."
+            _(
+                "%(name)s changed since the page was loaded (it is now %(value)s): "
+                "reload the page and check the new value."
+            )
+            % {"name": indicator.name, "value": f"{stored:g}"}
         )
     if review is not None:
         return review
@@ -194,7 +204,9 @@ def dismiss_flag(submission: Submission, indicator, key: str, value: float, comm
         initiative=submission.initiative, key=key
     ).first()
     if disaggregation is None:  # a flagged value has one; only a racing deletion removes it
-        raise CannotDismiss(f"{indicator.name} is not stored any more: reload the page.")
+        raise CannotDismiss(
+            _("%(name)s is not stored any more: reload the page.") % {"name": indicator.name}
+        )
     return FlagReview.objects.create(
         initiative=submission.initiative,
         submission=submission,

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from commonmeasure.domain import periods
@@ -112,18 +113,28 @@ def _recipients(initiative: Initiative, organisation) -> list[str]:
 
 
 def _message(p: Planned) -> tuple[str, str]:
+    words = {
+        "initiative": p.initiative.name,
+        "organisation": p.organisation.name,
+        "period": p.period,
+        "deadline": f"{p.deadline:%d %B %Y}",
+    }
     if p.kind == Reminder.BEFORE:
-        subject = (
-            f"Reminder: {p.initiative.name} report for {p.period} is due on {p.deadline:%d %B %Y}"
-        )
-        lead = f"{p.organisation.name}'s report for {p.period} is due on {p.deadline:%d %B %Y}."
+        subject = _("Reminder: %(initiative)s report for %(period)s is due on %(deadline)s") % words
+        lead = _("%(organisation)s's report for %(period)s is due on %(deadline)s.") % words
     else:
-        subject = f"Overdue: {p.initiative.name} report for {p.period} (due {p.deadline:%d %B %Y})"
+        subject = _("Overdue: %(initiative)s report for %(period)s (due %(deadline)s)") % words
         lead = (
-            f"{p.organisation.name}'s report for {p.period} was due on {p.deadline:%d %B %Y} and has not been "
-            "submitted. Ask the backbone to unlock it so that you can enter and submit it."
+            _(
+                "%(organisation)s's report for %(period)s was due on %(deadline)s and has not been "
+                "submitted. Ask the backbone to unlock it so that you can enter and submit it."
+            )
+            % words
         )
-    body = f"{lead}\n\nEnter it in Common Measure: /i/{p.initiative.code}/orgs/{p.organisation.code}/report/{p.period}/\n"
+    address = f"/i/{p.initiative.code}/orgs/{p.organisation.code}/report/{p.period}/"
+    body = (
+        lead + "\n\n" + _("Enter it in Common Measure: %(address)s") % {"address": address} + "\n"
+    )
     return subject, body
 
 

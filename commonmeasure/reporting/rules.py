@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.domain import expressions as ex
 from commonmeasure.initiatives.models import Indicator
 
@@ -69,7 +71,8 @@ def parse(code: str, left: str, op: str, right: str, known: Iterable[str] | None
     """The rule as a tree, checked against the indicator codes ``known``; RuleDefinitionError otherwise."""
     if op not in ex.COMPARISONS:
         raise RuleDefinitionError(
-            f"rule {code}: unknown operator {op!r}; use one of {' '.join(ex.COMPARISONS)}"
+            _("rule %(code)s: unknown operator %(op)s; use one of %(known)s")
+            % {"code": code, "op": repr(op), "known": " ".join(ex.COMPARISONS)}
         )
     sides = []
     for side, text in (("left", left), ("right", right)):
@@ -78,7 +81,14 @@ def parse(code: str, left: str, op: str, right: str, known: Iterable[str] | None
             if known is not None:
                 ex.check_names(node, set(known))
         except ex.ExpressionError as problem:
-            raise RuleDefinitionError(f"rule {code}, {side} side {text!r}: {problem}") from None
+            message = (
+                _("rule %(code)s, left side %(text)s: %(problem)s")
+                if side == "left"
+                else _("rule %(code)s, right side %(text)s: %(problem)s")
+            )
+            raise RuleDefinitionError(
+                message % {"code": code, "text": repr(text), "problem": problem}
+            ) from None
         sides.append(node)
     return ex.Rule(sides[0], op, sides[1])
 
@@ -197,7 +207,14 @@ def blocking(outcomes: list[RuleOutcome], note: str, commented: set[str]) -> lis
             problems.append(f"{o.message} ({o.reason})")
         elif o.is_warning and not note.strip() and not (commented & set(o.indicators)):
             problems.append(
-                f"{o.message} ({o.reason}) — a warning: explain it in a comment on "
-                f"{' or '.join(o.indicators)}, or in the note for the backbone"
+                _(
+                    "%(message)s (%(reason)s) — a warning: explain it in a comment on "
+                    "%(indicators)s, or in the note for the backbone"
+                )
+                % {
+                    "message": o.message,
+                    "reason": o.reason,
+                    "indicators": " or ".join(o.indicators),
+                }
             )
     return problems

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
@@ -180,11 +181,13 @@ def run(spec: QuerySpec) -> list[dict]:
     period_type = spec.period_type or initiative.period_type
     if period_type not in periods.PERIOD_TYPES:
         raise QueryError(
-            f"unknown period type {period_type!r}; use one of {', '.join(periods.PERIOD_TYPES)}"
+            _("unknown period type %(type)s; use one of %(known)s")
+            % {"type": repr(period_type), "known": ", ".join(periods.PERIOD_TYPES)}
         )
     if by == BY_PERIOD and not periods.is_coarser_or_equal(period_type, initiative.period_type):
         raise QueryError(
-            f"cannot show {initiative.reporting_frequency} data by {period_type}: choose a period type at least as long"
+            _("cannot show %(frequency)s data by %(type)s: choose a period type at least as long")
+            % {"frequency": initiative.reporting_frequency, "type": period_type}
         )
     spec = spec.replace(period_type=period_type)
     if indicator.kind != Indicator.REPORTED:
@@ -200,12 +203,14 @@ def run(spec: QuerySpec) -> list[dict]:
         if by not in allowed:
             known = ", ".join(["period", "organisation", *sorted(allowed)])
             raise QueryError(
-                f"indicator {indicator.code} cannot be shown by {by!r}; use one of {known}"
+                _("indicator %(indicator)s cannot be shown by %(by)s; use one of %(known)s")
+                % {"indicator": indicator.code, "by": repr(by), "known": known}
             )
         dimension = by
     if indicator.aggregation == aggregation.WEIGHTED_MEAN and indicator.weight_indicator_id is None:
         raise QueryError(
-            f"indicator {indicator.code} is a weighted mean but names no weight indicator"
+            _("indicator %(indicator)s is a weighted mean but names no weight indicator")
+            % {"indicator": indicator.code}
         )
     if spec.from_rollups and statuses == (Submission.APPROVED,):
         found = reads.aggregate(

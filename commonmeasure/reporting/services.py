@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commonmeasure.initiatives.access import Access
 from commonmeasure.initiatives.models import Indicator, Organisation
@@ -72,7 +74,9 @@ def is_late(submission: Submission | None, initiative, period_code: str, today=N
     return (today or timezone.localdate()) > deadline
 
 
-DEADLINE_MESSAGE = "The deadline for this report has passed; ask the backbone to unlock it."
+DEADLINE_MESSAGE = gettext_lazy(
+    "The deadline for this report has passed; ask the backbone to unlock it."
+)
 
 
 def get_or_create_submission(
@@ -113,7 +117,7 @@ def save_values(
     if not access.can_edit(submission.organisation_id):
         raise PermissionDenied("You may not edit this organisation's report.")
     if locked_by_deadline(access, submission, submission.period):
-        raise WorkflowError(DEADLINE_MESSAGE)
+        raise WorkflowError(str(DEADLINE_MESSAGE))
     result = SaveResult()
     parsed: list[tuple[CellInput, float | None]] = []
     for cell in cells:
@@ -130,7 +134,9 @@ def save_values(
     with transaction.atomic():
         current = Submission.objects.select_for_update().get(pk=submission.pk)
         if not current.is_editable:
-            raise WorkflowError(f"This report is {current.status} and cannot be edited.")
+            raise WorkflowError(
+                _("This report is %(status)s and cannot be edited.") % {"status": current.status}
+            )
         if current.version != expected_version:
             raise StaleVersion(
                 "Someone else saved this report after you opened it. Your changes were not saved; "
@@ -292,9 +298,11 @@ def submit(
     if not access.can_submit(submission.organisation_id):
         raise PermissionDenied("You may not submit this organisation's report.")
     if not submission.values.exists():
-        raise WorkflowError("An empty report cannot be submitted: enter at least one value first.")
+        raise WorkflowError(
+            _("An empty report cannot be submitted: enter at least one value first.")
+        )
     if locked_by_deadline(access, submission, submission.period):
-        raise WorkflowError(DEADLINE_MESSAGE)
+        raise WorkflowError(str(DEADLINE_MESSAGE))
     submission.refresh_from_db(fields=["note"])
     problems = validation.blocking(
         report_checks.check_submission(submission),
@@ -302,7 +310,9 @@ def submit(
         validation.commented_totals(submission.id),
     )
     if problems:
-        raise WorkflowError("The report cannot be submitted: " + "; ".join(problems) + ".")
+        raise WorkflowError(
+            _("The report cannot be submitted: %(problems)s.") % {"problems": "; ".join(problems)}
+        )
     return move_one(
         submission,
         Submission.EDITABLE,
@@ -348,7 +358,9 @@ def return_for_changes(
     if not access.can_review:
         raise PermissionDenied("Only the initiative's backbone can return reports.")
     if not comment.strip():
-        raise WorkflowError("Say what needs to change: a comment is required to return a report.")
+        raise WorkflowError(
+            _("Say what needs to change: a comment is required to return a report.")
+        )
     return move_one(
         submission,
         (Submission.SUBMITTED,),

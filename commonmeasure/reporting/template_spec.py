@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.domain.periods import PeriodError, periods_between
 from commonmeasure.interchange.templates_xlsx import Column, Line, TemplateSpec, cell_key
 
@@ -63,10 +65,16 @@ def template_periods(initiative, first: str, last: str | None) -> list[str]:
         start = initiative.parse_period(first)
         end = initiative.parse_period(last) if last else start
     except PeriodError as exc:
-        raise ValueError(f"{exc} ({initiative.reporting_frequency} reporting)") from None
+        raise ValueError(
+            _("%(problem)s (%(frequency)s reporting)")
+            % {"problem": exc, "frequency": initiative.reporting_frequency}
+        ) from None
     if end.start < start.start:
-        raise ValueError(f"the range ends ({end.code}) before it starts ({start.code})")
+        raise ValueError(
+            _("the range ends (%(end)s) before it starts (%(start)s)")
+            % {"end": end.code, "start": start.code}
+        )
     codes = [p.code for p in periods_between(start, end)]
     if len(codes) > 120:
-        raise ValueError("a template covers at most 120 periods")
+        raise ValueError(_("a template covers at most 120 periods"))
     return codes

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from commonmeasure.initiatives.models import Initiative
 from commonmeasure.interchange import templates_xlsx as templates
@@ -68,7 +69,12 @@ def open_values_file(
         if initiative is not None and tt.initiative != initiative.code:
             tt.table.rows.close()
             raise FileProblem(
-                f"{name}: is a template for initiative {tt.initiative!r}, not {initiative.code!r}"
+                _("%(name)s: is a template for initiative %(template)s, not %(initiative)s")
+                % {
+                    "name": name,
+                    "template": repr(tt.initiative),
+                    "initiative": repr(initiative.code),
+                }
             )
         return tt.table, tt, "template-xlsx"
     if path.stat().st_size and templates.is_csv_template(path):
@@ -188,11 +194,18 @@ def max_upload_bytes() -> int:
 def check_size(name: str, size: int) -> None:
     if size > max_upload_bytes():
         raise FileProblem(
-            f"{name}: is {size / 1024 / 1024:.1f} MB, more than the {settings.CM_MAX_UPLOAD_MB} MB an upload may be; "
-            "split it into smaller files, or ask the backbone to import it with the command line"
+            _(
+                "%(name)s: is %(size)s MB, more than the %(limit)s MB an upload may be; "
+                "split it into smaller files, or ask the backbone to import it with the command line"
+            )
+            % {
+                "name": name,
+                "size": f"{size / 1024 / 1024:.1f}",
+                "limit": settings.CM_MAX_UPLOAD_MB,
+            }
         )
     if size == 0:
-        raise FileProblem(f"{name}: the file is empty")
+        raise FileProblem(_("%(name)s: the file is empty") % {"name": name})
 
 
 def save_upload(uploaded, user, initiative: Initiative, organisation) -> str:
@@ -289,7 +302,13 @@ def run_upload_task(token: str, user_id: int, commit: bool, organisations) -> No
             token,
             state="error",
             summary={
-                "errors": [{"row": None, "column": None, "message": f"The import stopped: {exc}"}]
+                "errors": [
+                    {
+                        "row": None,
+                        "column": None,
+                        "message": _("The import stopped: %(problem)s") % {"problem": exc},
+                    }
+                ]
             },
         )
         raise

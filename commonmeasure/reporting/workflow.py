@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import signals
 from .models import StatusChange, Submission
@@ -58,10 +59,10 @@ class Step:
 
 
 def stale_message(seen: int, now: int) -> str:
-    return (
-        f"This report changed since you saw it (version {seen}, now {now}); "
+    return _(
+        "This report changed since you saw it (version %(seen)s, now %(now)s); "
         "reload it and try again."
-    )
+    ) % {"seen": seen, "now": now}
 
 
 def move_one(
@@ -81,8 +82,8 @@ def move_one(
             raise StaleVersion(stale_message(expected_version, current.version), current)
         if current.status not in expected_from:
             raise WorkflowError(
-                f"This report is {current.status}; it must be {' or '.join(expected_from)} "
-                "for this action."
+                _("This report is %(status)s; it must be %(expected)s for this action.")
+                % {"status": current.status, "expected": " or ".join(expected_from)}
             )
         _move(current.initiative, [(current.pk, current.status)], to, user, comment, channel)
         current.refresh_from_db()

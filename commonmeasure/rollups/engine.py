@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal, Inexact
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
@@ -160,7 +161,7 @@ def report_values(rules: Rules, values: Iterable[tuple[int, int, float]]) -> dic
             out[(iid, "", "")] = exact_total[0]
         elif fallback:
             _stand_in(out, iid, "", items, rule)
-        for dim in sorted({d for dims, _, _ in items for d in dims}):
+        for dim in sorted({d for dims, _cats, _value in items for d in dims}):
             exact = [(cats[dim], v) for dims, cats, v in items if dims == (dim,)]
             if exact:
                 for category, v in exact:
@@ -497,7 +498,10 @@ def _org_differences(initiative: Initiative, stored_rows, fresh_rows) -> list[st
     for key in sorted(stored.keys() | fresh.keys(), key=str):
         a, b = stored.get(key), fresh.get(key)
         if not _same_float(a, b):
-            out.append(f"{name(key)}: stored {a}, computed {b}")
+            out.append(
+                _("%(name)s: stored %(stored)s, computed %(computed)s")
+                % {"name": name(key), "stored": a, "computed": b}
+            )
     return out
 
 
@@ -512,9 +516,16 @@ def _rollup_differences(initiative: Initiative, rollups) -> list[str]:
     for key in sorted(stored.keys() | fresh.keys(), key=str):
         a, b = stored.get(key), fresh.get(key)
         if a is None or b is None or not _same_float(a[0], b[0]) or a[1:] != b[1:]:
-            sa = "nothing" if a is None else f"{a[0]} from {a[1]} organisations"
-            sb = "nothing" if b is None else f"{b[0]} from {b[1]} organisations"
-            out.append(f"{name(key)}: stored {sa}, computed {sb}")
+            sa, sb = (
+                _("nothing")
+                if x is None
+                else _("%(value)s from %(n)s organisations") % {"value": x[0], "n": x[1]}
+                for x in (a, b)
+            )
+            out.append(
+                _("%(name)s: stored %(stored)s, computed %(computed)s")
+                % {"name": name(key), "stored": sa, "computed": sb}
+            )
     return out
 
 

@@ -17,6 +17,7 @@ Two tables, both derived from approved values only and rebuilt from scratch by
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from commonmeasure.initiatives.models import Indicator, Initiative, Organisation
 
@@ -40,7 +41,7 @@ class OrganisationRollup(models.Model):
     )
     period_type = models.CharField(max_length=16)
     period = models.CharField(max_length=16, blank=True)
-    period_start = models.PositiveIntegerField(help_text="First month index, for ordering.")
+    period_start = models.PositiveIntegerField(help_text=_("First month index, for ordering."))
     dimension = models.CharField(max_length=64, blank=True)
     category = models.CharField(max_length=64, blank=True)
     value = models.FloatField()

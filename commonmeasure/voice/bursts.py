@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import DiscardedBurst, Link, Response
 from .services import recompute
@@ -93,7 +94,9 @@ def discard(link: Link, period: str, key: str, user) -> tuple[DiscardedBurst, ob
     working the indicator values out again)."""
     burst = next((b for b in find(link, period) if b.key == key), None)
     if burst is None:
-        raise NoSuchBurst("That burst is not there any more: it may have been discarded already.")
+        raise NoSuchBurst(
+            gettext("That burst is not there any more: it may have been discarded already.")
+        )
     with transaction.atomic():
         deleted, _ = Response.objects.filter(id__in=burst.ids, link=link).delete()
         record = DiscardedBurst.objects.create(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from commonmeasure.domain import periods
 from commonmeasure.reporting.ownership import Cover
@@ -48,7 +49,12 @@ def covers(initiative) -> dict[tuple[int, int], list[Cover]]:
             end = _period(initiative, timezone.localdate(survey.closes_at)).end
         elif not survey.is_open:
             end = max(start, initiative.parse_period(last) if last else start).end
-        cover = Cover(start.start, end, f'the survey "{survey.title}"', start.code)
+        cover = Cover(
+            start.start,
+            end,
+            gettext('the survey "%(title)s"') % {"title": survey.title},
+            start.code,
+        )
         for indicator_id in mapped[survey.id]:
             out.setdefault((link.organisation_id, indicator_id), []).append(cover)
     return out

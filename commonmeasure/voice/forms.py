@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from commonmeasure.web.forms import PageForm, WholeNumberField
 
@@ -33,9 +34,9 @@ class SurveyForm(PageForm):
     def clean_title(self):
         title = self.cleaned_data["title"]
         if not title:
-            raise forms.ValidationError("Give the survey a title.")
+            raise forms.ValidationError(_("Give the survey a title."))
         if len(title) > 200:
-            raise forms.ValidationError("Keep the title under 200 characters.")
+            raise forms.ValidationError(_("Keep the title under 200 characters."))
         return title
 
     def clean_organisation(self):
@@ -43,10 +44,10 @@ class SurveyForm(PageForm):
         code = self.data.get("organisation", "")
         if code == "":
             if not self.is_backbone:
-                raise forms.ValidationError("Choose your organisation.")
+                raise forms.ValidationError(_("Choose your organisation."))
             return None
         if code not in self.organisations:
-            raise forms.ValidationError("You may not build a survey for that organisation.")
+            raise forms.ValidationError(_("You may not build a survey for that organisation."))
         return self.organisations[code]
 
 
@@ -60,7 +61,11 @@ def parse_translations(text: str) -> tuple[dict, str | None]:
         if not m:
             return (
                 {},
-                f'translations line {i}: write "cy: question text" (a language code, a colon, the text)',
+                _(
+                    'translations line %(line)s: write "cy: question text" (a language code, '
+                    "a colon, the text)"
+                )
+                % {"line": i},
             )
         parts = [p.strip() for p in m.group(2).split("|")]
         out[m.group(1).lower()] = {
@@ -91,12 +96,12 @@ class QuestionForm(PageForm):
         data = self.cleaned_data
         kind, text = data.get("kind", ""), data.get("text", "")
         if kind not in dict(Question.KIND_CHOICES):
-            self.add_error("kind", "Choose a question type.")
+            self.add_error("kind", _("Choose a question type."))
         if not text or len(text) > 500:
-            self.add_error("text", "Write the question (up to 500 characters).")
+            self.add_error("text", _("Write the question (up to 500 characters)."))
         choices = [c.strip() for c in data.get("choices", "").splitlines() if c.strip()]
         if kind in (Question.SINGLE, Question.MULTI) and len(choices) < 2:
-            self.add_error("choices", "Give at least two options, one a line.")
+            self.add_error("choices", _("Give at least two options, one a line."))
         translations, problem = parse_translations(data.get("translations", ""))
         if problem:
             self.add_error("translations", problem)
@@ -105,25 +110,30 @@ class QuestionForm(PageForm):
         if code:
             indicator = self.initiative.indicators.filter(code=code).first()
             if indicator is None:
-                self.add_error("indicator", "No such indicator in this initiative.")
+                self.add_error("indicator", _("No such indicator in this initiative."))
             elif kind not in (Question.NPS, Question.LIKERT):
                 self.add_error(
-                    "indicator", "Only NPS and 5-point questions give an indicator value."
+                    "indicator", _("Only NPS and 5-point questions give an indicator value.")
                 )
             elif not indicator.survey_fed:
                 self.add_error(
                     "indicator",
-                    f"{indicator.code} is not marked survey_fed in the initiative's definition "
-                    "file; mark it there so that the survey owns its values (people could "
-                    "otherwise type them too).",
+                    _(
+                        "%(indicator)s is not marked survey_fed in the initiative's definition "
+                        "file; mark it there so that the survey owns its values (people could "
+                        "otherwise type them too)."
+                    )
+                    % {"indicator": indicator.code},
                 )
         measure = data.get("measure", "")
         if measure and measure not in dict(Question.MEASURE_CHOICES):
-            self.add_error("measure", "Choose NPS, % satisfied or mean score.")
+            self.add_error("measure", _("Choose NPS, % satisfied or mean score."))
         elif (measure == "nps" and kind != Question.NPS) or (
             measure == "satisfied" and kind != Question.LIKERT
         ):
-            self.add_error("measure", "NPS needs a 0-10 question; % satisfied a 5-point question.")
+            self.add_error(
+                "measure", _("NPS needs a 0-10 question; % satisfied a 5-point question.")
+            )
         if self.errors:
             return data
         return {
@@ -149,10 +159,11 @@ class OpenForm(PageForm):
 def _free_text(form: forms.Form, name: str) -> str:
     value = form.cleaned_data[name]
     if not value:
-        raise forms.ValidationError("Write something here.")
+        raise forms.ValidationError(_("Write something here."))
     if len(value) > FREE_TEXT_MAX:
         raise forms.ValidationError(
-            f"Keep this under {FREE_TEXT_MAX} characters (it has {len(value)})."
+            _("Keep this under %(max)s characters (it has %(n)s).")
+            % {"max": FREE_TEXT_MAX, "n": len(value)}
         )
     return value
 
@@ -185,21 +196,21 @@ class BallotForm(PageForm):
     def clean_title(self):
         title = self.cleaned_data["title"]
         if not title or len(title) > 200:
-            raise forms.ValidationError("Give the vote a title (up to 200 characters).")
+            raise forms.ValidationError(_("Give the vote a title (up to 200 characters)."))
         return title
 
     def clean_candidates(self) -> list[str]:
         labels = [c.strip() for c in self.cleaned_data["candidates"].splitlines() if c.strip()]
         if not 2 <= len(labels) <= 20:
-            raise forms.ValidationError("List from 2 to 20 candidate outcomes, one a line.")
+            raise forms.ValidationError(_("List from 2 to 20 candidate outcomes, one a line."))
         if len(set(labels)) != len(labels):
-            raise forms.ValidationError("Each candidate outcome must be different.")
+            raise forms.ValidationError(_("Each candidate outcome must be different."))
         return labels
 
     def clean_mode(self):
         mode = self.data.get("mode", Ballot.RANK)
         if mode not in dict(Ballot.MODE_CHOICES):
-            raise forms.ValidationError("Choose rank or vote.")
+            raise forms.ValidationError(_("Choose rank or vote."))
         return mode
 
 

@@ -25,6 +25,7 @@ from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from commonmeasure.accounts.throttle import client_address as client_address  # one home
 
@@ -124,13 +125,17 @@ def check_stamp(stamp: str) -> None:
         issued = signing.b62_decode(stamp.split(signing.Signer().sep)[1])
     except (signing.BadSignature, IndexError, ValueError):
         raise StampProblem(
-            "This form is too old or did not come from this site. Your answers are shown "
-            "below: please check them and send again.",
+            _(
+                "This form is too old or did not come from this site. Your answers are shown "
+                "below: please check them and send again."
+            ),
             stale=True,
         ) from None
     if time.time() - issued < min_fill_seconds():
         raise StampProblem(
-            "These answers arrived sooner than the questions can be read, so they were not "
-            "kept. Please take a moment to check them and send again.",
+            _(
+                "These answers arrived sooner than the questions can be read, so they were not "
+                "kept. Please take a moment to check them and send again."
+            ),
             stale=False,
         )

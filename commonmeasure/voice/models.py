@@ -15,6 +15,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from commonmeasure.initiatives.models import Indicator, Initiative, Organisation
 
@@ -61,13 +62,17 @@ class Survey(models.Model):
 class Question(models.Model):
     NPS, LIKERT, SINGLE, MULTI, TEXT = "nps", "likert", "single", "multi", "text"
     KIND_CHOICES = [
-        (NPS, "Net Promoter Score (0-10)"),
-        (LIKERT, "5-point scale (1-5)"),
-        (SINGLE, "Single choice"),
-        (MULTI, "Multiple choice"),
-        (TEXT, "Free text"),
+        (NPS, _("Net Promoter Score (0-10)")),
+        (LIKERT, _("5-point scale (1-5)")),
+        (SINGLE, _("Single choice")),
+        (MULTI, _("Multiple choice")),
+        (TEXT, _("Free text")),
     ]
-    MEASURE_CHOICES = [("nps", "NPS"), ("satisfied", "% satisfied (4-5)"), ("mean", "Mean score")]
+    MEASURE_CHOICES = [
+        ("nps", _("NPS")),
+        ("satisfied", _("% satisfied (4-5)")),
+        ("mean", _("Mean score")),
+    ]
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     kind = models.CharField(max_length=8, choices=KIND_CHOICES)
@@ -153,7 +158,7 @@ class DiscardedBurst(models.Model):
     """The audit trail of responses a member of staff discarded as a suspicious burst."""
 
     ADDRESS, ANSWERS = "address", "answers"
-    KIND_CHOICES = [(ADDRESS, "Many from one address"), (ANSWERS, "Identical answers")]
+    KIND_CHOICES = [(ADDRESS, _("Many from one address")), (ANSWERS, _("Identical answers"))]
 
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="discarded")
     period = models.CharField(max_length=16)
@@ -199,7 +204,7 @@ class Ballot(models.Model):
     """Outcome co-design: service users rank (or vote for) candidate outcomes."""
 
     RANK, VOTE = "rank", "vote"
-    MODE_CHOICES = [(RANK, "Rank the outcomes"), (VOTE, "Vote for one outcome")]
+    MODE_CHOICES = [(RANK, _("Rank the outcomes")), (VOTE, _("Vote for one outcome"))]
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="ballots")
     title = models.CharField(max_length=200)

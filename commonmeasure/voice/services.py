@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from commonmeasure.domain import feedback
 from commonmeasure.initiatives.access import Access
@@ -31,7 +33,14 @@ from .models import FREE_TEXT_MAX, Ballot, BallotResponse, Link, Question, Respo
 SURVEY_CHANNEL = "survey"  # the audit trail's channel of values worked out from survey answers
 DUPLICATE_TEXT_WINDOW = 600  # seconds
 DUPLICATE_TEXT_LIMIT = 2  # identical free texts on one link in the window; the next is refused
-LIKERT_LABELS = ["Very dissatisfied", "Dissatisfied", "Neither", "Satisfied", "Very satisfied"]
+# English as stored and exported; the survey form shows them translated ({% translate label %}).
+LIKERT_LABELS = [
+    gettext_noop("Very dissatisfied"),
+    gettext_noop("Dissatisfied"),
+    gettext_noop("Neither"),
+    gettext_noop("Satisfied"),
+    gettext_noop("Very satisfied"),
+]
 
 
 def recompute_seconds() -> float:
@@ -59,11 +68,15 @@ class ResponseRefused(Exception):
 
 
 STAMP_FIELD = "stamp"  # the form's signed issued-at stamp (limits.form_stamp)
-LINK_FULL = (
+LINK_FULL = gettext_lazy(
     "Too many responses have arrived through this link in the last minute. "
     "Please wait a minute and send yours again; nothing you entered was kept."
 )
-ADDRESS_FULL = (
+BALLOT_FULL = gettext_lazy(
+    "Too many responses have arrived through this vote's link in the last minute. "
+    "Please wait a minute and send yours again; nothing you entered was kept."
+)
+ADDRESS_FULL = gettext_lazy(
     "Many responses have come from your network through this link in the last hour, so this "
     "one was not kept. Please try again later; if many people share this connection, ask the "
     "organisation for another way to answer."
@@ -114,31 +127,33 @@ def clean_answers(questions: list[Question], data) -> tuple[dict, list[str], dic
             )
         if raw in ("", []) or (q.kind == Question.TEXT and not raw.strip()):
             if q.required:
-                errors[name] = "Please answer this question."
+                errors[name] = _("Please answer this question.")
             continue
         if q.kind in (Question.NPS, Question.LIKERT):
             low, high = (0, 10) if q.kind == Question.NPS else (1, 5)
             if not (raw.isdigit() and low <= int(raw) <= high):
-                errors[name] = f"Choose a number from {low} to {high}."
+                errors[name] = _("Choose a number from %(low)s to %(high)s.") % {
+                    "low": low,
+                    "high": high,
+                }
                 continue
             answers[str(q.id)] = int(raw)
         elif q.kind == Question.SINGLE:
             if raw not in q.choices:
-                errors[name] = "Choose one of the options shown."
+                errors[name] = _("Choose one of the options shown.")
                 continue
             answers[str(q.id)] = raw
         elif q.kind == Question.MULTI:
             if any(v not in q.choices for v in raw) or len(set(raw)) != len(raw):
-                errors[name] = "Choose among the options shown."
+                errors[name] = _("Choose among the options shown.")
                 continue
             answers[str(q.id)] = raw
         else:
             text = raw.replace("\x00", "").strip()
             if len(text) > FREE_TEXT_MAX:
-                errors[name] = (
-                    f"Please keep this answer under {FREE_TEXT_MAX} characters "
-                    f"(it has {len(text)})."
-                )
+                errors[name] = _(
+                    "Please keep this answer under %(max)s characters (it has %(n)s)."
+                ) % {"max": FREE_TEXT_MAX, "n": len(text)}
                 continue
             answers[str(q.id)] = text
             texts.append(text)
@@ -163,12 +178,14 @@ def take_response(
     ``address``: the client's address, only hashed (limits.address_hash), never stored."""
     now = now or timezone.now()
     if not link.is_active or not survey.accepting(now):
-        raise ResponseRefused("This survey is closed and no longer takes responses.", status=410)
+        raise ResponseRefused(_("This survey is closed and no longer takes responses."), status=410)
     answers, texts, errors = clean_answers(questions, data)
     if errors:
-        raise ResponseRefused("Some answers need attention; see the messages below.", 400, errors)
+        raise ResponseRefused(
+            _("Some answers need attention; see the messages below."), 400, errors
+        )
     if not answers:
-        raise ResponseRefused("Please answer at least one question before sending.")
+        raise ResponseRefused(_("Please answer at least one question before sending."))
     check_stamp(data)
     period = current_period(survey.initiative, timezone.localdate(now))
     digest = text_digest(texts)
@@ -196,14 +213,19 @@ def take_response(
         raise ResponseRefused(LINK_FULL, status=429)
     if outcome == groupcommit.SAME_DEVICE:
         raise ResponseRefused(
-            "A response from this device has already been received for this survey in this "
-            f"period ({period}). Thank you: each device can answer once per period.",
+            _(
+                "A response from this device has already been received for this survey in this "
+                "period (%(period)s). Thank you: each device can answer once per period."
+            )
+            % {"period": period},
             status=409,
         )
     if outcome == groupcommit.SAME_TEXT:
         raise ResponseRefused(
-            "The same comment has just been sent several times through this link, so this "
-            "copy was not kept. If this is your own comment, thank you: it has been received.",
+            _(
+                "The same comment has just been sent several times through this link, so this "
+                "copy was not kept. If this is your own comment, thank you: it has been received."
+            ),
             status=409,
         )
     since = None if link.computed_at is None else (now - link.computed_at).total_seconds()
@@ -269,13 +291,13 @@ def _deferred(link_id: int, period: str) -> None:
 def take_ballot(ballot: Ballot, data, cookie: str, now=None, address: str = "") -> BallotResponse:
     now = now or timezone.now()
     if not ballot.accepting(now):
-        raise ResponseRefused("This vote is closed and no longer takes responses.", status=410)
+        raise ResponseRefused(_("This vote is closed and no longer takes responses."), status=410)
     codes = [c["code"] for c in ballot.candidates]
     if ballot.mode == Ballot.VOTE:
         choice = (data.get("choice") or "").strip()
         if choice not in codes:
             raise ResponseRefused(
-                "Choose one of the outcomes shown.", field_errors={"choice": "Choose one."}
+                _("Choose one of the outcomes shown."), field_errors={"choice": _("Choose one.")}
             )
         ranking = [choice]
     else:
@@ -285,12 +307,12 @@ def take_ballot(ballot: Ballot, data, cookie: str, now=None, address: str = "") 
             if raw == "":
                 continue
             if not raw.isdigit() or not 1 <= int(raw) <= len(codes):
-                raise ResponseRefused(f"Ranks are numbers from 1 to {len(codes)}.")
+                raise ResponseRefused(_("Ranks are numbers from 1 to %(n)s.") % {"n": len(codes)})
             positions[code] = int(raw)
         if not positions:
-            raise ResponseRefused("Give at least your first choice a rank of 1.")
+            raise ResponseRefused(_("Give at least your first choice a rank of 1."))
         if len(set(positions.values())) != len(positions):
-            raise ResponseRefused("Each rank can be used once: two outcomes have the same rank.")
+            raise ResponseRefused(_("Each rank can be used once: two outcomes have the same rank."))
         ranking = sorted(positions, key=positions.get)
     check_stamp(data)
     # The address first: a burst from one address must not use up the ballot's own limit.
@@ -300,7 +322,7 @@ def take_ballot(ballot: Ballot, data, cookie: str, now=None, address: str = "") 
     ):
         raise ResponseRefused(ADDRESS_FULL, status=429)
     if not limits.hit(scope, ballot.rate_limit_per_minute, 60):
-        raise ResponseRefused(LINK_FULL.replace("link", "vote's link"), status=429)
+        raise ResponseRefused(BALLOT_FULL, status=429)
     try:
         with transaction.atomic():
             return BallotResponse.objects.create(
@@ -311,7 +333,8 @@ def take_ballot(ballot: Ballot, data, cookie: str, now=None, address: str = "") 
             )
     except IntegrityError:
         raise ResponseRefused(
-            "A response from this device has already been received for this vote. Thank you.", 409
+            _("A response from this device has already been received for this vote. Thank you."),
+            409,
         ) from None
 
 
@@ -403,7 +426,11 @@ def recompute(link: Link, period: str) -> RecomputeResult:
     sub = exists or reporting.get_or_create_submission(system, link.organisation, period)
     if not sub.is_editable:
         result.messages.append(
-            f"{link.organisation.name} {period}: the report is {sub.status}, so survey values were not changed."
+            _(
+                "%(organisation)s %(period)s: the report is %(status)s, so survey values were "
+                "not changed."
+            )
+            % {"organisation": link.organisation.name, "period": period, "status": sub.status}
         )
         return result
     writers = last_writers(sub, [f.question.indicator_id for f in mapped])
@@ -414,10 +441,19 @@ def recompute(link: Link, period: str) -> RecomputeResult:
         stored, channel = writers.get(ind.id, (None, None))
         if stored is not None and channel != SURVEY_CHANNEL:
             result.messages.append(
-                f"{link.organisation.name} {period} {ind.code}: {reporting_number(stored)} was "
-                f"reported by a person ({channel or 'unrecorded'}), so the survey's figure "
-                f"({'suppressed' if figure is None else reporting_number(figure)}) was not "
-                "written; clear the reported value to let the survey write it."
+                _(
+                    "%(organisation)s %(period)s %(indicator)s: %(stored)s was reported by a "
+                    "person (%(channel)s), so the survey's figure (%(figure)s) was not written; "
+                    "clear the reported value to let the survey write it."
+                )
+                % {
+                    "organisation": link.organisation.name,
+                    "period": period,
+                    "indicator": ind.code,
+                    "stored": reporting_number(stored),
+                    "channel": channel or _("unrecorded"),
+                    "figure": _("suppressed") if figure is None else reporting_number(figure),
+                }
             )
             continue
         if figure is None and stored is None:

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import limits, services
@@ -24,7 +26,7 @@ from .models import Ballot, Link
 DEVICE_COOKIE = "cm_device"
 DEVICE_COOKIE_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 _COOKIE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-NO_COOKIE = (
+NO_COOKIE = gettext_lazy(
     "Your browser did not keep the small cookie this form uses to count one response per "
     "device. Please allow cookies for this site and send your answers again."
 )
@@ -83,6 +85,15 @@ def languages(survey, questions) -> list[str]:
     return sorted(langs)
 
 
+def language_name(code: str) -> str:
+    """A survey language's own name ("Cymraeg", "français") where Django knows it, else its
+    code."""
+    try:
+        return translation.get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
 def pick_language(request, available: list[str]) -> str:
     """?lang= first, then the language chosen in the interface's switcher, then the browser's
     Accept-Language; "" for the survey's own language."""
@@ -99,6 +110,17 @@ def pick_language(request, available: list[str]) -> str:
             if candidate in available:
                 return candidate
     return ""
+
+
+def use_language(lang: str) -> None:
+    """Show the page's own words in the survey language chosen, when the interface has it
+    (otherwise they stay in the visitor's language: cookie, then Accept-Language)."""
+    if not lang:
+        return
+    try:
+        translation.activate(translation.get_supported_language_variant(lang))
+    except LookupError:
+        pass
 
 
 def _closed(request, what: str):
@@ -129,6 +151,7 @@ def _form_context(request, link, lang, questions, errors=None, values=None):
         "title": tr.get("title") or survey.title,
         "intro": tr.get("intro") or survey.intro,
         "languages": languages(survey, questions),
+        "language_names": [(code, language_name(code)) for code in languages(survey, questions)],
         "scale_nps": range(0, 11),
         "likert": list(zip(range(1, 6), services.LIKERT_LABELS, strict=True)),
         "you_said": link.you_said.filter(is_published=True)[:20],
@@ -154,6 +177,7 @@ def survey_form(request, token):
     if not link.is_active or not survey.accepting():
         return _closed(request, "survey")
     lang = pick_language(request, languages(survey, questions))
+    use_language(lang)
     if request.method == "POST":
         cookie = request.COOKIES.get(DEVICE_COOKIE, "")
         try:
@@ -185,6 +209,7 @@ def survey_form(request, token):
 
 def survey_thanks(request, token):
     link = _link(token)
+    use_language(request.GET.get("lang", ""))
     return render(
         request,
         "voice/thanks.html",

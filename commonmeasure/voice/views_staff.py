@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonmeasure import charts
@@ -87,7 +88,7 @@ def survey_new(request, code):
         form = SurveyForm(request.POST, organisations=orgs, is_backbone=access.is_backbone)
         if form.is_valid():
             survey = building.create_survey(initiative, user=request.user, **form.cleaned_data)
-            messages.success(request, "Survey created. Add its questions below.")
+            messages.success(request, _("Survey created. Add its questions below."))
             return redirect("voice:survey", code, survey.id)
         errors = form.messages
     return render(
@@ -116,7 +117,7 @@ def survey_detail(request, code, survey_id):
         form = QuestionForm(request.POST, initiative=initiative)
         if form.is_valid():
             building.add_question(survey, **form.cleaned_data)
-            messages.success(request, "Question added.")
+            messages.success(request, _("Question added."))
             return redirect("voice:survey", code, survey.id)
         errors = form.messages
     links = list(
@@ -160,7 +161,7 @@ def survey_detail(request, code, survey_id):
 @login_required
 @require_POST
 def survey_close(request, code, survey_id):
-    initiative, access, survey, _ = _survey(request.user, code, survey_id)
+    initiative, access, survey, _org_ids = _survey(request.user, code, survey_id)
     if not (
         access.is_backbone or (survey.organisation_id and access.can_edit(survey.organisation_id))
     ):
@@ -169,7 +170,8 @@ def survey_close(request, code, survey_id):
     form.is_valid()  # every value is valid: "1" opens, anything else closes
     building.set_survey_open(survey, form.cleaned_data["open"])
     messages.success(
-        request, "Survey reopened." if survey.is_open else "Survey closed: its links now say so."
+        request,
+        _("Survey reopened.") if survey.is_open else _("Survey closed: its links now say so."),
     )
     return redirect("voice:survey", code, survey.id)
 
@@ -181,7 +183,8 @@ def survey_recompute(request, code, survey_id):
     result = building.recompute_survey(survey, org_ids)
     messages.success(
         request,
-        f"Indicator values worked out again: {result.written} written, {result.cleared} removed.",
+        _("Indicator values worked out again: %(written)s written, %(cleared)s removed.")
+        % {"written": result.written, "cleared": result.cleared},
     )
     for m in result.messages:
         messages.warning(request, m)
@@ -198,12 +201,12 @@ def you_said(request, code, survey_id, link_id):
             remove = RemoveYouSaidForm(request.POST)
             if remove.is_valid():
                 building.remove_you_said(link, remove.cleaned_data["delete"])
-                messages.success(request, "Removed from the survey page.")
+                messages.success(request, _("Removed from the survey page."))
             return redirect("voice:you_said", code, survey.id, link.id)
         form = YouSaidForm(request.POST)
         if form.is_valid():
             building.publish_you_said(link, user=request.user, **form.cleaned_data)
-            messages.success(request, "Published on the survey page.")
+            messages.success(request, _("Published on the survey page."))
             return redirect("voice:you_said", code, survey.id, link.id)
         errors = form.messages
     texts = []
@@ -273,10 +276,10 @@ def ballot_detail(request, code, ballot_id):
     count, rows = services.ballot_results(ballot)
     spec = charts.bars(
         [{"label": r["label"], "value": r["borda"]} for r in rows],
-        category_title="Outcome",
-        title="Borda points",
+        category_title=_("Outcome"),
+        title=_("Borda points"),
         decimals=0,
-        description="Borda points per candidate outcome",
+        description=_("Borda points per candidate outcome"),
     )
     return render(
         request,

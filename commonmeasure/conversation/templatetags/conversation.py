@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from commonmeasure.initiatives.access import access_for
 from commonmeasure.reporting.models import disaggregation_key
@@ -64,7 +65,7 @@ def report_comments(context):
         return {"show": False}
     url = report_url(initiative, submission)
     report_thread = services.find_thread(**services.report_spec(submission))
-    blocks = [block(report_thread, "The report as a whole", url, "thread-report")]
+    blocks = [block(report_thread, _("The report as a whole"), url, "thread-report")]
     rows = context.get("rows") or []
     labels = {}
     options = []
@@ -107,7 +108,7 @@ def indicator_comments(context):
         return {"show": False}
     thread = services.find_thread(kind=Thread.INDICATOR, indicator=indicator)
     url = reverse("conversation:indicator", args=[initiative.code, indicator.code])
-    b = block(thread, "Comments on this indicator", url, "thread-indicator")
+    b = block(thread, _("Comments on this indicator"), url, "thread-indicator")
     return _base(context, show=True, blocks=[b])
 
 
@@ -122,5 +123,5 @@ def contract_comments(context):
         return {"show": False}
     thread = services.find_thread(kind=Thread.CONTRACT, contract=contract)
     url = reverse("conversation:contract", args=[contract.pk])
-    b = block(thread, "Comments on this contract", url, "thread-contract")
+    b = block(thread, _("Comments on this contract"), url, "thread-contract")
     return _base(context, show=True, blocks=[b])

@@ -4,6 +4,8 @@ e-mails the link through EMAIL_BACKEND and prints the link too, for a server wit
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -48,13 +50,17 @@ class Command(ConsoleCommand):
 
         initiative = Initiative.objects.filter(code=args.initiative).first()
         if initiative is None:
-            raise CommandError(f"no initiative with code {args.initiative!r}")
+            raise CommandError(
+                _("no initiative with code %(code)s") % {"code": repr(args.initiative)}
+            )
         try:
             validate_email(args.email)
         except ValidationError:
-            raise CommandError(f"--email: {args.email!r} is not an e-mail address") from None
+            raise CommandError(
+                _("--email: %(email)s is not an e-mail address") % {"email": repr(args.email)}
+            ) from None
         if args.organisation and args.new_organisation:
-            raise CommandError("give --organisation or --new-organisation, not both")
+            raise CommandError(_("give --organisation or --new-organisation, not both"))
         org = None
         if args.organisation:
             org = Organisation.objects.filter(
@@ -62,7 +68,8 @@ class Command(ConsoleCommand):
             ).first()
             if org is None:
                 raise CommandError(
-                    f"--organisation: {args.organisation!r} does not take part in {initiative.code}"
+                    _("--organisation: %(organisation)s does not take part in %(initiative)s")
+                    % {"organisation": repr(args.organisation), "initiative": initiative.code}
                 )
         new_org = None
         if args.new_organisation:
@@ -71,16 +78,17 @@ class Command(ConsoleCommand):
                 code_validator(code)
             except ValidationError:
                 raise CommandError(
-                    f"--new-organisation: {code!r} is not a code ({code_validator.message})"
+                    _("--new-organisation: %(code)s is not a code (%(rule)s)")
+                    % {"code": repr(code), "rule": code_validator.message}
                 ) from None
             if not name:
-                raise CommandError("--new-organisation: give the organisation a name")
+                raise CommandError(_("--new-organisation: give the organisation a name"))
             new_org = (code, name)
         by = None
         if args.by:
             by = get_user_model().objects.filter(username=args.by).first()
             if by is None:
-                raise CommandError(f"--by: no user {args.by!r}")
+                raise CommandError(_("--by: no user %(user)s") % {"user": repr(args.by)})
         try:
             with transaction.atomic():
                 invitation = inv.invite(
@@ -99,7 +107,16 @@ class Command(ConsoleCommand):
         except inv.InvitationError as problem:
             raise CommandError(str(problem)) from None
         print(
-            f"Invited {invitation.email} as {invitation.role_phrase} in {initiative.code}; "
-            f"the link expires {invitation.expires_at:%Y-%m-%d %H:%M} UTC:\n{link}"
+            _(
+                "Invited %(email)s as %(role)s in %(initiative)s; the link expires %(expires)s "
+                "UTC:\n%(link)s"
+            )
+            % {
+                "email": invitation.email,
+                "role": invitation.role_phrase,
+                "initiative": initiative.code,
+                "expires": f"{invitation.expires_at:%Y-%m-%d %H:%M}",
+                "link": link,
+            }
         )
         return 0

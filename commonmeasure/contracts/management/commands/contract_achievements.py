@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -33,7 +35,11 @@ class Command(ConsoleCommand):
         contract = getattr(project, "managed_contract", None)
         if contract is None:
             raise CommandError(
-                f"project {project.indigo_id} has no contract yet: run `commonmeasure contract load CONTRACT.json --project {args.project}` first"
+                _(
+                    "project %(project)s has no contract yet: run `commonmeasure contract load "
+                    "CONTRACT.json --project %(code)s` first"
+                )
+                % {"project": project.indigo_id, "code": args.project}
             )
         try:
             summary = (preview_upload if args.dry_run else commit_upload)(contract, args.file)
@@ -58,16 +64,32 @@ class Command(ConsoleCommand):
                 )
             )
             return 0
-        statuses = (
-            ", ".join(f"{n} {status}" for status, n in sorted(summary.by_status.items())) or "none"
-        )
-        lead = "Would record" if args.dry_run else "Recorded"
-        print(
-            f"{summary.filename}: {lead} {summary.to_add} of {summary.rows} achievements ({statuses}); "
-            f"{summary.already_recorded} already recorded; {summary.new_participants} new participants."
-        )
-        print(
-            f"Total due: {summary.due_before} -> {summary.due_after} {contract.currency}"
-            + (" (dry run: nothing was recorded)" if args.dry_run else "")
-        )
+        statuses = ", ".join(
+            f"{n} {status}" for status, n in sorted(summary.by_status.items())
+        ) or _("none")
+        said = {
+            "file": summary.filename,
+            "n": summary.to_add,
+            "rows": summary.rows,
+            "statuses": statuses,
+            "recorded": summary.already_recorded,
+            "new": summary.new_participants,
+        }
+        if args.dry_run:
+            line = _(
+                "%(file)s: Would record %(n)s of %(rows)s achievements (%(statuses)s); "
+                "%(recorded)s already recorded; %(new)s new participants."
+            )
+        else:
+            line = _(
+                "%(file)s: Recorded %(n)s of %(rows)s achievements (%(statuses)s); "
+                "%(recorded)s already recorded; %(new)s new participants."
+            )
+        print(line % said)
+        total = _("Total due: %(before)s -> %(after)s %(currency)s") % {
+            "before": summary.due_before,
+            "after": summary.due_after,
+            "currency": contract.currency,
+        }
+        print(total + (_(" (dry run: nothing was recorded)") if args.dry_run else ""))
         return 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -38,12 +40,16 @@ class Command(ConsoleCommand):
         try:
             definition = json.loads(path.read_text(encoding="utf-8-sig"))
         except OSError as exc:
-            raise CommandError(f"{path.name}: cannot be read ({exc.strerror})") from None
+            raise CommandError(
+                _("%(file)s: cannot be read (%(reason)s)")
+                % {"file": path.name, "reason": exc.strerror}
+            ) from None
         except UnicodeDecodeError:
-            raise CommandError(f"{path.name}: is not UTF-8 text") from None
+            raise CommandError(_("%(file)s: is not UTF-8 text") % {"file": path.name}) from None
         except json.JSONDecodeError as exc:
             raise CommandError(
-                f"{path.name}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
+                _("%(file)s: line %(line)s, column %(column)s: not valid JSON (%(reason)s)")
+                % {"file": path.name, "line": exc.lineno, "column": exc.colno, "reason": exc.msg}
             ) from None
         project = project_or_error(args.project)
         existed = hasattr(project, "managed_contract")
@@ -55,9 +61,21 @@ class Command(ConsoleCommand):
             raise CommandError(str(exc)) from None
         if args.publish:
             set_published(contract, True)
-        verb = "replaced the definition of" if existed else "created"
-        print(
-            f"Project {project.indigo_id}: {verb} contract {contract.pk} ({contract.currency}, "
-            f"{len(definition.get('metrics', []))} metrics){'; published' if contract.is_published else ''}."
-        )
+        said = {
+            "project": project.indigo_id,
+            "contract": contract.pk,
+            "currency": contract.currency,
+            "n": len(definition.get("metrics", [])),
+        }
+        if existed:
+            line = _(
+                "Project %(project)s: replaced the definition of contract %(contract)s "
+                "(%(currency)s, %(n)s metrics)"
+            )
+        else:
+            line = _(
+                "Project %(project)s: created contract %(contract)s (%(currency)s, %(n)s metrics)"
+            )
+        published = _("; published") if contract.is_published else ""
+        print(line % said + published + ".")
         return 0

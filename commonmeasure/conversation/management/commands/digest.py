@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import ConsoleCommand, add_every_argument, enqueue_every
 
 
@@ -25,11 +27,18 @@ class Command(ConsoleCommand):
             return enqueue_every(digest_task, args.every, "digests")
         result = send_digests(dry_run=args.dry_run)
         for p in result:
-            print(("would send " if args.dry_run else "sent ") + p.describe())
+            if args.dry_run:
+                print(_("would send %(digest)s") % {"digest": p.describe()})
+            else:
+                print(_("sent %(digest)s") % {"digest": p.describe()})
             if args.dry_run:
                 subject, body = digest_text(p)
-                print(f"  Subject: {subject}")
+                print("  " + _("Subject: %(subject)s") % {"subject": subject})
                 for line in body.splitlines():
                     print(f"  | {line}")
-        print(f"{len(result)} digest(s) {'due' if args.dry_run else 'sent'}", file=sys.stderr)
+        said = {"n": len(result)}
+        if args.dry_run:
+            print(_("%(n)s digest(s) due") % said, file=sys.stderr)
+        else:
+            print(_("%(n)s digest(s) sent") % said, file=sys.stderr)
         return 0

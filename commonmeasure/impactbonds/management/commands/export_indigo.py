@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import ConsoleCommand
 
 
@@ -37,9 +39,22 @@ class Command(ConsoleCommand):
         if args.json:
             print(json.dumps(report.as_dict(), indent=2))
         else:
-            kind = "full (with private and disputed data)" if args.include_private else "public"
-            total = sum(report.rows.values())
+            message = (
+                _(
+                    "Wrote the full (with private and disputed data) INDIGO bundle to %(target)s: "
+                    "%(files)s files, %(rows)s rows."
+                )
+                if args.include_private
+                else _(
+                    "Wrote the public INDIGO bundle to %(target)s: %(files)s files, %(rows)s rows."
+                )
+            )
             print(
-                f"Wrote the {kind} INDIGO bundle to {args.target}: {len(report.rows)} files, {total} rows."
+                message
+                % {
+                    "target": args.target,
+                    "files": len(report.rows),
+                    "rows": sum(report.rows.values()),
+                }
             )
         return 0

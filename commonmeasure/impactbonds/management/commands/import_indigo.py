@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 SHOWN_PROBLEMS = 30
@@ -46,7 +48,9 @@ class Command(ConsoleCommand):
                 return 1
             lines = "\n".join(f"  - {p}" for p in exc.problems)
             raise CommandError(
-                f"{args.path}: the bundle's layout is wrong; nothing was imported:\n{lines}"
+                _("%(path)s: the bundle's layout is wrong; nothing was imported:")
+                % {"path": args.path}
+                + f"\n{lines}"
             ) from None
         if args.json:
             print(
@@ -55,24 +59,34 @@ class Command(ConsoleCommand):
                 )
             )
             return 0
-        verb = "would change" if args.dry_run else "changed"
-        print(f"{args.path}: {'nothing ' + verb if not report.changed else verb + ':'}")
+        if args.dry_run:
+            outcome = _("would change:") if report.changed else _("nothing would change")
+        else:
+            outcome = _("changed:") if report.changed else _("nothing changed")
+        print(f"{args.path}: {outcome}")
         for key, counts in report.tables.items():
             if counts.get("created") or counts.get("updated") or counts.get("replaced"):
                 shown = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
                 print(f"  {key}.csv: {shown}")
         if report.absent_files:
-            print(f"  not in the bundle (left as they were): {', '.join(report.absent_files)}")
+            print(
+                "  "
+                + _("not in the bundle (left as they were): %(files)s")
+                % {"files": ", ".join(report.absent_files)}
+            )
         if report.problems:
             print(
-                f"{len(report.problems)} value(s) could not be interpreted; they are kept as text:",
+                _("%(n)s value(s) could not be interpreted; they are kept as text:")
+                % {"n": len(report.problems)},
                 file=sys.stderr,
             )
             for problem in report.problems[:SHOWN_PROBLEMS]:
                 print(f"  {problem}", file=sys.stderr)
             if len(report.problems) > SHOWN_PROBLEMS:
                 print(
-                    f"  ... and {len(report.problems) - SHOWN_PROBLEMS} more (--json lists them all)",
+                    "  "
+                    + _("... and %(n)s more (--json lists them all)")
+                    % {"n": len(report.problems) - SHOWN_PROBLEMS},
                     file=sys.stderr,
                 )
         return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -27,7 +29,7 @@ class Command(ConsoleCommand):
             projects = projects.filter(indigo_id__in=args.ids)
             unknown = set(args.ids) - set(projects.values_list("indigo_id", flat=True))
             if unknown:
-                raise CommandError(f"no project {', '.join(sorted(unknown))}")
+                raise CommandError(_("no project %(ids)s") % {"ids": ", ".join(sorted(unknown))})
         result = reports(projects)
         if args.json:
             print(json.dumps(result, indent=2, ensure_ascii=False))
@@ -35,12 +37,25 @@ class Command(ConsoleCommand):
         for r in result:
             c = r["counts"]
             print(
-                f"{r['id']} {r['name'][:60]}: {c['0']} error(s); missing {c['1']} priority 1, {c['2']} priority 2, {c['3']} priority 3"
+                f"{r['id']} {r['name'][:60]}: "
+                + _(
+                    "%(errors)s error(s); missing %(p1)s priority 1, %(p2)s priority 2, "
+                    "%(p3)s priority 3"
+                )
+                % {"errors": c["0"], "p1": c["1"], "p2": c["2"], "p3": c["3"]}
             )
             if args.ids:
                 for e in r["errors"]:
-                    print(f"  error: {e['where']}, {e['field']}: {e['message']}")
+                    print(
+                        "  "
+                        + _("error: %(where)s, %(field)s: %(message)s")
+                        % {"where": e["where"], "field": e["field"], "message": e["message"]}
+                    )
                 for level in ("1", "2", "3"):
                     for name in r["missing"][level]:
-                        print(f"  missing (priority {level}): {name}")
+                        print(
+                            "  "
+                            + _("missing (priority %(level)s): %(name)s")
+                            % {"level": level, "name": name}
+                        )
         return 0

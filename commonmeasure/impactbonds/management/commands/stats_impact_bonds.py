@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -30,11 +32,23 @@ class Command(ConsoleCommand):
         if args.json:
             print(json.dumps(figures, indent=2, ensure_ascii=False))
             return 0
-        when = f" (launched on or before {figures['as_of']})" if figures["as_of"] else ""
+        when = (
+            " " + _("(launched on or before %(date)s)") % {"date": figures["as_of"]}
+            if figures["as_of"]
+            else ""
+        )
         print(headline_sentence(figures) + when + ".")
         print(
-            f"  service users given for {figures['service_users_projects']} project(s); capital in USD for "
-            f"{figures['capital_projects']}, only in local currency for {figures['capital_unconverted_projects']}"
+            "  "
+            + _(
+                "service users given for %(users)s project(s); capital in USD for %(usd)s, "
+                "only in local currency for %(local)s"
+            )
+            % {
+                "users": figures["service_users_projects"],
+                "usd": figures["capital_projects"],
+                "local": figures["capital_unconverted_projects"],
+            }
         )
         for code, n in figures["by_country"].items():
             print(f"  {code}  {n}")
@@ -52,4 +66,6 @@ def _as_of(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--as-of: {text!r} is not a date; write YYYY-MM-DD") from None
+        raise CommandError(
+            _("--as-of: %(text)s is not a date; write YYYY-MM-DD") % {"text": repr(text)}
+        ) from None

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from django.utils.translation import gettext as _
 
 from commonmeasure.console import ConsoleCommand
 
@@ -31,7 +32,7 @@ class Command(ConsoleCommand):
             text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
         if args.output:
             Path(args.output).write_text(text, encoding="utf-8")
-            print(f"Wrote {args.output}", file=sys.stderr)
+            print(_("Wrote %(file)s") % {"file": args.output}, file=sys.stderr)
         else:
             sys.stdout.write(text)
         return 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -32,23 +34,31 @@ class Command(ConsoleCommand):
             defn = read_definition(args.file)
         except DefinitionError as exc:
             lines = "\n".join(f"  - {p}" for p in exc.problems)
-            raise CommandError(f"{exc.filename}: cannot load the initiative:\n{lines}") from None
+            raise CommandError(
+                _("%(file)s: cannot load the initiative:") % {"file": exc.filename} + f"\n{lines}"
+            ) from None
         try:
             initiative, summary = load_definition(defn, archive_values=args.archive_values)
         except StaleValues as exc:
             raise CommandError(
-                f"{Path(args.file).name}: cannot load the initiative: {exc}"
+                _("%(file)s: cannot load the initiative: %(problem)s")
+                % {"file": Path(args.file).name, "problem": exc}
             ) from None
         if args.json:
             print(json.dumps({"initiative": initiative.code, **summary.as_dict()}, indent=2))
         elif summary.changed:
             print(
-                f"Initiative {initiative.code}: {len(summary.created)} created, {len(summary.updated)} updated."
+                _("Initiative %(code)s: %(created)s created, %(updated)s updated.")
+                % {
+                    "code": initiative.code,
+                    "created": len(summary.created),
+                    "updated": len(summary.updated),
+                }
             )
             for label in summary.created:
                 print(f"  + {label}")
             for label in summary.updated:
                 print(f"  ~ {label}")
         else:
-            print(f"Initiative {initiative.code}: nothing changed.")
+            print(_("Initiative %(code)s: nothing changed.") % {"code": initiative.code})
         return 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -51,7 +53,8 @@ class Command(ConsoleCommand):
         if indicator is None:
             known = ", ".join(initiative.indicators.values_list("code", flat=True))
             raise CommandError(
-                f"no indicator {args.indicator!r} in {initiative.code} (known: {known})"
+                _("no indicator %(indicator)s in %(initiative)s (known: %(known)s)")
+                % {"indicator": repr(args.indicator), "initiative": initiative.code, "known": known}
             )
         within = None
         if args.period:
@@ -71,13 +74,23 @@ class Command(ConsoleCommand):
             return 0
         unit = f" ({indicator.unit})" if indicator.unit else ""
         print(
-            f"{indicator.name}{unit} by {args.by} — {indicator.aggregation} across organisations, {indicator.time_aggregation} over time"
+            _(
+                "%(name)s%(unit)s by %(by)s — %(across)s across organisations, "
+                "%(over_time)s over time"
+            )
+            % {
+                "name": indicator.name,
+                "unit": unit,
+                "by": args.by,
+                "across": indicator.aggregation,
+                "over_time": indicator.time_aggregation,
+            }
         )
         width = max([len(str(r["key"])) for r in rows] + [len(args.by)])
-        print(f"{args.by:<{width}}  value")
+        print(f"{args.by:<{width}}  " + _("value"))
         for r in rows:
             value = (
-                "suppressed"
+                _("suppressed")
                 if r["suppressed"]
                 else ""
                 if r["value"] is None
@@ -85,10 +98,10 @@ class Command(ConsoleCommand):
                 if isinstance(r["value"], float)
                 else f"{r['value']:,}"
             )
-            late = " (provisional)" if r["provisional"] else ""
+            late = " " + _("(provisional)") if r["provisional"] else ""
             print(f"{str(r['key']):<{width}}  {value}{late}")
         if not rows:
-            print("(no approved values)")
+            print(_("(no approved values)"))
         return 0
 
 
@@ -101,18 +114,24 @@ def _query_viewer(args, initiative):
     from commonmeasure.initiatives.access import access_for
 
     if args.public and args.as_user:
-        raise CommandError("--as and --public cannot be used together")
+        raise CommandError(_("--as and --public cannot be used together"))
     if not args.public and not args.as_user:
         return operator_viewer(initiative)
     user = None
     if args.as_user:
         user = get_user_model().objects.filter(username=args.as_user).first()
         if user is None:
-            raise CommandError(f"--as: no user {args.as_user!r}")
+            raise CommandError(_("--as: no user %(user)s") % {"user": repr(args.as_user)})
     access = access_for(user, initiative)
     if not access.can_view:
-        who = f"user {args.as_user!r}" if user else "the public"
-        raise CommandError(f"{who} cannot see initiative {initiative.code!r}")
+        message = (
+            _("user %(user)s cannot see initiative %(initiative)s")
+            if user
+            else _("the public cannot see initiative %(initiative)s")
+        )
+        raise CommandError(
+            message % {"user": repr(args.as_user), "initiative": repr(initiative.code)}
+        )
     return viewer_for(initiative, access)
 
 
@@ -123,7 +142,9 @@ def _explain(args, initiative, indicator, viewer, within) -> int:
     from commonmeasure.reporting.selectors import QueryError
 
     if not args.key:
-        raise CommandError("--explain needs --key: the period, organisation or category to explain")
+        raise CommandError(
+            _("--explain needs --key: the period, organisation or category to explain")
+        )
     try:
         found = explain(initiative, indicator, args.by, args.key, args.period_type, viewer, within)
     except QueryError as exc:

@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -42,11 +44,11 @@ class Command(ConsoleCommand):
         if args.user:
             user = get_user_model().objects.filter(username=args.user).first()
             if user is None:
-                raise CommandError(f"no user {args.user!r}")
+                raise CommandError(_("no user %(user)s") % {"user": repr(args.user)})
         is_csv = not Path(args.file).suffix.lower().startswith(".xls")
         bar = _progress_bar(
             Path(args.file).stat().st_size if is_csv and Path(args.file).is_file() else None,
-            "Importing",
+            _("Importing"),
             quiet=args.json,
         )
         last = {"n": 0}
@@ -62,7 +64,9 @@ class Command(ConsoleCommand):
         if not args.dry_run:
             slot = import_slot.one_at_a_time(
                 f"cli:{os.getpid()}",
-                waiting=lambda: print("Waiting for another import to finish...", file=sys.stderr),
+                waiting=lambda: print(
+                    _("Waiting for another import to finish..."), file=sys.stderr
+                ),
             )
         try:  # the long layout, or a filled-in template (XLSX or CSV), told apart by its metadata
             with slot:
@@ -92,19 +96,41 @@ class Command(ConsoleCommand):
                 print(f"{name}: {note}", file=sys.stderr)
             if result.errors:
                 print(
-                    f"{name}: {len(result.errors) + result.more_errors} error(s); nothing was imported.",
+                    f"{name}: "
+                    + _("%(n)s error(s); nothing was imported.")
+                    % {"n": len(result.errors) + result.more_errors},
                     file=sys.stderr,
                 )
                 for err in result.errors:
                     print(f"  {name}: {err}", file=sys.stderr)
                 if result.more_errors:
-                    print(f"  ... and {result.more_errors} more", file=sys.stderr)
+                    print(
+                        "  " + _("... and %(n)s more") % {"n": result.more_errors}, file=sys.stderr
+                    )
             else:
-                verb = "would import" if args.dry_run else "imported"
+                counts = {
+                    "new": result.imported,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                }
                 print(
-                    f"{name}: {verb} {result.imported} new, {result.updated} updated, {result.unchanged} unchanged values"
-                    + (f"; {result.approved} report(s) approved" if result.approved else "")
-                    + (" (dry run: nothing written)" if args.dry_run else "")
+                    f"{name}: "
+                    + (
+                        _(
+                            "would import %(new)s new, %(updated)s updated, %(unchanged)s unchanged values"
+                        )
+                        if args.dry_run
+                        else _(
+                            "imported %(new)s new, %(updated)s updated, %(unchanged)s unchanged values"
+                        )
+                    )
+                    % counts
+                    + (
+                        _("; %(n)s report(s) approved") % {"n": result.approved}
+                        if result.approved
+                        else ""
+                    )
+                    + (" " + _("(dry run: nothing written)") if args.dry_run else "")
                     + "."
                 )
         return 1 if result.errors else 0

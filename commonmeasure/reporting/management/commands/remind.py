@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 import sys
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand, add_every_argument, enqueue_every
 
 
@@ -29,12 +31,20 @@ class Command(ConsoleCommand):
                 today = datetime.date.fromisoformat(args.date)
             except ValueError:
                 raise CommandError(
-                    f"--date {args.date!r} is not a date such as 2024-03-31"
+                    _("--date %(date)s is not a date such as 2024-03-31")
+                    % {"date": repr(args.date)}
                 ) from None
         if args.every is not None:
             return enqueue_every(reminders_task, args.every, "reminders")
         result = send_reminders(today, dry_run=args.dry_run)
         for p in result:
-            print(("would send " if args.dry_run else "sent ") + p.describe())
-        print(f"{len(result)} reminder(s) {'due' if args.dry_run else 'sent'}", file=sys.stderr)
+            print(
+                (_("would send %(reminder)s") if args.dry_run else _("sent %(reminder)s"))
+                % {"reminder": p.describe()}
+            )
+        print(
+            (_("%(n)s reminder(s) due") if args.dry_run else _("%(n)s reminder(s) sent"))
+            % {"n": len(result)},
+            file=sys.stderr,
+        )
         return 0

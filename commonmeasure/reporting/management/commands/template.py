@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 from commonmeasure.interchange.templates_xlsx import template_bytes
 
@@ -30,7 +32,8 @@ class Command(ConsoleCommand):
         org = initiative.organisations.filter(code=args.organisation).first()
         if org is None:
             raise CommandError(
-                f"organisation {args.organisation!r} does not take part in initiative {initiative.code}"
+                _("organisation %(organisation)s does not take part in initiative %(initiative)s")
+                % {"organisation": repr(args.organisation), "initiative": initiative.code}
             )
         try:
             codes = template_periods(initiative, args.period, args.to)
@@ -39,8 +42,13 @@ class Command(ConsoleCommand):
         data = template_bytes(build_spec(initiative, org, codes), args.format)
         Path(args.output).write_bytes(data)
         print(
-            f"{args.output}: template for {org.code}, {codes[0]}"
-            + (f" to {codes[-1]}" if len(codes) > 1 else ""),
+            f"{args.output}: "
+            + (
+                _("template for %(organisation)s, %(first)s to %(last)s")
+                if len(codes) > 1
+                else _("template for %(organisation)s, %(first)s")
+            )
+            % {"organisation": org.code, "first": codes[0], "last": codes[-1]},
             file=sys.stderr,
         )
         return 0

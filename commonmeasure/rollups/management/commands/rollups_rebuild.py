@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from commonmeasure.console import ConsoleCommand
@@ -42,15 +43,30 @@ class Command(ConsoleCommand):
                 file=sys.stderr,
             ) as bar:
                 result = engine.rebuild(initiative, progress=bar.update)
-            same = "identical to" if not result.differences else "DIFFERENT from"
+            message = (
+                _(
+                    "%(initiative)s: %(reports)s approved reports, %(organisation_rows)s organisation "
+                    "rollups and %(rollup_rows)s rollups recomputed, DIFFERENT from the stored ones."
+                )
+                if result.differences
+                else _(
+                    "%(initiative)s: %(reports)s approved reports, %(organisation_rows)s organisation "
+                    "rollups and %(rollup_rows)s rollups recomputed, identical to the stored ones."
+                )
+            )
             print(
-                f"{initiative.code}: {reports} approved reports, {result.organisation_rows} organisation "
-                f"rollups and {result.rollup_rows} rollups recomputed, {same} the stored ones."
+                message
+                % {
+                    "initiative": initiative.code,
+                    "reports": reports,
+                    "organisation_rows": result.organisation_rows,
+                    "rollup_rows": result.rollup_rows,
+                }
             )
             for line in result.differences[:20]:
                 print(f"  {line}")
             if len(result.differences) > 20:
-                print(f"  ... and {len(result.differences) - 20} more")
+                print("  " + _("... and %(n)s more") % {"n": len(result.differences) - 20})
             if result.differences:
                 status = 1
         return status

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from commonmeasure.console import CommandError, ConsoleCommand
 
 
@@ -26,9 +28,12 @@ class Command(ConsoleCommand):
             known = set(Survey.objects.filter(pk__in=args.survey).values_list("pk", flat=True))
             missing = [s for s in args.survey if s not in known]
             if missing:
-                raise CommandError(f"no survey {missing[0]}")
+                raise CommandError(_("no survey %(id)s") % {"id": missing[0]})
         result = recompute_all(args.survey)
         for message in result.messages:
-            print(f"warning: {message}")
-        print(f"survey values: {result.written} written, {result.cleared} removed")
+            print(_("warning: %(message)s") % {"message": message})
+        print(
+            _("survey values: %(written)s written, %(cleared)s removed")
+            % {"written": result.written, "cleared": result.cleared}
+        )
         return 0
