@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# %(name)s, %s, %d, %.2f ... and {name} / {0}; "%%" is a literal percent sign.
+# %(name)s, %s, %d, %.2f ... and {name} / {0}; "%%" is a literal percent sign. A percent sign
+# followed by a space is text ("this % of peers"), not a conversion with the space flag, which
+# no message here uses.
 PLACEHOLDER = re.compile(
-    r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{[A-Za-z_0-9]*\}"
+    r"%\([^)]+\)[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{[A-Za-z_0-9]*\}"
 )
 
 
