@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from commonmeasure.domain.translation import number
+from commonmeasure.domain.translation import gettext, number, pgettext
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier only; never fetched
 ACCENT = "#1f5f8b"
@@ -70,7 +70,7 @@ def base_spec(description: str, height: int = 320) -> dict:
 def sparkline(rows: list[dict], *, verdict: str = "neutral", description: str = "") -> dict:
     """A small line of the latest values, the last point marked."""
     colour = {"good": GOOD, "bad": BAD}.get(verdict, ACCENT)
-    spec = base_spec(description or "Recent values", height=44)
+    spec = base_spec(description or gettext("Recent values"), height=44)
     spec["config"] = {**CONFIG, "axis": {"disable": True}}
     spec["padding"] = {"top": 4, "bottom": 4, "left": 2, "right": 6}
     spec["data"] = {"values": [{"period": r["key"], "value": r["value"]} for r in rows]}
@@ -107,7 +107,7 @@ def series(rows: list[dict], *, title: str, decimals: int, description: str = ""
         "field": "period",
         "type": "ordinal",
         "sort": None,
-        "title": "Period",
+        "title": gettext("Period"),
         "axis": {"labelAngle": -45 if len(rows) > 12 else 0, "labelOverlap": "greedy"},
     }
     y = {
@@ -117,7 +117,7 @@ def series(rows: list[dict], *, title: str, decimals: int, description: str = ""
         "axis": {"format": "~s" if decimals == 0 else ",~f"},
     }
     tooltip = [
-        {"field": "period", "title": "Period"},
+        {"field": "period", "title": gettext("Period")},
         {"field": "value", "title": title, "format": fmt},
     ]
     if len(rows) <= 6:
@@ -143,7 +143,11 @@ def bars(
     rows: list[dict], *, category_title: str, title: str, decimals: int, description: str = ""
 ) -> dict:
     """One horizontal bar per row ({"label": ..., "value": ...}), in the order given."""
-    spec = base_spec(description or f"{title} by {category_title}", height=max(120, 24 * len(rows)))
+    spec = base_spec(
+        description
+        or gettext("%(title)s by %(category)s") % {"title": title, "category": category_title},
+        height=max(120, 24 * len(rows)),
+    )
     spec["data"] = {
         "values": [_linked(r, {"label": r["label"], "value": r["value"]}) for r in rows]
     }
@@ -182,7 +186,10 @@ def stacked(
 ) -> dict:
     """Bars per period split by category ({"period", "category", "value"}); stacked for values
     that add up (sums), grouped side by side for those that do not (means, rates)."""
-    spec = base_spec(description or f"{title} by {dimension_title}")
+    spec = base_spec(
+        description
+        or gettext("%(title)s by %(category)s") % {"title": title, "category": dimension_title}
+    )
     spec["data"] = {
         "values": [
             _linked(r, {"period": r["period"], "category": r["category"], "value": r["value"]})
@@ -195,7 +202,7 @@ def stacked(
             "field": "period",
             "type": "ordinal",
             "sort": None,
-            "title": "Period",
+            "title": gettext("Period"),
             "axis": {"labelAngle": -45 if len({r["period"] for r in rows}) > 12 else 0},
         },
         "y": {
@@ -213,7 +220,7 @@ def stacked(
         },
         "order": {"field": "category_order", "type": "quantitative"},
         "tooltip": [
-            {"field": "period", "title": "Period"},
+            {"field": "period", "title": gettext("Period")},
             {"field": "category", "title": dimension_title},
             {"field": "value", "title": title, "format": fmt},
         ],
@@ -241,7 +248,13 @@ def mark_provisional(spec: dict, period_field: str, provisional: set[str]) -> di
     if not any(p["provisional"] for p in values):
         return spec
     enc = spec.pop("encoding")
-    enc = {**enc, "tooltip": [*enc.get("tooltip", []), {"field": "status", "title": "Status"}]}
+    enc = {
+        **enc,
+        "tooltip": [
+            *enc.get("tooltip", []),
+            {"field": "status", "title": pgettext("a chart field", "Status")},
+        ],
+    }
     for point in values:
         point["status"] = "provisional" if point["provisional"] else "complete"
     fade = {
@@ -287,7 +300,7 @@ def mark_provisional(spec: dict, period_field: str, provisional: set[str]) -> di
 
 def _figure(value) -> str:
     if isinstance(value, bool) or value is None:
-        return "no value"
+        return gettext("no value")
     if isinstance(value, int | float):
         return number(value, 0 if float(value).is_integer() else 2)
     return str(value)
@@ -307,15 +320,25 @@ def text_alternative(spec: dict | None, title: str = "") -> str:
         period = rows[-1]["period"]
         latest = [r for r in rows if r["period"] == period]
         shown = "; ".join(f"{r['category']}: {_figure(r['value'])}" for r in latest)
-        parts.append(f"Latest: {period}, {shown}")
+        parts.append(
+            gettext("Latest: %(period)s, %(figures)s") % {"period": period, "figures": shown}
+        )
     elif rows and "period" in rows[-1]:
         last = rows[-1]
-        parts.append(f"Latest: {last['period']}, {_figure(last['value'])}")
+        parts.append(
+            gettext("Latest: %(period)s, %(figures)s")
+            % {"period": last["period"], "figures": _figure(last["value"])}
+        )
     elif rows and "label" in rows[0]:
         shown = "; ".join(f"{r['label']}: {_figure(r['value'])}" for r in rows[:5])
-        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-        parts.append(f"Figures: {shown}{more}")
-    parts.append("The table beside it has every figure")
+        if len(rows) > 5:
+            parts.append(
+                gettext("Figures: %(figures)s and %(count)s more")
+                % {"figures": shown, "count": len(rows) - 5}
+            )
+        else:
+            parts.append(gettext("Figures: %(figures)s") % {"figures": shown})
+    parts.append(gettext("The table beside it has every figure"))
     return ". ".join(p.rstrip(". ") for p in parts) + "."
 
 

@@ -15,20 +15,26 @@ import importlib
 import os
 import sys
 
-from commonmeasure.console import CommandError
+from commonmeasure.console import (
+    CommandError,
+    environment_language,
+    speaking,
+    speaking_django,
+)
+from commonmeasure.domain.translation import gettext, gettext_noop
 
 # The words that group several commands: word -> (help, the name its sub-command is stored under).
 GROUPS = {
-    "initiative": ("load or dump an initiative definition file", "action"),
-    "import": ("import data files", "what"),
-    "demo": ("demo data", "action"),
-    "user": ("manage users", "action"),
-    "token": ("personal API tokens", "action"),
-    "contract": ("managed outcomes contracts in the database", "action"),
-    "export": ("export data files", "what"),
-    "stats": ("headline figures and reports", "what"),
-    "surveys": ("feedback surveys", "action"),
-    "rollups": ("pre-aggregated values behind queries and dashboards", "action"),
+    "initiative": (gettext_noop("load or dump an initiative definition file"), "action"),
+    "import": (gettext_noop("import data files"), "what"),
+    "demo": (gettext_noop("demo data"), "action"),
+    "user": (gettext_noop("manage users"), "action"),
+    "token": (gettext_noop("personal API tokens"), "action"),
+    "contract": (gettext_noop("managed outcomes contracts in the database"), "action"),
+    "export": (gettext_noop("export data files"), "what"),
+    "stats": (gettext_noop("headline figures and reports"), "what"),
+    "surveys": (gettext_noop("feedback surveys"), "action"),
+    "rollups": (gettext_noop("pre-aggregated values behind queries and dashboards"), "action"),
 }
 
 # Every command, in the order `--help` lists them, and the app whose management command it is.
@@ -83,7 +89,8 @@ def _django() -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="commonmeasure", description="Common Measure: shared measurement for social outcomes."
+        prog="commonmeasure",
+        description=gettext("Common Measure: shared measurement for social outcomes."),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     groups: dict[str, argparse._SubParsersAction] = {}
@@ -94,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         if group:
             if group[0] not in groups:
                 help_text, dest = GROUPS[group[0]]
-                groups[group[0]] = sub.add_parser(group[0], help=help_text).add_subparsers(
+                groups[group[0]] = sub.add_parser(group[0], help=gettext(help_text)).add_subparsers(
                     dest=dest, required=True, metavar=dest.upper()
                 )
             where = groups[group[0]]
@@ -105,30 +112,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    command = args.command_class()
-    try:
-        if command.needs_django:
+    """Run one command. Its messages are in the language of the environment (LANGUAGE, LC_ALL,
+    LC_MESSAGES, LANG) when the interface has it, else in English (docs/reference/cli.md)."""
+    language = environment_language()
+    with speaking(language):
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        command = args.command_class()
+        try:
+            if not command.needs_django:
+                return command.run(args)
             _django()
-        return command.run(args)
-    except CommandError as exc:
-        print(f"commonmeasure: {exc}", file=sys.stderr)
-        return exc.returncode
-    except BrokenPipeError:  # e.g. piped into `head`
-        sys.stderr.close()
-        return 0
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # configuration problems get one clear line, not a traceback
-        from django.core.exceptions import ImproperlyConfigured
-        from django.db import OperationalError
-
-        if isinstance(exc, ImproperlyConfigured | OperationalError):
+            with speaking_django(language):
+                return command.run(args)
+        except CommandError as exc:
             print(f"commonmeasure: {exc}", file=sys.stderr)
-            return 2
-        raise
+            return exc.returncode
+        except BrokenPipeError:  # e.g. piped into `head`
+            sys.stderr.close()
+            return 0
+        except KeyboardInterrupt:
+            print(gettext("interrupted"), file=sys.stderr)
+            return 130
+        except Exception as exc:  # configuration problems get one clear line, not a traceback
+            from django.core.exceptions import ImproperlyConfigured
+            from django.db import OperationalError
+
+            if isinstance(exc, ImproperlyConfigured | OperationalError):
+                print(f"commonmeasure: {exc}", file=sys.stderr)
+                return 2
+            raise
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from commonmeasure.backbone.services import save_activity
@@ -224,11 +225,11 @@ def demo_accounts(orgs=None) -> list[dict]:
 
 
 def login_help(orgs) -> str:
-    lines = [f"Log in with password '{DEMO_PASSWORD}' as:"]
+    lines = [gettext("Log in with password '%(password)s' as:") % {"password": DEMO_PASSWORD}]
     for account in demo_accounts(orgs):
         role = account["role"]
         if account["username"] == "backbone":
-            role += " (also Django admin at /admin/)"
+            role += gettext(" (also Django admin at /admin/)")
         lines.append(f"  {account['username']:<10} {role}")
     return "\n".join(lines)
 

@@ -110,6 +110,11 @@ class IndicatorOut(Schema):
     outliers: OutliersOut = Field(
         default_factory=OutliersOut, description="How data-quality outlier flags treat it."
     )
+    translations: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="The name, definition, rationale and unit in other languages than the "
+        'initiative\'s, by language code: {"fr": {"name": "..."}}.',
+    )
     retired: bool = Field(
         False, description="No longer reported: kept with its values and history."
     )
@@ -118,6 +123,10 @@ class IndicatorOut(Schema):
 class InitiativeDefinition(Schema):
     code: str
     name: str
+    language: str = Field("en", description="The language of the names and definitions.")
+    translations: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="The name and vision in other languages."
+    )
     vision: str
     goals: list[Goal]
     reporting_frequency: str

@@ -242,12 +242,12 @@ def cell_label(initiative, key: str) -> str:
     names = []
     for part in key.split(";"):
         dim, _sep, cat = part.partition("=")
-        name = (
+        category = (
             Category.objects.filter(dimension__initiative=initiative, dimension__code=dim, code=cat)
-            .values_list("name", flat=True)
+            .only("name", "translations")
             .first()
         )
-        names.append(name or cat)
+        names.append(category.name if category else cat)  # in the viewer's language
     return ", ".join(names)
 
 

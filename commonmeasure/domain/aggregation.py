@@ -18,6 +18,8 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
+from commonmeasure.domain.translation import gettext
+
 SUM, MEAN, WEIGHTED_MEAN, MIN, MAX, LAST = "sum", "mean", "weighted_mean", "min", "max", "last"
 ACROSS_RULES = (SUM, MEAN, WEIGHTED_MEAN, MIN, MAX)
 TIME_RULES = (SUM, MEAN, LAST)
@@ -43,13 +45,13 @@ def combine_across(
         return max(values)
     if rule == WEIGHTED_MEAN:
         if weights is None:
-            raise AggregationError("a weighted mean needs weights")
+            raise AggregationError(gettext("a weighted mean needs weights"))
         pairs = [(v, w) for v, w in zip(values, weights, strict=True) if w is not None and w > 0]
         total_weight = math.fsum(w for _, w in pairs)
         if not pairs or total_weight == 0:
             return None
         return math.fsum(v * w for v, w in pairs) / total_weight
-    raise AggregationError(f"unknown aggregation rule {rule!r}")
+    raise AggregationError(gettext("unknown aggregation rule %(rule)r") % {"rule": rule})
 
 
 def combine_over_time(values_in_order: Sequence[float], rule: str) -> float | None:
@@ -62,7 +64,7 @@ def combine_over_time(values_in_order: Sequence[float], rule: str) -> float | No
         return math.fsum(values_in_order) / len(values_in_order)
     if rule == LAST:
         return values_in_order[-1]
-    raise AggregationError(f"unknown time aggregation rule {rule!r}")
+    raise AggregationError(gettext("unknown time aggregation rule %(rule)r") % {"rule": rule})
 
 
 # One observation: (unit, time_bucket, output_key, order, value).
@@ -81,9 +83,13 @@ def aggregate(
 ) -> dict[Hashable, float | None]:
     """Aggregate observations into one value per output key (steps 2 and 3 above)."""
     if time_rule not in TIME_RULES:
-        raise AggregationError(f"unknown time aggregation rule {time_rule!r}")
+        raise AggregationError(
+            gettext("unknown time aggregation rule %(time_rule)r") % {"time_rule": time_rule}
+        )
     if across_rule not in ACROSS_RULES:
-        raise AggregationError(f"unknown aggregation rule {across_rule!r}")
+        raise AggregationError(
+            gettext("unknown aggregation rule %(across_rule)r") % {"across_rule": across_rule}
+        )
     buckets = unit_bucket_values(observations, time_rule)
     per_key: dict[Hashable, list[tuple[float, float | None]]] = defaultdict(list)
     for (unit, time_bucket, key), value in buckets.items():
@@ -94,7 +100,9 @@ def aggregate(
         values = [v for v, _ in pairs]
         ws = [w for _, w in pairs] if across_rule == WEIGHTED_MEAN else None
         if across_rule == WEIGHTED_MEAN and weights is None:
-            raise AggregationError("this indicator is a weighted mean but has no weight indicator")
+            raise AggregationError(
+                gettext("this indicator is a weighted mean but has no weight indicator")
+            )
         out[key] = combine_across(values, across_rule, ws)
     return out
 

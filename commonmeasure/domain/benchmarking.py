@@ -17,6 +17,8 @@ import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
+from commonmeasure.domain.translation import gettext
+
 HIGHER, LOWER = "higher", "lower"
 ABOVE, BELOW, WITHIN = "above", "below", "within"
 
@@ -34,7 +36,7 @@ class BenchmarkError(ValueError):
 def _values(values: Iterable[float | None]) -> list[float]:
     out = sorted(float(v) for v in values if v is not None)
     if any(not math.isfinite(v) for v in out):
-        raise BenchmarkError("peer values must be finite numbers")
+        raise BenchmarkError(gettext("peer values must be finite numbers"))
     return out
 
 
@@ -44,7 +46,7 @@ def quantile(values: Iterable[float | None], q: float) -> float | None:
     With the n values sorted, h = (n − 1)·q; the result is x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
     """
     if not 0 <= q <= 1:
-        raise BenchmarkError(f"a quantile must be between 0 and 1, not {q!r}")
+        raise BenchmarkError(gettext("a quantile must be between 0 and 1, not %(q)r") % {"q": q})
     xs = _values(values)
     if not xs:
         return None
@@ -86,7 +88,9 @@ class Position:
 def position(value: float, others: Iterable[float | None], polarity: str = HIGHER) -> Position:
     """Where ``value`` stands among the other organisations' values (None values left out)."""
     if polarity not in (HIGHER, LOWER):
-        raise BenchmarkError(f"unknown polarity {polarity!r}; use higher or lower")
+        raise BenchmarkError(
+            gettext("unknown polarity %(polarity)r; use higher or lower") % {"polarity": polarity}
+        )
     xs = _values(others)
     sign = 1 if polarity == HIGHER else -1
     better = sum(1 for x in xs if sign * x > sign * value)
@@ -156,11 +160,13 @@ def funnel_limits(target: float, n: int) -> FunnelLimits:
     """The 95% and 99.8% control limits for a proportion with denominator ``n``."""
     if not 0 <= target <= 1:
         raise BenchmarkError(
-            f"a funnel plot's target proportion must be between 0 and 1, not {target!r}"
+            gettext("a funnel plot's target proportion must be between 0 and 1, not %(target)r")
+            % {"target": target}
         )
     if not isinstance(n, int) or n < 1:
         raise BenchmarkError(
-            f"a funnel plot's denominator must be a whole number above 0, not {n!r}"
+            gettext("a funnel plot's denominator must be a whole number above 0, not %(n)r")
+            % {"n": n}
         )
     if target in (0, 1):
         return FunnelLimits(n, target, target, target, target)
@@ -206,13 +212,18 @@ def funnel_plot(
             continue
         if not (isinstance(events, int) and isinstance(n, int)) or n < 0 or not 0 <= events <= n:
             raise BenchmarkError(
-                f"{unit}: a proportion needs whole numbers with 0 ≤ events ≤ n; got {events!r} of {n!r}"
+                gettext(
+                    "%(unit)s: a proportion needs whole numbers with 0 ≤ events ≤ n; got %(events)r of %(n)r"
+                )
+                % {"unit": unit, "events": events, "n": n}
             )
         pairs[unit] = (events, n)
     if target is None:
         total = sum(n for _, n in pairs.values())
         if not total:
-            raise BenchmarkError("a funnel plot needs at least one unit with a denominator above 0")
+            raise BenchmarkError(
+                gettext("a funnel plot needs at least one unit with a denominator above 0")
+            )
         target = sum(e for e, _ in pairs.values()) / total
     cache: dict[int, FunnelLimits] = {}
 

@@ -18,6 +18,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from commonmeasure.domain.translation import gettext
+
 REL_TOL = 1e-9
 
 
@@ -62,8 +64,17 @@ def number(value: float) -> str:
 
 
 def describe(b: Breakdown) -> str:
-    given = "every category given" if b.complete else f"{b.given} of {b.expected} categories given"
-    return f"the breakdown by {b.label} adds up to {number(b.total)} ({given})"
+    given = (
+        gettext("every category given")
+        if b.complete
+        else gettext("%(given)s of %(expected)s categories given")
+        % {"given": b.given, "expected": b.expected}
+    )
+    return gettext("the breakdown by %(label)s adds up to %(number)s (%(given)s)") % {
+        "label": b.label,
+        "number": number(b.total),
+        "given": given,
+    }
 
 
 def check(total: float | None, breakdowns: Iterable[Breakdown]) -> list[Disagreement]:
@@ -75,13 +86,22 @@ def check(total: float | None, breakdowns: Iterable[Breakdown]) -> list[Disagree
         first = next((b for b in parts if b.complete), None)
         if first is None:
             return out
-        reference, against = first.total, f"the breakdown by {first.label}"
+        reference, against = (
+            first.total,
+            gettext("the breakdown by %(label)s") % {"label": first.label},
+        )
         reference_dims = first.dims
     for b in parts:
         if b.dims == reference_dims:
             continue
         if b.complete and not same(b.total, reference):
-            out.append(Disagreement(b.dims, f"{describe(b)} but {against} is {number(reference)}"))
+            out.append(
+                Disagreement(
+                    b.dims,
+                    gettext("%(describe)s but %(against)s is %(number)s")
+                    % {"describe": describe(b), "against": against, "number": number(reference)},
+                )
+            )
         elif (
             not b.complete
             and b.total > reference
@@ -89,7 +109,11 @@ def check(total: float | None, breakdowns: Iterable[Breakdown]) -> list[Disagree
             and b.nonnegative
         ):
             out.append(
-                Disagreement(b.dims, f"{describe(b)}, more than {against} of {number(reference)}")
+                Disagreement(
+                    b.dims,
+                    gettext("%(describe)s, more than %(against)s of %(number)s")
+                    % {"describe": describe(b), "against": against, "number": number(reference)},
+                )
             )
     return out
 

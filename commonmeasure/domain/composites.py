@@ -20,6 +20,8 @@ import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from commonmeasure.domain.translation import gettext
+
 POSITIVE, NEGATIVE = "positive", "negative"
 # "higher"/"lower" are the words an indicator's polarity uses; they mean the same here.
 DIRECTIONS = {POSITIVE: POSITIVE, NEGATIVE: NEGATIVE, "higher": POSITIVE, "lower": NEGATIVE}
@@ -45,12 +47,13 @@ def _direction(direction: str) -> str:
         return DIRECTIONS[direction]
     except (KeyError, TypeError):
         raise CompositeError(
-            f"unknown direction {direction!r}; use positive (higher is better) or negative"
+            gettext("unknown direction %(direction)r; use positive (higher is better) or negative")
+            % {"direction": direction}
         ) from None
 
 
 def _of(component: str) -> str:
-    return f" of {component!r}" if component else ""
+    return gettext(" of %(component)r") % {"component": component} if component else ""
 
 
 def _present(values: Sequence[float | None]) -> list[float]:
@@ -68,8 +71,10 @@ def min_max(
     present = _present(values)
     if len(set(present)) < 2:
         raise CompositeError(
-            f"min-max normalisation{_of(component)} needs at least two different values; "
-            f"got {', '.join(f'{v:g}' for v in present) or 'none'}"
+            gettext(
+                "min-max normalisation%(of)s needs at least two different values; got %(value)s"
+            )
+            % {"of": _of(component), "value": ", ".join(f"{v:g}" for v in present) or "none"}
         )
     lo, hi = min(present), max(present)
     span = hi - lo
@@ -90,8 +95,10 @@ def z_score(
     sd = math.sqrt(math.fsum((v - mean) ** 2 for v in present) / n) if n else 0.0
     if n < 2 or sd == 0:
         raise CompositeError(
-            f"z-score normalisation{_of(component)} needs at least two different values; "
-            f"got {', '.join(f'{v:g}' for v in present) or 'none'}"
+            gettext(
+                "z-score normalisation%(of)s needs at least two different values; got %(value)s"
+            )
+            % {"of": _of(component), "value": ", ".join(f"{v:g}" for v in present) or "none"}
         )
     return [None if v is None else sign * (v - mean) / sd for v in values]
 
@@ -110,7 +117,8 @@ def distance_to_target(
     sign = _direction(direction)
     if target is None or not math.isfinite(target) or target <= 0:
         raise CompositeError(
-            f"distance to target{_of(component)} needs a target above 0, not {target!r}"
+            gettext("distance to target%(of)s needs a target above 0, not %(target)r")
+            % {"of": _of(component), "target": target}
         )
     out: list[float | None] = []
     for v in values:
@@ -134,8 +142,10 @@ def goalposts(
     sign = _direction(direction)
     if lower is None or upper is None or not lower < upper:
         raise CompositeError(
-            f"goalposts{_of(component)} need a lower goalpost below the upper one; "
-            f"got lower {lower!r} and upper {upper!r}"
+            gettext(
+                "goalposts%(of)s need a lower goalpost below the upper one; got lower %(lower)r and upper %(upper)r"
+            )
+            % {"of": _of(component), "lower": lower, "upper": upper}
         )
     span = upper - lower
     out: list[float | None] = []
@@ -155,12 +165,18 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     """The weights divided by their total, so that they sum to 1."""
     for code, w in weights.items():
         if w is None or not math.isfinite(w):
-            raise CompositeError(f"the weight of {code!r} must be a number, not {w!r}")
+            raise CompositeError(
+                gettext("the weight of %(code)r must be a number, not %(w)r")
+                % {"code": code, "w": w}
+            )
         if w < 0:
-            raise CompositeError(f"the weight of {code!r} is {w:g}; weights cannot be negative")
+            raise CompositeError(
+                gettext("the weight of %(code)r is %(w)g; weights cannot be negative")
+                % {"code": code, "w": w}
+            )
     total = math.fsum(weights.values())
     if total <= 0:
-        raise CompositeError("at least one component needs a weight above 0")
+        raise CompositeError(gettext("at least one component needs a weight above 0"))
     return {code: w / total for code, w in weights.items()}
 
 
@@ -189,22 +205,36 @@ def aggregate(
     of the components present are normalised again among themselves.
     """
     if method not in AGGREGATIONS:
-        raise CompositeError(f"unknown aggregation {method!r}; use arithmetic or geometric")
+        raise CompositeError(
+            gettext("unknown aggregation %(method)r; use arithmetic or geometric")
+            % {"method": method}
+        )
     if missing not in MISSING_RULES:
         raise CompositeError(
-            f"unknown rule for missing components {missing!r}; use no_value or reweight"
+            gettext("unknown rule for missing components %(missing)r; use no_value or reweight")
+            % {"missing": missing}
         )
     unknown = [code for code in normalised if code not in weights]
     if unknown:
-        raise CompositeError(f"no weight for {', '.join(map(repr, unknown))}")
+        raise CompositeError(
+            gettext("no weight for %(items)s") % {"items": ", ".join(map(repr, unknown))}
+        )
     w_all = normalise_weights({code: weights[code] for code in normalised})
     shown = dict(normalised)
     absent = [code for code, y in normalised.items() if y is None]
     if absent and missing == NO_VALUE:
-        return CompositeValue(None, normalised=shown, reason=f"no value for {', '.join(absent)}")
+        return CompositeValue(
+            None,
+            normalised=shown,
+            reason=gettext("no value for %(items)s") % {"items": ", ".join(absent)},
+        )
     present = {code: float(y) for code, y in normalised.items() if y is not None}
     if not present or math.fsum(w_all[c] for c in present) == 0:
-        return CompositeValue(None, normalised=shown, reason=f"no value for {', '.join(absent)}")
+        return CompositeValue(
+            None,
+            normalised=shown,
+            reason=gettext("no value for %(items)s") % {"items": ", ".join(absent)},
+        )
     w = normalise_weights({code: w_all[code] for code in present})
     if method == ARITHMETIC:
         contributions = {code: w[code] * y for code, y in present.items()}
@@ -212,10 +242,12 @@ def aggregate(
     else:
         for code, y in present.items():
             if w[code] > 0 and not y > 0:
-                where = f" for {unit}" if unit is not None else ""
+                where = gettext(" for %(unit)s") % {"unit": unit} if unit is not None else ""
                 raise CompositeError(
-                    f"geometric aggregation needs values above 0: {code!r} is {y:g}{where}; use "
-                    "arithmetic aggregation, or a normalisation whose values stay above 0"
+                    gettext(
+                        "geometric aggregation needs values above 0: %(code)r is %(y)g%(where)s; use arithmetic aggregation, or a normalisation whose values stay above 0"
+                    )
+                    % {"code": code, "y": y, "where": where}
                 )
         contributions = {code: y ** w[code] if w[code] > 0 else 1.0 for code, y in present.items()}
         value = math.exp(math.fsum(w[c] * math.log(y) for c, y in present.items() if w[c] > 0))
@@ -240,8 +272,14 @@ class Component:
         object.__setattr__(self, "direction", _direction(self.direction))
         if self.normalisation not in NORMALISATIONS:
             raise CompositeError(
-                f"component {self.code!r}: unknown normalisation {self.normalisation!r}; "
-                f"use one of {', '.join(NORMALISATIONS)}"
+                gettext(
+                    "component %(code)r: unknown normalisation %(normalisation)r; use one of %(items)s"
+                )
+                % {
+                    "code": self.code,
+                    "normalisation": self.normalisation,
+                    "items": ", ".join(NORMALISATIONS),
+                }
             )
         if self.normalisation == DISTANCE_TO_TARGET:
             distance_to_target([], self.target, component=self.code)  # checks the target
@@ -270,26 +308,36 @@ class Composite:
     def __post_init__(self):
         object.__setattr__(self, "components", tuple(self.components))
         if not self.components:
-            raise CompositeError(f"composite {self.code!r} has no components")
+            raise CompositeError(
+                gettext("composite %(code)r has no components") % {"code": self.code}
+            )
         codes = [c.code for c in self.components]
         repeated = sorted({c for c in codes if codes.count(c) > 1})
         if repeated:
             raise CompositeError(
-                f"composite {self.code!r}: component {repeated[0]!r} is listed twice"
+                gettext("composite %(code)r: component %(repeated)r is listed twice")
+                % {"code": self.code, "repeated": repeated[0]}
             )
         if self.aggregation not in AGGREGATIONS:
             raise CompositeError(
-                f"composite {self.code!r}: unknown aggregation {self.aggregation!r}; use arithmetic or geometric"
+                gettext(
+                    "composite %(code)r: unknown aggregation %(aggregation)r; use arithmetic or geometric"
+                )
+                % {"code": self.code, "aggregation": self.aggregation}
             )
         if self.missing not in MISSING_RULES:
             raise CompositeError(
-                f"composite {self.code!r}: unknown rule for missing components {self.missing!r}; "
-                "use no_value or reweight"
+                gettext(
+                    "composite %(code)r: unknown rule for missing components %(missing)r; use no_value or reweight"
+                )
+                % {"code": self.code, "missing": self.missing}
             )
         try:
             normalise_weights({c.code: c.weight for c in self.components})
         except CompositeError as error:
-            raise CompositeError(f"composite {self.code!r}: {error}") from None
+            raise CompositeError(
+                gettext("composite %(code)r: %(error)s") % {"code": self.code, "error": error}
+            ) from None
 
     @property
     def weights(self) -> dict[str, float]:

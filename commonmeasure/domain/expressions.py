@@ -29,6 +29,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from commonmeasure.domain.translation import gettext
+
 MAX_LENGTH = 10_000  # characters in one expression or rule
 MAX_DEPTH = 100  # nested parentheses, function calls and unary signs
 MAX_HEIGHT = 200  # operations one inside another, e.g. terms in a + b + c + ... (sum() is flat)
@@ -49,7 +51,9 @@ class ExpressionError(ValueError):
     def __init__(self, column: int, problem: str):
         self.column = column
         self.problem = problem
-        super().__init__(f"column {column}: {problem}")
+        super().__init__(
+            gettext("column %(column)s: %(problem)s") % {"column": column, "problem": problem}
+        )
 
 
 class CycleError(ValueError):
@@ -57,7 +61,9 @@ class CycleError(ValueError):
 
     def __init__(self, cycle: list[str]):
         self.cycle = cycle
-        super().__init__("formula indicators refer to each other in a circle: " + " → ".join(cycle))
+        super().__init__(
+            gettext("formula indicators refer to each other in a circle: ") + " → ".join(cycle)
+        )
 
 
 class _NoValue(Exception):
@@ -173,9 +179,14 @@ _TOKEN = re.compile(
 
 def _tokenize(text: str) -> list[_Token]:
     if not isinstance(text, str):
-        raise ExpressionError(1, f"an expression must be text, not {type(text).__name__}")
+        raise ExpressionError(
+            1, gettext("an expression must be text, not %(name)s") % {"name": type(text).__name__}
+        )
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(MAX_LENGTH + 1, f"longer than {MAX_LENGTH} characters")
+        raise ExpressionError(
+            MAX_LENGTH + 1,
+            gettext("longer than %(MAX_LENGTH)s characters") % {"MAX_LENGTH": MAX_LENGTH},
+        )
     tokens: list[_Token] = []
     pos = 0
     while pos < len(text):
@@ -185,21 +196,23 @@ def _tokenize(text: str) -> list[_Token]:
             end = text.find("]", pos + 1)
             if end < 0 or "\n" in text[pos:end] or "[" in text[pos + 1 : end]:
                 raise ExpressionError(
-                    column, "'[' is not closed; expected ']' after the indicator code"
+                    column, gettext("'[' is not closed; expected ']' after the indicator code")
                 )
             code = text[pos + 1 : end].strip()
             if not code:
-                raise ExpressionError(column, "empty indicator code in brackets")
+                raise ExpressionError(column, gettext("empty indicator code in brackets"))
             tokens.append(_Token("code", code, column))
             pos = end + 1
             continue
         m = _TOKEN.match(text, pos)
         if m is None:
             if ch == "=":
-                raise ExpressionError(column, "'=' is not an operator; use '==' to compare")
+                raise ExpressionError(
+                    column, gettext("'=' is not an operator; use '==' to compare")
+                )
             if ch == "]":
-                raise ExpressionError(column, "']' without a matching '['")
-            raise ExpressionError(column, f"unexpected character {ch!r}")
+                raise ExpressionError(column, gettext("']' without a matching '['"))
+            raise ExpressionError(column, gettext("unexpected character %(ch)r") % {"ch": ch})
         kind = m.lastgroup
         assert kind is not None
         if kind == "number":
@@ -208,8 +221,10 @@ def _tokenize(text: str) -> list[_Token]:
                 word = m.group() + rest.group()
                 raise ExpressionError(
                     column,
-                    f"{word!r} is not a number; write an indicator code that starts with a digit "
-                    f"in brackets: [{word}]",
+                    gettext(
+                        "%(word)r is not a number; write an indicator code that starts with a digit in brackets: [%(word2)s]"
+                    )
+                    % {"word": word, "word2": word},
                 )
         if kind != "space":
             tokens.append(_Token(kind, m.group(), column))
@@ -242,13 +257,19 @@ class _Parser:
 
     def expect_op(self, op: str, what: str) -> None:
         if not self.is_op(op):
-            raise ExpressionError(self.tok.column, f"expected {what}, found {_describe(self.tok)}")
+            raise ExpressionError(
+                self.tok.column,
+                gettext("expected %(what)s, found %(describe)s")
+                % {"what": what, "describe": _describe(self.tok)},
+            )
         self.take()
 
     def enter(self, column: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(column, f"nested more than {MAX_DEPTH} deep")
+            raise ExpressionError(
+                column, gettext("nested more than %(MAX_DEPTH)s deep") % {"MAX_DEPTH": MAX_DEPTH}
+            )
 
     def expression(self) -> Node:
         node = self.term()
@@ -279,7 +300,9 @@ class _Parser:
             self.take()
             value = float(tok.text)
             if not math.isfinite(value):
-                raise ExpressionError(tok.column, f"the number {tok.text} is too large")
+                raise ExpressionError(
+                    tok.column, gettext("the number %(text)s is too large") % {"text": tok.text}
+                )
             return Number(value, tok.column)
         if tok.kind == "code":
             self.take()
@@ -297,15 +320,21 @@ class _Parser:
             self.depth -= 1
             return node
         if tok.kind == "cmp":
-            raise ExpressionError(tok.column, f"expected a value before {tok.text!r}")
+            raise ExpressionError(
+                tok.column, gettext("expected a value before %(text)r") % {"text": tok.text}
+            )
         raise ExpressionError(
-            tok.column, f"expected a number, an indicator code or '(', found {_describe(tok)}"
+            tok.column,
+            gettext("expected a number, an indicator code or '(', found %(describe)s")
+            % {"describe": _describe(tok)},
         )
 
     def call(self, name: _Token) -> Node:
         if name.text not in FUNCTIONS:
             raise ExpressionError(
-                name.column, f"unknown function {name.text!r}; use one of {', '.join(FUNCTIONS)}"
+                name.column,
+                gettext("unknown function %(text)r; use one of %(items)s")
+                % {"text": name.text, "items": ", ".join(FUNCTIONS)},
             )
         self.enter(name.column)
         self.take()  # "("
@@ -313,10 +342,13 @@ class _Parser:
         while self.is_op(","):
             self.take()
             args.append(self.expression())
-        self.expect_op(")", "')' or ','")
+        self.expect_op(")", gettext("')' or ','"))
         self.depth -= 1
         if name.text == "abs" and len(args) != 1:
-            raise ExpressionError(name.column, f"abs() takes one argument, not {len(args)}")
+            raise ExpressionError(
+                name.column,
+                gettext("abs() takes one argument, not %(count)s") % {"count": len(args)},
+            )
         return Call(name.text, tuple(args), name.column)
 
     def end(self, comparison_allowed: bool) -> None:
@@ -325,15 +357,20 @@ class _Parser:
             return
         if tok.kind == "cmp":
             if comparison_allowed:
-                raise ExpressionError(tok.column, "only one comparison is allowed in a rule")
+                raise ExpressionError(
+                    tok.column, gettext("only one comparison is allowed in a rule")
+                )
             raise ExpressionError(
                 tok.column,
-                f"{tok.text!r}: a comparison belongs in a validation rule, not in an expression",
+                gettext("%(text)r: a comparison belongs in a validation rule, not in an expression")
+                % {"text": tok.text},
             )
         if tok.text == ")":
-            raise ExpressionError(tok.column, "')' without a matching '('")
+            raise ExpressionError(tok.column, gettext("')' without a matching '('"))
         raise ExpressionError(
-            tok.column, f"expected an operator or the end, found {_describe(tok)}"
+            tok.column,
+            gettext("expected an operator or the end, found %(describe)s")
+            % {"describe": _describe(tok)},
         )
 
 
@@ -344,8 +381,10 @@ def _check_height(node: Node) -> Node:
         if height > MAX_HEIGHT:
             raise ExpressionError(
                 current.column,
-                f"more than {MAX_HEIGHT} operations inside one another; "
-                "for a long list of terms use sum(a, b, ...)",
+                gettext(
+                    "more than %(MAX_HEIGHT)s operations inside one another; for a long list of terms use sum(a, b, ...)"
+                )
+                % {"MAX_HEIGHT": MAX_HEIGHT},
             )
         if isinstance(current, Unary):
             stack.append((current.operand, height + 1))
@@ -372,7 +411,7 @@ def parse_rule(text: str) -> Rule:
     if tok.kind != "cmp":
         if tok.kind == "end":
             raise ExpressionError(
-                tok.column, "expected a comparison (<, <=, ==, !=, >=, >) and a right side"
+                tok.column, gettext("expected a comparison (<, <=, ==, !=, >=, >) and a right side")
             )
         parser.end(comparison_allowed=True)  # names what was found instead
     parser.take()
@@ -411,7 +450,9 @@ def check_names(expression: Node | str, known: Collection[str]) -> None:
     """Refuse an expression that uses a code not in ``known``, naming it and where it is."""
     for name in _name_nodes(as_node(expression)):
         if name.code not in known:
-            raise ExpressionError(name.column, f"unknown indicator {name.code!r}")
+            raise ExpressionError(
+                name.column, gettext("unknown indicator %(code)r") % {"code": name.code}
+            )
 
 
 def _nodes(node: Node) -> Iterable[Node]:
@@ -502,10 +543,13 @@ class Evaluation:
 
 def _number(code: str, x: object) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real | Decimal):
-        raise TypeError(f"the value of {code} must be a number, not {type(x).__name__}")
+        raise TypeError(
+            gettext("the value of %(code)s must be a number, not %(name)s")
+            % {"code": code, "name": type(x).__name__}
+        )
     value = float(x)
     if not math.isfinite(value):
-        raise _NoValue(f"{code} is not a finite number")
+        raise _NoValue(gettext("%(code)s is not a finite number") % {"code": code})
     return value
 
 
@@ -526,7 +570,9 @@ def _eval(node: Node, values: Mapping[str, object]) -> float:
         elif node.op == "*":
             r = a * b
         elif b == 0:
-            raise _NoValue(f"division by zero: denominator {node.right} is 0")
+            raise _NoValue(
+                gettext("division by zero: denominator %(right)s is 0") % {"right": node.right}
+            )
         else:
             r = a / b
     else:
@@ -540,7 +586,7 @@ def _eval(node: Node, values: Mapping[str, object]) -> float:
         else:
             r = math.fsum(args)
     if not math.isfinite(r):
-        raise _NoValue(f"{node} is too large to represent")
+        raise _NoValue(gettext("%(node)s is too large to represent") % {"node": node})
     return r
 
 
@@ -557,7 +603,7 @@ def evaluate_with_reason(expression: Node | str, values: Mapping[str, object]) -
     node = as_node(expression)
     missing = _missing(names(node), values)
     if missing:
-        return Evaluation(None, f"no value for {', '.join(missing)}")
+        return Evaluation(None, gettext("no value for %(items)s") % {"items": ", ".join(missing)})
     try:
         return Evaluation(_eval(node, values))
     except _NoValue as no_value:
@@ -581,7 +627,9 @@ def evaluate_formulas(
         missing = _missing(names(node), known)
         if missing:
             parts = [f"{m} ({out[m].reason})" if m in out else m for m in missing]
-            result = Evaluation(None, f"no value for {', '.join(parts)}")
+            result = Evaluation(
+                None, gettext("no value for %(items)s") % {"items": ", ".join(parts)}
+            )
         else:
             result = evaluate_with_reason(node, known)
         out[code] = result
@@ -630,7 +678,10 @@ class Rule:
 
     def __post_init__(self):
         if self.op not in COMPARISONS:
-            raise ValueError(f"unknown comparison {self.op!r}; use one of {' '.join(COMPARISONS)}")
+            raise ValueError(
+                gettext("unknown comparison %(op)r; use one of %(items)s")
+                % {"op": self.op, "items": " ".join(COMPARISONS)}
+            )
 
     def __str__(self) -> str:
         return f"{self.left} {self.op} {self.right}"
@@ -649,10 +700,13 @@ class Rule:
             return Check(NOT_APPLICABLE, left.value, right.value, reason)
         if _COMPARE[self.op](left.value, right.value):
             return Check(PASSED, left.value, right.value)
-        reason = (
-            f"{self.left} is {_fmt(left.value)} and {self.right} is {_fmt(right.value)}; "
-            f"expected {self}"
-        )
+        reason = gettext("%(left)s is %(fmt)s and %(right)s is %(fmt2)s; expected %(self)s") % {
+            "left": self.left,
+            "fmt": _fmt(left.value),
+            "right": self.right,
+            "fmt2": _fmt(right.value),
+            "self": self,
+        }
         return Check(FAILED, left.value, right.value, reason)
 
 

@@ -19,6 +19,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from commonmeasure.domain.translation import gettext
+
 NPS_RANGE = (0, 10)
 LIKERT_RANGE = (1, 5)
 PROMOTER_MIN, DETRACTOR_MAX = 9, 6
@@ -38,7 +40,10 @@ def _checked(scores: Iterable, low: int, high: int, scale: str) -> list[int]:
             or s != int(s)
             or not low <= s <= high
         ):
-            raise FeedbackError(f"{s!r} is not a whole number from {low} to {high} ({scale})")
+            raise FeedbackError(
+                gettext("%(s)r is not a whole number from %(low)s to %(high)s (%(scale)s)")
+                % {"s": s, "low": low, "high": high, "scale": scale}
+            )
         out.append(int(s))
     return out
 
@@ -65,7 +70,7 @@ def mean_score(scores: Iterable) -> float | None:
     values = list(scores)
     for v in values:
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            raise FeedbackError(f"{v!r} is not a number")
+            raise FeedbackError(gettext("%(v)r is not a number") % {"v": v})
     if not values:
         return None
     return math.fsum(values) / len(values)
@@ -78,7 +83,10 @@ def measure(name: str, scores: Iterable) -> float | None:
     try:
         return MEASURES[name](scores)
     except KeyError:
-        raise FeedbackError(f"unknown measure {name!r}; use one of {', '.join(MEASURES)}") from None
+        raise FeedbackError(
+            gettext("unknown measure %(name)r; use one of %(items)s")
+            % {"name": name, "items": ", ".join(MEASURES)}
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -96,7 +104,7 @@ def borda(candidates: Sequence[str], ballots: Iterable[Sequence[str]]) -> list[C
     n = len(candidates)
     known = set(candidates)
     if len(known) != n:
-        raise FeedbackError("candidate codes must be different from one another")
+        raise FeedbackError(gettext("candidate codes must be different from one another"))
     points = dict.fromkeys(candidates, 0)
     firsts = dict.fromkeys(candidates, 0)
     count = 0
@@ -104,9 +112,12 @@ def borda(candidates: Sequence[str], ballots: Iterable[Sequence[str]]) -> list[C
         ballot = list(ballot)
         unknown = [c for c in ballot if c not in known]
         if unknown:
-            raise FeedbackError(f"ballot {i}: {unknown[0]!r} is not a candidate")
+            raise FeedbackError(
+                gettext("ballot %(i)s: %(unknown)r is not a candidate")
+                % {"i": i, "unknown": unknown[0]}
+            )
         if len(set(ballot)) != len(ballot):
-            raise FeedbackError(f"ballot {i}: a candidate is ranked twice")
+            raise FeedbackError(gettext("ballot %(i)s: a candidate is ranked twice") % {"i": i})
         count += 1
         for position, code in enumerate(ballot):
             points[code] += n - 1 - position

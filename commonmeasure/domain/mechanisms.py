@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import NamedTuple
 
+from commonmeasure.domain.translation import gettext
+
 from .money import minor_unit, round_money
 from .payments import (
     CAP_RATIO,
@@ -64,15 +66,20 @@ def comparison_statement(contract: Comparison, cohorts: Iterable[CohortResult]) 
         where = f"row {c.row or position}"
         if c.treated_events < 0:
             problems.append(
-                f"{where}: treated_events must not be negative (got {c.treated_events})"
+                gettext("%(where)s: treated_events must not be negative (got %(treated_events)s)")
+                % {"where": where, "treated_events": c.treated_events}
             )
         if c.comparison_events <= 0:
             problems.append(
-                f"{where}: comparison_events must be more than 0 (got {c.comparison_events})"
+                gettext(
+                    "%(where)s: comparison_events must be more than 0 (got %(comparison_events)s)"
+                )
+                % {"where": where, "comparison_events": c.comparison_events}
             )
         if c.cohort in seen:
             problems.append(
-                f"{where}: cohort {c.cohort!r} appears twice (first in row {seen[c.cohort]})"
+                gettext("%(where)s: cohort %(cohort)r appears twice (first in row %(seen)s)")
+                % {"where": where, "cohort": c.cohort, "seen": seen[c.cohort]}
             )
         seen.setdefault(c.cohort, c.row or position)
     if problems:
@@ -102,7 +109,14 @@ def comparison_statement(contract: Comparison, cohorts: Iterable[CohortResult]) 
                     amount=-earned,
                     count=1,
                     row=row,
-                    rule=f"cohort {c.cohort}: a reduction of {_percent(reduction)} is below the threshold of {_percent(contract.threshold)}",
+                    rule=gettext(
+                        "cohort %(cohort)s: a reduction of %(percent)s is below the threshold of %(percent2)s"
+                    )
+                    % {
+                        "cohort": c.cohort,
+                        "percent": _percent(reduction),
+                        "percent2": _percent(contract.threshold),
+                    },
                     cohort=c.cohort,
                 )
             )
@@ -116,7 +130,10 @@ def comparison_statement(contract: Comparison, cohorts: Iterable[CohortResult]) 
                     amount=-cut,
                     count=1,
                     row=row,
-                    rule=f"at most {contract.cap_total} {contract.currency} for the whole contract, cohorts in file order",
+                    rule=gettext(
+                        "at most %(cap_total)s %(currency)s for the whole contract, cohorts in file order"
+                    )
+                    % {"cap_total": contract.cap_total, "currency": contract.currency},
                     cohort=c.cohort,
                 )
             )
@@ -162,14 +179,21 @@ def weighted_targets_statement(
         where = f"row {r.row or position}"
         if r.metric not in targets:
             problems.append(
-                f"{where}: metric {r.metric!r} is not in the contract (it defines {', '.join(targets)})"
+                gettext(
+                    "%(where)s: metric %(metric)r is not in the contract (it defines %(items)s)"
+                )
+                % {"where": where, "metric": r.metric, "items": ", ".join(targets)}
             )
         elif r.metric in achieved:
             problems.append(
-                f"{where}: metric {r.metric!r} appears twice (first in row {achieved[r.metric].row})"
+                gettext("%(where)s: metric %(metric)r appears twice (first in row %(row)s)")
+                % {"where": where, "metric": r.metric, "row": achieved[r.metric].row}
             )
         if r.achieved < 0:
-            problems.append(f"{where}: achieved must not be negative (got {r.achieved})")
+            problems.append(
+                gettext("%(where)s: achieved must not be negative (got %(achieved)s)")
+                % {"where": where, "achieved": r.achieved}
+            )
         achieved.setdefault(r.metric, r._replace(row=r.row or position))
     if problems:
         raise ContractError(problems)
@@ -196,7 +220,8 @@ def weighted_targets_statement(
                     amount=paid - uncapped,
                     count=1,
                     row=r.row if r else None,
-                    rule=f"{t.id} counts up to {t.cap_ratio} x its target of {t.target}",
+                    rule=gettext("%(id)s counts up to %(cap_ratio)s x its target of %(target)s")
+                    % {"id": t.id, "cap_ratio": t.cap_ratio, "target": t.target},
                 )
             )
         gross += uncapped

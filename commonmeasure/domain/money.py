@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
+from commonmeasure.domain.translation import gettext
+
 # ISO 4217 minor units for every active code whose minor unit is not 2 (the usual case).
 _MINOR_UNITS_NOT_TWO = {
     # no minor unit
@@ -68,7 +70,8 @@ def minor_unit(currency: str) -> int:
         return MINOR_UNITS[currency]
     except (KeyError, TypeError):
         raise MoneyError(
-            f"{currency!r} is not an ISO 4217 currency code (such as GBP, USD, EUR, JPY)"
+            gettext("%(currency)r is not an ISO 4217 currency code (such as GBP, USD, EUR, JPY)")
+            % {"currency": currency}
         ) from None
 
 
@@ -120,7 +123,7 @@ def split_largest_remainder(total: int, shares: Sequence[Decimal]) -> list[int]:
     parts = [int(x.to_integral_value(rounding=ROUND_FLOOR)) for x in exact]
     left = total - sum(parts)
     if not 0 <= left <= len(shares):
-        raise MoneyError(f"shares must add up to 1, not {sum(shares)}")
+        raise MoneyError(gettext("shares must add up to 1, not %(sum)s") % {"sum": sum(shares)})
     order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - parts[i]), i))
     for i in order[:left]:
         parts[i] += 1

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from math import sqrt
 from statistics import median
 
+from commonmeasure.domain.translation import gettext
+
 HISTORY_PERIODS = 12
 MIN_HISTORY = 6
 MAD_SCALE = 1.4826
@@ -110,9 +112,9 @@ def flag(
 ) -> str | None:
     """Why ``value`` needs a second look, or None. Bounds first, then history."""
     if minimum is not None and value < minimum:
-        return f"below the declared minimum {fmt(minimum, tuning)}"
+        return gettext("below the declared minimum %(fmt)s") % {"fmt": fmt(minimum, tuning)}
     if maximum is not None and value > maximum:
-        return f"above the declared maximum {fmt(maximum, tuning)}"
+        return gettext("above the declared maximum %(fmt)s") % {"fmt": fmt(maximum, tuning)}
     if not tuning.checks(key):
         return None
     b = band(history, tuning, minimum, maximum)
@@ -120,9 +122,12 @@ def flag(
         return None
     low, mid, high = b
     if value < low or value > high:
-        return (
-            f"far from this organisation's history: the median of its last {len(history)} approved "
-            f"values is {fmt(mid, tuning)}, the usual range {fmt(low, tuning, unit=False)} to "
-            f"{fmt(high, tuning)}"
-        )
+        return gettext(
+            "far from this organisation's history: the median of its last %(count)s approved values is %(fmt)s, the usual range %(fmt2)s to %(fmt3)s"
+        ) % {
+            "count": len(history),
+            "fmt": fmt(mid, tuning),
+            "fmt2": fmt(low, tuning, unit=False),
+            "fmt3": fmt(high, tuning),
+        }
     return None

@@ -37,6 +37,8 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 
+from commonmeasure.domain.translation import gettext
+
 from . import periods
 from .money import (
     MoneyError,
@@ -163,68 +165,96 @@ def contract_problems(contract: Contract) -> list[str]:
     try:
         places = minor_unit(contract.currency)
     except MoneyError as exc:
-        problems.append(f"currency: {exc}")
+        problems.append(gettext("currency: %(exc)s") % {"exc": exc})
         places = None
 
     def non_negative(value: Decimal | None, name: str) -> None:
         if value is not None and value < 0:
-            problems.append(f"{name}: must not be negative (got {value})")
+            problems.append(
+                gettext("%(name)s: must not be negative (got %(value)s)")
+                % {"name": name, "value": value}
+            )
 
     def money(value: Decimal | None, name: str) -> None:
         non_negative(value, name)
         if value is not None and places is not None and not is_exact_minor(value, places):
             problems.append(
-                f"{name}: {value} has more decimal places than {contract.currency} has ({places})"
+                gettext(
+                    "%(name)s: %(value)s has more decimal places than %(currency)s has (%(places)s)"
+                )
+                % {"name": name, "value": value, "currency": contract.currency, "places": places}
             )
 
     seen: set[str] = set()
     for i, payer in enumerate(contract.payers):
         non_negative(payer.share, f"payers.{i}.share")
         if payer.id in seen:
-            problems.append(f"payers.{i}.id: payer {payer.id!r} appears twice")
+            problems.append(
+                gettext("payers.%(i)s.id: payer %(id)r appears twice") % {"i": i, "id": payer.id}
+            )
         seen.add(payer.id)
     if contract.payers and sum(p.share for p in contract.payers) != 1:
         total = sum(p.share for p in contract.payers)
-        problems.append(f"payers: the shares must add up to exactly 1 (they add up to {total})")
+        problems.append(
+            gettext("payers: the shares must add up to exactly 1 (they add up to %(total)s)")
+            % {"total": total}
+        )
 
     if isinstance(contract, RateCard):
         if contract.start > contract.end:
-            problems.append(f"end: {contract.end} is before start {contract.start}")
+            problems.append(
+                gettext("end: %(end)s is before start %(start)s")
+                % {"end": contract.end, "start": contract.start}
+            )
         money(contract.cap_total, "cap_total")
         money(contract.cap_per_participant, "cap_per_participant")
         if not contract.metrics:
-            problems.append("metrics: at least one metric is needed")
+            problems.append(gettext("metrics: at least one metric is needed"))
         seen = set()
         for i, m in enumerate(contract.metrics):
             money(m.price, f"metrics.{i}.price")
             if m.cap_count is not None and m.cap_count < 0:
-                problems.append(f"metrics.{i}.cap_count: must not be negative (got {m.cap_count})")
+                problems.append(
+                    gettext("metrics.%(i)s.cap_count: must not be negative (got %(cap_count)s)")
+                    % {"i": i, "cap_count": m.cap_count}
+                )
             if m.id in seen:
-                problems.append(f"metrics.{i}.id: metric {m.id!r} appears twice")
+                problems.append(
+                    gettext("metrics.%(i)s.id: metric %(id)r appears twice") % {"i": i, "id": m.id}
+                )
             seen.add(m.id)
     elif isinstance(contract, Comparison):
         non_negative(contract.price_per_unit, "price_per_unit")
         money(contract.cap_total, "cap_total")
         if not 0 <= contract.threshold <= 1:
             problems.append(
-                f"threshold: must be between 0 and 1, a share such as 0.10 for 10% (got {contract.threshold})"
+                gettext(
+                    "threshold: must be between 0 and 1, a share such as 0.10 for 10%% (got %(threshold)s)"
+                )
+                % {"threshold": contract.threshold}
             )
     elif isinstance(contract, WeightedTargets):
         money(contract.max_payment, "max_payment")
         if not contract.targets:
-            problems.append("targets: at least one target is needed")
+            problems.append(gettext("targets: at least one target is needed"))
         seen = set()
         for i, t in enumerate(contract.targets):
             non_negative(t.weight, f"targets.{i}.weight")
             non_negative(t.cap_ratio, f"targets.{i}.cap_ratio")
             if t.target <= 0:
-                problems.append(f"targets.{i}.target: must be more than 0 (got {t.target})")
+                problems.append(
+                    gettext("targets.%(i)s.target: must be more than 0 (got %(target)s)")
+                    % {"i": i, "target": t.target}
+                )
             if t.id in seen:
-                problems.append(f"targets.{i}.id: target {t.id!r} appears twice")
+                problems.append(
+                    gettext("targets.%(i)s.id: target %(id)r appears twice") % {"i": i, "id": t.id}
+                )
             seen.add(t.id)
         if contract.targets and sum(t.weight for t in contract.targets) != 1:
             problems.append(
-                f"targets: the weights must add up to exactly 1 (they add up to {sum(t.weight for t in contract.targets)})"
+                gettext("targets: the weights must add up to exactly 1 (they add up to %(sum)s)")
+                % {"sum": sum(t.weight for t in contract.targets)}
             )
     return problems
 
@@ -331,7 +361,12 @@ def period_code(day: date, by: str) -> str:
         return f"{day.year:04d}-{day.month:02d}"
     if by == periods.QUARTER:
         return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
-    raise ContractError([f"--by: must be one of {', '.join(PERIOD_BY)}, not {by!r}"])
+    raise ContractError(
+        [
+            gettext("--by: must be one of %(items)s, not %(by)r")
+            % {"items": ", ".join(PERIOD_BY), "by": by}
+        ]
+    )
 
 
 def rule_text(kind: str, contract: RateCard, metric_id: str) -> str:
@@ -339,13 +374,24 @@ def rule_text(kind: str, contract: RateCard, metric_id: str) -> str:
     metric = next((m for m in contract.metrics if m.id == metric_id), None)
     name = metric.label if metric is not None else metric_id
     if kind == ONCE_ONLY:
-        return f"{name} is paid once per participant, for the earliest achievement"
+        return gettext(
+            "%(metric_id)s is paid once per participant, for the earliest achievement"
+        ) % {"metric_id": name}
     if kind == CAP_COUNT:
-        return f"{name} is paid for at most {metric.cap_count} achievements, earliest first"
+        return gettext("%(metric_id)s is paid for at most %(cap)s achievements, earliest first") % {
+            "metric_id": name,
+            "cap": metric.cap_count,
+        }
     if kind == CAP_PER_PARTICIPANT:
-        return f"at most {contract.cap_per_participant} {cur} per participant, in date order"
+        return gettext("at most %(cap_per_participant)s %(cur)s per participant, in date order") % {
+            "cap_per_participant": contract.cap_per_participant,
+            "cur": cur,
+        }
     if kind == CAP_TOTAL:
-        return f"at most {contract.cap_total} {cur} for the whole contract, in date order"
+        return gettext("at most %(cap_total)s %(cur)s for the whole contract, in date order") % {
+            "cap_total": contract.cap_total,
+            "cur": cur,
+        }
     raise ValueError(kind)
 
 
@@ -555,7 +601,10 @@ def _check_metrics(rows: list[tuple], price: dict[str, int]) -> None:
                 first.setdefault(metric, row)
         raise ContractError(
             [
-                f"row {row}: metric {metric!r} is not in the contract (it defines {', '.join(price)})"
+                gettext(
+                    "row %(row)s: metric %(metric)r is not in the contract (it defines %(items)s)"
+                )
+                % {"row": row, "metric": metric, "items": ", ".join(price)}
                 for metric, row in sorted(first.items(), key=lambda kv: kv[1])[:20]
             ]
         )

@@ -31,6 +31,8 @@ from operator import itemgetter, truth
 
 import numpy as np
 
+from commonmeasure.domain.translation import gettext
+
 INT = np.int64
 
 
@@ -52,7 +54,7 @@ class AchievementArrays(Sequence):
     ):
         n = len(participant)
         if len(metric) != n or len(day) != n or (validated is not None and len(validated) != n):
-            raise ValueError("every column must have the same length")
+            raise ValueError(gettext("every column must have the same length"))
         self.participants = list(participants)
         self.participant = np.asarray(participant, dtype=INT)
         self.metrics = list(metrics)
@@ -61,7 +63,7 @@ class AchievementArrays(Sequence):
         self.validated = None if validated is None else np.asarray(validated, dtype=bool)
         self.row = range(1, n + 1) if row is None else row
         if len(self.row) != n:
-            raise ValueError("every column must have the same length")
+            raise ValueError(gettext("every column must have the same length"))
 
     @classmethod
     def from_tuples(cls, achievements) -> AchievementArrays:

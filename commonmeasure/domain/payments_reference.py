@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from commonmeasure.domain.translation import gettext
+
 from . import periods
 from .money import minor_unit, round_money
 from .payments import (
@@ -55,7 +57,11 @@ def reference_rate_card_statement(
     unknown = [r for r in rows if r["metric"] not in metrics]
     if unknown:
         raise ContractError(
-            [f"row {r['row']}: metric {r['metric']!r} is not in the contract" for r in unknown]
+            [
+                gettext("row %(row)s: metric %(metric)r is not in the contract")
+                % {"row": r["row"], "metric": r["metric"]}
+                for r in unknown
+            ]
         )
 
     # Exclusions: unvalidated first, then dates outside the contract.

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from commonmeasure.domain.translation import gettext
+
 MONTH = "month"
 QUARTER = "quarter"
 YEAR = "year"
@@ -108,11 +110,14 @@ def parse(code: str, period_type: str | None = None, fy_first_month: int = 4) ->
     second part must be the next year's last two digits (``2024-25``).
     """
     if not isinstance(code, str):
-        raise PeriodError(f"period must be text, not {type(code).__name__}")
+        raise PeriodError(
+            gettext("period must be text, not %(name)s") % {"name": type(code).__name__}
+        )
     text = code.strip()
     if period_type not in (None, *PERIOD_TYPES):
         raise PeriodError(
-            f"unknown period type {period_type!r}; use one of {', '.join(PERIOD_TYPES)}"
+            gettext("unknown period type %(period_type)r; use one of %(items)s")
+            % {"period_type": period_type, "items": ", ".join(PERIOD_TYPES)}
         )
     if period_type == FINANCIAL_YEAR:
         return _parse_financial_year(text, fy_first_month)
@@ -123,7 +128,7 @@ def parse(code: str, period_type: str | None = None, fy_first_month: int = 4) ->
             return month(y, mo)
         if period_type is None and (y + 1) % 100 == mo:
             return _parse_financial_year(text, fy_first_month)
-        raise PeriodError(f"{code!r} is not a month: month must be 01-12")
+        raise PeriodError(gettext("%(code)r is not a month: month must be 01-12") % {"code": code})
     m = _QUARTER_RE.match(text)
     if m and period_type in (None, QUARTER):
         return quarter(int(m.group(1)), int(m.group(2)))
@@ -131,12 +136,15 @@ def parse(code: str, period_type: str | None = None, fy_first_month: int = 4) ->
     if m and period_type in (None, YEAR):
         return year(int(m.group(1)))
     expected = {
-        None: "2024-03, 2024-Q1, 2024 or 2024-25",
-        MONTH: "a month such as 2024-03",
-        QUARTER: "a quarter such as 2024-Q1",
-        YEAR: "a year such as 2024",
+        None: gettext("2024-03, 2024-Q1, 2024 or 2024-25"),
+        MONTH: gettext("a month such as 2024-03"),
+        QUARTER: gettext("a quarter such as 2024-Q1"),
+        YEAR: gettext("a year such as 2024"),
     }[period_type]
-    raise PeriodError(f"{code!r} is not a period code: expected {expected}")
+    raise PeriodError(
+        gettext("%(code)r is not a period code: expected %(expected)s")
+        % {"code": code, "expected": expected}
+    )
 
 
 def _parse_financial_year(text: str, first_month: int) -> Period:
@@ -144,15 +152,24 @@ def _parse_financial_year(text: str, first_month: int) -> Period:
         return financial_year(int(text), 1)
     m = _FY_RE.match(text)
     if not m:
-        raise PeriodError(f"{text!r} is not a financial year: expected a code such as 2024-25")
+        raise PeriodError(
+            gettext("%(text)r is not a financial year: expected a code such as 2024-25")
+            % {"text": text}
+        )
     start_year, end_two = int(m.group(1)), int(m.group(2))
     if (start_year + 1) % 100 != end_two:
         raise PeriodError(
-            f"{text!r} is not a financial year: the second part must be the next year ({(start_year + 1) % 100:02d})"
+            gettext(
+                "%(text)r is not a financial year: the second part must be the next year (%(value)02d)"
+            )
+            % {"text": text, "value": (start_year + 1) % 100}
         )
     if first_month == 1:
         raise PeriodError(
-            f"{text!r}: this initiative's financial year is the calendar year; write {start_year}"
+            gettext(
+                "%(text)r: this initiative's financial year is the calendar year; write %(start_year)s"
+            )
+            % {"text": text, "start_year": start_year}
         )
     return financial_year(start_year, first_month)
 
@@ -169,7 +186,10 @@ def containing(p: Period, period_type: str, fy_first_month: int = 4) -> Period:
     if period_type == FINANCIAL_YEAR:
         start_year = y if m >= fy_first_month else y - 1
         return financial_year(start_year, fy_first_month)
-    raise PeriodError(f"unknown period type {period_type!r}; use one of {', '.join(PERIOD_TYPES)}")
+    raise PeriodError(
+        gettext("unknown period type %(period_type)r; use one of %(items)s")
+        % {"period_type": period_type, "items": ", ".join(PERIOD_TYPES)}
+    )
 
 
 def is_coarser_or_equal(target_type: str, source_type: str) -> bool:

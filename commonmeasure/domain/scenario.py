@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from commonmeasure.domain.translation import gettext
+
 from .money import minor_unit, round_money
 from .payments import Achievement, ContractError, RateCard, Statement, rate_card_statement
 from .returns import CashFlow, investor_returns
@@ -79,20 +81,30 @@ def simulate(
 ) -> ScenarioResult:
     """The statement if each metric is achieved by the given share of ``participants``."""
     if not isinstance(contract, RateCard):
-        raise ContractError(["scenarios need a rate_card contract"])
+        raise ContractError([gettext("scenarios need a rate_card contract")])
     if participants < 0:
-        raise ContractError([f"participants: must not be negative (got {participants})"])
+        raise ContractError(
+            [
+                gettext("participants: must not be negative (got %(participants)s)")
+                % {"participants": participants}
+            ]
+        )
     if investment is not None and investment < 0:
-        raise ContractError([f"investment: must not be negative (got {investment})"])
+        raise ContractError(
+            [
+                gettext("investment: must not be negative (got %(investment)s)")
+                % {"investment": investment}
+            ]
+        )
     if isinstance(rates, Decimal):
         rates = {m.id: rates for m in contract.metrics}
     problems = [
-        f"success rate for {m!r}: not a metric of the contract"
+        gettext("success rate for %(m)r: not a metric of the contract") % {"m": m}
         for m in rates
         if m not in {x.id for x in contract.metrics}
     ]
     problems += [
-        f"success rate for {m!r}: must be between 0 and 1 (got {r})"
+        gettext("success rate for %(m)r: must be between 0 and 1 (got %(r)s)") % {"m": m, "r": r}
         for m, r in rates.items()
         if not 0 <= r <= 1
     ]
@@ -105,7 +117,10 @@ def simulate(
     if sum(achieved.values()) > MAX_ACHIEVEMENTS:
         raise ContractError(
             [
-                f"participants: {participants} is too many to simulate (at most {MAX_ACHIEVEMENTS} achievements)"
+                gettext(
+                    "participants: %(participants)s is too many to simulate (at most %(MAX_ACHIEVEMENTS)s achievements)"
+                )
+                % {"participants": participants, "MAX_ACHIEVEMENTS": MAX_ACHIEVEMENTS}
             ]
         )
     width = len(str(participants))

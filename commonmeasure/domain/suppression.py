@@ -16,6 +16,8 @@ import hashlib
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from typing import TypeVar
 
+from commonmeasure.domain.translation import gettext
+
 DEFAULT_THRESHOLD = 5
 ANONYMOUS_LABEL = "Organisation {n}"
 
@@ -30,7 +32,8 @@ class SuppressionError(ValueError):
 def _check_threshold(threshold: int) -> None:
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
         raise SuppressionError(
-            f"the suppression threshold must be a whole number of people, not {threshold!r}"
+            gettext("the suppression threshold must be a whole number of people, not %(threshold)r")
+            % {"threshold": threshold}
         )
 
 
@@ -104,7 +107,9 @@ def peer_labels(
     for org in orgs:
         if org == viewer or org in named:
             if org not in names:
-                raise SuppressionError(f"organisation {org!r} is to be named but has no name")
+                raise SuppressionError(
+                    gettext("organisation %(org)r is to be named but has no name") % {"org": org}
+                )
             out[org] = names[org]
         else:
             anonymous.append(org)

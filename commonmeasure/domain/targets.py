@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from commonmeasure.domain import periods
+from commonmeasure.domain.translation import gettext, ngettext
 
 HIGHER, LOWER = "higher", "lower"
 POLARITIES = (HIGHER, LOWER)
@@ -32,7 +33,9 @@ class TargetError(ValueError):
 
 def _polarity(polarity: str) -> str:
     if polarity not in POLARITIES:
-        raise TargetError(f"unknown polarity {polarity!r}; use higher or lower")
+        raise TargetError(
+            gettext("unknown polarity %(polarity)r; use higher or lower") % {"polarity": polarity}
+        )
     return polarity
 
 
@@ -45,10 +48,13 @@ class Thresholds:
 
     def __post_init__(self):
         if not (math.isfinite(self.green) and math.isfinite(self.amber)):
-            raise TargetError("the green and amber thresholds must be numbers")
+            raise TargetError(gettext("the green and amber thresholds must be numbers"))
         if self.amber > self.green:
             raise TargetError(
-                f"the amber threshold ({self.amber:g}%) must not be above the green one ({self.green:g}%)"
+                gettext(
+                    "the amber threshold (%(amber)g%%) must not be above the green one (%(green)g%%)"
+                )
+                % {"amber": self.amber, "green": self.green}
             )
 
 
@@ -91,7 +97,9 @@ def target_status(
         return TargetStatus(None, None, "no value")
     if not target > 0:
         met = actual >= target if polarity == HIGHER else actual <= target
-        return TargetStatus(None, GREEN if met else RED, "% of target needs a target above 0")
+        return TargetStatus(
+            None, GREEN if met else RED, gettext("% of target needs a target above 0")
+        )
     percent = percent_of_target(actual, target, polarity)
     assert percent is not None
     if percent >= thresholds.green - _TOLERANCE:
@@ -141,7 +149,7 @@ class Trend:
 def linear_trend(points: Sequence[tuple[float, float]]) -> Trend:
     """The ordinary least squares straight line through (x, y) points."""
     if len({x for x, _ in points}) < 2:
-        raise TargetError("a linear trend needs values for at least two baseline periods")
+        raise TargetError(gettext("a linear trend needs values for at least two baseline periods"))
     n = len(points)
     mean_x = math.fsum(x for x, _ in points) / n
     mean_y = math.fsum(y for _, y in points) / n
@@ -174,14 +182,15 @@ def baseline_forecast(
     otherwise.
     """
     if not baseline:
-        raise TargetError("no baseline periods")
+        raise TargetError(gettext("no baseline periods"))
     parsed = {code: _parse(code, period_type, fy_first_month) for code in [*baseline, *forecast]}
     first = min((parsed[c] for c in baseline), key=lambda p: p.start)
     length = first.end - first.start
     for code, p in parsed.items():
         if p.type != first.type:
             raise TargetError(
-                f"period {code} is a {p.type} but the baseline is made of {first.type}s"
+                gettext("period %(code)s is a %(type)s but the baseline is made of %(type2)ss")
+                % {"code": code, "type": p.type, "type2": first.type}
             )
 
     def x_of(code: str) -> float:
@@ -195,8 +204,12 @@ def baseline_forecast(
     except TargetError:
         have = len(points)
         raise TargetError(
-            f"a linear trend needs values for at least two baseline periods; {have} of "
-            f"{len(baseline)} ({', '.join(baseline)}) {'has' if have == 1 else 'have'} a value"
+            ngettext(
+                "a linear trend needs values for at least two baseline periods; %(have)s of %(count)s (%(items)s) has a value",
+                "a linear trend needs values for at least two baseline periods; %(have)s of %(count)s (%(items)s) have a value",
+                have,
+            )
+            % {"have": have, "count": len(baseline), "items": ", ".join(baseline)}
         ) from None
     values = {code: trend.at(x_of(code)) for code in parsed}
     return Forecast(trend, first.code, values)

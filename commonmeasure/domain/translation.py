@@ -65,6 +65,11 @@ def install(
     _gettext, _ngettext, _pgettext = gettext_function, ngettext_function, pgettext_function
 
 
+def installed() -> tuple[Callable, Callable, Callable]:
+    """The functions installed now, to put them back after a while in another language."""
+    return _gettext, _ngettext, _pgettext
+
+
 def gettext(message: str) -> str:
     return _gettext(message)
 

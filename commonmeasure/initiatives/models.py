@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commonmeasure.domain import aggregation, outliers, periods
+from commonmeasure.interchange.definition import CONTENT_LANGUAGES
+
+from .content import TranslatableCharField, TranslatableTextField, TranslatedContent
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -22,12 +25,19 @@ category_code_validator = RegexValidator(
 )
 
 
-class Initiative(models.Model):
+class Initiative(TranslatedContent):
     FREQUENCY_CHOICES = [(k, k.replace("-", " ").capitalize()) for k in periods.FREQUENCIES]
 
     code = models.CharField(max_length=64, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=200)
-    vision = models.TextField(blank=True)
+    # Names, definitions and the vision are in this language; other languages in the
+    # translations of each row (initiatives/content.py).
+    language = models.CharField(
+        max_length=8, choices=[(c, c) for c in CONTENT_LANGUAGES], default="en"
+    )
+    name = TranslatableCharField(max_length=200)
+    vision = TranslatableTextField(blank=True)
+    # {"fr": {"name": "...", "vision": "..."}}
+    translations = models.JSONField(default=dict, blank=True)
     # [{"code": "G1", "name": "...", "description": "..."}]: population-level results sought.
     goals = models.JSONField(default=list, blank=True)
     reporting_frequency = models.CharField(
@@ -216,12 +226,14 @@ class Membership(models.Model):
         return f"{self.user} is {self.get_role_display()}{where} in {self.initiative}"
 
 
-class Dimension(models.Model):
+class Dimension(TranslatedContent):
     """A way of disaggregating values, e.g. gender or age band."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="dimensions")
     code = models.CharField(max_length=64, validators=[code_validator])
-    name = models.CharField(max_length=200)
+    name = TranslatableCharField(max_length=200)
+    # {"fr": {"name": "..."}} (initiatives/content.py)
+    translations = models.JSONField(default=dict, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -234,10 +246,12 @@ class Dimension(models.Model):
         return self.name
 
 
-class Category(models.Model):
+class Category(TranslatedContent):
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="categories")
     code = models.CharField(max_length=64, validators=[category_code_validator])
-    name = models.CharField(max_length=200)
+    name = TranslatableCharField(max_length=200)
+    # {"fr": {"name": "..."}} (initiatives/content.py)
+    translations = models.JSONField(default=dict, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -251,7 +265,7 @@ class Category(models.Model):
         return self.name
 
 
-class Indicator(models.Model):
+class Indicator(TranslatedContent):
     COUNT, PERCENTAGE, CURRENCY, RATE, SCORE = "count", "percentage", "currency", "rate", "score"
     VALUE_TYPES = [(t, t.capitalize()) for t in (COUNT, PERCENTAGE, CURRENCY, RATE, SCORE)]
     POLARITY_CHOICES = [("higher", _("Higher is better")), ("lower", _("Lower is better"))]
@@ -260,10 +274,13 @@ class Indicator(models.Model):
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(max_length=64, validators=[code_validator])
-    name = models.CharField(max_length=200)
-    definition = models.TextField(blank=True)
-    rationale = models.TextField(blank=True, help_text=_("Why this indicator was chosen."))
-    unit = models.CharField(max_length=50, blank=True)
+    name = TranslatableCharField(max_length=200)
+    definition = TranslatableTextField(blank=True)
+    rationale = TranslatableTextField(blank=True, help_text=_("Why this indicator was chosen."))
+    unit = TranslatableCharField(max_length=50, blank=True)
+    # {"fr": {"name": "...", "definition": "...", "rationale": "...", "unit": "..."}}: the
+    # indicator in other languages than the initiative's (initiatives/content.py).
+    translations = models.JSONField(default=dict, blank=True)
     value_type = models.CharField(max_length=20, choices=VALUE_TYPES, default=COUNT)
     polarity = models.CharField(max_length=10, choices=POLARITY_CHOICES, default="higher")
     aggregation = models.CharField(max_length=20, choices=ACROSS_CHOICES, default="sum")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import translation
 
-from commonmeasure.interchange.definition import InitiativeDef
+from commonmeasure.interchange.definition import InitiativeDef, texts_by_language
 from commonmeasure.reporting import archive
 from commonmeasure.reporting.models import ValidationRule
 
@@ -42,7 +43,12 @@ def _upsert(model, lookup: dict, values: dict, summary: LoadSummary, label: str)
         obj = model.objects.create(**lookup, **values)
         summary.created.append(label)
         return obj
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    # The stored text, not the viewer's translation (initiatives/content.py), is compared.
+    changed = [
+        k
+        for k, v in values.items()
+        if (obj.__dict__[k] if k in obj.__dict__ else getattr(obj, k)) != v
+    ]
     if changed:
         for k in changed:
             setattr(obj, k, values[k])
@@ -71,7 +77,9 @@ def load_definition(
         {"code": defn.code},
         {
             "name": defn.name,
+            "language": defn.language,
             "vision": defn.vision,
+            "translations": texts_by_language(defn.translations),
             "goals": [g.model_dump() for g in defn.goals],
             "reporting_frequency": defn.reporting_frequency,
             "fy_first_month": defn.fy_first_month,
@@ -103,7 +111,7 @@ def load_definition(
         dim = _upsert(
             Dimension,
             {"initiative": initiative, "code": d.code},
-            {"name": d.name, "sort_order": n},
+            {"name": d.name, "translations": texts_by_language(d.translations), "sort_order": n},
             summary,
             f"dimension {d.code}",
         )
@@ -111,7 +119,11 @@ def load_definition(
             _upsert(
                 Category,
                 {"dimension": dim, "code": c.code},
-                {"name": c.name, "sort_order": m},
+                {
+                    "name": c.name,
+                    "translations": texts_by_language(c.translations),
+                    "sort_order": m,
+                },
                 summary,
                 f"category {d.code}.{c.code}",
             )
@@ -166,6 +178,7 @@ def load_definition(
                 "outlier_multiplier": i.outliers.multiplier,
                 "outlier_min_history": i.outliers.min_history,
                 "outlier_min_spread": i.outliers.min_spread,
+                "translations": texts_by_language(i.translations),
                 "is_retired": i.retired,
             },
             summary,
@@ -284,10 +297,23 @@ def _load_rules(initiative: Initiative, defn: InitiativeDef, summary: LoadSummar
 
 
 def dump_definition(initiative: Initiative) -> dict:
-    """The initiative as a definition mapping; loading it back changes nothing."""
+    """The initiative as a definition mapping; loading it back changes nothing. Names and
+    definitions are the stored ones, in the initiative's language, whatever the viewer's is;
+    other languages are in the translations blocks."""
+    with translation.override(None):
+        return _dump(initiative)
+
+
+def _translations(obj) -> dict:
+    return {"translations": obj.translations} if obj.translations else {}
+
+
+def _dump(initiative: Initiative) -> dict:
     out: dict = {
         "code": initiative.code,
         "name": initiative.name,
+        "language": initiative.language,
+        **_translations(initiative),
         "vision": initiative.vision,
         "goals": initiative.goals,
         "reporting_frequency": initiative.reporting_frequency,
@@ -303,7 +329,10 @@ def dump_definition(initiative: Initiative) -> dict:
             {
                 "code": d.code,
                 "name": d.name,
-                "categories": [{"code": c.code, "name": c.name} for c in d.categories.all()],
+                **_translations(d),
+                "categories": [
+                    {"code": c.code, "name": c.name, **_translations(c)} for c in d.categories.all()
+                ],
             }
             for d in initiative.dimensions.prefetch_related("categories")
         ],
@@ -357,6 +386,7 @@ def dump_definition(initiative: Initiative) -> dict:
                     "min_history": ind.outlier_min_history,
                     "min_spread": ind.outlier_min_spread,
                 },
+                "translations": ind.translations,
                 "retired": ind.is_retired,
             }
         )

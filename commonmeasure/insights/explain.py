@@ -479,7 +479,9 @@ class _Scope:
         )
         row = next((r for r in detail if str(r["key"]) == str(raw_key)), None)
         parts = row["components"] if row else {}
-        names = dict(self.initiative.indicators.values_list("code", "name"))
+        names = {  # in the viewer's language (initiatives/content.py)
+            i.code: i.name for i in self.initiative.indicators.only("code", "name", "translations")
+        }
         out, any_hidden = [], {}
         for code in sorted(parts):
             value = parts[code]

@@ -5,6 +5,7 @@ checks use it too."""
 from __future__ import annotations
 
 from commonmeasure.domain import composites
+from commonmeasure.domain.translation import gettext, gettext_noop
 
 
 def composite_from_spec(code: str, spec: dict) -> composites.Composite:
@@ -39,9 +40,9 @@ def composite_from_spec(code: str, spec: dict) -> composites.Composite:
 # min-max gives the lowest unit 0, a z-score is negative below the mean, and goalposts give 0
 # at or below the lower goalpost.
 NOT_FOR_GEOMETRIC = {
-    composites.MIN_MAX: "min-max gives the lowest unit 0",
-    composites.Z_SCORE: "z-scores are negative below the mean",
-    composites.GOALPOSTS: "goalposts give 0 at or below the lower goalpost",
+    composites.MIN_MAX: gettext_noop("min-max gives the lowest unit 0"),
+    composites.Z_SCORE: gettext_noop("z-scores are negative below the mean"),
+    composites.GOALPOSTS: gettext_noop("goalposts give 0 at or below the lower goalpost"),
 }
 
 
@@ -57,8 +58,13 @@ def check_composite(code: str, spec: dict) -> list[str]:
         for n, c in enumerate(composite.components):
             if c.weight > 0 and c.normalisation in NOT_FOR_GEOMETRIC:
                 problems.append(
-                    f"components.{n} ({c.code}): geometric aggregation needs values above 0, "
-                    f"but {NOT_FOR_GEOMETRIC[c.normalisation]}; use distance_to_target or "
-                    "arithmetic aggregation"
+                    gettext(
+                        "components.%(n)s (%(code)s): geometric aggregation needs values above 0, but %(NOT_FOR_GEOMETRIC)s; use distance_to_target or arithmetic aggregation"
+                    )
+                    % {
+                        "n": n,
+                        "code": c.code,
+                        "NOT_FOR_GEOMETRIC": gettext(NOT_FOR_GEOMETRIC[c.normalisation]),
+                    }
                 )
     return problems

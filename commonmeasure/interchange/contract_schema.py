@@ -30,6 +30,7 @@ from commonmeasure.domain.payments import (
     WeightedTargets,
     contract_problems,
 )
+from commonmeasure.domain.translation import gettext
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WHOLE_RE = re.compile(r"-?\d+")
@@ -43,19 +44,24 @@ def _amount(value: Any) -> Decimal:
     if isinstance(value, float):  # from a dict built in Python; JSON files give Decimal
         value = Decimal(repr(value))
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise ValueError(f"must be a number or a number in quotes (got {_shown(value)})")
+        raise ValueError(
+            gettext("must be a number or a number in quotes (got %(shown)s)")
+            % {"shown": _shown(value)}
+        )
     try:
         number = Decimal(value.strip().replace("_", "") if isinstance(value, str) else value)
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite() or (isinstance(value, str) and not value.strip()):
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(gettext("%(value)r is not a number") % {"value": value})
     return number
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"must be non-empty text (got {_shown(value)})")
+        raise ValueError(
+            gettext("must be non-empty text (got %(shown)s)") % {"shown": _shown(value)}
+        )
     return value.strip()
 
 
@@ -65,7 +71,9 @@ def _count(value: Any) -> int | None:
     if isinstance(value, bool) or not (
         isinstance(value, int) or (isinstance(value, str) and _WHOLE_RE.fullmatch(value.strip()))
     ):
-        raise ValueError(f"must be a whole number (got {_shown(value)})")
+        raise ValueError(
+            gettext("must be a whole number (got %(shown)s)") % {"shown": _shown(value)}
+        )
     return int(value)
 
 
@@ -73,7 +81,9 @@ def _flag(value: Any) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false (got {_shown(value)})")
+        raise ValueError(
+            gettext("must be true or false (got %(shown)s)") % {"shown": _shown(value)}
+        )
     return value
 
 
@@ -83,7 +93,9 @@ def _day(value: Any) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueError(f"{_shown(value)} is not a date written YYYY-MM-DD")
+    raise ValueError(
+        gettext("%(shown)s is not a date written YYYY-MM-DD") % {"shown": _shown(value)}
+    )
 
 
 def _optional(read):
@@ -132,14 +144,17 @@ class _ContractDef(_Fields):
     @classmethod
     def _capitals(cls, value: str) -> str:
         if value != value.upper():
-            raise ValueError(f"write the ISO 4217 code in capitals ({value.upper()!r})")
+            raise ValueError(
+                gettext("write the ISO 4217 code in capitals (%(upper)r)")
+                % {"upper": value.upper()}
+            )
         return value
 
     @field_validator("payers")
     @classmethod
     def _some_payers(cls, value):
         if value is not None and not value:
-            raise ValueError("must list at least one payer, or be left out")
+            raise ValueError(gettext("must list at least one payer, or be left out"))
         return value
 
     def payer_terms(self) -> tuple[Payer, ...]:
@@ -204,10 +219,13 @@ def fields_of(schema: type[BaseModel]) -> list[str]:
 def check_contract(data: object) -> tuple[Contract | None, list[str]]:
     """(the contract's terms, []) or (None, every problem naming its field)."""
     if not isinstance(data, dict):
-        return None, ["must be a JSON object ({...}) with the contract's fields"]
+        return None, [gettext("must be a JSON object ({...}) with the contract's fields")]
     mechanism = data.get("mechanism", RATE_CARD)
     if mechanism not in MECHANISMS:
-        return None, [f"mechanism: {mechanism!r} is not one of {', '.join(MECHANISMS)}"]
+        return None, [
+            gettext("mechanism: %(mechanism)r is not one of %(items)s")
+            % {"mechanism": mechanism, "items": ", ".join(MECHANISMS)}
+        ]
     schema = SCHEMAS[mechanism]
     try:
         parsed = schema.model_validate({**data, "mechanism": mechanism})
@@ -226,12 +244,18 @@ def _problem(schema: type[BaseModel], mechanism: str, err) -> str:
         return f"{loc}: required"
     if kind == "extra_forbidden":
         if len(err["loc"]) == 1:
-            return f"{loc}: not a field of a {mechanism} contract (its fields: {', '.join(fields_of(schema))})"
+            return gettext(
+                "%(loc)s: not a field of a %(mechanism)s contract (its fields: %(items)s)"
+            ) % {"loc": loc, "mechanism": mechanism, "items": ", ".join(fields_of(schema))}
         item = _ITEMS.get(str(err["loc"][0]))
-        shown = f" (its fields: {', '.join(item.model_fields)})" if item else ""
-        return f"{loc}: not a field{shown}"
+        shown = (
+            gettext(" (its fields: %(items)s)") % {"items": ", ".join(item.model_fields)}
+            if item
+            else ""
+        )
+        return gettext("%(loc)s: not a field%(shown)s") % {"loc": loc, "shown": shown}
     if kind == "list_type":
-        return f"{loc}: must be a list ([...])"
+        return gettext("%(loc)s: must be a list ([...])") % {"loc": loc}
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{loc}: must be an object ({{...}})"
+        return gettext("%(loc)s: must be an object ({...})") % {"loc": loc}
     return f"{loc}: {err['msg'].removeprefix('Value error, ')}"

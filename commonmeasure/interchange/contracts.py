@@ -27,6 +27,7 @@ from commonmeasure.domain.payments import (
     paused_gc,
 )
 from commonmeasure.domain.returns import CashFlow
+from commonmeasure.domain.translation import gettext, ngettext
 
 from .cells import Formula, Percent
 from .contract_schema import check_contract
@@ -68,11 +69,16 @@ class ContractFileError(ValueError):
     def message(self) -> str:
         count = len(self.problems) + self.more
         lines = [
-            f"{self.filename}: {count} problem{'s' if count != 1 else ''}; nothing was computed."
+            ngettext(
+                "%(filename)s: %(count)s problem; nothing was computed.",
+                "%(filename)s: %(count)s problems; nothing was computed.",
+                count,
+            )
+            % {"filename": self.filename, "count": count}
         ]
         lines += [f"  {self.filename}: {p}" for p in self.problems]
         if self.more:
-            lines.append(f"  ... and {self.more} more")
+            lines.append(gettext("  ... and %(more)s more") % {"more": self.more})
         return "\n".join(lines)
 
 
@@ -85,14 +91,20 @@ def read_contract(path: str | Path) -> Contract:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ContractFileError(name, [f"cannot be read ({exc.strerror})"]) from None
+        raise ContractFileError(
+            name, [gettext("cannot be read (%(strerror)s)") % {"strerror": exc.strerror}]
+        ) from None
     except UnicodeDecodeError:
-        raise ContractFileError(name, ["is not UTF-8 text"]) from None
+        raise ContractFileError(name, [gettext("is not UTF-8 text")]) from None
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise ContractFileError(
-            name, [f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]
+            name,
+            [
+                gettext("line %(lineno)s, column %(colno)s: not valid JSON (%(msg)s)")
+                % {"lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg}
+            ],
         ) from None
     return parse_contract(data, name)
 
@@ -142,20 +154,30 @@ def _open(path: str | Path, kind: str):
     for i, cell in enumerate(table.header):
         label = str(cell if cell is not None else "").strip().lower()
         if not label:
-            errors.add(1, None, f"column {i + 1} has no name; expected {', '.join(allowed)}")
+            errors.add(
+                1,
+                None,
+                gettext("column %(value)s has no name; expected %(items)s")
+                % {"value": i + 1, "items": ", ".join(allowed)},
+            )
         elif label in columns:
-            errors.add(1, label, "appears twice in the header")
+            errors.add(1, label, gettext("appears twice in the header"))
         elif label not in allowed:
             errors.add(
                 1,
                 label,
-                f"is not a column of this file; expected {', '.join(required)}"
-                + (f" and optionally {', '.join(optional)}" if optional else ""),
+                gettext("is not a column of this file; expected %(items)s")
+                % {"items": ", ".join(required)}
+                + (
+                    gettext(" and optionally %(items)s") % {"items": ", ".join(optional)}
+                    if optional
+                    else ""
+                ),
             )
         columns[label] = i
     for label in required:
         if label not in columns:
-            errors.add(1, label, "is missing from the header")
+            errors.add(1, label, gettext("is missing from the header"))
     if errors.items:
         _close(table)
     errors.raise_if_any()
@@ -219,7 +241,12 @@ def _rows(table, width: int, errors: _Errors):
                 if len(cells) < width and table.name.lower().endswith((".xlsx", ".xlsm", ".ods")):
                     cells = list(cells) + [None] * (width - len(cells))
                 else:
-                    errors.add(row, None, f"has {len(cells)} cells but the header has {width}")
+                    errors.add(
+                        row,
+                        None,
+                        gettext("has %(count)s cells but the header has %(width)s")
+                        % {"count": len(cells), "width": width},
+                    )
                     continue
             if _refuse_formulas(table, row, cells, errors):
                 continue
@@ -242,7 +269,10 @@ def _refuse_formulas(table, row: int, cells, errors: _Errors) -> bool:
             errors.add(
                 row,
                 label,
-                f"{cell[:40]!r} is a formula; formulas are never calculated: type the value itself",
+                gettext(
+                    "%(cell)r is a formula; formulas are never calculated: type the value itself"
+                )
+                % {"cell": cell[:40]},
             )
     return True
 
@@ -285,7 +315,12 @@ def _read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
                 if len(cells) < width and pad_short_rows:
                     cells = list(cells) + [None] * (width - len(cells))
                 else:
-                    errors.add(row, None, f"has {len(cells)} cells but the header has {width}")
+                    errors.add(
+                        row,
+                        None,
+                        gettext("has %(count)s cells but the header has %(width)s")
+                        % {"count": len(cells), "width": width},
+                    )
                     continue
             if pad_short_rows and _refuse_formulas(table, row, cells, errors):
                 continue
@@ -299,16 +334,24 @@ def _read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
             if not participant or metric is None or day is None:
                 if not participant:
                     errors.add(
-                        row, "participant", "is empty; give the participant's pseudonymous id"
+                        row,
+                        "participant",
+                        gettext("is empty; give the participant's pseudonymous id"),
                     )
                 if metric is None:
                     errors.add(
                         row,
                         "metric",
-                        f"{_cell_text(cells[im])!r} is not a metric of the contract ({known})",
+                        gettext("%(cell_text)r is not a metric of the contract (%(known)s)")
+                        % {"cell_text": _cell_text(cells[im]), "known": known},
                     )
                 if day is None:
-                    errors.add(row, "date", f"{_cell_text(raw)!r} is not a date written YYYY-MM-DD")
+                    errors.add(
+                        row,
+                        "date",
+                        gettext("%(cell_text)r is not a date written YYYY-MM-DD")
+                        % {"cell_text": _cell_text(raw)},
+                    )
                 continue
             if iv is None:
                 validated = True
@@ -322,9 +365,18 @@ def _read_achievements(path: str | Path, contract: RateCard) -> Sequence[tuple]:
         errors.add(problem.error.row, None, problem.error.message.removeprefix(f"{table.name}: "))
     except UnicodeDecodeError as exc:
         bad = exc.object[exc.start : exc.start + 1].hex()
-        errors.add(row + 1, None, f"is not UTF-8 text (byte 0x{bad}); save the file as 'CSV UTF-8'")
+        errors.add(
+            row + 1,
+            None,
+            gettext("is not UTF-8 text (byte 0x%(bad)s); save the file as 'CSV UTF-8'")
+            % {"bad": bad},
+        )
     except csv.Error as exc:
-        errors.add(row + 1, None, f"cannot be read as CSV ({exc}); the file may be truncated")
+        errors.add(
+            row + 1,
+            None,
+            gettext("cannot be read as CSV (%(exc)s); the file may be truncated") % {"exc": exc},
+        )
     finally:
         done()
     errors.raise_if_any()
@@ -363,22 +415,31 @@ def _small_table(
             if label in number_columns:
                 number = _cell_number(cell)
                 if number is None:
-                    errors.add(row, label, f"{_cell_text(cell)!r} is not a number")
+                    errors.add(
+                        row,
+                        label,
+                        gettext("%(cell_text)r is not a number") % {"cell_text": _cell_text(cell)},
+                    )
                 values[label] = number
             elif label == "date":
                 day = _cell_date(cell, {})
                 if day is None:
-                    errors.add(row, label, f"{_cell_text(cell)!r} is not a date written YYYY-MM-DD")
+                    errors.add(
+                        row,
+                        label,
+                        gettext("%(cell_text)r is not a date written YYYY-MM-DD")
+                        % {"cell_text": _cell_text(cell)},
+                    )
                 values[label] = day
             else:
                 values[label] = _cell_text(cell)
         for label in COLUMNS[kind][0]:
             if label not in number_columns and label != "date" and not values[label]:
-                errors.add(row, label, "is empty")
+                errors.add(row, label, gettext("is empty"))
         out.append((row, values))
     errors.raise_if_any()
     if not out:
-        raise ContractFileError(Path(path).name, ["has a header but no data rows"])
+        raise ContractFileError(Path(path).name, [gettext("has a header but no data rows")])
     return out
 
 

@@ -13,16 +13,52 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from commonmeasure.domain import expressions
+from commonmeasure.domain.translation import gettext
 
 from .definition_checks import check_measures
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 CATEGORY_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$"  # "25+" is a natural age band
 ORG_ID = r"^[A-Z]{2,}-[A-Za-z0-9]+-\S+$"
+# The languages an initiative's own content may be written in: the interface's languages
+# (settings.LANGUAGES, by their two-letter code; a test keeps the two lists equal).
+CONTENT_LANGUAGES = ("en", "es", "fr")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class NameTexts(_Strict):
+    """A dimension's or category's name in another language."""
+
+    name: str = Field(default="", max_length=200)
+
+
+class InitiativeTexts(_Strict):
+    """The initiative's name and vision in another language."""
+
+    name: str = Field(default="", max_length=200)
+    vision: str = ""
+
+
+class IndicatorTexts(_Strict):
+    """An indicator's words in another language; what is left out falls back to the plain field."""
+
+    name: str = Field(default="", max_length=200)
+    definition: str = ""
+    rationale: str = ""
+    unit: str = Field(default="", max_length=50)
+
+
+def texts_by_language(translations: dict[str, BaseModel]) -> dict[str, dict[str, str]]:
+    """The translations as stored: each language's non-empty texts, languages with none left out."""
+    out = {}
+    for lang, texts in translations.items():
+        kept = {k: v for k, v in texts.model_dump().items() if v}
+        if kept:
+            out[lang] = kept
+    return out
 
 
 class Goal(_Strict):
@@ -34,18 +70,20 @@ class Goal(_Strict):
 class CategoryDef(_Strict):
     code: str = Field(pattern=CATEGORY_CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
+    translations: dict[str, NameTexts] = {}
 
 
 class DimensionDef(_Strict):
     code: str = Field(pattern=CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
     categories: list[CategoryDef] = Field(min_length=1)
+    translations: dict[str, NameTexts] = {}
 
     @field_validator("code")
     @classmethod
     def _not_reserved(cls, v: str) -> str:
         if v.lower() in {"organisation", "indicator", "period", "value", "comment"}:
-            raise ValueError(f"{v!r} is a reserved column name in values files")
+            raise ValueError(gettext("%(v)r is a reserved column name in values files") % {"v": v})
         return v
 
     @model_validator(mode="after")
@@ -70,7 +108,10 @@ class OrganisationDef(_Strict):
 
         for ident in v:
             if not re.match(ORG_ID, ident):
-                raise ValueError(f"{ident!r} is not an org-id identifier such as GB-CHC-1234567")
+                raise ValueError(
+                    gettext("%(ident)r is not an org-id identifier such as GB-CHC-1234567")
+                    % {"ident": ident}
+                )
         return v
 
 
@@ -141,6 +182,9 @@ class IndicatorDef(_Strict):
     breakdown_check: Literal["error", "warning", "off"] = "error"
     # Data-quality outlier flags (docs/reference/data-quality.md, "Tuning per indicator").
     outliers: OutliersDef = OutliersDef()
+    # The name, definition, rationale and unit in other languages (initiative-file.md,
+    # "Content in several languages").
+    translations: dict[str, IndicatorTexts] = {}
     # A retired indicator keeps its values and history but is no longer reported: the grid,
     # templates and imports leave it out and dashboards' lists hide it.
     retired: bool = False
@@ -150,34 +194,49 @@ class IndicatorDef(_Strict):
         if self.kind is None:
             self.kind = "formula" if self.formula else "composite" if self.composite else "reported"
         if self.kind == "formula" and not self.formula:
-            raise ValueError("a formula indicator needs formula, e.g. employed / enrolled * 100")
+            raise ValueError(
+                gettext("a formula indicator needs formula, e.g. employed / enrolled * 100")
+            )
         if self.kind == "composite" and self.composite is None:
-            raise ValueError("a composite indicator needs composite: its components")
+            raise ValueError(gettext("a composite indicator needs composite: its components"))
         if self.kind != "formula" and self.formula:
-            raise ValueError(f"formula is only for kind formula, not {self.kind}")
+            raise ValueError(
+                gettext("formula is only for kind formula, not %(kind)s") % {"kind": self.kind}
+            )
         if self.kind != "composite" and self.composite is not None:
-            raise ValueError(f"composite is only for kind composite, not {self.kind}")
+            raise ValueError(
+                gettext("composite is only for kind composite, not %(kind)s") % {"kind": self.kind}
+            )
         if self.kind != "reported" and self.survey_fed:
             raise ValueError(
-                f"survey_fed is for reported indicators: a {self.kind} indicator is worked out "
-                "from other indicators"
+                gettext(
+                    "survey_fed is for reported indicators: a %(kind)s indicator is worked out from other indicators"
+                )
+                % {"kind": self.kind}
             )
         if self.kind != "reported" and self.dimensions:
             raise ValueError(
-                "formula and composite indicators are computed, not broken down by dimensions"
+                gettext(
+                    "formula and composite indicators are computed, not broken down by dimensions"
+                )
             )
         if self.deduplication != "sum" and self.aggregation != "sum":
             raise ValueError(
-                f"deduplication {self.deduplication} is for indicators summed across organisations (aggregation: sum)"
+                gettext(
+                    "deduplication %(deduplication)s is for indicators summed across organisations (aggregation: sum)"
+                )
+                % {"deduplication": self.deduplication}
             )
         if self.deduplication == "adjusted" and self.time_aggregation != "sum":
-            raise ValueError("deduplication adjusted needs time_aggregation sum")
+            raise ValueError(gettext("deduplication adjusted needs time_aggregation sum"))
         if self.aggregation == "weighted_mean" and not self.weight_indicator:
             raise ValueError(
-                "a weighted_mean indicator needs weight_indicator: the code of the indicator that weights it"
+                gettext(
+                    "a weighted_mean indicator needs weight_indicator: the code of the indicator that weights it"
+                )
             )
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min is greater than max")
+            raise ValueError(gettext("min is greater than max"))
         _no_duplicates(self.dimensions, "dimension")
         return self
 
@@ -208,9 +267,9 @@ class TargetDef(_Strict):
     @model_validator(mode="after")
     def _one_scope(self):
         if self.organisation and self.area:
-            raise ValueError("a target is for an organisation or an area, not both")
+            raise ValueError(gettext("a target is for an organisation or an area, not both"))
         if bool(self.baseline_from) != bool(self.baseline_to):
-            raise ValueError("give both baseline_from and baseline_to, or neither")
+            raise ValueError(gettext("give both baseline_from and baseline_to, or neither"))
         return self
 
     @property
@@ -228,6 +287,9 @@ class OverlapAdjustmentDef(_Strict):
 class InitiativeDef(_Strict):
     code: str = Field(pattern=CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
+    # The language of the plain fields (names, definitions, the vision).
+    language: str = "en"
+    translations: dict[str, InitiativeTexts] = {}
     vision: str = ""
     goals: list[Goal] = []
     reporting_frequency: Literal["monthly", "quarterly", "yearly", "financial-yearly"] = "monthly"
@@ -272,18 +334,28 @@ class InitiativeDef(_Strict):
             for d in ind.dimensions:
                 if d not in dims:
                     raise ValueError(
-                        f"indicators.{n} ({ind.code}): dimension {d!r} is not defined under dimensions"
+                        gettext(
+                            "indicators.%(n)s (%(code)s): dimension %(d)r is not defined under dimensions"
+                        )
+                        % {"n": n, "code": ind.code, "d": d}
                     )
             if ind.goal and ind.goal not in goals:
                 raise ValueError(
-                    f"indicators.{n} ({ind.code}): goal {ind.goal!r} is not defined under goals"
+                    gettext("indicators.%(n)s (%(code)s): goal %(goal)r is not defined under goals")
+                    % {"n": n, "code": ind.code, "goal": ind.goal}
                 )
             if ind.weight_indicator and ind.weight_indicator not in codes:
                 raise ValueError(
-                    f"indicators.{n} ({ind.code}): weight_indicator {ind.weight_indicator!r} is not an indicator in this file"
+                    gettext(
+                        "indicators.%(n)s (%(code)s): weight_indicator %(weight_indicator)r is not an indicator in this file"
+                    )
+                    % {"n": n, "code": ind.code, "weight_indicator": ind.weight_indicator}
                 )
             if ind.weight_indicator == ind.code:
-                raise ValueError(f"indicators.{n} ({ind.code}): an indicator cannot weight itself")
+                raise ValueError(
+                    gettext("indicators.%(n)s (%(code)s): an indicator cannot weight itself")
+                    % {"n": n, "code": ind.code}
+                )
         _no_duplicates([r.code for r in self.rules], "rule")
         for n, r in enumerate(self.rules):
             for side in ("left", "right"):
@@ -291,9 +363,47 @@ class InitiativeDef(_Strict):
                 try:
                     expressions.check_names(expressions.parse_expression(text), codes)
                 except expressions.ExpressionError as problem:
-                    raise ValueError(f"rules.{n} ({r.code}): {side} {text!r}: {problem}") from None
+                    raise ValueError(
+                        gettext("rules.%(n)s (%(code)s): %(side)s %(text)r: %(problem)s")
+                        % {"n": n, "code": r.code, "side": side, "text": text, "problem": problem}
+                    ) from None
         _check_measures(self)
+        _check_translations(self)
         return self
+
+
+def _check_translations(defn: InitiativeDef) -> None:
+    """Each translations block is for a language of the system other than the file's own."""
+    if defn.language not in CONTENT_LANGUAGES:
+        raise ValueError(
+            gettext("language: %(language)r is not one of the languages %(languages)s")
+            % {"language": defn.language, "languages": ", ".join(CONTENT_LANGUAGES)}
+        )
+    blocks: list[tuple[str, dict]] = [("translations", defn.translations)]
+    for n, d in enumerate(defn.dimensions):
+        blocks.append((f"dimensions.{n}.translations", d.translations))
+        for m, c in enumerate(d.categories):
+            blocks.append((f"dimensions.{n}.categories.{m}.translations", c.translations))
+    for n, ind in enumerate(defn.indicators):
+        blocks.append((f"indicators.{n}.translations", ind.translations))
+    for path, translations in blocks:
+        for lang in translations:
+            if lang not in CONTENT_LANGUAGES:
+                raise ValueError(
+                    gettext(
+                        "%(path)s.%(language)s: %(language)r is not one of the languages "
+                        "%(languages)s"
+                    )
+                    % {"path": path, "language": lang, "languages": ", ".join(CONTENT_LANGUAGES)}
+                )
+            if lang == defn.language:
+                raise ValueError(
+                    gettext(
+                        "%(path)s.%(language)s: %(language)s is the file's own language "
+                        "(language: %(language)s); its text goes in the plain fields"
+                    )
+                    % {"path": path, "language": lang}
+                )
 
 
 def _check_measures(defn: InitiativeDef) -> None:
@@ -305,7 +415,7 @@ def _no_duplicates(codes: list[str], what: str) -> None:
     seen = set()
     for c in codes:
         if c in seen:
-            raise ValueError(f"{what} code {c!r} appears twice")
+            raise ValueError(gettext("%(what)s code %(c)r appears twice") % {"what": what, "c": c})
         seen.add(c)
 
 
@@ -323,9 +433,11 @@ def read_definition(path: str | Path) -> InitiativeDef:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise DefinitionError(path.name, ["the file is not UTF-8 text"]) from None
+        raise DefinitionError(path.name, [gettext("the file is not UTF-8 text")]) from None
     except OSError as exc:
-        raise DefinitionError(path.name, [f"cannot be read ({exc.strerror})"]) from None
+        raise DefinitionError(
+            path.name, [gettext("cannot be read (%(strerror)s)") % {"strerror": exc.strerror}]
+        ) from None
     return parse_definition(
         text, path.name, fmt="json" if path.suffix.lower() == ".json" else "yaml"
     )
@@ -333,16 +445,25 @@ def read_definition(path: str | Path) -> InitiativeDef:
 
 def parse_definition(text: str, filename: str = "definition", fmt: str = "yaml") -> InitiativeDef:
     if not text.strip():
-        raise DefinitionError(filename, ["the file is empty"])
+        raise DefinitionError(filename, [gettext("the file is empty")])
     try:
         data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise DefinitionError(
-            filename, [f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]
+            filename,
+            [
+                gettext("line %(lineno)s, column %(colno)s: %(msg)s")
+                % {"lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg}
+            ],
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        where = (
+            gettext("line %(line)s, column %(column)s: ")
+            % {"line": mark.line + 1, "column": mark.column + 1}
+            if mark
+            else ""
+        )
         raise DefinitionError(
             filename, [f"{where}{getattr(exc, 'problem', None) or exc}"]
         ) from None
@@ -354,7 +475,7 @@ def validate_definition(data, filename: str = "definition") -> InitiativeDef:
     edited): the same rules and the same messages (``indicators.2.decimals: ...``) as a file."""
     if not isinstance(data, dict):
         raise DefinitionError(
-            filename, ["the top level must be a mapping with code, name, indicators, ..."]
+            filename, [gettext("the top level must be a mapping with code, name, indicators, ...")]
         )
     try:
         return InitiativeDef.model_validate(data)

@@ -16,7 +16,7 @@ def _no_duplicates(codes, what: str) -> None:
     seen = set()
     for c in codes:
         if c in seen:
-            raise ValueError(f"{what} {c!r} appears twice")
+            raise ValueError(gettext("%(what)s %(c)r appears twice") % {"what": what, "c": c})
         seen.add(c)
 
 
@@ -38,7 +38,10 @@ def _check_areas(defn) -> None:
             here = f"{where}.children.{n}"
             if child.parent and child.parent != area.code:
                 raise ValueError(
-                    f"{here} ({child.code}): parent {child.parent!r} differs from the area it is nested in ({area.code})"
+                    gettext(
+                        "%(here)s (%(code)s): parent %(parent)r differs from the area it is nested in (%(code2)s)"
+                    )
+                    % {"here": here, "code": child.code, "parent": child.parent, "code2": area.code}
                 )
             nested_conflicts(child, here)
 
@@ -46,16 +49,21 @@ def _check_areas(defn) -> None:
         nested_conflicts(area, f"areas.{n}")
     for area, parent in flat:
         if parent is not None and parent not in codes:
-            raise ValueError(f"areas: {area.code}: parent {parent!r} is not an area in this file")
+            raise ValueError(
+                gettext("areas: %(code)s: parent %(parent)r is not an area in this file")
+                % {"code": area.code, "parent": parent}
+            )
         if parent == area.code:
-            raise ValueError(f"areas: {area.code} cannot be its own parent")
+            raise ValueError(
+                gettext("areas: %(code)s cannot be its own parent") % {"code": area.code}
+            )
         parents[area.code] = parent
     for start in parents:
         seen, code = [start], parents[start]
         while code is not None:
             if code in seen:
                 raise ValueError(
-                    "areas: parents go round in a circle: "
+                    gettext("areas: parents go round in a circle: ")
                     + " → ".join([*seen[seen.index(code) :], code])
                 )
             seen.append(code)
@@ -66,12 +74,15 @@ def _check_areas(defn) -> None:
             continue
         if org.area not in codes:
             raise ValueError(
-                f"organisations.{n} ({org.code}): area {org.area!r} is not defined under areas"
+                gettext("organisations.%(n)s (%(code)s): area %(area)r is not defined under areas")
+                % {"n": n, "code": org.code, "area": org.area}
             )
         if org.area in has_children:
             raise ValueError(
-                f"organisations.{n} ({org.code}): area {org.area!r} has areas inside it; place "
-                "organisations in the smallest areas (those with no children)"
+                gettext(
+                    "organisations.%(n)s (%(code)s): area %(area)r has areas inside it; place organisations in the smallest areas (those with no children)"
+                )
+                % {"n": n, "code": org.code, "area": org.area}
             )
 
 
@@ -86,31 +97,46 @@ def _check_computed(defn) -> None:
                 node = expressions.parse_expression(ind.formula)
                 expressions.check_names(node, codes)
             except expressions.ExpressionError as problem:
-                raise ValueError(f"{where}: formula {ind.formula!r}: {problem}") from None
+                raise ValueError(
+                    gettext("%(where)s: formula %(formula)r: %(problem)s")
+                    % {"where": where, "formula": ind.formula, "problem": problem}
+                ) from None
             if not expressions.names(node):
-                raise ValueError(f"{where}: formula {ind.formula!r} uses no indicator")
+                raise ValueError(
+                    gettext("%(where)s: formula %(formula)r uses no indicator")
+                    % {"where": where, "formula": ind.formula}
+                )
             graph[ind.code] = ind.formula
         elif ind.kind == "composite":
             spec = ind.composite.model_dump(exclude_none=True)
             for m, c in enumerate(ind.composite.components):
                 if c.indicator not in codes:
                     raise ValueError(
-                        f"{where}: composite.components.{m}: unknown indicator {c.indicator!r}"
+                        gettext(
+                            "%(where)s: composite.components.%(m)s: unknown indicator %(indicator)r"
+                        )
+                        % {"where": where, "m": m, "indicator": c.indicator}
                     )
             problems = check_composite(ind.code, spec)
             if problems:
-                raise ValueError(f"{where}: composite: {problems[0]}")
+                raise ValueError(
+                    gettext("%(where)s: composite: %(problems)s")
+                    % {"where": where, "problems": problems[0]}
+                )
             graph[ind.code] = (
                 "sum(" + ", ".join(f"[{c.indicator}]" for c in ind.composite.components) + ")"
             )
         if ind.weight_indicator and kinds.get(ind.weight_indicator, "reported") != "reported":
             raise ValueError(
-                f"{where}: weight_indicator {ind.weight_indicator!r} must be a reported indicator"
+                gettext(
+                    "%(where)s: weight_indicator %(weight_indicator)r must be a reported indicator"
+                )
+                % {"where": where, "weight_indicator": ind.weight_indicator}
             )
     try:
         expressions.formula_order(graph)
     except expressions.CycleError as cycle:
-        raise ValueError(f"indicators: {cycle}") from None
+        raise ValueError(gettext("indicators: %(cycle)s") % {"cycle": cycle}) from None
 
 
 def _period(code: str, fy: int, where: str, period_type: str | None = None) -> periods.Period:
@@ -129,31 +155,63 @@ def _check_targets(defn) -> None:
     for n, t in enumerate(defn.targets):
         where = f"targets.{n}"
         if t.indicator not in codes:
-            raise ValueError(f"{where}.indicator: unknown indicator {t.indicator!r}")
+            raise ValueError(
+                gettext("%(where)s.indicator: unknown indicator %(indicator)r")
+                % {"where": where, "indicator": t.indicator}
+            )
         if t.organisation and t.organisation not in orgs:
             raise ValueError(
-                f"{where}.organisation: {t.organisation!r} is not an organisation in this file"
+                gettext(
+                    "%(where)s.organisation: %(organisation)r is not an organisation in this file"
+                )
+                % {"where": where, "organisation": t.organisation}
             )
         if t.area and t.area not in areas:
-            raise ValueError(f"{where}.area: {t.area!r} is not an area in this file")
+            raise ValueError(
+                gettext("%(where)s.area: %(area)r is not an area in this file")
+                % {"where": where, "area": t.area}
+            )
         _period(t.period, fy, f"{where}.period")
         if t.baseline_from:
             first = _period(t.baseline_from, fy, f"{where}.baseline_from")
             last = _period(t.baseline_to, fy, f"{where}.baseline_to")
             if first.type != last.type:
                 raise ValueError(
-                    f"{where}: baseline_from {t.baseline_from} and baseline_to {t.baseline_to} are periods of different types"
+                    gettext(
+                        "%(where)s: baseline_from %(baseline_from)s and baseline_to %(baseline_to)s are periods of different types"
+                    )
+                    % {
+                        "where": where,
+                        "baseline_from": t.baseline_from,
+                        "baseline_to": t.baseline_to,
+                    }
                 )
             if last.start < first.start:
                 raise ValueError(
-                    f"{where}: baseline_to {t.baseline_to} is before baseline_from {t.baseline_from}"
+                    gettext(
+                        "%(where)s: baseline_to %(baseline_to)s is before baseline_from %(baseline_from)s"
+                    )
+                    % {
+                        "where": where,
+                        "baseline_to": t.baseline_to,
+                        "baseline_from": t.baseline_from,
+                    }
                 )
         key = (t.indicator, t.organisation, t.area, t.period)
         if key in seen:
             raise ValueError(
-                f"{where}: a second target for {t.indicator}, {t.scope} {t.organisation or t.area or ''}, {t.period}".replace(
-                    "  ", " "
-                )
+                (
+                    gettext(
+                        "%(where)s: a second target for %(indicator)s, %(scope)s %(place)s, %(period)s"
+                    )
+                    % {
+                        "where": where,
+                        "indicator": t.indicator,
+                        "scope": t.scope,
+                        "place": t.organisation or t.area or "",
+                        "period": t.period,
+                    }
+                ).replace("  ", " ")
             )
         seen.add(key)
 
@@ -167,18 +225,31 @@ def _check_adjustments(defn) -> None:
         where = f"overlap_adjustments.{n}"
         ind = by_code.get(adj.indicator)
         if ind is None:
-            raise ValueError(f"{where}.indicator: unknown indicator {adj.indicator!r}")
+            raise ValueError(
+                gettext("%(where)s.indicator: unknown indicator %(indicator)r")
+                % {"where": where, "indicator": adj.indicator}
+            )
         if ind.deduplication != "adjusted":
             raise ValueError(
-                f"{where}.indicator: {adj.indicator} does not have deduplication: adjusted"
+                gettext("%(where)s.indicator: %(indicator)s does not have deduplication: adjusted")
+                % {"where": where, "indicator": adj.indicator}
             )
         if adj.area not in areas:
-            raise ValueError(f"{where}.area: {adj.area!r} is not an area in this file")
+            raise ValueError(
+                gettext("%(where)s.area: %(area)r is not an area in this file")
+                % {"where": where, "area": adj.area}
+            )
         p = _period(adj.period, defn.fy_first_month, f"{where}.period", period_type)
         key = (adj.indicator, adj.area, p.code)
         if key in seen:
             raise ValueError(
-                f"{where}: a second adjustment for {adj.indicator}, {adj.area}, {adj.period}"
+                gettext("%(where)s: a second adjustment for %(indicator)s, %(area)s, %(period)s")
+                % {
+                    "where": where,
+                    "indicator": adj.indicator,
+                    "area": adj.area,
+                    "period": adj.period,
+                }
             )
         seen.add(key)
 

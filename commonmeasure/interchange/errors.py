@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from commonmeasure.domain.translation import gettext
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -18,9 +20,9 @@ class RowError:
     def __str__(self) -> str:
         where = []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(gettext("row %(row)s") % {"row": self.row})
         if self.column:
-            where.append(f"column {self.column!r}")
+            where.append(gettext("column %(column)r") % {"column": self.column})
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 

@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from commonmeasure.domain.translation import gettext, gettext_noop
+
 from .cells import neutralised
 from .errors import FileProblem
 from .indigo_values import PUBLIC, STATUSES
@@ -110,7 +112,7 @@ def _bundle_members(path: Path) -> dict[str, bytes]:
         with zipfile.ZipFile(path) as zf:
             # The same guard as for workbooks: sizes are checked before anything is unpacked.
             try:
-                check_zip_sizes(zf, path.name, what="bundle")
+                check_zip_sizes(zf, path.name, what=gettext_noop("bundle"))
             except FileProblem as problem:
                 raise BundleLayoutError(
                     [Problem(path.name, None, None, str(problem).removeprefix(f"{path.name}: "))]
@@ -121,10 +123,10 @@ def _bundle_members(path: Path) -> dict[str, bytes]:
                     add(rel, lambda info=info: zf.read(info))
     elif path.exists():
         raise BundleLayoutError(
-            [Problem(path.name, None, None, "is neither a folder nor a zip file")]
+            [Problem(path.name, None, None, gettext("is neither a folder nor a zip file"))]
         )
     else:
-        raise BundleLayoutError([Problem(str(path), None, None, "does not exist")])
+        raise BundleLayoutError([Problem(str(path), None, None, gettext("does not exist"))])
     return {name: data for name, (_, data) in found.items()}
 
 
@@ -133,25 +135,34 @@ def _parse_csv(key: str, name: str, data: bytes, required: list[str], bundle: Bu
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BundleLayoutError(
-            [Problem(name, None, None, f"is not UTF-8 text (byte {exc.start})")]
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    gettext("is not UTF-8 text (byte %(start)s)") % {"start": exc.start},
+                )
+            ]
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
-            raise BundleLayoutError([Problem(name, 1, None, "has no header row")])
+            raise BundleLayoutError([Problem(name, 1, None, gettext("has no header row"))])
         header = [h.strip() for h in header]
         layout_problems = [
-            Problem(name, 1, h, "column appears more than once")
+            Problem(name, 1, h, gettext("column appears more than once"))
             for h in {h for h in header if header.count(h) > 1}
         ]
         layout_problems += [
-            Problem(name, 1, None, f"column {i + 1} has no name")
+            Problem(name, 1, None, gettext("column %(value)s has no name") % {"value": i + 1})
             for i, h in enumerate(header)
             if not h
         ]
         layout_problems += [
-            Problem(name, 1, c, "required column missing") for c in required if c not in header
+            Problem(name, 1, c, gettext("required column missing"))
+            for c in required
+            if c not in header
         ]
         if layout_problems:
             raise BundleLayoutError(layout_problems)
@@ -170,7 +181,8 @@ def _parse_csv(key: str, name: str, data: bytes, required: list[str], bundle: Bu
                             name,
                             row_number,
                             None,
-                            f"{len(extra)} cell(s) beyond the last column were dropped",
+                            gettext("%(count)s cell(s) beyond the last column were dropped")
+                            % {"count": len(extra)},
                             extra[0],
                         )
                     )
@@ -185,7 +197,7 @@ def _parse_csv(key: str, name: str, data: bytes, required: list[str], bundle: Bu
                     name,
                     row_number + 1 if "row_number" in locals() else None,
                     None,
-                    f"is not readable CSV ({exc})",
+                    gettext("is not readable CSV (%(exc)s)") % {"exc": exc},
                 )
             ]
         ) from None
@@ -202,7 +214,14 @@ def read_bundle(path: str | Path, required: dict[str, list[str]]) -> Bundle:
     by_lower = {name.lower(): name for name in members}
     if "projects.csv" not in by_lower:
         raise BundleLayoutError(
-            [Problem(path.name, None, None, "has no projects.csv: this is not an INDIGO bundle")]
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    gettext("has no projects.csv: this is not an INDIGO bundle"),
+                )
+            ]
         )
     problems: list[Problem] = []
     for key, spec in known.items():
@@ -220,7 +239,7 @@ def read_bundle(path: str | Path, required: dict[str, list[str]]) -> Bundle:
         if name.lower()[:-4] not in known:
             bundle.ignored_files.append(name)
             bundle.problems.append(
-                Problem(name, None, None, "is not a file of the INDIGO bundle; ignored")
+                Problem(name, None, None, gettext("is not a file of the INDIGO bundle; ignored"))
             )
     return bundle
 

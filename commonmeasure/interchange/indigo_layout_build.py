@@ -19,6 +19,8 @@ import json
 import sys
 from pathlib import Path
 
+from commonmeasure.domain.translation import gettext
+
 # (schema file, main CSV, owner-id column of the component CSVs, prefix GO Lab adds to main titles)
 RECORDS = [
     ("project.json", "projects", "Project ID", ""),
@@ -108,8 +110,10 @@ def build(schema_dir: Path, bundle_dir: Path) -> dict:
             header = next(csv.reader(fh))
         if header != public:
             raise SystemExit(
-                f"{file}.csv: the bundle's header differs from the schema's titles:\n"
-                f"  bundle: {header}\n  schema: {public}"
+                gettext(
+                    "%(file)s.csv: the bundle's header differs from the schema's titles:\n  bundle: %(header)s\n  schema: %(public)s"
+                )
+                % {"file": file, "header": header, "public": public}
             )
     return {
         "standard": "INDIGO data standard (INDIGO-Initiative/indigo-data-standard, commit f034d757)",

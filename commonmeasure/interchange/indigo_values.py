@@ -13,6 +13,8 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from commonmeasure.domain.translation import gettext
+
 from .indigo_codes import country_code, currency_code
 
 PUBLIC, PRIVATE, DISPUTED = "PUBLIC", "PRIVATE", "DISPUTED"
@@ -37,21 +39,22 @@ def partial_date(text: str) -> str:
     else:
         m = re.fullmatch(r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([A-Za-z]+)\.?,?\s+(\d{4})", value)
         if not m or m.group(2).lower() not in MONTHS:
-            raise Uninterpretable("not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+            raise Uninterpretable(gettext("not a date: write YYYY, YYYY-MM or YYYY-MM-DD"))
         day, month, year = m.group(1), str(MONTHS[m.group(2).lower()]), m.group(3)
     y = int(year)
     if month is None:
         return f"{y:04d}"
     mo = int(month)
     if not 1 <= mo <= 12:
-        raise Uninterpretable(f"not a date: month {mo} does not exist")
+        raise Uninterpretable(gettext("not a date: month %(mo)s does not exist") % {"mo": mo})
     if day is None:
         return f"{y:04d}-{mo:02d}"
     try:
         return date(y, mo, int(day)).isoformat()
     except ValueError:
         raise Uninterpretable(
-            f"not a date: day {int(day)} does not exist in {y:04d}-{mo:02d}"
+            gettext("not a date: day %(int)s does not exist in %(y)04d-%(mo)02d")
+            % {"int": int(day), "y": y, "mo": mo}
         ) from None
 
 
@@ -70,14 +73,14 @@ def amount(text: str) -> Decimal:
         value = value.replace(",", "")
     if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", value):
         raise Uninterpretable(
-            "not a number: write digits with a '.' for decimals, no currency or words"
+            gettext("not a number: write digits with a '.' for decimals, no currency or words")
         )
     try:
         number = Decimal(value)
     except InvalidOperation:  # pragma: no cover - the pattern rules this out
-        raise Uninterpretable("not a number") from None
+        raise Uninterpretable(gettext("not a number")) from None
     if abs(number) >= MAX_AMOUNT:
-        raise Uninterpretable("number too large")
+        raise Uninterpretable(gettext("number too large"))
     return number
 
 
@@ -85,9 +88,9 @@ def whole_number(text: str) -> int:
     """A count such as a number of service users: '1000', '1,000' or '1000.0'."""
     number = amount(text)
     if number != number.to_integral_value():
-        raise Uninterpretable("not a whole number")
+        raise Uninterpretable(gettext("not a whole number"))
     if number < 0:
-        raise Uninterpretable("a count cannot be negative")
+        raise Uninterpretable(gettext("a count cannot be negative"))
     return int(number)
 
 
@@ -99,7 +102,9 @@ def sdg_goals(text: str) -> list[int]:
         if not part:
             continue
         if not part.isdigit() or not 1 <= int(part) <= 17:
-            raise Uninterpretable(f"not an SDG goal number (1 to 17): {part!r}")
+            raise Uninterpretable(
+                gettext("not an SDG goal number (1 to 17): %(part)r") % {"part": part}
+            )
         if int(part) not in goals:
             goals.append(int(part))
     return goals
@@ -108,14 +113,16 @@ def sdg_goals(text: str) -> list[int]:
 def country(text: str) -> str:
     code = country_code(text)
     if code is None:
-        raise Uninterpretable("not a country: write an ISO 3166-1 two-letter code such as GB")
+        raise Uninterpretable(
+            gettext("not a country: write an ISO 3166-1 two-letter code such as GB")
+        )
     return code
 
 
 def currency(text: str) -> str:
     code = currency_code(text)
     if code is None:
-        raise Uninterpretable("not a currency: write an ISO 4217 code such as GBP")
+        raise Uninterpretable(gettext("not a currency: write an ISO 4217 code such as GBP"))
     return code
 
 
@@ -125,7 +132,9 @@ def status(text: str) -> str:
     if not value:
         return PUBLIC
     if value not in STATUSES:
-        raise Uninterpretable("not a status: PUBLIC, PRIVATE or DISPUTED (treated as PRIVATE)")
+        raise Uninterpretable(
+            gettext("not a status: PUBLIC, PRIVATE or DISPUTED (treated as PRIVATE)")
+        )
     return value
 
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from xml.parsers import expat
 
+from commonmeasure.domain.translation import gettext
+
 from .cells import Formula, Percent
 from .errors import FileProblem
 
@@ -107,9 +109,14 @@ def iter_sheet_rows(
                 or _repeat(attrs.get(_TABLE + "number-rows-spanned")) > 1
             ):
                 raise FileProblem(
-                    f"{name}: sheet {st['sheet']!r} has merged cells "
-                    f"({cell_ref(st['row'] + 1, st['col'])}); unmerge them so that every value "
-                    "sits in its own cell, and import the file again"
+                    gettext(
+                        "%(name)s: sheet %(st)r has merged cells (%(cell_ref)s); unmerge them so that every value sits in its own cell, and import the file again"
+                    )
+                    % {
+                        "name": name,
+                        "st": st["sheet"],
+                        "cell_ref": cell_ref(st["row"] + 1, st["col"]),
+                    }
                 )
             st["cell"] = [_value(attrs), _repeat(attrs.get(_TABLE + "number-columns-repeated"))]
             st["text"] = [] if st["cell"][0] is _TEXT_VALUE else None
@@ -149,8 +156,15 @@ def iter_sheet_rows(
             if value is not None and value != "":
                 if repeat > MAX_REPEAT:
                     raise FileProblem(
-                        f"{name}: sheet {st['sheet']!r} repeats a cell {repeat} times in row "
-                        f"{st['row'] + 1}; it cannot be read",
+                        gettext(
+                            "%(name)s: sheet %(st)r repeats a cell %(repeat)s times in row %(value)s; it cannot be read"
+                        )
+                        % {
+                            "name": name,
+                            "st": st["sheet"],
+                            "repeat": repeat,
+                            "value": st["row"] + 1,
+                        },
                         row=st["row"] + 1,
                     )
                 if len(values) < st["col"]:
@@ -162,8 +176,15 @@ def iter_sheet_rows(
             if values:
                 if repeat > MAX_REPEAT:
                     raise FileProblem(
-                        f"{name}: sheet {st['sheet']!r} repeats row {st['row'] + 1} {repeat} "
-                        "times; it cannot be read",
+                        gettext(
+                            "%(name)s: sheet %(st)r repeats row %(value)s %(repeat)s times; it cannot be read"
+                        )
+                        % {
+                            "name": name,
+                            "st": st["sheet"],
+                            "value": st["row"] + 1,
+                            "repeat": repeat,
+                        },
                         row=st["row"] + 1,
                     )
                 for _ in range(repeat):

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from commonmeasure.domain.translation import gettext, gettext_noop
+
 from . import ods, xlsx_fast
 from .cells import neutralised
 from .errors import FileProblem
@@ -61,19 +63,30 @@ def open_table(
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise FileProblem(f"{name}: cannot be read ({exc.strerror})") from exc
+        raise FileProblem(
+            gettext("%(name)s: cannot be read (%(strerror)s)")
+            % {"name": name, "strerror": exc.strerror}
+        ) from exc
     if size == 0:
-        raise FileProblem(f"{name}: the file is empty")
+        raise FileProblem(gettext("%(name)s: the file is empty") % {"name": name})
     with path.open("rb") as fh:
         head = fh.read(8192)
     suffix = path.suffix.lower()
     if head.startswith(XLSX_MAGIC) or suffix in (".xlsx", ".xlsm", ".ods"):
         if not head.startswith(XLSX_MAGIC):
-            kind = "an ODS spreadsheet" if suffix == ".ods" else "an XLSX workbook"
-            raise FileProblem(f"{name}: is named {suffix} but is not {kind}")
+            kind = (
+                gettext("an ODS spreadsheet") if suffix == ".ods" else gettext("an XLSX workbook")
+            )
+            raise FileProblem(
+                gettext("%(name)s: is named %(suffix)s but is not %(kind)s")
+                % {"name": name, "suffix": suffix, "kind": kind}
+            )
         return _require_rows(_open_xlsx(path, name, size))
     if b"\x00" in head:
-        raise FileProblem(f"{name}: is neither a CSV text file nor an XLSX or ODS spreadsheet")
+        raise FileProblem(
+            gettext("%(name)s: is neither a CSV text file nor an XLSX or ODS spreadsheet")
+            % {"name": name}
+        )
     return _require_rows(_open_csv(path, name, size, decimal_comma))
 
 
@@ -83,7 +96,9 @@ def _require_rows(table: Table) -> Table:
         if any(str(c).strip() for c in cells):
             table.rows = itertools.chain([(row_number, cells)], table.rows)
             return table
-    raise FileProblem(f"{table.name}: the file has a header but no rows of values")
+    raise FileProblem(
+        gettext("%(name)s: the file has a header but no rows of values") % {"name": table.name}
+    )
 
 
 def _open_csv(path: Path, name: str, size: int, number_columns=("value",)) -> Table:
@@ -94,32 +109,44 @@ def _open_csv(path: Path, name: str, size: int, number_columns=("value",)) -> Ta
         if bad is not None:
             line, byte = bad
             raise FileProblem(
-                f"{name}: is neither UTF-8 nor Windows-1252 text (byte 0x{byte:02x} on line {line}). "
-                "Save the file as 'CSV UTF-8' and import it again.",
+                gettext(
+                    "%(name)s: is neither UTF-8 nor Windows-1252 text (byte 0x%(byte)02x on line %(line)s). Save the file as 'CSV UTF-8' and import it again."
+                )
+                % {"name": name, "byte": byte, "line": line},
                 row=line,
             )
         encoding = "cp1252"
-        notes.append("The file is not UTF-8; it was read as Windows-1252.")
+        notes.append(gettext("The file is not UTF-8; it was read as Windows-1252."))
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
     delimiter = _sniff_delimiter(path, encoding)
     if delimiter != ",":
-        notes.append(f"Columns are separated by {'semicolons' if delimiter == ';' else 'tabs'}.")
+        notes.append(
+            gettext("Columns are separated by semicolons.")
+            if delimiter == ";"
+            else gettext("Columns are separated by tabs.")
+        )
     reader = csv.reader(text, strict=True, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         raw.close()
-        raise FileProblem(f"{name}: the file is empty") from None
+        raise FileProblem(gettext("%(name)s: the file is empty") % {"name": name}) from None
     except UnicodeDecodeError as exc:
         raw.close()
         raise _encoding_problem(path, name, exc, 1) from None
     except csv.Error as exc:
         raw.close()
-        raise FileProblem(f"{name}: the header cannot be read as CSV ({exc})", row=1) from None
+        raise FileProblem(
+            gettext("%(name)s: the header cannot be read as CSV (%(exc)s)")
+            % {"name": name, "exc": exc},
+            row=1,
+        ) from None
     if not any(cell.strip() for cell in header):
         raw.close()
-        raise FileProblem(f"{name}: the first row must be a header", row=1)
+        raise FileProblem(
+            gettext("%(name)s: the first row must be a header") % {"name": name}, row=1
+        )
     # With semicolons, "12,5" in a number column is 12.5; with commas it cannot occur unquoted.
     decimal_comma = (
         [i for i, h in enumerate(header) if h.strip().lower() in number_columns]
@@ -127,11 +154,13 @@ def _open_csv(path: Path, name: str, size: int, number_columns=("value",)) -> Ta
         else []
     )
     where = (
-        "the value column"
+        gettext("the value column")
         if tuple(number_columns) == ("value",)
-        else "the columns " + ", ".join(number_columns)
+        else gettext("the columns %(columns)s") % {"columns": ", ".join(number_columns)}
     )
-    comma_note = f"Decimal commas in {where} were read as decimal points."
+    comma_note = gettext("Decimal commas in %(where)s were read as decimal points.") % {
+        "where": where
+    }
 
     def rows() -> Iterator[tuple[int, list]]:
         try:
@@ -145,7 +174,10 @@ def _open_csv(path: Path, name: str, size: int, number_columns=("value",)) -> Ta
                     raise _encoding_problem(path, name, exc, row_number + 1) from None
                 except csv.Error as exc:
                     raise FileProblem(
-                        f"{name}: row {row_number + 1} cannot be read as CSV ({exc}); the file may be truncated",
+                        gettext(
+                            "%(name)s: row %(value)s cannot be read as CSV (%(exc)s); the file may be truncated"
+                        )
+                        % {"name": name, "value": row_number + 1, "exc": exc},
                         row=row_number + 1,
                     ) from None
                 row_number += 1
@@ -201,8 +233,10 @@ def _encoding_problem(path: Path, name: str, exc: UnicodeDecodeError, row: int) 
     found = _first_bad_byte(path)
     line, bad = found if found else (row, exc.object[exc.start : exc.start + 1][0])
     return FileProblem(
-        f"{name}: is not UTF-8 text (byte 0x{bad:02x} on line {line}). "
-        "Save the file as 'CSV UTF-8' and import it again.",
+        gettext(
+            "%(name)s: is not UTF-8 text (byte 0x%(bad)02x on line %(line)s). Save the file as 'CSV UTF-8' and import it again."
+        )
+        % {"name": name, "bad": bad, "line": line},
         row=line,
     )
 
@@ -249,16 +283,19 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
             zf.close()
         fh.close()
 
-    kind = "XLSX workbook"
+    kind = gettext_noop("XLSX workbook")  # translated where it is shown
     counter = {"rows": 0}
     try:
         zf = zipfile.ZipFile(fh)
         check_zip_sizes(zf, name)
         bad = zf.testzip()
         if bad is not None:
-            raise FileProblem(f"{name}: the workbook is damaged ({bad} is corrupt)")
+            raise FileProblem(
+                gettext("%(name)s: the workbook is damaged (%(bad)s is corrupt)")
+                % {"name": name, "bad": bad}
+            )
         if ods.is_ods(zf):
-            kind = "ODS spreadsheet"
+            kind = gettext_noop("ODS spreadsheet")
             found = {}
 
             def first_visible(title: str, visible: bool) -> bool:
@@ -275,7 +312,9 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
         else:
             sheets = [s for s in xlsx_fast.sheets(zf) if s.state == "visible"]
             if not sheets:
-                raise FileProblem(f"{name}: the workbook has no visible sheet")
+                raise FileProblem(
+                    gettext("%(name)s: the workbook has no visible sheet") % {"name": name}
+                )
             sheet = sheets[0]
             refuse_merged_cells_in(zf, sheet.path, sheet.title, name)
             it = xlsx_reader(zf, sheet.path, counter)
@@ -286,32 +325,46 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
     except broken as exc:
         close()
         raise FileProblem(
-            f"{name}: is not a readable {kind} ({exc}); it may be truncated"
+            gettext("%(name)s: is not a readable %(kind)s (%(exc)s); it may be truncated")
+            % {"name": name, "kind": gettext(kind), "exc": exc}
         ) from None
     try:
         header_number, header_row = next(it)
     except StopIteration:
         close()
         if kind == "ODS spreadsheet" and not title():
-            raise FileProblem(f"{name}: the spreadsheet has no visible sheet") from None
-        raise FileProblem(f"{name}: sheet {title()!r} is empty") from None
+            raise FileProblem(
+                gettext("%(name)s: the spreadsheet has no visible sheet") % {"name": name}
+            ) from None
+        raise FileProblem(
+            gettext("%(name)s: sheet %(title)r is empty") % {"name": name, "title": title()}
+        ) from None
     except FileProblem:
         close()
         raise
     except broken as exc:
         close()
         raise FileProblem(
-            f"{name}: is not a readable {kind} ({exc}); it may be truncated"
+            gettext("%(name)s: is not a readable %(kind)s (%(exc)s); it may be truncated")
+            % {"name": name, "kind": gettext(kind), "exc": exc}
         ) from None
     if header_number != 1:
         close()
-        raise FileProblem(f"{name}: the first row of sheet {title()!r} must be a header", row=1)
+        raise FileProblem(
+            gettext("%(name)s: the first row of sheet %(title)r must be a header")
+            % {"name": name, "title": title()},
+            row=1,
+        )
     header = ["" if c is None else str(c) for c in header_row]
     while header and header[-1] == "":
         header.pop()
     if not header:
         close()
-        raise FileProblem(f"{name}: the first row of sheet {title()!r} must be a header", row=1)
+        raise FileProblem(
+            gettext("%(name)s: the first row of sheet %(title)r must be a header")
+            % {"name": name, "title": title()},
+            row=1,
+        )
     width = len(header)
 
     def rows() -> Iterator[tuple[int, list]]:
@@ -325,7 +378,8 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
                 yield row_number, cells
         except broken as exc:
             raise FileProblem(
-                f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})"
+                gettext("%(name)s: the workbook cannot be read past row %(counter)s (%(exc)s)")
+                % {"name": name, "counter": counter["rows"], "exc": exc}
             ) from None
         finally:
             close()
@@ -342,7 +396,7 @@ def xlsx_reader(zf: zipfile.ZipFile, sheet_path: str, counter: dict):
     )
 
 
-def check_zip_sizes(zf: zipfile.ZipFile, name: str, what: str = "workbook") -> None:
+def check_zip_sizes(zf: zipfile.ZipFile, name: str, what: str = gettext_noop("workbook")) -> None:
     """Refuse a zip whose parts would decompress to far more than a workbook (or any other
     zip this system reads: ``what`` names it in the message) ever does."""
     total = 0
@@ -352,13 +406,27 @@ def check_zip_sizes(zf: zipfile.ZipFile, name: str, what: str = "workbook") -> N
             info.compress_size, 1
         ):
             raise FileProblem(
-                f"{name}: is not a {what} that can be read safely: its part {info.filename} would grow "
-                f"{info.file_size // max(info.compress_size, 1)} times when unpacked (a zip bomb?)"
+                gettext(
+                    "%(name)s: is not a %(what)s that can be read safely: its part %(filename)s would grow %(value)s times when unpacked (a zip bomb?)"
+                )
+                % {
+                    "name": name,
+                    "what": gettext(what),
+                    "filename": info.filename,
+                    "value": info.file_size // max(info.compress_size, 1),
+                }
             )
     if total > MAX_XLSX_UNCOMPRESSED:
         raise FileProblem(
-            f"{name}: is not a {what} that can be read safely: it would unpack to "
-            f"{total // 1024**2} MB, more than {MAX_XLSX_UNCOMPRESSED // 1024**2} MB"
+            gettext(
+                "%(name)s: is not a %(what)s that can be read safely: it would unpack to %(value)s MB, more than %(value2)s MB"
+            )
+            % {
+                "name": name,
+                "what": gettext(what),
+                "value": total // 1024**2,
+                "value2": MAX_XLSX_UNCOMPRESSED // 1024**2,
+            }
         )
 
 
@@ -388,8 +456,10 @@ def refuse_merged_cells_in(zf: zipfile.ZipFile, path: str, title: str, name: str
             if found:
                 ref = found.group(1).decode()
                 raise FileProblem(
-                    f"{name}: sheet {title!r} has merged cells ({ref}); unmerge them so that every "
-                    "value sits in its own cell, and import the file again"
+                    gettext(
+                        "%(name)s: sheet %(title)r has merged cells (%(ref)s); unmerge them so that every value sits in its own cell, and import the file again"
+                    )
+                    % {"name": name, "title": title, "ref": ref}
                 )
             tail = block[-200:]
 

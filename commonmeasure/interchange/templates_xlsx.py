@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from commonmeasure.domain.translation import gettext
+
 from . import ods, xlsx_fast
 from .cells import FORMULA_STARTS
 from .errors import FileProblem, RowError
@@ -109,12 +111,12 @@ def number_format(indicator) -> str:
 def rule_text(indicator) -> str:
     vt = indicator.value_type
     if vt == "count":
-        return "A whole number, 0 or more."
+        return gettext("A whole number, 0 or more.")
     if vt == "percentage":
-        return "A percentage from 0 to 100 (enter 45 for 45%)."
+        return gettext("A percentage from 0 to 100 (enter 45 for 45%).")
     if vt == "rate":
-        return "A number, 0 or more."
-    return "A number."
+        return gettext("A number, 0 or more.")
+    return gettext("A number.")
 
 
 def _text(ws, row: int, col: int, value):
@@ -147,7 +149,9 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
     ws.cell(
         2,
         1,
-        "Enter values in the white cells; grey cells do not apply to that indicator. The Instructions sheet says what each indicator means.",
+        gettext(
+            "Enter values in the white cells; grey cells do not apply to that indicator. The Instructions sheet says what each indicator means."
+        ),
     ).font = Font(italic=True, color="555555")
     heading = Font(bold=True)
     grey = PatternFill("solid", fgColor="D9D9D9")
@@ -171,12 +175,12 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
     }
     for vt, dv in validations.items():
         dv.showErrorMessage = True
-        dv.errorTitle = "Not a valid value"
+        dv.errorTitle = gettext("Not a valid value")
         dv.error = {
-            "count": "Enter a whole number, 0 or more.",
-            "percentage": "Enter a percentage from 0 to 100.",
-            "rate": "Enter a number, 0 or more.",
-        }.get(vt, "Enter a number.")
+            "count": gettext("Enter a whole number, 0 or more."),
+            "percentage": gettext("Enter a percentage from 0 to 100."),
+            "rate": gettext("Enter a number, 0 or more."),
+        }.get(vt) or gettext("Enter a number.")
         ws.add_data_validation(dv)
     unlocked = Protection(locked=False)
     for r, line in enumerate(spec.lines, start=FIRST_ROW):
@@ -211,27 +215,42 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
     ws.protection.formatRows = False
 
     info = wb.create_sheet("Instructions")
-    info.append(["How to fill in this template"])
+    info.append([gettext("How to fill in this template")])
     info["A1"].font = Font(bold=True, size=13)
     for text in (
-        f"Organisation: {spec.organisation.name} ({spec.organisation.code}). Initiative: {spec.initiative.name} ({spec.initiative.code}).",
-        f"Periods: {', '.join(spec.periods)}.",
-        f"Fill in the white cells of the '{FILL_SHEET}' sheet. Leave a cell empty if you have no value; empty cells change nothing.",
-        "Do not add, remove or reorder rows or columns, and do not merge cells. Formulas are not calculated: type the numbers.",
-        "Upload the file on the organisation's page (Upload values) or with: commonmeasure import values FILE --initiative "
-        + spec.initiative.code,
+        gettext(
+            "Organisation: %(organisation)s (%(organisation_code)s). Initiative: %(initiative)s (%(initiative_code)s)."
+        )
+        % {
+            "organisation": spec.organisation.name,
+            "organisation_code": spec.organisation.code,
+            "initiative": spec.initiative.name,
+            "initiative_code": spec.initiative.code,
+        },
+        gettext("Periods: %(periods)s.") % {"periods": ", ".join(spec.periods)},
+        gettext(
+            "Fill in the white cells of the '%(sheet)s' sheet. Leave a cell empty if you have no value; empty cells change nothing."
+        )
+        % {"sheet": FILL_SHEET},
+        gettext(
+            "Do not add, remove or reorder rows or columns, and do not merge cells. Formulas are not calculated: type the numbers."
+        ),
+        gettext(
+            "Upload the file on the organisation's page (Upload values) or with: commonmeasure import values FILE --initiative %(code)s"
+        )
+        % {"code": spec.initiative.code},
         "",
     ):
         _text(info, info.max_row + 1, 1, text)
     info.append(
         [
-            "Code",
-            "Indicator",
-            "Unit",
-            "Value type",
-            "What to enter",
-            "Definition",
-            "Disaggregations",
+            gettext("Code"),
+            gettext("Indicator"),
+            gettext("Unit"),
+            gettext("Value type"),
+            gettext("What to enter"),
+            gettext("Definition"),
+            gettext("Disaggregations"),
         ]
     )
     for c in info[info.max_row]:
@@ -246,7 +265,7 @@ def write_xlsx(spec: TemplateSpec, fh) -> None:
                 ind.value_type,
                 rule_text(ind),
                 ind.definition,
-                ", ".join(d.name for d in ind.dimensions.all()) or "total only",
+                ", ".join(d.name for d in ind.dimensions.all()) or gettext("total only"),
             ),
             start=1,
         ):
@@ -298,7 +317,11 @@ def write_csv_template(spec: TemplateSpec, fh) -> None:
 
 
 def _period_range(codes: list[str]) -> str:
-    return codes[0] if len(codes) == 1 else f"{codes[0]} to {codes[-1]}"
+    return (
+        codes[0]
+        if len(codes) == 1
+        else gettext("%(codes)s to %(codes2)s") % {"codes": codes[0], "codes2": codes[-1]}
+    )
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -333,7 +356,12 @@ class TemplateTable:
         elif error.column == "comment":
             col = self.comment_col
         letter = get_column_letter(col)
-        return RowError(row, letter, f"sheet {self.sheet!r}, cell {letter}{row}: {error.message}")
+        return RowError(
+            row,
+            letter,
+            gettext("sheet %(sheet)r, cell %(letter)s%(row)s: %(message)s")
+            % {"sheet": self.sheet, "letter": letter, "row": row, "message": error.message},
+        )
 
 
 def is_xlsx_template(path: Path) -> bool:
@@ -389,7 +417,10 @@ class _Workbook:
 
 
 def _unreadable(name: str, kind: str, exc) -> FileProblem:
-    return FileProblem(f"{name}: is not a readable {kind} ({exc}); it may be truncated")
+    return FileProblem(
+        gettext("%(name)s: is not a readable %(kind)s (%(exc)s); it may be truncated")
+        % {"name": name, "kind": kind, "exc": exc}
+    )
 
 
 def open_xlsx_template(path: Path, display_name: str | None = None) -> TemplateTable:
@@ -417,13 +448,21 @@ def open_xlsx_template(path: Path, display_name: str | None = None) -> TemplateT
             newest = max(READERS)
             if isinstance(version, int) and version > newest:
                 raise FileProblem(
-                    f"{name}: is a version {version} template, newer than this installation reads "
-                    f"(versions {', '.join(map(str, sorted(READERS)))}); update Common Measure, or download "
-                    f"a new template (version {newest}) and fill that in"
+                    gettext(
+                        "%(name)s: is a version %(version)s template, newer than this installation reads (versions %(items)s); update Common Measure, or download a new template (version %(newest)s) and fill that in"
+                    )
+                    % {
+                        "name": name,
+                        "version": version,
+                        "items": ", ".join(map(str, sorted(READERS))),
+                        "newest": newest,
+                    }
                 )
             raise FileProblem(
-                f"{name}: has template version {version!r}, which cannot be read; download a new template "
-                f"(version {newest}) and fill that in"
+                gettext(
+                    "%(name)s: has template version %(version)r, which cannot be read; download a new template (version %(newest)s) and fill that in"
+                )
+                % {"name": name, "version": version, "newest": newest}
             )
         return reader(wb, fh, meta, name, path.stat().st_size)
     except (*BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
@@ -438,7 +477,10 @@ def open_xlsx_template(path: Path, display_name: str | None = None) -> TemplateT
 
 def _read_meta(wb: _Workbook, name: str) -> dict:
     if not wb.has(META_SHEET):
-        raise FileProblem(f"{name}: is not a Common Measure template (no {META_SHEET} sheet)")
+        raise FileProblem(
+            gettext("%(name)s: is not a Common Measure template (no %(META_SHEET)s sheet)")
+            % {"name": name, "META_SHEET": META_SHEET}
+        )
     meta: dict = {"columns": []}
     for _n, row in wb.rows(META_SHEET, {"rows": 0}):
         row = [*row, None, None, None, None]
@@ -450,7 +492,8 @@ def _read_meta(wb: _Workbook, name: str) -> dict:
             meta[row[0]] = row[1]
     if meta.get("format") != FORMAT:
         raise FileProblem(
-            f"{name}: is not a Common Measure template (format {meta.get('format')!r})"
+            gettext("%(name)s: is not a Common Measure template (format %(get)r)")
+            % {"name": name, "get": meta.get("format")}
         )
     return meta
 
@@ -462,7 +505,10 @@ def _read_v1(wb: _Workbook, fh, meta: dict, name: str, size: int) -> TemplateTab
 
     sheet = meta.get("sheet") or FILL_SHEET
     if not wb.has(sheet):
-        raise FileProblem(f"{name}: the template's sheet {sheet!r} is missing")
+        raise FileProblem(
+            gettext("%(name)s: the template's sheet %(sheet)r is missing")
+            % {"name": name, "sheet": sheet}
+        )
     first_row = int(meta.get("first_row") or FIRST_ROW)
     comment_col = column_index_from_string(meta["comment_column"])
     value_cols = []  # (sheet column index, {dimension: category})
@@ -499,8 +545,15 @@ def _read_v1(wb: _Workbook, fh, meta: dict, name: str, size: int) -> TemplateTab
                 for i, v in enumerate(values, start=1):
                     if i not in known and v not in (None, ""):
                         raise FileProblem(
-                            f"{name}: sheet {sheet!r}, cell {get_column_letter(i)}{r} is outside the template's "
-                            "columns; values there would be lost, so the file is refused",
+                            gettext(
+                                "%(name)s: sheet %(sheet)r, cell %(get_column_letter)s%(r)s is outside the template's columns; values there would be lost, so the file is refused"
+                            )
+                            % {
+                                "name": name,
+                                "sheet": sheet,
+                                "get_column_letter": get_column_letter(i),
+                                "r": r,
+                            },
                             row=r,
                             column=get_column_letter(i),
                         )
@@ -521,7 +574,8 @@ def _read_v1(wb: _Workbook, fh, meta: dict, name: str, size: int) -> TemplateTab
                     )
         except (*BROKEN_WORKBOOK, ExpatError, IndexError) as exc:
             raise FileProblem(
-                f"{name}: the workbook cannot be read past row {counter['rows']} ({exc})"
+                gettext("%(name)s: the workbook cannot be read past row %(counter)s (%(exc)s)")
+                % {"name": name, "counter": counter["rows"], "exc": exc}
             ) from None
         finally:
             wb.close()
@@ -558,8 +612,10 @@ def open_csv_template(path: Path, display_name: str | None = None) -> Table:
     version = csv_template_version(first)
     if version != VERSION:
         raise FileProblem(
-            f"{name}: has CSV template version {version!r}; this installation reads version {VERSION}: "
-            "download a new template and fill that in",
+            gettext(
+                "%(name)s: has CSV template version %(version)r; this installation reads version %(VERSION)s: download a new template and fill that in"
+            )
+            % {"name": name, "version": version, "VERSION": VERSION},
             row=1,
         )
     fd, body_name = tempfile.mkstemp(suffix=".csv")
@@ -588,8 +644,10 @@ def marked_table(table: Table, name: str) -> Table | None:
     if version != VERSION:
         table.rows.close()
         raise FileProblem(
-            f"{name}: has CSV template version {version!r}; this installation reads version {VERSION}: "
-            "download a new template and fill that in",
+            gettext(
+                "%(name)s: has CSV template version %(version)r; this installation reads version %(VERSION)s: download a new template and fill that in"
+            )
+            % {"name": name, "version": version, "VERSION": VERSION},
             row=1,
         )
     _n, header = next(table.rows, (0, []))
@@ -598,7 +656,11 @@ def marked_table(table: Table, name: str) -> Table | None:
         header.pop()
     if not header:
         table.rows.close()
-        raise FileProblem(f"{name}: the template's column headings (row 2) are missing", row=2)
+        raise FileProblem(
+            gettext("%(name)s: the template's column headings (row 2) are missing")
+            % {"name": name},
+            row=2,
+        )
     table.header = header
     width = len(header)
     inner = table.rows

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonmeasure.domain import periods
+from commonmeasure.initiatives.content import every_text
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.interchange.cells import Formula, Percent, percent_points
 from commonmeasure.interchange.errors import FileProblem, RowError
@@ -118,7 +119,8 @@ class _Context:
             for cat in dim.categories.all():
                 lookup[cat.code] = cat.code
                 lookup.setdefault(cat.code.lower(), cat.code)
-                lookup.setdefault(cat.name.lower(), cat.code)
+                for name in every_text(cat, "name"):  # in any of the initiative's languages
+                    lookup.setdefault(name.lower(), cat.code)
             self.categories[dim.code] = lookup
         self.combos = dict(initiative.disaggregations.values_list("key", "id"))
         self.period_cache: dict[str, periods.Period | str] = {}

@@ -95,10 +95,15 @@ def language_name(code: str) -> str:
 
 
 def pick_language(request, available: list[str]) -> str:
-    """?lang= first, then the browser's Accept-Language; "" for the survey's own language."""
+    """?lang= first, then the language chosen in the interface's switcher, then the browser's
+    Accept-Language; "" for the survey's own language."""
     wanted = request.GET.get("lang")
     if wanted is not None:
         return wanted if wanted in available else ""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
+    for candidate in (chosen, chosen.split("-")[0]):
+        if candidate and candidate in available:
+            return candidate
     for part in request.headers.get("Accept-Language", "").split(","):
         code = part.split(";")[0].strip().lower()
         for candidate in (code, code.split("-")[0]):
