@@ -328,7 +328,7 @@ def organisation(request, code, org):
     initiative, access = setup_access(request.user, code)
     definition = services.definition_of(initiative)
     if services.part_of(definition, f"organisations/{org}") is None:
-        raise Http404("No such organisation in this initiative.")
+        raise Http404(_("No such organisation in this initiative."))
     if request.method == "POST" and request.POST.get("action") == "remove_organisation":
         to = reverse("setup:organisations", args=[initiative.code])
     else:
@@ -542,7 +542,7 @@ def area(request, code, area):
     initiative, access = setup_access(request.user, code)
     definition = services.definition_of(initiative)
     if services.part_of(definition, f"areas/{area}") is None:
-        raise Http404("No such area in this initiative.")
+        raise Http404(_("No such area in this initiative."))
     action = request.POST.get("action") if request.method == "POST" else ""
     if action == "remove_area":
         to = reverse("setup:areas", args=[initiative.code])
