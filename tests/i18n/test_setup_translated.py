@@ -1,0 +1,129 @@
+"""The set-up pages (commonmeasure/setup) in French and Spanish, and the refusals of its service
+in the language active when they are made."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.utils import translation
+
+from commonmeasure.setup import services
+
+HEAD = "organisation,indicator,period,value,comment\n"
+
+
+def page(client, path: str, language: str) -> str:
+    """The page as a person reads it: entities decoded, French non-breaking spaces as spaces."""
+    client.cookies["django_language"] = language
+    response = client.get(path)
+    assert response.status_code == 200
+    return unescape(response.content.decode()).replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "english"),
+    [
+        (
+            "fr",
+            [
+                "<h1>Configuration</h1>",
+                "Modifications récentes",
+                "Ajustements de chevauchement",
+                "Cibles et situations de référence",
+                "Règles de validation",
+                "Pas encore de modifications.",
+            ],
+            ["Recent changes", "Overlap adjustments", "No changes yet."],
+        ),
+        (
+            "es",
+            [
+                "<h1>Configuración</h1>",
+                "Cambios recientes",
+                "Ajustes por solapamiento",
+                "Metas y líneas de base",
+                "Reglas de validación",
+                "Aún no hay cambios.",
+            ],
+            ["Recent changes", "Overlap adjustments", "No changes yet."],
+        ),
+    ],
+)
+def test_the_set_up_home_is_translated(client_for, language, words, english):
+    html = page(client_for("backbone"), "/i/alpha/setup/", language)
+    for word in words:
+        assert word in html, word
+    for word in english:
+        assert word not in html, word
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "english"),
+    [
+        (
+            "fr",
+            [
+                "<h1>Indicateurs</h1>",
+                ">Nouvel indicateur</a>",
+                "Les indicateurs de l'initiative, dans l'ordre",
+                '<th scope="col">Type de valeur</th>',
+                '<th scope="col">Entre organisations</th>',
+                ">Retirer</button>",
+                ">Supprimer</a>",
+                'aria-label="Monter Job starts"',
+                "Utilisé",
+            ],
+            ["New indicator", "Value type", ">Retire</button>", ">Delete</a>"],
+        ),
+        (
+            "es",
+            [
+                "<h1>Indicadores</h1>",
+                ">Nuevo indicador</a>",
+                "Los indicadores de la iniciativa, en orden",
+                '<th scope="col">Tipo de valor</th>',
+                '<th scope="col">Entre organizaciones</th>',
+                ">Retirar</button>",
+                ">Eliminar</a>",
+                'aria-label="Subir Job starts"',
+                "En uso",
+            ],
+            ["New indicator", "Value type", ">Retire</button>", ">Delete</a>"],
+        ),
+    ],
+)
+def test_the_indicators_list_is_translated(client_for, language, words, english):
+    html = page(client_for("backbone"), "/i/alpha/setup/indicators/", language)
+    for word in words:
+        assert word in html, word
+    for word in english:
+        assert word not in html, word
+
+
+def test_removing_an_indicator_with_values_is_refused_in_french(cast, import_csv):
+    assert import_csv(
+        cast.alpha, HEAD + "org-a,caseload,2024-01,10,\norg-a,caseload,2024-02,12,\n"
+    ).ok
+    with translation.override("fr"), pytest.raises(services.Refused) as refused:
+        services.apply(
+            cast.alpha,
+            lambda d: d.update(indicators=[i for i in d["indicators"] if i["code"] != "caseload"]),
+            by=cast.backbone,
+            what="x",
+        )
+    (problem,) = refused.value.problems
+    assert problem.replace("\u00a0", " ") == (
+        "indicators.caseload: Active caseload a 2 valeurs dans 2 rapports (2024-01 à 2024-02) ; "
+        "retirez-le plutôt, ou archivez ses valeurs"
+    )
+
+
+def test_a_member_who_is_not_the_backbone_is_told_so_in_french(client_for):
+    client = client_for("alice")
+    client.cookies["django_language"] = "fr"
+    response = client.get("/i/alpha/setup/")
+    assert response.status_code == 403
+    assert "Seule la structure de coordination de l'initiative peut modifier sa configuration." in (
+        unescape(response.content.decode())
+    )
