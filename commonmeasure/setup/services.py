@@ -279,7 +279,10 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
             )
         else:
             removals.append(
-                _deleter(Indicator.objects.filter(pk=indicator.pk), f"indicator {code}")
+                _deleter(
+                    Indicator.objects.filter(pk=indicator.pk),
+                    _("indicator %(code)s") % {"code": code},
+                )
             )
 
     # (categories, indicator, period, how many values): where the breakdowns are used
@@ -319,7 +322,7 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
                     Category.objects.filter(
                         dimension__initiative=initiative, dimension__code=dim_code, code=cat_code
                     ),
-                    f"category {dim_code}.{cat_code}",
+                    _("category %(code)s") % {"code": f"{dim_code}.{cat_code}"},
                 )
             )
     for dim_code in sorted(gone_dimensions):
@@ -328,7 +331,7 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
             removals.append(
                 _deleter(
                     Dimension.objects.filter(initiative=initiative, code=dim_code),
-                    f"dimension {dim_code}",
+                    _("dimension %(code)s") % {"code": dim_code},
                 )
             )
 
@@ -355,7 +358,8 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
         else:
             removals.append(
                 _deleter(
-                    Participation.objects.filter(pk=participation.pk), f"organisation {org_code}"
+                    Participation.objects.filter(pk=participation.pk),
+                    _("organisation %(code)s") % {"code": org_code},
                 )
             )
 
@@ -393,7 +397,8 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
         else:
             removals.append(
                 _deleter(
-                    Area.objects.filter(initiative=initiative, code=area_code), f"area {area_code}"
+                    Area.objects.filter(initiative=initiative, code=area_code),
+                    _("area %(code)s") % {"code": area_code},
                 )
             )
     return problems, removals

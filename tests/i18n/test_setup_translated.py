@@ -13,6 +13,13 @@ from commonmeasure.setup import services
 HEAD = "organisation,indicator,period,value,comment\n"
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language(settings):
+    """A request with a language cookie leaves its language active: later tests read English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def page(client, path: str, language: str) -> str:
     """The page as a person reads it: entities decoded, French non-breaking spaces as spaces."""
     client.cookies["django_language"] = language
@@ -127,3 +134,16 @@ def test_a_member_who_is_not_the_backbone_is_told_so_in_french(client_for):
     assert "Seule la structure de coordination de l'initiative peut modifier sa configuration." in (
         unescape(response.content.decode())
     )
+
+
+def test_what_a_change_removes_is_named_in_spanish(cast):
+    def edit(d):
+        d["indicators"] = [i for i in d["indicators"] if i["code"] != "wage"]
+        d["dimensions"] = [x for x in d["dimensions"] if x["code"] != "age_band"]
+        for i in d["indicators"]:
+            i["dimensions"] = [x for x in i.get("dimensions", []) if x != "age_band"]
+
+    with translation.override("es"):
+        outcome = services.apply(cast.alpha, edit, by=cast.backbone, what="x", dry_run=True)
+    assert "indicador wage" in outcome.removed
+    assert "dimensión age_band" in outcome.removed
