@@ -329,6 +329,12 @@ def read_definition(path: str | Path) -> InitiativeDef:
 
 
 def parse_definition(text: str, filename: str = "definition", fmt: str = "yaml") -> InitiativeDef:
+    return validate_definition(definition_data(text, filename, fmt), filename)
+
+
+def definition_data(text: str, filename: str = "definition", fmt: str = "yaml"):
+    """A definition file's text read into Python values, not yet checked (``validate_definition``
+    checks them); DefinitionError, with the line and column, when it is not YAML or JSON."""
     if not text.strip():
         raise DefinitionError(filename, ["the file is empty"])
     try:
@@ -343,7 +349,7 @@ def parse_definition(text: str, filename: str = "definition", fmt: str = "yaml")
         raise DefinitionError(
             filename, [f"{where}{getattr(exc, 'problem', None) or exc}"]
         ) from None
-    return validate_definition(data, filename)
+    return data
 
 
 def validate_definition(data, filename: str = "definition") -> InitiativeDef:
