@@ -119,7 +119,7 @@ def _preview(request, initiative, token):
             "initiative": initiative,
             "record": record,
             "outcome": outcome,
-            "changes": sorted(outcome.changes.items()) if outcome else [],
+            "changes": _shown_changes(outcome) if outcome else [],
             "problems": problems,
             "stale": stale,
             "again": again,
@@ -127,6 +127,16 @@ def _preview(request, initiative, token):
         },
         status=400 if problems or stale else 200,
     )
+
+
+def _shown_changes(outcome) -> list[tuple[str, tuple[str, str]]]:
+    """The changed fields, without the rows that only say an empty list or mapping was filled
+    (its items have rows of their own)."""
+    return [
+        (path, pair)
+        for path, pair in sorted(outcome.changes.items())
+        if not (pair[0] in ("[]", "{}") and pair[1] == "")
+    ]
 
 
 @login_required
