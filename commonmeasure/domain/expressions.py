@@ -414,6 +414,50 @@ def check_names(expression: Node | str, known: Collection[str]) -> None:
             raise ExpressionError(name.column, f"unknown indicator {name.code!r}")
 
 
+def _nodes(node: Node) -> Iterable[Node]:
+    yield node
+    if isinstance(node, Unary):
+        yield from _nodes(node.operand)
+    elif isinstance(node, Binary):
+        yield from _nodes(node.left)
+        yield from _nodes(node.right)
+    elif isinstance(node, Call):
+        for arg in node.args:
+            yield from _nodes(arg)
+
+
+def _never_zero(node: Node, lowest: Mapping[str, float | None]) -> bool:
+    """Whether ``node`` is sure to be above 0 (a code whose declared least value is above 0,
+    a number above 0, and sums, products and the largest of such), so it can never be 0."""
+    if isinstance(node, Number):
+        return node.value > 0
+    if isinstance(node, Name):
+        least = lowest.get(node.code)
+        return least is not None and least > 0
+    if isinstance(node, Binary) and node.op in "+*/":
+        return _never_zero(node.left, lowest) and _never_zero(node.right, lowest)
+    if isinstance(node, Call):
+        if node.function == "max":
+            return any(_never_zero(arg, lowest) for arg in node.args)
+        if node.function in ("sum", "min"):
+            return all(_never_zero(arg, lowest) for arg in node.args)
+        return _never_zero(node.args[0], lowest)  # abs
+    return False
+
+
+def zero_denominators(expression: Node | str, lowest: Mapping[str, float | None]) -> list[Node]:
+    """The denominators of an expression that may be 0, each once, in the order they appear.
+
+    ``lowest`` maps each indicator code to the least value it may take (its declared ``min``),
+    or None when it has none: a denominator may be 0 unless it is sure to be above 0. Where a
+    denominator is 0 the expression has no value (docs/reference/expressions.md)."""
+    found: dict[str, Node] = {}
+    for node in _nodes(as_node(expression)):
+        if isinstance(node, Binary) and node.op == "/" and not _never_zero(node.right, lowest):
+            found.setdefault(str(node.right), node.right)
+    return list(found.values())
+
+
 def formula_order(formulas: Mapping[str, Node | str]) -> list[str]:
     """The formula indicators in an order where each comes after the formulas it uses.
 

@@ -341,6 +341,12 @@ class Indicator(models.Model):
         validators=[MinValueValidator(0)],
         help_text="The least half-width of the band, in the indicator's units.",
     )
+    # Retired: its values and history stay, but it is no longer reported (not in the grid,
+    # templates or imports) and dashboards' lists leave it out.
+    is_retired = models.BooleanField(
+        default=False,
+        help_text="Kept with its values and history, but no longer reported.",
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]

@@ -166,6 +166,7 @@ def load_definition(
                 "outlier_multiplier": i.outliers.multiplier,
                 "outlier_min_history": i.outliers.min_history,
                 "outlier_min_spread": i.outliers.min_spread,
+                "is_retired": i.retired,
             },
             summary,
             f"indicator {i.code}",
@@ -356,6 +357,7 @@ def dump_definition(initiative: Initiative) -> dict:
                     "min_history": ind.outlier_min_history,
                     "min_spread": ind.outlier_min_spread,
                 },
+                "retired": ind.is_retired,
             }
         )
 

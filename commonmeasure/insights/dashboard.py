@@ -115,7 +115,10 @@ class Card:
 def cards(
     initiative: Initiative, viewer: Viewer, expected: int, fallback_period: str
 ) -> list[Card]:
-    indicators = list(initiative.indicators.select_related("weight_indicator"))
+    # Retired indicators are no longer reported: their history stays on their own pages.
+    indicators = list(
+        initiative.indicators.filter(is_retired=False).select_related("weight_indicator")
+    )
     by_code = {i.code: i for i in indicators}
     sets_cache: dict[str, dict] = {}
     counts_cache: dict[str, dict] = {}

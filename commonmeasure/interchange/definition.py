@@ -141,6 +141,9 @@ class IndicatorDef(_Strict):
     breakdown_check: Literal["error", "warning", "off"] = "error"
     # Data-quality outlier flags (docs/reference/data-quality.md, "Tuning per indicator").
     outliers: OutliersDef = OutliersDef()
+    # A retired indicator keeps its values and history but is no longer reported: the grid,
+    # templates and imports leave it out and dashboards' lists hide it.
+    retired: bool = False
 
     @model_validator(mode="after")
     def _rules(self):

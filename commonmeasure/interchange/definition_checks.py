@@ -7,6 +7,7 @@ ValueError naming the field (``indicators.3 (rate): formula ...``). Pure Python.
 from __future__ import annotations
 
 from commonmeasure.domain import expressions, periods
+from commonmeasure.domain.translation import gettext
 
 from .composite_spec import check_composite
 
@@ -180,3 +181,28 @@ def _check_adjustments(defn) -> None:
                 f"{where}: a second adjustment for {adj.indicator}, {adj.area}, {adj.period}"
             )
         seen.add(key)
+
+
+def formula_warnings(defn, code: str) -> list[str]:
+    """What may leave a formula indicator without a value although the file is valid: each
+    division whose denominator may be 0 (no declared ``min`` above 0), named in words. The
+    file loads regardless; the set-up page shows these beside the formula."""
+    by_code = {i.code: i for i in defn.indicators}
+    ind = by_code.get(code)
+    if ind is None or ind.kind != "formula" or not ind.formula:
+        return []
+    try:
+        node = expressions.parse_expression(ind.formula)
+    except expressions.ExpressionError:
+        return []
+    lowest = {c: i.min for c, i in by_code.items()}
+    out = []
+    for denominator in expressions.zero_denominators(node, lowest):
+        out.append(
+            gettext(
+                "the denominator %(denominator)s may be 0 (nothing declares it above 0): in a "
+                "period where it is 0 the formula has no value"
+            )
+            % {"denominator": denominator}
+        )
+    return out

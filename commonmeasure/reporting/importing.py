@@ -660,6 +660,8 @@ def _indicator(ctx: _Context, raw) -> Indicator | str:
             f"indicator {ind.code} is a {ind.get_kind_display().lower()} indicator: its values "
             "are worked out from other indicators, not imported"
         )
+    if ind.is_retired:
+        return f"indicator {ind.code} is retired: it is no longer reported"
     return ind
 
 

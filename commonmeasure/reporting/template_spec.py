@@ -19,8 +19,9 @@ def build_spec(initiative, organisation, period_codes: list[str]) -> TemplateSpe
         d.cats = list(d.categories.order_by("sort_order", "code"))
     by_code = {d.code: d for d in dims}
     indicators = list(
-        # Formula and composite indicators are computed, never entered.
-        initiative.indicators.filter(kind="reported")
+        # Formula and composite indicators are computed, never entered; retired ones are no
+        # longer reported.
+        initiative.indicators.filter(kind="reported", is_retired=False)
         .prefetch_related("dimensions")
         .order_by("sort_order", "code")
     )

@@ -57,6 +57,20 @@ def sections_for(initiative: Initiative) -> list[dict]:
     return rows
 
 
+# The indicator dictionary (views_indicators.py).
+SECTIONS.append(
+    Section(
+        gettext_lazy("Indicators"),
+        gettext_lazy(
+            "What the initiative measures: each indicator's definition, formula or composite, "
+            "how it adds up, and its order; retire the ones no longer reported."
+        ),
+        "setup:indicators",
+        lambda initiative: initiative.indicators.count(),
+    )
+)
+
+
 SECTIONS.append(
     Section(
         gettext_lazy("Replace the set-up from a file"),

@@ -8,6 +8,57 @@ urlpatterns = [
     path("i/<str:code>/setup/", views.home, name="home"),
 ]
 
+# The indicator dictionary (views_indicators.py).
+from . import views_indicators  # noqa: E402
+
+urlpatterns += [
+    path(
+        "i/<str:code>/setup/indicators/",
+        views_indicators.indicator_list,
+        name="indicators",
+    ),
+    path(
+        "i/<str:code>/setup/indicators/new/",
+        views_indicators.indicator_new,
+        name="indicator_new",
+    ),
+    path(
+        "i/<str:code>/setup/indicators/check-formula/",
+        views_indicators.check_formula,
+        name="indicators_check_formula",
+    ),
+    path(
+        "i/<str:code>/setup/indicators/preview-composite/",
+        views_indicators.preview_composite,
+        name="indicators_preview",
+    ),
+    path(
+        "i/<str:code>/setup/indicators/rebuild/",
+        views_indicators.rebuild_status,
+        name="indicators_rebuild",
+    ),
+    path(
+        "i/<str:code>/setup/indicators/<str:indicator>/edit/",
+        views_indicators.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
+        "i/<str:code>/setup/indicators/<str:indicator>/move/",
+        views_indicators.indicator_move,
+        name="indicator_move",
+    ),
+    path(
+        "i/<str:code>/setup/indicators/<str:indicator>/retire/",
+        views_indicators.indicator_retire,
+        name="indicator_retire",
+    ),
+    path(
+        "i/<str:code>/setup/indicators/<str:indicator>/delete/",
+        views_indicators.indicator_delete,
+        name="indicator_delete",
+    ),
+]
+
 from . import views_new  # noqa: E402
 
 urlpatterns += [

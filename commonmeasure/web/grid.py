@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonmeasure.domain import periods
@@ -86,8 +87,13 @@ def _cell(indicator: Indicator, cats: dict[str, str], label: str) -> Cell:
 
 
 def reported_indicators(initiative) -> list[Indicator]:
-    """The indicators reporters type in: formula and composite ones are computed, not entered."""
-    return [ind for ind in indicators_of(initiative) if ind.kind == Indicator.REPORTED]
+    """The indicators reporters type in: formula and composite ones are computed, not entered;
+    retired ones are no longer reported."""
+    return [
+        ind
+        for ind in indicators_of(initiative)
+        if ind.kind == Indicator.REPORTED and not ind.is_retired
+    ]
 
 
 def build_rows(
@@ -129,7 +135,9 @@ def build_rows(
                 ],
             }
         placed = {c.name for c in row.cells()}
-        for (iid, _key), (_, _, cats) in sorted(stored.items(), key=lambda kv: kv[0][1]):
+        for (iid, _key), (_value, _comment, cats) in sorted(
+            stored.items(), key=lambda kv: kv[0][1]
+        ):
             if iid == ind.id and cell_name(ind.code, cats) not in placed:
                 label = ", ".join(f"{d}: {c}" for d, c in sorted(cats.items()))
                 row.extra.append(_cell(ind, cats, label))
@@ -390,6 +398,7 @@ def _save(request, initiative, access, organisation, period, submission):
             raw = request.POST.get(cell.name, "").strip()
             posted[cell.name] = raw
             cells.append(CellInput(row.indicator, cell.categories, raw, cell.comment))
+    _warn_retired(request, initiative, {row.indicator.code for row in rows})
     version = _int(request.POST.get("version"))
     if submission is None:
         if all(v == "" for v in posted.values()) and not request.POST.get("note", "").strip():
@@ -441,6 +450,18 @@ def _save(request, initiative, access, organisation, period, submission):
             status=400,
         )
     return result.submission
+
+
+def _warn_retired(request, initiative, offered: set[str]) -> None:
+    """Cells posted for a retired indicator (a page opened before it was retired) are not
+    saved: say so, naming it."""
+    posted = {key.split(":", 2)[1] for key in request.POST if key.startswith("v:")}
+    for indicator in initiative.indicators.filter(code__in=posted - offered, is_retired=True):
+        messages.warning(
+            request,
+            _("%(name)s is retired: it is no longer reported, so its values were not saved.")
+            % {"name": indicator.name},
+        )
 
 
 def _int(text) -> int:
@@ -512,9 +533,16 @@ def check_cell(request, code, org_code, period_code):
         return HttpResponse(
             format_html('<span class="cell-msg error">{}</span>', "Unknown indicator.")
         )
+    if indicator.is_retired:
+        return HttpResponse(
+            format_html(
+                '<span class="cell-msg error">{}</span>',
+                _("%(name)s is retired: it is no longer reported.") % {"name": indicator.name},
+            )
+        )
     if raw == "":
         return HttpResponse('<span class="cell-msg"></span>')
-    _, problem = check_value(raw, indicator)
+    _value, problem = check_value(raw, indicator)
     panel = _rules_panel(request, initiative)
     if problem:
         return HttpResponse(format_html('<span class="cell-msg error">{}</span>', problem) + panel)

@@ -89,7 +89,8 @@ def home(request):
 
 def initiative_home(request, code):
     initiative, access = get_initiative(request.user, code)
-    indicators = indicators_of(initiative)
+    # Retired indicators are left out of the list; their own pages keep their history.
+    indicators = [ind for ind in indicators_of(initiative) if not ind.is_retired]
     heads = headlines(initiative, indicators)
     viewer = viewer_for(initiative, access)
     for n, head in enumerate(heads, start=1):

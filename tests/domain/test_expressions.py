@@ -357,3 +357,24 @@ def test_any_text_is_read_or_refused_with_an_expression_error(text):
         parse_expression(text)
     except ExpressionError as error:
         assert 1 <= error.column <= len(text) + 1
+
+
+@pytest.mark.parametrize(
+    "text, lowest, expected",
+    [
+        ("a / b", {}, ["b"]),
+        ("a / b", {"b": 0}, ["b"]),
+        ("a / b", {"b": 1}, []),
+        ("a / (b - c)", {"b": 5, "c": 1}, ["b - c"]),  # a difference may be 0
+        ("a / (b + c)", {"b": 1, "c": 1}, []),
+        ("a / (b + c)", {"b": 1}, ["b + c"]),
+        ("a / max(b, 1)", {}, []),
+        ("a / 0", {}, ["0"]),
+        ("a / 2 + c / b + d / b", {}, ["b"]),  # each once
+        ("a * b", {}, []),
+    ],
+)
+def test_zero_denominators_names_each_that_may_be_zero(text, lowest, expected):
+    from commonmeasure.domain.expressions import zero_denominators
+
+    assert [str(n) for n in zero_denominators(text, lowest)] == expected

@@ -170,6 +170,13 @@ def _pages(role: str, d: dict) -> list[tuple[str, str]]:
             ("contract scenario", f"/contracts/{c}/scenario/"),
             ("contract comments", f"/contracts/{c}/comments/"),
         ]
+    # The indicator dictionary's set-up pages.
+    backbone += [
+        ("set-up: indicators", f"{i}/setup/indicators/"),
+        ("set-up: new indicator", f"{i}/setup/indicators/new/"),
+        ("set-up: edit an indicator", f"{i}/setup/indicators/enrolled/edit/"),
+        ("set-up: delete an indicator", f"{i}/setup/indicators/enrolled/delete/"),
+    ]
     return [*shared, *own, *backbone]
 
 
