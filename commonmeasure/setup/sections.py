@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy
 
-from commonmeasure.initiatives.models import Initiative
+from commonmeasure.initiatives.models import Initiative, OverlapAdjustment
+from commonmeasure.reporting.models import ValidationRule
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,46 @@ SECTIONS: list[Section] = [
         gettext_lazy("Who may report, review and view, and invitations."),
         "backbone:roles",
         lambda initiative: initiative.memberships.count(),
+    ),
+    # structure (views_structure.py, views_grids.py, views_rules.py)
+    Section(
+        gettext_lazy("Dimensions and categories"),
+        gettext_lazy("The ways values are broken down, and their categories in order."),
+        "setup:dimensions",
+        lambda initiative: initiative.dimensions.count(),
+    ),
+    Section(
+        gettext_lazy("Organisations"),
+        gettext_lazy(
+            "Who takes part: names, identifiers, area, backbone, named or anonymised in "
+            "comparisons."
+        ),
+        "setup:organisations",
+        lambda initiative: initiative.participations.count(),
+    ),
+    Section(
+        gettext_lazy("Areas"),
+        gettext_lazy("The areas as a tree: regions, boroughs, wards."),
+        "setup:areas",
+        lambda initiative: initiative.areas.count(),
+    ),
+    Section(
+        gettext_lazy("Targets and baselines"),
+        gettext_lazy("A grid by indicator, scope and period."),
+        "setup:targets",
+        lambda initiative: initiative.targets.count(),
+    ),
+    Section(
+        gettext_lazy("Overlap adjustments"),
+        gettext_lazy("People counted by more than one provider, by area and period."),
+        "setup:overlaps",
+        lambda initiative: OverlapAdjustment.objects.filter(initiative=initiative).count(),
+    ),
+    Section(
+        gettext_lazy("Validation rules"),
+        gettext_lazy("Checks over each report's totals, with the reports that would fail."),
+        "setup:rules",
+        lambda initiative: ValidationRule.objects.filter(initiative=initiative).count(),
     ),
 ]
 

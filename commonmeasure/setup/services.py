@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commonmeasure.backbone.models import SettingsChange
 from commonmeasure.conversation.services import record_event
@@ -43,7 +44,9 @@ from commonmeasure.initiatives.models import (
     Dimension,
     Indicator,
     Initiative,
+    OverlapAdjustment,
     Participation,
+    Target,
 )
 from commonmeasure.initiatives.services import LoadSummary, dump_definition, load_definition
 from commonmeasure.interchange.definition import DefinitionError as DefinitionError
@@ -177,10 +180,12 @@ def _apply(initiative, edit, by, what, versions, archive_values, dry_run) -> Out
     edit(after)
     if initiative is not None and after.get("code") != initiative.code:
         raise Refused([_("code: the code of an initiative cannot be changed")])
-    defn = validate_definition(after, _("the set-up"))
+    # Removals first: a part still in use is refused with what uses it, before the file's
+    # checks would name only the first dangling reference to it.
     refusals, removals = _removals(initiative, before, after)
     if refusals:
         raise Refused(refusals)
+    defn = validate_definition(after, _("the set-up"))
     try:
         loaded, summary = load_definition(defn, archive_values=archive_values)
     except StaleValues as exc:
@@ -218,8 +223,9 @@ def _codes(definition: dict, key: str) -> set[str]:
 def _area_codes(areas: list) -> set[str]:
     found = set()
     for area in areas or []:
-        found.add(area["code"])
-        found |= _area_codes(area.get("children") or [])
+        if isinstance(area, dict) and "code" in area:
+            found.add(area["code"])
+            found |= _area_codes(area.get("children") or [])
     return found
 
 
@@ -337,12 +343,43 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
                 )
             )
 
-    for area_code in sorted(_area_codes(before.get("areas")) - _area_codes(after.get("areas"))):
-        removals.append(
-            _deleter(
-                Area.objects.filter(initiative=initiative, code=area_code), f"area {area_code}"
+    gone_areas = sorted(_area_codes(before.get("areas")) - _area_codes(after.get("areas")))
+    for area_code in gone_areas:
+        area = Area.objects.filter(initiative=initiative, code=area_code).first()
+        if area is None:
+            continue
+        # Deleting an area would take its targets and adjustments with it and leave its
+        # organisations nowhere: refused while anything uses it, with how many.
+        organisations = Participation.objects.filter(initiative=initiative, area=area).count()
+        targets = Target.objects.filter(initiative=initiative, area=area).count()
+        adjustments = OverlapAdjustment.objects.filter(initiative=initiative, area=area).count()
+        if organisations or targets or adjustments:
+            uses = []
+            if organisations:
+                uses.append(
+                    ngettext("%(n)s organisation", "%(n)s organisations", organisations)
+                    % {"n": organisations}
+                )
+            if targets:
+                uses.append(ngettext("%(n)s target", "%(n)s targets", targets) % {"n": targets})
+            if adjustments:
+                uses.append(
+                    ngettext("%(n)s overlap adjustment", "%(n)s overlap adjustments", adjustments)
+                    % {"n": adjustments}
+                )
+            problems.append(
+                _(
+                    "areas.%(code)s: %(name)s is used by %(uses)s; move them to another area "
+                    "or remove them first"
+                )
+                % {"code": area_code, "name": area.name, "uses": ", ".join(uses)}
             )
-        )
+        else:
+            removals.append(
+                _deleter(
+                    Area.objects.filter(initiative=initiative, code=area_code), f"area {area_code}"
+                )
+            )
     return problems, removals
 
 

@@ -1,0 +1,206 @@
+"""What the structure pages share (dimensions, organisations, areas, the target and overlap
+grids, validation rules): one ``save`` that hands an edit to ``services.apply`` and turns its
+answers (saved, a dry-run preview, stale, refused, or the definition's own problems) into what a
+page shows, and ``place`` that puts each problem beside the row it names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
+
+from . import services
+
+_UNKNOWN = gettext_lazy("This page does not know that action.")
+_GONE = gettext_lazy("%(what)s %(code)s is no longer there: someone removed it; reload the page.")
+
+# Fields a confirm form does not repeat.
+_NOT_REPEATED = {"csrfmiddlewaretoken", "preview"}
+
+
+@dataclass
+class Saved:
+    """What came of one save: ``outcome`` when it went (or would go) through, else why not."""
+
+    outcome: services.Outcome | None = None
+    problems: list[str] = field(default_factory=list)
+    stale: services.Stale | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def status(self) -> int:
+        return 200 if self.ok else 409 if self.stale else 400
+
+
+def save(request, initiative, edit, *, what: str, versions=None, preview: bool = False) -> Saved:
+    """Apply ``edit`` (a dry run when ``preview``); every refusal comes back as words."""
+    try:
+        outcome = services.apply(
+            initiative, edit, by=request.user, what=what, versions=versions, dry_run=preview
+        )
+    except services.Stale as stale:
+        return Saved(stale=stale)
+    except (services.Refused, services.DefinitionError) as refused:
+        return Saved(problems=list(refused.problems))
+    return Saved(outcome=outcome)
+
+
+def done(request, saved: Saved, sentence: str, to: str):
+    """After a save that went through: say so, and show the page afresh."""
+    if saved.outcome.changed:
+        messages.success(request, sentence)
+    return redirect(to)
+
+
+def where(problem: str) -> str:
+    """The place a problem names: "dimensions.gender.female" of "dimensions.gender.female: ..."."""
+    head, sep, _rest = problem.partition(": ")
+    return head if sep and " " not in head.strip() else ""
+
+
+def place(problems: list[str], rows: dict[str, list[str]]) -> dict[str, list[str]]:
+    """{row id: [its problems]}: a problem goes beside each row whose places (``rows``: row id
+    to the paths that name it, "dimensions.gender" or "dimensions.0") begin its own place."""
+    out: dict[str, list[str]] = {}
+    for problem in problems:
+        at = where(problem)
+        if not at:
+            continue
+        best = max(
+            (
+                (len(path), row)
+                for row, paths in rows.items()
+                for path in paths
+                if at == path or at.startswith(path + ".")
+            ),
+            default=None,
+        )
+        if best:
+            out.setdefault(best[1], []).append(problem)
+    return out
+
+
+def repeat(request) -> list[tuple[str, str]]:
+    """The POSTed fields a confirm button sends again (a preview, then the real save)."""
+    return [
+        (name, value)
+        for name in request.POST
+        if name not in _NOT_REPEATED
+        for value in request.POST.getlist(name)
+    ]
+
+
+def changes_in_words(outcome: services.Outcome) -> list[dict]:
+    """A preview's changes as rows: where, before, after."""
+    return [{"path": path, "old": old, "new": new} for path, (old, new) in outcome.changes.items()]
+
+
+# -- one action of a page, from its POST to what the page shows --------------------------------
+
+
+@dataclass
+class Change:
+    """What one action does: the edit of the definition, the feed's sentence, the message once
+    saved, the versions it checks, and extra places for its problems (e.g. a new row's index)."""
+
+    edit: object
+    what: str
+    done: str
+    versions: dict[str, str] | None = None
+    places: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Posted:
+    """What the page shows after a POST that did not go through (or a preview)."""
+
+    action: str = ""
+    row: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    stale: services.Stale | None = None
+    preview: list[dict] | None = None
+    removed: list[str] = field(default_factory=list)
+    repeat: list[tuple[str, str]] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+    places: dict[str, list[str]] = field(default_factory=dict)
+    status: int = 200
+
+    def beside(self, rows: dict[str, list[str]]) -> dict[str, list[str]]:
+        """{row id: messages}: each problem beside the row it names, the rest (and the form's
+        own messages) beside the row the action came from."""
+        placed = place(self.problems, {**rows, **self.places})
+        shown = {p for ps in placed.values() for p in ps}
+        rest = [*self.errors.values(), *(p for p in self.problems if p not in shown)]
+        if self.stale is not None:
+            rest.append(str(self.stale))
+        if rest and self.row:
+            placed.setdefault(self.row, []).extend(rest)
+        return placed
+
+
+def run(request, initiative, actions: dict, to: str):
+    """Handle a POST of a page whose forms each send ``action`` (a key of ``actions``: the form
+    class, its keyword arguments and a function from the cleaned data to a ``Change``).
+    Returns a redirect when the change was saved, else a ``Posted``. ``preview=1`` is a dry run."""
+    posted = Posted(status=200)
+    if request.method != "POST":
+        return posted
+    posted.action = request.POST.get("action", "")
+    posted.row = request.POST.get("row", "")[:200]
+    posted.values = {k: v for k, v in request.POST.items() if k not in _NOT_REPEATED}
+    if posted.action not in actions:
+        posted.errors = {"action": str(_UNKNOWN)}
+        posted.status = 400
+        return posted
+    form_class, kwargs, build = actions[posted.action]
+    form = form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        posted.errors = form.messages
+        posted.status = 400
+        return posted
+    try:
+        change = build(form.cleaned_data)
+    except services.Refused as refused:
+        posted.problems, posted.status = list(refused.problems), 400
+        return posted
+    preview = request.POST.get("preview") == "1"
+    saved = save(
+        request,
+        initiative,
+        change.edit,
+        what=change.what,
+        versions=change.versions,
+        preview=preview,
+    )
+    posted.places = change.places
+    if saved.ok and not preview:
+        return done(request, saved, change.done, to)
+    posted.status = saved.status
+    posted.problems, posted.stale = saved.problems, saved.stale
+    if saved.ok:
+        posted.preview = changes_in_words(saved.outcome)
+        posted.removed = saved.outcome.removed
+        posted.repeat = repeat(request)
+    return posted
+
+
+def find(items: list, code: str, what: str) -> dict:
+    """The item of a definition list with this code; refused, naming it, when it is gone."""
+    for item in items or []:
+        if isinstance(item, dict) and item.get("code") == code:
+            return item
+    raise services.Refused([_GONE % {"what": what, "code": code}])
+
+
+def move(items: list, item: dict, direction: str) -> None:
+    """Move an item of a list one place up or down (in place)."""
+    n = items.index(item)
+    m = n - 1 if direction == "up" else n + 1
+    if 0 <= m < len(items):
+        items[n], items[m] = items[m], items[n]
