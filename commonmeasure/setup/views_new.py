@@ -57,12 +57,13 @@ def _errors_to_fields(form, problems: list[str]) -> None:
 # -- from a definition file ----------------------------------------------------------------------
 
 
-def _upload_page(request, initiative, form, *, error=None, status=200):
+def _upload_page(request, initiative, form, *, access=None, error=None, status=200):
     return render(
         request,
         "setup/new_file.html",
         {
             "initiative": initiative,
+            "access": access,
             "form": form,
             "errors": form.messages,
             "error": error,
@@ -73,25 +74,27 @@ def _upload_page(request, initiative, form, *, error=None, status=200):
     )
 
 
-def _upload(request, initiative):
+def _upload(request, initiative, access=None):
     form = DefinitionUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
     )
     if not form.is_bound:
-        return _upload_page(request, initiative, form)
+        return _upload_page(request, initiative, form, access=access)
     if not form.is_valid():
-        return _upload_page(request, initiative, form, status=400)
+        return _upload_page(request, initiative, form, access=access, status=400)
     try:
         token = creating.save_definition_upload(form.cleaned_data["file"], request.user, initiative)
     except creating.FileProblem as problem:
-        return _upload_page(request, initiative, form, error=str(problem), status=400)
+        return _upload_page(
+            request, initiative, form, access=access, error=str(problem), status=400
+        )
     if initiative is None:
         return redirect("setup:new_file_preview", token)
     return redirect("setup:replace_preview", initiative.code, token)
 
 
-def _preview(request, initiative, token):
+def _preview(request, initiative, token, access=None):
     try:
         record = creating.load_definition_upload(token, request.user, initiative)
     except UploadNotFound:
@@ -117,6 +120,7 @@ def _preview(request, initiative, token):
         "setup/new_preview.html",
         {
             "initiative": initiative,
+            "access": access,
             "record": record,
             "outcome": outcome,
             "changes": _shown_changes(outcome) if outcome else [],
@@ -153,11 +157,11 @@ def new_file_preview(request, token):
 
 @login_required
 def replace(request, code):
-    initiative, _access = setup_access(request.user, code)
-    return _upload(request, initiative)
+    initiative, access = setup_access(request.user, code)
+    return _upload(request, initiative, access)
 
 
 @login_required
 def replace_preview(request, code, token):
-    initiative, _access = setup_access(request.user, code)
-    return _preview(request, initiative, token)
+    initiative, access = setup_access(request.user, code)
+    return _preview(request, initiative, token, access)

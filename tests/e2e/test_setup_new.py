@@ -27,51 +27,7 @@ INDIGO = Path(__file__).resolve().parents[1] / "fixtures" / "indigo"
 CODE = "river-jobs"
 PERIOD = "2026-04"  # the last complete month on the tests' fixed clock (2026-05-18)
 
-# What the set-up pages enter, as a definition file: the step(s) whose page is not there yet are
-# made by "Replace the set-up from a file" with this content.
-STRUCTURE = {
-    "dimensions": [
-        {
-            "code": "gender",
-            "name": "Gender",
-            "categories": [
-                {"code": "female", "name": "Female"},
-                {"code": "male", "name": "Male"},
-            ],
-        }
-    ],
-    "organisations": [
-        {"code": "NYT", "name": "Northside Youth Trust"},
-        {"code": "SWA", "name": "Southside Works"},
-    ],
-    "indicators": [
-        {
-            "code": "enrolled",
-            "name": "Young people enrolled",
-            "value_type": "count",
-            "dimensions": ["gender"],
-        },
-        {"code": "job_starts", "name": "Job starts", "value_type": "count"},
-        {
-            "code": "job_start_rate",
-            "name": "Job start rate",
-            "value_type": "percentage",
-            "kind": "formula",
-            "formula": "job_starts / enrolled * 100",
-            "decimals": 1,
-        },
-    ],
-    "rules": [
-        {
-            "code": "starts_within_enrolled",
-            "left": "job_starts",
-            "op": "<=",
-            "right": "enrolled",
-            "message": "Job starts cannot be more than the young people enrolled",
-        }
-    ],
-    "targets": [{"indicator": "enrolled", "period": PERIOD, "value": 40}],
-}
+RULE_MESSAGE = "Job starts cannot be more than the young people enrolled"
 
 
 @pytest.fixture
@@ -133,25 +89,91 @@ def _creator():
     return user
 
 
-def _definition_file(tmp_path: Path, parts: dict) -> Path:
+def _submit(page, form) -> None:
+    navigate(page, lambda: form.locator("button[type=submit]").first.click())
+
+
+def _dimensions(page, base: str, shot) -> None:
+    page.goto(f"{base}/i/{CODE}/setup/dimensions/")
+    page.fill("#new-dimension-code", "gender")
+    page.fill("#new-dimension-name", "Gender")
+    page.fill("#new-dimension-category-code", "female")
+    page.fill("#new-dimension-category-name", "Female")
+    _submit(page, page.locator("#add-dimension form"))
+    page.fill("[id='dim:gender-new-code']", "male")
+    page.fill("[id='dim:gender-new-name']", "Male")
+    _submit(page, page.locator("form:has([id='dim:gender-new-code'])"))
+    assert "Male" in page.inner_text("[id='dim:gender']")
+    shot(page, "step-dimensions")
+
+
+def _organisations(page, base: str, shot) -> None:
+    page.goto(f"{base}/i/{CODE}/setup/organisations/")
+    for code, name in (("NYT", "Northside Youth Trust"), ("SWA", "Southside Works")):
+        page.fill("#new-organisation-code", code)
+        page.fill("#new-organisation-name", name)
+        _submit(page, page.locator("#add-organisation form"))
+        assert name in page.inner_text("#organisations")
+    shot(page, "step-organisations")
+
+
+def _indicator(page, base: str, code: str, name: str, *, value_type="count", **extra) -> None:
+    page.goto(f"{base}/i/{CODE}/setup/indicators/new/")
+    page.fill("#id_code", code)
+    page.fill("#id_name", name)
+    if extra.get("formula"):
+        page.select_option("#id_kind", "formula")
+    page.select_option("#id_value_type", value_type)
+    if "decimals" in extra:
+        page.fill("#id_decimals", str(extra["decimals"]))
+    for dimension in extra.get("dimensions", []):
+        page.check(f"#field-dimensions input[value='{dimension}']")
+    if extra.get("formula"):
+        page.locator("#id_formula").press_sequentially(extra["formula"], delay=10)
+        page.locator('#formula-check-result[data-ok="yes"]').wait_for()
+    navigate(page, lambda: page.click("#save-indicator"))
+    assert page.locator(f"#row-{code}").count() == 1, f"indicator {code} was not created"
+
+
+def _target(page, base: str, shot) -> None:
+    page.goto(f"{base}/i/{CODE}/setup/targets/?indicator=enrolled")
+    page.fill("#new-period", PERIOD)
+    page.fill("[name='v|i|_new']", "40")
+    navigate(page, lambda: page.click("#save-grid"))
+    assert PERIOD in page.inner_text("#grid")
+    shot(page, "step-targets")
+
+
+def _rule(page, base: str, shot) -> None:
+    page.goto(f"{base}/i/{CODE}/setup/rules/")
+    page.fill("#rule-code", "starts_within_enrolled")
+    page.fill("#rule-left", "job_starts")
+    page.select_option("#rule-op", "<=")
+    page.fill("#rule-right", "enrolled")
+    page.fill("#rule-message", RULE_MESSAGE)
+    navigate(page, lambda: page.click("#save-rule"))
+    assert "starts_within_enrolled" in page.inner_text("#rules")
+    shot(page, "step-rules")
+
+
+def _replace_from_a_file(page, base: str, shot, tmp_path: Path) -> None:
+    """What the pages made, as its definition file (what `initiative dump` writes), edited (a
+    new vision) and uploaded on "Replace the set-up from a file": the change is shown first."""
     from commonmeasure.initiatives.models import Initiative
     from commonmeasure.initiatives.services import dump_definition
 
     data = dump_definition(Initiative.objects.get(code=CODE))
-    data.update(parts)
+    data["vision"] = "Every young person in Riverside is in work, learning or training."
     path = tmp_path / f"{CODE}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    return path
-
-
-def _set_up_from_a_file(page, base: str, path: Path, shot, name: str) -> None:
     page.goto(f"{base}/i/{CODE}/setup/")
     navigate(page, lambda: page.click(f"a[href='/i/{CODE}/setup/file/']"))
-    shot(page, f"{name}-upload")
+    shot(page, "replace-file-upload")
     page.set_input_files("#definition-file", str(path))
     navigate(page, lambda: page.click("#definition-check"))
     page.wait_for_selector("#definition-checked")
-    shot(page, f"{name}-preview")
+    assert "vision" in page.inner_text("#definition-changes")
+    shot(page, "replace-file-preview")
     navigate(page, lambda: page.click("#definition-apply"))
     assert page.url.endswith(f"/i/{CODE}/setup/")
 
@@ -179,8 +201,24 @@ def test_a_backbone_sets_up_an_initiative_in_the_browser_and_sees_progress_to_ta
     assert "Riverside Youth Jobs" in page.inner_text("body")
     shot(page, "setup-home")
 
-    # Dimensions, organisations, three indicators (one a formula), a rule and a target.
-    _set_up_from_a_file(page, base, _definition_file(tmp_path, STRUCTURE), shot, "replace-file")
+    # Dimensions, organisations, three indicators (one a formula), a target and a rule, each
+    # on its set-up page.
+    _dimensions(page, base, shot)
+    _organisations(page, base, shot)
+    _indicator(page, base, "enrolled", "Young people enrolled", dimensions=["gender"])
+    _indicator(page, base, "job_starts", "Job starts")
+    _indicator(
+        page,
+        base,
+        "job_start_rate",
+        "Job start rate",
+        value_type="percentage",
+        formula="job_starts / enrolled * 100",
+        decimals=1,
+    )
+    shot(page, "step-indicators")
+    _target(page, base, shot)
+    _rule(page, base, shot)
     from commonmeasure.initiatives.models import Initiative
 
     river = Initiative.objects.get(code=CODE)
@@ -189,6 +227,8 @@ def test_a_backbone_sets_up_an_initiative_in_the_browser_and_sees_progress_to_ta
         "job_start_rate",
         "job_starts",
     ]
+    assert river.indicators.get(code="job_start_rate").formula == "job_starts / enrolled * 100"
+    _replace_from_a_file(page, base, shot, tmp_path)
 
     # The backbone invites a reporter for Northside Youth Trust.
     page.goto(f"{base}/i/{CODE}/members/invite/")
@@ -213,7 +253,7 @@ def test_a_backbone_sets_up_an_initiative_in_the_browser_and_sees_progress_to_ta
     page.fill("input[name='v:enrolled:gender=male']", "14")
     page.fill("input[name='v:job_starts:']", "33")  # more starts than enrolled: the rule
     navigate(page, lambda: page.click("button[name=action][value=save]"))
-    assert "cannot be more than the young people enrolled" in page.inner_text("body")
+    assert RULE_MESSAGE in page.inner_text("body")
     page.fill("input[name='v:job_starts:']", "12")
     navigate(page, lambda: page.click("button[name=action][value=save]"))
     navigate(page, lambda: page.click("button[name=action][value=submit]"))
