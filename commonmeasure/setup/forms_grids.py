@@ -60,4 +60,6 @@ class GridForm(PageForm):
 
 
 class IndicatorChoiceForm(PageForm):
+    """The indicator whose grid the page shows (and a save changes)."""
+
     indicator = forms.CharField(required=False, max_length=64)

@@ -97,7 +97,12 @@ def repeat(request) -> list[tuple[str, str]]:
 
 def changes_in_words(outcome: services.Outcome) -> list[dict]:
     """A preview's changes as rows: where, before, after."""
-    return [{"path": path, "old": old, "new": new} for path, (old, new) in outcome.changes.items()]
+    empty = {"", "[]", "{}"}
+    return [
+        {"path": path, "old": old, "new": new}
+        for path, (old, new) in outcome.changes.items()
+        if not (old in empty and new in empty)  # a list that only became (or stopped being) empty
+    ]
 
 
 # -- one action of a page, from its POST to what the page shows --------------------------------

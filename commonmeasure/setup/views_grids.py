@@ -20,7 +20,7 @@ from commonmeasure.web.presenters import plain_number, recent_periods
 
 from . import services
 from .access import setup_access
-from .forms_grids import GridForm
+from .forms_grids import GridForm, IndicatorChoiceForm
 from .structure_pages import done, place, save
 
 NEW = "_new"  # the column whose period is typed above it
@@ -217,7 +217,8 @@ def _page(request, code, key: str, template: str, url_name: str, choose):
     initiative, access = setup_access(request.user, code)
     definition = services.definition_of(initiative)
     choices = [i for i in definition.get("indicators") or [] if choose(i)]
-    wanted = request.POST.get("indicator") or request.GET.get("indicator") or ""
+    choice = IndicatorChoiceForm(request.POST if request.method == "POST" else request.GET)
+    wanted = choice.cleaned_data["indicator"] if choice.is_valid() else ""
     indicator = next((i for i in choices if i["code"] == wanted), None)
     if wanted and indicator is None:
         raise Http404("No such indicator for this grid.")
