@@ -14,6 +14,7 @@ import copy
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commonmeasure.domain import expressions, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
@@ -192,6 +193,25 @@ def delete(
         versions={path(code): version},
         dry_run=dry_run,
     )
+
+
+def removed_with(initiative: Initiative, code: str) -> list[str]:
+    """What deleting an indicator removes besides it, in words: its targets and overlap
+    adjustments."""
+    definition = definition_of(initiative)
+    out = []
+    targets = [t for t in definition.get("targets") or [] if t.get("indicator") == code]
+    if targets:
+        out.append(ngettext("%(n)s target", "%(n)s targets", len(targets)) % {"n": len(targets)})
+    adjustments = [
+        a for a in definition.get("overlap_adjustments") or [] if a.get("indicator") == code
+    ]
+    if adjustments:
+        out.append(
+            ngettext("%(n)s overlap adjustment", "%(n)s overlap adjustments", len(adjustments))
+            % {"n": len(adjustments)}
+        )
+    return out
 
 
 def users_of(initiative: Initiative, code: str) -> list[str]:

@@ -65,6 +65,7 @@ def _rebuild_context(initiative, task: str) -> dict:
         "state": state,
         "running": state in (rollup_tasks.QUEUED, rollup_tasks.RUNNING),
         "url": reverse("setup:indicators_rebuild", args=[initiative.code]) + f"?task={task}",
+        "page_url": _list_url(initiative, rebuild=task),
     }
 
 
@@ -250,11 +251,16 @@ def _changes_in_words(initiative, changes: dict) -> list[str]:
             what = f"{field} ({detail})" if detail else field
             out.append(
                 _("%(name)s: %(field)s: %(old)s → %(new)s")
-                % {"name": name, "field": what, "old": old or "—", "new": new or "—"}
+                % {"name": name, "field": what, "old": _word(old), "new": _word(new)}
             )
         else:
-            out.append(f"{path}: {old or '—'} → {new or '—'}")
+            out.append(f"{path}: {_word(old)} → {_word(new)}")
     return out
+
+
+def _word(value: str) -> str:
+    """A value of the dry run's list of changes as people read it."""
+    return {"": "—", "[]": "—", "{}": "—", "True": _("yes"), "False": _("no")}.get(value, value)
 
 
 def _page(
@@ -448,7 +454,7 @@ def indicator_delete(request, code, indicator):
             "version": version,
             "problems": problems,
             "users": indicators.users_of(initiative, indicator),
-            "changes": _changes_in_words(initiative, dry.changes) if dry else [],
+            "removed_with": indicators.removed_with(initiative, indicator) if dry else [],
         },
         status=400 if problems and request.method == "POST" else 200,
     )

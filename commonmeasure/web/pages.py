@@ -89,9 +89,9 @@ def home(request):
 
 def initiative_home(request, code):
     initiative, access = get_initiative(request.user, code)
-    # Retired indicators are left out of the list; their own pages keep their history.
-    indicators = [ind for ind in indicators_of(initiative) if not ind.is_retired]
-    heads = headlines(initiative, indicators)
+    indicators = indicators_of(initiative)
+    # Retired indicators stay in the dictionary (a link to their history), not in the headlines.
+    heads = headlines(initiative, [ind for ind in indicators if not ind.is_retired])
     viewer = viewer_for(initiative, access)
     for n, head in enumerate(heads, start=1):
         _disclose_headline(initiative, head, viewer)

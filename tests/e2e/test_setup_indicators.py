@@ -127,3 +127,36 @@ def test_a_composite_previews_its_latest_figures_in_the_browser(
     page.locator("#composite-fields").scroll_into_view_if_needed()
     _shot(shoot, page, "setup-indicator-composite-preview")
     context.close()
+
+
+def test_a_stale_save_shows_the_other_admins_values_beside_mine(
+    transactional_db, cast, live_server, browser, shoot
+):
+    from commonmeasure.setup import indicators
+    from commonmeasure.setup.services import version_of
+
+    context = axe.new_context(browser, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    base = live_server.url
+    _log_in(page, base, "backbone")
+    page.goto(f"{base}/i/alpha/setup/indicators/wage/edit/")
+    page.fill("#id_name", "Hourly pay (mine)")
+    definition = dump_definition(cast.alpha)
+    theirs = dict(next(i for i in definition["indicators"] if i["code"] == "wage"))
+    theirs.update(name="Hourly pay (theirs)", unit="pounds")
+    indicators.save(
+        cast.alpha,
+        "wage",
+        theirs,
+        by=cast.backbone,
+        version=version_of(definition, "indicators/wage"),
+    )
+    navigate(page, lambda: page.click("#save-indicator"))
+    table = page.inner_text("#stale-differences")
+    assert "Hourly pay (mine)" in table and "Hourly pay (theirs)" in table
+    assert not axe.violations(page), axe.describe(axe.violations(page))
+    _shot(shoot, page, "setup-indicator-stale")
+    navigate(page, lambda: page.click("#save-indicator"))
+    assert Indicator.objects.get(initiative=cast.alpha, code="wage").name == "Hourly pay (mine)"
+    context.close()

@@ -219,15 +219,27 @@ def test_deleting_an_indicator_with_values_is_refused_with_counts_and_offers_ret
 
 
 def test_an_unused_indicator_is_deleted_after_a_confirmation(client_for, cast):
+    from commonmeasure.setup import services
+
+    services.apply(
+        cast.alpha,
+        lambda d: d["targets"].append(
+            {"indicator": "satisfaction", "period": "2024", "value": 80.0}
+        ),
+        by=cast.backbone,
+        what="x",
+    )
     client = client_for("backbone")
     page = client.get(url("indicator_delete", "satisfaction")).content.decode()
-    assert 'id="confirm-delete"' in page
+    assert 'id="confirm-delete"' in page and "with 1 target." in page
     assert Indicator.objects.filter(initiative=cast.alpha, code="satisfaction").exists()
     v = version_of(cast.alpha, "indicators/satisfaction")
     response = client.post(url("indicator_delete", "satisfaction"), {"version": v})
     assert response.status_code == 302
     assert not Indicator.objects.filter(initiative=cast.alpha, code="satisfaction").exists()
-    assert "satisfaction" not in [i["code"] for i in dump_definition(cast.alpha)["indicators"]]
+    after = dump_definition(cast.alpha)
+    assert "satisfaction" not in [i["code"] for i in after["indicators"]]
+    assert not [t for t in after["targets"] if t["indicator"] == "satisfaction"]
 
 
 def test_deleting_an_indicator_another_is_weighted_by_is_refused_naming_it(client_for):

@@ -50,3 +50,21 @@ def test_importing_a_retired_indicator_is_refused_naming_it(cast, import_csv):
     result = import_csv(cast.alpha, HEAD + "org-a,caseload,2024-01,7,\n")
     assert any("indicator caseload is retired" in str(e) for e in result.errors)
     assert not DataValue.objects.filter(indicator__code="caseload").exists()
+
+
+def test_the_dashboards_leave_a_retired_indicator_out_but_its_page_keeps_its_history(
+    cast, client_for, import_csv
+):
+    from commonmeasure.reporting.models import Submission
+
+    import_csv(cast.alpha, HEAD + "org-a,caseload,2024-01,7,\n")
+    Submission.objects.filter(initiative=cast.alpha).update(status=Submission.APPROVED)
+    client = client_for("backbone")
+    assert 'data-indicator="caseload"' in client.get("/i/alpha/dashboard/").content.decode()
+    _retire(cast.alpha, "caseload")
+    assert 'data-indicator="caseload"' not in client.get("/i/alpha/dashboard/").content.decode()
+    assert 'data-indicator="job_starts"' in client.get("/i/alpha/dashboard/").content.decode()
+    page = client.get("/i/alpha/indicators/caseload/")
+    assert page.status_code == 200 and "2024-01" in page.content.decode()
+    home = client.get("/i/alpha/").content.decode()
+    assert "/i/alpha/indicators/caseload/" in home  # the dictionary still links its history
