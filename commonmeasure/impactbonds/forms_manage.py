@@ -62,6 +62,7 @@ class QualityFilterForm(PageForm):
 class FieldStatusForm(PageForm):
     field = forms.CharField(required=False)
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
+    was = forms.ChoiceField(required=False, choices=[("", ""), *STATUS_CHOICES])
     note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
 
     def clean_field(self):

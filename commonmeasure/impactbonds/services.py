@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commonmeasure.interchange import indigo_values as values
 from commonmeasure.interchange.indigo import (
@@ -393,7 +394,8 @@ VALUE_SUFFIX = " - (Value)"
 
 
 class FieldStatusError(ValueError):
-    """A field that cannot be marked (unknown, or without a status in the INDIGO standard)."""
+    """A field that cannot be marked (unknown, or without a status in the INDIGO standard), or
+    whose status changed since the page that marks it was opened."""
 
 
 def status_fields() -> list[dict]:
@@ -417,19 +419,43 @@ def field_status(project: m.Project, field_name: str) -> str:
 
 
 @transaction.atomic
-def mark_field(project: m.Project, field_name: str, status: str, *, by, note: str = ""):
+def mark_field(
+    project: m.Project, field_name: str, status: str, *, by, note: str = "", was: str = ""
+):
     """Mark a field of a project PUBLIC, PRIVATE or DISPUTED: its status cell is set (so the
     full INDIGO export carries it), the typed fields are read again from the public view (so a
     private or disputed value leaves every public page and figure at once) and the change is
-    recorded in ``DatabaseChange``. Returns that record, or None when the status was already so."""
+    recorded in ``DatabaseChange``. ``was``: the status the page showed; if the field's status
+    is another now (someone changed it meanwhile), nothing is written. Returns the record, or
+    None when the status was already so."""
     if status not in m.Status.values:
-        raise FieldStatusError(f"status: choose PUBLIC, PRIVATE or DISPUTED, not {status!r}")
+        raise FieldStatusError(
+            _("status: choose PUBLIC, PRIVATE or DISPUTED, not %(status)s") % {"status": status}
+        )
     if field_name not in {f["field"] for f in status_fields()}:
         raise FieldStatusError(
-            f"field: {field_name!r} is not a field of projects.csv that has a status"
+            _("field: %(field)s is not a field of projects.csv that has a status")
+            % {"field": field_name}
         )
     project = m.Project.objects.select_for_update().get(pk=project.pk)
     old = field_status(project, field_name)
+    if was and was != old:
+        latest = project.changes.filter(field=field_name).select_related("changed_by").first()
+        raise FieldStatusError(
+            _(
+                "%(field)s: someone changed it to %(now)s since you opened the page%(who)s; "
+                "nothing was saved. Look at it again and choose."
+            )
+            % {
+                "field": field_name,
+                "now": old.lower(),
+                "who": (
+                    _(" (%(user)s)") % {"user": latest.changed_by.get_username()}
+                    if latest and latest.changed_by
+                    else ""
+                ),
+            }
+        )
     if old == status:
         return None
     column = field_name + STATUS_SUFFIX

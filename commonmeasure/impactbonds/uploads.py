@@ -16,6 +16,7 @@ import zipfile
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from commonmeasure.interchange.errors import FileProblem
 from commonmeasure.interchange.indigo import BundleLayoutError
@@ -40,9 +41,12 @@ def save_bundle(uploaded, user) -> str:
     """Keep an uploaded zip; FileProblem (nothing kept) when it is not a zip that can be read."""
     name = uploaded.name or "bundle.zip"
     if not name.lower().endswith(".zip"):
-        raise FileProblem(f"{name}: choose the INDIGO bundle as a .zip file")
+        raise FileProblem(_("%(name)s: choose the INDIGO bundle as a .zip file") % {"name": name})
     if uploaded.size > MAX_BYTES:
-        raise FileProblem(f"{name}: the file is larger than {MAX_BYTES // 1024**2} MB")
+        raise FileProblem(
+            _("%(name)s: the file is larger than %(mb)s MB")
+            % {"name": name, "mb": MAX_BYTES // 1024**2}
+        )
     token = STORE.save(uploaded.chunks(), owner=user.id, name=name, suffix=".zip", kind="indigo")
     record = STORE.load(token, user.id)
     try:
@@ -50,7 +54,9 @@ def save_bundle(uploaded, user) -> str:
             check_zip_sizes(zf, name, "bundle")
     except zipfile.BadZipFile:
         STORE.delete(record)
-        raise FileProblem(f"{name}: is not a zip file that can be read") from None
+        raise FileProblem(
+            _("%(name)s: is not a zip file that can be read") % {"name": name}
+        ) from None
     except FileProblem:
         STORE.delete(record)
         raise
@@ -103,6 +109,10 @@ def run_task(token: str, user_id: int, commit: bool) -> None:
         STORE.update(
             token,
             state="error",
-            summary={"layout_errors": [{"file": "", "message": f"The import stopped: {exc}"}]},
+            summary={
+                "layout_errors": [
+                    {"file": "", "message": _("The import stopped: %(why)s") % {"why": exc}}
+                ]
+            },
         )
         raise

@@ -177,7 +177,14 @@ def manage_fields(request, indigo_id):
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
-            mark_field(project, data["field"], data["status"], by=request.user, note=data["note"])
+            mark_field(
+                project,
+                data["field"],
+                data["status"],
+                by=request.user,
+                note=data["note"],
+                was=data["was"],
+            )
         except FieldStatusError as exc:
             problem = str(exc)
         else:

@@ -286,11 +286,53 @@ def _zip_of(folder: Path) -> bytes:
     return buf.getvalue()
 
 
+def test_a_new_initiative_from_a_definition_file_is_previewed_then_created(
+    transactional_db, live_server, page, shot, tmp_path
+):
+    base = live_server.url
+    _creator()
+    bad = tmp_path / "river.yaml"
+    bad.write_text(
+        "code: river\nname: River\nindicators:\n"
+        "  - {code: a, name: A, value_type: count, decimals: -1}\n"
+    )
+    good = tmp_path / "river.json"
+    good.write_text(
+        '{"code": "river", "name": "River", "indicators": '
+        '[{"code": "a", "name": "Allotments", "value_type": "count"}]}'
+    )
+
+    _log_in(page, base, "maria")
+    page.goto(f"{base}/setup/new/")
+    navigate(page, lambda: page.click("#new-from-file"))
+    shot(page, "new-file-upload")
+    page.set_input_files("#definition-file", str(bad))
+    navigate(page, lambda: page.click("#definition-check"))
+    assert "indicators.0.decimals" in page.inner_text("#definition-problems")
+    assert page.locator("#definition-apply").count() == 0
+    shot(page, "new-file-problems")
+
+    page.goto(f"{base}/setup/new/file/")
+    page.set_input_files("#definition-file", str(good))
+    navigate(page, lambda: page.click("#definition-check"))
+    assert "indicator a" in page.inner_text("#definition-created")
+    shot(page, "new-file-preview")
+    navigate(page, lambda: page.click("#definition-apply"))
+    assert page.url.endswith("/i/river/setup/")
+    page.goto(f"{base}/i/river/")
+    assert "Allotments" in page.inner_text("body")
+    shot.assert_accessible()
+
+
 def test_staff_upload_an_indigo_zip_and_its_projects_are_published(
-    transactional_db, cast, live_server, page, shot, tmp_path
+    transactional_db, cast, live_server, page, shot, tmp_path, settings
 ):
     from commonmeasure.impactbonds import models as m
+    from commonmeasure.impactbonds import uploads
 
+    # Checked and imported by the background worker, as a large bundle is: the page polls.
+    settings.CM_INDIGO_BACKGROUND_BYTES = 0
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     base = live_server.url
     m.Project.objects.all().delete()
     cast.outsider.is_staff = True
@@ -303,12 +345,18 @@ def test_staff_upload_an_indigo_zip_and_its_projects_are_published(
     shot(page, "impact-bonds-manage")
     page.set_input_files("#bundle-file", str(bundle))
     navigate(page, lambda: page.click("#bundle-check"))
-    page.wait_for_selector("#import-commit")
+    page.wait_for_selector("#import-progress")
+    shot(page, "impact-bonds-progress")
+    token = page.url.rstrip("/").split("/")[-1]
+    uploads.run_task(token, cast.outsider.id, commit=False)  # what the worker does
+    page.wait_for_selector("#import-commit")  # the page polled and showed the result
     assert "projects.csv" in page.inner_text("#import-tables")
     assert "Period - Start - (Value)" in page.inner_text("#import-problems")
     shot(page, "impact-bonds-dry-run")
     assert not m.Project.objects.exists()
     navigate(page, lambda: page.click("#import-commit"))
+    page.wait_for_selector("#import-progress")
+    uploads.run_task(token, cast.outsider.id, commit=True)
     page.wait_for_selector("#import-result")
     shot(page, "impact-bonds-imported")
     assert m.Project.objects.count() == 12

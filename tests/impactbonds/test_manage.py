@@ -240,3 +240,22 @@ def test_an_unknown_field_is_refused(loaded, staff, client_for):
         {"field": "Nothing like it", "status": "PRIVATE", "note": "x"},
     )
     assert response.status_code == 400 and not m.DatabaseChange.objects.exists()
+
+
+def test_a_status_changed_by_someone_else_meanwhile_is_not_overwritten(
+    loaded, staff, cast, client_for
+):
+    url = "/impact-bonds/manage/projects/INDIGO-POJ-0001/fields/"
+    project = m.Project.objects.get(indigo_id="INDIGO-POJ-0001")
+    mark_field(project, STAGE, "DISPUTED", by=cast.backbone, note="Sources differ")
+
+    # The page was opened while it was still public.
+    response = client_for(staff).post(
+        url, {"field": STAGE, "status": "PRIVATE", "was": "PUBLIC", "note": "Not confirmed"}
+    )
+
+    assert response.status_code == 400
+    assert "someone changed it to disputed" in response.content.decode()
+    project.refresh_from_db()
+    assert field_status(project, STAGE) == "DISPUTED"
+    assert m.DatabaseChange.objects.count() == 1
