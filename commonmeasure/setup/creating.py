@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from commonmeasure.backbone.models import RoleChange
@@ -44,7 +44,13 @@ def may_create(user) -> bool:
 def _refuse_taken(code: str) -> None:
     if Initiative.objects.filter(code=code).exists():
         raise Refused(
-            [_("code: an initiative with the code %(code)s exists already") % {"code": code}]
+            [
+                _(
+                    "code: an initiative with the code %(code)s exists already; to change it, "
+                    "its backbone uses Replace the set-up from a file on its set-up page"
+                )
+                % {"code": code}
+            ]
         )
 
 
@@ -68,16 +74,24 @@ def _new(data: dict, *, by, dry_run: bool) -> Outcome:
         mapping.clear()
         mapping.update(data)
 
-    with transaction.atomic():
-        outcome = services.apply(
-            None,
-            edit,
-            by=by,
-            what=_("created the initiative %(name)s") % {"name": data.get("name", code)},
-            dry_run=dry_run,
-        )
-        if not dry_run:
-            _appoint(outcome.initiative, by)
+    try:
+        with transaction.atomic():
+            outcome = services.apply(
+                None,
+                edit,
+                by=by,
+                what=_("created the initiative %(name)s") % {"name": data.get("name", code)},
+                dry_run=dry_run,
+            )
+            # Someone may have created the same code since the check above: then the load
+            # found theirs, and nothing of this one may be kept.
+            if f"initiative {code}" not in outcome.summary.created:
+                _refuse_taken(code)
+            if not dry_run:
+                _appoint(outcome.initiative, by)
+    except IntegrityError:  # created at the same moment by someone else
+        _refuse_taken(code)
+        raise
     return outcome
 
 

@@ -238,3 +238,20 @@ def test_only_the_backbone_replaces_the_set_up(client_for, who):
 def test_the_home_page_offers_a_new_initiative_to_those_who_may_create_one(creator, client_for):
     assert 'id="new-initiative"' in client_for(creator).get("/").content.decode()
     assert 'id="new-initiative"' not in client_for("backbone").get("/").content.decode()
+
+
+def test_a_code_taken_while_the_form_was_filled_in_changes_nothing(cast, creator, monkeypatch):
+    # The check before the load passes (as if the other initiative did not exist yet); the load
+    # then finds it: it must not be updated, nor the creator made its backbone.
+    calls = []
+
+    def taken_only_after_the_first_look(code):
+        calls.append(code)
+        if len(calls) > 1:
+            raise creating.Refused([f"code: {code} exists already"])
+
+    monkeypatch.setattr(creating, "_refuse_taken", taken_only_after_the_first_look)
+    with pytest.raises(creating.Refused):
+        creating.create_initiative(by=creator, code="alpha", name="Taken over")
+    assert Initiative.objects.get(code="alpha").name == "Alpha Partnership"
+    assert not Membership.objects.filter(user=creator).exists()
