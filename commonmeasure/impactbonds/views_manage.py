@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from commonmeasure import charts
 from commonmeasure.interchange.errors import FileProblem
 
 from . import models as m
@@ -155,13 +156,23 @@ def manage_quality(request):
     counts = {level: 0 for level in range(4)}
     for row in rows:
         counts[row["priority"]] += 1
+    named = [(quality.PRIORITY_NAMES[k], v) for k, v in counts.items()]
+    spec = charts.bars(
+        [{"label": name, "value": n} for name, n in named],
+        category_title=_("Priority"),
+        title=_("Problems"),
+        decimals=0,
+        description=_("Problems shown, by priority"),
+    )
+    spec["encoding"]["x"]["axis"] = {"format": "d", "tickMinStep": 1}  # whole problems
     return render(
         request,
         "impactbonds/manage_quality.html",
         {
             "form": form,
             "rows": rows,
-            "counts": [(quality.PRIORITY_NAMES[k], v) for k, v in counts.items()],
+            "counts": named,
+            "spec": spec,
             "query": query.urlencode(),
             "statuses": dict(STATUS_CHOICES),
             "priority_names": quality.PRIORITY_NAMES,

@@ -48,9 +48,9 @@ class Shots:
         self.found: dict[str, str] = {}
 
     def __call__(self, page, name: str) -> None:
+        axe.wait_for_charts(page)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         self.shoot(page, f"setup-new-{name}")
-        axe.wait_for_charts(page)
         violations = axe.violations(page)
         if violations:
             self.found[name] = axe.describe(violations)
@@ -373,6 +373,7 @@ def test_staff_upload_an_indigo_zip_and_its_projects_are_published(
 
     page.goto(f"{base}/impact-bonds/manage/quality/?priority=0")
     assert "Period - Start - (Value)" in page.inner_text("#quality-rows")
+    page.wait_for_selector("#quality-chart.chart-ready svg")
     shot(page, "impact-bonds-quality")
     page.goto(f"{base}/impact-bonds/manage/projects/INDIGO-POJ-0001/fields/")
     row = page.locator("tr[data-field='Stage of Development']")
