@@ -80,5 +80,6 @@ urlpatterns += [
     path("setup/new/file/", views_new.new_file, name="new_file"),
     path("setup/new/file/<str:token>/", views_new.new_file_preview, name="new_file_preview"),
     path("i/<str:code>/setup/file/", views_new.replace, name="replace"),
+    path("i/<str:code>/setup/file/download/", views_new.download, name="download"),
     path("i/<str:code>/setup/file/<str:token>/", views_new.replace_preview, name="replace_preview"),
 ]

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from commonmeasure.interchange.definition import DefinitionError
+from commonmeasure.interchange.definition import DefinitionError, definition_text
 from commonmeasure.upload_store import UploadNotFound
 
-from . import creating
+from . import creating, services
 from .access import setup_access
 from .forms_new import ConfirmForm, DefinitionUploadForm, NewInitiativeForm
 from .services import Refused, Stale
@@ -165,3 +165,19 @@ def replace(request, code):
 def replace_preview(request, code, token):
     initiative, access = setup_access(request.user, code)
     return _preview(request, initiative, token, access)
+
+
+@login_required
+def download(request, code):
+    """The initiative's definition file as it is now (what ``initiative dump`` writes), to edit
+    and upload again on "Replace the set-up from a file"."""
+    initiative, _access = setup_access(request.user, code)
+    fmt = "json" if request.GET.get("format") == "json" else "yaml"
+    response = HttpResponse(
+        definition_text(services.definition_of(initiative), fmt),
+        content_type="application/json; charset=utf-8"
+        if fmt == "json"
+        else "application/yaml; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{initiative.code}.{fmt}"'
+    return response

@@ -157,18 +157,20 @@ def _rule(page, base: str, shot) -> None:
 
 
 def _replace_from_a_file(page, base: str, shot, tmp_path: Path) -> None:
-    """What the pages made, as its definition file (what `initiative dump` writes), edited (a
-    new vision) and uploaded on "Replace the set-up from a file": the change is shown first."""
-    from commonmeasure.initiatives.models import Initiative
-    from commonmeasure.initiatives.services import dump_definition
-
-    data = dump_definition(Initiative.objects.get(code=CODE))
-    data["vision"] = "Every young person in Riverside is in work, learning or training."
-    path = tmp_path / f"{CODE}.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    """The definition file the pages made, downloaded, edited (a new vision) and uploaded on
+    "Replace the set-up from a file": the change is shown first."""
     page.goto(f"{base}/i/{CODE}/setup/")
     navigate(page, lambda: page.click(f"a[href='/i/{CODE}/setup/file/']"))
     shot(page, "replace-file-upload")
+    with page.expect_download() as download:
+        page.click("#definition-download a[href$='/download/']")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == f"{CODE}.yaml"
+    data = yaml.safe_load(path.read_text())
+    assert [i["code"] for i in data["indicators"]] == ["enrolled", "job_starts", "job_start_rate"]
+    data["vision"] = "Every young person in Riverside is in work, learning or training."
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     page.set_input_files("#definition-file", str(path))
     navigate(page, lambda: page.click("#definition-check"))
     page.wait_for_selector("#definition-checked")

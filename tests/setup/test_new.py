@@ -255,3 +255,23 @@ def test_a_code_taken_while_the_form_was_filled_in_changes_nothing(cast, creator
         creating.create_initiative(by=creator, code="alpha", name="Taken over")
     assert Initiative.objects.get(code="alpha").name == "Alpha Partnership"
     assert not Membership.objects.filter(user=creator).exists()
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_the_downloaded_definition_uploaded_again_changes_nothing(cast, client_for, fmt):
+    client = client_for("backbone")
+    downloaded = client.get(f"/i/alpha/setup/file/download/?format={fmt}")
+    assert downloaded.status_code == 200
+    assert downloaded["Content-Disposition"] == f'attachment; filename="alpha.{fmt}"'
+    loaded = (json.loads if fmt == "json" else yaml.safe_load)(downloaded.content.decode())
+    assert loaded == dump_definition(cast.alpha)
+
+    upload = SimpleUploadedFile(f"alpha.{fmt}", downloaded.content)
+    location = client.post("/i/alpha/setup/file/", {"file": upload})["Location"]
+    page = client.get(location).content.decode()
+    assert "it changes nothing" in page and 'id="definition-apply"' not in page
+
+
+@pytest.mark.parametrize("who", ["alice", "outsider"])
+def test_only_the_backbone_downloads_the_definition(client_for, who):
+    assert client_for(who).get("/i/alpha/setup/file/download/").status_code in (403, 404)
