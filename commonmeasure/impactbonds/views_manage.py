@@ -26,6 +26,19 @@ from .services import FieldStatusError, field_status, mark_field, status_fields
 RECENT = 20
 
 
+def _changes(queryset) -> list[dict]:
+    """The audit records as the pages list them, statuses in words."""
+    names = dict(STATUS_CHOICES)
+    return [
+        {
+            "change": c,
+            "old": names.get(c.old_status, c.old_status),
+            "new": names.get(c.new_status, c.new_status),
+        }
+        for c in queryset[:RECENT]
+    ]
+
+
 def staff_only(view):
     """Signed in (else to the log-in page) and staff (else 403)."""
 
@@ -62,7 +75,7 @@ def manage(request):
             "errors": form.messages,
             "error": error,
             "max_mb": uploads.MAX_BYTES // 1024**2,
-            "changes": m.DatabaseChange.objects.select_related("changed_by", "project")[:RECENT],
+            "changes": _changes(m.DatabaseChange.objects.select_related("changed_by", "project")),
             "projects": m.Project.objects.count(),
         },
         status=400 if form.is_bound else 200,
@@ -225,7 +238,7 @@ def manage_fields(request, indigo_id):
             "posted": form.data.get("field") if form.is_bound else None,
             "saved": request.GET.get("saved"),
             "statuses": STATUS_CHOICES,
-            "changes": project.changes.select_related("changed_by")[:RECENT],
+            "changes": _changes(project.changes.select_related("changed_by")),
         },
         status=400 if form.is_bound else 200,
     )

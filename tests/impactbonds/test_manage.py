@@ -228,6 +228,8 @@ def test_the_fields_page_marks_a_field_disputed_and_needs_a_note(loaded, staff, 
     assert saved.status_code == 302
     page = client.get(saved["Location"]).content.decode()
     assert f'data-field="{STAGE}" data-status="DISPUTED"' in page and "Two sources differ" in page
+    audit = client.get("/impact-bonds/manage/").content.decode()
+    assert f"{STAGE}: public → disputed (Two sources differ)" in audit
     public = client_for("anonymous").get("/impact-bonds/projects/INDIGO-POJ-0001/").content.decode()
     project = m.Project.objects.get(indigo_id="INDIGO-POJ-0001")
     value = dict(project.cells)[STAGE + " - (Value)"]
