@@ -110,6 +110,9 @@ class IndicatorOut(Schema):
     outliers: OutliersOut = Field(
         default_factory=OutliersOut, description="How data-quality outlier flags treat it."
     )
+    retired: bool = Field(
+        False, description="No longer reported: kept with its values and history."
+    )
 
 
 class InitiativeDefinition(Schema):

@@ -286,6 +286,15 @@ class IndicatorForm(PageForm):
             "dashboards' lists; its values and history stay."
         ),
     )
+    # Offered when the change would leave stored values unused (a reported indicator becoming
+    # a formula, composite or survey-fed one): archive them and go on.
+    archive_values = _tick(
+        _("Archive the values it has and go on"),
+        _(
+            "Its reported values are moved out of the reports into the archive, and each "
+            "report's history lists them."
+        ),
+    )
     # The version of the indicator the page showed (the version check) and, after the list of
     # changes was shown, the confirmation.
     version = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -108,6 +108,7 @@ def save(
     by,
     version: str | None = None,
     dry_run: bool = False,
+    archive_values: bool = False,
 ) -> Saved:
     """Create (``code`` None) or change an indicator to ``mapping`` (its definition-file
     fields). A change of aggregation rules queues the rollups' rebuild as a background task
@@ -123,6 +124,8 @@ def save(
     versions = {path(code): version or ""} if code else {}
     if code is None:
         versions[path(mapping["code"])] = version_of({}, path(mapping["code"]))  # none yet
+    # Fields the page does not hold (e.g. ``translations``) are kept as they are.
+    mapping = {**(before or {}), **mapping}
     changed = rules_changed(before, mapping)
     with receivers.deferred():
         outcome = services.apply(
@@ -132,6 +135,7 @@ def save(
             what=what,
             versions=versions,
             dry_run=dry_run,
+            archive_values=archive_values,
         )
     task = None
     if not dry_run and outcome.changed:

@@ -121,6 +121,11 @@ def _edit(request, code, indicator_code):
         data, initiative=initiative, code=indicator_code, initial={"code": indicator_code}
     )
     formset = component_formset(data, initiative=initiative, code=indicator_code)
+    if "preview" in request.POST:  # the preview without JavaScript: nothing is saved
+        preview = _preview(initiative, indicator_code, form, formset)
+        return _page(
+            request, initiative, access, form, formset, indicator_code, current, preview=preview
+        )
     if not (form.is_valid() & formset.is_valid()):
         return _page(request, initiative, access, form, formset, indicator_code, current, 400)
     components = [m for m in (f.mapping() for f in formset.forms) if m]
@@ -138,6 +143,7 @@ def _edit(request, code, indicator_code):
             by=request.user,
             version=sent_version,
             dry_run=confirm,
+            archive_values=form.cleaned_data["archive_values"],
         )
     except Stale as stale:
         return _stale(request, initiative, access, form, formset, data, stale, mapping)
@@ -157,6 +163,7 @@ def _edit(request, code, indicator_code):
             current,
             400,
             refused.problems,
+            offer_archive=_leaves_values(current, mapping),
         )
     if confirm:
         return _page(
@@ -181,6 +188,14 @@ def _edit(request, code, indicator_code):
     if saved.rebuild_task:
         return redirect(_list_url(initiative, rebuild=saved.rebuild_task))
     return redirect(_list_url(initiative))
+
+
+def _leaves_values(current: dict | None, mapping: dict) -> bool:
+    """Whether the change makes a reported indicator computed or survey-fed (its stored values
+    would no longer be used: the load refuses it unless they are archived)."""
+    if current is None or current.get("kind") != "reported":
+        return False
+    return mapping["kind"] != "reported" or (mapping["survey_fed"] and not current["survey_fed"])
 
 
 def _position(initiative, indicator_code) -> int:
@@ -278,6 +293,8 @@ def _page(
     affected=(),
     reports=0,
     fingerprint="",
+    offer_archive=False,
+    preview=None,
 ):
     kind = form["kind"].value() or "reported"
     check_url = reverse("setup:indicators_check_formula", args=[initiative.code]) + (
@@ -312,6 +329,8 @@ def _page(
             "affected": affected,
             "reports": reports,
             "fingerprint": fingerprint,
+            "preview": preview,
+            "offer_archive": offer_archive or bool(form["archive_values"].value()),
             "preview_url": reverse("setup:indicators_preview", args=[initiative.code])
             + (f"?indicator={indicator_code}" if indicator_code else ""),
         },
@@ -344,23 +363,27 @@ def preview_composite(request, code):
     indicator_code = request.GET.get("indicator") or None
     form = IndicatorForm(request.POST, initiative=initiative, code=indicator_code)
     formset = component_formset(request.POST, initiative=initiative, code=indicator_code)
+    preview = _preview(initiative, indicator_code, form, formset)
+    return render(request, "setup/_composite_preview.html", {"preview": preview})
+
+
+def _preview(initiative, indicator_code, form, formset) -> indicators.CompositePreview:
+    """The composite as the (bound) form declares it, for the latest period."""
     form.is_valid()
     if not formset.is_valid() or any(f in form.errors for f in form.COMPOSITE_FIELDS):
-        preview = indicators.CompositePreview(None, [], _("Correct the components first."))
-    else:
-        d = form.cleaned_data
-        spec = {
-            "normalisation": d["composite_normalisation"],
-            "aggregation": d["composite_aggregation"],
-            "cap": d["composite_cap"],
-            "missing": d["composite_missing"],
-            "components": [m for m in (f.mapping() for f in formset.forms) if m],
-        }
-        decimals = form.cleaned_data.get("decimals")
-        preview = indicators.composite_preview(
-            initiative, indicator_code, spec, 2 if decimals is None else decimals
-        )
-    return render(request, "setup/_composite_preview.html", {"preview": preview})
+        return indicators.CompositePreview(None, [], _("Correct the components first."))
+    d = form.cleaned_data
+    spec = {
+        "normalisation": d["composite_normalisation"],
+        "aggregation": d["composite_aggregation"],
+        "cap": d["composite_cap"],
+        "missing": d["composite_missing"],
+        "components": [m for m in (f.mapping() for f in formset.forms) if m],
+    }
+    decimals = d.get("decimals")
+    return indicators.composite_preview(
+        initiative, indicator_code, spec, 2 if decimals is None else decimals
+    )
 
 
 # -- the list's buttons --------------------------------------------------------------------------

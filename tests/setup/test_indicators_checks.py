@@ -213,3 +213,50 @@ def test_a_change_of_rules_shows_what_will_change_then_rebuilds_in_the_backgroun
     status = client.get(url("indicators_rebuild") + "?task=x").content.decode()
     assert 'data-state="done"' in status and "hx-get" not in status
     assert engine.up_to_date(cast.alpha)
+
+
+def test_a_reported_indicator_with_values_becoming_a_formula_offers_to_archive_them(
+    client_for, cast, import_csv
+):
+    from commonmeasure.reporting.models import ArchivedValue, DataValue
+
+    import_csv(cast.alpha, HEAD + "org-a,satisfaction,2024-01,70,\n")
+    definition = dump_definition(cast.alpha)
+    v = version_of(definition, "indicators/satisfaction")
+    data = form_data(
+        _ind(definition, "satisfaction"), v, kind="formula", formula="job_starts / enrolled * 100"
+    )
+    client = client_for("backbone")
+    refused = client.post(url("indicator_edit", "satisfaction"), data)
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "satisfaction becomes a formula indicator" in page and 'id="archive-offer"' in page
+    assert DataValue.objects.filter(indicator__code="satisfaction").count() == 1
+
+    data["archive_values"] = "on"
+    listed = client.post(url("indicator_edit", "satisfaction"), data).content.decode()
+    assert 'id="rule-changes"' in listed
+    confirm = re.search(r'name="confirm" value="([0-9a-f]+)"', listed)[1]
+    saved = client.post(url("indicator_edit", "satisfaction"), {**data, "confirm": confirm})
+    assert saved.status_code == 302
+    assert not DataValue.objects.filter(indicator__code="satisfaction").exists()
+    assert ArchivedValue.objects.count() == 1
+    assert Indicator.objects.get(initiative=cast.alpha, code="satisfaction").kind == "formula"
+
+
+def test_the_composite_preview_works_without_javascript(client_for, cast, import_csv):
+    _approve_values(
+        import_csv,
+        cast.alpha,
+        "org-a,job_starts,2024-01,4,\norg-b,job_starts,2024-01,10,\n"
+        "org-a,caseload,2024-01,30,\norg-b,caseload,2024-01,20,\n",
+    )
+    data = form_data(
+        {**NEW_INDICATOR, "code": "index", "name": "Index", "kind": "composite", "decimals": 2},
+        components=SPEC["components"],
+    )
+    response = client_for("backbone").post(url("indicator_new"), {**data, "preview": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="composite-preview-result"' in page
+    assert "Organisation B" in page and 'id="indicator-form"' in page
+    assert not Indicator.objects.filter(initiative=cast.alpha, code="index").exists()

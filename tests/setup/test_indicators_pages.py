@@ -255,3 +255,103 @@ def test_an_edit_without_the_version_it_was_opened_at_is_not_saved(client_for, c
     )
     assert response.status_code == 409
     assert Indicator.objects.get(initiative=cast.alpha, code="wage").name == "Hourly wage"
+
+
+def test_initiative_dump_after_a_browser_edit_equals_the_file_edited_by_hand(
+    client_for, cast, cli, tmp_path
+):
+    """The same three edits made in the browser on alpha, and by hand in alpha's dumped file
+    loaded as a second initiative: their dumps are the same file (but for the code)."""
+    from commonmeasure.setup.forms_indicators import NEW_INDICATOR
+
+    code, before, _ = cli("initiative", "dump", "alpha")
+    assert code == 0
+    composite = {
+        "normalisation": "min_max",
+        "aggregation": "arithmetic",
+        "cap": False,
+        "missing": "no_value",
+        "components": [
+            {"indicator": "job_starts", "weight": 2.0, "direction": "positive"},
+            {"indicator": "caseload", "weight": 1.0, "direction": "negative"},
+        ],
+    }
+    fields = {
+        "code": "index",
+        "name": "Progress index",
+        "definition": "Job starts against caseload.",
+        "kind": "composite",
+        "composite": composite,
+        "decimals": 2,
+        "value_type": "score",
+        "published": True,
+    }
+
+    # by hand: the three edits in the file, loaded as initiative "alpha-copy"
+    by_hand = yaml.safe_load(before)
+    by_hand["code"] = "alpha-copy"
+    items = by_hand["indicators"]
+    _ind(by_hand, "wage")["retired"] = True
+    n = [i["code"] for i in items].index("caseload")
+    items[n - 1], items[n] = items[n], items[n - 1]
+    items.append(dict(fields))
+    hand_file = tmp_path / "alpha-copy.yaml"
+    hand_file.write_text(yaml.safe_dump(by_hand, sort_keys=False, allow_unicode=True))
+    assert cli("initiative", "load", str(hand_file))[0] == 0
+    code, after_hand, _ = cli("initiative", "dump", "alpha-copy")
+
+    # the browser: create the composite, retire wage, move caseload up
+    data = form_data({**NEW_INDICATOR, **fields}, components=composite["components"])
+    assert client_for("backbone").post(url("indicator_new"), data).status_code == 302
+    v = version_of(cast.alpha, "indicators/wage")
+    client_for("backbone").post(url("indicator_retire", "wage"), {"version": v, "retired": "on"})
+    v = version_of(cast.alpha, "indicators/caseload")
+    client_for("backbone").post(
+        url("indicator_move", "caseload"), {"version": v, "direction": "up"}
+    )
+    code, after_browser, _ = cli("initiative", "dump", "alpha")
+
+    assert after_browser != before
+    assert after_hand == after_browser.replace("code: alpha\n", "code: alpha-copy\n", 1)
+    assert "retired: true" in after_browser and "Progress index" in after_browser
+
+
+def test_the_setup_home_lists_the_indicators_with_their_count(client_for):
+    from django.urls import reverse
+
+    page = client_for("backbone").get(reverse("setup:home", args=["alpha"])).content.decode()
+    assert f'<a href="{url("indicators")}">Indicators</a>' in page
+    assert "(6)" in page
+
+
+def test_the_live_checks_are_refused_to_a_reporter(client_for):
+    assert (
+        client_for("alice").post(url("indicators_check_formula"), {"formula": "a"}).status_code
+        == 403
+    )
+    assert client_for("alice").post(url("indicators_preview"), {}).status_code == 403
+    assert client_for("anonymous").post(url("indicators_preview"), {}).status_code == 302
+
+
+def test_a_save_keeps_the_fields_the_page_does_not_send(cast):
+    """A field of the file the form does not hold (as ``translations`` will be) is kept."""
+    definition = dump_definition(cast.alpha)
+    mapping = dict(_ind(definition, "enrolled"), rationale="Kept")
+    indicators.save(
+        cast.alpha,
+        "enrolled",
+        mapping,
+        by=cast.backbone,
+        version=version_of(definition, "indicators/enrolled"),
+    )
+    partial = {k: v for k, v in mapping.items() if k != "rationale"}
+    partial["name"] = "Enrolled people"
+    indicators.save(
+        cast.alpha,
+        "enrolled",
+        partial,
+        by=cast.backbone,
+        version=version_of(cast.alpha, "indicators/enrolled"),
+    )
+    after = _ind(dump_definition(cast.alpha), "enrolled")
+    assert after["rationale"] == "Kept" and after["name"] == "Enrolled people"
