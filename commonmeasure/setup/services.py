@@ -213,28 +213,31 @@ def _apply(initiative, edit, by, what, versions, archive_values, dry_run) -> Out
 
 
 def _codes(definition: dict, key: str) -> set[str]:
-    return {
-        item["code"]
-        for item in definition.get(key) or []
-        if isinstance(item, dict) and "code" in item
-    }
+    return {item["code"] for item in _items(definition.get(key))}
 
 
 def _area_codes(areas: list) -> set[str]:
     found = set()
-    for area in areas or []:
-        if isinstance(area, dict) and "code" in area:
-            found.add(area["code"])
-            found |= _area_codes(area.get("children") or [])
+    for area in _items(areas):
+        found.add(area["code"])
+        found |= _area_codes(area.get("children"))
     return found
 
 
 def _categories(definition: dict) -> set[tuple[str, str]]:
+    # Read before the definition's own checks (see _apply): anything malformed is left to them.
     return {
         (d["code"], c["code"])
-        for d in definition.get("dimensions") or []
-        for c in d.get("categories") or []
+        for d in _items(definition.get("dimensions"))
+        for c in _items(d.get("categories"))
     }
+
+
+def _items(node) -> list[dict]:
+    """The coded items of a definition list, skipping anything malformed."""
+    if not isinstance(node, list):
+        return []
+    return [item for item in node if isinstance(item, dict) and isinstance(item.get("code"), str)]
 
 
 def _span(rows) -> str:
@@ -279,23 +282,36 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
                 _deleter(Indicator.objects.filter(pk=indicator.pk), f"indicator {code}")
             )
 
-    used_keys = (
+    # (categories, indicator, period, how many values): where the breakdowns are used
+    used = (
         list(
             DataValue.objects.filter(initiative=initiative)
             .exclude(disaggregation__key="")
-            .values_list("disaggregation__categories")
+            .values_list("disaggregation__categories", "indicator__name", "submission__period")
             .annotate(n=Count("id"))
         )
         if _categories(before) - _categories(after)
         else []
     )
+    used_keys = [(cats, n) for cats, _name, _period, n in used]
     gone_dimensions = _codes(before, "dimensions") - _codes(after, "dimensions")
     for dim_code, cat_code in sorted(_categories(before) - _categories(after)):
-        n = sum(count for cats, count in used_keys if (cats or {}).get(dim_code) == cat_code)
+        rows = [row for row in used if (row[0] or {}).get(dim_code) == cat_code]
+        n = sum(row[3] for row in rows)
         if n:
+            found = sorted(row[2] for row in rows)
             problems.append(
-                _("dimensions.%(dimension)s.%(category)s: %(values)s values use this category")
-                % {"dimension": dim_code, "category": cat_code, "values": n}
+                _(
+                    "dimensions.%(dimension)s.%(category)s: %(values)s values use this category "
+                    "(%(indicators)s; %(span)s)"
+                )
+                % {
+                    "dimension": dim_code,
+                    "category": cat_code,
+                    "values": n,
+                    "indicators": ", ".join(sorted({row[1] for row in rows})),
+                    "span": _span({"first": found[0], "last": found[-1]}),
+                }
             )
         elif dim_code not in gone_dimensions:
             removals.append(

@@ -63,17 +63,27 @@ def where(problem: str) -> str:
     return head if sep and " " not in head.strip() else ""
 
 
-def place(problems: list[str], rows: dict[str, list[str]]) -> dict[str, list[str]]:
-    """{row id: [its problems]}: a problem goes beside each row whose places (``rows``: row id
-    to the paths that name it, "dimensions.gender" or "dimensions.0") begin its own place."""
-    out: dict[str, list[str]] = {}
+def _in_words(problem: str, path: str) -> str:
+    """A problem shown beside its row: without the part of its place that the row is
+    ("dimensions.2.code: ..." beside the new dimension reads "code: ...")."""
+    at = where(problem)
+    rest = at[len(path) :].lstrip(".")
+    message = problem[len(at) + 2 :]
+    return f"{rest}: {message}" if rest else message
+
+
+def place(problems: list[str], rows: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    """(problem, row id, the row's path it matched) for each problem that names a row:
+    ``rows`` maps each row id to the paths that name it ("dimensions.gender", "dimensions.0");
+    the longest path that begins the problem's place wins."""
+    out = []
     for problem in problems:
         at = where(problem)
         if not at:
             continue
         best = max(
             (
-                (len(path), row)
+                (len(path), row, path)
                 for row, paths in rows.items()
                 for path in paths
                 if at == path or at.startswith(path + ".")
@@ -81,7 +91,7 @@ def place(problems: list[str], rows: dict[str, list[str]]) -> dict[str, list[str
             default=None,
         )
         if best:
-            out.setdefault(best[1], []).append(problem)
+            out.append((problem, best[1], best[2]))
     return out
 
 
@@ -136,11 +146,21 @@ class Posted:
     places: dict[str, list[str]] = field(default_factory=dict)
     status: int = 200
 
+    @property
+    def typed(self) -> list[tuple[str, str]]:
+        """What the person typed (not the hidden fields naming the part), for a stale save."""
+        hidden = {"action", "row", "version", "dimension", "category", "rule", "direction"}
+        return [(k, v) for k, v in self.values.items() if k not in hidden and v]
+
     def beside(self, rows: dict[str, list[str]]) -> dict[str, list[str]]:
-        """{row id: messages}: each problem beside the row it names, the rest (and the form's
-        own messages) beside the row the action came from."""
-        placed = place(self.problems, {**rows, **self.places})
-        shown = {p for ps in placed.values() for p in ps}
+        """{row id: messages}: each problem beside the row it names (without the part of its
+        place the row already says), the rest (and the form's own messages) beside the row the
+        action came from."""
+        placed: dict[str, list[str]] = {}
+        shown = set()
+        for problem, row, path in place(self.problems, {**rows, **self.places}):
+            placed.setdefault(row, []).append(_in_words(problem, path))
+            shown.add(problem)
         rest = [*self.errors.values(), *(p for p in self.problems if p not in shown)]
         if self.stale is not None:
             rest.append(str(self.stale))

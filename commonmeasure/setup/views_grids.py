@@ -280,7 +280,9 @@ def _page(request, code, key: str, template: str, url_name: str, choose):
                 else:
                     posted = request.POST
                     summary = saved.problems
-                    problems = place(saved.problems, where)
+                    problems = {}
+                    for problem, name, _path in place(saved.problems, where):
+                        problems.setdefault(name, []).append(problem)
     context.update(
         grid=grid,
         rows=_cells_shown(grid, posted, problems),

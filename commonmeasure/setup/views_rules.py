@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from commonmeasure.domain import expressions
 from commonmeasure.initiatives.models import Indicator
 from commonmeasure.reporting.models import Submission, ValidationRule
 from commonmeasure.reporting.rules import RuleSet, totals
@@ -75,6 +76,20 @@ def failing_reports(
     return checked, out
 
 
+def _uses(rule: dict, definition: dict) -> list[str]:
+    """The names of the indicators a rule compares, in the order it names them."""
+    names = {i["code"]: i["name"] for i in definition.get("indicators") or []}
+    try:
+        codes = expressions.Rule(
+            expressions.parse_expression(rule["left"]),
+            rule["op"],
+            expressions.parse_expression(rule["right"]),
+        ).names
+    except expressions.ExpressionError:
+        return []
+    return [names.get(code, code) for code in codes]
+
+
 def _rule_of(c: dict) -> dict:
     return {k: c[k] for k in _FIELDS}
 
@@ -99,7 +114,7 @@ def _actions(definition: dict, editing: str | None, previewed: dict) -> dict:
             def edit(d):
                 d.setdefault("rules", []).append(rule)
 
-            versions = {"rules": c["version"]} if c["version"] else None
+            versions = None  # adding overwrites nothing: a code taken meanwhile is refused
             what = _("added the validation rule %(code)s") % {"code": rule["code"]}
         return Change(
             edit, what, _("Rule %(code)s saved.") % rule, versions, {"rule": [f"rules.{n}"]}
@@ -183,7 +198,13 @@ def _page(request, initiative, access, editing: str | None):
             "access": access,
             "here": "setup",
             "rules": [
-                {**r, "first": n == 0, "last": n == len(rules) - 1} for n, r in enumerate(rules)
+                {
+                    **r,
+                    "uses": _uses(r, definition),
+                    "first": n == 0,
+                    "last": n == len(rules) - 1,
+                }
+                for n, r in enumerate(rules)
             ],
             "editing": current,
             "values": values,
@@ -193,10 +214,16 @@ def _page(request, initiative, access, editing: str | None):
             "posted": posted,
             "failing": failing,
             "checked": checked,
+            "live_problems": (
+                [*posted.errors.values(), *posted.problems]
+                if posted.action == "save_rule" and request.POST.get("preview") == "1"
+                else []
+            ),
             "operators": ["<", "<=", "==", "!=", ">=", ">"],
             "last_periods": LAST_PERIODS,
         },
-        status=posted.status,
+        # the live preview (htmx) swaps in the answer's preview whatever it says
+        status=200 if request.htmx else posted.status,
     )
 
 

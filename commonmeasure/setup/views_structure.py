@@ -40,7 +40,7 @@ def _dimension_actions(initiative) -> dict:
             edit,
             _("added the dimension %(name)s") % {"name": c["name"]},
             _("Dimension %(name)s added.") % {"name": c["name"]},
-            {"dimensions": c["version"]},
+            None,  # adding overwrites nothing: a code taken meanwhile is refused as twice
             {"add-dimension": [f"dimensions.{n}"]},
         )
 
@@ -94,7 +94,7 @@ def _dimension_actions(initiative) -> dict:
             edit,
             _("added the category %(name)s to %(dimension)s") % c,
             _("Category %(name)s added.") % c,
-            {f"dimensions/{c['dimension']}": c["version"]},
+            None,
         )
 
     def _category(d, c):
@@ -226,7 +226,7 @@ def _organisation_actions(initiative, definition, code: str | None) -> dict:
             edit,
             _("added the organisation %(name)s") % c,
             _("Organisation %(name)s added.") % c,
-            {"organisations": c["version"]} if c["version"] else None,
+            None,
             {"add-organisation": [f"organisations.{n}"]},
         )
 
@@ -347,10 +347,11 @@ def organisation(request, code, org):
     beside = posted.beside({})
     problems = beside.get("organisation", [])
     fields = dict(posted.errors)
-    for problem in problems:
+    for problem in posted.problems:
         steps = where(problem).split(".")
         if len(steps) >= 3 and steps[2] in _ORGANISATION_FIELDS:
-            fields.setdefault(steps[2], problem)
+            fields.setdefault(steps[2], problem.split(": ", 1)[1])
+    problems = [p for p in problems if p not in fields.values()]
     reports = Submission.objects.filter(initiative=initiative, organisation__code=org).count()
     return render(
         request,
@@ -438,7 +439,7 @@ def _area_actions(initiative, definition, code: str | None) -> dict:
             edit,
             _("added the area %(name)s") % c,
             _("Area %(name)s added.") % c,
-            {f"areas/{c['parent']}": c["version"]} if c["parent"] else {"areas": c["version"]},
+            None,
             {"add-area": [f"areas.{n}", f"areas: {c['code']}"]},
         )
 

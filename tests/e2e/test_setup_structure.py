@@ -35,9 +35,15 @@ def _shot(page, shoot, name: str) -> None:
 
 
 def test_backbone_edits_the_area_tree_and_a_target_grid(
-    transactional_db, cast, live_server, page, shoot
+    transactional_db, cast, live_server, page, shoot, import_csv
 ):
     with_areas(cast)
+    rows = [
+        f"org-a,enrolled,2024-0{m},5,\norg-a,job_starts,2024-0{m},{m + 2},\n" for m in range(1, 8)
+    ]
+    assert import_csv(
+        cast.alpha, "organisation,indicator,period,value,comment\n" + "".join(rows)
+    ).ok
     base = live_server.url
     _log_in(page, base, "backbone")
     page.goto(f"{base}/i/alpha/setup/")
@@ -110,7 +116,31 @@ def test_backbone_edits_the_area_tree_and_a_target_grid(
     page.fill("#rule-code", "starts")
     page.fill("#rule-left", "job_starts")
     page.fill("#rule-right", "enrolled")
+    page.on("console", lambda m: print("CONSOLE", m.text))
+    page.on("request", lambda r: print("REQ", r.method, r.url))
+    page.on(
+        "response",
+        lambda r: print(
+            "RESP",
+            r.status,
+            r.url,
+            r.request.post_data,
+            r.text().split('id="rule-live"')[1][:1500] if r.request.method == "POST" else "",
+        ),
+    )
     page.fill("#rule-message", "More starts than enrolled")
+    page.wait_for_timeout(2000)
+    print("LIVE", page.inner_html("#rule-live")[:500])
+    # as you type, the reports the rule would fail appear below the form
+    expect(page.locator("#rule-live #failing-reports tbody tr")).to_have_count(4)
+    page.fill("#rule-right", "enrolled * 2")
+    expect(page.locator("#rule-live #failing-title")).to_contain_text("0 reports would fail")
+    page.fill("#rule-right", "enrolled")
+    expect(page.locator("#rule-live #failing-reports tbody tr")).to_have_count(4)
+    _shot(page, shoot, "setup-rule-live")
     navigate(page, lambda: page.click("#preview-rule"))
-    expect(page.locator("#failing")).to_be_visible()
+    expect(page.locator("#confirm")).to_be_visible()
+    # the last 6 periods with reports are 2024-02 to 2024-07: starts 5 to 9 against 5 enrolled
+    expect(page.locator("#failing-reports tbody tr")).to_have_count(4)
+    expect(page.locator("#failing-reports")).to_contain_text("Job starts: 9")
     _shot(page, shoot, "setup-rule-preview")

@@ -46,3 +46,15 @@ def test_an_area_nothing_uses_is_removed(cast):
     outcome = services.apply(cast.alpha, _without("birchfield"), by=cast.backbone, what="x")
     assert outcome.removed == ["area birchfield"]
     assert not Area.objects.filter(initiative=cast.alpha, code="birchfield").exists()
+
+
+def test_a_malformed_edit_gets_the_definition_files_messages_not_a_crash(cast):
+    from commonmeasure.interchange.definition import DefinitionError
+
+    def edit(d):
+        d["dimensions"][0]["categories"] = [{"name": "no code"}, "female"]
+        d["areas"] = "everywhere"
+
+    with pytest.raises(DefinitionError) as refused:
+        services.apply(cast.alpha, edit, by=cast.backbone, what="x")
+    assert any(p.startswith("dimensions.0.categories.0.code") for p in refused.value.problems)

@@ -129,3 +129,21 @@ def test_removing_an_unused_area_previews_then_removes_it_with_the_areas_inside(
     assert Area.objects.filter(code="docks").exists()
     assert client.post(f"{URL}southside/", data).status_code == 302
     assert not Area.objects.filter(initiative=cast.alpha, code__in=["docks", "southside"]).exists()
+
+
+def test_a_stale_area_save_keeps_the_other_admins_change(cast, client_for):
+    with_areas(cast)
+    opened = services.version_of(cast.alpha, "areas/birchfield")
+    client = client_for("backbone")
+    data = {
+        "action": "change_area",
+        "row": "area",
+        "level": "ward",
+        "parent": "northside",
+        "version": opened,
+    }
+    assert client.post(f"{URL}birchfield/", {**data, "name": "Birch"}).status_code == 302
+    response = client.post(f"{URL}birchfield/", {**data, "name": "Birchfield Park"})
+    assert response.status_code == 409
+    assert 'id="name" name="name" maxlength="200" value="Birch"' in response.content.decode()
+    assert _area(dump_definition(cast.alpha), "birchfield")["name"] == "Birch"

@@ -130,7 +130,8 @@ def test_a_category_values_use_is_refused_beside_its_row_with_the_count(
     assert response.status_code == 400
     page = response.content.decode()
     row = page.split('<tr id="cat:gender:female">', 1)[1].split("</tr>", 1)[0]
-    assert "dimensions.gender.female: 2 values use this category" in row
+    assert "2 values use this category (Job starts; 2024-01 to 2024-02)" in row
+    assert "dimensions.gender.female: 2 values use this category" in page  # the summary
     assert Category.objects.filter(dimension__code="gender", code="female").exists()
 
 
@@ -177,6 +178,8 @@ def test_a_second_admin_saving_a_stale_page_overwrites_nothing(cast, client_for)
     assert response.status_code == 409
     page = response.content.decode()
     assert 'id="stale"' in page
+    yours = page.split('id="stale-yours">', 1)[1].split("</ul>", 1)[0]
+    assert yours == "<li>name: Gender identity</li>"  # what they typed, kept for them
     assert 'value="Sex"' in page  # the other admin's name is what the page shows now
     assert _dimension(dump_definition(cast.alpha), "gender")["name"] == "Sex"
     assert SettingsChange.objects.filter(initiative=cast.alpha).count() == 1
@@ -196,10 +199,10 @@ def test_a_bad_new_dimension_is_refused_with_the_definition_files_message(cast, 
     )
     assert response.status_code == 400
     page = response.content.decode()
-    section = page.split('id="add-dimension"', 1)[1]
-    assert (
-        "dimensions.2.code: &#x27;period&#x27; is a reserved column name in values files" in section
-    )
+    section = page.split('id="add-dimension-problems"', 1)[1].split("</ul>", 1)[0]
+    assert "code: &#x27;period&#x27; is a reserved column name in values files" in section
+    summary = page.split('id="problems"', 1)[1].split("</ul>", 1)[0]
+    assert "dimensions.2.code: &#x27;period&#x27; is a reserved column name" in summary
     assert dump_definition(cast.alpha) == before
     missing = _post(
         client_for("backbone"),
@@ -211,3 +214,33 @@ def test_a_bad_new_dimension_is_refused_with_the_definition_files_message(cast, 
         category_name="A",
     )
     assert "Name: fill this in." in missing.content.decode()
+
+
+def test_two_admins_adding_categories_at_once_both_keep_theirs(cast, client_for):
+    opened = services.version_of(cast.alpha, "dimensions/gender")
+    one, two = client_for("backbone"), client_for("backbone")
+    for client, code in ((one, "other"), (two, "unstated")):
+        response = _post(
+            client,
+            action="add_category",
+            row="dim:gender",
+            dimension="gender",
+            code=code,
+            name=code.title(),
+            version=opened,
+        )
+        assert response.status_code == 302
+    codes = [c["code"] for c in _dimension(dump_definition(cast.alpha), "gender")["categories"]]
+    assert codes == ["female", "male", "other", "unstated"]
+    # the same code twice is refused by the file's rule, not added over the first
+    response = _post(
+        two,
+        action="add_category",
+        row="dim:gender",
+        dimension="gender",
+        code="other",
+        name="Mine",
+        version=opened,
+    )
+    assert response.status_code == 400
+    assert "category code &#x27;other&#x27; appears twice" in response.content.decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from commonmeasure.backbone.models import SettingsChange
+from commonmeasure.conversation.models import Event
 from commonmeasure.initiatives.services import dump_definition
 
 from .structure_fixtures import with_areas
@@ -82,7 +83,9 @@ def test_a_grid_save_is_the_same_as_editing_the_file(cast, client_for):
     )
     want = sorted(by_hand["targets"], key=lambda t: (t["indicator"], t["period"]))
     assert got == want
-    assert SettingsChange.objects.filter(initiative=cast.alpha).count() == 1  # one apply
+    (change,) = SettingsChange.objects.filter(initiative=cast.alpha)  # one apply, one entry
+    assert change.changed_by == cast.backbone and change.changes
+    assert Event.objects.get(kind="setup").text == "changed the targets of Job starts"
 
 
 def test_a_cell_that_is_not_a_number_is_named_and_nothing_is_saved(cast, client_for):

@@ -125,6 +125,9 @@ def test_a_saved_rule_is_the_same_as_editing_the_file(cast, client_for):
         == 302
     )
     assert dump_definition(cast.alpha) == by_hand
+    listed = client.get(URL).content.decode().split('id="rules"', 1)[1]
+    assert listed.index(RULE["message"]) < listed.index("A rate is at most 100")
+    assert "Compares Job starts, People enrolled" in listed  # names beside the codes
     # edit one, then remove the other
     edited = {**RULE, "op": "<", "message": "Fewer starts than enrolled"}
     assert (
@@ -192,3 +195,17 @@ def test_a_stale_rule_edit_keeps_the_other_admins_rule(cast, client_for):
     assert response.status_code == 409
     assert 'value="First"' in response.content.decode()
     assert ValidationRule.objects.get(code=RULE["code"]).message == "First"
+
+
+def test_the_live_preview_answers_as_you_type(cast, client_for, import_csv):
+    _reports(import_csv, cast)
+    client = client_for("backbone")
+    typing = {"action": "save_rule", "row": "rule", **RULE, "preview": "1"}
+    response = client.post(URL, {**typing, "right": "enrol"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200  # swapped in, whatever it says
+    live = response.content.decode().split('id="rule-live"', 1)[1]
+    assert "right &#x27;enrol&#x27;" in live.split('id="rule-live-problems"', 1)[1]
+    response = client.post(URL, typing, HTTP_HX_REQUEST="true")
+    live = response.content.decode().split('id="rule-live"', 1)[1]
+    assert len(_failing(live)) == 5
+    assert not ValidationRule.objects.exists()
