@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commonmeasure.initiatives.models import Initiative, Membership, Organisation, Participation
+from commonmeasure.initiatives.users import grant_role
 
 from .models import Invitation, RoleChange
 
@@ -261,15 +262,7 @@ def accept(token: str, user) -> Membership:
     if invitation.accepted_at:  # accepted meanwhile in another request
         raise InvitationError(USED)
     check_user(invitation, user)
-    membership = Membership.objects.create(
-        user=user,
-        initiative=invitation.initiative,
-        organisation=invitation.organisation,
-        role=invitation.role,
-    )
-    if invitation.role == Membership.BACKBONE_ADMIN and not user.is_staff:
-        user.is_staff = True  # as `commonmeasure user add`: backbone staff use Django admin
-        user.save(update_fields=["is_staff"])
+    membership = grant_role(user, invitation.initiative, invitation.role, invitation.organisation)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

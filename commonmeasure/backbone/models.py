@@ -97,6 +97,7 @@ class RoleChange(models.Model):
 
     INVITED, RESENT, REVOKED, ACCEPTED = "invited", "resent", "revoked", "accepted"
     CHANGED, REMOVED = "changed", "removed"
+    CREATED = "created"
     ACTION_CHOICES = [
         (INVITED, "Invited"),
         (RESENT, "Invitation resent"),
@@ -104,6 +105,7 @@ class RoleChange(models.Model):
         (ACCEPTED, "Joined by invitation"),
         (CHANGED, "Role changed"),
         (REMOVED, "Membership removed"),
+        (CREATED, "Created the initiative"),
     ]
 
     initiative = models.ForeignKey(
