@@ -147,3 +147,67 @@ def test_what_a_change_removes_is_named_in_spanish(cast):
         outcome = services.apply(cast.alpha, edit, by=cast.backbone, what="x", dry_run=True)
     assert "indicador wage" in outcome.removed
     assert "dimensión age_band" in outcome.removed
+
+
+@pytest.fixture
+def creator(cast):
+    from django.contrib.auth.models import Permission
+
+    user = cast.outsider
+    user.user_permissions.add(Permission.objects.get(codename="add_initiative"))
+    return type(user).objects.get(pk=user.pk)  # a fresh object: permissions are cached
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "fr",
+            ["<h1>Nouvelle initiative</h1>", "Créer l'initiative", ">Janvier<", "Trimestrielle"],
+        ),
+        ("es", ["<h1>Nueva iniciativa</h1>", "Crear la iniciativa", ">Enero<", "Trimestral"]),
+    ],
+)
+def test_the_new_initiative_page_is_translated(client_for, creator, language, words):
+    html = page(client_for(creator), "/setup/new/", language)
+    for word in words:
+        assert word in html, word
+    assert "Create the initiative" not in html
+
+
+def test_a_code_already_taken_is_refused_in_french_beside_the_field(client_for, creator):
+    client = client_for(creator)
+    client.cookies["django_language"] = "fr"
+    response = client.post(
+        "/setup/new/",
+        {
+            "code": "alpha",
+            "name": "River",
+            "reporting_frequency": "quarterly",
+            "fy_first_month": "1",
+        },
+    )
+    assert response.status_code == 400
+    html = unescape(response.content.decode()).replace("\u00a0", " ")
+    assert (
+        '<p class="field-error" id="code-error">Une initiative avec le code alpha existe déjà ; '
+        "choisissez-en un autre.</p>"
+    ) in html
+
+
+def test_a_refusal_in_french_still_names_its_place_for_the_page(cast, import_csv):
+    from commonmeasure.setup.structure_pages import where
+
+    assert import_csv(cast.alpha, HEAD + "org-a,caseload,2024-01,3,\n").ok
+    with translation.override("fr"), pytest.raises(services.Refused) as refused:
+        services.apply(
+            cast.alpha,
+            lambda d: d.update(
+                organisations=[o for o in d["organisations"] if o["code"] != "org-a"]
+            ),
+            by=cast.backbone,
+            what="x",
+        )
+    (problem,) = refused.value.problems
+    assert where(problem) == "organisations.org-a"
+    assert "ne peut pas quitter l'initiative" in problem
