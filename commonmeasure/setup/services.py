@@ -129,6 +129,16 @@ class Refused(Exception):
         self.problems = problems
 
 
+def place_and_message(problem: str) -> tuple[str, str]:
+    """A problem's place and message: ("indicators.2.unit", "...") of "indicators.2.unit: ...";
+    ("", problem) when it names no place. A translation may put a space or a non-breaking space
+    before the colon (French does): the place is the same."""
+    head, sep, rest = problem.partition(": ")
+    if not sep:
+        return "", problem
+    return head.rstrip(" \u00a0"), rest
+
+
 class _DryRun(Exception):
     pass
 

@@ -49,7 +49,7 @@ def new(request):
 def _errors_to_fields(form, problems: list[str]) -> None:
     """Show a file-rule message ("name: ...") beside its field as well as in the summary."""
     for problem in problems:
-        path, _sep, message = problem.partition(": ")
+        path, message = services.place_and_message(problem)
         if path in form.fields and path not in form.errors:
             form.add_error(path, message)
 

@@ -350,7 +350,7 @@ def organisation(request, code, org):
     for problem in posted.problems:
         steps = where(problem).split(".")
         if len(steps) >= 3 and steps[2] in _ORGANISATION_FIELDS:
-            fields.setdefault(steps[2], problem.split(": ", 1)[1])
+            fields.setdefault(steps[2], services.place_and_message(problem)[1])
     problems = [p for p in problems if p not in fields.values()]
     reports = Submission.objects.filter(initiative=initiative, organisation__code=org).count()
     return render(

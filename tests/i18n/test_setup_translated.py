@@ -211,3 +211,18 @@ def test_a_refusal_in_french_still_names_its_place_for_the_page(cast, import_csv
     (problem,) = refused.value.problems
     assert where(problem) == "organisations.org-a"
     assert "ne peut pas quitter l'initiative" in problem
+
+
+@pytest.mark.parametrize("before_the_colon", ["", " ", "\u00a0"])
+def test_a_problem_keeps_its_place_whatever_the_space_before_its_colon(before_the_colon):
+    # French puts a (non-breaking) space before a colon; the definition file's messages, from
+    # the root catalogue, may be translated that way: the page still finds the row or field.
+    from commonmeasure.setup.structure_pages import where
+
+    problem = f"dimensions.gender.female{before_the_colon}: 3 valeurs utilisent cette catégorie"
+    assert where(problem) == "dimensions.gender.female"
+    assert services.place_and_message(problem) == (
+        "dimensions.gender.female",
+        "3 valeurs utilisent cette catégorie",
+    )
+    assert services.place_and_message("pas de lieu") == ("", "pas de lieu")
