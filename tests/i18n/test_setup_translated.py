@@ -226,3 +226,28 @@ def test_a_problem_keeps_its_place_whatever_the_space_before_its_colon(before_th
         "3 valeurs utilisent cette catégorie",
     )
     assert services.place_and_message("pas de lieu") == ("", "pas de lieu")
+
+
+@pytest.mark.parametrize(
+    ("path", "french", "spanish"),
+    [
+        ("dimensions/", "Dimensions et catégories", "Dimensiones y categorías"),
+        ("organisations/", "Organisations", "Organizaciones"),
+        ("areas/", "Zones", "Zonas"),
+        ("targets/", "Cibles et situations de référence", "Metas y líneas de base"),
+        ("overlaps/", "Ajustements de chevauchement", "Ajustes por solapamiento"),
+        ("rules/", "Règles de validation", "Reglas de validación"),
+        ("indicators/new/", "Nouvel indicateur", "Nuevo indicador"),
+        ("indicators/job_starts/edit/", "Modifier Job starts", "Editar Job starts"),
+        ("indicators/job_starts/delete/", "Supprimer Job starts", "Eliminar Job starts"),
+        (
+            "file/",
+            "Remplacer la configuration depuis un fichier",
+            "Reemplazar la configuración desde un archivo",
+        ),
+    ],
+)
+def test_every_set_up_page_has_its_heading_translated(client_for, path, french, spanish):
+    for language, heading in (("fr", french), ("es", spanish)):
+        html = page(client_for("backbone"), f"/i/alpha/setup/{path}", language)
+        assert f"<h1>{heading}</h1>" in html, (language, heading)
