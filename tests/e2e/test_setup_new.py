@@ -151,6 +151,10 @@ def _rule(page, base: str, shot) -> None:
     page.select_option("#rule-op", "<=")
     page.fill("#rule-right", "enrolled")
     page.fill("#rule-message", RULE_MESSAGE)
+    # The page previews the rule as it is typed (a dry run); let that answer arrive before
+    # saving: the tests' live server shares one database connection between its requests.
+    page.press("#rule-message", "Tab")
+    page.wait_for_load_state("networkidle")
     navigate(page, lambda: page.click("#save-rule"))
     assert "starts_within_enrolled" in page.inner_text("#rules")
     shot(page, "step-rules")
