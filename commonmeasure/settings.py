@@ -275,6 +275,7 @@ CM_SITE_URL = os.environ.get("CM_SITE_URL", "").rstrip("/")
 
 CM_MAX_UPLOAD_MB = env_int("CM_MAX_UPLOAD_MB", 50)
 CM_BACKGROUND_ROWS = env_int("CM_BACKGROUND_ROWS", 100_000)
+CM_INDIGO_BACKGROUND_BYTES = env_int("CM_INDIGO_BACKGROUND_BYTES", 256 * 1024)
 # Days an invitation link stays valid (docs/reference/backbone-tools.md).
 CM_INVITATION_DAYS = env_int("CM_INVITATION_DAYS", 14)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

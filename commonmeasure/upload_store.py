@@ -53,6 +53,9 @@ class UploadStore:
 
     def save(self, chunks: Iterable[bytes], *, owner: int, name: str, suffix: str, **record) -> str:
         """Store a file (its bytes, in chunks) with its record; returns its token."""
+        if not self.keeps_names and suffix.lower() == ".json":
+            # "<token>.json" is the record's own name: the data would overwrite it.
+            raise ValueError("a store of .json files must keep their names (keeps_names=True)")
         self.purge_expired()
         token = secrets.token_urlsafe(24)
         if self.keeps_names:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commonmeasure.initiatives.models import Initiative, Membership, Organisation, Participation
+from commonmeasure.initiatives.users import grant_role
 
 from .models import Invitation, RoleChange
 
@@ -300,15 +301,7 @@ def accept(token: str, user) -> Membership:
     if invitation.accepted_at:  # accepted meanwhile in another request
         raise InvitationError(USED)
     check_user(invitation, user)
-    membership = Membership.objects.create(
-        user=user,
-        initiative=invitation.initiative,
-        organisation=invitation.organisation,
-        role=invitation.role,
-    )
-    if invitation.role == Membership.BACKBONE_ADMIN and not user.is_staff:
-        user.is_staff = True  # as `commonmeasure user add`: backbone staff use Django admin
-        user.save(update_fields=["is_staff"])
+    membership = grant_role(user, invitation.initiative, invitation.role, invitation.organisation)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

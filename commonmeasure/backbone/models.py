@@ -109,6 +109,7 @@ class RoleChange(models.Model):
 
     INVITED, RESENT, REVOKED, ACCEPTED = "invited", "resent", "revoked", "accepted"
     CHANGED, REMOVED = "changed", "removed"
+    CREATED = "created"
     ACTION_CHOICES = [
         (INVITED, gettext_lazy("Invited")),
         (RESENT, gettext_lazy("Invitation resent")),
@@ -116,6 +117,7 @@ class RoleChange(models.Model):
         (ACCEPTED, gettext_lazy("Joined by invitation")),
         (CHANGED, gettext_lazy("Role changed")),
         (REMOVED, gettext_lazy("Membership removed")),
+        (CREATED, gettext_lazy("Created the initiative")),
     ]
 
     initiative = models.ForeignKey(

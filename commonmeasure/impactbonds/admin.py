@@ -61,3 +61,21 @@ class ProjectPartyAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["project__indigo_id", "project__name", "organisation__name"]
     autocomplete_fields = ["project", "organisation"]
+
+
+@admin.register(m.DatabaseChange)
+class DatabaseChangeAdmin(admin.ModelAdmin):
+    """The administration pages' audit trail: read only, as every audit trail."""
+
+    list_display = ["changed_at", "changed_by", "kind", "project", "field", "new_status"]
+    list_filter = ["kind", "new_status"]
+    search_fields = ["project__indigo_id", "field", "note"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

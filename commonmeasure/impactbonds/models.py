@@ -17,7 +17,9 @@ this app; organisations and funds are small reference tables shared by all proje
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 AMOUNT = {"max_digits": 30, "decimal_places": 8, "null": True, "blank": True}
@@ -370,3 +372,32 @@ class ProjectParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.get_role_display()} in {self.project}"
+
+
+class DatabaseChange(models.Model):
+    """The audit trail of the impact bond database's administration pages: an INDIGO bundle
+    imported (``details``: the import's counts) or a project field marked public, private or
+    disputed (``field``, ``old_status``, ``new_status``, ``note``)."""
+
+    IMPORT, FIELD_STATUS = "import", "field_status"
+    KIND_CHOICES = [(IMPORT, "INDIGO bundle imported"), (FIELD_STATUS, "Field status changed")]
+
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    field = models.CharField(max_length=300, blank=True)
+    old_status = models.CharField(max_length=10, blank=True)
+    new_status = models.CharField(max_length=10, blank=True)
+    note = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.field}".strip()

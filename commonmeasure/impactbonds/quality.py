@@ -13,12 +13,15 @@ are not missing), so it is for the people who maintain the data.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
 from commonmeasure.interchange import indigo_values as values
+from commonmeasure.interchange.cells import neutralised
 from commonmeasure.interchange.indigo import is_status_column, layout
 
 from . import models as m
@@ -124,3 +127,115 @@ def _report(project, rows, orgs: set[str], funds: set[str]) -> dict:
         "errors": problems,
         "missing": missing,
     }
+
+
+# -- the report as rows, for the administration page and its downloads ------------------------------
+
+ROW_COLUMNS = (
+    "Project ID",
+    "Project",
+    "Project status",
+    "Priority",
+    "Kind",
+    "Where",
+    "Field",
+    "Problem",
+)
+PRIORITY_NAMES = {
+    0: "0: error",
+    1: "1: missing, highest priority",
+    2: "2: missing",
+    3: "3: missing, lowest priority",
+}
+
+
+def issue_rows(projects) -> list[dict]:
+    """Every error and missing field of ``projects`` (a queryset), one row each: the project,
+    its status, the priority, where, the field and what is wrong."""
+    statuses = dict(projects.values_list("indigo_id", "status"))
+    out = []
+    for report in reports(projects):
+        base = {
+            "project": report["id"],
+            "name": report["name"],
+            "status": statuses.get(report["id"], ""),
+        }
+        for error in report["errors"]:
+            out.append(
+                {
+                    **base,
+                    "priority": 0,
+                    "kind": "error",
+                    "where": error["where"],
+                    "field": error["field"],
+                    "message": error["message"],
+                }
+            )
+        for level, names in report["missing"].items():
+            for name in names:
+                out.append(
+                    {
+                        **base,
+                        "priority": int(level),
+                        "kind": "missing",
+                        "where": "projects.csv" if not name.endswith("(no rows)") else "",
+                        "field": name,
+                        "message": "missing",
+                    }
+                )
+    out.sort(key=lambda r: (r["priority"], r["project"]))
+    return out
+
+
+def filter_rows(
+    rows: list[dict], *, priority=None, field: str = "", project: str = "", status: str = ""
+) -> list[dict]:
+    """The rows matching every filter given: a priority (0 to 3), words in the field's name,
+    words in the project's id or name, and the project's status."""
+    field, project = field.strip().lower(), project.strip().lower()
+    return [
+        r
+        for r in rows
+        if (priority is None or r["priority"] == priority)
+        and (not field or field in r["field"].lower())
+        and (not project or project in r["project"].lower() or project in r["name"].lower())
+        and (not status or r["status"] == status)
+    ]
+
+
+def _table(rows: list[dict]) -> list[list]:
+    return [
+        [
+            r["project"],
+            r["name"],
+            r["status"],
+            r["priority"],
+            r["kind"],
+            r["where"],
+            r["field"],
+            r["message"],
+        ]
+        for r in rows
+    ]
+
+
+def rows_csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ROW_COLUMNS)
+    for line in _table(rows):
+        writer.writerow([neutralised(v) for v in line])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def rows_xlsx(rows: list[dict]) -> bytes:
+    from openpyxl import Workbook  # optional and heavy: loaded only for this download
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Data quality")
+    ws.append(list(ROW_COLUMNS))
+    for line in _table(rows):
+        ws.append([neutralised(v) for v in line])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from commonmeasure.interchange import indigo_values as values
 from commonmeasure.interchange.indigo import (
+    STATUS_SUFFIX,
     Bundle,
     CsvFile,
     Problem,
@@ -81,6 +82,27 @@ def _char_limits(model) -> dict[str, int]:
     }
 
 
+def typed_fields(spec: Spec, pairs: list[list[str]], report=None) -> dict:
+    """Typed fields from the public view of the cells; problems are reported (``report(column,
+    text, message)``) from all of them."""
+    if report is not None:
+        for column, text in pairs:
+            if text and is_status_column(column) and text.strip():
+                try:
+                    values.status(text)
+                except values.Uninterpretable as exc:
+                    report(column, text, str(exc))
+    public = public_cells(pairs)
+    fields = spec.extract(Reader(dict(pairs), report))
+    if public is not pairs:
+        fields = spec.extract(Reader(dict(public)))
+    limits = _char_limits(spec.model)
+    for name, limit in limits.items():
+        if isinstance(fields.get(name), str) and len(fields[name]) > limit:
+            fields[name] = fields[name][:limit]
+    return fields
+
+
 class _Importer:
     def __init__(self, bundle: Bundle, report: ImportReport):
         self.bundle = bundle
@@ -95,26 +117,10 @@ class _Importer:
         self.report.problems.append(Problem(f.name, row, column, message, value))
 
     def typed(self, spec: Spec, f: CsvFile, row: int, pairs: list[list[str]]) -> dict:
-        """Typed fields from the public view of the cells; problems are reported from all of them."""
-
         def report(column, text, message):
             self.problem(f, row, column, message, text)
 
-        for column, text in pairs:
-            if text and is_status_column(column) and text.strip():
-                try:
-                    values.status(text)
-                except values.Uninterpretable as exc:
-                    report(column, text, str(exc))
-        public = public_cells(pairs)
-        fields = spec.extract(Reader(dict(pairs), report))
-        if public is not pairs:
-            fields = spec.extract(Reader(dict(public)))
-        limits = _char_limits(spec.model)
-        for name, limit in limits.items():
-            if isinstance(fields.get(name), str) and len(fields[name]) > limit:
-                fields[name] = fields[name][:limit]
-        return fields
+        return typed_fields(spec, pairs, report)
 
     # -- projects, organisations, funds --------------------------------------------------------
 
@@ -291,9 +297,10 @@ def launch_date(fields: dict):
     return min(days) if days else None
 
 
-def import_bundle(path: str | Path, *, dry_run: bool = False) -> ImportReport:
+def import_bundle(path: str | Path, *, dry_run: bool = False, progress=None) -> ImportReport:
     """Import an INDIGO bundle (folder or zip). Raises BundleLayoutError, writing nothing, when
-    a file's layout is wrong."""
+    a file's layout is wrong. ``progress(done, total)``, if given, is called as each file of the
+    bundle is done (the pages' progress bar)."""
     bundle = read_bundle(path, required_columns())
     report = ImportReport(
         source=str(path),
@@ -303,11 +310,14 @@ def import_bundle(path: str | Path, *, dry_run: bool = False) -> ImportReport:
     )
     report.problems.extend(bundle.problems)
     importer = _Importer(bundle, report)
+    steps = [(importer.records, spec) for spec in RECORD_SPECS] + [
+        (importer.components, spec) for spec in component_specs()
+    ]
     with transaction.atomic():
-        for spec in RECORD_SPECS:
-            importer.records(spec)
-        for spec in component_specs():
-            importer.components(spec)
+        for done, (step, spec) in enumerate(steps, start=1):
+            step(spec)
+            if progress is not None:
+                progress(done, len(steps) + 1)
         refresh_parties(importer.changed_projects)
         if dry_run:
             transaction.set_rollback(True)
@@ -394,4 +404,115 @@ def refresh_parties(project_ids) -> None:
             if (p, o, r) not in manual
         ],
         batch_size=BATCH,
+    )
+
+
+# -- a field marked public, private or disputed ----------------------------------------------------
+
+VALUE_SUFFIX = " - (Value)"
+
+
+class FieldStatusError(ValueError):
+    """A field that cannot be marked (unknown, or without a status in the INDIGO standard), or
+    whose status changed since the page that marks it was opened."""
+
+
+def status_fields() -> list[dict]:
+    """The fields of projects.csv that INDIGO lets be marked public, private or disputed (those
+    with a ``X - (Status)`` column), in the file's order, with their priority."""
+    columns = layout()["projects"]["columns"]
+    statused = {
+        c["name"][: -len(STATUS_SUFFIX)] for c in columns if c["name"].endswith(STATUS_SUFFIX)
+    }
+    return [
+        {"field": c["name"][: -len(VALUE_SUFFIX)], "priority": c["priority"]}
+        for c in columns
+        if c["name"].endswith(VALUE_SUFFIX) and c["name"][: -len(VALUE_SUFFIX)] in statused
+    ]
+
+
+def field_status(project: m.Project, field_name: str) -> str:
+    """The status of one field of a project: its ``X - (Status)`` cell, PUBLIC when blank."""
+    cell = dict(project.cells).get(field_name + STATUS_SUFFIX, "").strip().upper()
+    return cell or m.Status.PUBLIC
+
+
+@transaction.atomic
+def mark_field(
+    project: m.Project, field_name: str, status: str, *, by, note: str = "", was: str = ""
+):
+    """Mark a field of a project PUBLIC, PRIVATE or DISPUTED: its status cell is set (so the
+    full INDIGO export carries it), the typed fields are read again from the public view (so a
+    private or disputed value leaves every public page and figure at once) and the change is
+    recorded in ``DatabaseChange``. ``was``: the status the page showed; if the field's status
+    is another now (someone changed it meanwhile), nothing is written. Returns the record, or
+    None when the status was already so."""
+    if status not in m.Status.values:
+        raise FieldStatusError(
+            _("status: choose PUBLIC, PRIVATE or DISPUTED, not %(status)s") % {"status": status}
+        )
+    if field_name not in {f["field"] for f in status_fields()}:
+        raise FieldStatusError(
+            _("field: %(field)s is not a field of projects.csv that has a status")
+            % {"field": field_name}
+        )
+    project = m.Project.objects.select_for_update().get(pk=project.pk)
+    old = field_status(project, field_name)
+    if was and was != old:
+        latest = project.changes.filter(field=field_name).select_related("changed_by").first()
+        raise FieldStatusError(
+            _(
+                "%(field)s: someone changed it to %(now)s since you opened the page%(who)s; "
+                "nothing was saved. Look at it again and choose."
+            )
+            % {
+                "field": field_name,
+                "now": old.lower(),
+                "who": (
+                    _(" (%(user)s)") % {"user": latest.changed_by.get_username()}
+                    if latest and latest.changed_by
+                    else ""
+                ),
+            }
+        )
+    if old == status:
+        return None
+    column = field_name + STATUS_SUFFIX
+    cells = [list(pair) for pair in project.cells]
+    for pair in cells:
+        if pair[0] == column:
+            pair[1] = status
+            break
+    else:
+        # Beside the field's other columns (its value, its sources), as the standard has it.
+        at = max(
+            (n + 1 for n, (c, _v) in enumerate(cells) if c.startswith(field_name + " - (")),
+            default=len(cells),
+        )
+        cells.insert(at, [column, status])
+    spec = next(s for s in RECORD_SPECS if s.model is m.Project)
+    fields = typed_fields(spec, cells)
+    fields["launch_date"] = launch_date(fields)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.cells = cells
+    project.save()
+    return m.DatabaseChange.objects.create(
+        kind=m.DatabaseChange.FIELD_STATUS,
+        changed_by=by if getattr(by, "pk", None) else None,
+        project=project,
+        field=field_name,
+        old_status=old,
+        new_status=status,
+        note=note,
+    )
+
+
+def record_import(report: ImportReport, *, by, name: str) -> m.DatabaseChange:
+    """The audit record of a bundle imported from the administration pages."""
+    return m.DatabaseChange.objects.create(
+        kind=m.DatabaseChange.IMPORT,
+        changed_by=by if getattr(by, "pk", None) else None,
+        field=name,
+        details={"tables": report.tables, "problems": len(report.problems)},
     )

@@ -15,3 +15,21 @@ urlpatterns = [
     path("funds/<str:indigo_id>/", views_projects.fund, name="fund"),
     path("compare/", views_projects.compare, name="compare"),
 ]
+
+from . import views_manage  # noqa: E402
+
+urlpatterns += [
+    path("manage/", views_manage.manage, name="manage"),
+    path("manage/import/<str:token>/", views_manage.manage_import, name="manage_import"),
+    path(
+        "manage/import/<str:token>/commit/",
+        views_manage.manage_import_commit,
+        name="manage_import_commit",
+    ),
+    path("manage/quality/", views_manage.manage_quality, name="manage_quality"),
+    path(
+        "manage/projects/<str:indigo_id>/fields/",
+        views_manage.manage_fields,
+        name="manage_fields",
+    ),
+]

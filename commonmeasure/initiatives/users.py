@@ -11,6 +11,18 @@ from django.utils.translation import gettext as _
 from .models import Initiative, Membership, Organisation
 
 
+def grant_role(user, initiative: Initiative, role: str, organisation=None) -> Membership:
+    """Give ``user`` a role in the initiative (once: an existing membership is returned). A
+    backbone admin becomes staff, so that they use Django admin for their initiative."""
+    membership, _created = Membership.objects.get_or_create(
+        user=user, initiative=initiative, organisation=organisation, role=role
+    )
+    if role == Membership.BACKBONE_ADMIN and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return membership
+
+
 @transaction.atomic
 def add_user(
     username: str,
@@ -64,12 +76,7 @@ def add_user(
                     _("organisation %(organisation)s does not take part in %(initiative)s")
                     % {"organisation": repr(organisation_code), "initiative": initiative_code}
                 )
-        Membership.objects.get_or_create(
-            user=user, initiative=initiative, organisation=org, role=role
-        )
-        if role == Membership.BACKBONE_ADMIN and not user.is_staff:
-            user.is_staff = True  # backbone staff use Django admin for their initiative
-            user.save(update_fields=["is_staff"])
+        grant_role(user, initiative, role, org)
         words = {"role": role, "initiative": initiative_code, "organisation": organisation_code}
         parts.append(
             (

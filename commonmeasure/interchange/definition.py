@@ -444,6 +444,19 @@ def read_definition(path: str | Path) -> InitiativeDef:
 
 
 def parse_definition(text: str, filename: str = "definition", fmt: str = "yaml") -> InitiativeDef:
+    return validate_definition(definition_data(text, filename, fmt), filename)
+
+
+def definition_text(data: dict, fmt: str = "yaml") -> str:
+    """A definition mapping written as its file (``initiative dump``, the set-up's download)."""
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def definition_data(text: str, filename: str = "definition", fmt: str = "yaml"):
+    """A definition file's text read into Python values, not yet checked (``validate_definition``
+    checks them); DefinitionError, with the line and column, when it is not YAML or JSON."""
     if not text.strip():
         raise DefinitionError(filename, [gettext("the file is empty")])
     try:
@@ -467,7 +480,7 @@ def parse_definition(text: str, filename: str = "definition", fmt: str = "yaml")
         raise DefinitionError(
             filename, [f"{where}{getattr(exc, 'problem', None) or exc}"]
         ) from None
-    return validate_definition(data, filename)
+    return data
 
 
 def validate_definition(data, filename: str = "definition") -> InitiativeDef:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from commonmeasure.initiatives.access import Access, get_initiative
 from commonmeasure.initiatives.models import Initiative
@@ -13,5 +14,5 @@ def setup_access(user, code: str) -> tuple[Initiative, Access]:
     initiative, 403 when they see it but are not its backbone."""
     initiative, access = get_initiative(user, code)
     if not access.is_backbone:
-        raise PermissionDenied("Only the initiative's backbone can change its set-up.")
+        raise PermissionDenied(_("Only the initiative's backbone can change its set-up."))
     return initiative, access

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from commonmeasure.initiatives.models import Indicator
 from commonmeasure.web.forms import PageForm
 
+from .services import place_and_message
+
 VALUE_TYPES = [
     ("count", _("Count: whole things, such as people or sessions")),
     ("percentage", _("Percentage")),
@@ -428,7 +430,7 @@ class IndicatorForm(PageForm):
         rest = []
         prefix = f"indicators.{index}."
         for problem in problems:
-            where, _sep, message = problem.partition(": ")
+            where, message = place_and_message(problem)
             field = None
             if where.startswith(prefix):
                 name = where[len(prefix) :]

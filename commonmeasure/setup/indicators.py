@@ -277,9 +277,9 @@ def _about(problem: str, n: int, code: str) -> bool:
 
 def _strip(problem: str, n: int, code: str) -> str:
     """The message without its location in the file ("indicators.3 (rate): formula ...")."""
-    for prefix in (f"indicators.{n} ({code}): ", f"indicators.{n}.formula: ", "indicators: "):
-        if problem.startswith(prefix):
-            return problem[len(prefix) :]
+    where, message = services.place_and_message(problem)
+    if where in (f"indicators.{n} ({code})", f"indicators.{n}.formula", "indicators"):
+        return message
     return problem
 
 

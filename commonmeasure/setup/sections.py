@@ -110,3 +110,16 @@ SECTIONS.append(
         lambda initiative: initiative.indicators.count(),
     )
 )
+
+
+SECTIONS.append(
+    Section(
+        gettext_lazy("Replace the set-up from a file"),
+        gettext_lazy(
+            "Upload a definition file (YAML or JSON) for this initiative: see what it would "
+            "change, then confirm."
+        ),
+        "setup:replace",
+        lambda initiative: 0,
+    )
+)

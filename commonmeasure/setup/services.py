@@ -129,6 +129,16 @@ class Refused(Exception):
         self.problems = problems
 
 
+def place_and_message(problem: str) -> tuple[str, str]:
+    """A problem's place and message: ("indicators.2.unit", "...") of "indicators.2.unit: ...";
+    ("", problem) when it names no place. A translation may put a space or a non-breaking space
+    before the colon (French does): the place is the same."""
+    head, sep, rest = problem.partition(": ")
+    if not sep:
+        return "", problem
+    return head.rstrip(" \u00a0"), rest
+
+
 class _DryRun(Exception):
     pass
 
@@ -279,7 +289,10 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
             )
         else:
             removals.append(
-                _deleter(Indicator.objects.filter(pk=indicator.pk), f"indicator {code}")
+                _deleter(
+                    Indicator.objects.filter(pk=indicator.pk),
+                    _("indicator %(code)s") % {"code": code},
+                )
             )
 
     # (categories, indicator, period, how many values): where the breakdowns are used
@@ -319,7 +332,7 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
                     Category.objects.filter(
                         dimension__initiative=initiative, dimension__code=dim_code, code=cat_code
                     ),
-                    f"category {dim_code}.{cat_code}",
+                    _("category %(code)s") % {"code": f"{dim_code}.{cat_code}"},
                 )
             )
     for dim_code in sorted(gone_dimensions):
@@ -328,7 +341,7 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
             removals.append(
                 _deleter(
                     Dimension.objects.filter(initiative=initiative, code=dim_code),
-                    f"dimension {dim_code}",
+                    _("dimension %(code)s") % {"code": dim_code},
                 )
             )
 
@@ -355,7 +368,8 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
         else:
             removals.append(
                 _deleter(
-                    Participation.objects.filter(pk=participation.pk), f"organisation {org_code}"
+                    Participation.objects.filter(pk=participation.pk),
+                    _("organisation %(code)s") % {"code": org_code},
                 )
             )
 
@@ -393,7 +407,8 @@ def _removals(initiative, before: dict, after: dict) -> tuple[list[str], list[Ca
         else:
             removals.append(
                 _deleter(
-                    Area.objects.filter(initiative=initiative, code=area_code), f"area {area_code}"
+                    Area.objects.filter(initiative=initiative, code=area_code),
+                    _("area %(code)s") % {"code": area_code},
                 )
             )
     return problems, removals

@@ -59,8 +59,8 @@ def done(request, saved: Saved, sentence: str, to: str):
 
 def where(problem: str) -> str:
     """The place a problem names: "dimensions.gender.female" of "dimensions.gender.female: ..."."""
-    head, sep, _rest = problem.partition(": ")
-    return head if sep and " " not in head.strip() else ""
+    head, _message = services.place_and_message(problem)
+    return head if " " not in head else ""
 
 
 def _in_words(problem: str, path: str) -> str:
@@ -68,7 +68,7 @@ def _in_words(problem: str, path: str) -> str:
     ("dimensions.2.code: ..." beside the new dimension reads "code: ...")."""
     at = where(problem)
     rest = at[len(path) :].lstrip(".")
-    message = problem[len(at) + 2 :]
+    message = services.place_and_message(problem)[1] if at else problem
     return f"{rest}: {message}" if rest else message
 
 

@@ -72,3 +72,14 @@ urlpatterns += [
         name="indicator_delete",
     ),
 ]
+
+from . import views_new  # noqa: E402
+
+urlpatterns += [
+    path("setup/new/", views_new.new, name="new"),
+    path("setup/new/file/", views_new.new_file, name="new_file"),
+    path("setup/new/file/<str:token>/", views_new.new_file_preview, name="new_file_preview"),
+    path("i/<str:code>/setup/file/", views_new.replace, name="replace"),
+    path("i/<str:code>/setup/file/download/", views_new.download, name="download"),
+    path("i/<str:code>/setup/file/<str:token>/", views_new.replace_preview, name="replace_preview"),
+]

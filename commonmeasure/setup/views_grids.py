@@ -221,7 +221,7 @@ def _page(request, code, key: str, template: str, url_name: str, choose):
     wanted = choice.cleaned_data["indicator"] if choice.is_valid() else ""
     indicator = next((i for i in choices if i["code"] == wanted), None)
     if wanted and indicator is None:
-        raise Http404("No such indicator for this grid.")
+        raise Http404(_("No such indicator for this grid."))
     indicator = indicator or (choices[0] if choices else None)
     context = {
         "initiative": initiative,

@@ -237,5 +237,5 @@ def rules(request, code):
 def rule(request, code, rule):
     initiative, access = setup_access(request.user, code)
     if services.part_of(services.definition_of(initiative), f"rules/{rule}") is None:
-        raise Http404("No such rule in this initiative.")
+        raise Http404(_("No such rule in this initiative."))
     return _page(request, initiative, access, rule)

@@ -328,7 +328,7 @@ def organisation(request, code, org):
     initiative, access = setup_access(request.user, code)
     definition = services.definition_of(initiative)
     if services.part_of(definition, f"organisations/{org}") is None:
-        raise Http404("No such organisation in this initiative.")
+        raise Http404(_("No such organisation in this initiative."))
     if request.method == "POST" and request.POST.get("action") == "remove_organisation":
         to = reverse("setup:organisations", args=[initiative.code])
     else:
@@ -350,7 +350,7 @@ def organisation(request, code, org):
     for problem in posted.problems:
         steps = where(problem).split(".")
         if len(steps) >= 3 and steps[2] in _ORGANISATION_FIELDS:
-            fields.setdefault(steps[2], problem.split(": ", 1)[1])
+            fields.setdefault(steps[2], services.place_and_message(problem)[1])
     problems = [p for p in problems if p not in fields.values()]
     reports = Submission.objects.filter(initiative=initiative, organisation__code=org).count()
     return render(
@@ -542,7 +542,7 @@ def area(request, code, area):
     initiative, access = setup_access(request.user, code)
     definition = services.definition_of(initiative)
     if services.part_of(definition, f"areas/{area}") is None:
-        raise Http404("No such area in this initiative.")
+        raise Http404(_("No such area in this initiative."))
     action = request.POST.get("action") if request.method == "POST" else ""
     if action == "remove_area":
         to = reverse("setup:areas", args=[initiative.code])

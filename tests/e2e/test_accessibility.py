@@ -69,6 +69,14 @@ def _demo():
         initiative=initiative, organisation=reporter_org, name="Job clubs", goals=["G1"]
     )
     contract = ManagedContract.objects.filter(project__initiative=initiative).first()
+    # The demo's backbone admin is staff (the impact bond administration pages); allowed to
+    # create initiatives too, for the new-initiative pages.
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    get_user_model().objects.get(username="backbone").user_permissions.add(
+        Permission.objects.get(codename="add_initiative")
+    )
     return {
         "org": orgs[0][0],
         "viewer_org": orgs[2][0],
@@ -157,6 +165,12 @@ def _pages(role: str, d: dict) -> list[tuple[str, str]]:
         ("set-up targets", f"{i}/setup/targets/"),
         ("set-up overlap adjustments", f"{i}/setup/overlaps/"),
         ("set-up rules", f"{i}/setup/rules/"),
+        ("new initiative", "/setup/new/"),
+        ("new initiative from a file", "/setup/new/file/"),
+        ("replace the set-up from a file", f"{i}/setup/file/"),
+        ("impact bonds: administration", "/impact-bonds/manage/"),
+        ("impact bonds: data quality report", "/impact-bonds/manage/quality/"),
+        ("impact bonds: field status", "/impact-bonds/manage/projects/INDIGO-POJ-0001/fields/"),
     ]
     if d["contract"]:
         c = d["contract"]

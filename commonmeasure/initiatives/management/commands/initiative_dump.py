@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-import yaml
 from django.utils.translation import gettext as _
 
 from commonmeasure.console import ConsoleCommand
@@ -24,12 +22,9 @@ class Command(ConsoleCommand):
         # Imported here: the console script reads the arguments before Django is set up.
         from commonmeasure.initiatives.management.lookup import initiative_or_error
         from commonmeasure.initiatives.services import dump_definition
+        from commonmeasure.interchange.definition import definition_text
 
-        data = dump_definition(initiative_or_error(args.code))
-        if args.format == "json":
-            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        else:
-            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        text = definition_text(dump_definition(initiative_or_error(args.code)), args.format)
         if args.output:
             Path(args.output).write_text(text, encoding="utf-8")
             print(_("Wrote %(file)s") % {"file": args.output}, file=sys.stderr)
