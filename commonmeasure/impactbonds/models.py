@@ -398,6 +398,9 @@ class DatabaseChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+        # Who may import INDIGO bundles and mark fields (services.may_administer): given in
+        # Django admin to a user or a group; superusers have it.
+        permissions = [("administer_database", "Can import INDIGO bundles and mark fields")]
 
     def __str__(self) -> str:
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.field}".strip()

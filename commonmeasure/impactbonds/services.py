@@ -417,6 +417,17 @@ class FieldStatusError(ValueError):
     whose status changed since the page that marks it was opened."""
 
 
+ADMINISTER = "impactbonds.administer_database"
+
+
+def may_administer(user) -> bool:
+    """Who may import INDIGO bundles, see the data-quality report of private data and mark
+    fields public, private or disputed: superusers, and users (or groups) given the permission
+    "Can import INDIGO bundles and mark fields" in Django admin. Being staff is not enough: every
+    backbone admin of an initiative is staff, for Django admin of their own initiative."""
+    return bool(user and user.is_active and user.has_perm(ADMINISTER))
+
+
 def status_fields() -> list[dict]:
     """The fields of projects.csv that INDIGO lets be marked public, private or disputed (those
     with a ``X - (Status)`` column), in the file's order, with their priority."""

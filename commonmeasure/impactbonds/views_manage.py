@@ -21,7 +21,7 @@ from commonmeasure.interchange.errors import FileProblem
 from . import models as m
 from . import quality, tasks, uploads
 from .forms_manage import STATUS_CHOICES, BundleUploadForm, FieldStatusForm, QualityFilterForm
-from .services import FieldStatusError, field_status, mark_field, status_fields
+from .services import FieldStatusError, field_status, mark_field, may_administer, status_fields
 
 RECENT = 20
 
@@ -40,12 +40,13 @@ def _changes(queryset) -> list[dict]:
 
 
 def staff_only(view):
-    """Signed in (else to the log-in page) and staff (else 403)."""
+    """Signed in (else to the log-in page) and allowed to administer the database
+    (``services.may_administer``, else 403)."""
 
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff:
+        if not may_administer(request.user):
             raise PermissionDenied(_("The impact bond database is administered by staff only."))
         return view(request, *args, **kwargs)
 

@@ -69,13 +69,14 @@ def _demo():
         initiative=initiative, organisation=reporter_org, name="Job clubs", goals=["G1"]
     )
     contract = ManagedContract.objects.filter(project__initiative=initiative).first()
-    # The demo's backbone admin is staff (the impact bond administration pages); allowed to
-    # create initiatives too, for the new-initiative pages.
+    # The demo's backbone admin may administer the impact bond database and create
+    # initiatives here, for the administration and new-initiative pages.
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
     get_user_model().objects.get(username="backbone").user_permissions.add(
-        Permission.objects.get(codename="add_initiative")
+        Permission.objects.get(codename="add_initiative"),
+        Permission.objects.get(codename="administer_database"),
     )
     return {
         "org": orgs[0][0],

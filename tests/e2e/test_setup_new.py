@@ -341,8 +341,9 @@ def test_staff_upload_an_indigo_zip_and_its_projects_are_published(
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     base = live_server.url
     m.Project.objects.all().delete()
-    cast.outsider.is_staff = True
-    cast.outsider.save()
+    from django.contrib.auth.models import Permission
+
+    cast.outsider.user_permissions.add(Permission.objects.get(codename="administer_database"))
     bundle = tmp_path / "indigo.zip"
     bundle.write_bytes(_zip_of(INDIGO))
 

@@ -35,11 +35,17 @@ def _zip(folder, name="indigo.zip") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buf.getvalue(), "application/zip")
 
 
+def _administrator(user):
+    """Give ``user`` the permission to administer the impact bond database."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="administer_database"))
+    return type(user).objects.get(pk=user.pk)  # a fresh object: permissions are cached
+
+
 @pytest.fixture
 def staff(cast):
-    cast.outsider.is_staff = True
-    cast.outsider.save()
-    return cast.outsider
+    return _administrator(cast.outsider)
 
 
 @pytest.fixture
@@ -48,6 +54,15 @@ def loaded(db):
 
 
 # -- who may -------------------------------------------------------------------------------------
+
+
+def test_being_staff_is_not_enough_a_backbone_admin_of_an_initiative_may_not(cast, client_for):
+    # every backbone admin is made staff (for Django admin of their own initiative)
+    assert type(cast.backbone).objects.get(pk=cast.backbone.pk).is_staff
+    assert client_for("backbone").get("/impact-bonds/manage/").status_code == 403
+    assert 'id="nav-manage"' not in client_for("backbone").get("/impact-bonds/").content.decode()
+    page = client_for(_administrator(cast.backbone)).get("/impact-bonds/").content.decode()
+    assert 'id="nav-manage"' in page
 
 
 @pytest.mark.parametrize("who", ["alice", "outsider"])
@@ -150,9 +165,7 @@ def test_a_large_bundle_is_checked_by_the_worker_with_its_progress_shown(
 
 def test_someone_elses_upload_is_not_found(db, staff, cast, client_for):
     location = client_for(staff).post("/impact-bonds/manage/", {"file": _zip(SAMPLE)})["Location"]
-    cast.backbone.is_staff = True
-    cast.backbone.save()
-    assert client_for("backbone").get(location).status_code == 404
+    assert client_for(_administrator(cast.backbone)).get(location).status_code == 404
 
 
 # -- data quality ----------------------------------------------------------------------------------

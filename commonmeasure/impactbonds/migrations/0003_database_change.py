@@ -30,6 +30,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-changed_at', '-id'],
+                'permissions': [('administer_database', 'Can import INDIGO bundles and mark fields')],
             },
         ),
     ]
