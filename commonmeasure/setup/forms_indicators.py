@@ -10,9 +10,11 @@ posted into the indicator's mapping (``mapping()``); the definition file's check
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from commonmeasure.initiatives.models import Indicator
+from commonmeasure.interchange.definition import CONTENT_LANGUAGES
 from commonmeasure.web.forms import PageForm
 
 from .services import place_and_message
@@ -345,9 +347,62 @@ class IndicatorForm(PageForm):
         ]
         if code is not None:
             self.fields["code"].disabled = True
+        self._add_translation_fields(initiative)
         for name, field in self.fields.items():
             if field.help_text:
                 field.widget.attrs.setdefault("aria-describedby", f"help-{name}")
+
+    # -- the indicator's text in the initiative's other languages (``translations:``) --------
+
+    TRANSLATED = ("name", "definition", "rationale", "unit")
+
+    def _add_translation_fields(self, initiative) -> None:
+        """A box for each translatable text in each language other than the initiative's own;
+        left empty, pages in that language show the initiative's own text."""
+        self.languages = [code for code in CONTENT_LANGUAGES if code != initiative.language]
+        labels = {
+            "name": _("Name"),
+            "definition": _("Definition"),
+            "rationale": _("Why it was chosen"),
+            "unit": _("Unit"),
+        }
+        for code in self.languages:
+            for part in self.TRANSLATED:
+                widget = (
+                    forms.Textarea(attrs={"rows": 2, "lang": code})
+                    if part in ("definition", "rationale")
+                    else forms.TextInput(attrs={"lang": code})
+                )
+                self.fields[f"translation_{code}_{part}"] = forms.CharField(
+                    label=labels[part],
+                    required=False,
+                    max_length={"name": 200, "unit": 50}.get(part),
+                    widget=widget,
+                )
+
+    @property
+    def translation_groups(self) -> list[tuple[str, str, list]]:
+        """(language code, its name in itself, the bound boxes) for the template."""
+        return [
+            (
+                code,
+                get_language_info(code)["name_local"],
+                [self[f"translation_{code}_{part}"] for part in self.TRANSLATED],
+            )
+            for code in self.languages
+        ]
+
+    def _translations(self) -> dict:
+        out = {}
+        for code in self.languages:
+            texts = {
+                part: self.cleaned_data.get(f"translation_{code}_{part}", "").strip()
+                for part in self.TRANSLATED
+            }
+            texts = {part: text for part, text in texts.items() if text}
+            if texts:
+                out[code] = texts
+        return out
 
     def full_clean(self):
         super().full_clean()
@@ -421,6 +476,7 @@ class IndicatorForm(PageForm):
                 "min_spread": d["outliers_min_spread"],
             },
             "retired": d["retired"],
+            "translations": self._translations(),
         }
         return out
 
@@ -452,8 +508,14 @@ def initial_from(mapping: dict) -> dict:
     """The form's boxes filled from an indicator's mapping (``initiative dump``)."""
     composite = mapping.get("composite") or {}
     outliers = mapping.get("outliers") or {}
+    translated = {
+        f"translation_{code}_{part}": text
+        for code, texts in (mapping.get("translations") or {}).items()
+        for part, text in texts.items()
+    }
     return {
-        **{k: v for k, v in mapping.items() if k not in ("composite", "outliers")},
+        **translated,
+        **{k: v for k, v in mapping.items() if k not in ("composite", "outliers", "translations")},
         "weight_indicator": mapping.get("weight_indicator") or "",
         "composite_normalisation": composite.get("normalisation", "min_max"),
         "composite_aggregation": composite.get("aggregation", "arithmetic"),

@@ -121,7 +121,7 @@ def test_removing_an_indicator_with_values_is_refused_in_french(cast, import_csv
         )
     (problem,) = refused.value.problems
     assert problem.replace("\u00a0", " ") == (
-        "indicators.caseload: Active caseload a 2 valeurs dans 2 rapports (2024-01 à 2024-02) ; "
+        "indicators.caseload: Active caseload a 2 valeurs dans 2 rapports (de 2024-01 à 2024-02) ; "
         "retirez-le plutôt, ou archivez ses valeurs"
     )
 
