@@ -7,6 +7,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from commonmeasure.initiatives.models import Initiative
@@ -22,21 +23,9 @@ FREQUENCIES = [
 
 
 def _months():
-    names = [
-        _("January"),
-        _("February"),
-        _("March"),
-        _("April"),
-        _("May"),
-        _("June"),
-        _("July"),
-        _("August"),
-        _("September"),
-        _("October"),
-        _("November"),
-        _("December"),
-    ]
-    return [(str(n), name) for n, name in enumerate(names, start=1)]
+    # Django's own month names (django.utils.dates), in the viewer's language: the date
+    # formats use the same words, so no catalogue of ours may translate them differently.
+    return [(str(n), MONTHS[n]) for n in range(1, 13)]
 
 
 class NewInitiativeForm(PageForm):

@@ -46,7 +46,7 @@ def page(client, path: str, language: str) -> str:
         (
             "es",
             [
-                "<h1>Configuración</h1>",
+                "<h1>Definición</h1>",
                 "Cambios recientes",
                 "Ajustes por solapamiento",
                 "Metas y líneas de base",
@@ -163,9 +163,9 @@ def creator(cast):
     [
         (
             "fr",
-            ["<h1>Nouvelle initiative</h1>", "Créer l'initiative", ">Janvier<", "Trimestrielle"],
+            ["<h1>Nouvelle initiative</h1>", "Créer l'initiative", ">janvier<", "Trimestrielle"],
         ),
-        ("es", ["<h1>Nueva iniciativa</h1>", "Crear la iniciativa", ">Enero<", "Trimestral"]),
+        ("es", ["<h1>Nueva iniciativa</h1>", "Crear la iniciativa", ">enero<", "Trimestral"]),
     ],
 )
 def test_the_new_initiative_page_is_translated(client_for, creator, language, words):
