@@ -163,23 +163,14 @@ def _open_csv(path: Path, name: str, size: int, number_columns=("value",)) -> Ta
     }
 
     def rows() -> Iterator[tuple[int, list]]:
+        row_number = 1  # the row last read: a problem is in the row after it
         try:
-            row_number = 1
-            while True:
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except UnicodeDecodeError as exc:
-                    raise _encoding_problem(path, name, exc, row_number + 1) from None
-                except csv.Error as exc:
-                    raise FileProblem(
-                        gettext(
-                            "%(name)s: row %(value)s cannot be read as CSV (%(exc)s); the file may be truncated"
-                        )
-                        % {"name": name, "value": row_number + 1, "exc": exc},
-                        row=row_number + 1,
-                    ) from None
+            if not decimal_comma:  # the usual case, kept to the bare loop (a million rows)
+                for cells in reader:
+                    row_number += 1
+                    yield row_number, cells
+                return
+            for cells in reader:
                 row_number += 1
                 for i in decimal_comma:
                     if i < len(cells) and "," in cells[i] and _DECIMAL_COMMA_RE.match(cells[i]):
@@ -187,6 +178,16 @@ def _open_csv(path: Path, name: str, size: int, number_columns=("value",)) -> Ta
                         if comma_note not in notes:  # said only if a decimal comma was read
                             notes.append(comma_note)
                 yield row_number, cells
+        except UnicodeDecodeError as exc:
+            raise _encoding_problem(path, name, exc, row_number + 1) from None
+        except csv.Error as exc:
+            raise FileProblem(
+                gettext(
+                    "%(name)s: row %(value)s cannot be read as CSV (%(exc)s); the file may be truncated"
+                )
+                % {"name": name, "value": row_number + 1, "exc": exc},
+                row=row_number + 1,
+            ) from None
         finally:
             raw.close()
 

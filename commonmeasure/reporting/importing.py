@@ -9,8 +9,10 @@ or on a dry run. See docs/reference/values-file.md.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
+import threading
 from collections.abc import Callable, Collection
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -358,6 +360,36 @@ def bulk_write_settings():
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+_pauses = 0
+_pauses_lock = threading.Lock()
+_gc_was_enabled = False
+
+
+@contextmanager
+def collection_paused():
+    """Python's cyclic garbage collector off while a large import reads and writes its rows.
+
+    An import keeps millions of small objects alive until it ends (its caches and the chunks
+    it writes), and each automatic collection walks all of them again: about 5 % of a
+    million-value import's time. The import makes no reference cycles worth collecting on the
+    way; everything is freed by reference counting, and the collector is switched back on (and
+    catches up) as soon as the last import running in the process ends.
+    """
+    global _pauses, _gc_was_enabled
+    with _pauses_lock:
+        if _pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def _run(
     ctx: _Context,
     table: Table,
@@ -368,7 +400,7 @@ def _run(
     channel=FILE,
     dry_run=False,
 ):
-    with bulk_write_settings():
+    with bulk_write_settings(), collection_paused():
         return _check_and_write(ctx, table, columns, result, user, progress, channel, dry_run)
 
 
