@@ -60,8 +60,23 @@ def refresh(initiative: Initiative, submission_ids: Iterable[int]) -> int:
         return 0
     subs = []
     having_rows: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    wanted = set(ids)
+    runs, scattered = _runs(ids)
+    for lo, hi in runs:  # a run of consecutive ids (an import's new reports): one range each
+        subs.extend(
+            s
+            for s in Submission.objects.filter(
+                initiative=initiative, id__gte=lo, id__lte=hi
+            ).values_list("id", "organisation_id", "period", "status")
+            if s[0] in wanted
+        )
+        having_rows.update(
+            OrganisationRollup.objects.filter(submission_id__gte=lo, submission_id__lte=hi)
+            .values_list("submission_id", flat=True)
+            .distinct()
+        )
+    for start in range(0, len(scattered), 500):
+        chunk = scattered[start : start + 500]
         subs.extend(
             Submission.objects.filter(id__in=chunk, initiative=initiative).values_list(
                 "id", "organisation_id", "period", "status"
@@ -72,6 +87,7 @@ def refresh(initiative: Initiative, submission_ids: Iterable[int]) -> int:
             .values_list("submission_id", flat=True)
             .distinct()
         )
+    having_rows &= wanted
     relevant = [s for s in subs if s[3] == Submission.APPROVED or s[0] in having_rows]
     if not relevant:
         return 0
@@ -89,6 +105,23 @@ def refresh(initiative: Initiative, submission_ids: Iterable[int]) -> int:
         touched += _refresh_organisation(rules, org_id, reports, new_reports, changes)
     touched += _apply(rules, changes)
     return touched
+
+
+def _runs(ids: list[int], at_least: int = 50) -> tuple[list[tuple[int, int]], list[int]]:
+    """Sorted ``ids`` split into runs of at least ``at_least`` consecutive ids, (first, last)
+    each, and the ids in no such run. A range is one cheap indexed read where a list of
+    thousands of ids is many statements, each built id by id."""
+    runs: list[tuple[int, int]] = []
+    scattered: list[int] = []
+    start = 0
+    for i in range(1, len(ids) + 1):
+        if i == len(ids) or ids[i] != ids[i - 1] + 1:
+            if i - start >= at_least:
+                runs.append((ids[start], ids[i - 1]))
+            else:
+                scattered.extend(ids[start:i])
+            start = i
+    return runs, scattered
 
 
 class _Stored:
