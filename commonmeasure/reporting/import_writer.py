@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonmeasure.domain import periods
+from commonmeasure.domain.ids import runs as id_runs
 from commonmeasure.interchange.errors import RowError
 
 from .models import DataValue, Submission, ValueChange
@@ -344,10 +345,12 @@ class Writer:
         an open grid becomes stale), then check the validation rules of every report the file
         touched. A failed error names the rows of the totals involved; a warning is reported."""
         ids = [] if self.dry_run else sorted(self.changed)
-        for start in range(0, len(ids), 500):
-            Submission.objects.filter(id__in=ids[start : start + 500]).update(
-                version=F("version") + 1, updated_at=timezone.now()
-            )
+        bump = {"version": F("version") + 1, "updated_at": timezone.now()}
+        consecutive, scattered = id_runs(ids)  # an import's new reports: one run of ids
+        for lo, hi in consecutive:
+            Submission.objects.filter(id__gte=lo, id__lte=hi).update(**bump)
+        for start in range(0, len(scattered), 500):
+            Submission.objects.filter(id__in=scattered[start : start + 500]).update(**bump)
         self.breakdowns.finish(self.result.add_error, self._warn)
         if not self.rules:
             return

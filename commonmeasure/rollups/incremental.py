@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Max, Min
 
+from commonmeasure.domain.ids import runs as ids_as_runs
 from commonmeasure.initiatives.models import Initiative
 from commonmeasure.reporting.models import Submission
 
@@ -61,7 +62,7 @@ def refresh(initiative: Initiative, submission_ids: Iterable[int]) -> int:
     subs = []
     having_rows: set[int] = set()
     wanted = set(ids)
-    runs, scattered = _runs(ids)
+    runs, scattered = ids_as_runs(ids)
     for lo, hi in runs:  # a run of consecutive ids (an import's new reports): one range each
         subs.extend(
             s
@@ -105,23 +106,6 @@ def refresh(initiative: Initiative, submission_ids: Iterable[int]) -> int:
         touched += _refresh_organisation(rules, org_id, reports, new_reports, changes)
     touched += _apply(rules, changes)
     return touched
-
-
-def _runs(ids: list[int], at_least: int = 50) -> tuple[list[tuple[int, int]], list[int]]:
-    """Sorted ``ids`` split into runs of at least ``at_least`` consecutive ids, (first, last)
-    each, and the ids in no such run. A range is one cheap indexed read where a list of
-    thousands of ids is many statements, each built id by id."""
-    runs: list[tuple[int, int]] = []
-    scattered: list[int] = []
-    start = 0
-    for i in range(1, len(ids) + 1):
-        if i == len(ids) or ids[i] != ids[i - 1] + 1:
-            if i - start >= at_least:
-                runs.append((ids[start], ids[i - 1]))
-            else:
-                scattered.extend(ids[start:i])
-            start = i
-    return runs, scattered
 
 
 class _Stored:

@@ -303,14 +303,3 @@ def test_like_for_like_changes_asked_together_equal_those_asked_one_by_one(cast,
     assert by_code["wage"] == (11, 10.5, 1)  # only org A has both months
     assert by_code["caseload"] == (6, 4, 1)
     assert by_code["start_rate"][2] == 2
-
-
-def test_runs_split_consecutive_ids_from_scattered_ones():
-    from commonmeasure.rollups.incremental import _runs
-
-    ids = [3, 7, *range(100, 160), 161, *range(200, 249)]
-    runs, scattered = _runs(ids)
-    assert runs == [(100, 159)]
-    assert scattered == [3, 7, 161, *range(200, 249)]
-    assert _runs([]) == ([], [])
-    assert _runs(list(range(1, 51))) == ([(1, 50)], [])
