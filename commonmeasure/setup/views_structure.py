@@ -323,21 +323,41 @@ def organisations(request, code):
     )
 
 
-@login_required
-def organisation(request, code, org):
+def _one_part(request, code, kind: str, key: str, missing: str, actions):
+    """What the page of one organisation or area does first: who may see it, the part (or
+    404), the posted action run (a redirect after a save: to the list after a removal), and the
+    definition as it is after it. Returns (initiative, access, definition, part, posted), or
+    the response to send."""
     initiative, access = setup_access(request.user, code)
     definition = services.definition_of(initiative)
-    if services.part_of(definition, f"organisations/{org}") is None:
-        raise Http404(_("No such organisation in this initiative."))
-    if request.method == "POST" and request.POST.get("action") == "remove_organisation":
-        to = reverse("setup:organisations", args=[initiative.code])
+    if services.part_of(definition, f"{kind}/{key}") is None:
+        raise Http404(missing)
+    single = kind[:-1]  # "organisations" -> "organisation", "areas" -> "area"
+    removing = request.method == "POST" and request.POST.get("action") == f"remove_{single}"
+    if removing:
+        to = reverse(f"setup:{kind}", args=[initiative.code])
     else:
-        to = reverse("setup:organisation", args=[initiative.code, org])
-    posted = run(request, initiative, _organisation_actions(initiative, definition, org), to)
+        to = reverse(f"setup:{single}", args=[initiative.code, key])
+    posted = run(request, initiative, actions(initiative, definition, key), to)
     if isinstance(posted, HttpResponseBase):
         return posted
     definition = services.definition_of(initiative)
-    current = services.part_of(definition, f"organisations/{org}")
+    return initiative, access, definition, services.part_of(definition, f"{kind}/{key}"), posted
+
+
+@login_required
+def organisation(request, code, org):
+    found = _one_part(
+        request,
+        code,
+        "organisations",
+        org,
+        _("No such organisation in this initiative."),
+        _organisation_actions,
+    )
+    if isinstance(found, HttpResponseBase):
+        return found
+    initiative, access, definition, current, posted = found
     values = dict(current)
     values["identifiers"] = "\n".join(current.get("identifiers") or [])
     if posted.action == "change_organisation" and not posted.stale:
@@ -539,20 +559,12 @@ def areas(request, code):
 
 @login_required
 def area(request, code, area):
-    initiative, access = setup_access(request.user, code)
-    definition = services.definition_of(initiative)
-    if services.part_of(definition, f"areas/{area}") is None:
-        raise Http404(_("No such area in this initiative."))
-    action = request.POST.get("action") if request.method == "POST" else ""
-    if action == "remove_area":
-        to = reverse("setup:areas", args=[initiative.code])
-    else:
-        to = reverse("setup:area", args=[initiative.code, area])
-    posted = run(request, initiative, _area_actions(initiative, definition, area), to)
-    if isinstance(posted, HttpResponseBase):
-        return posted
-    definition = services.definition_of(initiative)
-    current = services.part_of(definition, f"areas/{area}")
+    found = _one_part(
+        request, code, "areas", area, _("No such area in this initiative."), _area_actions
+    )
+    if isinstance(found, HttpResponseBase):
+        return found
+    initiative, access, definition, current, posted = found
     flat = definition.get("areas") or []
     inside = descendants(flat, area)
     values = dict(current)
