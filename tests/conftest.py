@@ -33,9 +33,10 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 # `make test` runs the suite on several workers (pytest-xdist, --dist loadgroup), each with its own
 # test database (pytest-django adds the worker's name to a PostgreSQL database's name; SQLite is
 # in memory), its own VAR_DIR (below) and its own live server. Tests that share something
-# expensive made once per worker are kept together on one worker: the browser tests (one
-# Chromium), the office-file corpus (LibreOffice) and the database-lock scenarios (a migrated
-# SQLite file).
+# expensive made once per worker are kept together on one worker: the office-file corpus
+# (LibreOffice) and the database-lock scenarios (a migrated SQLite file). The browser tests are
+# kept together file by file: a worker that gets one starts a Chromium of its own, and the files
+# spread over the workers.
 ONE_WORKER = {
     "e2e": "e2e",
     "office": "office",
@@ -52,6 +53,8 @@ def pytest_itemcollected(item):
     path = Path(item.fspath)
     parts = path.relative_to(tests).parts if tests in path.parents else ()
     group = next((ONE_WORKER[p] for p in parts if p in ONE_WORKER), None)
+    if group == "e2e":  # each worker that gets browser tests starts its own Chromium: a file's
+        group = f"e2e-{path.stem}"  # tests stay together, the files spread over the workers
     if group:
         item.add_marker(pytest.mark.xdist_group(group))
 
