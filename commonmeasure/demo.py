@@ -52,6 +52,7 @@ from commonmeasure.reporting.selectors import BY_PERIOD, query
 from commonmeasure.reporting.workflow import WorkflowError, approve_many
 from commonmeasure.voice import building
 from commonmeasure.voice import services as voice
+from commonmeasure.voice.forms import ResponseForm
 from commonmeasure.voice.models import BallotResponse, Question, Response
 
 DEMO_FILE = Path(__file__).parent / "demo_data" / "initiative.yaml"
@@ -565,9 +566,10 @@ def _survey(initiative: Initiative, orgs, users, rng: random.Random) -> None:
             data[f"q{questions[1].id}"] = str(rng.choices(range(11), [1] * 6 + [2, 3, 4, 4, 3])[0])
             data[f"q{questions[2].id}"] = rng.choice(questions[2].choices)
             data[f"q{questions[3].id}"] = rng.choice(ideas)
-            answers, texts, errors = voice.clean_answers(questions, data)
-            if errors:
-                raise RuntimeError(f"demo survey answers refused: {errors}")
+            form = ResponseForm(data, questions=questions)
+            if not form.is_valid():
+                raise RuntimeError(f"demo survey answers refused: {form.messages}")
+            answers, texts = form.cleaned_data["answers"], form.cleaned_data["texts"]
             responses.append(
                 Response(
                     survey=survey,

@@ -7,16 +7,35 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext as _
 
-from commonmeasure.web.forms import PageForm
+from commonmeasure.web.forms import PageForm, RawField
 
 from . import services
 from .models import EmailPreference
 
 
-class CommentForm(PageForm):
+class _GoesOn(PageForm):
+    """A form whose page goes on to ``next`` (posted, else in the page's address) once it is
+    done; the view checks that it stays on this site."""
+
+    next = RawField()
+
+    def __init__(self, data, *, query=None):
+        super().__init__(data)
+        self.query = query if query is not None else {}
+
+    def clean_next(self) -> str:
+        return self.cleaned_data["next"] or self.query.get("next") or ""
+
+
+class CommentForm(_GoesOn):
     """A comment's text, checked by the one rule every surface uses (services.check_text)."""
 
     text = forms.CharField(required=False, strip=False)
+
+    @property
+    def posted_text(self) -> str:
+        """The text as posted, valid or not: the box shows it again."""
+        return self.data.get("text", "")
 
     def clean_text(self) -> str:
         try:
@@ -25,7 +44,7 @@ class CommentForm(PageForm):
             raise forms.ValidationError(str(problem)) from None
 
 
-class MarkReadForm(PageForm):
+class MarkReadForm(_GoesOn):
     """Mark one notification (``id``) read, or (no ``id``) all of them."""
 
     id = forms.CharField(required=False)
@@ -47,3 +66,26 @@ class PreferencesForm(PageForm):
         if choice not in dict(EmailPreference.CHOICES):
             raise forms.ValidationError(_("Choose one of the three options."))
         return choice
+
+
+class ThreadTargetForm(forms.Form):
+    """Which value a report's thread is about: a posted ``cell`` ("IND|KEY"), else the
+    ``indicator`` and ``key`` posted or, when not posted, in the page's address (``query``).
+    Cleaned: ``indicator`` ("" for the report itself) and ``key``, as given (the view reads it
+    with ``services.value_key``)."""
+
+    cell = RawField()
+    indicator = RawField()
+    key = RawField(absent=None)
+
+    def __init__(self, data, *, query):
+        super().__init__(data)
+        self.query = query
+
+    def clean(self):
+        data = self.cleaned_data
+        if data["cell"]:
+            code, _sep, key = data["cell"].partition("|")
+            return {"indicator": code, "key": key}
+        key = data["key"] if data["key"] is not None else self.query.get("key", "")
+        return {"indicator": data["indicator"] or self.query.get("indicator") or "", "key": key}

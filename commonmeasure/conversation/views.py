@@ -27,7 +27,7 @@ from commonmeasure.reporting.models import Submission
 
 from . import services
 from .blocks import block
-from .forms import CommentForm, MarkReadForm, PreferencesForm
+from .forms import CommentForm, MarkReadForm, PreferencesForm, ThreadTargetForm
 from .models import EmailPreference, Event, Notification, Thread
 from .services import CommentError
 from .visibility import can_see_report_comments, visible_events
@@ -36,8 +36,8 @@ FEED_PAGE = 50
 NOTIFICATIONS_PAGE = 50
 
 
-def safe_next(request, fallback: str) -> str:
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
+def safe_next(request, nxt: str, fallback: str) -> str:
+    """``nxt`` (a form's ``next``) when it leads to this site, else ``fallback``."""
     if nxt and url_has_allowed_host_and_scheme(
         nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -73,12 +73,9 @@ def _report(request, code, org_code, period_code):
 
 def _value_target(request, initiative):
     """(indicator, key) from ?indicator=&key= or a posted cell "IND|KEY"; (None, "") for the report."""
-    cell = request.POST.get("cell", "")
-    if cell:
-        code, _sep, raw_key = cell.partition("|")
-    else:
-        code = request.POST.get("indicator") or request.GET.get("indicator") or ""
-        raw_key = request.POST.get("key", request.GET.get("key", ""))
+    target = ThreadTargetForm(request.POST, query=request.GET)
+    target.is_valid()  # every value is valid: an unknown indicator or key is a 404 below
+    code, raw_key = target.cleaned_data["indicator"], target.cleaned_data["key"]
     if not code:
         return None, ""
     indicator = get_object_or_404(Indicator, initiative=initiative, code=code)
@@ -155,8 +152,8 @@ def _thread_view(request, access, spec, title, dom_id, hidden, back):
     page_url = request.path + (f"?{request.GET.urlencode()}" if request.GET else "")
     error, notes, text = "", [], ""
     if request.method == "POST":
-        form = CommentForm(request.POST)
-        text = form.data.get("text", "")
+        form = CommentForm(request.POST, query=request.GET)
+        text = form.posted_text
         try:
             if not form.is_valid():
                 raise CommentError(form.messages["text"])
@@ -169,7 +166,7 @@ def _thread_view(request, access, spec, title, dom_id, hidden, back):
                 messages.success(request, _("Comment posted."))
                 for note in posted.notes:
                     messages.info(request, note)
-                return redirect(safe_next(request, page_url))
+                return redirect(safe_next(request, form.cleaned_data["next"], page_url))
     thread = services.find_thread(**spec)
     b = block(
         thread,
@@ -272,7 +269,7 @@ def notification_open(request, pk: int):
 @require_POST
 def notifications_read(request):
     """Mark read: one notification (``id``) or all of them."""
-    form = MarkReadForm(request.POST)
+    form = MarkReadForm(request.POST, query=request.GET)
     if not form.is_valid():
         raise Http404("No such notification")
     one = form.cleaned_data["id"]
@@ -287,7 +284,9 @@ def notifications_read(request):
             )
             % {"count": count},
         )
-    return redirect(safe_next(request, reverse("conversation:notifications")))
+    return redirect(
+        safe_next(request, form.cleaned_data["next"], reverse("conversation:notifications"))
+    )
 
 
 @login_required

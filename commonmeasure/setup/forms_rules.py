@@ -8,19 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from commonmeasure.reporting.models import ValidationRule
 
-from .forms_structure import VersionedForm, _Direction, _Needed
+from .forms_common import DirectionField, NeededField, VersionedForm
 
 OPERATORS = ["<", "<=", "==", "!=", ">=", ">"]
 
 
 class RuleForm(VersionedForm):
-    code = _Needed(_("Code"))
-    left = _Needed(_("Left side"))
+    code = NeededField(_("Code"))
+    left = NeededField(_("Left side"))
     op = forms.ChoiceField(
         choices=[(op, op) for op in OPERATORS],
         error_messages={"invalid_choice": _("Comparison: choose one of < <= == != >= >.")},
     )
-    right = _Needed(_("Right side"))
+    right = NeededField(_("Right side"))
     severity = forms.ChoiceField(
         choices=[
             (ValidationRule.ERROR, ValidationRule.ERROR),
@@ -28,13 +28,13 @@ class RuleForm(VersionedForm):
         ],
         error_messages={"invalid_choice": _("Severity: choose error or warning.")},
     )
-    message = _Needed(_("Message"))
+    message = NeededField(_("Message"))
 
 
 class MoveRuleForm(VersionedForm):
-    rule = _Needed(_("Rule"))
-    direction = _Direction()
+    rule = NeededField(_("Rule"))
+    direction = DirectionField()
 
 
 class RemoveRuleForm(VersionedForm):
-    rule = _Needed(_("Rule"))
+    rule = NeededField(_("Rule"))

@@ -9,82 +9,58 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from commonmeasure.web.forms import PageForm
+from .forms_common import DirectionField, NeededField, VersionedForm
 
 
 def _text(**kwargs) -> forms.CharField:
     return forms.CharField(required=False, **kwargs)
 
 
-class _Needed(forms.CharField):
-    """A box that must be filled in; its message names it."""
-
-    def __init__(self, label, **kwargs):
-        super().__init__(required=False, label=label, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value).strip()
-        if not value:
-            raise ValidationError(_("%(field)s: fill this in.") % {"field": self.label})
-        return value
-
-
-class _Direction(forms.ChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(choices=[("up", "up"), ("down", "down")], **kwargs)
-
-
-class VersionedForm(PageForm):
-    """Every change carries the version of the part the page showed (services.version_of)."""
-
-    version = forms.CharField(required=False)
-
-
 # -- dimensions and categories ------------------------------------------------------------------
 
 
 class AddDimensionForm(VersionedForm):
-    code = _Needed(_("Code"))
-    name = _Needed(_("Name"))
-    category_code = _Needed(_("First category's code"))
-    category_name = _Needed(_("First category's name"))
+    code = NeededField(_("Code"))
+    name = NeededField(_("Name"))
+    category_code = NeededField(_("First category's code"))
+    category_name = NeededField(_("First category's name"))
 
 
 class DimensionForm(VersionedForm):
-    dimension = _Needed(_("Dimension"))
+    dimension = NeededField(_("Dimension"))
 
 
 class RenameDimensionForm(DimensionForm):
-    name = _Needed(_("Name"))
+    name = NeededField(_("Name"))
 
 
 class MoveDimensionForm(DimensionForm):
-    direction = _Direction()
+    direction = DirectionField()
 
 
 class CategoryForm(DimensionForm):
-    category = _Needed(_("Category"))
+    category = NeededField(_("Category"))
 
 
 class AddCategoryForm(DimensionForm):
-    code = _Needed(_("Code"))
-    name = _Needed(_("Name"))
+    code = NeededField(_("Code"))
+    name = NeededField(_("Name"))
 
 
 class RenameCategoryForm(CategoryForm):
-    name = _Needed(_("Name"))
+    name = NeededField(_("Name"))
 
 
 class MoveCategoryForm(CategoryForm):
-    direction = _Direction()
+    direction = DirectionField()
 
 
 # -- organisations ----------------------------------------------------------------------------------
 
 
 class AddOrganisationForm(VersionedForm):
-    code = _Needed(_("Code"))
-    name = _Needed(_("Name"))
+    code = NeededField(_("Code"))
+    name = NeededField(_("Name"))
 
     def __init__(self, data, *, taken: set[str]):
         super().__init__(data)
@@ -104,7 +80,7 @@ class AddOrganisationForm(VersionedForm):
 
 
 class OrganisationForm(VersionedForm):
-    name = _Needed(_("Name"))
+    name = NeededField(_("Name"))
     identifiers = _text(label=_("Identifiers"))
     description = _text(label=_("Description"))
     area = _text(label=_("Area"))
@@ -133,14 +109,14 @@ class OrganisationForm(VersionedForm):
 
 
 class AddAreaForm(VersionedForm):
-    code = _Needed(_("Code"))
-    name = _Needed(_("Name"))
+    code = NeededField(_("Code"))
+    name = NeededField(_("Name"))
     level = _text(label=_("Level"))
     parent = _text(label=_("Inside"))
 
 
 class AreaForm(VersionedForm):
-    name = _Needed(_("Name"))
+    name = NeededField(_("Name"))
     level = _text(label=_("Level"))
     parent = _text(label=_("Inside"))
 

@@ -1,17 +1,184 @@
-"""The forms of the members' survey and co-design pages (views_staff.py): each owns the fields
-its page POSTs and their validation; the views hand the cleaned values to one function of
-building.py."""
+"""The forms of the survey pages. The public ones (views_public.py): a survey's answers, one
+field a question, and a co-design vote's choice or ranks; the view hands the cleaned values to
+``services.take_response`` or ``services.take_ballot``. The members' ones (views_staff.py,
+views_bursts.py): each owns the fields its page POSTs and their validation; the views hand the
+cleaned values to one function of building.py or bursts.py."""
 
 from __future__ import annotations
 
 import re
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from commonmeasure.web.forms import PageForm, WholeNumberField
+from commonmeasure.web.forms import PageForm, RawField, WholeNumberField
 
+from . import services
 from .models import FREE_TEXT_MAX, Ballot, Question
+
+# --- the public survey form and vote ------------------------------------------------------------
+
+
+class _Many(forms.Widget):
+    """Every value posted under the name (the ticked boxes of a multiple choice question)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name)
+
+
+class AnswerField(forms.Field):
+    """One question's answer: its value as stored (a number, an option, a list of options, a
+    text), or None when the question is left unanswered (an error if it is required)."""
+
+    def __init__(self, question: Question):
+        self.question = question
+        super().__init__(required=False, widget=_Many if question.kind == Question.MULTI else None)
+
+    def clean(self, value):
+        q = self.question
+        if q.kind == Question.MULTI:
+            raw = [v for v in value if v != ""]
+        else:
+            raw = value or ""
+            if q.kind != Question.TEXT:
+                raw = raw.strip()
+        if raw in ("", []) or (q.kind == Question.TEXT and not raw.strip()):
+            if q.required:
+                raise forms.ValidationError(_("Please answer this question."))
+            return None
+        if q.kind in (Question.NPS, Question.LIKERT):
+            low, high = (0, 10) if q.kind == Question.NPS else (1, 5)
+            if not (raw.isdigit() and low <= int(raw) <= high):
+                raise forms.ValidationError(
+                    _("Choose a number from %(low)s to %(high)s.") % {"low": low, "high": high}
+                )
+            return int(raw)
+        if q.kind == Question.SINGLE:
+            if raw not in q.choices:
+                raise forms.ValidationError(_("Choose one of the options shown."))
+            return raw
+        if q.kind == Question.MULTI:
+            if any(v not in q.choices for v in raw) or len(set(raw)) != len(raw):
+                raise forms.ValidationError(_("Choose among the options shown."))
+            return raw
+        text = raw.replace("\x00", "").strip()
+        if len(text) > FREE_TEXT_MAX:
+            raise forms.ValidationError(
+                _("Please keep this answer under %(max)s characters (it has %(n)s).")
+                % {"max": FREE_TEXT_MAX, "n": len(text)}
+            )
+        return text
+
+
+class _Refusable(PageForm):
+    """A public form whose refusal is a ``services.ResponseRefused``: the page's message, and
+    the message beside each field."""
+
+    summary = ""  # the page's message when some fields need attention, and none is the form's
+
+    @property
+    def posted_stamp(self) -> str:
+        """The form's stamp as posted (the page served again keeps it, unless it was stale)."""
+        return self.data.get(services.STAMP_FIELD, "")
+
+    def refusal(self) -> services.ResponseRefused:
+        fields = {
+            name: str(problems[0])
+            for name, problems in self.errors.items()
+            if name != NON_FIELD_ERRORS
+        }
+        problems = self.non_field_errors()
+        return services.ResponseRefused(
+            str(problems[0]) if problems else str(self.summary), 400, fields
+        )
+
+
+class ResponseForm(_Refusable):
+    """A survey's answers: a field ``q<id>`` for each question, and the form's stamp. Cleaned:
+    ``answers`` keyed by question id (those answered), ``texts`` (the free texts, in the
+    questions' order) and ``stamp``, which ``services.take_response`` checks."""
+
+    summary = gettext_lazy("Some answers need attention; see the messages below.")
+
+    def __init__(self, data, *, questions: list[Question], fields: dict | None = None):
+        """``fields``: ``fields_for(questions)``, made once for many responses (the fields keep
+        nothing of one response)."""
+        super().__init__(data)
+        self.questions = questions
+        self.fields.update(fields if fields is not None else self.fields_for(questions))
+
+    @staticmethod
+    def fields_for(questions: list[Question]) -> dict[str, forms.Field]:
+        fields: dict[str, forms.Field] = {services.STAMP_FIELD: RawField()}
+        for q in questions:
+            fields[f"q{q.id}"] = AnswerField(q)
+        return fields
+
+    def clean(self):
+        data = self.cleaned_data
+        if self.errors:
+            return data
+        answers, texts = {}, []
+        for q in self.questions:
+            answer = data[f"q{q.id}"]
+            if answer is None:
+                continue
+            answers[str(q.id)] = answer
+            if q.kind == Question.TEXT:
+                texts.append(answer)
+        if not answers:
+            raise forms.ValidationError(_("Please answer at least one question before sending."))
+        return {"answers": answers, "texts": texts, "stamp": data[services.STAMP_FIELD]}
+
+
+class BallotResponseForm(_Refusable):
+    """A co-design vote: the outcome chosen (``choice``), or the ranks given (``rank_<code>``),
+    and the form's stamp. Cleaned: ``ranking``, the outcomes' codes, first choice first, and
+    ``stamp``, which ``services.take_ballot`` checks."""
+
+    def __init__(self, data, *, ballot: Ballot):
+        super().__init__(data)
+        self.ballot = ballot
+        self.codes = [c["code"] for c in ballot.candidates]
+        self.fields[services.STAMP_FIELD] = RawField()
+        if ballot.mode == Ballot.VOTE:
+            self.fields["choice"] = RawField(strip=True)
+        else:
+            for code in self.codes:
+                self.fields[f"rank_{code}"] = RawField(strip=True)
+
+    def clean(self):
+        data = self.cleaned_data
+        if self.ballot.mode == Ballot.VOTE:
+            choice = data["choice"]
+            if choice not in self.codes:
+                self.add_error("choice", _("Choose one."))
+                raise forms.ValidationError(_("Choose one of the outcomes shown."))
+            ranking = [choice]
+        else:
+            positions = {}
+            for code in self.codes:
+                raw = data[f"rank_{code}"]
+                if raw == "":
+                    continue
+                if not raw.isdigit() or not 1 <= int(raw) <= len(self.codes):
+                    raise forms.ValidationError(
+                        _("Ranks are numbers from 1 to %(n)s.") % {"n": len(self.codes)}
+                    )
+                positions[code] = int(raw)
+            if not positions:
+                raise forms.ValidationError(_("Give at least your first choice a rank of 1."))
+            if len(set(positions.values())) != len(positions):
+                raise forms.ValidationError(
+                    _("Each rank can be used once: two outcomes have the same rank.")
+                )
+            ranking = sorted(positions, key=positions.get)
+        return {"ranking": ranking, "stamp": data[services.STAMP_FIELD]}
+
+
+# --- the members' pages -------------------------------------------------------------------------
 
 
 def _text(**kwargs) -> forms.CharField:
@@ -91,6 +258,12 @@ class QuestionForm(PageForm):
     def __init__(self, data, *, initiative):
         super().__init__(data)
         self.initiative = initiative
+
+    @property
+    def adds_a_question(self) -> bool:
+        """The page's "Add question" button was pressed (``action=add_question``); any other
+        POST shows the page again."""
+        return self.data.get("action") == "add_question"
 
     def clean(self):
         data = self.cleaned_data
@@ -182,7 +355,14 @@ class YouSaidForm(PageForm):
 
 
 class RemoveYouSaidForm(PageForm):
+    """Remove one "you said, we did" entry (``delete``: its id)."""
+
     delete = forms.IntegerField()
+
+    @property
+    def asked(self) -> bool:
+        """A removal was posted (the entry's "Remove" button), rather than a new entry."""
+        return "delete" in self.data
 
 
 class BallotForm(PageForm):

@@ -28,7 +28,7 @@ from commonmeasure.reporting import services as reporting
 from commonmeasure.reporting.models import DataValue, Submission, ValueChange
 
 from . import groupcommit, limits
-from .models import FREE_TEXT_MAX, Ballot, BallotResponse, Link, Question, Response, Survey
+from .models import Ballot, BallotResponse, Link, Question, Response, Survey
 
 SURVEY_CHANNEL = "survey"  # the audit trail's channel of values worked out from survey answers
 DUPLICATE_TEXT_WINDOW = 600  # seconds
@@ -83,9 +83,10 @@ ADDRESS_FULL = gettext_lazy(
 )
 
 
-def check_stamp(data) -> None:
+def check_stamp(stamp: str) -> None:
+    """The form's signed stamp: not stale, and not sent too soon after it was served."""
     try:
-        limits.check_stamp(data.get(STAMP_FIELD, ""))
+        limits.check_stamp(stamp)
     except limits.StampProblem as problem:
         raise ResponseRefused(str(problem), 400, stale_form=problem.stale) from None
 
@@ -99,7 +100,7 @@ def current_period(initiative, today=None) -> str:
     return initiative.current_period(today).code
 
 
-# --- reading the form ---------------------------------------------------------------------------
+# --- a question in the form's language, and taking the answers (cleaned by forms.py) ------------
 
 
 def localised(question: Question, lang: str | None) -> tuple[str, list[str]]:
@@ -110,56 +111,6 @@ def localised(question: Question, lang: str | None) -> tuple[str, list[str]]:
     return tr.get("text") or question.text, list(labels)
 
 
-def clean_answers(questions: list[Question], data) -> tuple[dict, list[str], dict[str, str]]:
-    """Answers keyed by question id, the free texts, and errors keyed by field name."""
-    answers: dict[str, object] = {}
-    texts: list[str] = []
-    errors: dict[str, str] = {}
-    for q in questions:
-        name = f"q{q.id}"
-        if q.kind == Question.MULTI:
-            raw = [v for v in data.getlist(name) if v != ""]
-        else:
-            raw = (
-                (data.get(name) or "").strip()
-                if q.kind != Question.TEXT
-                else (data.get(name) or "")
-            )
-        if raw in ("", []) or (q.kind == Question.TEXT and not raw.strip()):
-            if q.required:
-                errors[name] = _("Please answer this question.")
-            continue
-        if q.kind in (Question.NPS, Question.LIKERT):
-            low, high = (0, 10) if q.kind == Question.NPS else (1, 5)
-            if not (raw.isdigit() and low <= int(raw) <= high):
-                errors[name] = _("Choose a number from %(low)s to %(high)s.") % {
-                    "low": low,
-                    "high": high,
-                }
-                continue
-            answers[str(q.id)] = int(raw)
-        elif q.kind == Question.SINGLE:
-            if raw not in q.choices:
-                errors[name] = _("Choose one of the options shown.")
-                continue
-            answers[str(q.id)] = raw
-        elif q.kind == Question.MULTI:
-            if any(v not in q.choices for v in raw) or len(set(raw)) != len(raw):
-                errors[name] = _("Choose among the options shown.")
-                continue
-            answers[str(q.id)] = raw
-        else:
-            text = raw.replace("\x00", "").strip()
-            if len(text) > FREE_TEXT_MAX:
-                errors[name] = _(
-                    "Please keep this answer under %(max)s characters (it has %(n)s)."
-                ) % {"max": FREE_TEXT_MAX, "n": len(text)}
-                continue
-            answers[str(q.id)] = text
-            texts.append(text)
-    return answers, texts, errors
-
-
 def text_digest(texts: list[str]) -> str:
     norm = "\n".join(" ".join(t.lower().split()) for t in texts if t.strip())
     return hashlib.sha256(norm.encode()).hexdigest() if norm else ""
@@ -168,25 +119,20 @@ def text_digest(texts: list[str]) -> str:
 def take_response(
     link: Link,
     survey: Survey,
-    questions: list[Question],
-    data,
+    answers: dict,
+    texts: list[str],
+    stamp: str,
     cookie: str,
     now=None,
     address: str = "",
 ) -> Response:
     """Store one response, or raise ResponseRefused saying why and storing nothing.
+    ``answers``, ``texts``, ``stamp``: the survey's form, cleaned (forms.ResponseForm).
     ``address``: the client's address, only hashed (limits.address_hash), never stored."""
     now = now or timezone.now()
     if not link.is_active or not survey.accepting(now):
         raise ResponseRefused(_("This survey is closed and no longer takes responses."), status=410)
-    answers, texts, errors = clean_answers(questions, data)
-    if errors:
-        raise ResponseRefused(
-            _("Some answers need attention; see the messages below."), 400, errors
-        )
-    if not answers:
-        raise ResponseRefused(_("Please answer at least one question before sending."))
-    check_stamp(data)
+    check_stamp(stamp)
     period = current_period(survey.initiative, timezone.localdate(now))
     digest = text_digest(texts)
     response = Response(
@@ -288,33 +234,15 @@ def _deferred(link_id: int, period: str) -> None:
         connection.close()
 
 
-def take_ballot(ballot: Ballot, data, cookie: str, now=None, address: str = "") -> BallotResponse:
+def take_ballot(
+    ballot: Ballot, ranking: list[str], stamp: str, cookie: str, now=None, address: str = ""
+) -> BallotResponse:
+    """Store one vote, or raise ResponseRefused saying why and storing nothing.
+    ``ranking``, ``stamp``: the vote's form, cleaned (forms.BallotResponseForm)."""
     now = now or timezone.now()
     if not ballot.accepting(now):
         raise ResponseRefused(_("This vote is closed and no longer takes responses."), status=410)
-    codes = [c["code"] for c in ballot.candidates]
-    if ballot.mode == Ballot.VOTE:
-        choice = (data.get("choice") or "").strip()
-        if choice not in codes:
-            raise ResponseRefused(
-                _("Choose one of the outcomes shown."), field_errors={"choice": _("Choose one.")}
-            )
-        ranking = [choice]
-    else:
-        positions = {}
-        for code in codes:
-            raw = (data.get(f"rank_{code}") or "").strip()
-            if raw == "":
-                continue
-            if not raw.isdigit() or not 1 <= int(raw) <= len(codes):
-                raise ResponseRefused(_("Ranks are numbers from 1 to %(n)s.") % {"n": len(codes)})
-            positions[code] = int(raw)
-        if not positions:
-            raise ResponseRefused(_("Give at least your first choice a rank of 1."))
-        if len(set(positions.values())) != len(positions):
-            raise ResponseRefused(_("Each rank can be used once: two outcomes have the same rank."))
-        ranking = sorted(positions, key=positions.get)
-    check_stamp(data)
+    check_stamp(stamp)
     # The address first: a burst from one address must not use up the ballot's own limit.
     scope = f"ballot:{ballot.id}"
     if not limits.hit(

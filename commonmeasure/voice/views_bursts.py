@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from . import bursts, services
+from .access import open_survey
 from .forms import DiscardBurstForm
 from .models import DiscardedBurst, Link
-from .views_staff import _survey
 
 
 @login_required
 def survey_bursts(request, code, survey_id):
-    initiative, access, survey, org_ids = _survey(request.user, code, survey_id)
+    initiative, access, survey, org_ids = open_survey(request.user, code, survey_id)
     form = DiscardBurstForm(request.POST) if request.method == "POST" else None
     if form is not None:
         form.is_valid()  # every field has a value: a link of another survey is a 404 below

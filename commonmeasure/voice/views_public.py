@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import limits, services
-from .models import Ballot, Link
+from .forms import BallotResponseForm, ResponseForm
+from .models import FREE_TEXT_MAX, Ballot, Link
 
 DEVICE_COOKIE = "cm_device"
 DEVICE_COOKIE_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
@@ -39,7 +40,7 @@ def _link(token: str) -> Link:
         raise Http404("No such survey") from None
 
 
-_form_cache: dict[str, tuple[float, Link, list]] = {}
+_form_cache: dict[str, tuple[float, Link, list, dict]] = {}
 
 
 def cache_seconds() -> float:
@@ -51,19 +52,21 @@ def cache_seconds() -> float:
     return float(value)
 
 
-def _link_and_questions(token: str) -> tuple[Link, list]:
+def _link_and_questions(token: str) -> tuple[Link, list, dict]:
+    """The link, its survey's questions and the answers' form fields (ResponseForm.fields_for)."""
     now = time.monotonic()
     hit = _form_cache.get(token)
     if hit is not None and hit[0] > now:
-        return hit[1], hit[2]
+        return hit[1], hit[2], hit[3]
     link = _link(token)
     questions = list(link.survey.questions.all())
+    fields = ResponseForm.fields_for(questions)
     ttl = cache_seconds()
     if ttl > 0:
         if len(_form_cache) > 1000:
             _form_cache.clear()
-        _form_cache[token] = (now + ttl, link, questions)
-    return link, questions
+        _form_cache[token] = (now + ttl, link, questions, fields)
+    return link, questions, fields
 
 
 def _set_device(request, response) -> None:
@@ -155,15 +158,15 @@ def _form_context(request, link, lang, questions, errors=None, values=None):
         "scale_nps": range(0, 11),
         "likert": list(zip(range(1, 6), services.LIKERT_LABELS, strict=True)),
         "you_said": link.you_said.filter(is_published=True)[:20],
-        "max_text": services.FREE_TEXT_MAX,
+        "max_text": FREE_TEXT_MAX,
         "stamp": limits.form_stamp(),
     }
 
 
-def _stamp_after(refused, posted) -> str:
+def _stamp_after(refused, form) -> str:
     """The stamp of a form served again: a fresh one if the old was stale, else the same (the
     time to fill goes on from when the form was first served)."""
-    old = posted.get(services.STAMP_FIELD, "")
+    old = form.posted_stamp
     return limits.form_stamp() if refused.stale_form or not old else old
 
 
@@ -172,31 +175,33 @@ localised = services.localised
 
 @require_http_methods(["GET", "POST"])
 def survey_form(request, token):
-    link, questions = _link_and_questions(token)
+    link, questions, fields = _link_and_questions(token)
     survey = link.survey
     if not link.is_active or not survey.accepting():
         return _closed(request, "survey")
     lang = pick_language(request, languages(survey, questions))
     use_language(lang)
     if request.method == "POST":
+        form = ResponseForm(request.POST, questions=questions, fields=fields)
         cookie = request.COOKIES.get(DEVICE_COOKIE, "")
         try:
             if not _COOKIE_RE.match(cookie):
                 raise services.ResponseRefused(NO_COOKIE)
+            if not form.is_valid():
+                raise form.refusal()
             services.take_response(
                 link,
                 survey,
-                questions,
-                request.POST,
-                cookie,
+                **form.cleaned_data,
+                cookie=cookie,
                 address=limits.client_address(request),
             )
         except services.ResponseRefused as refused:
             if refused.status == 410:
                 return _closed(request, "survey")
-            ctx = _form_context(request, link, lang, questions, refused.field_errors, request.POST)
+            ctx = _form_context(request, link, lang, questions, refused.field_errors, form.data)
             ctx["refused"] = str(refused)
-            ctx["stamp"] = _stamp_after(refused, request.POST)
+            ctx["stamp"] = _stamp_after(refused, form)
             response = render(request, "voice/form.html", ctx, status=refused.status)
             _set_device(request, response)
             return response
@@ -269,20 +274,23 @@ def ballot_form(request, token):
         "stamp": limits.form_stamp(),
     }
     if request.method == "POST":
+        form = BallotResponseForm(request.POST, ballot=ballot)
         cookie = request.COOKIES.get(DEVICE_COOKIE, "")
         try:
             if not _COOKIE_RE.match(cookie):
                 raise services.ResponseRefused(NO_COOKIE)
+            if not form.is_valid():
+                raise form.refusal()
             services.take_ballot(
-                ballot, request.POST, cookie, address=limits.client_address(request)
+                ballot, **form.cleaned_data, cookie=cookie, address=limits.client_address(request)
             )
         except services.ResponseRefused as refused:
             if refused.status == 410:
                 return _closed(request, "vote")
             ctx.update(
                 refused=str(refused),
-                posted=request.POST,
-                stamp=_stamp_after(refused, request.POST),
+                posted=form.data,
+                stamp=_stamp_after(refused, form),
             )
             response = render(request, "voice/ballot.html", ctx, status=refused.status)
             _set_device(request, response)

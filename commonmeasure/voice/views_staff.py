@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from commonmeasure import charts
 from commonmeasure.initiatives.access import get_initiative
-from commonmeasure.initiatives.models import Organisation
 
 from . import building, services
+from .access import open_survey, survey_organisations, visible_org_ids
 from .forms import (
     BallotForm,
     OpenForm,
@@ -29,29 +29,7 @@ from .forms import (
     SurveyForm,
     YouSaidForm,
 )
-from .models import FREE_TEXT_MAX, Ballot, Link, Question, Response, Survey
-
-
-def _orgs(initiative):
-    return Organisation.objects.filter(participations__initiative=initiative).order_by("name")
-
-
-def _survey(user, code, survey_id):
-    initiative, access = get_initiative(user, code)
-    survey = get_object_or_404(
-        Survey.objects.select_related("organisation"), pk=survey_id, initiative=initiative
-    )
-    orgs = visible_org_ids(access, survey, initiative)
-    if not orgs:
-        raise Http404("No such survey")
-    return initiative, access, survey, orgs
-
-
-def visible_org_ids(access, survey, initiative) -> list[int]:
-    """The organisations whose links and results this member may see in this survey."""
-    if survey.organisation_id:
-        return [survey.organisation_id] if access.can_edit(survey.organisation_id) else []
-    return [o.id for o in _orgs(initiative) if access.can_edit(o.id)]
+from .models import FREE_TEXT_MAX, Ballot, Link, Question, Response
 
 
 @login_required
@@ -80,17 +58,17 @@ def survey_list(request, code):
 @login_required
 def survey_new(request, code):
     initiative, access = get_initiative(request.user, code)
-    orgs = [o for o in _orgs(initiative) if access.can_edit(o.id)]
+    orgs = [o for o in survey_organisations(initiative) if access.can_edit(o.id)]
     if not orgs:
         raise Http404("No such page")
-    errors = {}
+    errors, posted = {}, {}
     if request.method == "POST":
         form = SurveyForm(request.POST, organisations=orgs, is_backbone=access.is_backbone)
         if form.is_valid():
             survey = building.create_survey(initiative, user=request.user, **form.cleaned_data)
             messages.success(request, _("Survey created. Add its questions below."))
             return redirect("voice:survey", code, survey.id)
-        errors = form.messages
+        errors, posted = form.messages, form.data
     return render(
         request,
         "voice/survey_new.html",
@@ -99,27 +77,29 @@ def survey_new(request, code):
             "access": access,
             "orgs": orgs,
             "errors": errors,
-            "posted": request.POST,
+            "posted": posted,
         },
     )
 
 
 @login_required
 def survey_detail(request, code, survey_id):
-    initiative, access, survey, org_ids = _survey(request.user, code, survey_id)
+    initiative, access, survey, org_ids = open_survey(request.user, code, survey_id)
     may_edit_questions = access.is_backbone or (
         survey.organisation_id and access.can_edit(survey.organisation_id)
     )
-    errors = {}
-    if request.method == "POST" and request.POST.get("action") == "add_question":
-        if not may_edit_questions:
-            raise Http404("No such page")
+    errors, posted = {}, {}
+    if request.method == "POST":
         form = QuestionForm(request.POST, initiative=initiative)
-        if form.is_valid():
-            building.add_question(survey, **form.cleaned_data)
-            messages.success(request, _("Question added."))
-            return redirect("voice:survey", code, survey.id)
-        errors = form.messages
+        posted = form.data
+        if form.adds_a_question:
+            if not may_edit_questions:
+                raise Http404("No such page")
+            if form.is_valid():
+                building.add_question(survey, **form.cleaned_data)
+                messages.success(request, _("Question added."))
+                return redirect("voice:survey", code, survey.id)
+            errors = form.messages
     links = list(
         survey.links.filter(organisation_id__in=org_ids)
         .select_related("organisation")
@@ -146,7 +126,7 @@ def survey_detail(request, code, survey_id):
             "period": period,
             "periods": periods,
             "errors": errors,
-            "posted": request.POST,
+            "posted": posted,
             "kinds": Question.KIND_CHOICES,
             "measures": Question.MEASURE_CHOICES,
             "indicators": initiative.indicators.filter(
@@ -161,7 +141,7 @@ def survey_detail(request, code, survey_id):
 @login_required
 @require_POST
 def survey_close(request, code, survey_id):
-    initiative, access, survey, _org_ids = _survey(request.user, code, survey_id)
+    initiative, access, survey, _org_ids = open_survey(request.user, code, survey_id)
     if not (
         access.is_backbone or (survey.organisation_id and access.can_edit(survey.organisation_id))
     ):
@@ -179,7 +159,7 @@ def survey_close(request, code, survey_id):
 @login_required
 @require_POST
 def survey_recompute(request, code, survey_id):
-    initiative, access, survey, org_ids = _survey(request.user, code, survey_id)
+    initiative, access, survey, org_ids = open_survey(request.user, code, survey_id)
     result = building.recompute_survey(survey, org_ids)
     messages.success(
         request,
@@ -193,12 +173,12 @@ def survey_recompute(request, code, survey_id):
 
 @login_required
 def you_said(request, code, survey_id, link_id):
-    initiative, access, survey, org_ids = _survey(request.user, code, survey_id)
+    initiative, access, survey, org_ids = open_survey(request.user, code, survey_id)
     link = get_object_or_404(Link, pk=link_id, survey=survey, organisation_id__in=org_ids)
-    errors = {}
+    errors, posted = {}, {}
     if request.method == "POST":
-        if "delete" in request.POST:
-            remove = RemoveYouSaidForm(request.POST)
+        remove = RemoveYouSaidForm(request.POST)
+        if remove.asked:
             if remove.is_valid():
                 building.remove_you_said(link, remove.cleaned_data["delete"])
                 messages.success(request, _("Removed from the survey page."))
@@ -208,7 +188,7 @@ def you_said(request, code, survey_id, link_id):
             building.publish_you_said(link, user=request.user, **form.cleaned_data)
             messages.success(request, _("Published on the survey page."))
             return redirect("voice:you_said", code, survey.id, link.id)
-        errors = form.messages
+        errors, posted = form.messages, form.data
     texts = []
     text_ids = [str(q.id) for q in survey.questions.all() if q.kind == Question.TEXT]
     for answers in (
@@ -224,7 +204,7 @@ def you_said(request, code, survey_id, link_id):
             "survey": survey,
             "link": link,
             "errors": errors,
-            "posted": request.POST,
+            "posted": posted,
             "entries": link.you_said.all(),
             "texts": texts,
         },
@@ -244,13 +224,13 @@ def _backbone(user, code):
 @login_required
 def ballot_new(request, code):
     initiative, access = _backbone(request.user, code)
-    errors = {}
+    errors, posted = {}, {}
     if request.method == "POST":
         form = BallotForm(request.POST)
         if form.is_valid():
             ballot = building.create_ballot(initiative, user=request.user, **form.cleaned_data)
             return redirect("voice:ballot", code, ballot.id)
-        errors = form.messages
+        errors, posted = form.messages, form.data
     return render(
         request,
         "voice/ballot_new.html",
@@ -258,7 +238,7 @@ def ballot_new(request, code):
             "initiative": initiative,
             "access": access,
             "errors": errors,
-            "posted": request.POST,
+            "posted": posted,
             "modes": Ballot.MODE_CHOICES,
         },
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,14 +25,13 @@ from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Indicator
 from commonmeasure.reporting import breakdowns, ownership, quality, report_checks, rules, services
-from commonmeasure.reporting.importing import check_value
 from commonmeasure.reporting.models import DataValue, Submission, disaggregation_key
-from commonmeasure.reporting.services import CellInput, StaleVersion, WorkflowError, cell_name
+from commonmeasure.reporting.services import StaleVersion, WorkflowError, cell_name
 
-from .pages import participating_organisation
+from .forms import CheckedCellForm, GridActionForm, GridCellsForm
+from .pages import open_report, participating_organisation
 from .presenters import (
     NOT_STARTED,
-    current_period,
     plain_number,
     recent_periods,
     status_label,
@@ -167,28 +166,9 @@ def stored_values(submission: Submission | None) -> dict:
     }
 
 
-def _context(request, code, org_code, period_code):
-    initiative, access = get_initiative(request.user, code)
-    organisation = participating_organisation(initiative, org_code)
-    if not access.can_view_unapproved(organisation.id):
-        raise Forbidden(
-            _("Only the organisation's own members and the backbone can open its reports.")
-        )
-    try:
-        period = initiative.parse_period(period_code)
-    except periods.PeriodError:
-        raise Http404(_("No such period")) from None
-    if period.start > current_period(initiative).start:
-        raise Http404(_("Reports cannot be opened for future periods"))
-    submission = Submission.objects.filter(
-        initiative=initiative, organisation=organisation, period=period.code
-    ).first()
-    return initiative, access, organisation, period, submission
-
-
 @require_http_methods(["GET", "POST"])
 def grid(request, code, org_code, period_code):
-    initiative, access, organisation, period, submission = _context(
+    initiative, access, organisation, period, submission = open_report(
         request, code, org_code, period_code
     )
     if request.method == "POST":
@@ -312,8 +292,12 @@ def _render(
 
 
 def _post(request, initiative, access, organisation, period, submission):
-    action = request.POST.get("action", "")
+    form = GridActionForm(request.POST)
     here = reverse("grid", args=[initiative.code, organisation.code, period.code])
+    if not form.is_valid():
+        messages.error(request, form.messages["action"])
+        return redirect(here)
+    action = form.cleaned_data["action"]
     try:
         if action in ("save", "submit") and services.locked_by_deadline(
             access, submission, period.code
@@ -370,12 +354,12 @@ def _post(request, initiative, access, organisation, period, submission):
                 request,
                 _("Submitted %(period)s for review by the backbone.") % {"period": period.code},
             )
-        elif action in ("approve", "return", "reopen"):
+        else:  # approve, return, reopen
             if submission is None:
                 raise WorkflowError(_("There is no report for this period yet."))
-            comment = request.POST.get("comment", "")
+            comment = form.cleaned_data["comment"]
             # The version the page was loaded at: a report changed since is not acted on.
-            seen = {"expected_version": _int(request.POST.get("version"))}
+            seen = {"expected_version": form.cleaned_data["version"]}
             if action == "approve":
                 services.approve(access, submission, request.user, comment.strip(), **seen)
                 messages.success(
@@ -397,8 +381,6 @@ def _post(request, initiative, access, organisation, period, submission):
                     _("Reopened %(period)s: %(organisation)s can edit it again.")
                     % {"period": period.code, "organisation": organisation.name},
                 )
-        else:
-            messages.error(request, _("Unknown action."))
     except services.PermissionDenied as denied:
         raise Forbidden(str(denied)) from None
     except WorkflowError as problem:
@@ -411,58 +393,38 @@ def _save(request, initiative, access, organisation, period, submission):
     else the page to show."""
     indicators = reported_indicators(initiative)
     rows = build_rows(indicators, stored_values(submission))
-    posted = {}
-    cells: list[CellInput] = []
-    for row in rows:
-        for cell in row.cells():
-            if cell.name not in request.POST:
-                continue
-            raw = request.POST.get(cell.name, "").strip()
-            posted[cell.name] = raw
-            cells.append(CellInput(row.indicator, cell.categories, raw, cell.comment))
-    _warn_retired(request, initiative, {row.indicator.code for row in rows})
-    version = _int(request.POST.get("version"))
+    form = GridCellsForm.for_rows(request.POST, rows)
+    form.is_valid()
+    posted = form.posted()
+    _warn_retired(
+        request, initiative, form.posted_indicator_codes() - {row.indicator.code for row in rows}
+    )
+    version = form.cleaned_data["version"]
     if submission is None:
-        if all(v == "" for v in posted.values()) and not request.POST.get("note", "").strip():
+        if form.is_blank():
             return None
         submission = services.get_or_create_submission(access, organisation, period.code)
-    try:
-        result = services.save_values(
-            access,
-            submission,
-            cells,
-            expected_version=version,
-            user=request.user,
-            note=request.POST["note"] if "note" in request.POST else None,
-        )
-    except StaleVersion as stale:
-        current = stale.current
-        fresh = build_rows(indicators, stored_values(current))
-        difference = _difference(fresh, posted)
-        _fill(rows, posted)
-        differing = {d["name"] for d in difference}
-        for row in rows:
-            for cell in row.cells():
-                cell.changed = cell.name in differing
-        messages.error(request, str(stale))
-        return _render(
-            request,
-            initiative,
-            access,
-            organisation,
-            period,
-            current,
-            rows,
-            version=current.version,
-            difference=difference,
-            status=409,
-        )
-    if result.errors:
-        _fill(rows, posted, result.errors)
+    errors = form.messages  # a cell that is not a number: the save is not tried
+    if not errors:
+        try:
+            result = services.save_values(
+                access,
+                submission,
+                form.inputs(),
+                expected_version=version,
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except StaleVersion as stale:
+            return _stale(
+                request, initiative, access, organisation, period, indicators, rows, posted, stale
+            )
+        errors = result.errors  # cells the save may not write (a survey's, breakdowns)
+    if errors:
+        _fill(rows, posted, errors)
         messages.error(
             request,
-            _("Nothing was saved: %(count)s cell(s) need correcting.")
-            % {"count": len(result.errors)},
+            _("Nothing was saved: %(count)s cell(s) need correcting.") % {"count": len(errors)},
         )
         return _render(
             request,
@@ -478,23 +440,41 @@ def _save(request, initiative, access, organisation, period, submission):
     return result.submission
 
 
-def _warn_retired(request, initiative, offered: set[str]) -> None:
+def _stale(request, initiative, access, organisation, period, indicators, rows, posted, stale):
+    """The grid again after a save refused as made on an older version: what was typed, the
+    current version, and the difference from what someone else saved meanwhile."""
+    current = stale.current
+    fresh = build_rows(indicators, stored_values(current))
+    difference = _difference(fresh, posted)
+    _fill(rows, posted)
+    differing = {d["name"] for d in difference}
+    for row in rows:
+        for cell in row.cells():
+            cell.changed = cell.name in differing
+    messages.error(request, str(stale))
+    return _render(
+        request,
+        initiative,
+        access,
+        organisation,
+        period,
+        current,
+        rows,
+        version=current.version,
+        difference=difference,
+        status=409,
+    )
+
+
+def _warn_retired(request, initiative, codes: set[str]) -> None:
     """Cells posted for a retired indicator (a page opened before it was retired) are not
-    saved: say so, naming it."""
-    posted = {key.split(":", 2)[1] for key in request.POST if key.startswith("v:")}
-    for indicator in initiative.indicators.filter(code__in=posted - offered, is_retired=True):
+    saved: say so, naming it. ``codes``: the indicators of posted cells the grid did not offer."""
+    for indicator in initiative.indicators.filter(code__in=codes, is_retired=True):
         messages.warning(
             request,
             _("%(name)s is retired: it is no longer reported, so its values were not saved.")
             % {"name": indicator.name},
         )
-
-
-def _int(text) -> int:
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _fill(rows, posted, errors=None):
@@ -540,21 +520,19 @@ def _same(a: str, b: str) -> bool:
 @require_POST
 def check_cell(request, code, org_code, period_code):
     """Inline validation of one cell (htmx): an empty fragment, or the message."""
-    initiative, access, organisation, period, submission = _context(
+    initiative, access, organisation, period, submission = open_report(
         request, code, org_code, period_code
     )
     if not access.can_edit(organisation.id):
         raise Forbidden(_("You may not edit this organisation's report."))
-    # htmx posts the whole form; the header names the cell that changed.
-    name = request.headers.get("HX-Trigger-Name") or ""
-    if not name.startswith("v:") or name not in request.POST:
-        names = [k for k in request.POST if k.startswith("v:")]
-        if len(names) != 1:
-            return HttpResponse('<span class="cell-msg"></span>')
-        name = names[0]
-    raw = request.POST.get(name, "").strip()
-    indicator_code = name.split(":", 2)[1]
-    indicator = initiative.indicators.filter(code=indicator_code, kind=Indicator.REPORTED).first()
+    picked = CheckedCellForm(request.POST, trigger=request.headers.get("HX-Trigger-Name") or "")
+    picked.is_valid()
+    name = picked.cleaned_data["name"]
+    if not name:
+        return HttpResponse('<span class="cell-msg"></span>')
+    indicator = initiative.indicators.filter(
+        code=picked.cleaned_data["indicator"], kind=Indicator.REPORTED
+    ).first()
     if indicator is None:
         return HttpResponse(
             format_html('<span class="cell-msg error">{}</span>', _("Unknown indicator."))
@@ -566,12 +544,15 @@ def check_cell(request, code, org_code, period_code):
                 _("%(name)s is retired: it is no longer reported.") % {"name": indicator.name},
             )
         )
-    if raw == "":
+    cell = GridCellsForm(request.POST, [(name, indicator, {}, "")])
+    cell.is_valid()
+    if cell.posted()[name] == "":
         return HttpResponse('<span class="cell-msg"></span>')
-    _value, problem = check_value(raw, indicator)
     panel = _rules_panel(request, initiative)
-    if problem:
-        return HttpResponse(format_html('<span class="cell-msg error">{}</span>', problem) + panel)
+    if name in cell.errors:
+        return HttpResponse(
+            format_html('<span class="cell-msg error">{}</span>', cell.messages[name]) + panel
+        )
     return HttpResponse('<span class="cell-msg ok" aria-hidden="true"></span>' + panel)
 
 
@@ -582,13 +563,15 @@ def _rules_panel(request, initiative) -> str:
     rule_set = rules.RuleSet.for_initiative(initiative)
     if not rule_set:
         return ""
-    values = {}
-    for ind in initiative.indicators.all():
-        raw = request.POST.get(cell_name(ind.code, {}), "").strip()
-        if raw:
-            value, problem = check_value(raw, ind)
-            if problem is None:
-                values[ind.code] = value
+    indicators = list(initiative.indicators.all())
+    totals = GridCellsForm.for_totals(request.POST, indicators)
+    totals.is_valid()
+    typed = totals.numbers()
+    values = {
+        ind.code: typed[cell_name(ind.code, {})]
+        for ind in indicators
+        if cell_name(ind.code, {}) in typed
+    }
     outcomes = rule_set.check(values)
     return render_to_string(
         "web/_rules.html",

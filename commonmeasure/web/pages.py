@@ -7,6 +7,8 @@ ask it. Community figures come from ``reporting.selectors.query``, which reads a
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,6 +40,7 @@ from .presenters import (
     ALL_STATUSES,
     PERIOD_TYPE_LABELS,
     allowed_period_types,
+    current_period,
     format_value,
     headlines,
     reporting_organisation_count,
@@ -77,6 +80,28 @@ def _shown(value, indicator) -> str:
 
 def participating_organisation(initiative, org_code: str) -> Organisation:
     return get_object_or_404(Organisation, code=org_code, participations__initiative=initiative)
+
+
+def open_report(request, code, org_code, period_code):
+    """The report a page of one organisation and period shows (the grid, its history), for
+    those who may see its unapproved values: (initiative, access, organisation, period,
+    submission or None). 403 for anyone else; 404 for an unknown or future period."""
+    initiative, access = get_initiative(request.user, code)
+    organisation = participating_organisation(initiative, org_code)
+    if not access.can_view_unapproved(organisation.id):
+        raise Forbidden(
+            _("Only the organisation's own members and the backbone can open its reports.")
+        )
+    try:
+        period = initiative.parse_period(period_code)
+    except periods.PeriodError:
+        raise Http404(_("No such period")) from None
+    if period.start > current_period(initiative).start:
+        raise Http404(_("Reports cannot be opened for future periods"))
+    submission = Submission.objects.filter(
+        initiative=initiative, organisation=organisation, period=period.code
+    ).first()
+    return initiative, access, organisation, period, submission
 
 
 def home(request):

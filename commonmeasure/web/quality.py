@@ -8,14 +8,12 @@ who may see its unapproved values. See docs/reference/web-pages.md and data-qual
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from commonmeasure import charts
@@ -24,26 +22,11 @@ from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.reporting import audit, breakdowns, quality, rules
 from commonmeasure.reporting.models import Submission
 
-from .grid import _context
+from .forms import DismissFlagForm
+from .pages import open_report
 from .presenters import status_label
 
 OVERVIEW_PERIODS = 6
-
-
-class DismissFlagForm(forms.Form):
-    """Explain an outlier flag and dismiss it: which value (as the page showed it) and why."""
-
-    organisation = forms.CharField(max_length=64)
-    period = forms.CharField(max_length=20)
-    indicator = forms.CharField(max_length=64)
-    key = forms.CharField(max_length=500, required=False)
-    value = forms.FloatField()
-    comment = forms.CharField(
-        label=gettext_lazy("Why the value is right"),
-        max_length=2000,
-        strip=True,
-        error_messages={"required": gettext_lazy("Say why the value is right.")},
-    )
 
 
 @require_POST
@@ -59,7 +42,7 @@ def dismiss_flag(request, code):
         messages.error(
             request, _("The flag was not dismissed: %(problems)s") % {"problems": problems}
         )
-        period = request.POST.get("period", "")
+        period = form.posted_period
         return redirect(f"{back}?period={period}#outliers" if period else f"{back}#outliers")
     data = form.cleaned_data
     submission = (
@@ -183,7 +166,7 @@ def overview(request, code):
 
 
 def history(request, code, org_code, period_code):
-    initiative, access, organisation, period, submission = _context(
+    initiative, access, organisation, period, submission = open_report(
         request, code, org_code, period_code
     )
     indicator = request.GET.get("indicator") or None
