@@ -67,8 +67,14 @@ def run_all(commands: list[list[str]]) -> None:
     """Run soffice commands one after the other (they share a profile; a fresh profile costs
     seconds to make, and two instances at once are no faster on a small machine)."""
     for command in commands:
-        done = subprocess.run(command, capture_output=True, timeout=600, check=False)
-        if done.returncode != 0:
+        # LibreOffice now and then aborts at start-up on a loaded machine (signal 6, a
+        # WrappedTargetRuntimeException) and converts the same files at the next try: up to
+        # three tries, and the last failure is reported whole.
+        for _attempt in range(3):
+            done = subprocess.run(command, capture_output=True, timeout=600, check=False)
+            if done.returncode == 0:
+                break
+        else:
             raise RuntimeError(
                 f"soffice failed ({done.returncode}): {done.stderr.decode()[-2000:]}"
             )
