@@ -5,7 +5,7 @@
 Generates the benchmark initiative's values (bench/generate.py), imports them into a fresh
 file-based SQLite database (WAL) with the real import and --approve (which also brings the
 rollups up to date), then times `commonmeasure rollups rebuild` once and
-commonmeasure.reporting.selectors.query, the function behind `commonmeasure query` and the
+commonmeasure.measures.selectors.query, the function behind `commonmeasure query` and the
 API, for several indicators and groupings. Each query case runs in a process of its own,
 REPEAT times on fresh Initiative and Indicator objects; the table shows the median, and the
 first (cold) run in the notes. "values read" is how many stored values the raw aggregation has

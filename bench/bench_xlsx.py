@@ -66,8 +66,8 @@ def child(case: str, path: str) -> dict:
     if case == "setup":
         from django.core.management import call_command
 
-        from commonmeasure.initiatives.services import load_definition
         from commonmeasure.interchange.definition import read_definition
+        from commonmeasure.reporting.initiative_file import load_definition
 
         call_command("migrate", verbosity=0)
         load_definition(read_definition(path))

@@ -33,8 +33,8 @@ INITIATIVE = "bench"
 
 
 def setup(definition: str) -> dict:
-    from commonmeasure.initiatives.services import load_definition
     from commonmeasure.interchange.definition import read_definition
+    from commonmeasure.reporting.initiative_file import load_definition
 
     call_command("migrate", verbosity=0)
     load_definition(read_definition(definition))
@@ -167,7 +167,7 @@ def import_values(path: str, *flags: str) -> dict:
 
 def query(indicator_code: str, by: str, period_type: str, repeats: str, *flags: str) -> dict:
     """--raw: aggregate the stored values (query(from_rollups=False)) instead of the rollups."""
-    from commonmeasure.reporting.selectors import _combos, query
+    from commonmeasure.measures.selectors import _combos, query
 
     from_rollups = "--raw" not in flags
     initiative = Initiative.objects.get(code=INITIATIVE)

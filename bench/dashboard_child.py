@@ -70,7 +70,7 @@ def _dashboard_data(initiative_code: str, user):
     from commonmeasure.initiatives.access import access_for
     from commonmeasure.insights.dashboard import cards
     from commonmeasure.insights.figures import viewer_for
-    from commonmeasure.web.presenters import reporting_organisation_count, reporting_period
+    from commonmeasure.reporting.presenters import reporting_organisation_count, reporting_period
 
     initiative = Initiative.objects.get(code=initiative_code)
     access = access_for(user, initiative)
@@ -130,7 +130,7 @@ def dashboard(runs: str) -> dict:
 
 
 def _rollup_series(initiative) -> dict[str, dict[str, float]]:
-    from commonmeasure.reporting.selectors import query
+    from commonmeasure.measures.selectors import query
 
     return {
         ind.code: {r["key"]: r["value"] for r in query(initiative, ind, "period")}

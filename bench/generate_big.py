@@ -154,9 +154,9 @@ def write(organisations: int, months: int = MONTHS, seed: int = 1, progress=None
     from django.utils import timezone
 
     from commonmeasure.initiatives.models import Initiative
-    from commonmeasure.initiatives.services import load_definition
     from commonmeasure.initiatives.users import add_user
     from commonmeasure.interchange.definition import parse_definition
+    from commonmeasure.reporting.initiative_file import load_definition
     from commonmeasure.reporting.models import (
         DataValue,
         Disaggregation,

@@ -41,8 +41,8 @@ GROUPS = {
 COMMANDS = [
     ("setup", "web"),
     ("serve", "web"),
-    ("initiative load", "initiatives"),
-    ("initiative dump", "initiatives"),
+    ("initiative load", "reporting"),
+    ("initiative dump", "reporting"),
     ("import values", "reporting"),
     ("import indigo", "impactbonds"),
     ("query", "insights"),

@@ -41,14 +41,14 @@ from commonmeasure.initiatives.models import (
     Organisation,
     Participation,
 )
-from commonmeasure.initiatives.services import load_definition
 from commonmeasure.initiatives.users import add_user
 from commonmeasure.interchange.definition import TargetDef, read_definition
 from commonmeasure.interchange.tabular import open_table
+from commonmeasure.measures.selectors import BY_PERIOD, query
 from commonmeasure.reporting import services as reporting
 from commonmeasure.reporting.importing import import_table
+from commonmeasure.reporting.initiative_file import load_definition
 from commonmeasure.reporting.models import DataValue, StatusChange, Submission
-from commonmeasure.reporting.selectors import BY_PERIOD, query
 from commonmeasure.reporting.workflow import WorkflowError, approve_many
 from commonmeasure.voice import building
 from commonmeasure.voice import services as voice

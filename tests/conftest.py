@@ -134,9 +134,9 @@ def cast(db) -> Cast:
     from django.contrib.auth import get_user_model
 
     from commonmeasure.initiatives.models import Organisation
-    from commonmeasure.initiatives.services import load_definition
     from commonmeasure.initiatives.users import add_user
     from commonmeasure.interchange.definition import read_definition
+    from commonmeasure.reporting.initiative_file import load_definition
 
     alpha, _ = load_definition(read_definition(FIXTURES / "alpha.yaml"))
     beta, _ = load_definition(read_definition(FIXTURES / "beta.yaml"))

@@ -36,9 +36,9 @@ class HeldLock:
 
 
 def world() -> dict:
-    from commonmeasure.initiatives.services import load_definition
     from commonmeasure.initiatives.users import add_user
     from commonmeasure.interchange.definition import read_definition
+    from commonmeasure.reporting.initiative_file import load_definition
 
     load_definition(read_definition(FIXTURES / "alpha.yaml"))
     add_user(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from commonmeasure.demo import load_demo
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Initiative
+from commonmeasure.measures.selectors import query
 from commonmeasure.reporting.models import DataValue, Submission
-from commonmeasure.reporting.selectors import query
 
 
 def test_demo_loads_a_partnership_with_a_realistic_mix_of_reports_and_keeps_it_on_a_second_load(db):

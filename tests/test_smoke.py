@@ -4,7 +4,7 @@ def test_standard_cast_has_two_initiatives(cast):
 
 
 def test_import_then_query_gives_the_sum(cast, import_csv):
-    from commonmeasure.reporting.selectors import query
+    from commonmeasure.measures.selectors import query
 
     text = (
         "organisation,indicator,period,value\norg-a,enrolled,2024-01,10\norg-b,enrolled,2024-01,5\n"

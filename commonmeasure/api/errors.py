@@ -22,7 +22,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from commonmeasure import dbbusy
-from commonmeasure.reporting.selectors import QueryError
+from commonmeasure.measures.selectors import QueryError
 from commonmeasure.reporting.services import PermissionDenied, StaleVersion, WorkflowError
 
 from .auth import TooManyFailures

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from commonmeasure.disclosure.cells import rows as disclosed_rows
 from commonmeasure.domain import expressions
 from commonmeasure.initiatives.access import access_for, visible_indicators, visible_initiatives
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 
 from .common import READ_ERRORS, access_label, caller, figure_request, initiative_for
 from .schemas import IndicatorOut, InitiativeDefinition, InitiativeSummary, PeriodType, QueryRow

@@ -12,9 +12,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from commonmeasure.forms import PageForm, WholeNumberField
 from commonmeasure.initiatives.models import Indicator, Membership, code_validator
 from commonmeasure.reporting.services import reports_a_deadline_locks
-from commonmeasure.web.forms import PageForm, WholeNumberField
 
 from .services import LABELS, goal_codes, parse_goals
 

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from commonmeasure.initiatives.models import Participation
+from commonmeasure.reporting.presenters import status_label
 from commonmeasure.reporting.services import reports_a_deadline_locks
-from commonmeasure.web.presenters import status_label
 
 from . import deadlines, services
 from .forms import DeadlinePreviewForm, NamingForm, SettingsForm

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext as _
 
-from commonmeasure.web.forms import PageForm
+from commonmeasure.forms import PageForm
 
 from . import services
 from .models import InvestorFlow

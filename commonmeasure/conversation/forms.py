@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext as _
 
-from commonmeasure.web.forms import PageForm, RawField
+from commonmeasure.forms import PageForm, RawField
 
 from . import services
 from .models import EmailPreference

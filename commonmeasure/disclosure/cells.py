@@ -1,6 +1,6 @@
 """The figures of a surface with the disclosure rules applied, for pages, the API and the CLI.
 
-Each function reads approved figures through ``reporting.selectors.query`` and returns them as
+Each function reads approved figures through ``measures.selectors.query`` and returns them as
 ``commonmeasure.disclosure`` lets the viewer see them: ``{key: value or SUPPRESSED}``, where a
 key is an organisation code, a period, a category or an area. Grouping (docs/reference/
 disclosure.md): the organisations of one period form one group, as do the categories of a
@@ -9,9 +9,9 @@ dimension or the areas; a series of periods does not (its sum is not shown).
 
 from __future__ import annotations
 
-from commonmeasure.insights.figures import people_figures
-from commonmeasure.insights.provisional import provisional_periods
-from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, query
+from commonmeasure.disclosure.people import people_figures
+from commonmeasure.measures.provisional import provisional_periods
+from commonmeasure.measures.selectors import BY_ORGANISATION, BY_PERIOD, query
 
 from . import SUPPRESSED, Viewer, disclose
 
@@ -140,7 +140,7 @@ def rows(initiative, indicator, viewer: Viewer, by, period_type=None, within=Non
     ``{"key", "value", "suppressed", "provisional"}``. An organisation shown under a pseudonym
     has the pseudonym as its key (its code would name it), and the rows are sorted by key, so
     their order says nothing about who is who. ``provisional``: by period, the period is still
-    being reported (``insights.provisional``); otherwise false."""
+    being reported (``measures.provisional``); otherwise false."""
     shown = cells(initiative, indicator, viewer, by, period_type, within)
     late: set = set()
     if by == BY_PERIOD:

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from commonmeasure.web.forms import PageForm
+from commonmeasure.forms import PageForm
 
 from .models import Status
 from .services import status_fields

@@ -16,7 +16,7 @@ from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from commonmeasure.web.presenters import format_value
+from commonmeasure.reporting.presenters import format_value
 
 from . import models as m
 from .charts import country_name
@@ -61,7 +61,7 @@ MONTHS = [MONTH_NAMES[n] for n in range(1, 13)]
 
 def number(value) -> str:
     """1234567 -> '1,234,567'; None -> '–'. Two decimals only when the value has them. The
-    pages' one number style (web.presenters), so the viewer's locale applies here too."""
+    pages' one number style (reporting.presenters), so the viewer's locale applies here too."""
     return format_value(None if value is None else Decimal(value))
 
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from commonmeasure import charts as shared_charts
+from commonmeasure.disclosure.people import people_figures
+from commonmeasure.measures.provisional import provisional_periods
+from commonmeasure.measures.selectors import BY_PERIOD
 from commonmeasure.measures.targets import turn_the_curve
-from commonmeasure.reporting.selectors import BY_PERIOD
-from commonmeasure.web.presenters import target_status_label
+from commonmeasure.reporting.presenters import target_status_label
 
 from . import charts
 from .downloads import Cell, Table, explained_cell, number_cell, provisional_cell, statistic_cell
-from .figures import SUPPRESSED, disclose, people_figures
-from .provisional import provisional_periods
+from .figures import SUPPRESSED, disclose
 from .views_explain import explain_url
 
 

@@ -9,13 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commonmeasure.disclosure.cells import community_values
+from commonmeasure.disclosure.people import NotAvailable
 from commonmeasure.domain import benchmarking, expressions, targets
 from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.insights.headlines import headlines
+from commonmeasure.measures.selectors import QueryError
 from commonmeasure.reporting.models import DataValue, Submission
-from commonmeasure.reporting.selectors import QueryError
-from commonmeasure.web.presenters import format_value, headlines
+from commonmeasure.reporting.presenters import format_value
 
-from .figures import SUPPRESSED, NotAvailable, Viewer, disclose, peer_view
+from .figures import SUPPRESSED, Viewer, disclose, peer_view
 
 NO_TARGETS = gettext_lazy("no targets declared")
 

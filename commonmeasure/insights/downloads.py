@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from commonmeasure.charts import unlink
 from commonmeasure.disclosure import SUPPRESSED
+from commonmeasure.measures.selectors import BY_ORGANISATION
 from commonmeasure.reporting.audit import safe_cell
-from commonmeasure.reporting.selectors import BY_ORGANISATION
-from commonmeasure.web.presenters import format_value
+from commonmeasure.reporting.presenters import format_value
 
 from .views_explain import explain_url
 

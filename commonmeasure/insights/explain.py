@@ -1,6 +1,6 @@
 """How a figure was worked out: the rule, the parts it combines, what is missing, the target.
 
-``explain()`` answers for one figure of ``reporting.selectors.query`` (one key of a query by
+``explain()`` answers for one figure of ``measures.selectors.query`` (one key of a query by
 period, organisation, a dimension or an area) what the indicator page, the API
 (``GET /api/v1/initiatives/{code}/explain``) and the command line (``commonmeasure query
 --explain``) show (docs/reference/explain.md):
@@ -35,14 +35,14 @@ from commonmeasure.disclosure import SUPPRESSED, Viewer, disclose, operator_view
 from commonmeasure.disclosure import cells as disclosed
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Area, Indicator, Initiative, OverlapAdjustment
-from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.selectors import (
+from commonmeasure.measures.selectors import (
     BY_AREA,
     BY_ORGANISATION,
     BY_PERIOD,
     QueryError,
     query,
 )
+from commonmeasure.reporting.models import Submission
 
 ORGANISATIONS, PERIODS, COMPONENTS, AREAS = "organisations", "periods", "components", "areas"
 
@@ -398,7 +398,7 @@ class _Scope:
         """By organisation: the organisation's value in each reporting period (what its
         figure combines over time), each hidden when the period's figure of that organisation
         is hidden on every other page (disclosed with the other organisations of the period)."""
-        from commonmeasure.reporting.selectors import fetch_rows
+        from commonmeasure.measures.selectors import fetch_rows
 
         org_id = self.initiative.participations.get(
             organisation__code=self.org_code
@@ -471,7 +471,7 @@ class _Scope:
         it (an organisation's components only to the organisation and the backbone), and why
         the figure has no value (None when it has one). For a composite, each component's
         normalised score, weight and contribution too (``_composite_parts``)."""
-        from commonmeasure.reporting.selectors import derived_detail
+        from commonmeasure.measures.selectors import derived_detail
 
         raw_key = self.org_code if self.by == BY_ORGANISATION else self.row_key
         detail = derived_detail(
@@ -504,7 +504,7 @@ class _Scope:
 
     def community_deduplication(self, parts: list[Part], figure) -> Deduplication | None:
         from commonmeasure.measures.areas import deduplicates
-        from commonmeasure.reporting.selectors import community_total
+        from commonmeasure.measures.selectors import community_total
 
         if not deduplicates(self.indicator):
             return None
@@ -677,7 +677,7 @@ def _placed_in(initiative, area: Area) -> list[str]:
 
 
 def _people_indicator(indicator):
-    from commonmeasure.insights.figures import people_indicator
+    from commonmeasure.disclosure.people import people_indicator
 
     return people_indicator(indicator)
 

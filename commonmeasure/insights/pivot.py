@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from commonmeasure.disclosure.cells import community_values
+from commonmeasure.disclosure.people import NotAvailable, figures, people_figures
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Area, Indicator, Initiative
-from commonmeasure.reporting.selectors import BY_AREA, BY_ORGANISATION, BY_PERIOD
+from commonmeasure.measures.selectors import BY_AREA, BY_ORGANISATION, BY_PERIOD
 
-from .figures import SUPPRESSED, NotAvailable, Viewer, disclose, figures, people_figures
+from .figures import SUPPRESSED, Viewer, disclose
 
 MAX_PERIODS = 24  # the latest periods shown when period is an axis
 

@@ -18,12 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from commonmeasure import charts as shared_charts
+from commonmeasure.disclosure.people import NotAvailable, figures, people_figures, rate_parts
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative, public_indicators
 from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.measures.provisional import COMPLETE_SHARE, latest_complete, provisional_periods
+from commonmeasure.measures.selectors import BY_ORGANISATION, BY_PERIOD
 from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD
-from commonmeasure.web.presenters import (
+from commonmeasure.reporting.presenters import (
     PERIOD_TYPE_LABELS,
     allowed_period_types,
     format_value,
@@ -44,19 +46,8 @@ from .downloads import (
     provisional_cell,
     statistic_cell,
 )
-from .figures import (
-    SUPPRESSED,
-    NotAvailable,
-    disclose,
-    figures,
-    funnel,
-    peer_view,
-    people_figures,
-    rate_parts,
-    viewer_for,
-)
+from .figures import SUPPRESSED, disclose, funnel, peer_view, viewer_for
 from .pivot import axis_options, build
-from .provisional import COMPLETE_SHARE, latest_complete, provisional_periods
 from .views_explain import explain_url
 
 _explained = explained_cell

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from commonmeasure.disclosure import viewer_for
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative, visible_indicator
-from commonmeasure.reporting.selectors import QueryError
-from commonmeasure.web.presenters import format_value
+from commonmeasure.measures.selectors import QueryError
+from commonmeasure.reporting.presenters import format_value
 
 from .explain import explain
 from .explain_text import rule_words, score

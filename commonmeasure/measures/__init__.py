@@ -1,7 +1,7 @@
 """The community-level picture: values up an area hierarchy, formula and composite indicators,
 and targets. Reads only; no models of its own. ``areas`` and ``derived`` are handed a
-``QuerySpec`` (reporting/query_spec.py) and the one function that answers it
-(``reporting.selectors.run``), which dispatches to them: they never import the selectors, so
+``QuerySpec`` (measures/query_spec.py) and the one function that answers it
+(``measures.selectors.run``), which dispatches to them: they never import the selectors, so
 there is no cycle. Pages use the selectors' entry points (``query``, ``derived_detail``,
 ``community_total``, ``area_tree``).
 

@@ -26,14 +26,14 @@ from django.utils.translation import gettext as _
 
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Area, Indicator, Initiative, OverlapAdjustment
-from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.query_spec import (
+from commonmeasure.measures.query_spec import (
     BY_AREA,
     BY_ORGANISATION,
     Answer,
     QueryError,
     QuerySpec,
 )
+from commonmeasure.reporting.models import Submission
 from commonmeasure.rollups import reads
 
 from .common import clean, rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def clean(value: float | None) -> float | int | None:
-    """How a query's figures are rounded (``reporting.selectors.query`` and every measure):
+    """How a query's figures are rounded (``measures.selectors.query`` and every measure):
     6 decimals, whole numbers as int."""
     if value is None:
         return None

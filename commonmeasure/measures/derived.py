@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from commonmeasure.domain import composites, expressions
 from commonmeasure.initiatives.models import Area, Indicator, Initiative
 from commonmeasure.interchange.composite_spec import composite_from_spec
-from commonmeasure.reporting.query_spec import BY_AREA, Answer, QueryError, QuerySpec
+from commonmeasure.measures.query_spec import BY_AREA, Answer, QueryError, QuerySpec
 
 from .common import clean
 

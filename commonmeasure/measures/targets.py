@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from commonmeasure.domain import periods
 from commonmeasure.domain import targets as domain
 from commonmeasure.initiatives.models import Area, Indicator, Initiative, Organisation, Target
-from commonmeasure.reporting.selectors import query
+from commonmeasure.measures.selectors import query
 
 from .common import clean
 
@@ -342,7 +342,7 @@ def applying(
 
 def _figure_over(initiative, indicator, within: periods.Period, org, place) -> float | None:
     """The scope's figure over ``within`` (approved data), as the query gives it."""
-    from commonmeasure.reporting.selectors import query
+    from commonmeasure.measures.selectors import query
 
     if place is not None:
         rows = query(initiative, indicator, "area", within.type, within=within)

@@ -1,6 +1,6 @@
 """Compute rollups from approved values and rebuild them (incremental updates: incremental.py).
 
-The rules are those of reporting/selectors.py and docs/reference/aggregation.md, applied once
+The rules are those of measures/selectors.py and docs/reference/aggregation.md, applied once
 when data changes instead of at every read (docs/reference/rollups.md):
 
 1. Each approved report gives its organisation's value per (indicator, dimension, category) for

@@ -1,4 +1,4 @@
-"""Answer queries of approved data from the rollups (behind reporting/selectors.query).
+"""Answer queries of approved data from the rollups (behind measures/selectors.query).
 
 ``aggregate`` returns ``{key: value}`` as the raw aggregation would (organisation keys are ids),
 or None when the rollups cannot answer the question, e.g. a ``within`` period that cuts across

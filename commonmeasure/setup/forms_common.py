@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from commonmeasure.web.forms import PageForm
+from commonmeasure.forms import PageForm
 
 
 class NeededField(forms.CharField):

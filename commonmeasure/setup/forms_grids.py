@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from commonmeasure.web.forms import PageForm
+from commonmeasure.forms import PageForm
 
 
 def number(text: str) -> float | None:

@@ -13,9 +13,9 @@ from django import forms
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from commonmeasure.forms import PageForm
 from commonmeasure.initiatives.models import Indicator
 from commonmeasure.interchange.definition import CONTENT_LANGUAGES
-from commonmeasure.web.forms import PageForm
 
 from .services import place_and_message
 

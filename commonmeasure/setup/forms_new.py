@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from commonmeasure.forms import PageForm
 from commonmeasure.initiatives.models import Initiative
 from commonmeasure.interchange.definition import CODE
-from commonmeasure.web.forms import PageForm
 
 FREQUENCIES = [
     ("monthly", _("Monthly")),

@@ -20,8 +20,8 @@ from commonmeasure.domain import expressions, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.interchange.definition import DefinitionError, validate_definition
 from commonmeasure.interchange.definition_checks import formula_warnings
+from commonmeasure.measures import selectors
 from commonmeasure.measures.derived import component_codes
-from commonmeasure.reporting import selectors
 from commonmeasure.reporting.models import Submission
 from commonmeasure.rollups import receivers
 from commonmeasure.rollups.tasks import rebuild_in_background

@@ -3,9 +3,9 @@
 Every set-up page (indicators, formulas, composites, dimensions, organisations, areas, overlap
 adjustments, targets, validation rules, a new initiative) changes the initiative the same way a
 definition file does: ``apply`` writes the initiative out as its definition
-(``initiatives.services.dump_definition``), lets the page edit that mapping, checks the result with
+(``reporting.initiative_file.dump_definition``), lets the page edit that mapping, checks the result with
 the definition file's own rules and messages (``interchange.definition.validate_definition``), and
-loads it with ``initiatives.services.load_definition``. So ``initiative dump`` after an edit in
+loads it with ``reporting.initiative_file.load_definition``. So ``initiative dump`` after an edit in
 the browser gives the same file as the same edit made by hand, and a page can never accept what a
 file would refuse.
 
@@ -48,10 +48,10 @@ from commonmeasure.initiatives.models import (
     Participation,
     Target,
 )
-from commonmeasure.initiatives.services import LoadSummary, dump_definition, load_definition
 from commonmeasure.interchange.definition import DefinitionError as DefinitionError
 from commonmeasure.interchange.definition import validate_definition
 from commonmeasure.reporting.archive import StaleValues
+from commonmeasure.reporting.initiative_file import LoadSummary, dump_definition, load_definition
 from commonmeasure.reporting.models import DataValue, Submission
 
 # The lists of a definition whose items are told apart by their code.

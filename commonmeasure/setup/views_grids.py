@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from commonmeasure.domain import periods
-from commonmeasure.web.presenters import plain_number, recent_periods
+from commonmeasure.reporting.presenters import plain_number, recent_periods
 
 from . import services
 from .access import setup_access

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from commonmeasure.domain import expressions
 from commonmeasure.initiatives.models import Indicator
 from commonmeasure.reporting.models import Submission, ValidationRule
+from commonmeasure.reporting.presenters import format_value, status_label
 from commonmeasure.reporting.rules import RuleSet, totals
-from commonmeasure.web.presenters import format_value, status_label
 
 from . import services
 from .access import setup_access

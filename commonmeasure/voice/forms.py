@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from commonmeasure.web.forms import PageForm, RawField, WholeNumberField
+from commonmeasure.forms import PageForm, RawField, WholeNumberField
 
 from . import services
 from .models import FREE_TEXT_MAX, Ballot, Question

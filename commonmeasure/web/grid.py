@@ -26,17 +26,17 @@ from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Indicator
 from commonmeasure.reporting import breakdowns, ownership, quality, report_checks, rules, services
 from commonmeasure.reporting.models import DataValue, Submission, disaggregation_key
-from commonmeasure.reporting.services import StaleVersion, WorkflowError, cell_name
-
-from .forms import CheckedCellForm, GridActionForm, GridCellsForm
-from .pages import open_report, participating_organisation
-from .presenters import (
+from commonmeasure.reporting.presenters import (
     NOT_STARTED,
     plain_number,
     recent_periods,
     status_label,
     submission_statuses,
 )
+from commonmeasure.reporting.services import StaleVersion, WorkflowError, cell_name
+
+from .forms import CheckedCellForm, GridActionForm, GridCellsForm
+from .pages import open_report, participating_organisation
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Read-only pages: home, initiative, indicator and organisation.
 
 Who may see what is decided by ``commonmeasure.initiatives.access`` alone; these views only
-ask it. Community figures come from ``reporting.selectors.query``, which reads approved data.
+ask it. Community figures come from ``measures.selectors.query``, which reads approved data.
 """
 
 from __future__ import annotations
@@ -30,23 +30,23 @@ from commonmeasure.initiatives.access import (
     visible_initiatives,
 )
 from commonmeasure.initiatives.models import Indicator, Membership, Organisation
-from commonmeasure.insights.provisional import COMPLETE_SHARE, latest_complete, provisional_periods
+from commonmeasure.insights.headlines import headlines
 from commonmeasure.insights.views_explain import explain_url
-from commonmeasure.measures.presenting import area_options, by_area, community_note, derived_panel
+from commonmeasure.measures.provisional import COMPLETE_SHARE, latest_complete, provisional_periods
+from commonmeasure.measures.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
 from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
-
-from .presenters import (
+from commonmeasure.reporting.presenters import (
     ALL_STATUSES,
     PERIOD_TYPE_LABELS,
     allowed_period_types,
     current_period,
     format_value,
-    headlines,
     reporting_organisation_count,
     reporting_period,
     status_label,
 )
+
+from .presenting import area_options, by_area, community_note, derived_panel
 
 DIMENSION_SERIES_LIMIT = 12  # periods shown when a dimension is charted over time
 
@@ -324,9 +324,9 @@ def _targets_up_front(initiative, indicator, viewer, downloads=None) -> dict:
     nothing when it has no initiative-wide target or the figure is not shown to the viewer."""
     if not indicator.targets.filter(organisation=None, area=None).exists():
         return {}
+    from commonmeasure.disclosure.people import NotAvailable
     from commonmeasure.insights.curve import curve_section
     from commonmeasure.insights.downloads import Downloads
-    from commonmeasure.insights.figures import NotAvailable
     from commonmeasure.measures.targets import applying
 
     out: dict = {}

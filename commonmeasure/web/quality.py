@@ -21,10 +21,10 @@ from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.reporting import audit, breakdowns, quality, rules
 from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.presenters import status_label
 
 from .forms import DismissFlagForm
 from .pages import open_report
-from .presenters import status_label
 
 OVERVIEW_PERIODS = 6
 

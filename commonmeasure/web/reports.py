@@ -13,9 +13,14 @@ from django.utils.translation import gettext as _
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.presenters import (
+    NOT_STARTED,
+    STATUS_LABELS,
+    current_period,
+    recent_periods,
+    status_label,
+)
 from commonmeasure.reporting.quality import expected_participations
-
-from .presenters import NOT_STARTED, STATUS_LABELS, current_period, recent_periods, status_label
 
 # Those needing the backbone's attention first.
 STATUS_ORDER = {

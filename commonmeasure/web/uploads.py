@@ -18,10 +18,10 @@ from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.interchange.errors import FileProblem
 from commonmeasure.interchange.templates_xlsx import template_bytes
 from commonmeasure.reporting import tasks, uploads
+from commonmeasure.reporting.presenters import reporting_period
 from commonmeasure.reporting.template_spec import build_spec, template_periods
 
 from .pages import participating_organisation
-from .presenters import reporting_period
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

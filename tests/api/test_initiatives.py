@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 
 from .helpers import publish
 

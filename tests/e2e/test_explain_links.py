@@ -74,8 +74,8 @@ def test_a_bar_by_organisation_opens_its_explanation_under_the_pseudonym(
 
 @pytest.fixture
 def towns(transactional_db, import_csv, django_user_model):
-    from commonmeasure.initiatives.services import load_definition
     from commonmeasure.interchange.definition import read_definition
+    from commonmeasure.reporting.initiative_file import load_definition
 
     initiative, _ = load_definition(read_definition(HERE / "towns.yaml"))
     assert not import_csv(initiative, TOWNS_VALUES, approve=True).errors

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 from tests.e2e import axe
 from tests.e2e.conftest import navigate
 

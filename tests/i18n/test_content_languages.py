@@ -11,12 +11,12 @@ from django.utils import translation
 
 from commonmeasure.initiatives.content import local_text, stored
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.initiatives.services import dump_definition, load_definition
 from commonmeasure.interchange.definition import (
     CONTENT_LANGUAGES,
     DefinitionError,
     parse_definition,
 )
+from commonmeasure.reporting.initiative_file import dump_definition, load_definition
 from tests.html import table_rows
 
 FRENCH = {"fr": {"name": "Personnes inscrites", "definition": "Inscrites au programme."}}

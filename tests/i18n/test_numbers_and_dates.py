@@ -12,7 +12,7 @@ from django.utils import translation
 
 from commonmeasure.charts import text_alternative
 from commonmeasure.domain.translation import localise_number, number
-from commonmeasure.web.presenters import format_value
+from commonmeasure.reporting.presenters import format_value
 
 NBSP = "\xa0"
 

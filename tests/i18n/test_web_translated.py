@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from commonmeasure.web.forms import WholeNumberField
+from commonmeasure.forms import WholeNumberField
 from tests.i18n.dom import parse
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME

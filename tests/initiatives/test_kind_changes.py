@@ -7,8 +7,8 @@ from __future__ import annotations
 import yaml
 
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.initiatives.services import dump_definition
 from commonmeasure.reporting import audit
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.reporting.models import ArchivedValue, DataValue, Submission
 
 VALUES = """organisation,indicator,period,value,gender
@@ -96,9 +96,9 @@ def test_a_composite_with_stored_values_is_refused_through_the_service_too(
 ):
     import pytest
 
-    from commonmeasure.initiatives.services import load_definition
     from commonmeasure.interchange.definition import read_definition
     from commonmeasure.reporting.archive import StaleValues
+    from commonmeasure.reporting.initiative_file import load_definition
 
     assert import_csv(
         cast.alpha, "organisation,indicator,period,value\norg-a,caseload,2024-01,4\n"

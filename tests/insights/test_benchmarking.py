@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from commonmeasure.disclosure.people import rate_parts
 from commonmeasure.domain.benchmarking import funnel_limits, peer_summary
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.insights.figures import rate_parts
 
 from .conftest import spec_from, table_rows
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from commonmeasure.domain import aggregation, expressions, periods
 from commonmeasure.initiatives.models import Area, Indicator, OverlapAdjustment
 from commonmeasure.insights.explain import AREAS, COMPONENTS, ORGANISATIONS, PERIODS, explain
+from commonmeasure.measures.selectors import query
 from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.selectors import query
 from commonmeasure.rollups import engine
 from commonmeasure.rollups.models import OrganisationRollup, Rollup
 

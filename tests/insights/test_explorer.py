@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from commonmeasure.reporting.selectors import query
+from commonmeasure.measures.selectors import query
 
 from .conftest import spec_from, table_rows
 

@@ -30,8 +30,8 @@ p3,satisfaction,2024-01,80
 
 @pytest.fixture
 def towns(db, import_csv):
-    from commonmeasure.initiatives.services import load_definition
     from commonmeasure.interchange.definition import read_definition
+    from commonmeasure.reporting.initiative_file import load_definition
 
     initiative, _ = load_definition(read_definition(HERE / "towns.yaml"))
     result = import_csv(initiative, VALUES, approve=True)

@@ -3,8 +3,8 @@
 import pytest
 
 from commonmeasure.domain import periods
+from commonmeasure.measures.selectors import QueryError, area_tree, query
 from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.selectors import QueryError, area_tree, query
 
 from .conftest import as_dict, ind
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Participation
 from commonmeasure.initiatives.users import add_user
-from commonmeasure.reporting.selectors import query
+from commonmeasure.measures.selectors import query
 from tests.conftest import PASSWORD
 
 from .conftest import as_dict, ind

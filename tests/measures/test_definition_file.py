@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from commonmeasure.initiatives.models import Area, Indicator, OverlapAdjustment, Target
-from commonmeasure.initiatives.services import dump_definition, load_definition
 from commonmeasure.interchange.definition import DefinitionError, parse_definition
+from commonmeasure.reporting.initiative_file import dump_definition, load_definition
 
 TOWNS = (Path(__file__).parent / "towns.yaml").read_text()
 

@@ -5,7 +5,7 @@ import pytest
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.reporting.selectors import QueryError, derived_detail, query
+from commonmeasure.measures.selectors import QueryError, derived_detail, query
 
 from .conftest import as_dict, ind
 

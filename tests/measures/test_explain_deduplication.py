@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from commonmeasure.insights.explain import explain
-from commonmeasure.reporting.selectors import query
+from commonmeasure.measures.selectors import query
 
 from .conftest import as_dict, ind
 

@@ -9,9 +9,9 @@ import pytest
 
 from commonmeasure.domain import periods
 from commonmeasure.measures import areas, derived
+from commonmeasure.measures.query_spec import QuerySpec
+from commonmeasure.measures.selectors import query, run
 from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.query_spec import QuerySpec
-from commonmeasure.reporting.selectors import query, run
 
 from .conftest import ind
 

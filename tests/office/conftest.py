@@ -21,8 +21,8 @@ def corpus(tmp_path_factory, django_db_setup, django_db_blocker):
     soffice()  # fails or skips at once without LibreOffice
     from django.db import transaction
 
-    from commonmeasure.initiatives.services import load_definition
     from commonmeasure.interchange.definition import read_definition
+    from commonmeasure.reporting.initiative_file import load_definition
     from tests.conftest import FIXTURES
 
     folder = tmp_path_factory.mktemp("office-corpus")

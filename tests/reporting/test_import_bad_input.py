@@ -275,10 +275,10 @@ def test_bad_cells_in_a_workbook_are_named_by_row_and_column(cast, existing, cli
 
 def test_an_error_in_row_50001_of_a_large_file_still_writes_nothing(db, tmp_path):
     """More rows than one write chunk: the chunks already written are rolled back."""
-    from commonmeasure.initiatives.services import load_definition
     from commonmeasure.interchange.definition import parse_definition
     from commonmeasure.interchange.tabular import open_table
     from commonmeasure.reporting.importing import CHUNK, import_table
+    from commonmeasure.reporting.initiative_file import load_definition
 
     areas = [f"a{n}" for n in range(1000)]
     definition = {

@@ -139,8 +139,8 @@ def test_each_indicator_tunes_its_check():
 
 
 def test_the_initiative_file_tunes_an_indicator_and_the_dump_gives_it_back(cast, import_csv):
-    from commonmeasure.initiatives.services import dump_definition, load_definition
     from commonmeasure.interchange.definition import InitiativeDef
+    from commonmeasure.reporting.initiative_file import dump_definition, load_definition
 
     raw = dump_definition(cast.alpha)
     caseload = next(i for i in raw["indicators"] if i["code"] == "caseload")

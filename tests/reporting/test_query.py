@@ -9,8 +9,8 @@ import pytest
 
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator
+from commonmeasure.measures.selectors import QueryError, query
 from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.selectors import QueryError, query
 
 APPROVED = """organisation,indicator,period,value,gender,age_band
 org-a,enrolled,2024-01,10,,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from commonmeasure.initiatives.access import access_for
-from commonmeasure.initiatives.services import dump_definition, load_definition
 from commonmeasure.interchange.definition import DefinitionError, InitiativeDef, read_definition
 from commonmeasure.reporting import rules, services
+from commonmeasure.reporting.initiative_file import dump_definition, load_definition
 from commonmeasure.reporting.models import DataValue, Submission, ValidationRule
 from tests.conftest import FIXTURES
 

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from commonmeasure.conversation.models import Event, Notification
 from commonmeasure.initiatives.access import access_for
+from commonmeasure.measures.selectors import query
 from commonmeasure.reporting import services, signals
 from commonmeasure.reporting.models import StatusChange, Submission
-from commonmeasure.reporting.selectors import query
 
 from .helpers import HEADER
 

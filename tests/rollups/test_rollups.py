@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import access_for
 from commonmeasure.initiatives.models import Indicator
+from commonmeasure.measures.selectors import query
 from commonmeasure.reporting import services, signals
 from commonmeasure.reporting.models import Submission
-from commonmeasure.reporting.selectors import query
 from commonmeasure.rollups import engine
 from commonmeasure.rollups.models import OrganisationRollup, Rollup
 

@@ -3,8 +3,8 @@ the structure set-up tests."""
 
 from __future__ import annotations
 
-from commonmeasure.initiatives.services import dump_definition, load_definition
 from commonmeasure.interchange.definition import validate_definition
+from commonmeasure.reporting.initiative_file import dump_definition, load_definition
 
 AREAS = [
     {"code": "riverside", "name": "Riverside", "level": "region"},

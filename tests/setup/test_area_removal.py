@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from commonmeasure.initiatives.models import Area, OverlapAdjustment, Target
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.setup import services
 
 from .structure_fixtures import with_areas

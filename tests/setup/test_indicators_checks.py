@@ -9,8 +9,8 @@ import pytest
 
 from commonmeasure.domain import composites
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.initiatives.services import dump_definition
 from commonmeasure.interchange.composite_spec import composite_from_spec
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.reporting.models import Submission
 from commonmeasure.rollups import engine
 from commonmeasure.setup import indicators
@@ -198,7 +198,7 @@ def test_a_change_of_rules_shows_what_will_change_then_rebuilds_in_the_backgroun
     assert Indicator.objects.get(initiative=cast.alpha, code="caseload").aggregation == "mean"
     # not rebuilt inside the request: queued, and reads use the stored values meanwhile
     assert not engine.up_to_date(cast.alpha)
-    from commonmeasure.reporting import selectors
+    from commonmeasure.measures import selectors
 
     caseload = Indicator.objects.get(initiative=cast.alpha, code="caseload")
     rows = selectors.query(cast.alpha, caseload, "period")

@@ -10,8 +10,8 @@ import yaml
 from commonmeasure.backbone.models import SettingsChange
 from commonmeasure.conversation.models import Event
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.initiatives.services import dump_definition, load_definition
 from commonmeasure.interchange.definition import parse_definition
+from commonmeasure.reporting.initiative_file import dump_definition, load_definition
 from commonmeasure.setup import indicators
 from commonmeasure.setup.forms_indicators import initial_from
 from commonmeasure.setup.services import version_of

@@ -6,8 +6,8 @@ from __future__ import annotations
 import yaml
 
 from commonmeasure.initiatives.models import Indicator
-from commonmeasure.initiatives.services import dump_definition, load_definition
 from commonmeasure.interchange.definition import parse_definition
+from commonmeasure.reporting.initiative_file import dump_definition, load_definition
 from commonmeasure.reporting.models import DataValue
 from commonmeasure.reporting.template_spec import build_spec
 from commonmeasure.web.grid import reported_indicators

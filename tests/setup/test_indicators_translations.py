@@ -3,7 +3,7 @@ set-up page: the same ``translations:`` as the definition file, shown to readers
 
 from __future__ import annotations
 
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.setup.services import version_of
 from tests.setup.test_indicators_pages import _ind, form_data, url
 

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from commonmeasure.backbone.models import RoleChange, SettingsChange
 from commonmeasure.initiatives.access import access_for
 from commonmeasure.initiatives.models import Indicator, Initiative, Membership
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.setup import creating
 
 NEW = {

@@ -7,8 +7,8 @@ import pytest
 from commonmeasure.backbone.models import SettingsChange
 from commonmeasure.conversation.models import Event
 from commonmeasure.initiatives.models import Dimension, Indicator, Participation
-from commonmeasure.initiatives.services import dump_definition
 from commonmeasure.interchange.definition import DefinitionError
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.setup import services
 
 HEAD = "organisation,indicator,period,value,comment\n"

@@ -4,7 +4,7 @@ add inside, remove)."""
 from __future__ import annotations
 
 from commonmeasure.initiatives.models import Area
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.setup import services
 
 from .structure_fixtures import with_areas

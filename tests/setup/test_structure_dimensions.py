@@ -9,7 +9,7 @@ import re
 from commonmeasure.backbone.models import SettingsChange
 from commonmeasure.conversation.models import Event
 from commonmeasure.initiatives.models import Category
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.setup import services
 
 URL = "/i/alpha/setup/dimensions/"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import yaml
 
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.setup import services
 
 from .structure_fixtures import with_areas

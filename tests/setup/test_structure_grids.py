@@ -7,7 +7,7 @@ import re
 
 from commonmeasure.backbone.models import SettingsChange
 from commonmeasure.conversation.models import Event
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 
 from .structure_fixtures import with_areas
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from commonmeasure.initiatives.models import Participation
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.setup import services
 
 from .structure_fixtures import with_areas

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from commonmeasure.initiatives.services import dump_definition
+from commonmeasure.reporting.initiative_file import dump_definition
 from commonmeasure.reporting.models import Submission, ValidationRule
 from commonmeasure.reporting.report_checks import check_submission
 from commonmeasure.reporting.rules import RuleSet

@@ -8,8 +8,8 @@ import io
 
 import pytest
 
-from commonmeasure.initiatives.services import load_definition
 from commonmeasure.interchange.definition import InitiativeDef, read_definition
+from commonmeasure.reporting.initiative_file import load_definition
 from commonmeasure.reporting.models import Submission, ValueChange
 from commonmeasure.reporting.services import cell_name
 from tests.conftest import FIXTURES

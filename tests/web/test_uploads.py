@@ -266,8 +266,8 @@ def test_values_from_a_file_uploaded_through_the_web_pages_are_audited_as_file(c
 
 
 def test_warnings_of_the_initiatives_rules_are_listed_on_the_upload_page(client_for):
-    from commonmeasure.initiatives.services import load_definition
     from commonmeasure.interchange.definition import InitiativeDef, read_definition
+    from commonmeasure.reporting.initiative_file import load_definition
     from tests.conftest import FIXTURES
 
     data = read_definition(FIXTURES / "alpha.yaml").model_dump()

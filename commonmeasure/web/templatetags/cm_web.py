@@ -9,8 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from commonmeasure.charts import text_alternative
+from commonmeasure.reporting.presenters import format_value, status_label, target_status_label
 from commonmeasure.web.assets import vl_convert_version
-from commonmeasure.web.presenters import format_value, status_label, target_status_label
 
 register = template.Library()
 

@@ -47,7 +47,7 @@ class Command(ConsoleCommand):
         from commonmeasure.domain import periods
         from commonmeasure.initiatives.access import visible_indicators
         from commonmeasure.initiatives.management.lookup import initiative_or_error
-        from commonmeasure.reporting.selectors import QueryError
+        from commonmeasure.measures.selectors import QueryError
 
         initiative = initiative_or_error(args.initiative)
         viewer, access = _query_viewer(args, initiative)
@@ -143,7 +143,7 @@ def _explain(args, initiative, indicator, viewer, within) -> int:
     """``query --explain --key KEY``: how one figure was worked out (docs/reference/explain.md)."""
     from commonmeasure.insights.explain import explain
     from commonmeasure.insights.explain_text import render
-    from commonmeasure.reporting.selectors import QueryError
+    from commonmeasure.measures.selectors import QueryError
 
     if not args.key:
         raise CommandError(

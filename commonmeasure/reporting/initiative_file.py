@@ -7,11 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import translation
 
-from commonmeasure.interchange.definition import InitiativeDef, texts_by_language
-from commonmeasure.reporting import archive
-from commonmeasure.reporting.models import ValidationRule
-
-from .models import (
+from commonmeasure.initiatives.models import (
     Area,
     Category,
     Dimension,
@@ -22,6 +18,10 @@ from .models import (
     Participation,
     Target,
 )
+from commonmeasure.interchange.definition import InitiativeDef, texts_by_language
+
+from . import archive
+from .models import ValidationRule
 
 
 @dataclass

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
-from commonmeasure.measures import areas, derived
-from commonmeasure.measures.common import clean
+from commonmeasure.reporting.models import DataValue, Disaggregation, Submission
 from commonmeasure.rollups import reads
 
-from .models import DataValue, Disaggregation, Submission
+from . import areas, derived
+from .common import clean
 from .query_spec import BY_AREA, BY_ORGANISATION, BY_PERIOD, QueryError, QuerySpec
 
 # The query's parameters and its error live with QuerySpec; they are part of this module's API.

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from commonmeasure import charts
 from commonmeasure.domain.translation import number
 from commonmeasure.initiatives.models import Area, Indicator
-from commonmeasure.reporting.selectors import community_total, derived_detail
+from commonmeasure.measures.areas import deduplicates
+from commonmeasure.measures.selectors import community_total, derived_detail, query
+from commonmeasure.reporting.presenters import format_value
 
 
 def _fmt(value, indicator=None, decimals: int | None = None) -> str:
-    from commonmeasure.web.presenters import format_value
-
     if decimals is not None and value is not None:
         return number(float(value), decimals)
     return format_value(value, indicator)
@@ -41,8 +42,6 @@ def by_area(initiative, indicator, by, period_type, within, title, shown=None, l
     ``shown``: {area: value or "suppressed"} as the viewer may see them
     (``disclosure.cells.community``); None reads them unfiltered. ``link``: area code -> the
     address of that figure's explanation, put on each row of the table and each bar."""
-    from commonmeasure import charts
-    from commonmeasure.reporting.selectors import query
 
     if shown is None:
         shown = {
@@ -133,7 +132,6 @@ def community_note(initiative, indicator, period_type, within, access) -> dict |
     ``within`` (the whole range if None): the organisations' values added up, what
     de-duplication changed, the top areas' total and the organisations placed in no area.
     Their names are for the backbone only (they could pair a name with a figure)."""
-    from .areas import deduplicates
 
     if not deduplicates(indicator) or not Area.objects.filter(initiative=initiative).exists():
         return None

@@ -1,6 +1,6 @@
 """One aggregate query's parameters, carried whole through every layer.
 
-``QuerySpec`` is what ``reporting.selectors.query`` is asked: an indicator of an initiative, by
+``QuerySpec`` is what ``measures.selectors.query`` is asked: an indicator of an initiative, by
 what (``period``, ``organisation``, a dimension code, ``area`` or ``area:<level>``), with which
 period type, within which range, of which report statuses, for which organisations, from the
 rollups or from the stored values. The same value goes, unchanged or with one field replaced
@@ -20,8 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from commonmeasure.domain import periods
-
-from .models import Submission
+from commonmeasure.reporting.models import Submission
 
 BY_PERIOD, BY_ORGANISATION, BY_AREA = "period", "organisation", "area"
 

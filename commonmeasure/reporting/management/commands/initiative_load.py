@@ -26,9 +26,9 @@ class Command(ConsoleCommand):
 
     def run(self, args) -> int:
         # Imported here: the console script reads the arguments before Django is set up.
-        from commonmeasure.initiatives.services import load_definition
         from commonmeasure.interchange.definition import DefinitionError, read_definition
         from commonmeasure.reporting.archive import StaleValues
+        from commonmeasure.reporting.initiative_file import load_definition
 
         try:
             defn = read_definition(args.file)

@@ -8,7 +8,7 @@ year still under way is provisional. Charts fade and dash provisional periods, t
 the API, the CLI and CSV files carry a ``provisional`` flag, public pages and embeds leave them
 out unless asked, and benchmarks open on the latest complete period.
 
-The headline cards (``web.presenters.headlines``) pick their period by the same share.
+The headline cards (``insights.headlines``) pick their period by the same share.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from __future__ import annotations
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.presenters import reporting_organisation_count
 from commonmeasure.rollups import reads
-from commonmeasure.web.presenters import COVERAGE_FOR_HEADLINE, reporting_organisation_count
 
-COMPLETE_SHARE = COVERAGE_FOR_HEADLINE  # three quarters of the organisations expected to report
+COMPLETE_SHARE = 0.75  # three quarters of the organisations expected to report
 
 
 def reporting_counts(initiative: Initiative, indicator: Indicator) -> dict[str, int]:

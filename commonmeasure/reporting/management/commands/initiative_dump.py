@@ -21,8 +21,8 @@ class Command(ConsoleCommand):
     def run(self, args) -> int:
         # Imported here: the console script reads the arguments before Django is set up.
         from commonmeasure.initiatives.management.lookup import initiative_or_error
-        from commonmeasure.initiatives.services import dump_definition
         from commonmeasure.interchange.definition import definition_text
+        from commonmeasure.reporting.initiative_file import dump_definition
 
         text = definition_text(dump_definition(initiative_or_error(args.code)), args.format)
         if args.output:
