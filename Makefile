@@ -98,6 +98,7 @@ lint: install-test
 	$(BIN)/ruff check commonmeasure tests bench tools
 	$(BIN)/ruff format --check commonmeasure tests bench tools
 	$(BIN)/lint-imports
+	$(BIN)/python tools/import_graph.py --check
 
 bench: install-test
 	$(BIN)/python bench/bench_import.py

@@ -2,14 +2,18 @@
 
     .venv/bin/python tools/import_graph.py            # the summary
     .venv/bin/python tools/import_graph.py --verbose  # every cycle's imports and every late import
+    .venv/bin/python tools/import_graph.py --check    # exit 1 on any of the faults below (make lint)
 
 The package graph has one node per top-level package or module of `commonmeasure` (`reporting`,
 `cli`, `settings`, ...) and an edge A -> B when any module of A imports any module of B, at module
 level or inside a function (grimp, the library import-linter is built on, finds both). A "tangle" is
 a strongly connected component of that graph with more than one node; the "mutual pairs" are the
-two-way edges inside it. The same is counted for the module graph (module-level cycles). "Function-level imports" counts `import` statements of project modules
-written inside a function or method body (found with `ast`), which hide cycles from a reader,
-and the last count lists every `from x import _private_name` of a project module.
+two-way edges inside it. The same is counted for the module graph (module-level cycles).
+"Function-level imports" counts `import` statements of project modules written inside a function
+or method body (found with `ast`), which hide cycles from a reader, and those of them with no
+comment above them in their function saying why; the last count lists every
+`from x import _private_name` of a project module. `--check` fails on a tangle, a two-way pair,
+a module cycle, an unexplained function-level import or a private name imported.
 Tests, migrations and `TYPE_CHECKING` blocks are left out.
 """
 
@@ -88,31 +92,47 @@ def strongly_connected(nodes, edges) -> list[list[str]]:
     return components
 
 
-def function_level_imports() -> list[tuple[str, int, str]]:
-    """(file, line, imported module) for every project import inside a function body."""
+def function_level_imports(root: Path = ROOT) -> list[tuple[str, int, str, bool]]:
+    """(file, line, imported module, explained) for every project import inside a function body.
+
+    An import is explained when a comment in its function, above it, says why (the commands:
+    "the console script reads the arguments before Django is set up"), or when the function is
+    an app's ``ready()``, where Django's own rule is to import what needs every app's models."""
     found = []
-    for path in sorted((ROOT / PACKAGE).rglob("*.py")):
-        rel = path.relative_to(ROOT)
+    for path in sorted((root / PACKAGE).rglob("*.py")):
+        rel = path.relative_to(root)
         if "migrations" in rel.parts or "tests" in rel.parts:
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        tree = ast.parse(text)
 
-        def walk(node, inside_function, rel=rel):
+        def explained(function, line: int, lines=lines) -> bool:
+            if getattr(function, "name", "") == "ready":
+                return True
+            return any(
+                code.strip().startswith("#") or "  # " in code
+                for code in lines[function.lineno : line]
+            )
+
+        def walk(node, function, rel=rel):
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-                    walk(child, True, rel)
+                    walk(child, child, rel)
                     continue
-                if inside_function and isinstance(child, ast.Import):
+                if function is not None and isinstance(child, ast.Import):
                     for alias in child.names:
                         if alias.name.split(".")[0] == PACKAGE:
-                            found.append((str(rel), child.lineno, alias.name))
-                elif inside_function and isinstance(child, ast.ImportFrom):
+                            why = explained(function, child.lineno)
+                            found.append((str(rel), child.lineno, alias.name, why))
+                elif function is not None and isinstance(child, ast.ImportFrom):
                     if child.level or (child.module or "").split(".")[0] == PACKAGE:
                         name = "." * child.level + (child.module or "")
-                        found.append((str(rel), child.lineno, name))
-                walk(child, inside_function, rel)
+                        why = explained(function, child.lineno)
+                        found.append((str(rel), child.lineno, name, why))
+                walk(child, function, rel)
 
-        walk(tree, False)
+        walk(tree, None)
     return found
 
 
@@ -138,6 +158,12 @@ def private_name_imports() -> list[tuple[str, int, str]]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list every import behind a cycle")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 on a tangle, a two-way pair, a module cycle, a function-level import no "
+        "comment explains or an import of a private name (make lint)",
+    )
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -170,14 +196,20 @@ def main(argv=None) -> int:
         shown = ", ".join(m.removeprefix(PACKAGE + ".") for m in component)
         print(f"  {len(component)} modules: {shown}")
     late = function_level_imports()
+    unexplained = [(file, line, name) for file, line, name, why in late if not why]
     print(f"function-level imports of project modules: {len(late)}")
     if args.verbose:
-        for file, line, name in late:
+        for file, line, name, _why in late:
             print(f"  {file}:{line}: {name}")
+    print(f"function-level imports with no comment saying why: {len(unexplained)}")
+    for file, line, name in unexplained:
+        print(f"  {file}:{line}: {name}")
     private = private_name_imports()
     print(f"imports of another module's private names (from x import _y): {len(private)}")
     for file, line, name in private:
         print(f"  {file}:{line}: {name}")
+    if args.check and (tangles or pairs or module_cycles or unexplained or private):
+        return 1
     return 0
 
 

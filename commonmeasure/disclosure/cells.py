@@ -10,6 +10,8 @@ dimension or the areas; a series of periods does not (its sum is not shown).
 from __future__ import annotations
 
 from commonmeasure.disclosure.people import people_figures
+from commonmeasure.initiatives.models import Indicator
+from commonmeasure.measures.derived import component_codes
 from commonmeasure.measures.provisional import provisional_periods
 from commonmeasure.measures.selectors import BY_ORGANISATION, BY_PERIOD, query
 
@@ -70,9 +72,6 @@ def _as_components(initiative, indicator, viewer, shown: dict, by, period_type, 
     """A composite's figure is hidden wherever one of its components' figures is hidden from
     the viewer: its scores are worked out from the components' figures (a goalpost score is a
     component's figure scaled), so the composite would give a hidden one away."""
-    from commonmeasure.initiatives.models import Indicator
-    from commonmeasure.measures.derived import component_codes
-
     if indicator.kind != Indicator.COMPOSITE or viewer.sees_all:
         return shown
     if kw.get("organisation_ids"):

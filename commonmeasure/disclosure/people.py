@@ -93,31 +93,7 @@ def figures(initiative: Initiative, indicator: Indicator, by: str, period_type: 
         rows = query(initiative, indicator, by, period_type, **kw)
     except QueryError as problem:
         raise NotAvailable(str(problem)) from None
-    except ImportError as problem:
-        if not (problem.name or "").startswith("commonmeasure.measures"):
-            raise
-        parts = rate_parts(indicator)
-        if parts is None or by.startswith("area"):
-            raise NotAvailable(
-                _("figures by area are not available in this installation yet")
-                if by.startswith("area")
-                else _("figures for %(kind)s indicators are not available in this installation yet")
-                % {"kind": indicator.kind}
-            ) from None
-        return _rate_fallback(initiative, parts, by, period_type, **kw)
     return {r["key"]: r["value"] for r in rows}
-
-
-def _rate_fallback(initiative, parts: RateParts, by, period_type, **kw) -> dict:
-    """numerator / denominator × factor per key, from the two reported indicators."""
-    num, den = (named_indicator(initiative, code) for code in (parts.numerator, parts.denominator))
-    top = figures(initiative, num, by, period_type, **kw)
-    bottom = figures(initiative, den, by, period_type, **kw)
-    out = {}
-    for key in sorted(set(top) | set(bottom), key=str):
-        t, b = top.get(key), bottom.get(key)
-        out[key] = None if t is None or not b else round(t / b * parts.factor, 6)
-    return out
 
 
 def named_indicator(initiative, code: str) -> Indicator:

@@ -13,9 +13,11 @@ from commonmeasure.disclosure.people import NotAvailable
 from commonmeasure.domain import benchmarking, expressions, targets
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.insights.headlines import headlines
+from commonmeasure.measures import targets as measured
 from commonmeasure.measures.selectors import QueryError
 from commonmeasure.reporting.models import DataValue, Submission
 from commonmeasure.reporting.presenters import format_value
+from commonmeasure.rollups.models import Rollup
 
 from .figures import SUPPRESSED, Viewer, disclose, peer_view
 
@@ -31,16 +33,10 @@ def show(value, indicator) -> str:
 def progress(
     initiative, indicator, period_code: str, value, known_targets=None, **scope
 ) -> tuple[dict | None, str]:
-    """(% of target and status, or None; why not) from measures.targets when it is installed.
+    """(% of target and status, or None; why not) from measures.targets.
 
     ``known_targets``: the initiative-wide targets already read (measures.targets.initiative_targets),
     for pages with many cards."""
-    try:
-        from commonmeasure.measures import targets as measured
-    except ImportError as problem:
-        if (problem.name or "").startswith("commonmeasure.measures"):
-            return None, str(NO_TARGETS)
-        raise
     if known_targets is not None and not scope:
         if not known_targets:
             return None, str(NO_TARGETS)
@@ -129,26 +125,19 @@ def cards(
     by_code = {i.code: i for i in indicators}
     sets_cache: dict[str, dict] = {}
     counts_cache: dict[str, dict] = {}
-    try:  # every initiative-wide target at once
-        from commonmeasure.measures.targets import initiative_targets
-
-        known_targets = initiative_targets(initiative)
-    except ImportError:
-        known_targets = None
+    known_targets = measured.initiative_targets(initiative)  # every initiative-wide target at once
     out = []
     try:  # all at once (one read of the approvals); one by one only if one of them fails
         heads = {h.indicator.id: h for h in headlines(initiative, indicators)}
-    except (QueryError, ImportError):
+    except QueryError:
         heads = {}
     for indicator in indicators:
         card = Card(indicator, expected=expected)
         out.append(card)
         try:
             head = heads.get(indicator.id) or headlines(initiative, [indicator])[0]
-        except (QueryError, ImportError) as problem:
-            card.problem = (
-                str(problem) if isinstance(problem, QueryError) else _("not available here yet")
-            )
+        except QueryError as problem:
+            card.problem = str(problem)
             card.period = fallback_period
         else:
             _fill(initiative, indicator, viewer, card, head, known_targets)
@@ -169,8 +158,6 @@ def _reported_counts(initiative: Initiative, period_code: str, cache: dict) -> d
     few reports waiting for review, instead of every value of the period."""
     if period_code in cache:
         return cache[period_code]
-    from commonmeasure.rollups.models import Rollup
-
     counts = dict(
         Rollup.objects.filter(
             indicator__initiative=initiative,

@@ -33,16 +33,26 @@ from django.utils.translation import gettext as _
 
 from commonmeasure.disclosure import SUPPRESSED, Viewer, disclose, operator_viewer
 from commonmeasure.disclosure import cells as disclosed
-from commonmeasure.domain import aggregation, periods
+from commonmeasure.disclosure.people import people_indicator
+from commonmeasure.domain import aggregation, composites, periods
+from commonmeasure.initiatives.access import public_indicators
 from commonmeasure.initiatives.models import Area, Indicator, Initiative, OverlapAdjustment
+from commonmeasure.interchange.composite_spec import composite_from_spec
+from commonmeasure.measures.areas import deduplicates
+from commonmeasure.measures.common import clean
 from commonmeasure.measures.selectors import (
     BY_AREA,
     BY_ORGANISATION,
     BY_PERIOD,
     QueryError,
+    community_total,
+    derived_detail,
+    fetch_rows,
     query,
 )
+from commonmeasure.measures.targets import progress
 from commonmeasure.reporting.models import Submission
+from commonmeasure.reporting.quality import expected_participations
 
 ORGANISATIONS, PERIODS, COMPONENTS, AREAS = "organisations", "periods", "components", "areas"
 
@@ -300,8 +310,6 @@ class _Scope:
         return list(out.values())
 
     def missing(self) -> list[Missing]:
-        from commonmeasure.reporting.quality import expected_participations
-
         codes = [p.code for p in self.reporting_periods()]
         expected = expected_participations(self.initiative).values_list(
             "organisation__code", flat=True
@@ -398,8 +406,6 @@ class _Scope:
         """By organisation: the organisation's value in each reporting period (what its
         figure combines over time), each hidden when the period's figure of that organisation
         is hidden on every other page (disclosed with the other organisations of the period)."""
-        from commonmeasure.measures.selectors import fetch_rows
-
         org_id = self.initiative.participations.get(
             organisation__code=self.org_code
         ).organisation_id
@@ -452,8 +458,6 @@ class _Scope:
         in (so that the parts can be combined area by area), unless the organisation is
         anonymised to the viewer (a placement could tell who it is); and which organisations
         have a value (the areas they are in are the ones whose adjustments apply)."""
-        from commonmeasure.measures.areas import deduplicates
-
         self.valued = {c for c in parts if found.get(c) is not None}
         if not deduplicates(self.indicator):
             return
@@ -471,8 +475,6 @@ class _Scope:
         it (an organisation's components only to the organisation and the backbone), and why
         the figure has no value (None when it has one). For a composite, each component's
         normalised score, weight and contribution too (``_composite_parts``)."""
-        from commonmeasure.measures.selectors import derived_detail
-
         raw_key = self.org_code if self.by == BY_ORGANISATION else self.row_key
         detail = derived_detail(
             self.initiative, self.indicator, self.by, self.period_type, within=self.within
@@ -503,9 +505,6 @@ class _Scope:
     # -- de-duplication and target -----------------------------------------------------------
 
     def community_deduplication(self, parts: list[Part], figure) -> Deduplication | None:
-        from commonmeasure.measures.areas import deduplicates
-        from commonmeasure.measures.selectors import community_total
-
         if not deduplicates(self.indicator):
             return None
         if not Area.objects.filter(initiative=self.initiative).exists():
@@ -567,8 +566,6 @@ class _Scope:
         return out
 
     def target(self, figure, suppressed: bool) -> dict | None:
-        from commonmeasure.measures.targets import progress
-
         period = (
             self.row_key if self.by == BY_PERIOD else (self.within.code if self.within else None)
         )
@@ -594,9 +591,6 @@ def _composite_parts(indicator, row: dict, out: list[Component], any_hidden: dic
     would give the figure away), and for min-max and z-score, which compare the units of the
     query with each other, the score of a component any of whose units is hidden from the
     viewer (the score would tell where the hidden one lies)."""
-    from commonmeasure.domain import composites
-    from commonmeasure.interchange.composite_spec import composite_from_spec
-
     try:
         declared = {
             c.code: c
@@ -625,8 +619,6 @@ def _withhold_unpublished(initiative: Initiative, e: Explanation) -> None:
     """For the public: the components that are not published indicators are left out (their
     names, codes and figures), and with them the formula and the recomputation that name or
     use them."""
-    from commonmeasure.initiatives.access import public_indicators
-
     shown = set(public_indicators(initiative).values_list("code", flat=True))
     kept = [c for c in e.components if c.indicator in shown]
     e.withheld_components = len(e.components) - len(kept)
@@ -677,8 +669,6 @@ def _placed_in(initiative, area: Area) -> list[str]:
 
 
 def _people_indicator(indicator):
-    from commonmeasure.disclosure.people import people_indicator
-
     return people_indicator(indicator)
 
 
@@ -687,6 +677,4 @@ def _one(rows: list[dict], key: str):
 
 
 def _clean(value):
-    from commonmeasure.measures.common import clean
-
     return clean(value)

@@ -342,8 +342,6 @@ def applying(
 
 def _figure_over(initiative, indicator, within: periods.Period, org, place) -> float | None:
     """The scope's figure over ``within`` (approved data), as the query gives it."""
-    from commonmeasure.measures.selectors import query
-
     if place is not None:
         rows = query(initiative, indicator, "area", within.type, within=within)
         return next((r["value"] for r in rows if r["key"] == place.code), None)

@@ -28,7 +28,9 @@ from commonmeasure.domain import periods
 from commonmeasure.domain.ids import runs as id_runs
 from commonmeasure.interchange.errors import RowError
 
+from .breakdowns import ImportCheck
 from .models import DataValue, Submission, ValueChange
+from .rules import RuleSet, totals
 
 MAX_WARNINGS = 1000
 # A new value's columns: those that differ from row to row, and those the same for the whole
@@ -140,9 +142,6 @@ class Writer:
     only counts them)."""
 
     def __init__(self, ctx, result, user_id, now_db, channel, dry_run=False):
-        from .breakdowns import ImportCheck
-        from .rules import RuleSet
-
         self.dry_run = dry_run
         self.planned: dict[tuple[int, int], float] = {}  # dry run: (report, indicator) -> total
         self.ctx = ctx
@@ -354,8 +353,6 @@ class Writer:
         self.breakdowns.finish(self.result.add_error, self._warn)
         if not self.rules:
             return
-        from .rules import totals
-
         by_code = {code: ind.id for code, ind in self.ctx.indicators.items()}
         touched = sorted(self.result.submissions)
         found = totals([sid for sid in touched if sid > 0])

@@ -12,6 +12,7 @@ from collections import defaultdict
 from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
 
+from .engine import signature
 from .models import ALL, LIKE_BEFORE, LIKE_NOW, OrganisationRollup, Rollup, RollupState
 
 BY_PERIOD, BY_ORGANISATION = "period", "organisation"
@@ -218,8 +219,6 @@ def like_for_like(
 def current_ids(initiative: Initiative, indicators: list[Indicator]) -> set[int]:
     """Ids of the reported indicators among ``indicators`` whose rollups are current, in one
     query (a yes is kept on the indicator, for _current)."""
-    from .engine import signature
-
     reported = [i for i in indicators if i.kind == Indicator.REPORTED]
     stored = dict(
         RollupState.objects.filter(indicator_id__in=[i.id for i in reported]).values_list(

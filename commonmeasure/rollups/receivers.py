@@ -8,6 +8,8 @@ from contextvars import ContextVar
 
 from django.db import transaction
 
+from commonmeasure.initiatives.models import Initiative
+
 from . import engine, incremental
 
 # Set while a change whose rebuild is queued as a background task is saved (``deferred``).
@@ -40,8 +42,6 @@ def on_rules_saved(sender, instance, **kwargs) -> None:
 
 
 def _rebuild_if_stale(initiative_id: int) -> None:
-    from commonmeasure.initiatives.models import Initiative
-
     initiative = Initiative.objects.filter(pk=initiative_id).first()
     if initiative is not None and not engine.up_to_date(initiative):
         engine.rebuild(initiative, check=False)

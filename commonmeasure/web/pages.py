@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from commonmeasure import charts
+from commonmeasure.demo import DEMO_PASSWORD, demo_accounts
 from commonmeasure.disclosure import SUPPRESSED, viewer_for
 from commonmeasure.disclosure.cells import (
     by_organisation,
@@ -22,6 +23,7 @@ from commonmeasure.disclosure.cells import (
     community_values,
     organisation_series,
 )
+from commonmeasure.disclosure.people import NotAvailable
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import (
     access_for,
@@ -30,10 +32,13 @@ from commonmeasure.initiatives.access import (
     visible_initiatives,
 )
 from commonmeasure.initiatives.models import Indicator, Membership, Organisation
+from commonmeasure.insights.curve import curve_section
+from commonmeasure.insights.downloads import Cell, Downloads, Table
 from commonmeasure.insights.headlines import headlines
 from commonmeasure.insights.views_explain import explain_url
 from commonmeasure.measures.provisional import COMPLETE_SHARE, latest_complete, provisional_periods
 from commonmeasure.measures.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
+from commonmeasure.measures.targets import applying
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.presenters import (
     ALL_STATUSES,
@@ -128,8 +133,6 @@ def home(request):
     ]
     context = {"rows": rows}
     if settings.CM_DEMO and not request.user.is_authenticated:
-        from commonmeasure.demo import DEMO_PASSWORD, demo_accounts
-
         context.update(demo_accounts=demo_accounts(), demo_password=DEMO_PASSWORD)
     return render(request, "web/home.html", context)
 
@@ -306,8 +309,6 @@ def indicator_page(request, code, indicator_code):
 def _downloads(initiative, indicator, context):
     """The page's chart and its table of numbers as files (``?format=svg|png|csv|xlsx``, as on
     every insights page: insights/downloads.py), with the figures as the page shows them."""
-    from commonmeasure.insights.downloads import Cell, Downloads, Table
-
     downloads = Downloads(f"{initiative.code}-{indicator.code}-{context['by']}")
     if context.get("spec") and not context.get("empty"):
         downloads.charts["main"] = context["spec"]
@@ -324,11 +325,6 @@ def _targets_up_front(initiative, indicator, viewer, downloads=None) -> dict:
     nothing when it has no initiative-wide target or the figure is not shown to the viewer."""
     if not indicator.targets.filter(organisation=None, area=None).exists():
         return {}
-    from commonmeasure.disclosure.people import NotAvailable
-    from commonmeasure.insights.curve import curve_section
-    from commonmeasure.insights.downloads import Downloads
-    from commonmeasure.measures.targets import applying
-
     out: dict = {}
     try:
         shown = community(initiative, indicator, viewer, BY_PERIOD, initiative.period_type)

@@ -112,6 +112,7 @@ def _query_viewer(args, initiative):
     """Whose view the figures are disclosed for (docs/reference/disclosure.md), and their
     access (None for the operator): the operator sees everything; ``--as USER`` what USER
     sees; ``--public`` what the public sees."""
+    # Imported here: the console script reads the arguments before Django is set up.
     from django.contrib.auth import get_user_model
 
     from commonmeasure.disclosure import operator_viewer, viewer_for
@@ -141,6 +142,7 @@ def _query_viewer(args, initiative):
 
 def _explain(args, initiative, indicator, viewer, within) -> int:
     """``query --explain --key KEY``: how one figure was worked out (docs/reference/explain.md)."""
+    # Imported here: the console script reads the arguments before Django is set up.
     from commonmeasure.insights.explain import explain
     from commonmeasure.insights.explain_text import render
     from commonmeasure.measures.selectors import QueryError
