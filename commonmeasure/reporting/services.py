@@ -119,6 +119,35 @@ def get_or_create_submission(
     return sub
 
 
+def save_report(
+    access: Access,
+    organisation: Organisation,
+    period_code: str,
+    cells: list[CellInput],
+    *,
+    expected_version: int,
+    user,
+    channel: str = ValueChange.WEB,
+    note: str | None = None,
+) -> SaveResult:
+    """The grid's save: the organisation's report for the period, made if it has none yet, and
+    ``save_values`` on it, in one transaction (a refused save leaves no empty report behind)."""
+    with transaction.atomic():
+        submission = get_or_create_submission(access, organisation, period_code)
+        result = save_values(
+            access,
+            submission,
+            cells,
+            expected_version=expected_version,
+            user=user,
+            channel=channel,
+            note=note,
+        )
+        if result.errors:
+            transaction.set_rollback(True)
+        return result
+
+
 def cell_name(indicator_code: str, categories: dict[str, str]) -> str:
     key, _ = disaggregation_key(categories)
     return f"v:{indicator_code}:{key}"
@@ -398,18 +427,30 @@ def return_for_changes(
     )
 
 
+UNLOCK_REFUSED = gettext_lazy(
+    "Only the initiative's backbone can unlock reports after the deadline."
+)
+
+
 def unlock(access: Access, submission: Submission, user) -> Submission:
     """Let the organisation's reporters edit and submit a report after the deadline."""
     if not access.can_review:
-        raise PermissionDenied(
-            "Only the initiative's backbone can unlock reports after the deadline."
-        )
+        raise PermissionDenied(str(UNLOCK_REFUSED))
     with transaction.atomic():
         current = Submission.objects.select_for_update().get(pk=submission.pk)
         current.unlocked_at, current.unlocked_by = timezone.now(), user
         current.version += 1
         current.save()
     return current
+
+
+def unlock_report(access: Access, organisation: Organisation, period_code: str, user) -> Submission:
+    """The grid's unlock: the organisation's report for the period, made if it has none yet (a
+    report not started can be unlocked before anyone enters a value), then ``unlock``."""
+    if not access.can_review:
+        raise PermissionDenied(str(UNLOCK_REFUSED))
+    with transaction.atomic():
+        return unlock(access, get_or_create_submission(access, organisation, period_code), user)
 
 
 def reopen(

@@ -304,14 +304,7 @@ def _post(request, initiative, access, organisation, period, submission):
         ):
             raise WorkflowError(services.DEADLINE_MESSAGE)
         if action == "unlock":
-            if not access.can_review:
-                raise services.PermissionDenied(
-                    _("Only the initiative's backbone can unlock reports after the deadline.")
-                )
-            submission = submission or services.get_or_create_submission(
-                access, organisation, period.code
-            )
-            services.unlock(access, submission, request.user)
+            services.unlock_report(access, organisation, period.code, request.user)
             messages.success(
                 request,
                 _(
@@ -400,16 +393,15 @@ def _save(request, initiative, access, organisation, period, submission):
         request, initiative, form.posted_indicator_codes() - {row.indicator.code for row in rows}
     )
     version = form.cleaned_data["version"]
-    if submission is None:
-        if form.is_blank():
-            return None
-        submission = services.get_or_create_submission(access, organisation, period.code)
+    if submission is None and form.is_blank():
+        return None
     errors = form.messages  # a cell that is not a number: the save is not tried
     if not errors:
         try:
-            result = services.save_values(
+            result = services.save_report(
                 access,
-                submission,
+                organisation,
+                period.code,
                 form.inputs(),
                 expected_version=version,
                 user=request.user,
