@@ -180,17 +180,25 @@ def cast(db) -> Cast:
 
 
 @pytest.fixture
-def client_for(cast):
-    """A test client signed in as someone: client_for("alice") (a name in the standard cast) or
-    client_for(user) (anyone); client_for("anonymous") or client_for(None) is signed out. Keyword
-    arguments go to Django's test Client (e.g. HTTP_ACCEPT_LANGUAGE="cy")."""
+def client_for(request):
+    """A test client signed in as someone, the one way the suite signs in: client_for("alice")
+    (a user's name: a member of the standard cast, made when asked for, or any user already in
+    the database, such as the demo's) or client_for(user) (anyone); client_for("anonymous") or
+    client_for(None) is signed out. Keyword arguments go to Django's test Client (e.g.
+    HTTP_ACCEPT_LANGUAGE="cy", enforce_csrf_checks=True)."""
+    from django.contrib.auth import get_user_model
     from django.test import Client
 
     def make(who, **kwargs) -> Client:
         client = Client(**kwargs)
         if who is None or who == "anonymous":
             return client
-        client.force_login(getattr(cast, who) if isinstance(who, str) else who)
+        if isinstance(who, str):
+            user = get_user_model().objects.filter(username=who).first()
+            if user is None:
+                user = getattr(request.getfixturevalue("cast"), who)
+            who = user
+        client.force_login(who)
         return client
 
     return make

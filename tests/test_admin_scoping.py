@@ -12,7 +12,6 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.test import Client
 
 from commonmeasure.backbone import invitations as inv
 from commonmeasure.backbone.models import Activity, SettingsChange
@@ -63,12 +62,6 @@ def two(cast):
     return {"alpha": cast.backbone, "beta": betaboss}
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def admin_pages(user):
     """(url, model admin) of every admin page this user may open: list, add and a change page."""
     from django.test import RequestFactory
@@ -95,7 +88,7 @@ def visible_text(html: str) -> str:
 
 
 @pytest.mark.parametrize("initiative", ["alpha", "beta"])
-def test_every_admin_page_shows_only_the_admins_own_initiatives(two, initiative):
+def test_every_admin_page_shows_only_the_admins_own_initiatives(two, initiative, client_for):
     user = two[initiative]
     client = client_for(user)
     pages = admin_pages(user)
@@ -113,7 +106,7 @@ def test_every_admin_page_shows_only_the_admins_own_initiatives(two, initiative)
 
 
 @pytest.mark.parametrize("initiative", ["alpha", "beta"])
-def test_the_other_initiatives_records_cannot_be_opened(two, initiative):
+def test_the_other_initiatives_records_cannot_be_opened(two, initiative, client_for):
     other = "beta" if initiative == "alpha" else "alpha"
     client = client_for(two[initiative])
     for url in admin_pages(two[other]):
@@ -121,7 +114,7 @@ def test_the_other_initiatives_records_cannot_be_opened(two, initiative):
             assert client.get(url).status_code in (302, 403, 404), url
 
 
-def test_the_membership_form_refuses_an_organisation_outside_the_initiative(two, cast):
+def test_the_membership_form_refuses_an_organisation_outside_the_initiative(two, cast, client_for):
     client = client_for(two["alpha"])
     before = Membership.objects.count()
     # Organisation C takes part in beta only: alpha's admin may not even name it.
@@ -150,7 +143,9 @@ def test_the_membership_form_refuses_an_organisation_outside_the_initiative(two,
     assert Membership.objects.count() == before
 
 
-def test_an_admin_of_two_initiatives_cannot_cross_an_organisation_between_them(two, cast):
+def test_an_admin_of_two_initiatives_cannot_cross_an_organisation_between_them(
+    two, cast, client_for
+):
     # betaboss also runs alpha: org C (beta) still cannot become a member organisation in alpha.
     add_user("betaboss", initiative_code="alpha", role="backbone_admin")
     client = client_for(two["beta"])
@@ -180,7 +175,7 @@ def test_an_admin_of_two_initiatives_cannot_cross_an_organisation_between_them(t
     assert Membership.objects.filter(user=cast.carol, organisation=cast.org_a).exists()
 
 
-def test_the_membership_rule_holds_for_superusers_too(two, cast, django_user_model):
+def test_the_membership_rule_holds_for_superusers_too(two, cast, django_user_model, client_for):
     root = django_user_model.objects.create_superuser("root", password=PASSWORD)
     response = client_for(root).post(
         "/admin/initiatives/membership/add/",
@@ -195,7 +190,7 @@ def test_the_membership_rule_holds_for_superusers_too(two, cast, django_user_mod
     assert not Membership.objects.filter(user=cast.carol, initiative=cast.alpha).exists()
 
 
-def test_the_organisation_search_of_the_participation_inline_is_scoped(two):
+def test_the_organisation_search_of_the_participation_inline_is_scoped(two, client_for):
     client = client_for(two["alpha"])
     response = client.get(
         "/admin/autocomplete/",
@@ -210,7 +205,9 @@ def test_the_organisation_search_of_the_participation_inline_is_scoped(two):
     assert {r["text"] for r in response.json()["results"]} == {"Organisation A", "Organisation B"}
 
 
-def test_an_indicator_cannot_take_another_initiatives_dimension(two, cast, django_user_model):
+def test_an_indicator_cannot_take_another_initiatives_dimension(
+    two, cast, django_user_model, client_for
+):
     # Superusers pick from every initiative; the relation is still checked on save.
     root = django_user_model.objects.create_superuser("root", password=PASSWORD)
     enrolled = cast.alpha.indicators.get(code="enrolled")

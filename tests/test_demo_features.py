@@ -25,7 +25,7 @@ from commonmeasure.voice.models import Ballot, Question
 END = periods.month(2025, 12)
 
 
-def test_the_demo_shows_every_feature(db, client):
+def test_the_demo_shows_every_feature(db, client, client_for):
     load_demo(end=END)
     initiative = Initiative.objects.get(code="youth-jobs")
     reporter_org = initiative.organisations.get(code="NYT")
@@ -55,7 +55,7 @@ def test_the_demo_shows_every_feature(db, client):
     )
     failed = [o.code for o in check_submission(draft) if o.status == "failed"]
     assert "courses_within_enrolled" in failed
-    quality = client_as(client, "backbone").get("/i/youth-jobs/quality/?period=2025-12")
+    quality = client_for("backbone").get("/i/youth-jobs/quality/?period=2025-12")
     assert "courses_within_enrolled" in quality.content.decode()
 
     # Targets on most indicators, for the year of the latest month.
@@ -123,10 +123,3 @@ def test_the_demo_shows_every_feature(db, client):
     ticked = list(public_indicators(initiative).values_list("name", flat=True))
     assert ticked and all(name in public for name in ticked)
     assert "Mean wellbeing score" not in public
-
-
-def client_as(client, username):
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username=username))
-    return client

@@ -197,11 +197,10 @@ def test_the_command_refuses_a_password_equal_to_the_username(cast, cli, django_
     assert code == 0 and django_user_model.objects.filter(username="reporter-one").exists()
 
 
-def test_the_backbone_unlocks_a_member_from_the_members_page(cast, settings):
+def test_the_backbone_unlocks_a_member_from_the_members_page(cast, client_for, settings):
     for _ in range(settings.CM_LOGIN_FAILURES_PER_ACCOUNT):
         attempt(Client(), "site", "alice", "wrong-guess")
-    backbone = Client()
-    backbone.force_login(cast.backbone)
+    backbone = client_for(cast.backbone)
     page = backbone.get("/i/alpha/members/").content.decode()
     membership = cast.alice.cm_memberships.get().pk
     assert f'id="unlock-{membership}"' in page and "Sign-in locked until" in page
@@ -214,11 +213,10 @@ def test_the_backbone_unlocks_a_member_from_the_members_page(cast, settings):
     assert (event.username, event.by, event.scope) == ("alice", cast.backbone, "account")
 
 
-def test_the_backbone_cannot_unlock_someone_outside_its_initiative(cast, settings):
+def test_the_backbone_cannot_unlock_someone_outside_its_initiative(cast, client_for, settings):
     for _ in range(settings.CM_LOGIN_FAILURES_PER_ACCOUNT):
         attempt(Client(), "site", "carol", "wrong-guess")
-    backbone = Client()
-    backbone.force_login(cast.backbone)
+    backbone = client_for(cast.backbone)
     membership = cast.carol.cm_memberships.get().pk
     response = backbone.post("/i/alpha/members/", {"membership": membership, "action": "unlock"})
     assert response.status_code == 404

@@ -81,10 +81,9 @@ def test_a_token_records_when_it_was_last_used(as_, cast):
     assert ApiToken.objects.get(user=cast.alice).last_used_at is not None
 
 
-def test_a_session_post_without_the_csrf_token_is_refused(reported):
+def test_a_session_post_without_the_csrf_token_is_refused(reported, client_for):
     sub = submission(reported.alpha, reported.org_a, "2024-02")
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(reported.alice)
+    client = client_for(reported.alice, enforce_csrf_checks=True)
     response = client.post(
         f"/api/v1/initiatives/alpha/submissions/{sub.id}/submit",
         "{}",
@@ -96,10 +95,9 @@ def test_a_session_post_without_the_csrf_token_is_refused(reported):
     assert sub.status == "draft"
 
 
-def test_a_session_post_with_the_csrf_token_is_accepted(reported):
+def test_a_session_post_with_the_csrf_token_is_accepted(reported, client_for):
     sub = submission(reported.alpha, reported.org_a, "2024-02")
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(reported.alice)
+    client = client_for(reported.alice, enforce_csrf_checks=True)
     client.get("/api/v1/docs")  # sets the CSRF cookie, as the docs page does
     csrf = client.cookies["csrftoken"].value
     response = client.post(

@@ -15,19 +15,13 @@ from tests.html import table_rows
 PAGE = "/account/tokens/"
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_signing_in_is_needed(cast):
     answer = Client().get(PAGE)
     assert answer.status_code == 302 and answer["Location"].startswith("/login/")
 
 
-def test_a_user_creates_a_token_sees_it_once_and_it_works_on_the_api(cast):
-    alice = _client(cast.alice)
+def test_a_user_creates_a_token_sees_it_once_and_it_works_on_the_api(cast, client_for):
+    alice = client_for(cast.alice)
     assert "You have no API tokens yet." in alice.get(PAGE).content.decode()
     answer = alice.post(PAGE, {"name": "nightly upload"})
     assert "no-store" in answer["Cache-Control"]
@@ -43,9 +37,9 @@ def test_a_user_creates_a_token_sees_it_once_and_it_works_on_the_api(cast):
     assert api.get("/api/v1/initiatives/alpha").status_code == 200
 
 
-def test_a_user_revokes_their_token_and_it_stops_working(cast):
+def test_a_user_revokes_their_token_and_it_stops_working(cast, client_for):
     record, token = create_token("alice", "old script")
-    alice = _client(cast.alice)
+    alice = client_for(cast.alice)
     page = alice.post(f"{PAGE}revoke/", {"token": record.id}, follow=True).content.decode()
     assert f"Revoked the token {record.prefix}…" in page
     assert table_rows(page, "token-list")[0][4].startswith("Revoked")
@@ -53,9 +47,9 @@ def test_a_user_revokes_their_token_and_it_stops_working(cast):
     assert api.get("/api/v1/initiatives/alpha").status_code == 401
 
 
-def test_nobody_sees_or_revokes_another_users_token(cast):
+def test_nobody_sees_or_revokes_another_users_token(cast, client_for):
     record, token = create_token("alice", "alice's secret job")
-    bob = _client(cast.bob)
+    bob = client_for(cast.bob)
     assert "alice's secret job" not in bob.get(PAGE).content.decode()
     assert record.prefix not in bob.get(PAGE).content.decode()
     page = bob.post(f"{PAGE}revoke/", {"token": record.id}, follow=True).content.decode()
@@ -66,6 +60,6 @@ def test_nobody_sees_or_revokes_another_users_token(cast):
     assert api.get("/api/v1/initiatives/alpha").status_code == 200
 
 
-def test_the_name_is_checked(cast):
-    html = _client(cast.alice).post(PAGE, {"name": "x" * 101}).content.decode()
+def test_the_name_is_checked(cast, client_for):
+    html = client_for(cast.alice).post(PAGE, {"name": "x" * 101}).content.decode()
     assert 'id="token-name-error"' in html and not ApiToken.objects.exists()

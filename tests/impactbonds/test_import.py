@@ -320,10 +320,10 @@ def test_parties_get_their_roles_from_the_indigo_tables():
     ).exists()
 
 
-def test_superusers_can_browse_imported_projects_in_the_admin(client, django_user_model):
+def test_superusers_can_browse_imported_projects_in_the_admin(client_for, django_user_model):
     import_bundle(SAMPLE)
     admin = django_user_model.objects.create_superuser("root", password="pw-123456789")
-    client.force_login(admin)
+    client = client_for(admin)
     project = m.Project.objects.get(indigo_id="INDIGO-POJ-0184")
     listing = client.get("/admin/impactbonds/project/?q=West+London")
     assert listing.status_code == 200 and "INDIGO-POJ-0184" in listing.content.decode()

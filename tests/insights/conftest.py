@@ -4,7 +4,6 @@ signed-in clients, and approved values small enough to test suppression."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tests.html import publish, spec_from, table_rows  # noqa: F401  (used by the tests)
 
@@ -60,7 +59,7 @@ def rate(cast):
 
 
 @pytest.fixture
-def dora(data):
+def dora(data, client_for):
     """A third organisation of alpha, D, that reports nothing, and its reporter dora: a member
     with no cell of her own among A's and B's, so she sees what any peer sees."""
     from commonmeasure.initiatives.models import Organisation, Participation
@@ -69,8 +68,4 @@ def dora(data):
     org = Organisation.objects.create(code="org-d", name="Organisation D")
     Participation.objects.create(initiative=data.alpha, organisation=org)
     add_user("dora", initiative_code="alpha", role="reporter", organisation_code="org-d")
-    from django.contrib.auth import get_user_model
-
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="dora"))
-    return client
+    return client_for("dora")

@@ -359,8 +359,7 @@ def _links(html: str) -> list[str]:
     return [unescape(h) for h in re.findall(r'class="explain-link[^"]*" href="([^"]+)"', html)]
 
 
-def test_every_headline_card_and_table_row_links_to_its_explanation(cast, import_csv):
-    from django.test import Client
+def test_every_headline_card_and_table_row_links_to_its_explanation(cast, import_csv, client_for):
 
     values = """organisation,indicator,period,value,gender
 org-a,enrolled,2024-01,30,
@@ -371,8 +370,7 @@ org-a,enrolled,2024-02,20,
 org-b,enrolled,2024-02,15,
 """
     assert import_csv(cast.alpha, values, approve=True, user=cast.backbone).ok
-    client = Client()
-    client.force_login(cast.backbone)
+    client = client_for(cast.backbone)
     pages = {
         "/i/alpha/": 1,
         "/i/alpha/dashboard/": 1,

@@ -45,16 +45,12 @@ def test_a_composite_with_no_value_says_why(towns):
 
 
 @pytest.fixture
-def backbone_client(towns, django_user_model):
-    from django.test import Client
-
+def backbone_client(towns, django_user_model, client_for):
     from commonmeasure.initiatives.models import Membership
 
     user = django_user_model.objects.create_user("towns-admin", password="x")
     Membership.objects.create(user=user, initiative=towns, role=Membership.BACKBONE_ADMIN)
-    client = Client()
-    client.force_login(user)
-    return client
+    return client_for(user)
 
 
 def test_the_page_the_api_and_the_command_line_show_the_scores_and_weights(

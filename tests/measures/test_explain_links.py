@@ -10,7 +10,6 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.test import Client
 
 from commonmeasure.charts import LINK_FIELD
 from commonmeasure.initiatives.models import Membership
@@ -46,12 +45,10 @@ def _figure(page: str) -> str:
 
 
 @pytest.fixture
-def backbone(towns, django_user_model):
+def backbone(towns, django_user_model, client_for):
     user = django_user_model.objects.create_user("towns-admin", password="x")
     Membership.objects.create(user=user, initiative=towns, role=Membership.BACKBONE_ADMIN)
-    client = Client()
-    client.force_login(user)
-    return client
+    return client_for(user)
 
 
 VIEWS = [

@@ -8,7 +8,6 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from commonmeasure.interchange.contracts import (
     ContractFileError,
@@ -75,10 +74,11 @@ UPLOAD = "/i/alpha/orgs/org-a/upload/"
 
 @pytest.mark.parametrize("saved_as", SAVED)
 @pytest.mark.parametrize("variant", ["plain", "dates", "percent", "date1904", "padded"])
-def test_the_web_upload_reads_the_same_files_the_same_way(corpus, cast, variant, saved_as):
+def test_the_web_upload_reads_the_same_files_the_same_way(
+    corpus, cast, client_for, variant, saved_as
+):
     path = the(corpus, f"values-{variant}", saved_as)
-    client = Client()
-    client.force_login(cast.alice)
+    client = client_for(cast.alice)
     response = client.post(
         UPLOAD, {"file": SimpleUploadedFile(path.name, path.read_bytes())}, follow=True
     )

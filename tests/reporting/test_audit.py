@@ -7,7 +7,6 @@ import importlib
 import io
 import json
 
-from django.test import Client
 from openpyxl import load_workbook
 
 from commonmeasure.initiatives.access import access_for
@@ -92,9 +91,8 @@ def test_a_dry_run_and_a_failed_import_record_nothing(cast, import_csv):
     assert changes() == []
 
 
-def test_values_sent_through_the_api_are_recorded_as_api(cast):
-    client = Client()
-    client.force_login(cast.alice)
+def test_values_sent_through_the_api_are_recorded_as_api(cast, client_for):
+    client = client_for(cast.alice)
     body = {
         "values": [
             {"organisation": "org-a", "indicator": "enrolled", "period": "2024-02", "value": 3}

@@ -193,13 +193,10 @@ def test_import_into_another_report_is_not_blocked_by_a_rule_it_does_not_touch(
     assert result.ok
 
 
-def test_the_api_returns_warnings_and_refuses_errors(with_rules):
+def test_the_api_returns_warnings_and_refuses_errors(with_rules, client_for):
     import json
 
-    from django.test import Client
-
-    client = Client()
-    client.force_login(with_rules.alice)
+    client = client_for(with_rules.alice)
 
     def send(*rows):
         body = {

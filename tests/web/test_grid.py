@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
 from commonmeasure.reporting.models import DataValue, Submission
 from commonmeasure.reporting.services import cell_name
@@ -215,8 +213,7 @@ def test_viewer_sees_own_grid_read_only_and_cannot_save(data, client_for):
     from commonmeasure.initiatives.users import add_user
 
     add_user("vera", initiative_code="alpha", role="viewer", organisation_code="org-a")
-    client = Client()
-    client.force_login(User.objects.get(username="vera"))
+    client = client_for("vera")
     html = client.get(GRID_A).content.decode()
     assert f'name="{cell_name("enrolled", {})}"' not in html
     assert f'data-cell="{cell_name("enrolled", {})}">7<' in html
@@ -234,8 +231,7 @@ def test_reviewer_can_submit_but_not_edit(data, client_for):
     from commonmeasure.initiatives.users import add_user
 
     add_user("rita", initiative_code="alpha", role="reviewer", organisation_code="org-a")
-    client = Client()
-    client.force_login(User.objects.get(username="rita"))
+    client = client_for("rita")
     html = client.get(GRID_A).content.decode()
     assert f'name="{cell_name("enrolled", {})}"' not in html
     assert 'value="submit"' in html
