@@ -159,9 +159,9 @@ class Posted:
 
 def run(request, initiative, actions: dict, to: str):
     """Handle a POST of a page whose forms each send ``action`` (a key of ``actions``: the form
-        class, its keyword arguments and a function from the cleaned data to a ``Change``).
-        Returns a redirect when the change was saved, else a ``Posted``. ``preview=1`` is a dry run
-    (``forms_common.EditorPostForm`` reads the action, the row and the preview)."""
+    class, its keyword arguments and a function from the cleaned data to a ``Change``).
+    Returns a redirect when the change was saved, else a ``Posted``. ``preview=1`` is a dry run
+    (``forms_common.EditorPostForm`` reads the action, the row, the preview and what was typed)."""
     posted = Posted(status=200)
     if request.method != "POST":
         return posted
