@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from commonmeasure.forms import PageForm, WholeNumberField
+from commonmeasure.forms import PageForm, RawField, WholeNumberField
 from commonmeasure.initiatives.models import Indicator, Membership, code_validator
 from commonmeasure.reporting.services import reports_a_deadline_locks
 
@@ -96,6 +96,14 @@ class ActivityForm(PageForm):
             "goals": self.data.getlist("goals"),
             "indicators": self.data.getlist("indicators"),
         }
+
+
+class ActivityOrganisationForm(PageForm):
+    """Whose activity a new one is: the organisation's code, as posted with the activity (the
+    page's address may name it instead, ``?organisation=``). Every value is valid: a code that
+    is not an organisation of the initiative is a 404."""
+
+    organisation = RawField()
 
 
 # -- members ---------------------------------------------------------------------------------

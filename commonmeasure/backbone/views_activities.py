@@ -16,7 +16,7 @@ from commonmeasure.initiatives.access import get_initiative
 from commonmeasure.initiatives.models import Organisation
 
 from . import exports, matrix, services
-from .forms import ActivityForm
+from .forms import ActivityForm, ActivityOrganisationForm
 from .models import Activity
 
 
@@ -156,7 +156,9 @@ def _form(request, initiative, access, organisation, activity=None):
 @login_required
 def activity_new(request, code):
     initiative, access = member_access(request.user, code)
-    org_code = request.GET.get("organisation") or request.POST.get("organisation") or ""
+    posted = ActivityOrganisationForm(request.POST)
+    posted.is_valid()  # every value is valid: an unknown organisation is a 404 below
+    org_code = request.GET.get("organisation") or posted.cleaned_data["organisation"]
     org = Organisation.objects.filter(code=org_code, participations__initiative=initiative).first()
     if org is None:
         raise Http404("No such organisation in this initiative")

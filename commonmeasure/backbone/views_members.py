@@ -137,9 +137,10 @@ def invite(request, code):
         Organisation.objects.filter(participations__initiative=initiative).order_by("name", "code")
     )
     errors: dict[str, str] = {}
-    posted = request.POST if request.method == "POST" else {"role": "reporter"}
+    posted = {"role": "reporter"}
     if request.method == "POST":
         form = InviteForm(request.POST, organisations=orgs)
+        posted = form.data  # what was typed, shown again beside its message
         errors = form.messages
         if not errors:
             try:

@@ -52,7 +52,7 @@ def settings_page(request, code):
                 )
                 return redirect("backbone:settings", initiative.code)
         values = form.typed()
-        preview = _deadline_preview(initiative, request.POST)
+        preview = _deadline_preview(initiative, DeadlinePreviewForm(request.POST))
     return render(
         request,
         "backbone/settings.html",
@@ -76,11 +76,10 @@ def settings_page(request, code):
     )
 
 
-def _deadline_preview(initiative, data) -> dict | None:
-    """How many reports still open to their reporters the deadline in ``data`` would lock
-    (``reports_a_deadline_locks``, the rule the form checks before saving); None when the
+def _deadline_preview(initiative, form: DeadlinePreviewForm) -> dict | None:
+    """How many reports still open to their reporters the deadline posted in ``form`` would
+    lock (``reports_a_deadline_locks``, the rule the form checks before saving); None when the
     deadline is not a valid one or is the current one."""
-    form = DeadlinePreviewForm(data)
     if not form.is_valid():
         return None
     days = form.cleaned_data["deadline_days"]
@@ -97,7 +96,10 @@ def deadline_preview(request, code):
     return render(
         request,
         "backbone/_deadline_preview.html",
-        {"initiative": initiative, "preview": _deadline_preview(initiative, request.GET)},
+        {
+            "initiative": initiative,
+            "preview": _deadline_preview(initiative, DeadlinePreviewForm(request.GET)),
+        },
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext as _
 
-from commonmeasure.forms import PageForm
+from commonmeasure.forms import PageForm, RawField
 
 from . import services
 from .models import InvestorFlow
@@ -94,3 +94,16 @@ class PublishForm(PageForm):
 
     def clean_published(self) -> bool:
         return self.cleaned_data["published"] == "1"
+
+
+class CommitUploadForm(PageForm):
+    """The buttons under an achievements file's dry run: ``token`` names the file kept between
+    the dry run and the commit ("" when a new file is posted instead); ``cancel`` (any value)
+    drops it, else it is recorded. Every value is valid: a token that is not the user's is the
+    upload store's to refuse."""
+
+    token = RawField()
+    cancel = RawField(absent=None)
+
+    def clean_cancel(self) -> bool:
+        return self.cleaned_data["cancel"] is not None

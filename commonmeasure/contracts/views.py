@@ -34,7 +34,7 @@ from commonmeasure.upload_store import UploadNotFound, UploadStore, clean_name
 from . import services
 from .access import get_contract, visible_contracts
 from .exports import KIND_LABELS, StatementDocument, statement_pdf, statement_xlsx
-from .forms import InvestorFlowForm, PaymentForm, PublishForm
+from .forms import CommitUploadForm, InvestorFlowForm, PaymentForm, PublishForm
 from .models import Achievement, InvestorFlow
 from .statement_pdf import MissingFont
 from .statement_text import amount_text
@@ -377,7 +377,9 @@ def upload_achievements(request, pk: int):
     """POST a file: check it and show what it would change (dry run). POST ``token`` with
     ``commit``: record it. A bad file gives every problem and writes nothing."""
     contract, access = _manage(request, pk)
-    token = request.POST.get("token", "")
+    buttons = CommitUploadForm(request.POST)
+    buttons.is_valid()  # every value is valid: an unknown token is refused below
+    token = buttons.cleaned_data["token"]
     if token:
         record = _stored_upload(token, contract, request.user)
         if record is None:
@@ -385,7 +387,7 @@ def upload_achievements(request, pk: int):
                 request, _("That upload has expired or is not yours; choose the file again.")
             )
             return redirect(reverse("contract", args=[contract.pk]) + "#achievements")
-        if "cancel" in request.POST:
+        if buttons.cleaned_data["cancel"]:
             UPLOADS.delete(record)
             messages.info(request, _("Upload cancelled; nothing was recorded."))
             return redirect(reverse("contract", args=[contract.pk]) + "#achievements")

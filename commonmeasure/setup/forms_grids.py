@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from commonmeasure.forms import PageForm
+from commonmeasure.forms import PageForm, RawField
 
 
 def number(text: str) -> float | None:
@@ -24,6 +24,14 @@ def number(text: str) -> float | None:
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(text)
     return value
+
+
+class NewPeriodForm(PageForm):
+    """The period typed above the grid's last column, without the spaces around it: read first,
+    as it names the boxes of that column (``GridForm`` checks it with the rest). Every value is
+    valid."""
+
+    new_period = RawField(strip=True)
 
 
 class GridForm(PageForm):

@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from commonmeasure.forms import PageForm
+from commonmeasure.forms import PageForm, RawField
 from commonmeasure.initiatives.models import Indicator
 from commonmeasure.interchange.definition import CONTENT_LANGUAGES
 
@@ -613,6 +613,18 @@ class FormulaCheckForm(forms.Form):
     """What the formula box posts as it is typed."""
 
     formula = forms.CharField(required=False, max_length=10_000)
+
+
+class SaveButtonsForm(PageForm):
+    """Which button sent the indicator's form: ``preview`` (the preview without JavaScript:
+    nothing is saved) or the save, with ``confirm``, the fingerprint of the changes the page
+    listed (None when it listed none). Every value is valid."""
+
+    preview = RawField(absent=None)
+    confirm = RawField(absent=None)
+
+    def clean_preview(self) -> bool:
+        return self.cleaned_data["preview"] is not None
 
 
 class ActionForm(forms.Form):

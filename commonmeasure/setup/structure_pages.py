@@ -12,12 +12,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 
 from . import services
+from .forms_common import EditorPostForm
 
 _UNKNOWN = gettext_lazy("This page does not know that action.")
 _GONE = gettext_lazy("%(what)s %(code)s is no longer there: someone removed it; reload the page.")
-
-# Fields a confirm form does not repeat.
-_NOT_REPEATED = {"csrfmiddlewaretoken", "preview"}
 
 
 @dataclass
@@ -95,16 +93,6 @@ def place(problems: list[str], rows: dict[str, list[str]]) -> list[tuple[str, st
     return out
 
 
-def repeat(request) -> list[tuple[str, str]]:
-    """The POSTed fields a confirm button sends again (a preview, then the real save)."""
-    return [
-        (name, value)
-        for name in request.POST
-        if name not in _NOT_REPEATED
-        for value in request.POST.getlist(name)
-    ]
-
-
 def changes_in_words(outcome: services.Outcome) -> list[dict]:
     """A preview's changes as rows: where, before, after."""
     empty = {"", "[]", "{}"}
@@ -172,13 +160,15 @@ class Posted:
 def run(request, initiative, actions: dict, to: str):
     """Handle a POST of a page whose forms each send ``action`` (a key of ``actions``: the form
     class, its keyword arguments and a function from the cleaned data to a ``Change``).
-    Returns a redirect when the change was saved, else a ``Posted``. ``preview=1`` is a dry run."""
+    Returns a redirect when the change was saved, else a ``Posted``. ``preview=1`` is a dry run
+    (``forms_common.EditorPostForm`` reads the action, the row, the preview and what was typed)."""
     posted = Posted(status=200)
     if request.method != "POST":
         return posted
-    posted.action = request.POST.get("action", "")
-    posted.row = request.POST.get("row", "")[:200]
-    posted.values = {k: v for k, v in request.POST.items() if k not in _NOT_REPEATED}
+    sent = EditorPostForm(request.POST)
+    sent.is_valid()  # every value is valid: an unknown action is refused just below
+    posted.action, posted.row = sent.cleaned_data["action"], sent.cleaned_data["row"]
+    posted.values = sent.typed()
     if posted.action not in actions:
         posted.errors = {"action": str(_UNKNOWN)}
         posted.status = 400
@@ -194,7 +184,7 @@ def run(request, initiative, actions: dict, to: str):
     except services.Refused as refused:
         posted.problems, posted.status = list(refused.problems), 400
         return posted
-    preview = request.POST.get("preview") == "1"
+    preview = sent.cleaned_data["preview"]
     saved = save(
         request,
         initiative,
@@ -211,7 +201,7 @@ def run(request, initiative, actions: dict, to: str):
     if saved.ok:
         posted.preview = changes_in_words(saved.outcome)
         posted.removed = saved.outcome.removed
-        posted.repeat = repeat(request)
+        posted.repeat = sent.repeat()
     return posted
 
 

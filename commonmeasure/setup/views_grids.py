@@ -20,7 +20,7 @@ from commonmeasure.reporting.presenters import plain_number, recent_periods
 
 from . import services
 from .access import setup_access
-from .forms_grids import GridForm, IndicatorChoiceForm
+from .forms_grids import GridForm, IndicatorChoiceForm, NewPeriodForm
 from .structure_pages import done, place, save
 
 NEW = "_new"  # the column whose period is typed above it
@@ -235,10 +235,12 @@ def _page(request, code, key: str, template: str, url_name: str, choose):
     grid = _grid(definition, key, indicator, initiative)
     posted, problems, summary, stale, status = None, {}, [], None, 200
     if request.method == "POST":
-        cells, numbers = grid.places(request.POST.get("new_period", "").strip())
+        period = NewPeriodForm(request.POST)
+        period.is_valid()  # every value is valid: GridForm checks the period with the cells
+        cells, numbers = grid.places(period.cleaned_data["new_period"])
         form = GridForm(request.POST, cells=cells, numbers=numbers)
         if not form.is_valid():
-            posted, status = request.POST, 400
+            posted, status = form.data, 400
             problems = {name: [message] for name, message in form.messages.items()}
             summary = list(form.messages.values())
         else:
@@ -248,7 +250,7 @@ def _page(request, code, key: str, template: str, url_name: str, choose):
                 any(name.startswith("v|") and name.endswith(f"|{NEW}") for name, _i in items)
                 and not form.cleaned_data["new_period"]
             ):
-                posted, status = request.POST, 400
+                posted, status = form.data, 400
                 summary = [
                     _("Give the period of the new column (e.g. 2027, 2026-27, 2026-Q3 or 2026-09).")
                 ]
@@ -276,9 +278,9 @@ def _page(request, code, key: str, template: str, url_name: str, choose):
                     return done(request, saved, _("Saved."), to)
                 status = saved.status
                 if saved.stale:
-                    stale = _differences(grid, request.POST)
+                    stale = _differences(grid, form.data)
                 else:
-                    posted = request.POST
+                    posted = form.data
                     summary = saved.problems
                     problems = {}
                     for problem, name, _path in place(saved.problems, where):

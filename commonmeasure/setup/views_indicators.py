@@ -26,6 +26,7 @@ from .forms_indicators import (
     IndicatorForm,
     MoveForm,
     RetireForm,
+    SaveButtonsForm,
     component_formset,
     initial_from,
 )
@@ -116,12 +117,17 @@ def _edit(request, code, indicator_code):
         )
         return _page(request, initiative, access, form, formset, indicator_code, current)
 
-    data = request.POST.copy()
     form = IndicatorForm(
-        data, initiative=initiative, code=indicator_code, initial={"code": indicator_code}
+        request.POST.copy(),  # a copy: a stale save sets the version in it
+        initiative=initiative,
+        code=indicator_code,
+        initial={"code": indicator_code},
     )
+    data = form.data
     formset = component_formset(data, initiative=initiative, code=indicator_code)
-    if "preview" in request.POST:  # the preview without JavaScript: nothing is saved
+    buttons = SaveButtonsForm(request.POST)
+    buttons.is_valid()  # every value is valid
+    if buttons.cleaned_data["preview"]:  # the preview without JavaScript: nothing is saved
         preview = _preview(initiative, indicator_code, form, formset)
         return _page(
             request, initiative, access, form, formset, indicator_code, current, preview=preview
@@ -134,7 +140,7 @@ def _edit(request, code, indicator_code):
     changed_rules = indicators.rules_changed(current, mapping)
     # Confirmed: the list of changes was shown for exactly this mapping.
     fingerprint = version_of({"indicator": mapping}, "indicator")
-    confirm = bool(changed_rules) and request.POST.get("confirm") != fingerprint
+    confirm = bool(changed_rules) and buttons.cleaned_data["confirm"] != fingerprint
     try:
         saved = indicators.save(
             initiative,

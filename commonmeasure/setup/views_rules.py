@@ -20,6 +20,7 @@ from commonmeasure.reporting.rules import RuleSet, totals
 
 from . import services
 from .access import setup_access
+from .forms_common import EditorPostForm
 from .forms_rules import MoveRuleForm, RemoveRuleForm, RuleForm
 from .structure_pages import Change, find, move, run, where
 
@@ -170,7 +171,9 @@ def _page(request, initiative, access, editing: str | None):
         to = reverse("setup:rule", args=[initiative.code, editing])
     else:
         to = reverse("setup:rules", args=[initiative.code])
-    if request.method == "POST" and request.POST.get("action") != "save_rule":
+    sent = EditorPostForm(request.POST)
+    sent.is_valid()  # every value is valid: run() refuses an unknown action
+    if request.method == "POST" and sent.cleaned_data["action"] != "save_rule":
         to = reverse("setup:rules", args=[initiative.code])
     posted = run(request, initiative, _actions(definition, editing, previewed), to)
     if isinstance(posted, HttpResponseBase):
@@ -216,7 +219,7 @@ def _page(request, initiative, access, editing: str | None):
             "checked": checked,
             "live_problems": (
                 [*posted.errors.values(), *posted.problems]
-                if posted.action == "save_rule" and request.POST.get("preview") == "1"
+                if posted.action == "save_rule" and sent.cleaned_data["preview"]
                 else []
             ),
             "operators": ["<", "<=", "==", "!=", ">=", ">"],

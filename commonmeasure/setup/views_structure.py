@@ -17,6 +17,7 @@ from commonmeasure.reporting.models import Submission
 from . import forms_structure as f
 from . import services
 from .access import setup_access
+from .forms_common import EditorPostForm
 from .structure_pages import Change, find, move, run, where
 
 _ORGANISATION_FIELDS = ("name", "identifiers", "description", "area", "backbone")
@@ -333,7 +334,9 @@ def _one_part(request, code, kind: str, key: str, missing: str, actions):
     if services.part_of(definition, f"{kind}/{key}") is None:
         raise Http404(missing)
     single = kind[:-1]  # "organisations" -> "organisation", "areas" -> "area"
-    removing = request.method == "POST" and request.POST.get("action") == f"remove_{single}"
+    sent = EditorPostForm(request.POST)
+    sent.is_valid()  # every value is valid: run() refuses an unknown action
+    removing = request.method == "POST" and sent.cleaned_data["action"] == f"remove_{single}"
     if removing:
         to = reverse(f"setup:{kind}", args=[initiative.code])
     else:
