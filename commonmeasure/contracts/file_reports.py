@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from functools import partial
+from json.encoder import c_encode_basestring, py_encode_basestring
 
 from commonmeasure.console import CommandError
 from commonmeasure.contracts.statements import statement_from_files
-from commonmeasure.domain.payments import ContractError, RateCard, Statement, metric_names
+from commonmeasure.domain.payments import (
+    Adjustment,
+    ContractError,
+    RateCard,
+    Statement,
+    metric_names,
+)
 from commonmeasure.domain.returns import returns_by_investor
 from commonmeasure.domain.scenario import simulate, sweep
 from commonmeasure.domain.translation import gettext
@@ -50,28 +58,79 @@ def cmd_payments(args) -> int:
     except ContractFileError as exc:
         raise _fail(exc.message()) from None
     if args.json:
-        print(statement_json(statement.as_dict()))
+        print(statement_json(statement))
     else:
         names = metric_names(read_contract(args.contract))
         print("\n".join(render_statement(statement, names)))
     return 0
 
 
-def statement_json(d: dict) -> str:
-    """The statement as indented JSON with each adjustment on a line of its own: the same data
-    as json.dumps(d, indent=2), written several times faster when there are many adjustments.
+def statement_json(d: dict | Statement) -> str:
+    """The statement (a Statement, or its ``as_dict()``) as indented JSON with each adjustment
+    on a line of its own: the same data as json.dumps(d, indent=2), written several times
+    faster when there are many adjustments.
 
-    The adjustments are encoded in one call of the C encoder, then split into lines where one
-    adjustment ends and the next begins: the text ``}, {"kind": `` cannot occur inside a
-    value, where a double quote is always escaped."""
-    adjustments = d.get("adjustments") or []
+    For a Statement each adjustment's line is written straight from the Adjustment
+    (``adjustment_json``), with no dictionary in between. For a dictionary the adjustments are
+    encoded in one call of the C encoder, then split into lines where one adjustment ends and
+    the next begins: the text ``}, {"kind": `` cannot occur inside a value, where a double
+    quote is always escaped. Both give the same bytes."""
+    if isinstance(d, Statement):
+        adjustments = d.adjustments
+        lines = adjustment_json(adjustments)
+        d = d.as_dict(adjustments=False)
+    else:
+        adjustments = d.get("adjustments") or []
+        lines = None
     marker = "@@adjustments@@"
     text = json.dumps({**d, "adjustments": marker}, indent=2, ensure_ascii=False)
     if not adjustments:
         return text.replace(f'"{marker}"', "[]", 1)
-    flat = json.dumps(adjustments, ensure_ascii=False, check_circular=False)
-    body = "[\n    " + flat[1:-1].replace('}, {"kind": ', '},\n    {"kind": ') + "\n  ]"
-    return text.replace(f'"adjustments": "{marker}"', f'"adjustments": {body}', 1)
+    if lines is None:
+        flat = json.dumps(adjustments, ensure_ascii=False, check_circular=False)
+        body = "[\n    " + flat[1:-1].replace('}, {"kind": ', '},\n    {"kind": ') + "\n  ]"
+    else:
+        body = "[\n    " + ",\n    ".join(lines) + "\n  ]"
+    before, after = text.split(f'"adjustments": "{marker}"', 1)
+    return "".join((before, '"adjustments": ', body, after))
+
+
+def adjustment_json(adjustments: list[Adjustment]) -> list[str]:
+    """Each adjustment as json.dumps(adjustment.as_dict(), ensure_ascii=False) writes it, built
+    from its fields: the few kinds, metrics and rules encoded once each, a participant's id by
+    the encoder's own string escaping, numbers as the encoder writes them."""
+    dumps = partial(json.dumps, ensure_ascii=False)
+    text = c_encode_basestring or py_encode_basestring  # what dumps uses for a str
+
+    def value(x) -> str:
+        return text(x) if type(x) is str else dumps(x)
+
+    def number(x) -> str:
+        return int.__repr__(x) if type(x) is int else dumps(x)
+
+    seen: dict = {}
+
+    def once(x) -> str:
+        try:
+            return seen[x]
+        except KeyError:
+            seen[x] = found = value(x)
+            return found
+
+    out = []
+    append = out.append
+    for a in adjustments:
+        if a.cohort is not None or type(a.amount) is not Decimal:
+            append(dumps(a.as_dict()))
+            continue
+        p = a.participant
+        append(
+            f'{{"kind": {once(a.kind)}, "metric": {once(a.metric)}, '
+            f'"participant": {text(p) if type(p) is str else dumps(p)}, '
+            f'"amount": "{a.amount}", "count": {number(a.count)}, "row": {number(a.row)}, '
+            f'"rule": {once(a.rule)}}}'
+        )
+    return out
 
 
 def render_statement(s: Statement, names: dict[str, str] | None = None) -> list[str]:

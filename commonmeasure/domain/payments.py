@@ -317,11 +317,13 @@ class Statement:
     excluded: dict[str, int]
     detail: dict = field(default_factory=dict)  # per-mechanism: counts, cohorts, targets
 
-    def as_dict(self) -> dict:
+    def as_dict(self, adjustments: bool = True) -> dict:
+        """The statement as plain data (the JSON of ``payments --json``). ``adjustments=False``:
+        the same with an empty list of adjustments, for a writer that writes them itself."""
         with paused_gc():  # many small dicts, no cycles
-            return self._as_dict()
+            return self._as_dict(adjustments)
 
-    def _as_dict(self) -> dict:
+    def _as_dict(self, adjustments: bool) -> dict:
         money = lambda d: {k: str(v) for k, v in d.items()}  # noqa: E731
         return {
             "mechanism": self.mechanism,
@@ -343,7 +345,7 @@ class Statement:
                     "row": a.row,
                     "rule": a.rule,
                 }
-                for a in self.adjustments
+                for a in (self.adjustments if adjustments else ())
             ],
             "excluded": dict(self.excluded),
             **self.detail,
