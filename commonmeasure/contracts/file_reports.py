@@ -11,6 +11,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from json.encoder import c_encode_basestring, py_encode_basestring
+from operator import attrgetter
 
 from commonmeasure.console import CommandError
 from commonmeasure.contracts.statements import statement_from_files
@@ -96,41 +97,40 @@ def statement_json(d: dict | Statement) -> str:
 
 
 def adjustment_json(adjustments: list[Adjustment]) -> list[str]:
-    """Each adjustment as json.dumps(adjustment.as_dict(), ensure_ascii=False) writes it, built
-    from its fields: the few kinds, metrics and rules encoded once each, a participant's id by
-    the encoder's own string escaping, numbers as the encoder writes them."""
+    """Each adjustment as json.dumps(adjustment.as_dict(), ensure_ascii=False) writes it. When
+    every adjustment is a plain one (no cohort; ids and rules text or None, the amount a
+    Decimal, count and row integers), the lines are built from the fields: the few kinds,
+    metrics and rules encoded once each, each participant's id by the encoder's own string
+    escaping, integers as the encoder writes them (repr). Otherwise each is encoded in turn."""
     dumps = partial(json.dumps, ensure_ascii=False)
+    if not adjustments:
+        return []
+    kinds, metrics, people, amounts, counts, rows, rules = (
+        list(map(attrgetter(f), adjustments))
+        for f in ("kind", "metric", "participant", "amount", "count", "row", "rule")
+    )
+    few = {*kinds, *metrics, *rules}
+    plain = (
+        not any(map(attrgetter("cohort"), adjustments))
+        and {type(x) for x in few} <= {str, type(None)}
+        and {type(x) for x in people} <= {str, type(None)}
+        and {type(x) for x in amounts} == {Decimal}
+        and {type(x) for x in counts} == {int}
+        and {type(x) for x in rows} <= {int, type(None)}
+    )
+    if not plain:
+        return [dumps(a.as_dict()) for a in adjustments]
+    code = {x: dumps(x) for x in few}
     text = c_encode_basestring or py_encode_basestring  # what dumps uses for a str
-
-    def value(x) -> str:
-        return text(x) if type(x) is str else dumps(x)
-
-    def number(x) -> str:
-        return int.__repr__(x) if type(x) is int else dumps(x)
-
-    seen: dict = {}
-
-    def once(x) -> str:
-        try:
-            return seen[x]
-        except KeyError:
-            seen[x] = found = value(x)
-            return found
-
-    out = []
-    append = out.append
-    for a in adjustments:
-        if a.cohort is not None or type(a.amount) is not Decimal:
-            append(dumps(a.as_dict()))
-            continue
-        p = a.participant
-        append(
-            f'{{"kind": {once(a.kind)}, "metric": {once(a.metric)}, '
-            f'"participant": {text(p) if type(p) is str else dumps(p)}, '
-            f'"amount": "{a.amount}", "count": {number(a.count)}, "row": {number(a.row)}, '
-            f'"rule": {once(a.rule)}}}'
+    people = [dumps(p) if p is None else text(p) for p in people]
+    rows = ["null" if r is None else int.__repr__(r) for r in rows]
+    return [
+        f'{{"kind": {code[k]}, "metric": {code[m]}, "participant": {p}, "amount": "{a!s}", '
+        f'"count": {n!r}, "row": {r}, "rule": {code[rule]}}}'
+        for k, m, p, a, n, r, rule in zip(
+            kinds, metrics, people, amounts, counts, rows, rules, strict=True
         )
-    return out
+    ]
 
 
 def render_statement(s: Statement, names: dict[str, str] | None = None) -> list[str]:
