@@ -21,6 +21,7 @@ from commonmeasure.domain.payments import (
     RateCard,
     Statement,
     metric_names,
+    paused_gc,
 )
 from commonmeasure.domain.returns import returns_by_investor
 from commonmeasure.domain.scenario import simulate, sweep
@@ -54,15 +55,21 @@ def _table(rows: list[tuple], indent: str = "  ") -> list[str]:
 
 
 def cmd_payments(args) -> int:
-    try:
-        statement = statement_from_files(args.contract, args.data, args.by)
-    except ContractFileError as exc:
-        raise _fail(exc.message()) from None
-    if args.json:
-        print(statement_json(statement))
-    else:
-        names = metric_names(read_contract(args.contract))
-        print("\n".join(render_statement(statement, names)))
+    # The cyclic garbage collector stays paused until the statement is written and gone: its
+    # hundreds of thousands of adjustments form no cycles, and each collection would scan
+    # them all again.
+    with paused_gc():
+        try:
+            statement = statement_from_files(args.contract, args.data, args.by)
+        except ContractFileError as exc:
+            raise _fail(exc.message()) from None
+        if args.json:
+            text = statement_json(statement)
+        else:
+            names = metric_names(read_contract(args.contract))
+            text = "\n".join(render_statement(statement, names))
+        del statement
+    print(text)
     return 0
 
 
