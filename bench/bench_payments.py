@@ -153,16 +153,22 @@ def _measure(step: str, contract_path: str, data_path: str, queue) -> None:
     if step == "read":
         result = len(read_achievements(data_path, contract))
     elif step == "end to end":
-        statement = rate_card_statement(contract, read_achievements(data_path, contract))
-        result = statement_json(statement.as_dict())
+        with paused_gc():  # as the command does (file_reports.cmd_payments)
+            statement = rate_card_statement(contract, read_achievements(data_path, contract))
+            result = statement_json(statement)
+            del statement
     elif step == "engine":
-        result = statement_json(rate_card_statement(contract, rows).as_dict())
+        with paused_gc():
+            statement = rate_card_statement(contract, rows)
+            result = statement_json(statement)
+            del statement
     elif step == "loop engine":
         with paused_gc():
             statement = row_loop_statement(contract, rows, "month")
-        result = statement_json(statement.as_dict())
+            result = statement_json(statement)
+            del statement
     else:
-        result = statement_json(reference_rate_card_statement(contract, rows).as_dict())
+        result = statement_json(reference_rate_card_statement(contract, rows))
     queue.put((time.perf_counter() - t0, time.process_time() - c0, _peak_mb(), result))
 
 
