@@ -17,6 +17,7 @@ from commonmeasure.console import CommandError
 from commonmeasure.contracts.statements import statement_from_files
 from commonmeasure.domain.payments import (
     Adjustment,
+    AdjustmentColumns,
     ContractError,
     RateCard,
     Statement,
@@ -112,13 +113,17 @@ def adjustment_json(adjustments: list[Adjustment]) -> list[str]:
     dumps = partial(json.dumps, ensure_ascii=False)
     if not adjustments:
         return []
-    kinds, metrics, people, amounts, counts, rows, rules = (
-        list(map(attrgetter(f), adjustments))
-        for f in ("kind", "metric", "participant", "amount", "count", "row", "rule")
-    )
+    if isinstance(adjustments, AdjustmentColumns):  # no cohorts
+        kinds, metrics, people, amounts, counts, rows, rules = adjustments.columns
+        cohorts = False
+    else:
+        kinds, metrics, people, amounts, counts, rows, rules = (
+            list(map(attrgetter(f), adjustments)) for f in AdjustmentColumns.FIELDS
+        )
+        cohorts = any(map(attrgetter("cohort"), adjustments))
     few = {*kinds, *metrics, *rules}
     plain = (
-        not any(map(attrgetter("cohort"), adjustments))
+        not cohorts
         and {type(x) for x in few} <= {str, type(None)}
         and {type(x) for x in people} <= {str, type(None)}
         and {type(x) for x in amounts} == {Decimal}

@@ -26,7 +26,7 @@ from __future__ import annotations
 import gc
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -304,6 +304,40 @@ class Adjustment:
         return out
 
 
+class AdjustmentColumns(Sequence):
+    """Adjustments held column by column, as the array engine builds them: it behaves as the
+    list of ``Adjustment`` it holds (each made when it is read), and the statement's JSON is
+    written from the columns themselves (contracts/file_reports.py)."""
+
+    __slots__ = ("columns",)
+    __hash__ = None  # type: ignore[assignment]
+    FIELDS = ("kind", "metric", "participant", "amount", "count", "row", "rule")
+
+    def __init__(self, kind, metric, participant, amount, count, row, rule):
+        self.columns = (kind, metric, participant, amount, count, row, rule)
+        if len({len(c) for c in self.columns}) > 1:
+            raise ValueError(gettext("every column must have the same length"))
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __iter__(self) -> Iterator[Adjustment]:
+        return map(Adjustment, *self.columns)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(map(Adjustment, *(c[i] for c in self.columns)))
+        return Adjustment(*(c[i] for c in self.columns))
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, AdjustmentColumns | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
 @dataclass
 class Statement:
     mechanism: str
@@ -313,7 +347,7 @@ class Statement:
     by_metric: dict[str, Decimal]
     by_payer: dict[str, Decimal]
     by_period: dict[str, Decimal]
-    adjustments: list[Adjustment]
+    adjustments: Sequence[Adjustment]  # a list, or AdjustmentColumns from the array engine
     excluded: dict[str, int]
     detail: dict = field(default_factory=dict)  # per-mechanism: counts, cohorts, targets
 
@@ -489,12 +523,12 @@ def _array_statement(contract: RateCard, achievements, by: str, places: int) -> 
         rules += [text[m] for m in metric_ids]
         first.append(g.first)
         order_of.append(np.full(len(removed), KIND_ORDER[g.kind]))
-    adjustments = []
+    adjustments: list | AdjustmentColumns = []
     if first:
         order = np.lexsort((np.concatenate(first), np.concatenate(order_of))).tolist()
         pick = itemgetter(*order) if len(order) > 1 else (lambda col: (col[order[0]],))
         columns = (kinds, metrics, people, amounts, counts_, rows, rules)
-        adjustments = list(map(Adjustment, *map(pick, columns)))
+        adjustments = AdjustmentColumns(*map(pick, columns))
     total = sum(net_m.values())
     return Statement(
         mechanism=RATE_CARD,

@@ -215,3 +215,18 @@ def test_first_of_each_and_grouped_are_the_stable_sorts_they_replace(keys, offse
     stable = np.argsort(key, kind="stable")
     assert order.tolist() == at[stable].tolist()
     assert who.tolist() == key[stable].tolist()
+
+
+def test_the_array_engine_adjustments_behave_as_the_list_of_adjustments_they_hold():
+    from commonmeasure.domain.payments import AdjustmentColumns, _rate_card_statement
+
+    rows = [("P1", "job_start", START, True, 2), ("P1", "job_start", START, True, 3)]
+    rows += [(f"P{i}", "training", START, True, i) for i in range(4, 9)]
+    held = rate_card_statement(CONTRACT, rows).adjustments
+    plain = _rate_card_statement(CONTRACT, rows, "month").adjustments
+    assert isinstance(held, AdjustmentColumns) and isinstance(plain, list)
+    assert held == plain and plain == held and list(held) == plain
+    assert len(held) == len(plain) == 2
+    assert held[0] == plain[0] and held[-1] == plain[-1] and held[:1] == plain[:1]
+    assert held != plain[:1] and bool(held)
+    assert rate_card_statement(CONTRACT, rows) == _rate_card_statement(CONTRACT, rows, "month")
