@@ -502,25 +502,33 @@ def _array_statement(contract: RateCard, achievements, by: str, places: int) -> 
     kinds, metrics, people, amounts, counts_, rows, rules, first, order_of = ([] for _ in range(9))
     who = table.participants
     decimals: dict[int, Decimal] = {}  # the same amounts recur: one Decimal for each
+    row_of = (
+        (lambda at: (at * table.row.step + table.row.start).tolist())
+        if isinstance(table.row, range)
+        else (lambda at: list(map(table.row.__getitem__, at.tolist())))
+    )
     for g in groups:
-        metric_ids = [ids[i] for i in g.metric.tolist()]
+        codes = g.metric.tolist()
         removed = g.removed.tolist()
-        for m, amount in zip(metric_ids, removed, strict=True):
+        by_metric = np.zeros(len(ids), dtype=np.int64)
+        np.add.at(by_metric, g.metric, g.removed)
+        for m, amount in zip(ids, by_metric.tolist(), strict=True):
             net_m[m] -= amount
+        metric_ids = list(map(ids.__getitem__, codes))
         text = {m: rule_text(g.kind, contract, m) for m in set(metric_ids)}
         kinds += [g.kind] * len(removed)
         metrics += metric_ids
         people += (
             [None] * len(removed)
             if g.participant is None
-            else [who[i] for i in g.participant.tolist()]
+            else list(map(who.__getitem__, g.participant.tolist()))
         )
-        amounts += [
-            decimals.get(x) or decimals.setdefault(x, from_minor(-x, places)) for x in removed
-        ]
+        for x in set(removed).difference(decimals):
+            decimals[x] = from_minor(-x, places)
+        amounts += map(decimals.__getitem__, removed)
         counts_ += g.count.tolist()
-        rows += [table.row[i] for i in o.position[g.first].tolist()]
-        rules += [text[m] for m in metric_ids]
+        rows += row_of(o.position[g.first])
+        rules += map(text.__getitem__, metric_ids)
         first.append(g.first)
         order_of.append(np.full(len(removed), KIND_ORDER[g.kind]))
     adjustments: list | AdjustmentColumns = []
