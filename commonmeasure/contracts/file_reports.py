@@ -122,20 +122,28 @@ def adjustment_json(adjustments: list[Adjustment]) -> list[str]:
         )
         cohorts = any(map(attrgetter("cohort"), adjustments))
     few = {*kinds, *metrics, *rules}
+    nothing = type(None)
+    who, where = set(map(type, people)), set(map(type, rows))
     plain = (
         not cohorts
-        and {type(x) for x in few} <= {str, type(None)}
-        and {type(x) for x in people} <= {str, type(None)}
-        and {type(x) for x in amounts} == {Decimal}
-        and {type(x) for x in counts} == {int}
-        and {type(x) for x in rows} <= {int, type(None)}
+        and set(map(type, few)) <= {str, nothing}
+        and who <= {str, nothing}
+        and set(map(type, amounts)) == {Decimal}
+        and set(map(type, counts)) == {int}
+        and where <= {int, nothing}
     )
     if not plain:
         return [dumps(a.as_dict()) for a in adjustments]
     code = {x: dumps(x) for x in few}
     text = c_encode_basestring or py_encode_basestring  # what dumps uses for a str
-    people = [dumps(p) if p is None else text(p) for p in people]
-    rows = ["null" if r is None else int.__repr__(r) for r in rows]
+    if who == {str}:
+        people = list(map(text, people))
+    else:
+        people = ["null" if p is None else text(p) for p in people]
+    if where == {int}:
+        rows = list(map(int.__repr__, rows))
+    else:
+        rows = ["null" if r is None else int.__repr__(r) for r in rows]
     return [
         f'{{"kind": {code[k]}, "metric": {code[m]}, "participant": {p}, "amount": "{a!s}", '
         f'"count": {n!r}, "row": {r}, "rule": {code[rule]}}}'
