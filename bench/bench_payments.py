@@ -8,7 +8,7 @@ validated, 2% outside the contract dates), then measures, each in a fresh proces
 the peak of that step alone:
 
   read      the CSV read and checked (interchange.contracts.read_achievements)
-  engine    the statement computed from the rows already read (domain.payments)
+  engine    the statement computed from the rows already read (domain.payments), as JSON
   end to end  both, and the statement written as JSON, in a process with everything imported
   command   the whole command, `commonmeasure payments CONTRACT DATA --json > statement.json`,
             run as the console script in a fresh Python process: the interpreter's start, every
