@@ -87,14 +87,31 @@ def _django() -> None:
     django.setup()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def named_commands(argv: list[str] | None = None) -> list[tuple[str, str]]:
+    """The command the arguments begin with, alone (``payments ...``, ``contract load ...``),
+    so that only its module is imported; every command when they begin with none of them
+    (``--help``, a group alone, a mistake), so that the help and the errors list them all.
+
+    The parser built for one command behaves as the whole one for its arguments: argparse
+    shows a sub-command's own usage for its mistakes, and the top-level usage names no command
+    (``COMMAND ...``)."""
+    args = sys.argv[1:] if argv is None else argv
+    for words, app in COMMANDS:
+        split = words.split()
+        if args[: len(split)] == split:
+            return [(words, app)]
+    return COMMANDS
+
+
+def build_parser(commands: list[tuple[str, str]] = COMMANDS) -> argparse.ArgumentParser:
+    """The parser of ``commands`` (all of them unless given), in the order of COMMANDS."""
     parser = argparse.ArgumentParser(
         prog="commonmeasure",
         description=gettext("Common Measure: shared measurement for social outcomes."),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     groups: dict[str, argparse._SubParsersAction] = {}
-    for words, app in COMMANDS:
+    for words, app in commands:
         command = command_class(words, app)
         *group, name = words.split()
         where = sub
@@ -116,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     LC_MESSAGES, LANG) when the interface has it, else in English (docs/reference/cli.md)."""
     language = environment_language()
     with speaking(language):
-        parser = build_parser()
+        parser = build_parser(named_commands(argv))
         args = parser.parse_args(argv)
         command = args.command_class()
         try:

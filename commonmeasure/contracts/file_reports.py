@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from functools import partial
+from json.encoder import c_encode_basestring, py_encode_basestring
+from operator import attrgetter
 
 from commonmeasure.console import CommandError
 from commonmeasure.contracts.statements import statement_from_files
-from commonmeasure.domain.payments import ContractError, RateCard, Statement, metric_names
+from commonmeasure.domain.payments import (
+    Adjustment,
+    AdjustmentColumns,
+    ContractError,
+    RateCard,
+    Statement,
+    metric_names,
+    paused_gc,
+)
 from commonmeasure.domain.returns import returns_by_investor
 from commonmeasure.domain.scenario import simulate, sweep
 from commonmeasure.domain.translation import gettext
@@ -45,33 +56,101 @@ def _table(rows: list[tuple], indent: str = "  ") -> list[str]:
 
 
 def cmd_payments(args) -> int:
-    try:
-        statement = statement_from_files(args.contract, args.data, args.by)
-    except ContractFileError as exc:
-        raise _fail(exc.message()) from None
-    if args.json:
-        print(statement_json(statement.as_dict()))
-    else:
-        names = metric_names(read_contract(args.contract))
-        print("\n".join(render_statement(statement, names)))
+    # The cyclic garbage collector stays paused until the statement is written and gone: its
+    # hundreds of thousands of adjustments form no cycles, and each collection would scan
+    # them all again.
+    with paused_gc():
+        try:
+            statement = statement_from_files(args.contract, args.data, args.by)
+        except ContractFileError as exc:
+            raise _fail(exc.message()) from None
+        if args.json:
+            text = statement_json(statement)
+        else:
+            names = metric_names(read_contract(args.contract))
+            text = "\n".join(render_statement(statement, names))
+        del statement
+    print(text)
     return 0
 
 
-def statement_json(d: dict) -> str:
-    """The statement as indented JSON with each adjustment on a line of its own: the same data
-    as json.dumps(d, indent=2), written several times faster when there are many adjustments.
+def statement_json(d: dict | Statement) -> str:
+    """The statement (a Statement, or its ``as_dict()``) as indented JSON with each adjustment
+    on a line of its own: the same data as json.dumps(d, indent=2), written several times
+    faster when there are many adjustments.
 
-    The adjustments are encoded in one call of the C encoder, then split into lines where one
-    adjustment ends and the next begins: the text ``}, {"kind": `` cannot occur inside a
-    value, where a double quote is always escaped."""
-    adjustments = d.get("adjustments") or []
+    For a Statement each adjustment's line is written straight from the Adjustment
+    (``adjustment_json``), with no dictionary in between. For a dictionary the adjustments are
+    encoded in one call of the C encoder, then split into lines where one adjustment ends and
+    the next begins: the text ``}, {"kind": `` cannot occur inside a value, where a double
+    quote is always escaped. Both give the same bytes."""
+    if isinstance(d, Statement):
+        adjustments = d.adjustments
+        lines = adjustment_json(adjustments)
+        d = d.as_dict(adjustments=False)
+    else:
+        adjustments = d.get("adjustments") or []
+        lines = None
     marker = "@@adjustments@@"
     text = json.dumps({**d, "adjustments": marker}, indent=2, ensure_ascii=False)
     if not adjustments:
         return text.replace(f'"{marker}"', "[]", 1)
-    flat = json.dumps(adjustments, ensure_ascii=False, check_circular=False)
-    body = "[\n    " + flat[1:-1].replace('}, {"kind": ', '},\n    {"kind": ') + "\n  ]"
-    return text.replace(f'"adjustments": "{marker}"', f'"adjustments": {body}', 1)
+    if lines is None:
+        flat = json.dumps(adjustments, ensure_ascii=False, check_circular=False)
+        body = "[\n    " + flat[1:-1].replace('}, {"kind": ', '},\n    {"kind": ') + "\n  ]"
+    else:
+        body = "[\n    " + ",\n    ".join(lines) + "\n  ]"
+    before, after = text.split(f'"adjustments": "{marker}"', 1)
+    return "".join((before, '"adjustments": ', body, after))
+
+
+def adjustment_json(adjustments: list[Adjustment]) -> list[str]:
+    """Each adjustment as json.dumps(adjustment.as_dict(), ensure_ascii=False) writes it. When
+    every adjustment is a plain one (no cohort; ids and rules text or None, the amount a
+    Decimal, count and row integers), the lines are built from the fields: the few kinds,
+    metrics and rules encoded once each, each participant's id by the encoder's own string
+    escaping, integers as the encoder writes them (repr). Otherwise each is encoded in turn."""
+    dumps = partial(json.dumps, ensure_ascii=False)
+    if not adjustments:
+        return []
+    if isinstance(adjustments, AdjustmentColumns):  # no cohorts
+        kinds, metrics, people, amounts, counts, rows, rules = adjustments.columns
+        cohorts = False
+    else:
+        kinds, metrics, people, amounts, counts, rows, rules = (
+            list(map(attrgetter(f), adjustments)) for f in AdjustmentColumns.FIELDS
+        )
+        cohorts = any(map(attrgetter("cohort"), adjustments))
+    few = {*kinds, *metrics, *rules}
+    nothing = type(None)
+    who, where = set(map(type, people)), set(map(type, rows))
+    plain = (
+        not cohorts
+        and set(map(type, few)) <= {str, nothing}
+        and who <= {str, nothing}
+        and set(map(type, amounts)) == {Decimal}
+        and set(map(type, counts)) == {int}
+        and where <= {int, nothing}
+    )
+    if not plain:
+        return [dumps(a.as_dict()) for a in adjustments]
+    code = {x: dumps(x) for x in few}
+    text = c_encode_basestring or py_encode_basestring  # what dumps uses for a str
+    if who == {str}:
+        people = list(map(text, people))
+    else:
+        people = ["null" if p is None else text(p) for p in people]
+    if where == {int}:
+        rows = list(map(int.__repr__, rows))
+    else:
+        rows = ["null" if r is None else int.__repr__(r) for r in rows]
+    return [
+        f'{{"kind": {code[k]}, "metric": {code[m]}, "participant": {p}, "amount": "{a!s}", '
+        f'"count": {n!r}, "row": {r}, "rule": {code[rule]}}}'
+        for k, m, p, a, n, r, rule in zip(
+            kinds, metrics, people, amounts, counts, rows, rules, strict=True
+        )
+    ]
 
 
 def render_statement(s: Statement, names: dict[str, str] | None = None) -> list[str]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import gc
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -304,6 +304,40 @@ class Adjustment:
         return out
 
 
+class AdjustmentColumns(Sequence):
+    """Adjustments held column by column, as the array engine builds them: it behaves as the
+    list of ``Adjustment`` it holds (each made when it is read), and the statement's JSON is
+    written from the columns themselves (contracts/file_reports.py)."""
+
+    __slots__ = ("columns",)
+    __hash__ = None  # type: ignore[assignment]
+    FIELDS = ("kind", "metric", "participant", "amount", "count", "row", "rule")
+
+    def __init__(self, kind, metric, participant, amount, count, row, rule):
+        self.columns = (kind, metric, participant, amount, count, row, rule)
+        if len({len(c) for c in self.columns}) > 1:
+            raise ValueError(gettext("every column must have the same length"))
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __iter__(self) -> Iterator[Adjustment]:
+        return map(Adjustment, *self.columns)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(map(Adjustment, *(c[i] for c in self.columns)))
+        return Adjustment(*(c[i] for c in self.columns))
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, AdjustmentColumns | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
 @dataclass
 class Statement:
     mechanism: str
@@ -313,15 +347,17 @@ class Statement:
     by_metric: dict[str, Decimal]
     by_payer: dict[str, Decimal]
     by_period: dict[str, Decimal]
-    adjustments: list[Adjustment]
+    adjustments: Sequence[Adjustment]  # a list, or AdjustmentColumns from the array engine
     excluded: dict[str, int]
     detail: dict = field(default_factory=dict)  # per-mechanism: counts, cohorts, targets
 
-    def as_dict(self) -> dict:
+    def as_dict(self, adjustments: bool = True) -> dict:
+        """The statement as plain data (the JSON of ``payments --json``). ``adjustments=False``:
+        the same with an empty list of adjustments, for a writer that writes them itself."""
         with paused_gc():  # many small dicts, no cycles
-            return self._as_dict()
+            return self._as_dict(adjustments)
 
-    def _as_dict(self) -> dict:
+    def _as_dict(self, adjustments: bool) -> dict:
         money = lambda d: {k: str(v) for k, v in d.items()}  # noqa: E731
         return {
             "mechanism": self.mechanism,
@@ -343,7 +379,7 @@ class Statement:
                     "row": a.row,
                     "rule": a.rule,
                 }
-                for a in self.adjustments
+                for a in (self.adjustments if adjustments else ())
             ],
             "excluded": dict(self.excluded),
             **self.detail,
@@ -466,33 +502,41 @@ def _array_statement(contract: RateCard, achievements, by: str, places: int) -> 
     kinds, metrics, people, amounts, counts_, rows, rules, first, order_of = ([] for _ in range(9))
     who = table.participants
     decimals: dict[int, Decimal] = {}  # the same amounts recur: one Decimal for each
+    row_of = (
+        (lambda at: (at * table.row.step + table.row.start).tolist())
+        if isinstance(table.row, range)
+        else (lambda at: list(map(table.row.__getitem__, at.tolist())))
+    )
     for g in groups:
-        metric_ids = [ids[i] for i in g.metric.tolist()]
+        codes = g.metric.tolist()
         removed = g.removed.tolist()
-        for m, amount in zip(metric_ids, removed, strict=True):
+        by_metric = np.zeros(len(ids), dtype=np.int64)
+        np.add.at(by_metric, g.metric, g.removed)
+        for m, amount in zip(ids, by_metric.tolist(), strict=True):
             net_m[m] -= amount
+        metric_ids = list(map(ids.__getitem__, codes))
         text = {m: rule_text(g.kind, contract, m) for m in set(metric_ids)}
         kinds += [g.kind] * len(removed)
         metrics += metric_ids
         people += (
             [None] * len(removed)
             if g.participant is None
-            else [who[i] for i in g.participant.tolist()]
+            else list(map(who.__getitem__, g.participant.tolist()))
         )
-        amounts += [
-            decimals.get(x) or decimals.setdefault(x, from_minor(-x, places)) for x in removed
-        ]
+        for x in set(removed).difference(decimals):
+            decimals[x] = from_minor(-x, places)
+        amounts += map(decimals.__getitem__, removed)
         counts_ += g.count.tolist()
-        rows += [table.row[i] for i in o.position[g.first].tolist()]
-        rules += [text[m] for m in metric_ids]
+        rows += row_of(o.position[g.first])
+        rules += map(text.__getitem__, metric_ids)
         first.append(g.first)
         order_of.append(np.full(len(removed), KIND_ORDER[g.kind]))
-    adjustments = []
+    adjustments: list | AdjustmentColumns = []
     if first:
         order = np.lexsort((np.concatenate(first), np.concatenate(order_of))).tolist()
         pick = itemgetter(*order) if len(order) > 1 else (lambda col: (col[order[0]],))
         columns = (kinds, metrics, people, amounts, counts_, rows, rules)
-        adjustments = list(map(Adjustment, *map(pick, columns)))
+        adjustments = AdjustmentColumns(*map(pick, columns))
     total = sum(net_m.values())
     return Statement(
         mechanism=RATE_CARD,

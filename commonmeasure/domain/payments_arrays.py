@@ -213,6 +213,37 @@ class Groups:
         )
 
 
+def first_of_each(key: np.ndarray) -> np.ndarray:
+    """The index of the first occurrence of each distinct value of ``key`` (integers from 0),
+    in the order of the values: np.unique(key, return_index=True)[1], by one sort of plain
+    integers (value and index in one number) instead of a stable sort of indices."""
+    n = key.size
+    if n == 0 or (int(key.max()) + 1) > 2**62 // n:
+        return np.unique(key, return_index=True)[1]
+    both = key * n
+    both += np.arange(n, dtype=INT)
+    both.sort()
+    value = both // n
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(value[1:], value[:-1], out=new[1:])
+    return both[new] % n
+
+
+def grouped(key: np.ndarray, at: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``at`` (ascending positions, all below ``size``) grouped by ``key`` (integers from 0),
+    each group's positions still ascending, and the key of each: ``at[np.argsort(key,
+    kind="stable")]`` and the keys in that order, by one sort of plain integers (key and
+    position in one number)."""
+    if at.size == 0 or (int(key.max()) + 1) > 2**62 // size:
+        sort = np.argsort(key, kind="stable")
+        return at[sort], key[sort]
+    both = key * size
+    both += at
+    both.sort()
+    return both % size, both // size
+
+
 def apply_rules(
     o: Ordered,
     n_metrics: int,
@@ -230,8 +261,7 @@ def apply_rules(
     # 1. Once-only: keep each participant's earliest achievement of the metric.
     at = np.flatnonzero(once[o.metric])
     if at.size:
-        key = o.participant[at] * n_metrics + o.metric[at]
-        _unique, first = np.unique(key, return_index=True)
+        first = first_of_each(o.participant[at] * n_metrics + o.metric[at])
         earliest = np.zeros(at.size, bool)
         earliest[first] = True
         dup = at[~earliest]
@@ -259,8 +289,7 @@ def apply_rules(
         np.add.at(totals, o.participant, paid)
         at = np.flatnonzero((totals > cap_participant)[o.participant])
         if at.size:
-            order = at[np.argsort(o.participant[at], kind="stable")]
-            who = o.participant[order]
+            order, who = grouped(o.participant[at], at, len(o))
             amount = paid[order]
             running = np.cumsum(amount)
             start = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])

@@ -192,3 +192,41 @@ def test_the_statement_json_has_one_line_per_adjustment_and_the_same_data_as_pla
     lines = [line for line in text.splitlines() if line.startswith('    {"kind": ')]
     assert len(lines) == len(d["adjustments"]) == 2
     assert json.loads(statement_json({**d, "adjustments": []}))["adjustments"] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 50), max_size=200),
+    st.sampled_from([0, 2**61]),
+)
+def test_first_of_each_and_grouped_are_the_stable_sorts_they_replace(keys, offset):
+    """With small keys one sort of plain integers; with keys too large to hold a position
+    beside them (offset 2**61), the stable sort itself: both as np.unique and argsort."""
+    import numpy as np
+
+    from commonmeasure.domain.payments_arrays import first_of_each, grouped
+
+    key = np.array(keys, dtype=np.int64) + offset
+    if key.size:
+        assert first_of_each(key).tolist() == np.unique(key, return_index=True)[1].tolist()
+    at = np.arange(key.size, dtype=np.int64) * 3 + 1  # ascending positions below the size
+    size = 3 * key.size + 2
+    order, who = grouped(key, at, size)
+    stable = np.argsort(key, kind="stable")
+    assert order.tolist() == at[stable].tolist()
+    assert who.tolist() == key[stable].tolist()
+
+
+def test_the_array_engine_adjustments_behave_as_the_list_of_adjustments_they_hold():
+    from commonmeasure.domain.payments import AdjustmentColumns, _rate_card_statement
+
+    rows = [("P1", "job_start", START, True, 2), ("P1", "job_start", START, True, 3)]
+    rows += [(f"P{i}", "training", START, True, i) for i in range(4, 9)]
+    held = rate_card_statement(CONTRACT, rows).adjustments
+    plain = _rate_card_statement(CONTRACT, rows, "month").adjustments
+    assert isinstance(held, AdjustmentColumns) and isinstance(plain, list)
+    assert held == plain and plain == held and list(held) == plain
+    assert len(held) == len(plain) == 2
+    assert held[0] == plain[0] and held[-1] == plain[-1] and held[:1] == plain[:1]
+    assert held != plain[:1] and bool(held)
+    assert rate_card_statement(CONTRACT, rows) == _rate_card_statement(CONTRACT, rows, "month")
