@@ -180,24 +180,26 @@ def cast(db) -> Cast:
 
 
 @pytest.fixture
-def client_for(request):
+def client_for(request, db):
     """A test client signed in as someone, the one way the suite signs in: client_for("alice")
-    (a user's name: a member of the standard cast, made when asked for, or any user already in
-    the database, such as the demo's) or client_for(user) (anyone); client_for("anonymous") or
-    client_for(None) is signed out. Keyword arguments go to Django's test Client (e.g.
-    HTTP_ACCEPT_LANGUAGE="cy", enforce_csrf_checks=True)."""
+    (a member of the standard cast, or any other user in the database by name) or
+    client_for(user) (anyone); client_for("anonymous") or client_for(None) is signed out.
+    Keyword arguments go to Django's test Client (e.g. HTTP_ACCEPT_LANGUAGE="cy",
+    enforce_csrf_checks=True). The standard cast is made with the fixture, except in a test
+    marked ``no_cast`` (one that loads the demo's own users)."""
     from django.contrib.auth import get_user_model
     from django.test import Client
+
+    cast = None if request.node.get_closest_marker("no_cast") else request.getfixturevalue("cast")
 
     def make(who, **kwargs) -> Client:
         client = Client(**kwargs)
         if who is None or who == "anonymous":
             return client
         if isinstance(who, str):
-            user = get_user_model().objects.filter(username=who).first()
-            if user is None:
-                user = getattr(request.getfixturevalue("cast"), who)
-            who = user
+            name = who
+            who = getattr(cast, name, None) if cast is not None else None
+            who = who or get_user_model().objects.get(username=name)
         client.force_login(who)
         return client
 

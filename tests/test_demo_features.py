@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from commonmeasure.backbone.views_activities import build_matrix
 from commonmeasure.contracts.models import ManagedContract
 from commonmeasure.contracts.services import terms
@@ -25,6 +27,7 @@ from commonmeasure.voice.models import Ballot, Question
 END = periods.month(2025, 12)
 
 
+@pytest.mark.no_cast
 def test_the_demo_shows_every_feature(db, client, client_for):
     load_demo(end=END)
     initiative = Initiative.objects.get(code="youth-jobs")
