@@ -11,6 +11,7 @@ from commonmeasure.interchange.definition import InitiativeDef, texts_by_languag
 from commonmeasure.reporting import archive
 from commonmeasure.reporting.models import ValidationRule
 
+from . import signals
 from .models import (
     Area,
     Category,
@@ -201,6 +202,7 @@ def load_definition(
     _load_rules(initiative, defn, summary)
     _load_targets(initiative, defn, by_code, areas, summary)
     _stale_values(initiative, before, by_code, archive_values, summary)
+    signals.definition_loaded.send(sender=Initiative, initiative=initiative, summary=summary)
     return initiative, summary
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from commonmeasure.initiatives.access import get_initiative, public_indicators
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD
+from commonmeasure.rollups import figure_cache
 from commonmeasure.web.presenters import (
     PERIOD_TYPE_LABELS,
     allowed_period_types,
@@ -123,6 +125,55 @@ def dashboard(request, code):
         if picked not in {org_code for _id, org_code, _name in own}:
             raise Http404(_("no dashboard of that organisation here"))
         return redirect("insights:organisation", initiative.code, picked)
+    shown = figure_cache.cached(
+        request,
+        initiative,
+        access,
+        "dashboard",
+        lambda: _dashboard_figures(request, initiative, access),
+    )
+    response = shown["downloads"].response(request)
+    if response is not None:
+        return response
+    embeds = []
+    if access.can_review:
+        for ind in public_indicators(initiative):
+            url = request.build_absolute_uri(
+                reverse("insights:public", args=[initiative.code, ind.code])
+            )
+            embeds.append(
+                {
+                    "indicator": ind,
+                    "url": url,
+                    # Plain text for the page to show (the template escapes it once more), with
+                    # the name and address escaped as attribute values for the sites pasting it.
+                    "snippet": f'<iframe src="{escape(url)}" title="{escape(ind.name)}" '
+                    'width="100%" height="560" style="border:0" loading="lazy"></iframe>',
+                }
+            )
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "figures": shown["html"],
+            "expected": shown["expected"],
+            "embeds": embeds,
+            "unpublished_embeds": access.can_review
+            and not initiative.is_published
+            and initiative.indicators.filter(is_published=True).exists(),
+            "organisations": [{"code": c, "name": n} for _id, c, n in own],
+            "pick_organisation": len(own) > ORGANISATION_BUTTONS,
+        },
+    )
+
+
+def _dashboard_figures(request, initiative, access) -> dict:
+    """The dashboard's headline cards and table as this viewer's disclosure class may see them:
+    rendered, with the downloads they offer (kept in the figure cache, ``rollups.figure_cache``;
+    nothing here may depend on the viewer beyond its disclosure class, the language and the
+    request's parameters)."""
     viewer = viewer_for(initiative, access)
     expected = reporting_organisation_count(initiative)
     found = cards(initiative, viewer, expected, reporting_period(initiative).code)
@@ -195,41 +246,19 @@ def dashboard(request, code):
             ]
         )
     downloads.tables["headlines"] = table
-    embeds = []
-    if access.can_review:
-        for ind in public_indicators(initiative):
-            url = request.build_absolute_uri(
-                reverse("insights:public", args=[initiative.code, ind.code])
-            )
-            embeds.append(
-                {
-                    "indicator": ind,
-                    "url": url,
-                    # Plain text for the page to show (the template escapes it once more), with
-                    # the name and address escaped as attribute values for the sites pasting it.
-                    "snippet": f'<iframe src="{escape(url)}" title="{escape(ind.name)}" '
-                    'width="100%" height="560" style="border:0" loading="lazy"></iframe>',
-                }
-            )
-    return _finish(
-        request,
-        downloads,
-        "insights/dashboard.html",
-        {
-            "initiative": initiative,
-            "access": access,
-            "cards": found,
-            "table": table,
-            "expected": expected,
-            "embeds": embeds,
-            "unpublished_embeds": access.can_review
-            and not initiative.is_published
-            and initiative.indicators.filter(is_published=True).exists(),
-            "organisations": [{"code": c, "name": n} for _id, c, n in own],
-            "pick_organisation": len(own) > ORGANISATION_BUTTONS,
-            "threshold": viewer.threshold,
-        },
-    )
+    html = ""
+    if "format" not in request.GET:  # a download needs the figures only
+        html = render_to_string(
+            "insights/_dashboard_figures.html",
+            {
+                "initiative": initiative,
+                "cards": found,
+                "table": table,
+                "downloads": downloads.links(request),
+                "threshold": viewer.threshold,
+            },
+        )
+    return {"html": html, "downloads": downloads, "expected": expected}
 
 
 # --- organisation dashboard ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,6 +36,7 @@ from commonmeasure.insights.views_explain import explain_url
 from commonmeasure.measures.presenting import area_options, by_area, community_note, derived_panel
 from commonmeasure.reporting.models import Submission
 from commonmeasure.reporting.selectors import BY_ORGANISATION, BY_PERIOD, QueryError, query
+from commonmeasure.rollups import figure_cache
 
 from .presenters import (
     ALL_STATUSES,
@@ -136,6 +138,29 @@ def home(request):
 
 def initiative_home(request, code):
     initiative, access = get_initiative(request.user, code)
+    shown = figure_cache.cached(
+        request, initiative, access, "initiative", lambda: _home_figures(initiative, access)
+    )
+    own = [o for o in shown["organisations"] if o["id"] in access.org_roles]
+    return render(
+        request,
+        "web/initiative.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "figures": shown["html"],
+            "organisations": shown["organisations"],
+            "backbone_org": shown["backbone_org"],
+            "own_organisations": own,
+            "current_period": reporting_period(initiative).code,
+        },
+    )
+
+
+def _home_figures(initiative, access) -> dict:
+    """What the initiative home shows of approved figures and set-up, the same for every viewer
+    of one disclosure class: its headlines, dictionary and members, rendered (kept in the
+    figure cache, ``rollups.figure_cache``), and the organisations."""
     indicators = indicators_of(access)
     # Retired indicators stay in the dictionary (a link to their history), not in the headlines.
     heads = headlines(initiative, [ind for ind in indicators if not ind.is_retired])
@@ -160,24 +185,21 @@ def initiative_home(request, code):
     goals = {g.get("code"): g.get("name") for g in initiative.goals or []}
     for ind in indicators:
         ind.goal_name = goals.get(ind.goal) or ind.goal
-    own = [o for o in organisations if o["id"] in access.org_roles]
-    this_period = reporting_period(initiative)
-    return render(
-        request,
-        "web/initiative.html",
+    html = render_to_string(
+        "web/_initiative_figures.html",
         {
             "initiative": initiative,
-            "access": access,
             "headlines": heads,
             "indicators": indicators,
             "organisations": organisations,
-            "backbone_org": backbone_org.organisation if backbone_org else None,
-            "goal_names": goals,
-            "own_organisations": own,
-            "current_period": this_period.code,
             "expected": reporting_organisation_count(initiative),
         },
     )
+    return {
+        "html": html,
+        "organisations": organisations,
+        "backbone_org": backbone_org.organisation.name if backbone_org else None,
+    }
 
 
 def _disclose_headline(initiative, head, viewer) -> None:
