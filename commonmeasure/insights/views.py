@@ -2,8 +2,10 @@
 page. Who may open which page is asked of ``commonmeasure.initiatives.access`` alone; every
 page answers ``?format=svg|png|csv|xlsx`` with one of its charts or tables (``downloads``).
 
-No page keeps figures between requests: each reads approved data through query() when asked,
-and tells browsers and proxies not to store it, so an approval shows on the next load.
+Pages read approved data through query() and tell browsers and proxies not to store them, so
+an approval shows on the next load. The dashboard keeps what it works out in the figure cache
+until the next change of the initiative's figures (``rollups.figure_cache``); the others work it
+out on every request.
 """
 
 from __future__ import annotations
