@@ -37,6 +37,7 @@ from commonmeasure.web.presenters import (
 )
 
 from . import charts
+from .cached_pages import cached_page
 from .curve import curve_section
 from .dashboard import cards, organisation_rows
 from .downloads import (
@@ -378,6 +379,16 @@ def organisation_dashboard(request, code, org_code):
 def benchmark(request, code, indicator_code):
     initiative, access = _member(request, code)
     indicator = get_object_or_404(Indicator, initiative=initiative, code=indicator_code)
+    return cached_page(
+        request,
+        initiative,
+        access,
+        "benchmark",
+        lambda: _benchmark_page(request, initiative, access, indicator),
+    )
+
+
+def _benchmark_page(request, initiative, access, indicator):
     viewer = viewer_for(initiative, access)
     period_type, period_type_options = _period_type(request, initiative)
     downloads = Downloads(f"{initiative.code}-benchmark-{indicator.code}")
@@ -411,7 +422,7 @@ def benchmark(request, code, indicator_code):
         context.update(curve_section(initiative, indicator, viewer, downloads))
     except NotAvailable as problem:
         context["curve_problem"] = str(problem)
-    return _finish(request, downloads, "insights/benchmark.html", context)
+    return downloads, "insights/benchmark.html", context
 
 
 def _benchmark_figures(initiative, indicator, viewer, period_type, within, downloads, context):
@@ -589,6 +600,12 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
 @never_cache
 def explorer(request, code):
     initiative, access = _member(request, code)
+    return cached_page(
+        request, initiative, access, "explorer", lambda: _explorer_page(request, initiative, access)
+    )
+
+
+def _explorer_page(request, initiative, access):
     viewer = viewer_for(initiative, access)
     indicators = list(initiative.indicators.prefetch_related("dimensions__categories"))
     if not indicators:
@@ -630,7 +647,7 @@ def explorer(request, code):
         pivot = build(initiative, indicator, viewer, rows, cols, period_type, within)
     except NotAvailable as problem:
         context["problem"] = str(problem)
-        return _finish(request, downloads, "insights/explorer.html", context)
+        return downloads, "insights/explorer.html", context
     corner = allowed[rows] + (f" \\ {allowed[cols]}" if cols else "")
     # Periods still being reported are marked provisional (docs/reference/periods.md).
     late = set()
@@ -680,7 +697,7 @@ def explorer(request, code):
         suppressed=any(v is SUPPRESSED for v in pivot.cells.values()),
         empty=not pivot.row_keys,
     )
-    return _finish(request, downloads, "insights/explorer.html", context)
+    return downloads, "insights/explorer.html", context
 
 
 def _pivot_cell(value, indicator, link: str) -> Cell:

@@ -31,6 +31,7 @@ from commonmeasure.initiatives.access import (
     visible_initiatives,
 )
 from commonmeasure.initiatives.models import Indicator, Membership, Organisation
+from commonmeasure.insights.cached_pages import cached_page
 from commonmeasure.insights.provisional import COMPLETE_SHARE, latest_complete, provisional_periods
 from commonmeasure.insights.views_explain import explain_url
 from commonmeasure.measures.presenting import area_options, by_area, community_note, derived_panel
@@ -235,6 +236,26 @@ def indicator_page(request, code, indicator_code):
         code=indicator_code,
     )
     _weights_shown(access, [indicator])
+    if request.htmx and request.htmx.target == "chart-panel":  # the chart panel alone
+        downloads, _template, context = _indicator_page(request, initiative, access, indicator)
+        response = downloads.response(request)
+        if response is not None:
+            return response
+        context["downloads"] = downloads.links(request)
+        return render(request, "web/_indicator_panel.html", context)
+    return cached_page(
+        request,
+        initiative,
+        access,
+        "indicator",
+        lambda: _indicator_page(request, initiative, access, indicator),
+        late="web/_indicator_comments.html",
+        late_context={"indicator": indicator},
+    )
+
+
+def _indicator_page(request, initiative, access, indicator):
+    """The indicator page's figures as (downloads, template, context), for ``cached_page``."""
     by_options = _by_options(indicator)
     by = request.GET.get("by") or BY_PERIOD
     if by not in dict(by_options):
@@ -317,12 +338,7 @@ def indicator_page(request, code, indicator_code):
     downloads = _downloads(initiative, indicator, context)
     if not partial or request.GET.get("format"):
         context.update(_targets_up_front(initiative, indicator, viewer, downloads))
-    response = downloads.response(request)
-    if response is not None:
-        return response
-    context["downloads"] = downloads.links(request)
-    template = "web/_indicator_panel.html" if partial else "web/indicator.html"
-    return render(request, template, context)
+    return downloads, "web/indicator.html", context
 
 
 def _downloads(initiative, indicator, context):

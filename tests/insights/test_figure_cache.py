@@ -98,6 +98,40 @@ def test_an_approval_changes_the_dashboard_served_by_another_process(data, clien
     assert _enrolled(alice)[:2] == ["2024-03", "110"]
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/i/alpha/indicators/enrolled/",
+        "/i/alpha/benchmarks/enrolled/",
+        "/i/alpha/explore/?rows=period&cols=organisation",
+    ],
+)
+def test_an_approval_changes_the_indicator_benchmark_and_explorer_pages(
+    data, client_for, import_csv, path
+):
+    assert import_csv(data.alpha, MARCH, name="march.csv").errors == []
+    backbone_client = client_for("backbone")
+    assert "2024-03" not in backbone_client.get(path).content.decode()
+    backbone = Access(data.alpha, is_backbone=True)
+    for sub in Submission.objects.filter(initiative=data.alpha, period="2024-03"):
+        services.approve(backbone, services.submit(backbone, sub, data.backbone), data.backbone)
+    assert "2024-03" in backbone_client.get(path).content.decode()
+
+
+def test_a_comment_shows_at_once_on_a_kept_indicator_page(data, client_for):
+    # The comments are the viewer's own part of the page, made on every request.
+    from commonmeasure.conversation.models import Thread
+    from commonmeasure.conversation.services import post_comment
+
+    alice = client_for("alice")
+    url = "/i/alpha/indicators/enrolled/"
+    assert "A note on enrolment" not in alice.get(url).content.decode()
+    enrolled = data.alpha.indicators.get(code="enrolled")
+    spec = {"kind": Thread.INDICATOR, "indicator": enrolled}
+    post_comment(access_for(data.bob, data.alpha), data.bob, spec, "A note on enrolment")
+    assert "A note on enrolment" in alice.get(url).content.decode()
+
+
 def test_an_import_changes_the_home_page(data, client_for, import_csv):
     alice = client_for("alice")
     assert "110" not in alice.get(HOME).content.decode()
@@ -185,7 +219,17 @@ def _spark_periods(html: str) -> list[str]:
 # -- viewers of different disclosure rights never share an entry ----------------------------------
 
 
-@pytest.mark.parametrize("path", [HOME, DASHBOARD])
+@pytest.mark.parametrize(
+    "path",
+    [
+        HOME,
+        DASHBOARD,
+        "/i/alpha/indicators/enrolled/",
+        "/i/alpha/indicators/enrolled/?by=organisation&period=2024-01",
+        "/i/alpha/benchmarks/enrolled/",
+        "/i/alpha/explore/?rows=organisation",
+    ],
+)
 def test_each_viewer_gets_the_page_it_would_get_without_the_cache(data, client_for, settings, path):
     order = ["alice", "bob", "backbone", "carol", "outsider", "anonymous", "alice", "bob"]
     for who in order:  # each after the others have filled the cache
