@@ -3,9 +3,9 @@ page. Who may open which page is asked of ``commonmeasure.initiatives.access`` a
 page answers ``?format=svg|png|csv|xlsx`` with one of its charts or tables (``downloads``).
 
 Pages read approved data through query() and tell browsers and proxies not to store them, so
-an approval shows on the next load. The dashboard keeps what it works out in the figure cache
-until the next change of the initiative's figures (``rollups.figure_cache``); the others work it
-out on every request.
+an approval shows on the next load. The dashboard, benchmark and explorer pages keep what they
+work out in the figure cache until the next change of the initiative's figures
+(``rollups.figure_cache``); the others work it out on every request.
 """
 
 from __future__ import annotations
