@@ -21,7 +21,7 @@ Variables (all optional unless noted):
   CM_FIGURE_CACHE     "off" answers every page from the database (no figure cache); default on.
   CM_FIGURE_CACHE_BACKEND, CM_FIGURE_CACHE_LOCATION  the Django cache backend and location of
                       the figure cache; default each process's own memory (LocMemCache).
-  CM_FIGURE_CACHE_ENTRIES  entries a process keeps; default 2,000.
+  CM_FIGURE_CACHE_ENTRIES  entries a process keeps; default 1,000.
 """
 
 from __future__ import annotations
@@ -291,7 +291,7 @@ CACHES = {
         # Entries are keyed by the version token: an old one is never read again, so no expiry
         # is needed for correctness; a day bounds what an idle process keeps.
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": env_int("CM_FIGURE_CACHE_ENTRIES", 2000)},
+        "OPTIONS": {"MAX_ENTRIES": env_int("CM_FIGURE_CACHE_ENTRIES", 1000)},
     },
 }
 
