@@ -300,7 +300,8 @@ def main() -> int:
     started = time.perf_counter()
     try:
         env = env_for(work)
-        if not (work / "pages.sqlite3").exists():
+        reused = (work / "pages.sqlite3").exists()
+        if not reused:
             for command in (["setup"], ["demo", "load"]):
                 subprocess.run(
                     [PYTHON, "-m", "commonmeasure.cli", *command],
@@ -326,8 +327,9 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     print(
-        f"Main pages on the demo data (30 organisations, 14 indicators, 36 months; loaded in "
-        f"{loaded:.0f} s); SQLite (WAL), DEBUG off; Python {sys.version.split()[0]}; "
+        f"Main pages on the demo data (30 organisations, 14 indicators, 36 months; "
+        f"{'reused from --keep' if reused else f'loaded in {loaded:.0f} s'}); SQLite (WAL), "
+        f"DEBUG off; Python {sys.version.split()[0]}; "
         f"{os.cpu_count()} CPUs; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     print()

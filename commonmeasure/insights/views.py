@@ -116,16 +116,13 @@ def _trend(direction: str | None) -> str:
 @never_cache
 def dashboard(request, code):
     initiative, access = _member(request, code)
-    own = [  # tuples: an initiative may have thousands of organisations
-        (org_id, org_code, name)
-        for org_id, org_code, name in initiative.participations.order_by(
-            "organisation__name"
-        ).values_list("organisation_id", "organisation__code", "organisation__name")
-        if access.can_view_unapproved(org_id)
-    ]
     picked = request.GET.get("organisation")
     if picked is not None:
-        if picked not in {org_code for _id, org_code, _name in own}:
+        if picked not in {
+            c
+            for org_id, c, _name in _participations(initiative)
+            if access.can_view_unapproved(org_id)
+        }:
             raise Http404(_("no dashboard of that organisation here"))
         return redirect("insights:organisation", initiative.code, picked)
     shown = figure_cache.cached(
@@ -138,9 +135,10 @@ def dashboard(request, code):
     response = shown["downloads"].response(request)
     if response is not None:
         return response
+    own = [p for p in shown["participations"] if access.can_view_unapproved(p[0])]
     embeds = []
     if access.can_review:
-        for ind in public_indicators(initiative):
+        for ind in shown["public"]:
             url = request.build_absolute_uri(
                 reverse("insights:public", args=[initiative.code, ind.code])
             )
@@ -165,7 +163,7 @@ def dashboard(request, code):
             "embeds": embeds,
             "unpublished_embeds": access.can_review
             and not initiative.is_published
-            and initiative.indicators.filter(is_published=True).exists(),
+            and shown["any_published"],
             "organisations": [{"code": c, "name": n} for _id, c, n in own],
             "pick_organisation": len(own) > ORGANISATION_BUTTONS,
         },
@@ -261,7 +259,24 @@ def _dashboard_figures(request, initiative, access) -> dict:
                 "threshold": viewer.threshold,
             },
         )
-    return {"html": html, "downloads": downloads, "expected": expected}
+    return {
+        "html": html,
+        "downloads": downloads,
+        "expected": expected,
+        "participations": _participations(initiative),
+        "public": list(public_indicators(initiative)),
+        "any_published": initiative.indicators.filter(is_published=True).exists(),
+    }
+
+
+def _participations(initiative) -> list[tuple[int, str, str]]:
+    """(organisation id, code, name) of every participant by name. Tuples: an initiative may
+    have thousands of organisations."""
+    return list(
+        initiative.participations.order_by("organisation__name").values_list(
+            "organisation_id", "organisation__code", "organisation__name"
+        )
+    )
 
 
 # --- organisation dashboard ------------------------------------------------------------------

@@ -58,6 +58,15 @@ def token(initiative_id: int) -> str | None:
     )
 
 
+def _request_token(request, initiative_id: int) -> str | None:
+    """The token as this request first read it: one query a request, and every part of one
+    page from the same version."""
+    seen = request.__dict__.setdefault("_cm_figure_tokens", {})
+    if initiative_id not in seen:
+        seen[initiative_id] = token(initiative_id)
+    return seen[initiative_id]
+
+
 def enabled() -> bool:
     return bool(getattr(settings, "CM_FIGURE_CACHE", True))
 
@@ -71,7 +80,7 @@ def key(request, initiative, access, page: str) -> str | None:
     query parameter, and whether it is an htmx request."""
     if request.method not in ("GET", "HEAD") or not enabled():
         return None
-    version = token(initiative.pk)
+    version = _request_token(request, initiative.pk)
     if version is None:
         return None
     params = sorted((name, tuple(values)) for name, values in request.GET.lists())
