@@ -2,7 +2,7 @@
 docs/reference/figure-cache.md): the indicator, benchmark and explorer pages.
 
 The page's own template is rendered once with ``web/_blocks.html`` as its base (its extends tag
-reads ``page_base``), giving its blocks apart and without the request (no user, session, CSRF
+reads ``page_base``: ``web/base.html`` when a page is rendered whole), giving its blocks apart and without the request (no user, session, CSRF
 token or messages); those are kept under the page's key, and each request puts them into the base
 page of its own viewer (``web/_cached_page.html``). So nothing in such a page's blocks may depend
 on the viewer beyond its disclosure class, the language and the request's parameters.
@@ -20,7 +20,8 @@ from commonmeasure.rollups import figure_cache
 
 from .downloads import Downloads
 
-BLOCKS = "web/_blocks.html"
+PAGE = "web/base.html"  # what the page extends when rendered whole
+BLOCKS = "web/_blocks.html"  # and for the cache, its blocks apart
 NAMES = ("title", "head", "skip_links", "content", "scripts")
 MARK = "<!--cm-block-->"
 LATE = "<!--cm-late-->"
@@ -57,5 +58,5 @@ def cached_page(
 
 
 def _render(request, downloads, template, context):
-    context["downloads"] = downloads.links(request)
+    context.update(downloads=downloads.links(request), page_base=PAGE)
     return render(request, template, context)
