@@ -135,7 +135,6 @@ def dashboard(request, code):
     response = shown["downloads"].response(request)
     if response is not None:
         return response
-    own = [p for p in shown["participations"] if access.can_view_unapproved(p[0])]
     embeds = []
     if access.can_review:
         for ind in shown["public"]:
@@ -164,8 +163,7 @@ def dashboard(request, code):
             "unpublished_embeds": access.can_review
             and not initiative.is_published
             and shown["any_published"],
-            "organisations": [{"code": c, "name": n} for _id, c, n in own],
-            "pick_organisation": len(own) > ORGANISATION_BUTTONS,
+            "picker": shown["picker"],
         },
     )
 
@@ -259,11 +257,23 @@ def _dashboard_figures(request, initiative, access) -> dict:
                 "threshold": viewer.threshold,
             },
         )
+    # The organisations whose dashboards the viewer may open: its own (all, for the backbone).
+    own = [
+        (c, n) for org_id, c, n in _participations(initiative) if access.can_view_unapproved(org_id)
+    ]
+    picker = render_to_string(
+        "insights/_dashboard_picker.html",
+        {
+            "initiative": initiative,
+            "organisations": [{"code": c, "name": n} for c, n in own],
+            "pick_organisation": len(own) > ORGANISATION_BUTTONS,
+        },
+    )
     return {
         "html": html,
+        "picker": picker,
         "downloads": downloads,
         "expected": expected,
-        "participations": _participations(initiative),
         "public": list(public_indicators(initiative)),
         "any_published": initiative.indicators.filter(is_published=True).exists(),
     }
