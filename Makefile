@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export DATABASE_URL ?=
 
-.PHONY: demo test test-fast test-repeat install install-test chromium office axe gettext lint serve bench bench-dashboard clean
+.PHONY: demo test test-fast test-repeat install install-test chromium office axe gettext lint serve bench bench-dashboard bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -107,6 +107,11 @@ bench: install-test
 bench-dashboard: install-test
 	$(BIN)/pip install -e '.[bench]'
 	$(BIN)/python bench/bench_dashboard.py
+
+## make bench-pages: the main pages on the demo data, CPU per request with the figure cache off and
+## on, and 30 clients on loopback (a minute or two; docs/reference/performance-pages.md).
+bench-pages: install
+	$(BIN)/python bench/bench_pages.py
 
 clean:
 	rm -rf $(VENV) var test-artifacts

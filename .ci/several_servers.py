@@ -11,6 +11,8 @@ as a read replica, then starts two app servers (`commonmeasure serve`) and one w
 - an upload started on one server is polled and committed on the other, checked by the worker;
 - two saves of one report from the same version, through the two servers at once: exactly one is
   kept, the other is refused with the version message, never a server error;
+- approvals on one server change the dashboard the other serves from its figure cache on its next
+  request (rollups/figure_cache.py: the version token is in the database);
 - a dump of the database restored into a fresh one rebuilds identical rollups.
 
 Usage: .venv/bin/python .ci/several_servers.py --database-url postgresql://cm@127.0.0.1:PORT/cm
@@ -228,7 +230,8 @@ def check_survey(a: str, b: str, token: str, facts: dict) -> None:
     time.sleep(3.5)  # longer than the least time to fill the form (CM_SURVEY_MIN_FILL_SECONDS)
     statuses = [
         person.post(
-            f"{(b, a)[n % 2]}/s/{token}/", {"stamp": stamps[n], f"q{facts['question']}": f"Idea {n}"}
+            f"{(b, a)[n % 2]}/s/{token}/",
+            {"stamp": stamps[n], f"q{facts['question']}": f"Idea {n}"},
         )[0]
         for n, person in enumerate(people)
     ]
@@ -309,6 +312,47 @@ def check_concurrent_saves(a: str, b: str, org: str, period: str, cell: str) -> 
     Check.that(all(s < 500 for s in statuses), "no server error")
     winner = next((i for i, s in results.items() if s == 302), None)
     return None if winner is None else str(700 + winner)
+
+
+def _headlines(body: str) -> str:
+    found = re.search(r'<table[^>]*id="headlines"[^>]*>(.*?)</table>', body, re.S)
+    return re.sub(r"<[^>]+>|\s+", " ", found.group(1)) if found else ""
+
+
+def check_figure_cache(a: str, b: str, submitted: list[tuple[str, str]]) -> None:
+    print("Approvals on one server change the dashboard the other serves from its cache")
+    backbone = Person()
+    backbone.log_in(b, "backbone")
+    url = f"{b}/i/{INITIATIVE}/dashboard/"
+    first = [backbone.request(url) for _ in range(2)]  # the second is answered from B's cache
+    before = _headlines(first[1][1])
+    Check.that(
+        all(status == 200 for status, _, _ in first) and before == _headlines(first[0][1]) != "",
+        "server B serves the dashboard, the same twice",
+    )
+    approved = 0
+    for org, period in submitted:
+        grid = f"{a}/i/{INITIATIVE}/orgs/{org}/report/{period}/"
+        _, body, _ = backbone.request(grid)
+        version = re.search(r'name="version" value="(\d+)"', body)
+        if version is None:
+            continue
+        status, _, _ = backbone.post(
+            grid, {"action": "approve", "version": version.group(1), "comment": ""}
+        )
+        approved += status == 302
+    Check.that(
+        approved == len(submitted) > 0,
+        f"server A approves the {len(submitted)} submitted reports of {submitted[0][1] if submitted else '?'}",
+        f"{approved} approved",
+    )
+    status, body, _ = backbone.request(url)
+    after = _headlines(body)
+    Check.that(
+        status == 200 and after != before and submitted[0][1] in after,
+        "server B's next dashboard shows them (the headlines changed, with their period)",
+        f"status {status}",
+    )
 
 
 def check_backup_restore(url: str, pg_bin: Path, env: dict, tmp: Path) -> None:
@@ -421,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
         kept = check_concurrent_saves(a, b, facts["org"], facts["period"], facts["cell"])
         if kept is not None:
             Check.that(_stored(env, facts) == kept, "the report holds the kept save's value", kept)
+        check_figure_cache(a, b, facts["submitted"])
         for p in processes:
             p.terminate()
         for p in processes:
@@ -482,6 +527,16 @@ def _facts(env: dict) -> dict:
     survey = Survey.objects.create(initiative=initiative, title="Several servers")
     question = Question.objects.create(survey=survey, kind="text", text="Ideas?", sort_order=1)
     link = Link.objects.create(survey=survey, organisation=org)
+    # The submitted reports of the latest period that has any: approving them all moves the
+    # dashboard's headlines (check_figure_cache).
+    waiting = Submission.objects.filter(initiative=initiative, status="submitted")
+    latest = waiting.order_by("-period_start").values_list("period", flat=True).first()
+    submitted = [
+        (code, latest)
+        for code in waiting.filter(period=latest)
+        .order_by("organisation__code")
+        .values_list("organisation__code", flat=True)
+    ]
     from django.db import connections
 
     connections.close_all()  # the primary is copied next: it must have no other session
@@ -495,6 +550,7 @@ def _facts(env: dict) -> dict:
         "survey_token": link.token,
         "question": question.id,
         "link": link.id,
+        "submitted": submitted,
     }
 
 

@@ -18,6 +18,10 @@ Variables (all optional unless noted):
   CM_SITE_URL         the site's address for links in e-mails, e.g. https://cm.example.org.
   CM_DB_LOCK_TIMEOUT  seconds a statement waits for a database lock (SQLite's busy timeout,
                       PostgreSQL's lock_timeout) before the request answers 503; default 20.
+  CM_FIGURE_CACHE     "off" answers every page from the database (no figure cache); default on.
+  CM_FIGURE_CACHE_BACKEND, CM_FIGURE_CACHE_LOCATION  the Django cache backend and location of
+                      the figure cache; default each process's own memory (LocMemCache).
+  CM_FIGURE_CACHE_ENTRIES  entries a process keeps; default 1,000.
 """
 
 from __future__ import annotations
@@ -272,6 +276,24 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "commonmeasure@localhost")
 # The site's address, put before the links in notification e-mails, e.g. https://cm.example.org
 CM_SITE_URL = os.environ.get("CM_SITE_URL", "").rstrip("/")
+
+# The figure cache (rollups/figure_cache.py, docs/reference/figure-cache.md): what the initiative
+# home and the dashboard work out from approved figures, kept until the next change of the
+# initiative's version token (in the database, so shared by every server). Each process keeps its
+# own by default; a shared backend (e.g. Redis) can be named instead.
+CM_FIGURE_CACHE = os.environ.get("CM_FIGURE_CACHE", "").strip().lower() not in {"off", "0", "no"}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": os.environ.get("CM_FIGURE_CACHE_BACKEND")
+        or "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": os.environ.get("CM_FIGURE_CACHE_LOCATION", "commonmeasure-figures"),
+        # Entries are keyed by the version token: an old one is never read again, so no expiry
+        # is needed for correctness; a day bounds what an idle process keeps.
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": env_int("CM_FIGURE_CACHE_ENTRIES", 1000)},
+    },
+}
 
 CM_MAX_UPLOAD_MB = env_int("CM_MAX_UPLOAD_MB", 50)
 CM_BACKGROUND_ROWS = env_int("CM_BACKGROUND_ROWS", 100_000)

@@ -68,11 +68,8 @@ def viewer_for(initiative, access=None) -> Viewer:
         )
     )
     names = {code: name for _id, code, name, _named in parts}
-    member = access is not None and access.is_member
-    backbone = member and access.is_backbone
-    own = set()
-    if member:
-        own = {code for org_id, code, _name, _named in parts if org_id in access.org_roles}
+    member, backbone, own_ids = _standing(access)
+    own = {code for org_id, code, _name, _named in parts if org_id in own_ids}
     if not initiative.anonymise_peers or backbone:
         named = set(names)
     else:
@@ -88,6 +85,28 @@ def viewer_for(initiative, access=None) -> Viewer:
         sees_all=backbone,
         public=not member,
     )
+
+
+def _standing(access) -> tuple[bool, bool, frozenset[int]]:
+    """(member, backbone, ids of the viewer's own organisations): all ``viewer_for`` takes from
+    the viewer; the rest of a Viewer comes from the initiative's set-up and settings."""
+    member = access is not None and access.is_member
+    backbone = member and access.is_backbone
+    return member, backbone, frozenset(access.org_roles) if member else frozenset()
+
+
+def disclosure_class(access) -> str:
+    """The viewer's disclosure class: two viewers of one class are shown exactly the same
+    figures of an initiative (with the same set-up and settings), two of different classes
+    may not be. "public", "backbone", or "member:" and the ids of the member's own
+    organisations. What pages keep in the figure cache (``rollups.figure_cache``) is keyed by it.
+    """
+    member, backbone, own_ids = _standing(access)
+    if not member:
+        return "public"
+    if backbone:
+        return "backbone"
+    return "member:" + ",".join(str(i) for i in sorted(own_ids))
 
 
 def operator_viewer(initiative) -> Viewer:

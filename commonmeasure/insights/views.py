@@ -2,14 +2,17 @@
 page. Who may open which page is asked of ``commonmeasure.initiatives.access`` alone; every
 page answers ``?format=svg|png|csv|xlsx`` with one of its charts or tables (``downloads``).
 
-No page keeps figures between requests: each reads approved data through query() when asked,
-and tells browsers and proxies not to store it, so an approval shows on the next load.
+Pages read approved data through query() and tell browsers and proxies not to store them, so
+an approval shows on the next load. The dashboard, benchmark and explorer pages keep what they
+work out in the figure cache until the next change of the initiative's figures
+(``rollups.figure_cache``); the others work it out on every request.
 """
 
 from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -22,6 +25,7 @@ from commonmeasure.disclosure.people import NotAvailable, figures, people_figure
 from commonmeasure.domain import periods
 from commonmeasure.initiatives.access import get_initiative, public_indicators
 from commonmeasure.initiatives.models import Indicator, Initiative
+from commonmeasure.insights import page_cache
 from commonmeasure.measures.provisional import COMPLETE_SHARE, latest_complete, provisional_periods
 from commonmeasure.measures.selectors import BY_ORGANISATION, BY_PERIOD
 from commonmeasure.reporting.models import Submission
@@ -35,6 +39,7 @@ from commonmeasure.reporting.presenters import (
 )
 
 from . import charts
+from .cached_pages import cached_page
 from .curve import curve_section
 from .dashboard import cards, organisation_rows
 from .downloads import (
@@ -102,18 +107,63 @@ def _trend(direction: str | None) -> str:
 @never_cache
 def dashboard(request, code):
     initiative, access = _member(request, code)
-    own = [  # tuples: an initiative may have thousands of organisations
-        (org_id, org_code, name)
-        for org_id, org_code, name in initiative.participations.order_by(
-            "organisation__name"
-        ).values_list("organisation_id", "organisation__code", "organisation__name")
-        if access.can_view_unapproved(org_id)
-    ]
     picked = request.GET.get("organisation")
     if picked is not None:
-        if picked not in {org_code for _id, org_code, _name in own}:
+        if picked not in {
+            c
+            for org_id, c, _name in _participations(initiative)
+            if access.can_view_unapproved(org_id)
+        }:
             raise Http404(_("no dashboard of that organisation here"))
         return redirect("insights:organisation", initiative.code, picked)
+    shown = page_cache.cached(
+        request,
+        initiative,
+        access,
+        "dashboard",
+        lambda: _dashboard_figures(request, initiative, access),
+    )
+    response = shown["downloads"].response(request)
+    if response is not None:
+        return response
+    embeds = []
+    if access.can_review:
+        for ind in shown["public"]:
+            url = request.build_absolute_uri(
+                reverse("insights:public", args=[initiative.code, ind.code])
+            )
+            embeds.append(
+                {
+                    "indicator": ind,
+                    "url": url,
+                    # Plain text for the page to show (the template escapes it once more), with
+                    # the name and address escaped as attribute values for the sites pasting it.
+                    "snippet": f'<iframe src="{escape(url)}" title="{escape(ind.name)}" '
+                    'width="100%" height="560" style="border:0" loading="lazy"></iframe>',
+                }
+            )
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "figures": shown["html"],
+            "expected": shown["expected"],
+            "embeds": embeds,
+            "unpublished_embeds": access.can_review
+            and not initiative.is_published
+            and shown["any_published"],
+            "picker": shown["picker"],
+        },
+    )
+
+
+def _dashboard_figures(request, initiative, access) -> dict:
+    """The dashboard's headline cards and table as this viewer's disclosure class may see them:
+    rendered, with the downloads they offer (kept in the figure cache, ``rollups.figure_cache``;
+    nothing here may depend on the viewer beyond its disclosure class, the language and the
+    request's parameters)."""
     viewer = viewer_for(initiative, access)
     expected = reporting_organisation_count(initiative)
     found = cards(initiative, viewer, expected, reporting_period(initiative).code)
@@ -186,40 +236,47 @@ def dashboard(request, code):
             ]
         )
     downloads.tables["headlines"] = table
-    embeds = []
-    if access.can_review:
-        for ind in public_indicators(initiative):
-            url = request.build_absolute_uri(
-                reverse("insights:public", args=[initiative.code, ind.code])
-            )
-            embeds.append(
-                {
-                    "indicator": ind,
-                    "url": url,
-                    # Plain text for the page to show (the template escapes it once more), with
-                    # the name and address escaped as attribute values for the sites pasting it.
-                    "snippet": f'<iframe src="{escape(url)}" title="{escape(ind.name)}" '
-                    'width="100%" height="560" style="border:0" loading="lazy"></iframe>',
-                }
-            )
-    return _finish(
-        request,
-        downloads,
-        "insights/dashboard.html",
+    html = ""
+    if "format" not in request.GET:  # a download needs the figures only
+        html = render_to_string(
+            "insights/_dashboard_figures.html",
+            {
+                "initiative": initiative,
+                "cards": found,
+                "table": table,
+                "downloads": downloads.links(request),
+                "threshold": viewer.threshold,
+            },
+        )
+    # The organisations whose dashboards the viewer may open: its own (all, for the backbone).
+    own = [
+        (c, n) for org_id, c, n in _participations(initiative) if access.can_view_unapproved(org_id)
+    ]
+    picker = render_to_string(
+        "insights/_dashboard_picker.html",
         {
             "initiative": initiative,
-            "access": access,
-            "cards": found,
-            "table": table,
-            "expected": expected,
-            "embeds": embeds,
-            "unpublished_embeds": access.can_review
-            and not initiative.is_published
-            and initiative.indicators.filter(is_published=True).exists(),
-            "organisations": [{"code": c, "name": n} for _id, c, n in own],
+            "organisations": [{"code": c, "name": n} for c, n in own],
             "pick_organisation": len(own) > ORGANISATION_BUTTONS,
-            "threshold": viewer.threshold,
         },
+    )
+    return {
+        "html": html,
+        "picker": picker,
+        "downloads": downloads,
+        "expected": expected,
+        "public": list(public_indicators(initiative)),
+        "any_published": initiative.indicators.filter(is_published=True).exists(),
+    }
+
+
+def _participations(initiative) -> list[tuple[int, str, str]]:
+    """(organisation id, code, name) of every participant by name. Tuples: an initiative may
+    have thousands of organisations."""
+    return list(
+        initiative.participations.order_by("organisation__name").values_list(
+            "organisation_id", "organisation__code", "organisation__name"
+        )
     )
 
 
@@ -338,6 +395,16 @@ def organisation_dashboard(request, code, org_code):
 def benchmark(request, code, indicator_code):
     initiative, access = _member(request, code)
     indicator = get_object_or_404(Indicator, initiative=initiative, code=indicator_code)
+    return cached_page(
+        request,
+        initiative,
+        access,
+        "benchmark",
+        lambda: _benchmark_page(request, initiative, access, indicator),
+    )
+
+
+def _benchmark_page(request, initiative, access, indicator):
     viewer = viewer_for(initiative, access)
     period_type, period_type_options = _period_type(request, initiative)
     downloads = Downloads(f"{initiative.code}-benchmark-{indicator.code}")
@@ -371,7 +438,7 @@ def benchmark(request, code, indicator_code):
         context.update(curve_section(initiative, indicator, viewer, downloads))
     except NotAvailable as problem:
         context["curve_problem"] = str(problem)
-    return _finish(request, downloads, "insights/benchmark.html", context)
+    return downloads, "insights/benchmark.html", context
 
 
 def _benchmark_figures(initiative, indicator, viewer, period_type, within, downloads, context):
@@ -549,6 +616,12 @@ def _benchmark_figures(initiative, indicator, viewer, period_type, within, downl
 @never_cache
 def explorer(request, code):
     initiative, access = _member(request, code)
+    return cached_page(
+        request, initiative, access, "explorer", lambda: _explorer_page(request, initiative, access)
+    )
+
+
+def _explorer_page(request, initiative, access):
     viewer = viewer_for(initiative, access)
     indicators = list(initiative.indicators.prefetch_related("dimensions__categories"))
     if not indicators:
@@ -590,7 +663,7 @@ def explorer(request, code):
         pivot = build(initiative, indicator, viewer, rows, cols, period_type, within)
     except NotAvailable as problem:
         context["problem"] = str(problem)
-        return _finish(request, downloads, "insights/explorer.html", context)
+        return downloads, "insights/explorer.html", context
     corner = allowed[rows] + (f" \\ {allowed[cols]}" if cols else "")
     # Periods still being reported are marked provisional (docs/reference/periods.md).
     late = set()
@@ -640,7 +713,7 @@ def explorer(request, code):
         suppressed=any(v is SUPPRESSED for v in pivot.cells.values()),
         empty=not pivot.row_keys,
     )
-    return _finish(request, downloads, "insights/explorer.html", context)
+    return downloads, "insights/explorer.html", context
 
 
 def _pivot_cell(value, indicator, link: str) -> Cell:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import translation
 
+from commonmeasure.initiatives import signals
 from commonmeasure.initiatives.models import (
     Area,
     Category,
@@ -201,6 +202,7 @@ def load_definition(
     _load_rules(initiative, defn, summary)
     _load_targets(initiative, defn, by_code, areas, summary)
     _stale_values(initiative, before, by_code, archive_values, summary)
+    signals.definition_loaded.send(sender=Initiative, initiative=initiative, summary=summary)
     return initiative, summary
 
 

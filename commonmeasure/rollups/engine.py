@@ -33,6 +33,7 @@ from commonmeasure.domain import aggregation, periods
 from commonmeasure.initiatives.models import Indicator, Initiative
 from commonmeasure.reporting.models import DataValue, Disaggregation, Submission
 
+from . import figure_cache
 from .models import ALL, LIKE_BEFORE, LIKE_NOW, OrganisationRollup, Rollup, RollupState
 
 # Exact decimal arithmetic: every float is a finite decimal, and the trap makes sure no sum is
@@ -611,4 +612,5 @@ def rebuild(
             RollupState(initiative=initiative, indicator_id=iid, signature=sig)
             for iid, sig in signatures(initiative).items()
         )
+        figure_cache.bump(initiative.pk)  # pages show the rebuilt figures on their next request
     return Rebuilt(written, len(rollups), diffs)

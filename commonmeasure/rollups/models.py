@@ -113,3 +113,15 @@ class RollupState(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
     indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="+")
     signature = models.CharField(max_length=300)
+
+
+class FigureVersion(models.Model):
+    """The version of an initiative's approved figures and of what they are shown with (its
+    set-up and disclosure settings): a new token each time any of them changes, written in the
+    same transaction as the change (``rollups.figure_cache``). Pages keep figures in a cache
+    keyed by the token they read, so every server sees a change on its next request."""
+
+    initiative = models.OneToOneField(
+        Initiative, on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    token = models.CharField(max_length=32)

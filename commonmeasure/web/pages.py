@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,6 +33,8 @@ from commonmeasure.initiatives.access import (
     visible_initiatives,
 )
 from commonmeasure.initiatives.models import Indicator, Membership, Organisation
+from commonmeasure.insights import page_cache
+from commonmeasure.insights.cached_pages import cached_page
 from commonmeasure.insights.curve import curve_section
 from commonmeasure.insights.downloads import Cell, Downloads, Table
 from commonmeasure.insights.headlines import headlines
@@ -139,6 +142,29 @@ def home(request):
 
 def initiative_home(request, code):
     initiative, access = get_initiative(request.user, code)
+    shown = page_cache.cached(
+        request, initiative, access, "initiative", lambda: _home_figures(initiative, access)
+    )
+    own = [o for o in shown["organisations"] if o["id"] in access.org_roles]
+    return render(
+        request,
+        "web/initiative.html",
+        {
+            "initiative": initiative,
+            "access": access,
+            "figures": shown["html"],
+            "organisations": shown["organisations"],
+            "backbone_org": shown["backbone_org"],
+            "own_organisations": own,
+            "current_period": reporting_period(initiative).code,
+        },
+    )
+
+
+def _home_figures(initiative, access) -> dict:
+    """What the initiative home shows of approved figures and set-up, the same for every viewer
+    of one disclosure class: its headlines, dictionary and members, rendered (kept in the
+    figure cache, ``rollups.figure_cache``), and the organisations."""
     indicators = indicators_of(access)
     # Retired indicators stay in the dictionary (a link to their history), not in the headlines.
     heads = headlines(initiative, [ind for ind in indicators if not ind.is_retired])
@@ -163,24 +189,21 @@ def initiative_home(request, code):
     goals = {g.get("code"): g.get("name") for g in initiative.goals or []}
     for ind in indicators:
         ind.goal_name = goals.get(ind.goal) or ind.goal
-    own = [o for o in organisations if o["id"] in access.org_roles]
-    this_period = reporting_period(initiative)
-    return render(
-        request,
-        "web/initiative.html",
+    html = render_to_string(
+        "web/_initiative_figures.html",
         {
             "initiative": initiative,
-            "access": access,
             "headlines": heads,
             "indicators": indicators,
             "organisations": organisations,
-            "backbone_org": backbone_org.organisation if backbone_org else None,
-            "goal_names": goals,
-            "own_organisations": own,
-            "current_period": this_period.code,
             "expected": reporting_organisation_count(initiative),
         },
     )
+    return {
+        "html": html,
+        "organisations": organisations,
+        "backbone_org": backbone_org.organisation.name if backbone_org else None,
+    }
 
 
 def _disclose_headline(initiative, head, viewer) -> None:
@@ -216,6 +239,26 @@ def indicator_page(request, code, indicator_code):
         code=indicator_code,
     )
     _weights_shown(access, [indicator])
+    if request.htmx and request.htmx.target == "chart-panel":  # the chart panel alone
+        downloads, _template, context = _indicator_page(request, initiative, access, indicator)
+        response = downloads.response(request)
+        if response is not None:
+            return response
+        context["downloads"] = downloads.links(request)
+        return render(request, "web/_indicator_panel.html", context)
+    return cached_page(
+        request,
+        initiative,
+        access,
+        "indicator",
+        lambda: _indicator_page(request, initiative, access, indicator),
+        late="web/_indicator_comments.html",
+        late_context={"indicator": indicator},
+    )
+
+
+def _indicator_page(request, initiative, access, indicator):
+    """The indicator page's figures as (downloads, template, context), for ``cached_page``."""
     by_options = _by_options(indicator)
     by = request.GET.get("by") or BY_PERIOD
     if by not in dict(by_options):
@@ -298,12 +341,7 @@ def indicator_page(request, code, indicator_code):
     downloads = _downloads(initiative, indicator, context)
     if not partial or request.GET.get("format"):
         context.update(_targets_up_front(initiative, indicator, viewer, downloads))
-    response = downloads.response(request)
-    if response is not None:
-        return response
-    context["downloads"] = downloads.links(request)
-    template = "web/_indicator_panel.html" if partial else "web/indicator.html"
-    return render(request, template, context)
+    return downloads, "web/indicator.html", context
 
 
 def _downloads(initiative, indicator, context):
