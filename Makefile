@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export DATABASE_URL ?=
 
-.PHONY: demo test test-fast test-repeat install install-test chromium office axe gettext lint serve bench bench-dashboard bench-pages clean
+.PHONY: demo test test-fast test-repeat install install-test chromium office axe gettext lint serve bench bench-dashboard bench-pages bench-guard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +103,9 @@ lint: install-test
 bench: install-test
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_query.py
+
+bench-guard: install-test
+	$(BIN)/python bench/guard.py
 
 bench-dashboard: install-test
 	$(BIN)/pip install -e '.[bench]'
