@@ -37,6 +37,10 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 # (LibreOffice) and the database-lock scenarios (a migrated SQLite file). The browser tests are
 # kept together file by file: a worker that gets one starts a Chromium of its own, and the files
 # spread over the workers.
+# Browser test files whose tests share no fixture wider than a test, and are long enough that
+# keeping them on one worker would leave the other idle at the end of the run.
+E2E_SPREAD_BY_TEST = {"test_accessibility"}
+
 ONE_WORKER = {
     "e2e": "e2e",
     "office": "office",
@@ -55,6 +59,8 @@ def pytest_itemcollected(item):
     group = next((ONE_WORKER[p] for p in parts if p in ONE_WORKER), None)
     if group == "e2e":  # each worker that gets browser tests starts its own Chromium: a file's
         group = f"e2e-{path.stem}"  # tests stay together, the files spread over the workers
+        if path.stem in E2E_SPREAD_BY_TEST:
+            group = f"{group}-{item.name}"
     if group:
         item.add_marker(pytest.mark.xdist_group(group))
 
